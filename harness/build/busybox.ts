@@ -1,0 +1,77 @@
+/**
+ * Debian's busybox-static for the guest architecture, fetched without touching the host's dpkg
+ * (no foreign architecture is added): a private apt configuration (own lists, cache and an empty
+ * status file, the host's sources) downloads the .deb, and dpkg-deb -x unpacks it in the cache.
+ */
+import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Arch } from '../machine/machine.ts';
+import { cacheRoot } from '../paths.ts';
+import { runStep, type Progress } from './step.ts';
+import { PrerequisiteError } from '../errors.ts';
+
+export function debianArch(arch: Arch): string {
+  return arch === 'x86_64' ? 'amd64' : 'i386';
+}
+
+export interface Busybox {
+  /** Path of the static busybox binary. */
+  binary: string;
+  /** The .deb file name (carries the version; part of the image's cache key). */
+  deb: string;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function aptOptions(root: string, darch: string): string[] {
+  return [
+    '-o', `APT::Architecture=${darch}`,
+    '-o', `APT::Architectures::=${darch}`,
+    '-o', `Dir::State=${join(root, 'state')}`,
+    '-o', `Dir::State::status=${join(root, 'state', 'status')}`,
+    '-o', `Dir::Cache=${join(root, 'cache')}`,
+    '-o', 'Debug::NoLocking=1',
+    '-o', 'APT::Sandbox::User=root',
+    '-o', 'Acquire::Languages=none',
+  ];
+}
+
+/** Returns the unpacked busybox, downloading it only when the cache lacks it. */
+export async function fetchBusybox(arch: Arch, progress: Progress = () => undefined): Promise<Busybox> {
+  const darch = debianArch(arch);
+  const root = join(cacheRoot(), 'apt', darch);
+  const debs = join(root, 'debs');
+  const found = async (): Promise<Busybox | undefined> => {
+    const names = (await readdir(debs).catch(() => [] as string[])).filter((n) => n.startsWith('busybox-static_') && n.endsWith('.deb')).sort();
+    const deb = names.pop();
+    if (deb === undefined) return undefined;
+    const dir = join(root, 'unpacked', deb.replace(/\.deb$/, ''));
+    const binary = join(dir, 'bin', 'busybox');
+    if (!(await exists(binary))) {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      await runStep('unpack busybox-static', 'dpkg-deb', ['-x', join(debs, deb), dir], { logPath: join(cacheRoot(), 'logs', 'busybox.log') });
+    }
+    return { binary, deb };
+  };
+  const have = await found();
+  if (have !== undefined) return have;
+  progress(`fetching busybox-static:${darch} with a private apt configuration`);
+  await mkdir(join(root, 'state', 'lists', 'partial'), { recursive: true });
+  await mkdir(join(root, 'cache', 'archives', 'partial'), { recursive: true });
+  await mkdir(debs, { recursive: true });
+  if (!(await exists(join(root, 'state', 'status')))) await writeFile(join(root, 'state', 'status'), '');
+  const logPath = join(cacheRoot(), 'logs', 'busybox.log');
+  await runStep(`apt-get update (${darch}, private)`, 'apt-get', [...aptOptions(root, darch), 'update'], { logPath });
+  await runStep(`apt-get download busybox-static:${darch}`, 'apt-get', [...aptOptions(root, darch), 'download', `busybox-static:${darch}`], { logPath, cwd: debs });
+  const got = await found();
+  if (got === undefined) throw new PrerequisiteError(`busybox-static:${darch}`, 'apt-get download produced no .deb; see ' + logPath);
+  return got;
+}

@@ -1,0 +1,132 @@
+/**
+ * The guest initramfs: Debian's busybox-static (applet links are made by init at boot with
+ * `busybox --install -s`), our rootfs skeleton (guest-image/rootfs: init, the console protocol
+ * scripts, /etc), and our C tools (guest-image/tools, one static multi-call binary built with the
+ * architecture's cross compiler against kernel-patch's uapi headers, one link per tool).
+ * Packed as an uncompressed newc cpio and cached under a hash of all of that.
+ */
+import { access, lstat, mkdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PrerequisiteError } from '../errors.ts';
+import { versionLine, which } from '../host.ts';
+import type { Arch } from '../machine/machine.ts';
+import { cacheRoot, guestImageDir, kernelPatchDir } from '../paths.ts';
+import { fetchBusybox } from './busybox.ts';
+import { buildCpio, type CpioEntry } from './cpio.ts';
+import { hashTree, listTree, newHash, shortDigest } from './hash.ts';
+import { runStep, type Progress } from './step.ts';
+
+const RECIPE = 'guest-image-recipe-1';
+/** Where the multi-call tool binary and its links live in the guest. */
+const TOOL_BINARY = 'usr/lib/vslab/vstool';
+const TOOL_LINK_DIR = 'usr/sbin';
+
+export interface GuestImage {
+  arch: Arch;
+  path: string;
+  key: string;
+}
+
+export function crossCompiler(arch: Arch): { cc: string; pkg: string } {
+  return arch === 'x86_64' ? { cc: 'gcc', pkg: 'gcc' } : { cc: 'i686-linux-gnu-gcc', pkg: 'gcc-i686-linux-gnu and libc6-dev-i386-cross' };
+}
+
+const toolsDir = (): string => join(guestImageDir, 'tools');
+const rootfsDir = (): string => join(guestImageDir, 'rootfs');
+
+/** Tool names, from guest-image/tools/TOOLS (one per line). */
+export async function toolNames(): Promise<string[]> {
+  const text = await readFile(join(toolsDir(), 'TOOLS'), 'utf8');
+  return text
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter((l) => l !== '');
+}
+
+async function buildTools(arch: Arch, progress: Progress): Promise<{ binary: string; digest: string }> {
+  const { cc, pkg } = crossCompiler(arch);
+  if ((await which(cc)) === undefined) throw new PrerequisiteError(cc, `Debian package ${pkg}; run scripts/setup`);
+  const h = newHash();
+  h.update(`${RECIPE}\0${arch}\0${(await versionLine(cc)) ?? cc}\0`);
+  await hashTree(h, toolsDir());
+  await hashTree(h, join(kernelPatchDir, 'files', 'include', 'uapi'));
+  const digest = shortDigest(h);
+  const out = join(cacheRoot(), 'guest-tools', `${arch}-${digest}`);
+  const binary = join(out, 'vstool');
+  try {
+    await access(binary);
+    return { binary, digest };
+  } catch {
+    progress(`guest tools (${arch}): compiling with ${cc}`);
+  }
+  const tmp = `${out}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await runStep(`compile guest tools (${arch})`, 'make', ['-C', toolsDir(), `CC=${cc}`, `OUT=${tmp}`], {
+    logPath: join(cacheRoot(), 'logs', `guest-tools-${arch}.log`),
+  });
+  await rm(out, { recursive: true, force: true });
+  await rename(tmp, out);
+  return { binary, digest };
+}
+
+async function rootfsEntries(): Promise<CpioEntry[]> {
+  const entries: CpioEntry[] = [];
+  const dirs = new Set<string>();
+  for (const rel of await listTree(rootfsDir())) {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const d = parts.slice(0, i).join('/');
+      if (!dirs.has(d)) {
+        dirs.add(d);
+        entries.push({ kind: 'dir', path: d, mode: 0o755 });
+      }
+    }
+    const p = join(rootfsDir(), rel);
+    const st = await lstat(p);
+    if (st.isSymbolicLink()) entries.push({ kind: 'symlink', path: rel, target: await readlink(p) });
+    else entries.push({ kind: 'file', path: rel, mode: st.mode & 0o777, data: await readFile(p) });
+  }
+  return entries;
+}
+
+export async function buildGuestImage(arch: Arch, progress: Progress = () => undefined): Promise<GuestImage> {
+  const busybox = await fetchBusybox(arch, progress);
+  const tools = await buildTools(arch, progress);
+  const names = await toolNames();
+  const h = newHash();
+  h.update(`${RECIPE}\0${arch}\0${busybox.deb}\0${tools.digest}\0${names.join(',')}\0`);
+  await hashTree(h, rootfsDir());
+  const key = `${arch}-${shortDigest(h)}`;
+  const dir = join(cacheRoot(), 'images', key);
+  const path = join(dir, 'initramfs.cpio');
+  try {
+    await access(path);
+    return { arch, path, key };
+  } catch {
+    progress(`guest image (${arch}): packing initramfs`);
+  }
+  const base: CpioEntry[] = [
+    ...['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib/vslab', 'proc', 'sys', 'dev', 'run', 'mnt', 'var', 'home'].map(
+      (d): CpioEntry => ({ kind: 'dir', path: d, mode: 0o755 }),
+    ),
+    { kind: 'dir', path: 'tmp', mode: 0o1777 },
+    { kind: 'dir', path: 'root', mode: 0o700 },
+    { kind: 'dir', path: 'home/user', mode: 0o755 },
+    { kind: 'char', path: 'dev/console', mode: 0o600, major: 5, minor: 1 },
+    { kind: 'file', path: 'bin/busybox', mode: 0o755, data: await readFile(busybox.binary) },
+    { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
+    { kind: 'file', path: TOOL_BINARY, mode: 0o755, data: await readFile(tools.binary) },
+    ...names.map((n): CpioEntry => ({ kind: 'symlink', path: `${TOOL_LINK_DIR}/${n}`, target: `/${TOOL_BINARY}` })),
+  ];
+  const seen = new Set(base.filter((e) => e.kind === 'dir').map((e) => e.path));
+  const entries = [...base, ...(await rootfsEntries()).filter((e) => !(e.kind === 'dir' && seen.has(e.path)))];
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await writeFile(join(tmp, 'initramfs.cpio'), buildCpio(entries));
+  await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify({ arch, key, busybox: busybox.deb, tools: names }, null, 2)}\n`);
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  return { arch, path, key };
+}

@@ -1,0 +1,59 @@
+/**
+ * Kernel configuration from fragments: `make allnoconfig` with KCONFIG_ALLCONFIG set to the
+ * concatenated fragments of kernel-patch/config/, then a check that every option the fragments
+ * ask for really landed in .config (Kconfig silently drops what it cannot satisfy).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { kernelPatchDir } from '../paths.ts';
+import type { Arch } from '../machine/machine.ts';
+
+export type Variant = 'vanilla' | 'vserver' | 'vserver-debug' | 'vserver-off';
+export const VARIANTS: readonly Variant[] = ['vanilla', 'vserver', 'vserver-debug', 'vserver-off'];
+
+/** Whether the variant's tree carries our patch. */
+export function isPatched(v: Variant): boolean {
+  return v !== 'vanilla';
+}
+
+export function fragmentNames(arch: Arch, variant: Variant): string[] {
+  const names = ['base.config', `${arch}.config`];
+  if (variant === 'vserver' || variant === 'vserver-debug') names.push('vserver.config');
+  if (variant === 'vserver-debug') names.push('debug.config');
+  return names;
+}
+
+export async function readFragments(arch: Arch, variant: Variant): Promise<string> {
+  const parts: string[] = [];
+  for (const name of fragmentNames(arch, variant)) {
+    parts.push(`# --- ${name}\n${await readFile(join(kernelPatchDir, 'config', name), 'utf8')}`);
+  }
+  return parts.join('\n');
+}
+
+/** Option → wanted value ("n" for "is not set"), from fragment text. */
+export function parseConfig(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    let m = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/.exec(line);
+    if (m?.[1] !== undefined && m[2] !== undefined) {
+      out.set(m[1], m[2]);
+      continue;
+    }
+    m = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/.exec(line);
+    if (m?.[1] !== undefined) out.set(m[1], 'n');
+  }
+  return out;
+}
+
+/** Fragment options whose value differs in the resulting .config. */
+export function configMismatches(fragments: string, dotConfig: string): string[] {
+  const got = parseConfig(dotConfig);
+  const bad: string[] = [];
+  for (const [opt, want] of parseConfig(fragments)) {
+    const have = got.get(opt) ?? 'n';
+    if (have !== want) bad.push(`${opt}: wanted ${want}, got ${have}`);
+  }
+  return bad;
+}

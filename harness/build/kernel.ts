@@ -1,0 +1,150 @@
+/**
+ * Builds a kernel for one (arch, variant): prepares the source (pristine for vanilla, the
+ * patched work tree otherwise), configures it from the fragments in an out-of-tree build
+ * directory that is kept between builds (so a one-file change rebuilds incrementally), runs
+ * make with all cores, and stores the image with a manifest under a key that hashes every
+ * input. An artifact whose key exists is reused without running make.
+ */
+import { access, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { BuildError } from '../errors.ts';
+import { versionLine } from '../host.ts';
+import type { Arch } from '../machine/machine.ts';
+import { cacheRoot } from '../paths.ts';
+import { debianSourceVersion, pristineSource } from './debian-source.ts';
+import { newHash, shortDigest } from './hash.ts';
+import { configMismatches, isPatched, readFragments, type Variant } from './kernel-config.ts';
+import { assemblePatchedTree, readPatchSet } from './patch-tree.ts';
+import { runStep, type Progress } from './step.ts';
+
+/** Bump when the build recipe itself changes in a way that affects the output. */
+const RECIPE = 'kernel-recipe-1';
+
+export interface KernelArtifact {
+  arch: Arch;
+  variant: Variant;
+  /** bzImage path. */
+  image: string;
+  /** The .config used. */
+  config: string;
+  manifest: KernelManifest;
+}
+
+export interface KernelManifest {
+  arch: Arch;
+  variant: Variant;
+  key: string;
+  debianPackage: string;
+  debianVersion: string;
+  kernelVersion: string;
+  patchHash: string | null;
+  compiler: string;
+  buildSeconds: number;
+  builtAt: string;
+}
+
+export interface BuildKernelOptions {
+  arch: Arch;
+  variant: Variant;
+  progress?: Progress;
+  /** Rebuild even when a cached artifact exists. */
+  force?: boolean;
+}
+
+const makeArch = (arch: Arch): string => (arch === 'x86_64' ? 'x86_64' : 'i386');
+
+export async function kernelKey(arch: Arch, variant: Variant): Promise<{ key: string; patchHash: string | null; compiler: string; debianVersion: string }> {
+  const src = await debianSourceVersion();
+  const compiler = (await versionLine('gcc')) ?? 'unknown gcc';
+  const h = newHash();
+  const patchHash = isPatched(variant) ? (await readPatchSet()).hash : null;
+  h.update([RECIPE, src, arch, variant, compiler, patchHash ?? 'no-patch', await readFragments(arch, variant)].join('\0'));
+  return { key: `${arch}-${variant}-${shortDigest(h)}`, patchHash, compiler, debianVersion: src };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function cachedKernel(arch: Arch, variant: Variant): Promise<KernelArtifact | undefined> {
+  const { key } = await kernelKey(arch, variant);
+  const dir = join(cacheRoot(), 'kernels', key);
+  if (!(await exists(join(dir, 'manifest.json')))) return undefined;
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as KernelManifest;
+  return { arch, variant, image: join(dir, 'bzImage'), config: join(dir, 'config'), manifest };
+}
+
+export async function buildKernel(opts: BuildKernelOptions): Promise<KernelArtifact> {
+  const { arch, variant } = opts;
+  const progress = opts.progress ?? (() => undefined);
+  if (opts.force !== true) {
+    const hit = await cachedKernel(arch, variant);
+    if (hit !== undefined) return hit;
+  }
+  const started = Date.now();
+  const { key, patchHash, compiler } = await kernelKey(arch, variant);
+  const src = await pristineSource(progress);
+  const tree = isPatched(variant) ? await assemblePatchedTree(src, progress) : src.dir;
+  const buildDir = join(cacheRoot(), 'build', `${src.debianVersion}`, `${arch}-${variant}`);
+  const logPath = join(cacheRoot(), 'logs', `kernel-${arch}-${variant}.log`);
+  await mkdir(buildDir, { recursive: true });
+  await rm(logPath, { force: true });
+  const fragments = await readFragments(arch, variant);
+  const fragmentPath = join(buildDir, 'vslab-fragments.config');
+  await writeFile(fragmentPath, fragments);
+  const make = (step: string, targets: string[], extraEnv: Record<string, string> = {}, onLine?: (l: string) => void): Promise<string> =>
+    runStep(step, 'make', ['-C', tree, `O=${buildDir}`, `ARCH=${makeArch(arch)}`, ...targets], {
+      logPath,
+      env: { KBUILD_BUILD_USER: 'vslab', KBUILD_BUILD_HOST: 'vslab', KBUILD_BUILD_TIMESTAMP: 'vslab', ...extraEnv },
+      onLine,
+    });
+  progress(`${arch}/${variant}: configuring (allnoconfig + ${fragments.match(/^# --- /gm)?.length ?? 0} fragments)`);
+  await make('configure (allnoconfig)', ['allnoconfig'], { KCONFIG_ALLCONFIG: fragmentPath });
+  const bad = configMismatches(fragments, await readFile(join(buildDir, '.config'), 'utf8'));
+  if (bad.length > 0) {
+    throw new BuildError(`configure: ${bad.length} fragment option(s) did not take effect`, logPath, bad.join('\n'));
+  }
+  let objects = 0;
+  let lastShown = 0;
+  await make('compile', [`-j${availableParallelism()}`, 'bzImage'], {}, (line) => {
+    const m = /^\s+(CC|LD|AS|AR|OBJCOPY)\s+(\S+)/.exec(line);
+    if (m === null) return;
+    objects++;
+    const now = Date.now();
+    if (now - lastShown > 2000) {
+      lastShown = now;
+      progress(`${arch}/${variant}: ${objects} steps, ${m[1]} ${m[2]}`);
+    }
+  });
+  const kernelVersion = (await make('kernelversion', ['-s', 'kernelrelease'])).trim().split('\n').pop() ?? src.kernelVersion;
+  const outDir = join(cacheRoot(), 'kernels', key);
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await copyFile(join(buildDir, 'arch/x86/boot/bzImage'), join(tmp, 'bzImage'));
+  await copyFile(join(buildDir, '.config'), join(tmp, 'config'));
+  const manifest: KernelManifest = {
+    arch,
+    variant,
+    key,
+    debianPackage: 'linux-source-6.1',
+    debianVersion: src.debianVersion,
+    kernelVersion,
+    patchHash,
+    compiler,
+    buildSeconds: Math.round((Date.now() - started) / 1000),
+    builtAt: new Date().toISOString(),
+  };
+  await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await copyFile(logPath, join(tmp, 'build.log'));
+  await rm(outDir, { recursive: true, force: true });
+  await rename(tmp, outDir);
+  progress(`${arch}/${variant}: built ${kernelVersion} in ${manifest.buildSeconds} s`);
+  return { arch, variant, image: join(outDir, 'bzImage'), config: join(outDir, 'config'), manifest };
+}

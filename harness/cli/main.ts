@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * vslab: build kernels and guest images, boot them, run commands in them.
+ * Each subcommand lives in its own module; this file only dispatches and reports errors.
+ */
+import { VslabError } from '../errors.ts';
+import { buildCommand } from './build.ts';
+import { patchCommand } from './patch.ts';
+import { runCommand } from './run.ts';
+import { shellCommand } from './shell.ts';
+import { fetchCommand } from './fetch.ts';
+
+const USAGE = `usage: vslab <command> [options]
+
+commands:
+  build     build kernels and the guest image (cached under ~/.cache/vslab)
+  run       boot a guest, run one command, print its output, exit with its status
+  shell     boot a guest and attach this terminal to its console (Ctrl-] leaves)
+  patch     work on the kernel patch: prepare | export | diff
+  fetch     fetch Debian's busybox-static for a guest architecture
+
+"vslab <command> --help" describes each command.`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  build: buildCommand,
+  run: runCommand,
+  shell: shellCommand,
+  patch: patchCommand,
+  fetch: fetchCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS[name];
+  if (cmd === undefined) {
+    process.stderr.write(`vslab: unknown command "${name}" (try vslab --help)\n`);
+    return 2;
+  }
+  return cmd(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof VslabError) {
+      process.stderr.write(`vslab: ${err.message}\n`);
+      process.exitCode = err.code === 'USAGE' ? 2 : 1;
+    } else {
+      process.stderr.write(`vslab: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

@@ -1,0 +1,56 @@
+/**
+ * vslab shell: an interactive session on the guest console. The terminal goes raw, every key
+ * goes to the guest, and Ctrl-] (0x1d) leaves and stops the emulator.
+ */
+import { bootGuest } from '../session.ts';
+import { accelOf, archOf, backendOf, intOf, machineOptions, parse, variantOf } from './args.ts';
+import { makeProgress } from './progress.ts';
+
+const HELP = `usage: vslab shell [--arch i386|x86_64] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg] [--memory MIB]
+
+Boots a guest and attaches this terminal to its serial console. Press Ctrl-] to leave.`;
+
+const ESCAPE = 0x1d;
+
+export async function shellCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, machineOptions);
+  if (values['help'] === true) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const guest = await bootGuest({
+    arch: archOf(values['arch']),
+    variant: variantOf(values['variant']),
+    backend: backendOf(values['backend']),
+    accel: accelOf(values['accel']),
+    icountShift: intOf('icount', values['icount']),
+    memoryMiB: intOf('memory', values['memory']),
+    progress: makeProgress(),
+  });
+  guest.shell.detach();
+  process.stderr.write(`[vslab] ${guest.machine.description}, kernel ${guest.kernel.manifest.kernelVersion} (${guest.kernel.variant}); Ctrl-] leaves\n`);
+  const stdin = process.stdin;
+  const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+  if (stdin.isTTY) stdin.setRawMode(true);
+  const off = guest.machine.onData((chunk) => process.stdout.write(chunk));
+  guest.machine.write('\n');
+  await new Promise<void>((resolve) => {
+    const onKey = (data: Buffer): void => {
+      if (data.includes(ESCAPE)) {
+        stdin.off('data', onKey);
+        resolve();
+        return;
+      }
+      guest.machine.write(data);
+    };
+    stdin.on('data', onKey);
+    stdin.on('end', resolve);
+    void guest.machine.exited.then(() => resolve());
+  });
+  off();
+  if (stdin.isTTY) stdin.setRawMode(wasRaw);
+  stdin.pause();
+  await guest.close();
+  process.stderr.write('\n[vslab] left the guest console\n');
+  return 0;
+}

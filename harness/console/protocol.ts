@@ -1,0 +1,120 @@
+/**
+ * The framed console protocol between the harness and the guest's `vsx` script
+ * (guest-image/rootfs/bin/vsx).
+ *
+ * Request: one line `vsx NONCE BASE64` typed at the guest shell, BASE64 being the UTF-8 command
+ * (or `vsx NONCE @FILE` when the command was uploaded first because it is long). The guest runs it
+ * with `sh`, stdin from /dev/null, and answers:
+ *
+ *     VSLAB{NONCE:out:LEN}      base64 of stdout follows, 76 characters a line
+ *     VSLAB{NONCE:err:LEN}      base64 of stderr follows
+ *     VSLAB{NONCE:end:STATUS}   exit status
+ *
+ * The marker word never occurs in what we type, so the echo of the request cannot be mistaken
+ * for an answer; prompts, terminal escapes and kernel messages on lines of their own are skipped
+ * because they are not base64; a kernel message that lands in the middle of a base64 line breaks
+ * the line structure or the length, and the harness asks for the frame again (`vsx -r NONCE`).
+ */
+import { ProtocolError } from '../errors.ts';
+
+export const MARKER = 'VSLAB';
+/** Longest base64 command we type in one line; busybox's line editor holds about 1 KiB. */
+export const MAX_INLINE_B64 = 760;
+const B64_LINE = 76;
+
+export function makeNonce(counter: number): string {
+  const rand = Math.floor(Math.random() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0');
+  return `${rand}${counter.toString(16).padStart(4, '0')}`;
+}
+
+/** The request line for a command, or undefined when it is too long to type inline. */
+export function requestLine(nonce: string, command: string): string | undefined {
+  const b64 = Buffer.from(command, 'utf8').toString('base64');
+  if (b64.length > MAX_INLINE_B64) return undefined;
+  return `vsx ${nonce} ${b64}\n`;
+}
+
+export function fileRequestLine(nonce: string, guestPath: string): string {
+  return `vsx ${nonce} @${guestPath}\n`;
+}
+
+export function resendLine(nonce: string): string {
+  return `vsx -r ${nonce}\n`;
+}
+
+export interface Frame {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+export type FrameScan =
+  | { state: 'incomplete' }
+  | { state: 'complete'; frame: Frame; consumed: number }
+  | { state: 'corrupt'; reason: string; consumed: number };
+
+function markerRe(nonce: string, kind: string): RegExp {
+  return new RegExp(`${MARKER}\\{${nonce}:${kind}:(\\d+)\\}`, 'g');
+}
+
+/** Decodes one base64 section; undefined if its line structure shows damage. */
+export function decodeSection(text: string, expectedLength: number): Buffer | undefined {
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.length > 0 && /^[A-Za-z0-9+/=]+$/.test(l));
+  // Every line but the last must be exactly B64_LINE long; the last at most that.
+  for (let i = 0; i < lines.length; i++) {
+    const len = lines[i]?.length ?? 0;
+    if (i < lines.length - 1 ? len !== B64_LINE : len > B64_LINE) return undefined;
+  }
+  const joined = lines.join('');
+  if (joined.length % 4 !== 0) return undefined;
+  const data = Buffer.from(joined, 'base64');
+  return data.length === expectedLength ? data : undefined;
+}
+
+/**
+ * Looks for the complete answer to `nonce` in `text` (console output decoded as latin1).
+ * `consumed` is the index just past the end marker.
+ */
+export function scanFrame(text: string, nonce: string): FrameScan {
+  const endRe = markerRe(nonce, 'end');
+  const end = endRe.exec(text);
+  if (end === null) return { state: 'incomplete' };
+  const consumed = end.index + end[0].length;
+  const head = text.slice(0, end.index);
+  const outM = [...head.matchAll(markerRe(nonce, 'out'))].pop();
+  const errM = [...head.matchAll(markerRe(nonce, 'err'))].pop();
+  if (outM === undefined || errM === undefined || errM.index < outM.index) {
+    return { state: 'corrupt', reason: 'missing out/err markers', consumed };
+  }
+  const stdout = decodeSection(head.slice(outM.index + outM[0].length, errM.index), Number(outM[1]));
+  const stderr = decodeSection(head.slice(errM.index + errM[0].length), Number(errM[1]));
+  if (stdout === undefined || stderr === undefined) {
+    return { state: 'corrupt', reason: `damaged ${stdout === undefined ? 'stdout' : 'stderr'} section`, consumed };
+  }
+  const exitCode = Number(end[1]);
+  if (!Number.isInteger(exitCode) || exitCode > 255) throw new ProtocolError(`bad exit status in frame: ${end[0]}`);
+  return { state: 'complete', frame: { exitCode, stdout, stderr }, consumed };
+}
+
+/** Encodes an answer the way the guest does (used by tests to synthesise console streams). */
+export function encodeFrame(nonce: string, frame: Frame): string {
+  const section = (b: Buffer): string => {
+    const b64 = b.toString('base64');
+    const lines: string[] = [];
+    for (let i = 0; i < b64.length; i += B64_LINE) lines.push(b64.slice(i, i + B64_LINE));
+    return lines.map((l) => `${l}\n`).join('');
+  };
+  return (
+    `\n${MARKER}{${nonce}:out:${frame.stdout.length}}\n${section(frame.stdout)}` +
+    `\n${MARKER}{${nonce}:err:${frame.stderr.length}}\n${section(frame.stderr)}` +
+    `\n${MARKER}{${nonce}:end:${frame.exitCode}}\n`
+  );
+}
+
+/** The line init prints when the console shell is about to start. */
+export const READY_MARKER = `${MARKER}{boot:ready}`;

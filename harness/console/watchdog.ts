@@ -1,0 +1,101 @@
+/**
+ * The watchdog reads every console byte and recognises the kernel's distress signals: a
+ * panic, an Oops, BUG:, WARNING: (which includes lockdep's reports), KASAN, general protection
+ * faults and RCU stalls. The first one found is reported once, with the console tail
+ * collected up to a short settle time so the backtrace is included.
+ *
+ * Commands run through the framed protocol have their output base64-encoded, so a program
+ * printing "WARNING:" cannot trip the watchdog; only the kernel (and init, which avoids these
+ * words) writes plain text to the console.
+ */
+import { GuestPanicError, type SplatKind } from '../errors.ts';
+import { Transcript } from './transcript.ts';
+
+interface Pattern {
+  kind: SplatKind;
+  re: RegExp;
+}
+
+/** Ordered: the first match on a line decides its kind. */
+const PATTERNS: readonly Pattern[] = [
+  { kind: 'panic', re: /Kernel panic - not syncing/ },
+  { kind: 'lockdep', re: /(possible circular locking dependency|possible recursive locking|inconsistent lock state|lock held when returning to user space|INFO: possible irq lock inversion|suspicious RCU usage|bad unlock balance detected)/ },
+  { kind: 'rcu-stall', re: /(rcu: INFO: rcu_\w+ (self-)?detected stall|rcu_\w+ detected stalls on CPUs)/ },
+  { kind: 'kasan', re: /KASAN:/ },
+  { kind: 'oops', re: /(Oops[:\s]|Unable to handle kernel)/ },
+  { kind: 'gpf', re: /general protection fault/ },
+  { kind: 'bug', re: /(^|[\]\s])BUG:/ },
+  { kind: 'warning', re: /(^|[\]\s])WARNING:/ },
+];
+
+export function classifyLine(line: string): SplatKind | undefined {
+  for (const p of PATTERNS) if (p.re.test(line)) return p.kind;
+  return undefined;
+}
+
+export interface WatchdogOptions {
+  /** How long to keep collecting console text after the first splat line, ms (default 300). */
+  settleMs?: number;
+}
+
+export class Watchdog {
+  readonly transcript = new Transcript();
+  private partial = '';
+  private found: { kind: SplatKind; line: string } | undefined;
+  private reported = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listeners: Array<(err: GuestPanicError) => void> = [];
+  private readonly settleMs: number;
+
+  constructor(opts: WatchdogOptions = {}) {
+    this.settleMs = opts.settleMs ?? 300;
+  }
+
+  /** Called with the error once, after the settle time (or at flush()). */
+  onSplat(listener: (err: GuestPanicError) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get splat(): GuestPanicError | undefined {
+    return this.found === undefined ? undefined : this.error();
+  }
+
+  feed(text: string): void {
+    this.transcript.push(text);
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    // A partial line may already be decisive (a panic line is not always followed by a newline).
+    if (this.partial.length > 4096) this.partial = this.partial.slice(-4096);
+    for (const line of [...lines, this.partial]) {
+      if (this.found !== undefined) break;
+      const kind = classifyLine(line);
+      if (kind !== undefined) {
+        this.found = { kind, line: line.replace(/\r/g, '').trim() };
+        this.timer = setTimeout(() => this.report(), this.settleMs);
+      }
+    }
+  }
+
+  /** Report at once (e.g. when the emulator has exited and nothing more will come). */
+  flush(): void {
+    if (this.found !== undefined) this.report();
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private error(): GuestPanicError {
+    const f = this.found;
+    if (f === undefined) throw new Error('no splat');
+    return new GuestPanicError(f.kind, f.line, this.transcript.tail(60));
+  }
+
+  private report(): void {
+    if (this.reported || this.found === undefined) return;
+    this.reported = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const err = this.error();
+    for (const l of this.listeners) l(err);
+  }
+}

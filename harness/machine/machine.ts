@@ -1,0 +1,51 @@
+/**
+ * The Machine interface: an emulator running one guest, seen as a byte stream (its serial
+ * console) plus a lifecycle. QEMU and v86 implement it; nothing above this layer knows which.
+ */
+import type { ConsoleStream } from '../console/shell.ts';
+
+export type Arch = 'i386' | 'x86_64';
+export type BackendName = 'qemu' | 'v86';
+export type Accel = 'auto' | 'kvm' | 'tcg';
+
+export interface MachineExit {
+  /** Exit status of the emulator process, if it was a process. */
+  code: number | null;
+  signal: string | null;
+  /** True when stop() asked for it. */
+  requested: boolean;
+}
+
+export interface MachineOptions {
+  arch: Arch;
+  kernelPath: string;
+  initrdPath: string;
+  /** Guest RAM, MiB (default 128: v86 needs at least that for its initrd placement). */
+  memoryMiB?: number;
+  /** Appended to the kernel command line. */
+  extraCmdline?: string;
+  /** QEMU: accelerator (default auto = KVM if it can boot our guests, else TCG). */
+  accel?: Accel;
+  /** QEMU TCG: -icount shift=N,sleep=off for deterministic timing. */
+  icountShift?: number;
+  /** Path of a file receiving every console byte (kept for post-mortems). */
+  consoleLogPath?: string;
+}
+
+export interface Machine extends ConsoleStream {
+  readonly backend: BackendName;
+  /** What actually runs (e.g. "qemu-system-i386 tcg"), filled in by start(). */
+  readonly description: string;
+  start(): Promise<void>;
+  /** Resolves when the emulator has ended, for whatever reason. */
+  readonly exited: Promise<MachineExit>;
+  /** Ends the emulator; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Kernel command line shared by every backend. loglevel=5 keeps WARN/BUG/lockdep on the console. */
+export function baseCmdline(extra?: string): string {
+  const parts = ['console=ttyS0,115200', 'panic=-1', 'loglevel=5', 'rdinit=/init'];
+  if (extra !== undefined && extra !== '') parts.push(extra);
+  return parts.join(' ');
+}

@@ -1,0 +1,110 @@
+/**
+ * QEMU backend: qemu-system-i386 / qemu-system-x86_64 with the kernel and initramfs given
+ * directly, the serial console on the process's stdio, -no-reboot so a guest reboot or
+ * panic (panic=-1) ends the process. The process runs under `setpriv --pdeathsig KILL`, so it
+ * dies with us even if Node is killed outright; stop() and an exit hook cover the rest.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
+import { MachineExitedError, PrerequisiteError } from '../errors.ts';
+import { baseCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
+import { resolveAccel } from './kvm-probe.ts';
+import { trackChild, untrackChild } from './reaper.ts';
+import { which } from '../host.ts';
+
+export class QemuMachine implements Machine {
+  readonly backend = 'qemu' as const;
+  description = 'qemu (not started)';
+  readonly exited: Promise<MachineExit>;
+  private resolveExit!: (e: MachineExit) => void;
+  private child: ResultPromise | undefined;
+  private listeners = new Set<(chunk: Uint8Array) => void>();
+  private stopRequested = false;
+  private consoleLog: WriteStream | undefined;
+
+  constructor(private readonly opts: MachineOptions) {
+    this.exited = new Promise((r) => (this.resolveExit = r));
+  }
+
+  static binaryFor(arch: MachineOptions['arch']): string {
+    return arch === 'x86_64' ? 'qemu-system-x86_64' : 'qemu-system-i386';
+  }
+
+  /** The QEMU argument vector (without the binary). */
+  static args(opts: MachineOptions, accel: 'kvm' | 'tcg'): string[] {
+    const args = [
+      '-nodefaults',
+      '-no-user-config',
+      '-display', 'none',
+      '-monitor', 'none',
+      '-serial', 'stdio',
+      '-no-reboot',
+      '-m', String(opts.memoryMiB ?? 128),
+      '-kernel', opts.kernelPath,
+      '-initrd', opts.initrdPath,
+      '-append', baseCmdline(opts.extraCmdline),
+    ];
+    if (accel === 'kvm') {
+      args.push('-accel', 'kvm', '-cpu', 'host');
+    } else if (opts.icountShift !== undefined) {
+      args.push('-accel', 'tcg', '-icount', `shift=${opts.icountShift},sleep=off`);
+    } else {
+      args.push('-accel', 'tcg');
+    }
+    return args;
+  }
+
+  async start(): Promise<void> {
+    const bin = QemuMachine.binaryFor(this.opts.arch);
+    if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, 'Debian package qemu-system-x86; run scripts/setup');
+    const accel = await resolveAccel(this.opts);
+    this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}`;
+    if (this.opts.consoleLogPath !== undefined) this.consoleLog = createWriteStream(this.opts.consoleLogPath);
+    const child = execa('setpriv', ['--pdeathsig', 'KILL', bin, ...QemuMachine.args(this.opts, accel)], {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      encoding: 'buffer',
+    });
+    this.child = child;
+    trackChild(child);
+    child.stdout?.on('data', (chunk: Buffer) => this.emit(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.emit(chunk));
+    child.stdin?.on('error', () => undefined);
+    void child.then((r) => {
+      untrackChild(child);
+      this.consoleLog?.end();
+      this.resolveExit({ code: r.exitCode ?? null, signal: r.signal ?? null, requested: this.stopRequested });
+    });
+  }
+
+  private emit(chunk: Buffer): void {
+    this.consoleLog?.write(chunk);
+    for (const l of this.listeners) l(chunk);
+  }
+
+  write(data: string | Uint8Array): void {
+    const stdin = this.child?.stdin;
+    if (stdin === undefined || stdin === null || stdin.destroyed) return;
+    stdin.write(data);
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child === undefined) return;
+    this.stopRequested = true;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** An error describing an unexpected exit. */
+  exitError(e: MachineExit, tail: string): MachineExitedError {
+    return new MachineExitedError(`${this.description} ended (status ${e.code ?? '-'}, signal ${e.signal ?? '-'})`, tail);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * A booted guest: the kernel and image for (arch, variant) from the build cache (built if
+ * needed), a Machine on the chosen backend, the watchdog on its console, and a Shell to run
+ * commands. `bootGuest()` resolves once init has reported ready; `close()` ends everything.
+ */
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { buildGuestImage, type GuestImage } from './build/guest-image.ts';
+import { buildKernel, type KernelArtifact } from './build/kernel.ts';
+import type { Variant } from './build/kernel-config.ts';
+import type { Progress } from './build/step.ts';
+import { Shell } from './console/shell.ts';
+import { Watchdog } from './console/watchdog.ts';
+import { BootTimeoutError, MachineExitedError, type GuestPanicError } from './errors.ts';
+import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
+import { QemuMachine } from './machine/qemu.ts';
+import { cacheRoot } from './paths.ts';
+
+export interface BootOptions {
+  arch?: Arch;
+  variant?: Variant;
+  backend?: BackendName;
+  accel?: Accel;
+  icountShift?: number;
+  memoryMiB?: number;
+  extraCmdline?: string;
+  /** Deadline for reaching the shell, ms (default 60000, scaled by the backend's factor). */
+  bootTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  progress?: Progress;
+}
+
+export interface Guest {
+  machine: Machine;
+  shell: Shell;
+  watchdog: Watchdog;
+  kernel: KernelArtifact;
+  image: GuestImage;
+  /** Milliseconds from starting the emulator to init's ready marker. */
+  bootMs: number;
+  /** Path of the full console log. */
+  consoleLogPath: string;
+  close(): Promise<void>;
+}
+
+/** Deadline multiplier per backend: v86 emulates in JavaScript and is slower. */
+export function timeScaleFor(backend: BackendName): number {
+  return backend === 'v86' ? 4 : 1;
+}
+
+export function backendFromEnv(): BackendName {
+  const b = process.env['VSLAB_BACKEND'];
+  return b === 'v86' ? 'v86' : 'qemu';
+}
+
+export async function createMachine(backend: BackendName, opts: MachineOptions): Promise<Machine> {
+  if (backend === 'v86') {
+    const { V86Machine } = await import('./machine/v86.ts');
+    return new V86Machine(opts);
+  }
+  return new QemuMachine(opts);
+}
+
+let bootCounter = 0;
+
+export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
+  const arch = opts.arch ?? 'i386';
+  const variant = opts.variant ?? 'vserver';
+  const backend = opts.backend ?? backendFromEnv();
+  const progress = opts.progress ?? (() => undefined);
+  const kernel = await buildKernel({ arch, variant, progress });
+  const image = await buildGuestImage(arch, progress);
+  const logDir = join(cacheRoot(), 'logs', 'console');
+  await mkdir(logDir, { recursive: true });
+  bootCounter += 1;
+  const consoleLogPath = join(logDir, `${arch}-${variant}-${backend}-${process.pid}-${bootCounter}.log`);
+  const machine = await createMachine(backend, {
+    arch,
+    kernelPath: kernel.image,
+    initrdPath: image.path,
+    memoryMiB: opts.memoryMiB,
+    extraCmdline: opts.extraCmdline,
+    accel: opts.accel,
+    icountShift: opts.icountShift,
+    consoleLogPath,
+  });
+  const timeScale = timeScaleFor(backend);
+  const watchdog = new Watchdog();
+  const shell = new Shell(machine, { commandTimeoutMs: opts.commandTimeoutMs, timeScale });
+  machine.onData((chunk) => watchdog.feed(Buffer.from(chunk).toString('latin1')));
+  watchdog.onSplat((err: GuestPanicError) => shell.fail(err));
+  let closing = false;
+  void machine.exited.then((e) => {
+    watchdog.flush();
+    if (!closing && watchdog.splat === undefined) {
+      shell.fail(new MachineExitedError(`${machine.description} ended (status ${e.code ?? '-'}, signal ${e.signal ?? '-'})`, watchdog.transcript.tail()));
+    }
+  });
+  const started = performance.now();
+  await machine.start();
+  try {
+    await shell.waitReady(opts.bootTimeoutMs ?? 60_000, () => new BootTimeoutError((opts.bootTimeoutMs ?? 60_000) * timeScale, watchdog.transcript.tail()));
+  } catch (err) {
+    await machine.stop();
+    throw err;
+  }
+  const bootMs = performance.now() - started;
+  return {
+    machine,
+    shell,
+    watchdog,
+    kernel,
+    image,
+    bootMs,
+    consoleLogPath,
+    async close() {
+      closing = true;
+      shell.detach();
+      watchdog.dispose();
+      await machine.stop();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { classifyLine, Watchdog } from '../../harness/console/watchdog.ts';
+import type { GuestPanicError } from '../../harness/errors.ts';
+
+function splatOf(chunks: string[], settleMs = 5): Promise<GuestPanicError | undefined> {
+  const w = new Watchdog({ settleMs });
+  return new Promise((resolve) => {
+    w.onSplat(resolve);
+    for (const c of chunks) w.feed(c);
+    setTimeout(() => resolve(undefined), 50);
+  });
+}
+
+describe('watchdog', () => {
+  it.each([
+    ['[    1.2] Kernel panic - not syncing: Attempted to kill init!', 'panic'],
+    ['[    3.4] BUG: kernel NULL pointer dereference, address: 00000000', 'bug'],
+    ['[    5.6] Oops: 0002 [#1] PREEMPT', 'oops'],
+    ['[    7.8] WARNING: CPU: 0 PID: 1 at kernel/fork.c:100 copy_process+0x1/0x2', 'warning'],
+    ['[    9.0] WARNING: possible circular locking dependency detected', 'lockdep'],
+    ['[   10.0] rcu: INFO: rcu_sched self-detected stall on CPU', 'rcu-stall'],
+    ['[   11.0] general protection fault: 0000 [#1]', 'gpf'],
+  ])('classifies %s', (line, kind) => {
+    expect(classifyLine(line)).toBe(kind);
+  });
+
+  it('leaves ordinary lines alone', () => {
+    for (const line of ['vslab:/# echo hello', 'VSLAB{ab:out:5}', 'SW5pdGlhbGl6aW5nIGNncm91cCBzdWJzeXMgY3B1c2V0', 'NOWARNING:x', 'debug: BUGS fixed']) {
+      expect(classifyLine(line)).toBeUndefined();
+    }
+  });
+
+  it('finds a panic split across chunks and keeps the text after it', async () => {
+    const err = await splatOf(['boot ok\n[ 2.0] Kernel pa', 'nic - not syncing: sysrq triggered crash\n', '[ 2.1] CPU: 0 PID: 50 Comm: sh\n']);
+    expect(err?.kind).toBe('panic');
+    expect(err?.line).toContain('sysrq triggered crash');
+    expect(err?.consoleTail).toContain('Comm: sh');
+  });
+
+  it('reports only the first splat', async () => {
+    const w = new Watchdog({ settleMs: 1 });
+    const seen: string[] = [];
+    w.onSplat((e) => seen.push(e.kind));
+    w.feed('[1] BUG: spinlock bad magic\n[2] Kernel panic - not syncing: x\n');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual(['bug']);
+  });
+
+  it('stays silent on a clean boot log', async () => {
+    expect(await splatOf(['[    0.000000] Linux version 6.1.176\n', 'Run /init as init process\nVSLAB{boot:ready}\n'])).toBeUndefined();
+  });
+});
