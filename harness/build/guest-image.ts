@@ -7,6 +7,7 @@
  */
 import { access, lstat, mkdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { PrerequisiteError } from '../errors.ts';
 import { versionLine, which } from '../host.ts';
 import type { Arch } from '../machine/machine.ts';
@@ -34,12 +35,13 @@ export function crossCompiler(arch: Arch): { cc: string; pkg: string } {
 const toolsDir = (): string => join(guestImageDir, 'tools');
 const rootfsDir = (): string => join(guestImageDir, 'rootfs');
 
-/** Tool names, from guest-image/tools/TOOLS (one per line). */
+/** Tool names: the multi-call applets, as `make applets` in guest-image/tools lists them. */
 export async function toolNames(): Promise<string[]> {
-  const text = await readFile(join(toolsDir(), 'TOOLS'), 'utf8');
-  return text
+  const r = await execa('make', ['-s', '-C', toolsDir(), 'applets'], { reject: false });
+  if (r.failed) throw new PrerequisiteError('make', `"make applets" failed in guest-image/tools: ${r.stderr}`);
+  return r.stdout
     .split('\n')
-    .map((l) => l.replace(/#.*/, '').trim())
+    .map((l) => l.trim())
     .filter((l) => l !== '');
 }
 

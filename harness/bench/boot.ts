@@ -1,0 +1,80 @@
+/**
+ * bench:boot — boot-to-shell time and command round trip, side by side in one run, for the
+ * vanilla and the vserver kernel on every backend that works here (QEMU TCG, QEMU KVM when it
+ * boots our guest, v86). A benchmark, not a test: it reports figures, it asserts nothing.
+ *
+ *   npm run bench:boot [-- --boots N --commands N --json]
+ */
+import { parseArgs } from 'node:util';
+import { buildGuestImage } from '../build/guest-image.ts';
+import { buildKernel } from '../build/kernel.ts';
+import type { Variant } from '../build/kernel-config.ts';
+import { resolveAccel } from '../machine/kvm-probe.ts';
+import type { Accel, BackendName } from '../machine/machine.ts';
+import { bootGuest } from '../session.ts';
+import { formatTable, median } from './stats.ts';
+
+interface Row {
+  backend: string;
+  variant: Variant;
+  bootMs: number[];
+  roundTripMs: number[];
+}
+
+async function measure(backend: BackendName, accel: Accel, variant: Variant, boots: number, commands: number): Promise<Row> {
+  const row: Row = { backend: backend === 'qemu' ? `qemu ${accel}` : 'v86', variant, bootMs: [], roundTripMs: [] };
+  for (let b = 0; b < boots; b++) {
+    const guest = await bootGuest({ backend, accel, variant });
+    try {
+      row.bootMs.push(guest.bootMs);
+      if (b === 0) {
+        await guest.shell.succeed('true'); // warm the page cache of the tools
+        for (let i = 0; i < commands; i++) row.roundTripMs.push((await guest.shell.run('true')).durationMs);
+      }
+    } finally {
+      await guest.close();
+    }
+  }
+  return row;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { boots: { type: 'string' }, commands: { type: 'string' }, json: { type: 'boolean' }, 'no-v86': { type: 'boolean' } } });
+  const boots = Number(values.boots ?? 5);
+  const commands = Number(values.commands ?? 100);
+  const variants: Variant[] = ['vanilla', 'vserver'];
+  const progress = (m: string): void => {
+    process.stderr.write(`[bench] ${m}\n`);
+  };
+  const kernels = await Promise.all(variants.map(async (v) => buildKernel({ arch: 'i386', variant: v, progress })));
+  const image = await buildGuestImage('i386', progress);
+  const probe = kernels[0];
+  const kvmOk = probe !== undefined && (await resolveAccel({ arch: 'i386', kernelPath: probe.image, initrdPath: image.path, accel: 'auto' })) === 'kvm';
+  const setups: Array<{ backend: BackendName; accel: Accel }> = [{ backend: 'qemu', accel: 'tcg' }];
+  if (kvmOk) setups.push({ backend: 'qemu', accel: 'kvm' });
+  if (values['no-v86'] !== true) setups.push({ backend: 'v86', accel: 'auto' });
+  const rows: Row[] = [];
+  for (const s of setups) {
+    for (const v of variants) {
+      progress(`${s.backend} ${s.accel} ${v}: ${boots} boots, ${commands} commands`);
+      rows.push(await measure(s.backend, s.accel, v, boots, commands));
+    }
+  }
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify({ kvmUsable: kvmOk, rows }, null, 2)}\n`);
+    return;
+  }
+  const baseline = new Map(rows.filter((r) => r.variant === 'vanilla').map((r) => [r.backend, r]));
+  const table = rows.map((r) => {
+    const base = baseline.get(r.backend);
+    const ratio = base === undefined ? '' : (median(r.bootMs) / median(base.bootMs)).toFixed(2);
+    return [r.backend, r.variant, median(r.bootMs).toFixed(0), ratio, median(r.roundTripMs).toFixed(2), Math.min(...r.roundTripMs).toFixed(2)];
+  });
+  process.stdout.write(`i386 guest, ${boots} boots and ${commands} round trips per row; KVM ${kvmOk ? 'usable' : 'not usable here (TCG only)'}\n\n`);
+  process.stdout.write(`${formatTable(['backend', 'kernel', 'boot ms (median)', 'vs vanilla', 'round trip ms (median)', 'min'], table)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:boot: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,15 @@
+/**
+ * Runs once before the VM tests: builds (or finds in the cache) every kernel variant the tests
+ * boot and the guest image, so no test pays for a build inside its own timeout.
+ */
+import { buildGuestImage } from '../harness/build/guest-image.ts';
+import { buildKernel } from '../harness/build/kernel.ts';
+import { VARIANTS } from '../harness/build/kernel-config.ts';
+
+export default async function setup(): Promise<void> {
+  const progress = (m: string): void => {
+    process.stderr.write(`[vslab build] ${m}\n`);
+  };
+  for (const variant of VARIANTS) await buildKernel({ arch: 'i386', variant, progress });
+  await buildGuestImage('i386', progress);
+}

@@ -1,0 +1,67 @@
+import { execa } from 'execa';
+import { mkdtemp, readFile, readlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildCpio } from '../../harness/build/cpio.ts';
+import { configMismatches, fragmentNames, parseConfig } from '../../harness/build/kernel-config.ts';
+import { formatDiffstat, touchedPaths } from '../../harness/build/patch-tree.ts';
+
+describe('kernel configuration from fragments', () => {
+  it('reads both "=y" and "is not set" lines', () => {
+    const m = parseConfig('CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C="x y"\n# a comment\n');
+    expect([...m]).toEqual([['CONFIG_A', 'y'], ['CONFIG_B', 'n'], ['CONFIG_C', '"x y"']]);
+  });
+
+  it('names every fragment option that did not land in .config', () => {
+    const frag = 'CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=y\nCONFIG_D=5\n';
+    const dot = 'CONFIG_A=y\nCONFIG_B=y\nCONFIG_D=6\n';
+    expect(configMismatches(frag, dot)).toEqual(['CONFIG_B: wanted n, got y', 'CONFIG_C: wanted y, got n', 'CONFIG_D: wanted 5, got 6']);
+  });
+
+  it('stacks base, arch, vserver and debug fragments per variant', () => {
+    expect(fragmentNames('i386', 'vanilla')).toEqual(['base.config', 'i386.config']);
+    expect(fragmentNames('i386', 'vserver-off')).toEqual(['base.config', 'i386.config']);
+    expect(fragmentNames('x86_64', 'vserver-debug')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config']);
+  });
+});
+
+describe('patch bookkeeping', () => {
+  it('finds the upstream files a patch edits', () => {
+    const p = 'Subject: x\n\ndiff -up a/kernel/fork.c b/kernel/fork.c\n--- a/kernel/fork.c\n+++ b/kernel/fork.c\n@@ -1 +1 @@\n-a\n+b\n--- a/init/Kconfig\n+++ b/init/Kconfig\n';
+    expect(touchedPaths(p)).toEqual(['kernel/fork.c', 'init/Kconfig']);
+  });
+
+  it('prints a diffstat with totals', () => {
+    const s = formatDiffstat([{ path: 'kernel/a.c', added: 3, removed: 1 }, { path: 'b.h', added: 0, removed: 2 }]);
+    expect(s).toContain(' kernel/a.c |     4 +++-');
+    expect(s).toContain(' 2 files changed, 3 insertions(+), 3 deletions(-)');
+  });
+});
+
+describe('newc cpio writer', () => {
+  it('writes an archive cpio(1) lists and extracts with modes, links and device nodes', async () => {
+    const archive = buildCpio([
+      { kind: 'dir', path: 'bin', mode: 0o755 },
+      { kind: 'file', path: 'bin/hello', mode: 0o755, data: Buffer.from('#!/bin/sh\necho hi\n') },
+      { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
+      { kind: 'char', path: 'console', mode: 0o600, major: 5, minor: 1 },
+    ]);
+    expect(archive.length % 512).toBe(0);
+    const dir = await mkdtemp(join(tmpdir(), 'vslab-cpio-'));
+    await writeFile(join(dir, 'a.cpio'), archive);
+    const list = await execa('cpio', ['-itv', '--quiet', '-F', join(dir, 'a.cpio')]);
+    expect(list.stdout).toMatch(/^drwxr-xr-x .* bin$/m);
+    expect(list.stdout).toMatch(/^-rwxr-xr-x .* bin\/hello$/m);
+    expect(list.stdout).toMatch(/^lrwxrwxrwx .* bin\/sh -> busybox$/m);
+    expect(list.stdout).toMatch(/^crw------- .*5,\s+1 .* console$/m);
+    await execa('cpio', ['-id', '--quiet', '--no-absolute-filenames', '-F', join(dir, 'a.cpio')], { cwd: dir });
+    expect(await readFile(join(dir, 'bin/hello'), 'utf8')).toBe('#!/bin/sh\necho hi\n');
+    expect(await readlink(join(dir, 'bin/sh'))).toBe('busybox');
+  });
+
+  it('is reproducible', () => {
+    const entries = [{ kind: 'file' as const, path: 'x', mode: 0o644, data: Buffer.from('x') }];
+    expect(buildCpio(entries).equals(buildCpio(entries))).toBe(true);
+  });
+});
