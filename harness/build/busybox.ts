@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Arch } from '../machine/machine.ts';
 import { cacheRoot } from '../paths.ts';
 import { runStep, type Progress } from './step.ts';
-import { PrerequisiteError } from '../errors.ts';
+import { BuildError, PrerequisiteError } from '../errors.ts';
 
 export function debianArch(arch: Arch): string {
   return arch === 'x86_64' ? 'amd64' : 'i386';
@@ -40,6 +40,7 @@ function aptOptions(root: string, darch: string): string[] {
     '-o', 'Debug::NoLocking=1',
     '-o', 'APT::Sandbox::User=root',
     '-o', 'Acquire::Languages=none',
+    '-o', 'Acquire::Retries=3',
   ];
 }
 
@@ -69,7 +70,14 @@ export async function fetchBusybox(arch: Arch, progress: Progress = () => undefi
   await mkdir(debs, { recursive: true });
   if (!(await exists(join(root, 'state', 'status')))) await writeFile(join(root, 'state', 'status'), '');
   const logPath = join(cacheRoot(), 'logs', 'busybox.log');
-  await runStep(`apt-get update (${darch}, private)`, 'apt-get', [...aptOptions(root, darch), 'update'], { logPath });
+  try {
+    await runStep(`apt-get update (${darch}, private)`, 'apt-get', [...aptOptions(root, darch), 'update'], { logPath });
+  } catch (err) {
+    // One index failing (a mirror mid-sync, say) need not matter: busybox-static may well be in
+    // the indexes that did arrive. The download below decides, and its error names the package.
+    progress(`apt-get update reported errors (see ${logPath}); trying the download anyway`);
+    if (!(err instanceof BuildError)) throw err;
+  }
   await runStep(`apt-get download busybox-static:${darch}`, 'apt-get', [...aptOptions(root, darch), 'download', `busybox-static:${darch}`], { logPath, cwd: debs });
   const got = await found();
   if (got === undefined) throw new PrerequisiteError(`busybox-static:${darch}`, 'apt-get download produced no .deb; see ' + logPath);

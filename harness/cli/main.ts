@@ -9,10 +9,12 @@ import { patchCommand } from './patch.ts';
 import { runCommand } from './run.ts';
 import { shellCommand } from './shell.ts';
 import { fetchCommand } from './fetch.ts';
+import { examplesCommand } from './examples.ts';
 
 const USAGE = `usage: vslab <command> [options]
 
 commands:
+  examples  reproduce the paper's examples E01–E45 on the booted kernel and report them
   build     build kernels and the guest image (cached under ~/.cache/vslab)
   run       boot a guest, run one command, print its output, exit with its status
   shell     boot a guest and attach this terminal to its console (Ctrl-] leaves)
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   shell: shellCommand,
   patch: patchCommand,
   fetch: fetchCommand,
+  examples: examplesCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

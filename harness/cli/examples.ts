@@ -1,0 +1,61 @@
+/** vslab examples: reproduce the paper's examples on the booted kernel and report them. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { findExamples } from '../examples/catalog.ts';
+import { runExamples } from '../examples/run-all.ts';
+import { UsageError } from '../errors.ts';
+import { repoRoot } from '../paths.ts';
+import { htmlReport } from '../report/html.ts';
+import { junitReport } from '../report/junit.ts';
+import { counts } from '../report/summary.ts';
+import { terminalReport } from '../report/terminal.ts';
+import { accelOf, archOf, backendOf, parse } from './args.ts';
+import { makeProgress } from './progress.ts';
+
+const HELP = `usage: vslab examples [--backend qemu|v86] [--arch i386] [--accel auto|kvm|tcg] [--only E21,E22]
+                      [--json] [--junit FILE] [--html FILE]
+
+Boots the kernel, runs the paper's examples E01–E45 in order and prints a table: id, title,
+verdict (pass, FAIL, not implemented — with what is missing), time. Writes an HTML report
+(default out/examples.html). Exit status 1 if any example fails.`;
+
+export async function examplesCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    backend: { type: 'string' },
+    arch: { type: 'string' },
+    accel: { type: 'string' },
+    only: { type: 'string' },
+    json: { type: 'boolean' },
+    junit: { type: 'string' },
+    html: { type: 'string' },
+  });
+  if (values['help'] === true) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const only = typeof values['only'] === 'string' ? values['only'].split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+  const examples = findExamples(only);
+  if (examples.length === 0) throw new UsageError(`--only matches no example (ids are E01…E45)`);
+  const progress = makeProgress(values['json'] === true);
+  const report = await runExamples(examples, {
+    backend: backendOf(values['backend']),
+    arch: archOf(values['arch']),
+    accel: accelOf(values['accel']),
+    progress,
+    onStart: (ex, i, n) => progress(`[${i + 1}/${n}] ${ex.id} ${ex.title}`),
+  });
+  const htmlPath = resolve(typeof values['html'] === 'string' ? values['html'] : join(repoRoot, 'out', 'examples.html'));
+  await mkdir(dirname(htmlPath), { recursive: true });
+  await writeFile(htmlPath, htmlReport(report));
+  if (typeof values['junit'] === 'string') {
+    await mkdir(dirname(resolve(values['junit'])), { recursive: true });
+    await writeFile(values['junit'], junitReport(report));
+  }
+  if (values['json'] === true) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    process.stderr.write('\n');
+    process.stdout.write(`${terminalReport(report)}\n\nHTML report: ${htmlPath}\n`);
+  }
+  return counts(report.results).fail > 0 ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+/**
+ * Runs a list of examples, booting as few guests as possible: one per kernel variant, in the
+ * order the examples come. A guest whose shell broke (a panic, say) is replaced for the rest.
+ */
+import type { Variant } from '../build/kernel-config.ts';
+import { bootGuest, type BootOptions, type Guest } from '../session.ts';
+import type { RunInfo } from '../report/summary.ts';
+import { runExample } from './runner.ts';
+import type { Example, ExampleResult } from './types.ts';
+
+export interface RunAllOptions extends Omit<BootOptions, 'variant'> {
+  onStart?: (ex: Example, index: number, total: number) => void;
+  onResult?: (r: ExampleResult) => void;
+}
+
+export async function runExamples(examples: readonly Example[], opts: RunAllOptions = {}): Promise<{ info: RunInfo; results: ExampleResult[] }> {
+  const guests = new Map<Variant, Guest>();
+  const results: ExampleResult[] = [];
+  let info: RunInfo | undefined;
+  const guestFor = async (variant: Variant): Promise<Guest> => {
+    const have = guests.get(variant);
+    if (have !== undefined && have.shell.failed === undefined) return have;
+    if (have !== undefined) await have.close();
+    const g = await bootGuest({ ...opts, variant });
+    guests.set(variant, g);
+    return g;
+  };
+  try {
+    for (const [i, ex] of examples.entries()) {
+      opts.onStart?.(ex, i, examples.length);
+      const guest = await guestFor(ex.variant ?? 'vserver');
+      info ??= {
+        kernelVersion: guest.kernel.manifest.kernelVersion,
+        debianVersion: guest.kernel.manifest.debianVersion,
+        patchHash: guest.kernel.manifest.patchHash,
+        variant: guest.kernel.variant,
+        backend: guest.machine.description,
+        arch: guest.kernel.arch,
+        date: new Date().toISOString(),
+      };
+      const r = await runExample(guest.shell, ex);
+      results.push(r);
+      opts.onResult?.(r);
+    }
+  } finally {
+    for (const g of guests.values()) await g.close();
+  }
+  if (info === undefined) throw new Error('no examples to run');
+  return { info, results };
+}
