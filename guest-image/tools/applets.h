@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The applets of the vstool multi-call binary.  Each behaves like a
+ * program of its own: it gets argc/argv with argv[0] its own name and
+ * returns the exit status.
+ */
+#ifndef VSLAB_APPLETS_H
+#define VSLAB_APPLETS_H
+
+int vserver_info_main(int argc, char **argv);
+int vsyscall_main(int argc, char **argv);
+
+#endif /* VSLAB_APPLETS_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Linux-VServer command dispatch (kernel side).
+ *
+ * sys_vserver() looks the command word up in one table.  Each entry says
+ * how much privilege the command needs (level and flags), what kind of
+ * object its id names (target), and which handler runs it.  The dispatcher
+ * in kernel/vserver/switch.c applies the permission checks of the ABI in
+ * their fixed order before a handler is ever called, so handlers only
+ * copy arguments, validate and act.
+ */
+#ifndef _LINUX_VSERVER_SWITCH_H
+#define _LINUX_VSERVER_SWITCH_H
+
+#include <linux/types.h>
+#include <linux/compiler_types.h>
+
+/* Command flags (ABI section 3). */
+#define VCF_INFO	0x01	/* read-only query */
+#define VCF_ADMIN	0x02	/* host administrator only */
+#define VCF_ARES	0x04	/* ADMIN plus CAP_SYS_RESOURCE */
+#define VCF_SETUP	0x08	/* a context may still run it during setup */
+#define VCF_ZIDOK	0x10	/* id 0 means the host, no lookup */
+
+/* What the id argument names. */
+enum vc_target {
+	VCT_NONE,	/* nothing, or a command-specific number */
+	VCT_CTX,	/* a context id (xid) */
+	VCT_NET,	/* a network context id (nid) */
+};
+
+/**
+ * struct vc_call - one sys_vserver() request on its way to a handler
+ * @cmd:	command word
+ * @id:		id argument as passed by the caller
+ * @data:	argument pointer, already converted from a compat pointer
+ * @compat:	the caller uses the 32-bit compat ABI (struct layouts differ)
+ *
+ * Later slices add the looked-up target context here, so handlers never
+ * repeat the lookup or its reference counting.
+ */
+struct vc_call {
+	u32		cmd;
+	u32		id;
+	void __user	*data;
+	bool		compat;
+};
+
+/**
+ * struct vc_cmd - one entry of the command table
+ * @cmd:	command word (VCMD_*)
+ * @level:	privilege level 0..9; above 1 needs CAP_SYS_ADMIN
+ * @flags:	VCF_* flags
+ * @target:	what @id names
+ * @handler:	runs the command once every check has passed
+ */
+struct vc_cmd {
+	u32		cmd;
+	u8		level;
+	u8		flags;
+	u8		target;
+	long		(*handler)(const struct vc_call *call);
+};
+
+/* The VCI feature bits of this kernel (get_vci, /proc/virtual/info). */
+u32 vc_vci_bits(void);
+
+/* Handlers living outside switch.c. */
+long vc_task_xid(const struct vc_call *call);
+
+#endif /* _LINUX_VSERVER_SWITCH_H */

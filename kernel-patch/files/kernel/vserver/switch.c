@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Linux-VServer system call: sys_vserver(cmd, id, data).
+ *
+ * One system call carries the whole Linux-VServer interface.  The command
+ * word selects an entry of vc_commands[]; the entry's level, flags and
+ * target type decide who may run it.  The checks run in the order the ABI
+ * fixes, and the first one that fails decides the answer:
+ *
+ *   1. unknown command word (or feature not built in)   -ENOSYS
+ *   2. caller lacks CAP_CONTEXT                          -ENOSYS
+ *   3. level above 1 and caller lacks CAP_SYS_ADMIN      -EPERM
+ *   4. ARES command and caller lacks CAP_SYS_RESOURCE    -EPERM
+ *   5. spectator shortcut of ctx_migrate/net_migrate (id 1)
+ *   6. ADMIN command and caller is not the host          -EPERM
+ *      (unless SETUP and the caller's own context is in setup)
+ *   7. ZIDOK command with id 0: acts on the host, no lookup
+ *   8. target lookup                                     -ESRCH / -EACCES
+ *   9. the handler runs; bad user pointers give          -EFAULT
+ *
+ * Steps 2 and 1 give the same answer on purpose: a guest without
+ * CAP_CONTEXT cannot tell a patched kernel from a stock one, whose empty
+ * syscall slot also returns -ENOSYS.
+ *
+ * 64-bit kernels with IA-32 emulation reach the same dispatcher through
+ * compat_sys_vserver(); handlers see call->compat and translate the few
+ * argument structures whose layout differs.
+ */
+
+#include <linux/capability.h>
+#include <linux/compat.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/syscalls.h>
+#include <linux/vserver/context.h>
+#include <linux/vserver/switch.h>
+#include <vserver/info.h>
+
+static long vc_get_version(const struct vc_call *call)
+{
+	return VCI_VERSION;
+}
+
+/**
+ * vc_vci_bits - the VCI feature bits of this kernel
+ *
+ * A bit is reported only for a feature that is really built in.  Kernel
+ * chosen ("dynamic") context ids are not implemented, so NO_DYNAMIC is
+ * set.  DEBUG marks a kernel built with CONFIG_DEBUG_KERNEL.  SPACES,
+ * NETV2, PPTAG and the tagging method join as their code lands.
+ */
+u32 vc_vci_bits(void)
+{
+	u32 bits = VCI_NO_DYNAMIC;
+
+	if (IS_ENABLED(CONFIG_DEBUG_KERNEL))
+		bits |= VCI_DEBUG;
+	return bits;
+}
+
+static long vc_get_vci(const struct vc_call *call)
+{
+	return vc_vci_bits();
+}
+
+/*
+ * The command table.  Commands of features that are not built in are left
+ * out (#ifdef around the entry), which makes them unknown: -ENOSYS.
+ */
+static const struct vc_cmd vc_commands[] = {
+	{ VCMD_get_version,	0, 0,	VCT_NONE,	vc_get_version },
+	{ VCMD_get_vci,		0, 0,	VCT_NONE,	vc_get_vci },
+	{ VCMD_task_xid,	2, 0,	VCT_NONE,	vc_task_xid },
+};
+
+/* A linear scan is plenty for a table of this size and a rare call. */
+static const struct vc_cmd *vc_find_cmd(u32 cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vc_commands); i++)
+		if (vc_commands[i].cmd == cmd)
+			return &vc_commands[i];
+	return NULL;
+}
+
+/* Steps 3 and 4: capabilities beyond CAP_CONTEXT. */
+static long vc_check_caps(const struct vc_cmd *vc)
+{
+	if (vc->level > 1 && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if ((vc->flags & VCF_ARES) && !capable(CAP_SYS_RESOURCE))
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * Step 6: host administration.  The host context may always administer;
+ * a guest only runs SETUP commands on its own context while that context
+ * is still being set up, which needs context objects (next slice).
+ */
+static long vc_check_admin(const struct vc_cmd *vc)
+{
+	if (!(vc->flags & (VCF_ADMIN | VCF_ARES)))
+		return 0;
+	if (vx_current_xid() == VX_HOST_XID)
+		return 0;
+	return -EPERM;
+}
+
+/*
+ * Steps 7 and 8: find the object the id names.  No context or network
+ * context objects exist yet, so every lookup fails; ids 0 and 1 never have
+ * an object, and a negative id (the caller's own context) finds nothing
+ * for the host either.
+ */
+static long vc_lookup_target(const struct vc_cmd *vc, struct vc_call *call)
+{
+	if (vc->target == VCT_NONE)
+		return 0;
+	if ((vc->flags & VCF_ZIDOK) && call->id == 0)
+		return 0;
+	return -ESRCH;
+}
+
+static long vc_dispatch(u32 cmd, u32 id, void __user *data, bool compat)
+{
+	struct vc_call call = {
+		.cmd	= cmd,
+		.id	= id,
+		.data	= data,
+		.compat	= compat,
+	};
+	const struct vc_cmd *vc;
+	long ret;
+
+	/*
+	 * Steps 1 and 2: an unknown command and a caller without
+	 * CAP_CONTEXT both see a kernel without this interface.
+	 */
+	vc = vc_find_cmd(cmd);
+	if (!vc || !capable(CAP_CONTEXT))
+		return -ENOSYS;
+
+	ret = vc_check_caps(vc);
+	if (ret)
+		return ret;
+
+	/* Step 5, the spectator shortcut, joins with ctx_migrate. */
+
+	ret = vc_check_admin(vc);
+	if (ret)
+		return ret;
+
+	ret = vc_lookup_target(vc, &call);
+	if (ret)
+		return ret;
+
+	return vc->handler(&call);
+}
+
+SYSCALL_DEFINE3(vserver, u32, cmd, u32, id, void __user *, data)
+{
+	return vc_dispatch(cmd, id, data, false);
+}
+
+#ifdef CONFIG_COMPAT
+COMPAT_SYSCALL_DEFINE3(vserver, u32, cmd, u32, id, compat_uptr_t, data)
+{
+	return vc_dispatch(cmd, id, compat_ptr(data), true);
+}
+#endif
