@@ -6,6 +6,7 @@ import { runExamples } from '../examples/run-all.ts';
 import { UsageError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
 import { htmlReport } from '../report/html.ts';
+import { screenshot } from '../report/render.ts';
 import { junitReport } from '../report/junit.ts';
 import { counts } from '../report/summary.ts';
 import { terminalReport } from '../report/terminal.ts';
@@ -13,11 +14,12 @@ import { accelOf, archOf, backendOf, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab examples [--backend qemu|v86] [--arch i386] [--accel auto|kvm|tcg] [--only E21,E22]
-                      [--json] [--junit FILE] [--html FILE]
+                      [--json] [--junit FILE] [--html FILE] [--png FILE]
 
 Boots the kernel, runs the paper's examples E01–E45 in order and prints a table: id, title,
 verdict (pass, FAIL, not implemented — with what is missing), time. Writes an HTML report
-(default out/examples.html). Exit status 1 if any example fails.`;
+(default out/examples.html); --png also renders it to a screenshot with headless Chromium.
+Exit status 1 if any example fails.`;
 
 export async function examplesCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -28,6 +30,7 @@ export async function examplesCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
     junit: { type: 'string' },
     html: { type: 'string' },
+    png: { type: 'string' },
   });
   if (values['help'] === true) {
     process.stdout.write(`${HELP}\n`);
@@ -47,6 +50,7 @@ export async function examplesCommand(argv: string[]): Promise<number> {
   const htmlPath = resolve(typeof values['html'] === 'string' ? values['html'] : join(repoRoot, 'out', 'examples.html'));
   await mkdir(dirname(htmlPath), { recursive: true });
   await writeFile(htmlPath, htmlReport(report));
+  if (typeof values['png'] === 'string') await screenshot(htmlPath, resolve(values['png']));
   if (typeof values['junit'] === 'string') {
     await mkdir(dirname(resolve(values['junit'])), { recursive: true });
     await writeFile(values['junit'], junitReport(report));

@@ -1,0 +1,257 @@
+/**
+ * v86 backend: the v86 x86 emulator (npm `v86`, WebAssembly) running in this Node process,
+ * booting the i386 bzImage and initramfs directly with Debian's SeaBIOS as firmware. There is no
+ * screen, keyboard, mouse or speaker: the guest is seen only through its first serial port,
+ * whose output bytes are batched per emulator tick and handed to the onData listeners.
+ *
+ * Like QEMU's -no-reboot, a guest reset (reboot, or a panic with panic=-1) ends the machine:
+ * the reset request is intercepted, the emulator destroyed and `exited` resolved with
+ * requested=false. stop() destroys the emulator too, so no timer is left running and Node can exit.
+ *
+ * v86 wants its options in snake_case; they are made only here, by `v86Options()`.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { V86, V86Options } from 'v86';
+import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
+import { baseCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
+
+/** Debian's SeaBIOS image (package `seabios`); v86's npm package ships no BIOS. */
+export const SEABIOS_PATH = '/usr/share/seabios/bios.bin';
+/** v86 copies the initrd to guest-physical 64 MiB, so the guest needs more than that. */
+export const V86_MIN_MEMORY_MIB = 128;
+const V86_INITRD_ADDRESS = 64 * 1024 * 1024;
+const MIB = 1024 * 1024;
+/** How long the emulator may take to load its WebAssembly and images before start() gives up. */
+const START_TIMEOUT_MS = 60_000;
+
+export interface V86Files {
+  bios: ArrayBuffer;
+  bzimage: ArrayBuffer;
+  initrd: ArrayBuffer;
+}
+
+/** Guest RAM for v86 in MiB: the requested size (default 128), raised to at least 128. */
+export function v86MemoryMiB(requestedMiB?: number): number {
+  return Math.max(requestedMiB ?? V86_MIN_MEMORY_MIB, V86_MIN_MEMORY_MIB);
+}
+
+/**
+ * Kernel command line on v86: the shared one plus `tsc=reliable` (v86's TSC runs at a rate the
+ * kernel's clocksource watchdog distrusts; without it the boot stalls on calibration/switching).
+ * Put before the caller's extra arguments so those can still override it.
+ */
+export function v86Cmdline(extraCmdline?: string): string {
+  const extra = ['tsc=reliable', extraCmdline ?? ''].filter((s) => s !== '').join(' ');
+  return baseCmdline(extra);
+}
+
+/** The V86 constructor options for `opts` (pure: no files read, no emulator made). */
+export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
+  if (opts.arch !== 'i386') throw new UsageError(`v86 emulates a 32-bit x86 PC only; arch ${opts.arch} needs the qemu backend`);
+  const memoryMiB = v86MemoryMiB(opts.memoryMiB);
+  const needBytes = V86_INITRD_ADDRESS + files.initrd.byteLength;
+  if (needBytes > memoryMiB * MIB) {
+    throw new UsageError(
+      `v86 loads the initramfs at 64 MiB: an initramfs of ${Math.ceil(files.initrd.byteLength / MIB)} MiB needs more than ` +
+        `${Math.ceil(needBytes / MIB)} MiB of guest memory, got ${memoryMiB} MiB (raise --memory)`,
+    );
+  }
+  return {
+    bios: { buffer: files.bios },
+    bzimage: { buffer: files.bzimage },
+    initrd: { buffer: files.initrd },
+    cmdline: v86Cmdline(opts.extraCmdline),
+    memory_size: memoryMiB * MIB,
+    autostart: true,
+    disable_keyboard: true,
+    disable_mouse: true,
+    disable_speaker: true,
+    serial_console: { type: 'none' },
+    acpi: false,
+    log_level: 0,
+  };
+}
+
+/** The parts of v86's internals the adapter reaches into (not in its typings), checked at run time. */
+interface V86Internals {
+  v86?: {
+    do_tick?: () => void;
+    cpu?: { reboot_internal?: () => void };
+  };
+}
+
+function v86PackageDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('v86'));
+}
+
+function v86Version(): string {
+  const req = createRequire(import.meta.url);
+  const pkg = req(join(v86PackageDir(), '..', 'package.json')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version.replace(/\+.*$/, '') : 'unknown';
+}
+
+function toArrayBuffer(b: Buffer): ArrayBuffer {
+  const copy = new ArrayBuffer(b.byteLength);
+  new Uint8Array(copy).set(b);
+  return copy;
+}
+
+export class V86Machine implements Machine {
+  readonly backend = 'v86' as const;
+  description = 'v86 (not started)';
+  readonly exited: Promise<MachineExit>;
+  private resolveExit!: (e: MachineExit) => void;
+  private emulator: V86 | undefined;
+  private starting: Promise<void> | undefined;
+  private ending: Promise<void> | undefined;
+  private listeners = new Set<(chunk: Uint8Array) => void>();
+  private pending: number[] = [];
+  private flushQueued = false;
+  private consoleLog: WriteStream | undefined;
+
+  constructor(private readonly opts: MachineOptions) {
+    this.exited = new Promise((r) => (this.resolveExit = r));
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.startNow();
+    return this.starting;
+  }
+
+  private async startNow(): Promise<void> {
+    try {
+      await access(SEABIOS_PATH);
+    } catch {
+      throw new PrerequisiteError(`SeaBIOS (${SEABIOS_PATH})`, 'Debian package seabios; run scripts/setup');
+    }
+    const [bios, bzimage, initrd] = await Promise.all([readFile(SEABIOS_PATH), readFile(this.opts.kernelPath), readFile(this.opts.initrdPath)]);
+    const options = v86Options(this.opts, { bios: toArrayBuffer(bios), bzimage: toArrayBuffer(bzimage), initrd: toArrayBuffer(initrd) });
+    options.wasm_path = join(v86PackageDir(), 'v86.wasm');
+    const memoryMiB = v86MemoryMiB(this.opts.memoryMiB);
+    const raised = this.opts.memoryMiB !== undefined && this.opts.memoryMiB < memoryMiB ? ` (raised from ${this.opts.memoryMiB})` : '';
+    this.description = `v86 ${v86Version()} ${memoryMiB} MiB${raised}`;
+    if (this.opts.consoleLogPath !== undefined) this.consoleLog = createWriteStream(this.opts.consoleLogPath, { flags: 'a' });
+
+    const { V86: V86Class } = await import('v86');
+    const emulator = new V86Class(options);
+    this.emulator = emulator;
+    emulator.add_listener('serial0-output-byte', (byte: number) => this.receive(byte));
+    // emulator-ready comes after the CPU is made and the kernel loaded, before the first instruction.
+    emulator.add_listener('emulator-ready', () => this.instrument(emulator));
+    // Should loading finish after a start timeout already ended the machine, stop it at once.
+    emulator.add_listener('emulator-started', () => {
+      if (this.ending !== undefined) void emulator.stop();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        emulator.remove_listener('emulator-started', onStarted);
+        reject(new MachineExitedError(`v86 did not start within ${START_TIMEOUT_MS} ms`, ''));
+      }, START_TIMEOUT_MS);
+      const onStarted = (): void => {
+        clearTimeout(timer);
+        emulator.remove_listener('emulator-started', onStarted);
+        resolve();
+      };
+      emulator.add_listener('emulator-started', onStarted);
+    }).catch(async (err: unknown) => {
+      await this.end(false);
+      throw err;
+    });
+  }
+
+  /**
+   * Hooks v86's internals: a CPU reset request (keyboard controller 0xFE, port 0xCF9) ends the
+   * machine instead of rebooting, and an exception thrown by the emulator's main loop ends it
+   * too (with the error on the console) instead of crashing Node.
+   */
+  private instrument(emulator: V86): void {
+    const inner = (emulator as unknown as V86Internals).v86;
+    const cpu = inner?.cpu;
+    const tick = inner?.do_tick;
+    if (inner === undefined || cpu === undefined || typeof cpu.reboot_internal !== 'function' || typeof tick !== 'function') {
+      // Only a v86 other than the pinned version gets here; say so where the tail will show it.
+      this.receiveText('\r\nvslab: unknown v86 internals: a guest reboot will not end the machine\r\n');
+      return;
+    }
+    cpu.reboot_internal = () => {
+      void this.end(false);
+    };
+    inner.do_tick = () => {
+      try {
+        tick.call(inner);
+      } catch (err) {
+        this.receiveText(`\r\nvslab: v86 emulator error: ${err instanceof Error ? err.message : String(err)}\r\n`);
+        void this.end(false);
+      }
+    };
+  }
+
+  private receive(byte: number): void {
+    if (this.ending !== undefined) return;
+    this.pending.push(byte);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      // Runs once the emulator's current tick returns: one chunk per tick, no timer.
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private receiveText(text: string): void {
+    for (const b of Buffer.from(text, 'latin1')) this.pending.push(b);
+    this.flush();
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.pending.length === 0) return;
+    const chunk = Uint8Array.from(this.pending);
+    this.pending = [];
+    this.consoleLog?.write(chunk);
+    for (const l of this.listeners) l(chunk);
+  }
+
+  /** Sends bytes to the guest's first serial port; strings as UTF-8, bytes unchanged. */
+  write(data: string | Uint8Array): void {
+    const emulator = this.emulator;
+    if (emulator === undefined || this.ending !== undefined) return;
+    emulator.serial_send_bytes(0, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    if (this.starting === undefined) {
+      this.ending ??= Promise.resolve();
+      this.resolveExit({ code: null, signal: null, requested: true });
+      return;
+    }
+    // Let a start in progress finish (or fail) so the emulator cannot come up after destroy.
+    await this.starting.catch(() => undefined);
+    await this.end(true);
+  }
+
+  /** Destroys the emulator (once), delivers what is still pending and resolves `exited`. */
+  private end(requested: boolean): Promise<void> {
+    this.ending ??= (async () => {
+      this.flush();
+      const emulator = this.emulator;
+      if (emulator !== undefined) {
+        try {
+          await emulator.destroy();
+        } catch {
+          // A half-initialised emulator may fail to destroy; it has no timer running then.
+        }
+      }
+      const log = this.consoleLog;
+      if (log !== undefined) await new Promise<void>((r) => log.end(r));
+      this.resolveExit({ code: null, signal: null, requested });
+    })();
+    return this.ending.then(() => this.exited).then(() => undefined);
+  }
+}
