@@ -2,9 +2,11 @@
  * The framed console protocol between the harness and the guest's `vsx` script
  * (guest-image/rootfs/bin/vsx).
  *
- * Request: one line `vsx NONCE BASE64` typed at the guest shell, BASE64 being the UTF-8 command
- * (or `vsx NONCE @FILE` when the command was uploaded first because it is long). The guest runs it
- * with `sh`, stdin from /dev/null, and answers:
+ * Request: one line `vsx NONCE 'TEXT'` typed at the guest shell, TEXT being the command's UTF-8
+ * bytes with everything but printable ASCII (and quote, backslash, space, colon) written as
+ * printf %b octal escapes, so the shell's builtin printf restores it without a fork (or `vsx NONCE @FILE`
+ * when the command was uploaded first because it is long). The guest runs it in a subshell,
+ * stdin from /dev/null, and answers:
  *
  *     VSLAB{NONCE:out:LEN}      base64 of stdout follows, 76 characters a line
  *     VSLAB{NONCE:err:LEN}      base64 of stderr follows
@@ -18,8 +20,8 @@
 import { ProtocolError } from '../errors.ts';
 
 export const MARKER = 'VSLAB';
-/** Longest base64 command we type in one line; busybox's line editor holds about 1 KiB. */
-export const MAX_INLINE_B64 = 760;
+/** Longest escaped command we type in one line; busybox's line editor holds about 1 KiB. */
+export const MAX_INLINE_TEXT = 760;
 const B64_LINE = 76;
 
 export function makeNonce(counter: number): string {
@@ -29,11 +31,28 @@ export function makeNonce(counter: number): string {
   return `${rand}${counter.toString(16).padStart(4, '0')}`;
 }
 
+/**
+ * Bytes typed literally inside the single-quoted printf %b argument: printable ASCII except the
+ * quote and backslash (which would end or escape the argument), space and colon. Spaces and
+ * colons are escaped too so that the echo of a command can never spell a kernel splat line
+ * ("WARNING:", "Kernel panic - not syncing") for the watchdog.
+ */
+function typedLiterally(b: number): boolean {
+  return b > 0x20 && b <= 0x7e && b !== 0x27 && b !== 0x5c && b !== 0x3a;
+}
+
+/** Escapes bytes for printf %b inside single quotes; what is not typed literally becomes \0ooo. */
+export function printfEscape(data: Buffer): string {
+  let out = '';
+  for (const b of data) out += typedLiterally(b) ? String.fromCharCode(b) : `\\0${b.toString(8).padStart(3, '0')}`;
+  return out;
+}
+
 /** The request line for a command, or undefined when it is too long to type inline. */
 export function requestLine(nonce: string, command: string): string | undefined {
-  const b64 = Buffer.from(command, 'utf8').toString('base64');
-  if (b64.length > MAX_INLINE_B64) return undefined;
-  return `vsx ${nonce} ${b64}\n`;
+  const text = printfEscape(Buffer.from(command, 'utf8'));
+  if (text.length > MAX_INLINE_TEXT) return undefined;
+  return `vsx ${nonce} '${text}'\n`;
 }
 
 export function fileRequestLine(nonce: string, guestPath: string): string {

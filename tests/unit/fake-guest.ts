@@ -6,6 +6,20 @@
 import { encodeFrame, type Frame } from '../../harness/console/protocol.ts';
 import type { ConsoleStream } from '../../harness/console/shell.ts';
 
+/** What the guest's `printf '%b'` makes of a quoted request argument. */
+function unescapePrintf(quoted: string): string {
+  const text = quoted.replace(/^'|'$/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const m = /^\\0([0-7]{3})/.exec(text.slice(i));
+    if (m?.[1] !== undefined) {
+      bytes.push(parseInt(m[1], 8));
+      i += m[0].length - 1;
+    } else bytes.push(text.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 export type Behaviour = Frame | 'hang' | ((command: string) => Frame | 'hang');
 
 export class FakeGuest implements ConsoleStream {
@@ -86,7 +100,7 @@ export class FakeGuest implements ConsoleStream {
     }
     const nonce = parts[1] ?? '';
     const arg = parts[2] ?? '';
-    const command = arg.startsWith('@') ? (this.files.get(arg.slice(1))?.toString('utf8') ?? '') : Buffer.from(arg, 'base64').toString('utf8');
+    const command = arg.startsWith('@') ? (this.files.get(arg.slice(1))?.toString('utf8') ?? '') : unescapePrintf(arg);
     this.commands.push(command);
     const b = typeof this.behaviour === 'function' ? this.behaviour(command) : this.behaviour;
     if (b === 'hang') {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSection, encodeFrame, requestLine, scanFrame, MAX_INLINE_B64 } from '../../harness/console/protocol.ts';
+import { decodeSection, encodeFrame, MAX_INLINE_TEXT, printfEscape, requestLine, scanFrame } from '../../harness/console/protocol.ts';
+import { classifyLine } from '../../harness/console/watchdog.ts';
 
 const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
@@ -48,8 +49,18 @@ describe('console protocol framing', () => {
   });
 
   it('types short commands inline and leaves long ones to upload', () => {
-    expect(requestLine('n', 'echo hi')).toBe(`vsx n ${Buffer.from('echo hi').toString('base64')}\n`);
-    expect(requestLine('n', 'x'.repeat(MAX_INLINE_B64))).toBeUndefined();
+    expect(requestLine('n', "echo 'hi'\there")).toBe("vsx n 'echo\\0040\\0047hi\\0047\\0011here'\n");
+    expect(requestLine('n', 'x'.repeat(MAX_INLINE_TEXT + 1))).toBeUndefined();
+  });
+
+  it('escapes every byte that is not safe to type, and UTF-8 byte by byte', () => {
+    expect(printfEscape(Buffer.from('a\\b:é\n'))).toBe('a\\0134b\\0072\\0303\\0251\\0012');
+  });
+
+  it('never lets the echo of a command look like a kernel splat to the watchdog', () => {
+    for (const cmd of ['echo WARNING: x', 'echo BUG: y', 'echo Kernel panic - not syncing', 'echo Oops: 1', 'echo general protection fault']) {
+      expect(classifyLine(requestLine('n', cmd) ?? '')).toBeUndefined();
+    }
   });
 
   it('rejects sections whose length does not match the marker', () => {
