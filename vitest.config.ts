@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: "unit" needs no VM and runs in seconds; "vm" boots real kernels, after
-// tests/global-setup.ts has built (or found in the cache) the kernels and the guest image.
+// Projects: "unit" needs no VM and runs in seconds; "vm" boots real kernels on QEMU (or on the
+// backend VSLAB_BACKEND names), after tests/global-setup.ts has built (or found in the cache) the
+// kernels and the guest image; "v86" runs the console and paper-example suites on v86 as well.
+// `npm run test:v86` runs every VM suite on v86.
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -20,6 +22,16 @@ export default defineConfig({
           globalSetup: ['tests/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'v86',
+          include: ['tests/reliability/console.test.ts', 'tests/paper/**/*.test.ts'],
+          globalSetup: ['tests/global-setup.ts'],
+          env: { VSLAB_BACKEND: 'v86' },
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
     ],

@@ -215,9 +215,21 @@ async function unifiedDiffOf(src: KernelSource, work: string, path: string, isNe
   return r.stdout === '' ? '' : `diff -up a/${path} b/${path}\n${r.stdout}\n`;
 }
 
-function patchHeader(text: string): string {
-  const idx = text.search(/^(diff |--- )/m);
-  return idx < 0 ? text : text.slice(0, idx);
+/** A patch's description: everything before its diffstat ("---" line) or its first diff. */
+function patchDescription(text: string): string {
+  const idx = text.search(/^(---\n|diff |--- )/m);
+  return (idx < 0 ? text : text.slice(0, idx)).trimEnd();
+}
+
+/** Diffstat lines of one patch's diff text. */
+function statOf(path: string, diff: string): DiffStatLine {
+  let added = 0;
+  let removed = 0;
+  for (const l of diff.split('\n')) {
+    if (l.startsWith('+') && !l.startsWith('+++')) added++;
+    else if (l.startsWith('-') && !l.startsWith('---')) removed++;
+  }
+  return { path, added, removed };
 }
 
 export interface ExportResult {
@@ -256,8 +268,14 @@ export async function exportPatchedTree(src: KernelSource, into?: string): Promi
   for (const p of series) {
     const old = (await readIfExists(join(patchesDir(), p)))?.toString('utf8') ?? `Subject: ${p.replace(/\.patch$/, '')}\n\n`;
     let body = '';
-    for (const path of (byPatch.get(p) ?? []).sort()) body += await unifiedDiffOf(src, work, path, (await readIfExists(join(src.dir, path))) === undefined);
-    await writeFile(join(patchesDir(), p), patchHeader(old) + body);
+    const stat: DiffStatLine[] = [];
+    for (const path of (byPatch.get(p) ?? []).sort()) {
+      const d = await unifiedDiffOf(src, work, path, (await readIfExists(join(src.dir, path))) === undefined);
+      if (d === '') continue;
+      body += d;
+      stat.push(statOf(path, d));
+    }
+    await writeFile(join(patchesDir(), p), `${patchDescription(old)}\n\n---\n${formatDiffstat(stat)}\n\n${body}`);
   }
   await writeFile(join(patchesDir(), 'series'), `${series.join('\n')}\n`);
   // The tree now matches kernel-patch/: record it as managed.
@@ -287,13 +305,7 @@ export async function wholePatch(src: KernelSource, work: string): Promise<{ dif
     const d = await unifiedDiffOf(src, work, path, isNew);
     if (d === '') continue;
     diff += d;
-    let added = 0;
-    let removed = 0;
-    for (const l of d.split('\n')) {
-      if (l.startsWith('+') && !l.startsWith('+++')) added++;
-      else if (l.startsWith('-') && !l.startsWith('---')) removed++;
-    }
-    statLines.push({ path, added, removed });
+    statLines.push(statOf(path, d));
   }
   return { diff, stat: statLines };
 }

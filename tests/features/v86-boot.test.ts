@@ -36,14 +36,15 @@ describe.skipIf(!existsSync(SEABIOS_PATH))('v86 backend (needs Debian package se
       let seen = '';
       const off = guest.machine.onData((chunk) => {
         seen += Buffer.from(chunk).toString('latin1');
-        if (seen.includes('RAW-READY')) {
+        if (seen.includes('RAW-2-READY')) {
           off();
           resolve();
         }
       });
     });
     const run = guest.shell.run(
-      'stty raw -echo </dev/ttyS0 && echo RAW-READY >/dev/ttyS0 && head -c 256 </dev/ttyS0 >/tmp/bytes; stty sane </dev/ttyS0; md5sum </tmp/bytes',
+      // The marker is computed in the guest so that the echo of the typed command cannot match it.
+      'stty raw -echo </dev/ttyS0 && echo RAW-$((1+1))-READY >/dev/ttyS0 && head -c 256 </dev/ttyS0 >/tmp/bytes; stty sane </dev/ttyS0; md5sum </tmp/bytes',
     );
     await ready;
     guest.machine.write(bytes);
