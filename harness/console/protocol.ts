@@ -8,9 +8,12 @@
  * when the command was uploaded first because it is long). The guest runs it in a subshell,
  * stdin from /dev/null, and answers:
  *
- *     VSLAB{NONCE:out:LEN}      base64 of stdout follows, 76 characters a line
- *     VSLAB{NONCE:err:LEN}      base64 of stderr follows
- *     VSLAB{NONCE:end:STATUS}   exit status
+ *     VSLAB{NONCE:out:LEN}      base64 of stdout follows, 76 characters a line (only if LEN > 0)
+ *     VSLAB{NONCE:err:LEN}      base64 of stderr follows (only if LEN > 0)
+ *     VSLAB{NONCE:end:STATUS:OUTLEN:ERRLEN}
+ *
+ * A command without output thus costs one short line on the serial port, whose bytes are the
+ * expensive part of a round trip under emulation.
  *
  * The marker word never occurs in what we type, so the echo of the request cannot be mistaken
  * for an answer; prompts, terminal escapes and kernel messages on lines of their own are skipped
@@ -100,23 +103,26 @@ export function decodeSection(text: string, expectedLength: number): Buffer | un
  * `consumed` is the index just past the end marker.
  */
 export function scanFrame(text: string, nonce: string): FrameScan {
-  const endRe = markerRe(nonce, 'end');
-  const end = endRe.exec(text);
+  const end = new RegExp(`${MARKER}\\{${nonce}:end:(\\d+):(\\d+):(\\d+)\\}`).exec(text);
   if (end === null) return { state: 'incomplete' };
   const consumed = end.index + end[0].length;
+  const exitCode = Number(end[1]);
+  if (!Number.isInteger(exitCode) || exitCode > 255) throw new ProtocolError(`bad exit status in frame: ${end[0]}`);
   const head = text.slice(0, end.index);
-  const outM = [...head.matchAll(markerRe(nonce, 'out'))].pop();
-  const errM = [...head.matchAll(markerRe(nonce, 'err'))].pop();
-  if (outM === undefined || errM === undefined || errM.index < outM.index) {
+  const outLen = Number(end[2]);
+  const errLen = Number(end[3]);
+  const outM = outLen > 0 ? [...head.matchAll(markerRe(nonce, 'out'))].pop() : undefined;
+  const errM = errLen > 0 ? [...head.matchAll(markerRe(nonce, 'err'))].pop() : undefined;
+  if ((outLen > 0 && outM === undefined) || (errLen > 0 && errM === undefined) || (outM !== undefined && errM !== undefined && errM.index < outM.index)) {
     return { state: 'corrupt', reason: 'missing out/err markers', consumed };
   }
-  const stdout = decodeSection(head.slice(outM.index + outM[0].length, errM.index), Number(outM[1]));
-  const stderr = decodeSection(head.slice(errM.index + errM[0].length), Number(errM[1]));
+  const section = (m: RegExpExecArray | RegExpMatchArray | undefined, stop: number, len: number): Buffer | undefined =>
+    m === undefined || m.index === undefined ? Buffer.alloc(0) : decodeSection(head.slice(m.index + m[0].length, stop), len);
+  const stdout = section(outM, errM?.index ?? head.length, outLen);
+  const stderr = section(errM, head.length, errLen);
   if (stdout === undefined || stderr === undefined) {
     return { state: 'corrupt', reason: `damaged ${stdout === undefined ? 'stdout' : 'stderr'} section`, consumed };
   }
-  const exitCode = Number(end[1]);
-  if (!Number.isInteger(exitCode) || exitCode > 255) throw new ProtocolError(`bad exit status in frame: ${end[0]}`);
   return { state: 'complete', frame: { exitCode, stdout, stderr }, consumed };
 }
 
@@ -128,11 +134,8 @@ export function encodeFrame(nonce: string, frame: Frame): string {
     for (let i = 0; i < b64.length; i += B64_LINE) lines.push(b64.slice(i, i + B64_LINE));
     return lines.map((l) => `${l}\n`).join('');
   };
-  return (
-    `\n${MARKER}{${nonce}:out:${frame.stdout.length}}\n${section(frame.stdout)}` +
-    `\n${MARKER}{${nonce}:err:${frame.stderr.length}}\n${section(frame.stderr)}` +
-    `\n${MARKER}{${nonce}:end:${frame.exitCode}}\n`
-  );
+  const part = (kind: string, b: Buffer): string => (b.length > 0 ? `\n${MARKER}{${nonce}:${kind}:${b.length}}\n${section(b)}` : '');
+  return `${part('out', frame.stdout)}${part('err', frame.stderr)}\n${MARKER}{${nonce}:end:${frame.exitCode}:${frame.stdout.length}:${frame.stderr.length}}\n`;
 }
 
 /** The line init prints when the console shell is about to start. */

@@ -7,25 +7,21 @@
 #   vsx -r NONCE       print the answer to the last command again
 #   vsxr NONCE PATH SIZE   receive a file: base64 lines, acknowledged every 32, ended by "."
 #
-# An answer is VSLAB{NONCE:out:LEN}, base64 of stdout, VSLAB{NONCE:err:LEN}, base64 of stderr,
-# VSLAB{NONCE:end:STATUS}; the marker word never occurs in what the host types.
+# An answer is VSLAB{NONCE:out:LEN} and base64 of stdout (only if there is any), likewise err,
+# then VSLAB{NONCE:end:STATUS:OUTLEN:ERRLEN}; the marker word never occurs in what the host types.
 VSX_DIR=/run/vsx
 
 vsx_section() {
-	if [ -s "$3" ]; then
-		printf '\nVSLAB{%s:%s:%d}\n' "$1" "$2" "$(wc -c <"$3")"
-		base64 "$3"
-	else
-		printf '\nVSLAB{%s:%s:0}\n' "$1" "$2"
-	fi
+	printf '\nVSLAB{%s:%s:%d}\n' "$1" "$2" "$3"
+	base64 "$4"
 }
 
 vsx_frame() {
-	local rc
+	local rc o=0 e=0
 	read -r rc <$VSX_DIR/rc
-	vsx_section "$1" out $VSX_DIR/out
-	vsx_section "$1" err $VSX_DIR/err
-	printf '\nVSLAB{%s:end:%s}\n' "$1" "$rc"
+	[ -s $VSX_DIR/out ] && o=$(wc -c <$VSX_DIR/out) && vsx_section "$1" out $o $VSX_DIR/out
+	[ -s $VSX_DIR/err ] && e=$(wc -c <$VSX_DIR/err) && vsx_section "$1" err $e $VSX_DIR/err
+	printf '\nVSLAB{%s:end:%s:%d:%d}\n' "$1" "$rc" $o $e
 }
 
 vsx() {
