@@ -16,6 +16,7 @@ export async function patchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const sub = positionals[0];
+  if (sub !== 'prepare' && sub !== 'export' && sub !== 'diff') throw new UsageError(HELP);
   const progress = makeProgress();
   const src = await pristineSource(progress);
   switch (sub) {

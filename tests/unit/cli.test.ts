@@ -1,0 +1,33 @@
+/** The CLI's answers to bad input: one clear line on stderr and exit status 2, without booting anything. */
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../harness/paths.ts';
+
+const vslab = (...args: string[]) => execa(join(repoRoot, 'bin', 'vslab'), args, { reject: false });
+
+describe('vslab command line', () => {
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['run', '--bogus', '--', 'true'], /Unknown option '--bogus'/],
+    [['run'], /no command given/],
+    [['run', '--variant', 'weird', '--', 'true'], /--variant must be one of vanilla, vserver, vserver-debug, vserver-off/],
+    [['run', '--backend', 'bochs', '--', 'true'], /--backend must be qemu or v86/],
+    [['run', '--put', 'nocolon', '--', 'true'], /--put expects HOSTPATH:\/GUESTDIR/],
+    [['build', '--arch', 'sparc'], /--arch must be i386 or x86_64/],
+    [['examples', '--only', 'E99'], /--only matches no example/],
+    [['patch', 'explode'], /usage: vslab patch/],
+    [['fetch', 'gcc'], /usage: vslab fetch busybox/],
+  ])('vslab %j fails with a usage message and status 2', async (args, message) => {
+    const r = await vslab(...args);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it.each([[[]], [['run']], [['build']], [['shell']], [['examples']], [['patch']], [['fetch']]])('vslab %j --help prints usage and exits 0', async (args) => {
+    const r = await vslab(...args, '--help');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^usage: vslab/);
+  });
+});
