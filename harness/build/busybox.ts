@@ -3,7 +3,8 @@
  * (no foreign architecture is added): a private apt configuration (own lists, cache and an empty
  * status file, the host's sources) downloads the .deb, and dpkg-deb -x unpacks it in the cache.
  */
-import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { pathExists } from '../host.ts';
 import { join } from 'node:path';
 import type { Arch } from '../machine/machine.ts';
 import { cacheRoot } from '../paths.ts';
@@ -19,15 +20,6 @@ export interface Busybox {
   binary: string;
   /** The .deb file name (carries the version; part of the image's cache key). */
   deb: string;
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function aptOptions(root: string, darch: string): string[] {
@@ -55,7 +47,7 @@ export async function fetchBusybox(arch: Arch, progress: Progress = () => undefi
     if (deb === undefined) return undefined;
     const dir = join(root, 'unpacked', deb.replace(/\.deb$/, ''));
     const binary = join(dir, 'bin', 'busybox');
-    if (!(await exists(binary))) {
+    if (!(await pathExists(binary))) {
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       await runStep('unpack busybox-static', 'dpkg-deb', ['-x', join(debs, deb), dir], { logPath: join(cacheRoot(), 'logs', 'busybox.log') });
@@ -68,7 +60,7 @@ export async function fetchBusybox(arch: Arch, progress: Progress = () => undefi
   await mkdir(join(root, 'state', 'lists', 'partial'), { recursive: true });
   await mkdir(join(root, 'cache', 'archives', 'partial'), { recursive: true });
   await mkdir(debs, { recursive: true });
-  if (!(await exists(join(root, 'state', 'status')))) await writeFile(join(root, 'state', 'status'), '');
+  if (!(await pathExists(join(root, 'state', 'status')))) await writeFile(join(root, 'state', 'status'), '');
   const logPath = join(cacheRoot(), 'logs', 'busybox.log');
   try {
     await runStep(`apt-get update (${darch}, private)`, 'apt-get', [...aptOptions(root, darch), 'update'], { logPath });

@@ -5,11 +5,11 @@
  * make with all cores, and stores the image with a manifest under a key that hashes every
  * input. An artifact whose key exists is reused without running make.
  */
-import { access, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BuildError } from '../errors.ts';
-import { versionLine } from '../host.ts';
+import { pathExists, versionLine } from '../host.ts';
 import type { Arch } from '../machine/machine.ts';
 import { cacheRoot } from '../paths.ts';
 import { debianSourceVersion, pristineSource } from './debian-source.ts';
@@ -63,19 +63,10 @@ export async function kernelKey(arch: Arch, variant: Variant): Promise<{ key: st
   return { key: `${arch}-${variant}-${shortDigest(h)}`, patchHash, compiler, debianVersion: src };
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function cachedKernel(arch: Arch, variant: Variant): Promise<KernelArtifact | undefined> {
   const { key } = await kernelKey(arch, variant);
   const dir = join(cacheRoot(), 'kernels', key);
-  if (!(await exists(join(dir, 'manifest.json')))) return undefined;
+  if (!(await pathExists(join(dir, 'manifest.json')))) return undefined;
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as KernelManifest;
   return { arch, variant, image: join(dir, 'bzImage'), config: join(dir, 'config'), manifest };
 }

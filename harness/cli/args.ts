@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import type { Variant } from '../build/kernel-config.ts';
 import { VARIANTS } from '../build/kernel-config.ts';
 import type { Accel, Arch, BackendName } from '../machine/machine.ts';
+import type { BootOptions } from '../session.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -54,4 +55,16 @@ export function intOf(name: string, v: unknown): number | undefined {
   const n = Number(v);
   if (typeof v !== 'string' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a non-negative whole number, not "${String(v)}"`);
   return n;
+}
+
+/** Boot options from the shared machine options (--arch, --variant, --backend, --accel, --icount, --memory). */
+export function bootOptionsFrom(values: Record<string, unknown>): BootOptions {
+  return {
+    arch: archOf(values['arch']),
+    variant: variantOf(values['variant']),
+    backend: backendOf(values['backend']),
+    accel: accelOf(values['accel']),
+    icountShift: intOf('icount', values['icount']),
+    memoryMiB: intOf('memory', values['memory']),
+  };
 }

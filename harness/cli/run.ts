@@ -2,7 +2,7 @@
 import { parsePutSpec, putTree } from '../console/put.ts';
 import { UsageError } from '../errors.ts';
 import { bootGuest } from '../session.ts';
-import { accelOf, archOf, backendOf, intOf, machineOptions, parse, variantOf } from './args.ts';
+import { bootOptionsFrom, intOf, machineOptions, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab run [--arch i386|x86_64] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg]
@@ -29,15 +29,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (command.trim() === '') throw new UsageError('run: no command given (vslab run -- COMMAND)');
   const puts = ((values['put'] as string[] | undefined) ?? []).map(parsePutSpec);
   const timeoutS = intOf('timeout', values['timeout']);
-  const guest = await bootGuest({
-    arch: archOf(values['arch']),
-    variant: variantOf(values['variant']),
-    backend: backendOf(values['backend']),
-    accel: accelOf(values['accel']),
-    icountShift: intOf('icount', values['icount']),
-    memoryMiB: intOf('memory', values['memory']),
-    progress: makeProgress(values['json'] === true),
-  });
+  const guest = await bootGuest({ ...bootOptionsFrom(values), progress: makeProgress(values['json'] === true) });
   try {
     for (const p of puts) await putTree(guest.shell, p.host, p.guest);
     const r = await guest.shell.run(command, timeoutS !== undefined ? { timeoutMs: timeoutS * 1000 } : {});

@@ -3,7 +3,7 @@
  * goes to the guest, and Ctrl-] (0x1d) leaves and stops the emulator.
  */
 import { bootGuest } from '../session.ts';
-import { accelOf, archOf, backendOf, intOf, machineOptions, parse, variantOf } from './args.ts';
+import { bootOptionsFrom, machineOptions, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab shell [--arch i386|x86_64] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg] [--memory MIB]
@@ -18,15 +18,7 @@ export async function shellCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const guest = await bootGuest({
-    arch: archOf(values['arch']),
-    variant: variantOf(values['variant']),
-    backend: backendOf(values['backend']),
-    accel: accelOf(values['accel']),
-    icountShift: intOf('icount', values['icount']),
-    memoryMiB: intOf('memory', values['memory']),
-    progress: makeProgress(),
-  });
+  const guest = await bootGuest({ ...bootOptionsFrom(values), progress: makeProgress() });
   guest.shell.detach();
   process.stderr.write(`[vslab] ${guest.machine.description}, kernel ${guest.kernel.manifest.kernelVersion} (${guest.kernel.variant}); Ctrl-] leaves\n`);
   const stdin = process.stdin;
