@@ -28,12 +28,15 @@ export async function shellCommand(argv: string[]): Promise<number> {
   guest.machine.write('\n');
   await new Promise<void>((resolve) => {
     const onKey = (data: Buffer): void => {
-      if (data.includes(ESCAPE)) {
-        stdin.off('data', onKey);
-        resolve();
+      const at = data.indexOf(ESCAPE);
+      if (at < 0) {
+        guest.machine.write(data);
         return;
       }
-      guest.machine.write(data);
+      if (at > 0) guest.machine.write(data.subarray(0, at));
+      stdin.off('data', onKey);
+      // Give the guest a moment to answer what was typed just before the escape key.
+      setTimeout(resolve, at > 0 ? 500 : 0);
     };
     stdin.on('data', onKey);
     stdin.on('end', resolve);
