@@ -12,4 +12,7 @@ export default async function setup(): Promise<void> {
   };
   for (const variant of VARIANTS) await buildKernel({ arch: 'i386', variant, progress });
   await buildGuestImage('i386', progress);
+  // x86_64: the patched kernel only (tests/abi/x86_64.test.ts: slot 236 and the IA-32 compat entry).
+  await buildKernel({ arch: 'x86_64', variant: 'vserver', progress });
+  await buildGuestImage('x86_64', progress);
 }

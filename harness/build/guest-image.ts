@@ -21,6 +21,11 @@ const RECIPE = 'guest-image-recipe-1';
 /** Where the multi-call tool binary and its links live in the guest. */
 const TOOL_BINARY = 'usr/lib/vslab/vstool';
 const TOOL_LINK_DIR = 'usr/sbin';
+/**
+ * An x86_64 guest also gets the i386 build of the tools, so tests can reach the kernel's
+ * IA-32 compat entry (slot 273 of the 32-bit table): usr/lib/vslab/i386/bin/<tool>.
+ */
+const COMPAT_DIR = 'usr/lib/vslab/i386';
 
 export interface GuestImage {
   arch: Arch;
@@ -95,9 +100,10 @@ async function rootfsEntries(): Promise<CpioEntry[]> {
 export async function buildGuestImage(arch: Arch, progress: Progress = () => undefined): Promise<GuestImage> {
   const busybox = await fetchBusybox(arch, progress);
   const tools = await buildTools(arch, progress);
+  const compat = arch === 'x86_64' ? await buildTools('i386', progress) : undefined;
   const names = await toolNames();
   const h = newHash();
-  h.update(`${RECIPE}\0${arch}\0${busybox.deb}\0${tools.digest}\0${names.join(',')}\0`);
+  h.update(`${RECIPE}\0${arch}\0${busybox.deb}\0${tools.digest}\0${compat?.digest ?? '-'}\0${names.join(',')}\0`);
   await hashTree(h, rootfsDir());
   const key = `${arch}-${shortDigest(h)}`;
   const dir = join(cacheRoot(), 'images', key);
@@ -121,6 +127,14 @@ export async function buildGuestImage(arch: Arch, progress: Progress = () => und
     { kind: 'file', path: TOOL_BINARY, mode: 0o755, data: await readFile(tools.binary) },
     ...names.map((n): CpioEntry => ({ kind: 'symlink', path: `${TOOL_LINK_DIR}/${n}`, target: `/${TOOL_BINARY}` })),
   ];
+  if (compat !== undefined) {
+    base.push(
+      { kind: 'dir', path: COMPAT_DIR, mode: 0o755 },
+      { kind: 'dir', path: `${COMPAT_DIR}/bin`, mode: 0o755 },
+      { kind: 'file', path: `${COMPAT_DIR}/vstool`, mode: 0o755, data: await readFile(compat.binary) },
+      ...names.map((n): CpioEntry => ({ kind: 'symlink', path: `${COMPAT_DIR}/bin/${n}`, target: `/${COMPAT_DIR}/vstool` })),
+    );
+  }
   const seen = new Set(base.filter((e) => e.kind === 'dir').map((e) => e.path));
   const entries = [...base, ...(await rootfsEntries()).filter((e) => !(e.kind === 'dir' && seen.has(e.path)))];
   const tmp = `${dir}.tmp-${process.pid}`;
