@@ -16,6 +16,7 @@ import { debianSourceVersion, pristineSource } from './debian-source.ts';
 import { newHash, shortDigest } from './hash.ts';
 import { configMismatches, isPatched, readFragments, type Variant } from './kernel-config.ts';
 import { assemblePatchedTree, readPatchSet } from './patch-tree.ts';
+import { withLock } from './lock.ts';
 import { runStep, type Progress } from './step.ts';
 
 /** Bump when the build recipe itself changes in a way that affects the output. */
@@ -72,12 +73,23 @@ export async function cachedKernel(arch: Arch, variant: Variant): Promise<Kernel
 }
 
 export async function buildKernel(opts: BuildKernelOptions): Promise<KernelArtifact> {
-  const { arch, variant } = opts;
   const progress = opts.progress ?? (() => undefined);
   if (opts.force !== true) {
-    const hit = await cachedKernel(arch, variant);
+    const hit = await cachedKernel(opts.arch, opts.variant);
     if (hit !== undefined) return hit;
   }
+  // One builder at a time per cache: variants share the patched work tree.
+  return withLock(join(cacheRoot(), 'locks', 'kernel-build.lock'), (owner) => progress(`waiting for another build (pid ${owner})`), async () => {
+    if (opts.force !== true) {
+      const hit = await cachedKernel(opts.arch, opts.variant);
+      if (hit !== undefined) return hit;
+    }
+    return buildKernelLocked(opts, progress);
+  });
+}
+
+async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): Promise<KernelArtifact> {
+  const { arch, variant } = opts;
   const started = Date.now();
   const { key, patchHash, compiler } = await kernelKey(arch, variant);
   const src = await pristineSource(progress);
