@@ -321,6 +321,7 @@ export function formatDiffstat(lines: DiffStatLine[]): string {
     const minus = '-'.repeat(Math.max(l.removed > 0 ? 1 : 0, Math.round(l.removed * scale)));
     return ` ${l.path.padEnd(width)} | ${String(n).padStart(5)} ${plus}${minus}`;
   });
-  rows.push(` ${lines.length} files changed, ${total.added} insertions(+), ${total.removed} deletions(-)`);
+  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  rows.push(` ${plural(lines.length, 'file', 'files')} changed, ${plural(total.added, 'insertion', 'insertions')}(+), ${plural(total.removed, 'deletion', 'deletions')}(-)`);
   return rows.join('\n');
 }
