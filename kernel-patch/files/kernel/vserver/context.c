@@ -2,27 +2,636 @@
 /*
  * Linux-VServer security contexts.
  *
- * A context groups the tasks of one guest.  Every task carries the id of
- * its context (xid, see include/linux/vserver/context.h); the host is 0.
- * Context objects, their creation and migration come in the next slice;
- * for now this file keeps the global object counters that
- * /proc/virtual/status shows and answers task_xid.
+ * A context groups the tasks of one guest.  The host creates it with
+ * ctx_create, giving a static id 2..65535 and an initial flag word; the
+ * caller moves into it at once.  Further tasks join with ctx_migrate, and
+ * children inherit the context at fork.  Kernel-chosen ("dynamic") ids
+ * are not implemented: id 0xFFFFFFFF is -EINVAL and get_vci reports
+ * NO_DYNAMIC.
  *
- * task_xid (level 2): id is a pid in the initial pid namespace, 0 the
- * caller.  It returns the xid of that task, or -ESRCH if there is none.
+ * A context stays findable by id (hashed) as long as it has tasks or the
+ * PERSISTENT flag.  When the last task is released it is unhashed, and
+ * wait_exit callers wake up; the object itself is freed by RCU once the
+ * last reference is gone (tasks keep theirs until they are freed).
+ *
+ * Moving into a context bounds the caller's capabilities by the
+ * context's bcaps (bset, permitted, effective, inheritable and ambient
+ * sets).  CAP_CONTEXT is never part of bcaps: a task keeps it only while
+ * its context is being set up (STATE_SETUP), so that the setup commands
+ * can still be run from inside; it is dropped when setup ends.
+ *
+ * Commands (levels and permission checks in switch.c):
+ *   ctx_create_v0/v1	-EINVAL bad id or flags, -EEXIST id in use
+ *			(-EBUSY while that context is in setup), -EPERM caller
+ *			not in the host context, -EOPNOTSUPP the security
+ *			module (security/vserver) is not in the LSM list
+ *   ctx_migrate_v0/v1	-EACCES private context past setup, -EFAULT the
+ *			context is shutting down, -EBUSY multi-threaded caller;
+ *			id 1 (spectator) from inside a guest: -EPERM
+ *   vx_info, ctx_stat, get/set_cflags, get/set_ccaps, get/set_bcaps,
+ *   get/set_umask, get/set_wmask, task_xid
+ *
+ * The file also answers the core hooks: which tasks a caller may find by
+ * pid (vx_pid_visible), and which pid a guest sees for its init when the
+ * context has INFO_INIT (vx_map_pid_nr and friends).
+ *
+ * Locking: vx_hash_lock (a spinlock) protects the id hash, every
+ * context's ->hashed and the PERSISTENT bit together with its reference.
+ * Each context's ->lock protects its settings and nests inside
+ * vx_hash_lock.  Lookups walk the hash under RCU and take a reference
+ * with refcount_inc_not_zero().
  */
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/errno.h>
+#include <linux/hashtable.h>
+#include <linux/jump_label.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/task_work.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+#include <linux/wait.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/switch.h>
+
+DEFINE_STATIC_KEY_FALSE(vx_active);
 
 /* Locking: plain atomics, see include/linux/vserver/context.h. */
 atomic_t vx_total_count = ATOMIC_INIT(0);
 atomic_t vx_active_count = ATOMIC_INIT(0);
+
+#define VX_HASH_BITS	6
+static DEFINE_HASHTABLE(vx_hash, VX_HASH_BITS);
+static DEFINE_SPINLOCK(vx_hash_lock);
+
+/* Flags a caller may name; anything else is -EINVAL. */
+#define VXF_VALID	(0x7ffULL | 0x1f0000ULL | 0x7000000ULL |	\
+			 VXF_ONE_TIME | VXF_SC_HELPER |			\
+			 VXF_REBOOT_KILL | VXF_PERSISTENT |		\
+			 VXF_FORK_RSS | VXF_PROLIFIC | VXF_IGNEG_NICE)
+
+/* Every POSIX capability this kernel knows, except CAP_CONTEXT. */
+#define VX_BCAPS_ALL	(GENMASK_ULL(CAP_LAST_CAP, 0) & ~BIT_ULL(CAP_CONTEXT))
+
+/* ---- objects ---------------------------------------------------------- */
+
+static struct vx_info *vx_alloc(u32 xid, u64 flags)
+{
+	struct vx_info *vxi;
+
+	vxi = kzalloc(sizeof(*vxi), GFP_KERNEL);
+	if (!vxi)
+		return NULL;
+
+	/* A private copy of the creator's utsname. */
+	vxi->uts_ns = copy_utsname(CLONE_NEWUTS, current_user_ns(),
+				   current->nsproxy->uts_ns);
+	if (IS_ERR(vxi->uts_ns)) {
+		kfree(vxi);
+		return NULL;
+	}
+
+	INIT_HLIST_NODE(&vxi->hlist);
+	vxi->xid = xid;
+	refcount_set(&vxi->usecnt, 1);
+	atomic_set(&vxi->tasks, 0);
+	spin_lock_init(&vxi->lock);
+	vxi->flags = flags;
+	vxi->bcaps = VX_BCAPS_ALL;
+	init_waitqueue_head(&vxi->exit_wq);
+	atomic_inc(&vx_total_count);
+	return vxi;
+}
+
+/* Runs as an RCU callback (softirq): must not sleep. */
+static void vx_free_rcu(struct rcu_head *head)
+{
+	struct vx_info *vxi = container_of(head, struct vx_info, rcu);
+
+	put_uts_ns(vxi->uts_ns);
+	kfree(vxi);
+	atomic_dec(&vx_total_count);
+}
+
+/**
+ * vx_put - drop a reference to a context
+ * @vxi: context, may be NULL
+ *
+ * Safe in any context, including RCU callbacks: the object is freed only
+ * after a grace period.
+ */
+void vx_put(struct vx_info *vxi)
+{
+	if (vxi && refcount_dec_and_test(&vxi->usecnt))
+		call_rcu(&vxi->rcu, vx_free_rcu);
+}
+
+static void vx_get(struct vx_info *vxi)
+{
+	refcount_inc(&vxi->usecnt);
+}
+
+static struct vx_info *vx_hash_find(u32 xid)
+{
+	struct vx_info *vxi;
+
+	hash_for_each_possible_rcu(vx_hash, vxi, hlist, xid,
+				   lockdep_is_held(&vx_hash_lock))
+		if (vxi->xid == xid)
+			return vxi;
+	return NULL;
+}
+
+/**
+ * vx_lookup - find a hashed context by id and take a reference
+ * @xid: context id
+ *
+ * Returns the context or NULL.  The caller drops the reference with
+ * vx_put().
+ */
+struct vx_info *vx_lookup(u32 xid)
+{
+	struct vx_info *vxi;
+
+	rcu_read_lock();
+	vxi = vx_hash_find(xid);
+	if (vxi && (!READ_ONCE(vxi->hashed) ||
+		    !refcount_inc_not_zero(&vxi->usecnt)))
+		vxi = NULL;
+	rcu_read_unlock();
+	return vxi;
+}
+
+/**
+ * vx_id_hashed - does context @xid exist right now?
+ *
+ * A snapshot for /proc; safe in RCU-walk (no reference, no sleeping).
+ */
+bool vx_id_hashed(u32 xid)
+{
+	struct vx_info *vxi;
+	bool ret;
+
+	rcu_read_lock();
+	vxi = vx_hash_find(xid);
+	ret = vxi && READ_ONCE(vxi->hashed);
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * vx_collect_ids - the ids of hashed contexts, ascending, from @start on
+ * @start:	smallest id wanted
+ * @ids:	out: up to @max ids
+ * @max:	size of @ids
+ *
+ * Returns how many ids were stored.  Readers of /proc/virtual call this
+ * for chunks of ids and emit them without any lock held.
+ */
+int vx_collect_ids(u32 start, u32 *ids, int max)
+{
+	struct vx_info *vxi;
+	int bkt, n = 0, i;
+
+	rcu_read_lock();
+	hash_for_each_rcu(vx_hash, bkt, vxi, hlist) {
+		if (vxi->xid < start || !READ_ONCE(vxi->hashed))
+			continue;
+		/* Insert in order; drop the largest when full. */
+		for (i = n; i > 0 && ids[i - 1] > vxi->xid; i--)
+			if (i < max)
+				ids[i] = ids[i - 1];
+		if (i < max) {
+			ids[i] = vxi->xid;
+			if (n < max)
+				n++;
+		}
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Take the context out of the hash.  The hash's reference is returned to
+ * the caller, who drops it after unlocking.
+ */
+static void vx_unhash_locked(struct vx_info *vxi)
+{
+	lockdep_assert_held(&vx_hash_lock);
+
+	hash_del_rcu(&vxi->hlist);
+	WRITE_ONCE(vxi->hashed, false);
+	atomic_dec(&vx_active_count);
+	wake_up_all(&vxi->exit_wq);
+}
+
+/* Unhash if nothing keeps the context alive; true if it was unhashed. */
+static bool vx_unhash_if_idle_locked(struct vx_info *vxi)
+{
+	if (!vxi->hashed || atomic_read(&vxi->tasks) ||
+	    (vxi->flags & VXF_PERSISTENT))
+		return false;
+	vx_unhash_locked(vxi);
+	return true;
+}
+
+/* ---- task lifecycle --------------------------------------------------- */
+
+/*
+ * copy_process(), right after dup_task_struct(): the child shares the
+ * parent's context pointer and needs its own reference.  free_task()
+ * drops it on every path, including failed forks.
+ */
+void vx_task_fork(struct task_struct *p)
+{
+	if (p->vx_info)
+		vx_get(p->vx_info);
+}
+
+/*
+ * copy_process(), past the last failure point: the child now counts as a
+ * task of the context.  The parent is one too, so the context is hashed.
+ * Called with tasklist_lock held: atomic.
+ */
+void vx_task_attach(struct task_struct *p)
+{
+	if (p->vx_info)
+		atomic_inc(&p->vx_info->tasks);
+}
+
+/* Leave the task count; the caller holds a reference on @vxi. */
+static void vx_tasks_dec(struct vx_info *vxi)
+{
+	bool unhashed;
+
+	if (!atomic_dec_and_lock(&vxi->tasks, &vx_hash_lock))
+		return;
+	unhashed = vx_unhash_if_idle_locked(vxi);
+	spin_unlock(&vx_hash_lock);
+	if (unhashed)
+		vx_put(vxi);
+}
+
+/*
+ * release_task(): @p is dead and reaped; it may be any task, the caller
+ * is its reaper.  The reference stays with @p until vx_task_free().
+ */
+void vx_task_release(struct task_struct *p)
+{
+	struct vx_info *vxi = p->vx_info;
+
+	if (!vxi)
+		return;
+	WRITE_ONCE(vxi->exit_code, p->exit_code);
+	if (thread_group_leader(p))
+		cmpxchg(&vxi->initpid, p->pid, 0);
+	vx_tasks_dec(vxi);
+}
+
+/* free_task(): may run in an RCU callback, so only vx_put(). */
+void vx_task_free(struct task_struct *p)
+{
+	vx_put(p->vx_info);
+	p->vx_info = NULL;
+}
+
+/* ---- migration -------------------------------------------------------- */
+
+static kernel_cap_t vx_cap_mask(u64 caps)
+{
+	kernel_cap_t mask;
+	unsigned int i;
+
+	for (i = 0; i < _KERNEL_CAPABILITY_U32S; i++)
+		mask.cap[i] = (u32)(caps >> (32 * i));
+	return mask;
+}
+
+/* The capability bound a task of @vxi lives under right now. */
+static u64 vx_cap_bound(struct vx_info *vxi)
+{
+	u64 bound = READ_ONCE(vxi->bcaps);
+
+	if (READ_ONCE(vxi->flags) & VXF_STATE_SETUP)
+		bound |= BIT_ULL(CAP_CONTEXT);
+	return bound;
+}
+
+static void vx_mask_cred(struct cred *new, u64 bound)
+{
+	kernel_cap_t mask = vx_cap_mask(bound);
+
+	new->cap_bset = cap_intersect(new->cap_bset, mask);
+	new->cap_permitted = cap_intersect(new->cap_permitted, mask);
+	new->cap_effective = cap_intersect(new->cap_effective, mask);
+	new->cap_inheritable = cap_intersect(new->cap_inheritable, mask);
+	new->cap_ambient = cap_intersect(new->cap_ambient, mask);
+}
+
+/**
+ * vx_bound_cred - mask credentials being prepared by the caller
+ * @new: the caller's new credentials, not yet committed
+ */
+void vx_bound_cred(struct cred *new)
+{
+	struct vx_info *vxi = vx_task_info(current);
+
+	if (vxi)
+		vx_mask_cred(new, vx_cap_bound(vxi));
+}
+
+/**
+ * vx_remask_current - bound the caller's capabilities by its context
+ *
+ * Used when bcaps shrink or setup ends while the caller is inside.
+ */
+int vx_remask_current(void)
+{
+	struct vx_info *vxi = vx_task_info(current);
+	struct cred *new;
+
+	if (!vxi)
+		return 0;
+	new = prepare_creds();
+	if (!new)
+		return -ENOMEM;
+	vx_mask_cred(new, vx_cap_bound(vxi));
+	return commit_creds(new);
+}
+
+/* Runs in the task itself on its way back to user space (or at exit). */
+static void vx_remask_work(struct callback_head *work)
+{
+	kfree(work);
+	if (!(current->flags & PF_EXITING))
+		vx_remask_current();
+}
+
+/**
+ * vx_remask_tasks - have every task of @vxi re-bound its capabilities
+ * @vxi: context whose bound shrank (bcaps lowered, or setup ended)
+ *
+ * A task commits only its own credentials, so each one gets a task_work
+ * that does it on return to user space.  Until then the capable() hook
+ * of security/vserver already refuses what is outside the bound.  A task
+ * that is exiting (task_work_add fails) needs nothing.
+ */
+static void vx_remask_tasks(struct vx_info *vxi)
+{
+	struct callback_head *work;
+	struct task_struct *g, *t;
+
+	read_lock(&tasklist_lock);
+	for_each_process_thread(g, t) {
+		if (vx_task_info(t) != vxi || t == current ||
+		    (t->flags & (PF_KTHREAD | PF_IO_WORKER)))
+			continue;
+		work = kmalloc(sizeof(*work), GFP_ATOMIC);
+		if (!work)
+			break;
+		init_task_work(work, vx_remask_work);
+		if (task_work_add(t, work, TWA_RESUME))
+			kfree(work);
+	}
+	read_unlock(&tasklist_lock);
+}
+
+/*
+ * A nsproxy like the caller's, but with @vxi's UTS namespace.  The
+ * unshare helper makes a throw-away copy of the UTS namespace that is
+ * replaced right away; it also checks CAP_SYS_ADMIN, which every caller
+ * here already passed.
+ */
+static struct nsproxy *vx_nsproxy_for(struct vx_info *vxi)
+{
+	struct nsproxy *nsp = NULL;
+	int err;
+
+	err = unshare_nsproxy_namespaces(CLONE_NEWUTS, &nsp, NULL, NULL);
+	if (err)
+		return ERR_PTR(err);
+	put_uts_ns(nsp->uts_ns);
+	get_uts_ns(vxi->uts_ns);
+	nsp->uts_ns = vxi->uts_ns;
+	return nsp;
+}
+
+/* Make the caller the init (and reaper) of its context. */
+static void vx_set_init(struct vx_info *vxi)
+{
+	spin_lock(&vxi->lock);
+	vxi->initpid = task_tgid_nr(current);
+	WRITE_ONCE(vxi->flags, vxi->flags & ~VXF_STATE_INIT);
+	spin_unlock(&vxi->lock);
+}
+
+static void vx_set_reaper(void)
+{
+	/* As PR_SET_CHILD_SUBREAPER; children forked later inherit it. */
+	current->signal->is_child_subreaper = 1;
+}
+
+/**
+ * vx_migrate - move the caller into context @vxi (NULL: the spectator)
+ * @vxi:	target context; the caller holds a reference
+ * @mflags:	VXM_* flags
+ *
+ * Only the caller moves, and only if it is single-threaded, so no other
+ * task ever sees its xid change under it.
+ */
+static int vx_migrate(struct vx_info *vxi, u64 mflags)
+{
+	struct vx_info *old = vx_task_info(current);
+	struct nsproxy *nsp = NULL;
+	struct cred *new;
+	int ret;
+
+	if (old == vxi && vxi)
+		goto flags;
+	if (!thread_group_empty(current))
+		return -EBUSY;
+
+	static_branch_enable(&vx_active);
+	new = prepare_creds();
+	if (!new)
+		return -ENOMEM;
+	if (vxi) {
+		vx_mask_cred(new, vx_cap_bound(vxi));
+		nsp = vx_nsproxy_for(vxi);
+		if (IS_ERR(nsp)) {
+			ret = PTR_ERR(nsp);
+			goto out_creds;
+		}
+
+		/* Join the task count unless the context is going away. */
+		spin_lock(&vx_hash_lock);
+		if (!vxi->hashed) {
+			spin_unlock(&vx_hash_lock);
+			ret = -EFAULT;
+			goto out_nsp;
+		}
+		atomic_inc(&vxi->tasks);
+		spin_unlock(&vx_hash_lock);
+		vx_get(vxi);
+	}
+
+	WRITE_ONCE(current->vx_info, vxi);
+	WRITE_ONCE(current->xid, vxi ? vxi->xid : VX_SPECTATOR_XID);
+	if (nsp)
+		switch_task_namespaces(current, nsp);
+	commit_creds(new);
+
+	if (old) {
+		vx_tasks_dec(old);
+		vx_put(old);
+	}
+	if (!vxi)
+		return 0;
+flags:
+	if (mflags & VXM_SET_INIT)
+		vx_set_init(vxi);
+	if (mflags & VXM_SET_REAPER)
+		vx_set_reaper();
+	return 0;
+
+out_nsp:
+	put_nsproxy(nsp);
+out_creds:
+	abort_creds(new);
+	return ret;
+}
+
+/*
+ * The spectator shortcut of ctx_migrate (id 1): no further checks,
+ * returns 1.  A guest still in setup holds CAP_CONTEXT, but must not
+ * leave its context this way: it would then see every task.
+ */
+long vc_ctx_migrate_spectator(void)
+{
+	int ret;
+
+	if (vx_task_info(current))
+		return -EPERM;
+	ret = vx_migrate(NULL, 0);
+
+	return ret ? ret : 1;
+}
+
+static int vc_copy_flagword(const struct vc_call *call, u64 *word)
+{
+	struct vcmd_ctx_create arg;
+
+	if (copy_from_user(&arg, call->data, sizeof(arg)))
+		return -EFAULT;
+	*word = arg.flagword;
+	return 0;
+}
+
+long vc_ctx_migrate(const struct vc_call *call)
+{
+	struct vx_info *vxi = call->vxi;
+	u64 mflags = 0;
+	int ret;
+
+	if (VC_VERSION(call->cmd) >= 1) {
+		ret = vc_copy_flagword(call, &mflags);
+		if (ret)
+			return ret;
+		if (mflags & ~(VXM_SET_INIT | VXM_SET_REAPER))
+			return -EINVAL;
+	}
+	if ((READ_ONCE(vxi->flags) & (VXF_INFO_PRIVATE | VXF_STATE_SETUP)) ==
+	    VXF_INFO_PRIVATE)
+		return -EACCES;
+	return vx_migrate(vxi, mflags);
+}
+
+/* ---- creation --------------------------------------------------------- */
+
+/* Hash a new context; the hash keeps the creation reference. */
+static int vx_hash_new(struct vx_info *vxi)
+{
+	struct vx_info *old;
+	int ret = 0;
+
+	spin_lock(&vx_hash_lock);
+	old = vx_hash_find(vxi->xid);
+	if (old) {
+		ret = (READ_ONCE(old->flags) & VXF_STATE_SETUP) ? -EBUSY :
+								  -EEXIST;
+		goto out;
+	}
+	hash_add_rcu(vx_hash, &vxi->hlist, vxi->xid);
+	vxi->hashed = true;
+	atomic_inc(&vx_active_count);
+	if (vxi->flags & VXF_PERSISTENT)
+		vx_get(vxi);
+out:
+	spin_unlock(&vx_hash_lock);
+	return ret;
+}
+
+long vc_ctx_create(const struct vc_call *call)
+{
+	struct vx_info *vxi;
+	u64 flags = VXF_INIT_SET;
+	int ret;
+
+	if (VC_VERSION(call->cmd) >= 1) {
+		ret = vc_copy_flagword(call, &flags);
+		if (ret)
+			return ret;
+	}
+	if (call->id < VX_ID_MIN_STATIC || call->id > VX_ID_MAX)
+		return -EINVAL;
+	if (flags & ~VXF_VALID)
+		return -EINVAL;
+	/* Without the isolation hooks a context would isolate nothing. */
+	if (!vx_lsm_enabled)
+		return -EOPNOTSUPP;
+	/* Contexts do not nest: only the host creates them. */
+	if (vx_current_xid() != VX_HOST_XID)
+		return -EPERM;
+	if (!thread_group_empty(current))
+		return -EBUSY;
+
+	vxi = vx_alloc(call->id, flags);
+	if (!vxi)
+		return -ENOMEM;
+	ret = vx_hash_new(vxi);
+	if (ret) {
+		vx_put(vxi);
+		return ret;
+	}
+
+	/*
+	 * No task is inside yet.  A failed migration leaves an idle
+	 * context; unhash it again unless it is persistent.
+	 */
+	ret = vx_migrate(vxi, 0);
+	if (ret) {
+		bool unhashed;
+
+		spin_lock(&vx_hash_lock);
+		unhashed = vx_unhash_if_idle_locked(vxi);
+		spin_unlock(&vx_hash_lock);
+		if (unhashed)
+			vx_put(vxi);
+		return ret;
+	}
+	return vxi->xid;
+}
+
+/* ---- queries ---------------------------------------------------------- */
 
 long vc_task_xid(const struct vc_call *call)
 {
@@ -36,12 +645,319 @@ long vc_task_xid(const struct vc_call *call)
 
 	/*
 	 * Global pids: the host administers every task, whatever pid
-	 * namespace the caller itself lives in.
+	 * namespace the caller itself lives in.  A guest (in setup) still
+	 * learns nothing about tasks it cannot see.
 	 */
 	rcu_read_lock();
 	p = find_task_by_pid_ns(call->id, &init_pid_ns);
-	if (p)
+	if (p && (!vx_is_guest_xid(vx_current_xid()) || vx_task_visible(p)))
 		ret = vx_task_xid(p);
 	rcu_read_unlock();
 	return ret;
+}
+
+long vc_vx_info(const struct vc_call *call)
+{
+	struct vcmd_vx_info_v0 arg = {
+		.xid		= call->vxi->xid,
+		.initpid	= READ_ONCE(call->vxi->initpid),
+	};
+
+	if (copy_to_user(call->data, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+long vc_ctx_stat(const struct vc_call *call)
+{
+	struct vcmd_ctx_stat_v0 arg = {
+		.usecnt	= refcount_read(&call->vxi->usecnt),
+		.tasks	= atomic_read(&call->vxi->tasks),
+	};
+
+	if (copy_to_user(call->data, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+/* The {value, mask} pairs all share one layout. */
+static int vc_get_pair(const struct vc_call *call, u64 value, u64 mask)
+{
+	struct vcmd_ctx_flags_v0 arg = { .flagword = value, .mask = mask };
+
+	if (copy_to_user(call->data, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+static int vc_read_pair(const struct vc_call *call, u64 *value, u64 *mask)
+{
+	struct vcmd_ctx_flags_v0 arg;
+
+	if (copy_from_user(&arg, call->data, sizeof(arg)))
+		return -EFAULT;
+	*value = arg.flagword;
+	*mask = arg.mask;
+	return 0;
+}
+
+static u64 vx_apply_mask(u64 old, u64 value, u64 mask)
+{
+	return (old & ~mask) | (value & mask);
+}
+
+long vc_get_cflags(const struct vc_call *call)
+{
+	u64 flags = READ_ONCE(call->vxi->flags);
+
+	/* One-time bits that are already cleared can never change again. */
+	return vc_get_pair(call, flags, ~(VXF_ONE_TIME & ~flags));
+}
+
+long vc_set_cflags(const struct vc_call *call)
+{
+	struct vx_info *vxi = call->vxi;
+	bool own = vx_task_info(current) == vxi;
+	bool took_init = false, unhashed = false;
+	u64 value, mask, old, new;
+	int ret;
+
+	ret = vc_read_pair(call, &value, &mask);
+	if (ret)
+		return ret;
+	if (value & mask & ~VXF_VALID)
+		return -EINVAL;
+	mask &= VXF_VALID;
+
+	spin_lock(&vx_hash_lock);
+	if (!vxi->hashed) {
+		spin_unlock(&vx_hash_lock);
+		return -ESRCH;
+	}
+	spin_lock(&vxi->lock);
+	old = vxi->flags;
+	/* A one-time bit may only go from set to clear. */
+	mask &= ~(VXF_ONE_TIME & ~old);
+	new = (vx_apply_mask(old, value, mask) & ~VXF_ONE_TIME) |
+	      (old & VXF_ONE_TIME & (value | ~mask));
+	WRITE_ONCE(vxi->flags, new);
+	if (own && (old & ~new & VXF_STATE_INIT)) {
+		vxi->initpid = task_tgid_nr(current);
+		took_init = true;
+	}
+	spin_unlock(&vxi->lock);
+
+	if ((old ^ new) & VXF_PERSISTENT) {
+		if (new & VXF_PERSISTENT)
+			vx_get(vxi);
+		else
+			unhashed = vx_unhash_if_idle_locked(vxi);
+	}
+	spin_unlock(&vx_hash_lock);
+
+	if ((old & ~new & VXF_PERSISTENT))
+		vx_put(vxi);
+	if (unhashed)
+		vx_put(vxi);
+	if (took_init)
+		vx_set_reaper();
+	/* Leaving setup takes CAP_CONTEXT from every task inside. */
+	if (old & ~new & VXF_STATE_SETUP) {
+		vx_remask_tasks(vxi);
+		if (own)
+			return vx_remask_current();
+	}
+	return 0;
+}
+
+long vc_get_ccaps(const struct vc_call *call)
+{
+	return vc_get_pair(call, READ_ONCE(call->vxi->ccaps), ~0ULL);
+}
+
+long vc_set_ccaps(const struct vc_call *call)
+{
+	struct vx_info *vxi = call->vxi;
+	u64 value, mask;
+	int ret;
+
+	ret = vc_read_pair(call, &value, &mask);
+	if (ret)
+		return ret;
+	spin_lock(&vxi->lock);
+	WRITE_ONCE(vxi->ccaps, vx_apply_mask(vxi->ccaps, value, mask));
+	spin_unlock(&vxi->lock);
+	return 0;
+}
+
+long vc_get_bcaps(const struct vc_call *call)
+{
+	return vc_get_pair(call, READ_ONCE(call->vxi->bcaps), ~0ULL);
+}
+
+/*
+ * Bits beyond the kernel's capabilities and CAP_CONTEXT are dropped.  A
+ * task inside the context can only lower its bound.  When it shrinks,
+ * every task of the context masks its credentials again (task_work); the
+ * capable() hook holds them to the new bound until then.
+ */
+long vc_set_bcaps(const struct vc_call *call)
+{
+	struct vx_info *vxi = call->vxi;
+	bool own = vx_task_info(current) == vxi;
+	u64 value, mask, old, new;
+	int ret;
+
+	ret = vc_read_pair(call, &value, &mask);
+	if (ret)
+		return ret;
+	spin_lock(&vxi->lock);
+	old = vxi->bcaps;
+	new = vx_apply_mask(old, value, mask) & VX_BCAPS_ALL;
+	if (own)
+		new &= old;
+	WRITE_ONCE(vxi->bcaps, new);
+	spin_unlock(&vxi->lock);
+
+	if (!(old & ~new))
+		return 0;
+	vx_remask_tasks(vxi);
+	return own ? vx_remask_current() : 0;
+}
+
+long vc_get_umask(const struct vc_call *call)
+{
+	return vc_get_pair(call, READ_ONCE(call->vxi->umask), ~0ULL);
+}
+
+long vc_set_umask(const struct vc_call *call)
+{
+	struct vx_info *vxi = call->vxi;
+	u64 value, mask;
+	int ret;
+
+	ret = vc_read_pair(call, &value, &mask);
+	if (ret)
+		return ret;
+	spin_lock(&vxi->lock);
+	WRITE_ONCE(vxi->umask, vx_apply_mask(vxi->umask, value, mask));
+	spin_unlock(&vxi->lock);
+	return 0;
+}
+
+long vc_get_wmask(const struct vc_call *call)
+{
+	return vc_get_pair(call, READ_ONCE(call->vxi->wmask), ~0ULL);
+}
+
+long vc_set_wmask(const struct vc_call *call)
+{
+	struct vx_info *vxi = call->vxi;
+	u64 value, mask;
+	int ret;
+
+	ret = vc_read_pair(call, &value, &mask);
+	if (ret)
+		return ret;
+	spin_lock(&vxi->lock);
+	WRITE_ONCE(vxi->wmask, vx_apply_mask(vxi->wmask, value, mask));
+	spin_unlock(&vxi->lock);
+	return 0;
+}
+
+/* ---- visibility ------------------------------------------------------- */
+
+/*
+ * A task found by a user-supplied pid: visible as in /proc, and also to
+ * its parent, so that a host shell can still wait for a child that moved
+ * into a guest (signals across contexts stay refused by the LSM).
+ * Called under RCU or with tasklist_lock held (kill_something_info).
+ */
+bool __vx_lookup_visible(struct task_struct *p)
+{
+	struct task_struct *parent;
+
+	if (vx_xid_visible(vx_current_xid(), vx_task_xid(p)))
+		return true;
+	parent = rcu_dereference_check(p->real_parent,
+				       lockdep_tasklist_lock_is_held());
+	return same_thread_group(parent, current);
+}
+
+/*
+ * find_vpid(): hide a pid whose task the caller may not see.  A pid with
+ * no task any more (an empty process group) stays as it is.
+ */
+struct pid *vx_pid_visible(struct pid *pid)
+{
+	struct task_struct *p;
+	enum pid_type type;
+
+	if (!pid || !static_branch_unlikely(&vx_active))
+		return pid;
+	for (type = PIDTYPE_PID; type < PIDTYPE_MAX; type++) {
+		p = pid_task(pid, type);
+		if (p)
+			return __vx_lookup_visible(p) ? pid : NULL;
+	}
+	return pid;
+}
+
+/* ---- fake init -------------------------------------------------------- */
+
+static pid_t vx_fake_initpid(void)
+{
+	struct vx_info *vxi;
+
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	vxi = vx_task_info(current);
+	if (!vx_info_flags(vxi, VXF_INFO_INIT))
+		return 0;
+	return READ_ONCE(vxi->initpid);
+}
+
+/**
+ * vx_map_pid_nr - the pid number the caller sees for global pid @nr
+ *
+ * With INFO_INIT, the context's init shows as pid 1 inside the context.
+ */
+pid_t vx_map_pid_nr(pid_t nr)
+{
+	pid_t init = vx_fake_initpid();
+
+	return (init && nr == init) ? 1 : nr;
+}
+
+/* The global pid the caller means by @nr (pid 1: its init). */
+pid_t vx_unmap_pid_nr(pid_t nr)
+{
+	pid_t init = vx_fake_initpid();
+
+	return (init && nr == 1) ? init : nr;
+}
+
+/**
+ * vx_map_ppid - the parent pid the caller sees for @p
+ * @p:	a task (pinned by the caller)
+ * @nr:	its parent's tgid as the kernel computed it, 0 if none
+ *
+ * A parent the caller cannot see (the host task that started a guest's
+ * init) shows as 0, as a parent outside one's pid namespace does; the
+ * context's init shows as 1.
+ */
+pid_t vx_map_ppid(struct task_struct *p, pid_t nr)
+{
+	struct task_struct *parent;
+	bool visible = true;
+
+	if (!nr || !static_branch_unlikely(&vx_active))
+		return nr;
+	rcu_read_lock();
+	if (pid_alive(p)) {
+		parent = rcu_dereference(p->real_parent);
+		visible = vx_task_visible(parent);
+	}
+	rcu_read_unlock();
+	return visible ? vx_map_pid_nr(nr) : 0;
 }

@@ -11,7 +11,8 @@
  *   2. caller lacks CAP_CONTEXT                          -ENOSYS
  *   3. level above 1 and caller lacks CAP_SYS_ADMIN      -EPERM
  *   4. ARES command and caller lacks CAP_SYS_RESOURCE    -EPERM
- *   5. spectator shortcut of ctx_migrate/net_migrate (id 1)
+ *   5. spectator shortcut of ctx_migrate (id 1): the caller becomes a
+ *      spectator and gets 1, with no further checks
  *   6. ADMIN command and caller is not the host          -EPERM
  *      (unless SETUP and the caller's own context is in setup)
  *   7. ZIDOK command with id 0: acts on the host, no lookup
@@ -34,7 +35,10 @@
 #include <linux/syscalls.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/switch.h>
+#include <vserver/context.h>
+#include <vserver/cvirt.h>
 #include <vserver/info.h>
+#include <vserver/signal.h>
 
 static long vc_get_version(const struct vc_call *call)
 {
@@ -67,11 +71,41 @@ static long vc_get_vci(const struct vc_call *call)
  * The command table.  Commands of features that are not built in are left
  * out (#ifdef around the entry), which makes them unknown: -ENOSYS.
  */
+#define I	VCF_INFO
+#define A	VCF_ADMIN
+#define R	(VCF_ADMIN | VCF_ARES)
+#define S	VCF_SETUP
+
 static const struct vc_cmd vc_commands[] = {
-	{ VCMD_get_version,	0, 0,	VCT_NONE,	vc_get_version },
-	{ VCMD_get_vci,		0, 0,	VCT_NONE,	vc_get_vci },
-	{ VCMD_task_xid,	2, 0,	VCT_NONE,	vc_task_xid },
+	{ VCMD_get_version,	0, 0,		VCT_NONE, vc_get_version },
+	{ VCMD_get_vci,		0, 0,		VCT_NONE, vc_get_vci },
+	{ VCMD_task_xid,	2, 0,		VCT_NONE, vc_task_xid },
+	{ VCMD_vx_info,		3, I,		VCT_CTX,  vc_vx_info },
+	{ VCMD_ctx_stat,	3, I,		VCT_CTX,  vc_ctx_stat },
+	{ VCMD_get_cflags,	3, I,		VCT_CTX,  vc_get_cflags },
+	{ VCMD_get_ccaps,	3, I,		VCT_CTX,  vc_get_ccaps },
+	{ VCMD_get_bcaps,	3, I,		VCT_CTX,  vc_get_bcaps },
+	{ VCMD_get_umask,	3, I,		VCT_CTX,  vc_get_umask },
+	{ VCMD_get_wmask,	3, I,		VCT_CTX,  vc_get_wmask },
+	{ VCMD_get_vhi_name,	3, I,		VCT_CTX,  vc_get_vhi_name },
+	{ VCMD_wait_exit,	4, I,		VCT_CTX,  vc_wait_exit },
+	{ VCMD_ctx_create_v0,	5, 0,		VCT_NONE, vc_ctx_create },
+	{ VCMD_ctx_create,	5, 0,		VCT_NONE, vc_ctx_create },
+	{ VCMD_ctx_migrate_v0,	5, A,		VCT_CTX,  vc_ctx_migrate },
+	{ VCMD_ctx_migrate,	5, A,		VCT_CTX,  vc_ctx_migrate },
+	{ VCMD_ctx_kill,	6, R,		VCT_CTX,  vc_ctx_kill },
+	{ VCMD_set_cflags,	7, R | S,	VCT_CTX,  vc_set_cflags },
+	{ VCMD_set_ccaps,	7, R | S,	VCT_CTX,  vc_set_ccaps },
+	{ VCMD_set_bcaps,	7, R | S,	VCT_CTX,  vc_set_bcaps },
+	{ VCMD_set_umask,	7, R | S,	VCT_CTX,  vc_set_umask },
+	{ VCMD_set_wmask,	7, R | S,	VCT_CTX,  vc_set_wmask },
+	{ VCMD_set_vhi_name,	7, R | S,	VCT_CTX,  vc_set_vhi_name },
 };
+
+#undef I
+#undef A
+#undef R
+#undef S
 
 /* A linear scan is plenty for a table of this size and a rare call. */
 static const struct vc_cmd *vc_find_cmd(u32 cmd)
@@ -95,9 +129,9 @@ static long vc_check_caps(const struct vc_cmd *vc)
 }
 
 /*
- * Step 6: host administration.  The host context may always administer;
- * a guest only runs SETUP commands on its own context while that context
- * is still being set up, which needs context objects (next slice).
+ * Step 6: host administration.  The host context may always administer.
+ * A guest runs a SETUP command only while its own context is still being
+ * set up (it acts on itself then, or on a context it may see).
  */
 static long vc_check_admin(const struct vc_cmd *vc)
 {
@@ -105,22 +139,55 @@ static long vc_check_admin(const struct vc_cmd *vc)
 		return 0;
 	if (vx_current_xid() == VX_HOST_XID)
 		return 0;
+	if ((vc->flags & VCF_SETUP) &&
+	    vx_info_flags(vx_task_info(current), VXF_STATE_SETUP))
+		return 0;
 	return -EPERM;
 }
 
+/* Step 5: ctx_migrate to id 1 makes the caller a spectator. */
+static bool vc_is_spectator_migrate(const struct vc_cmd *vc, u32 id)
+{
+	return id == VX_SPECTATOR_XID &&
+	       (vc->cmd == VCMD_ctx_migrate_v0 || vc->cmd == VCMD_ctx_migrate);
+}
+
 /*
- * Steps 7 and 8: find the object the id names.  No context or network
- * context objects exist yet, so every lookup fails; ids 0 and 1 never have
- * an object, and a negative id (the caller's own context) finds nothing
- * for the host either.
+ * Steps 7 and 8: find the object the id names and keep a reference in
+ * @call.  Ids 0 and 1 have no object; a negative id names the caller's
+ * own context.  Network contexts do not exist yet.
  */
 static long vc_lookup_target(const struct vc_cmd *vc, struct vc_call *call)
 {
+	struct vx_info *vxi;
+	u32 xid = call->id;
+
 	if (vc->target == VCT_NONE)
 		return 0;
 	if ((vc->flags & VCF_ZIDOK) && call->id == 0)
 		return 0;
-	return -ESRCH;
+	if (vc->target != VCT_CTX)
+		return -ESRCH;
+
+	if ((int)xid < 0)
+		xid = vx_current_xid();
+	if (!vx_is_guest_xid(xid) || xid > VX_ID_MAX)
+		return -ESRCH;
+	/* A guest finds only its own context. */
+	if (vx_is_guest_xid(vx_current_xid()) && xid != vx_current_xid())
+		return -ESRCH;
+
+	vxi = vx_lookup(xid);
+	if (!vxi)
+		return -ESRCH;
+	if ((vc->flags & (VCF_ADMIN | VCF_ARES)) &&
+	    vc->handler != vc_ctx_kill &&
+	    !(READ_ONCE(vxi->flags) & VXF_STATE_ADMIN)) {
+		vx_put(vxi);
+		return -EACCES;
+	}
+	call->vxi = vxi;
+	return 0;
 }
 
 static long vc_dispatch(u32 cmd, u32 id, void __user *data, bool compat)
@@ -146,7 +213,8 @@ static long vc_dispatch(u32 cmd, u32 id, void __user *data, bool compat)
 	if (ret)
 		return ret;
 
-	/* Step 5, the spectator shortcut, joins with ctx_migrate. */
+	if (vc_is_spectator_migrate(vc, id))
+		return vc_ctx_migrate_spectator();
 
 	ret = vc_check_admin(vc);
 	if (ret)
@@ -156,7 +224,9 @@ static long vc_dispatch(u32 cmd, u32 id, void __user *data, bool compat)
 	if (ret)
 		return ret;
 
-	return vc->handler(&call);
+	ret = vc->handler(&call);
+	vx_put(call.vxi);
+	return ret;
 }
 
 SYSCALL_DEFINE3(vserver, u32, cmd, u32, id, void __user *, data)

@@ -3,33 +3,187 @@
  * Linux-VServer security contexts (kernel side).
  *
  * Every task carries a context id, its xid.  The host is xid 0, the
- * spectator xid 1, guests 2..65535.  A task inherits the xid of its parent
- * at fork (dup_task_struct copies it with the rest of task_struct) and
- * keeps it across exec.
+ * spectator xid 1, guests 2..65535.  A guest task also points at the
+ * context object, struct vx_info, which holds the guest's flags,
+ * capabilities and names.  The host and the spectator have no object.
  *
- * Locking: only the task itself ever changes its xid, with WRITE_ONCE();
- * other tasks read it with READ_ONCE() while they hold a reference to the
- * task or sit inside an RCU read-side section that found it.
+ * A task inherits xid and context of its parent at fork and keeps both
+ * across exec.  Only a task itself changes them (ctx_create, ctx_migrate).
+ *
+ * Locking: a task writes its own ->xid and ->vx_info with WRITE_ONCE();
+ * other tasks read them with READ_ONCE() while they hold a reference to
+ * the task or sit inside an RCU read-side section that found it.  Context
+ * objects are freed by RCU, so a pointer read under rcu_read_lock() stays
+ * valid until rcu_read_unlock().
  */
 #ifndef _LINUX_VSERVER_CONTEXT_H
 #define _LINUX_VSERVER_CONTEXT_H
 
 #include <linux/atomic.h>
+#include <linux/jump_label.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/types.h>
+#include <vserver/context.h>
+#include <vserver/cvirt.h>
 
 /* The host context, and the spectator that sees every process. */
 #define VX_HOST_XID		0
 #define VX_SPECTATOR_XID	1
+
+struct uts_namespace;
+struct ctl_table;
+struct pid;
+struct pid_namespace;
+struct seq_file;
+
+#ifdef CONFIG_VSERVER
+
+/**
+ * struct vx_info - one security context
+ * @hlist:	entry in the id hash (while hashed)
+ * @rcu:	deferred freeing
+ * @xid:	context id, 2..65535
+ * @hashed:	findable by id; cleared once, when the context shuts down
+ * @usecnt:	references: one per task pointing here, one while hashed,
+ *		one while PERSISTENT, one per lookup in progress
+ * @tasks:	tasks (threads) in the context; hashed while > 0 or PERSISTENT
+ * @lock:	protects the settings below
+ * @flags:	VXF_* flag word
+ * @ccaps:	VXC_* context capabilities
+ * @bcaps:	bound on the POSIX capabilities of the context's tasks
+ * @umask:	CLONE_* bits the guest may unshare (stored only)
+ * @wmask:	denials to log (stored only)
+ * @initpid:	global pid of the context's init, 0 if none
+ * @name:	VHIN_CONTEXT label
+ * @uts_ns:	the context's own UTS namespace
+ * @exit_wq:	wait_exit sleeps here until the context is unhashed
+ * @exit_code:	exit code of the last task that left
+ * @reboot_cmd:	reboot(2) cmd recorded for wait_exit (0: none)
+ *
+ * Locking: @lock nests inside vx_hash_lock.  @flags may be tested
+ * without the lock with READ_ONCE(); every change takes @lock, and
+ * changes of PERSISTENT or of @hashed also take vx_hash_lock.
+ */
+struct vx_info {
+	struct hlist_node	hlist;
+	struct rcu_head		rcu;
+	u32			xid;
+	bool			hashed;
+	refcount_t		usecnt;
+	atomic_t		tasks;
+
+	spinlock_t		lock;		/* protects the settings below */
+	u64			flags;
+	u64			ccaps;
+	u64			bcaps;
+	u64			umask;
+	u64			wmask;
+	pid_t			initpid;
+	char			name[VHI_NAME_LEN];
+
+	struct uts_namespace	*uts_ns;
+
+	wait_queue_head_t	exit_wq;
+	int			exit_code;
+	int			reboot_cmd;
+};
 
 static inline u32 vx_task_xid(const struct task_struct *p)
 {
 	return READ_ONCE(p->xid);
 }
 
-static inline u32 vx_current_xid(void)
+static inline struct vx_info *vx_task_info(const struct task_struct *p)
 {
-	return vx_task_xid(current);
+	return READ_ONCE(p->vx_info);
 }
+
+static inline bool vx_info_flags(const struct vx_info *vxi, u64 flags)
+{
+	return vxi && (READ_ONCE(vxi->flags) & flags);
+}
+
+static inline bool vx_info_ccaps(const struct vx_info *vxi, u64 ccaps)
+{
+	return vxi && (READ_ONCE(vxi->ccaps) & ccaps);
+}
+
+/* Is @xid a guest (neither the host nor the spectator)? */
+static inline bool vx_is_guest_xid(u32 xid)
+{
+	return xid > VX_SPECTATOR_XID;
+}
+
+/**
+ * vx_xid_visible - may a task of context @viewer see one of @xid?
+ *
+ * The spectator sees every task; the host and each guest see only tasks
+ * of their own context (ABI 6.5).
+ */
+static inline bool vx_xid_visible(u32 viewer, u32 xid)
+{
+	return viewer == VX_SPECTATOR_XID || viewer == xid;
+}
+
+/*
+ * Off until the first task leaves the host context (ctx_create or the
+ * spectator), so the host pays nothing for the hooks before that.
+ */
+DECLARE_STATIC_KEY_FALSE(vx_active);
+
+static inline bool vx_task_visible(const struct task_struct *p)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return true;
+	return vx_xid_visible(vx_task_xid(current), vx_task_xid(p));
+}
+
+/* The same for a task found through a user-supplied pid. */
+bool __vx_lookup_visible(struct task_struct *p);
+
+static inline bool vx_lookup_visible(struct task_struct *p)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return true;
+	return __vx_lookup_visible(p);
+}
+
+struct pid *vx_pid_visible(struct pid *pid);
+
+/* Set by security/vserver once its hooks are in place. */
+extern bool vx_lsm_enabled;
+
+struct cred;
+void vx_bound_cred(struct cred *new);
+
+struct vx_info *vx_lookup(u32 xid);
+bool vx_id_hashed(u32 xid);
+int vx_collect_ids(u32 start, u32 *ids, int max);
+void vx_put(struct vx_info *vxi);
+
+/* Task lifecycle, called from kernel/fork.c and kernel/exit.c. */
+void vx_task_fork(struct task_struct *p);
+void vx_task_attach(struct task_struct *p);
+void vx_task_release(struct task_struct *p);
+void vx_task_free(struct task_struct *p);
+
+/* Fake init: pid numbers as a task of the current context sees them. */
+pid_t vx_map_pid_nr(pid_t nr);
+pid_t vx_unmap_pid_nr(pid_t nr);
+pid_t vx_map_ppid(struct task_struct *p, pid_t nr);
+
+/* Does a context capability let guest root do what POSIX caps would? */
+bool vx_ccap_grants(u64 ccap);
+
+/* The uts rule for sethostname/setdomainname and their sysctls. */
+bool vx_uts_capable(void);
+bool vx_sysctl_write_allowed(const struct ctl_table *table);
+
+/* /proc/<pid>/status lines and /proc/<pid>/vinfo (kernel/vserver/proc.c). */
+void vx_proc_pid_status(struct seq_file *m, struct task_struct *p);
+int vx_proc_pid_vinfo(struct seq_file *m, struct pid_namespace *ns,
+		      struct pid *pid, struct task_struct *p);
 
 /*
  * Global counters for /proc/virtual/status: "total" counts allocated
@@ -38,5 +192,71 @@ static inline u32 vx_current_xid(void)
  */
 extern atomic_t vx_total_count;
 extern atomic_t vx_active_count;
+
+#else /* !CONFIG_VSERVER */
+
+static inline u32 vx_task_xid(const struct task_struct *p)
+{
+	return VX_HOST_XID;
+}
+
+static inline bool vx_task_visible(const struct task_struct *p)
+{
+	return true;
+}
+
+static inline bool vx_lookup_visible(struct task_struct *p)
+{
+	return true;
+}
+
+static inline struct pid *vx_pid_visible(struct pid *pid)
+{
+	return pid;
+}
+
+static inline bool vx_ccap_grants(u64 ccap)
+{
+	return false;
+}
+
+static inline void vx_proc_pid_status(struct seq_file *m,
+				      struct task_struct *p) { }
+
+static inline void vx_task_fork(struct task_struct *p) { }
+static inline void vx_task_attach(struct task_struct *p) { }
+static inline void vx_task_release(struct task_struct *p) { }
+static inline void vx_task_free(struct task_struct *p) { }
+
+static inline pid_t vx_map_pid_nr(pid_t nr)
+{
+	return nr;
+}
+
+static inline pid_t vx_unmap_pid_nr(pid_t nr)
+{
+	return nr;
+}
+
+static inline pid_t vx_map_ppid(struct task_struct *p, pid_t nr)
+{
+	return nr;
+}
+
+/* A macro, so that this header needs neither nsproxy.h nor utsname.h. */
+#define vx_uts_capable() \
+	ns_capable(current->nsproxy->uts_ns->user_ns, CAP_SYS_ADMIN)
+
+static inline bool vx_sysctl_write_allowed(const struct ctl_table *table)
+{
+	return true;
+}
+
+#endif /* CONFIG_VSERVER */
+
+static inline u32 vx_current_xid(void)
+{
+	return vx_task_xid(current);
+}
 
 #endif /* _LINUX_VSERVER_CONTEXT_H */

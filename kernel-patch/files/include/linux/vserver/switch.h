@@ -15,6 +15,8 @@
 #include <linux/types.h>
 #include <linux/compiler_types.h>
 
+struct vx_info;
+
 /* Command flags (ABI section 3). */
 #define VCF_INFO	0x01	/* read-only query */
 #define VCF_ADMIN	0x02	/* host administrator only */
@@ -35,15 +37,15 @@ enum vc_target {
  * @id:		id argument as passed by the caller
  * @data:	argument pointer, already converted from a compat pointer
  * @compat:	the caller uses the 32-bit compat ABI (struct layouts differ)
- *
- * Later slices add the looked-up target context here, so handlers never
- * repeat the lookup or its reference counting.
+ * @vxi:	the target context of an x command, with a reference that
+ *		the dispatcher drops after the handler returns
  */
 struct vc_call {
 	u32		cmd;
 	u32		id;
 	void __user	*data;
 	bool		compat;
+	struct vx_info	*vxi;
 };
 
 /**
@@ -65,7 +67,33 @@ struct vc_cmd {
 /* The VCI feature bits of this kernel (get_vci, /proc/virtual/info). */
 u32 vc_vci_bits(void);
 
-/* Handlers living outside switch.c. */
+/* Handlers living outside switch.c (kernel/vserver/context.c). */
 long vc_task_xid(const struct vc_call *call);
+long vc_ctx_create(const struct vc_call *call);
+long vc_ctx_migrate(const struct vc_call *call);
+long vc_ctx_migrate_spectator(void);
+long vc_vx_info(const struct vc_call *call);
+long vc_ctx_stat(const struct vc_call *call);
+long vc_get_cflags(const struct vc_call *call);
+long vc_set_cflags(const struct vc_call *call);
+long vc_get_ccaps(const struct vc_call *call);
+long vc_set_ccaps(const struct vc_call *call);
+long vc_get_bcaps(const struct vc_call *call);
+long vc_set_bcaps(const struct vc_call *call);
+long vc_get_umask(const struct vc_call *call);
+long vc_set_umask(const struct vc_call *call);
+long vc_get_wmask(const struct vc_call *call);
+long vc_set_wmask(const struct vc_call *call);
+
+/* kernel/vserver/cvirt.c */
+long vc_get_vhi_name(const struct vc_call *call);
+long vc_set_vhi_name(const struct vc_call *call);
+
+/* kernel/vserver/signal.c */
+long vc_ctx_kill(const struct vc_call *call);
+long vc_wait_exit(const struct vc_call *call);
+
+/* Bound the caller's capabilities by its context again. */
+int vx_remask_current(void);
 
 #endif /* _LINUX_VSERVER_SWITCH_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Linux-VServer syscall interface: virtual host names.
+ *
+ * Each context has its own utsname.  get_vhi_name (level 3) reads one
+ * field of it, set_vhi_name (level 7, host or the context during setup)
+ * changes it.  The caller names the field with a VHIN_* value; names are
+ * NUL-terminated and at most 64 characters long.  VHIN_CONTEXT is the
+ * context's own label and is kept only as long as the context lives.
+ *
+ * Errors: -EINVAL unknown field, -EFAULT bad pointer.
+ */
+#ifndef _UAPI_VSERVER_CVIRT_H
+#define _UAPI_VSERVER_CVIRT_H
+
+#include <linux/types.h>
+#include <vserver/switch.h>
+
+#define VCMD_set_vhi_name	VC_CMD(VHOST, 1, 0)
+#define VCMD_get_vhi_name	VC_CMD(VHOST, 2, 0)
+
+/* vhi_name fields, in the order of struct new_utsname (plus CONTEXT). */
+#define VHIN_CONTEXT		0
+#define VHIN_SYSNAME		1
+#define VHIN_NODENAME		2
+#define VHIN_RELEASE		3
+#define VHIN_VERSION		4
+#define VHIN_MACHINE		5
+#define VHIN_DOMAINNAME		6
+
+#define VHI_NAME_LEN		65
+
+struct vcmd_vhi_name_v0 {
+	__u32 field;
+	char name[VHI_NAME_LEN];
+};
+
+#endif /* _UAPI_VSERVER_CVIRT_H */

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Linux-VServer virtual host names.
+ *
+ * Each context owns a UTS namespace, copied from its creator at
+ * ctx_create and entered by every task that moves in, so uname(2) and
+ * /proc/sys/kernel/{hostname,domainname} show the guest's names without
+ * further hooks.
+ *
+ * get_vhi_name/set_vhi_name read and write one field of it, named by
+ * VHIN_*; VHIN_CONTEXT is a free-form label kept in the context.  Unknown
+ * fields are -EINVAL.  Names longer than 64 characters are cut.
+ *
+ * Inside a guest, sethostname(2) and setdomainname(2) (and writes to the
+ * matching sysctls) are governed by the ccap VXC_SET_UTSNAME alone,
+ * whatever the POSIX capabilities say, and never reach the host's names.
+ *
+ * The same "guest root plus ccap" rule, vx_ccap_grants(), lets
+ * VXC_SET_RLIMIT raise hard rlimits in do_prlimit().
+ *
+ * Locking: the names live under uts_sem like every utsname; the label
+ * under the context's ->lock.
+ */
+
+#include <linux/errno.h>
+#include <linux/nsproxy.h>
+#include <linux/rwsem.h>
+#include <linux/string.h>
+#include <linux/sysctl.h>
+#include <linux/cred.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+#include <linux/vserver/context.h>
+#include <linux/vserver/switch.h>
+#include <vserver/cvirt.h>
+
+/* The utsname field a VHIN_* value names, NULL for VHIN_CONTEXT. */
+static char *vx_vhi_field(struct vx_info *vxi, u32 field)
+{
+	struct new_utsname *uts = &vxi->uts_ns->name;
+
+	switch (field) {
+	case VHIN_SYSNAME:
+		return uts->sysname;
+	case VHIN_NODENAME:
+		return uts->nodename;
+	case VHIN_RELEASE:
+		return uts->release;
+	case VHIN_VERSION:
+		return uts->version;
+	case VHIN_MACHINE:
+		return uts->machine;
+	case VHIN_DOMAINNAME:
+		return uts->domainname;
+	default:
+		return NULL;
+	}
+}
+
+long vc_get_vhi_name(const struct vc_call *call)
+{
+	struct vcmd_vhi_name_v0 arg;
+	struct vx_info *vxi = call->vxi;
+	char *name;
+
+	if (copy_from_user(&arg, call->data, sizeof(arg)))
+		return -EFAULT;
+	memset(arg.name, 0, sizeof(arg.name));
+
+	if (arg.field == VHIN_CONTEXT) {
+		spin_lock(&vxi->lock);
+		strscpy(arg.name, vxi->name, sizeof(arg.name));
+		spin_unlock(&vxi->lock);
+	} else {
+		name = vx_vhi_field(vxi, arg.field);
+		if (!name)
+			return -EINVAL;
+		down_read(&uts_sem);
+		strscpy(arg.name, name, sizeof(arg.name));
+		up_read(&uts_sem);
+	}
+
+	if (copy_to_user(call->data, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+long vc_set_vhi_name(const struct vc_call *call)
+{
+	struct vcmd_vhi_name_v0 arg;
+	struct vx_info *vxi = call->vxi;
+	char *name;
+
+	if (copy_from_user(&arg, call->data, sizeof(arg)))
+		return -EFAULT;
+	arg.name[sizeof(arg.name) - 1] = '\0';
+
+	if (arg.field == VHIN_CONTEXT) {
+		spin_lock(&vxi->lock);
+		strscpy(vxi->name, arg.name, sizeof(vxi->name));
+		spin_unlock(&vxi->lock);
+		return 0;
+	}
+
+	name = vx_vhi_field(vxi, arg.field);
+	if (!name)
+		return -EINVAL;
+	down_write(&uts_sem);
+	strscpy(name, arg.name, __NEW_UTS_LEN + 1);
+	up_write(&uts_sem);
+
+	if (arg.field == VHIN_NODENAME)
+		uts_proc_notify(UTS_PROC_HOSTNAME);
+	else if (arg.field == VHIN_DOMAINNAME)
+		uts_proc_notify(UTS_PROC_DOMAINNAME);
+	return 0;
+}
+
+/**
+ * vx_ccap_grants - does a context capability stand in for a POSIX one?
+ * @ccap: VXC_* bit
+ *
+ * True for root in a guest whose context holds @ccap (SET_RLIMIT lets it
+ * raise hard rlimits without CAP_SYS_RESOURCE, and so on).  False for the
+ * host and the spectator, who go by their POSIX capabilities alone.
+ */
+bool vx_ccap_grants(u64 ccap)
+{
+	return vx_info_ccaps(vx_task_info(current), ccap) &&
+	       uid_eq(current_euid(), GLOBAL_ROOT_UID);
+}
+
+/**
+ * vx_uts_capable - may the caller change its host or domain name?
+ *
+ * The host and the spectator need CAP_SYS_ADMIN over their UTS namespace,
+ * as usual.  In a guest the ccap VXC_SET_UTSNAME decides instead of the
+ * POSIX capabilities (guest root usually lacks CAP_SYS_ADMIN), still only
+ * for root, and never while the task sits in the host's namespace.
+ */
+bool vx_uts_capable(void)
+{
+	struct vx_info *vxi = vx_task_info(current);
+
+	if (!vxi)
+		return ns_capable(current->nsproxy->uts_ns->user_ns,
+				  CAP_SYS_ADMIN);
+	return vx_ccap_grants(VXC_SET_UTSNAME) &&
+	       current->nsproxy->uts_ns != &init_uts_ns;
+}
+
+/**
+ * vx_sysctl_write_allowed - may the caller write this sysctl?
+ *
+ * Guests write no sysctl (core_pattern and friends act on the whole
+ * machine), except their host and domain name under the rule above.
+ */
+bool vx_sysctl_write_allowed(const struct ctl_table *table)
+{
+	if (!vx_task_info(current))
+		return true;
+	if (table->data == init_uts_ns.name.nodename ||
+	    table->data == init_uts_ns.name.domainname)
+		return vx_uts_capable();
+	return false;
+}

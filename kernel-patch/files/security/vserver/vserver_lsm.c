@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Linux-VServer security module: the refusals between contexts.
+ *
+ * The core (kernel/pid.c, fs/proc/base.c) already hides tasks of other
+ * contexts, so a pid lookup across contexts fails with -ESRCH.  This
+ * module is the second line, for tasks reached some other way (process
+ * groups, SIGIO owners, a parent waiting for a child that moved into a
+ * guest).  It only ever says -EPERM: kill_pid_info() retries while the
+ * answer is -ESRCH.
+ *
+ *  - ptrace, signals, nice, scheduler, ioprio, memory policy, getpgid and
+ *    getsid work only within one context.  The spectator (xid 1) may look
+ *    (ptrace read mode, get* hooks) but never signal or change anything.
+ *    Signals the kernel generates (SIGCHLD, tty signals, ctx_kill) are not
+ *    checked here.
+ *  - capable(): a guest task holds no capability outside its context's
+ *    bcaps, even if its credentials still carry one (bcaps lowered while
+ *    it ran), and CAP_CONTEXT only while its context is in setup; every
+ *    credential a guest task prepares is masked to that bound.
+ *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest.
+ *
+ * The host pays one static-key test per hook until the first context or
+ * spectator exists.
+ */
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/lsm_hooks.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/vserver/context.h>
+
+bool vx_lsm_enabled __ro_after_init;
+
+/* May current act on @p (change it, signal it)? */
+static int vx_lsm_modify(struct task_struct *p)
+{
+	u32 me, xid;
+
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	me = vx_current_xid();
+	xid = vx_task_xid(p);
+	if (me == VX_SPECTATOR_XID)
+		return same_thread_group(p, current) ? 0 : -EPERM;
+	return me == xid ? 0 : -EPERM;
+}
+
+/* May current look at @p? */
+static int vx_lsm_observe(struct task_struct *p)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	return vx_task_visible(p) ? 0 : -EPERM;
+}
+
+static int vx_ptrace_access_check(struct task_struct *child, unsigned int mode)
+{
+	if (mode & PTRACE_MODE_READ)
+		return vx_lsm_observe(child);
+	return vx_lsm_modify(child);
+}
+
+static int vx_ptrace_traceme(struct task_struct *parent)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	return vx_task_xid(parent) == vx_current_xid() ? 0 : -EPERM;
+}
+
+static int vx_task_kill(struct task_struct *p, struct kernel_siginfo *info,
+			int sig, const struct cred *cred)
+{
+	/* A SIGIO/SIGURG owner's cred carries no context: nothing to say. */
+	if (cred)
+		return 0;
+	return vx_lsm_modify(p);
+}
+
+static int vx_task_setnice(struct task_struct *p, int nice)
+{
+	return vx_lsm_modify(p);
+}
+
+static int vx_task_setioprio(struct task_struct *p, int ioprio)
+{
+	return vx_lsm_modify(p);
+}
+
+static int vx_task_setscheduler(struct task_struct *p)
+{
+	return vx_lsm_modify(p);
+}
+
+static int vx_task_movememory(struct task_struct *p)
+{
+	return vx_lsm_modify(p);
+}
+
+/* getpgid, getsid, getioprio, getscheduler: one shape for all. */
+static int vx_task_observe(struct task_struct *p)
+{
+	return vx_lsm_observe(p);
+}
+
+static int vx_task_getioprio(struct task_struct *p)
+{
+	return vx_lsm_observe(p);
+}
+
+/*
+ * Hot path: every capability check of every task.  Only the caller's own
+ * credentials are bounded here; has_capability() on another task is left
+ * to that task's masked credentials.
+ */
+static int vx_capable(const struct cred *cred, struct user_namespace *ns,
+		      int cap, unsigned int opts)
+{
+	struct vx_info *vxi;
+
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	if (cred != current_cred())
+		return 0;
+	vxi = vx_task_info(current);
+	if (!vxi)
+		return 0;
+	if (cap == CAP_CONTEXT)
+		return vx_info_flags(vxi, VXF_STATE_SETUP) ? 0 : -EPERM;
+	if (cap < 0 || cap > 63 || !(READ_ONCE(vxi->bcaps) & BIT_ULL(cap)))
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * Every new set of credentials a guest task prepares (fork, exec, setuid,
+ * capset) is bounded again, so a child or an exec never carries a
+ * capability its context lost while the parent still held it.  Kernel
+ * credentials built from init_cred are left alone.
+ */
+static int vx_cred_prepare(struct cred *new, const struct cred *old, gfp_t gfp)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	if (old != current_cred() && old != current->real_cred)
+		return 0;
+	vx_bound_cred(new);
+	return 0;
+}
+
+static int vx_syslog(int type)
+{
+	struct vx_info *vxi;
+
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	vxi = vx_task_info(current);
+	if (!vxi)
+		return 0;
+	return vx_info_ccaps(vxi, VXC_SYSLOG) ? 0 : -EPERM;
+}
+
+static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
+	LSM_HOOK_INIT(ptrace_access_check, vx_ptrace_access_check),
+	LSM_HOOK_INIT(ptrace_traceme, vx_ptrace_traceme),
+	LSM_HOOK_INIT(capable, vx_capable),
+	LSM_HOOK_INIT(cred_prepare, vx_cred_prepare),
+	LSM_HOOK_INIT(syslog, vx_syslog),
+	LSM_HOOK_INIT(task_kill, vx_task_kill),
+	LSM_HOOK_INIT(task_setnice, vx_task_setnice),
+	LSM_HOOK_INIT(task_setioprio, vx_task_setioprio),
+	LSM_HOOK_INIT(task_getioprio, vx_task_getioprio),
+	LSM_HOOK_INIT(task_setscheduler, vx_task_setscheduler),
+	LSM_HOOK_INIT(task_getscheduler, vx_task_observe),
+	LSM_HOOK_INIT(task_movememory, vx_task_movememory),
+	LSM_HOOK_INIT(task_getpgid, vx_task_observe),
+	LSM_HOOK_INIT(task_getsid, vx_task_observe),
+};
+
+static int __init vx_lsm_init(void)
+{
+	security_add_hooks(vx_hooks, ARRAY_SIZE(vx_hooks), "vserver");
+	vx_lsm_enabled = true;
+	pr_info("Linux-VServer context isolation active\n");
+	return 0;
+}
+
+DEFINE_LSM(vserver) = {
+	.name = "vserver",
+	.init = vx_lsm_init,
+};
