@@ -9,5 +9,14 @@
 
 int vserver_info_main(int argc, char **argv);
 int vsyscall_main(int argc, char **argv);
+int chcontext_main(int argc, char **argv);
+int vcontext_main(int argc, char **argv);
+int vattribute_main(int argc, char **argv);
+int vkill_main(int argc, char **argv);
+int vps_main(int argc, char **argv);
+int vserver_stat_main(int argc, char **argv);
+int vuname_main(int argc, char **argv);
+int reducecap_main(int argc, char **argv);
+int showcaps_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -2,7 +2,10 @@
 /*
  * libvserver: thin user-space access to sys_vserver().  See lib.h.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,4 +97,191 @@ int vc_parse_num(const char *s, long long min, long long max, long long *val)
 	if (*val < min || *val > max)
 		return -1;
 	return 0;
+}
+
+/* --- contexts --- */
+
+long vc_ctx_create(uint32_t xid, uint64_t flagword)
+{
+	struct vcmd_ctx_create data = { .flagword = flagword };
+
+	return vc_syscall(VCMD_ctx_create, xid, &data);
+}
+
+long vc_ctx_migrate(uint32_t xid, uint64_t vxm_flags)
+{
+	struct vcmd_ctx_migrate data = { .flagword = vxm_flags };
+
+	return vc_syscall(VCMD_ctx_migrate, xid, &data);
+}
+
+long vc_get_cflags(uint32_t xid, uint64_t *flags)
+{
+	struct vcmd_ctx_flags_v0 data = { 0, 0 };
+	long ret = vc_syscall(VCMD_get_cflags, xid, &data);
+
+	if (ret >= 0)
+		*flags = data.flagword;
+	return ret;
+}
+
+long vc_set_cflags(uint32_t xid, uint64_t value, uint64_t mask)
+{
+	struct vcmd_ctx_flags_v0 data = { .flagword = value, .mask = mask };
+
+	return vc_syscall(VCMD_set_cflags, xid, &data);
+}
+
+long vc_get_ccaps(uint32_t xid, uint64_t *ccaps)
+{
+	struct vcmd_ctx_caps_v1 data = { 0, 0 };
+	long ret = vc_syscall(VCMD_get_ccaps, xid, &data);
+
+	if (ret >= 0)
+		*ccaps = data.ccaps;
+	return ret;
+}
+
+long vc_set_ccaps(uint32_t xid, uint64_t value, uint64_t mask)
+{
+	struct vcmd_ctx_caps_v1 data = { .ccaps = value, .cmask = mask };
+
+	return vc_syscall(VCMD_set_ccaps, xid, &data);
+}
+
+long vc_get_bcaps(uint32_t xid, uint64_t *bcaps)
+{
+	struct vcmd_bcaps data = { 0, 0 };
+	long ret = vc_syscall(VCMD_get_bcaps, xid, &data);
+
+	if (ret >= 0)
+		*bcaps = data.bcaps;
+	return ret;
+}
+
+long vc_set_bcaps(uint32_t xid, uint64_t value, uint64_t mask)
+{
+	struct vcmd_bcaps data = { .bcaps = value, .bmask = mask };
+
+	return vc_syscall(VCMD_set_bcaps, xid, &data);
+}
+
+long vc_get_umask(uint32_t xid, uint64_t *umask)
+{
+	struct vcmd_umask data = { 0, 0 };
+	long ret = vc_syscall(VCMD_get_umask, xid, &data);
+
+	if (ret >= 0)
+		*umask = data.umask;
+	return ret;
+}
+
+long vc_set_umask(uint32_t xid, uint64_t value, uint64_t mask)
+{
+	struct vcmd_umask data = { .umask = value, .mask = mask };
+
+	return vc_syscall(VCMD_set_umask, xid, &data);
+}
+
+long vc_get_vhi_name(uint32_t xid, uint32_t field, char *buf, size_t size)
+{
+	struct vcmd_vhi_name_v0 data;
+	long ret;
+
+	memset(&data, 0, sizeof(data));
+	data.field = field;
+	ret = vc_syscall(VCMD_get_vhi_name, xid, &data);
+	if (ret >= 0 && size) {
+		data.name[sizeof(data.name) - 1] = '\0';
+		snprintf(buf, size, "%s", data.name);
+	}
+	return ret;
+}
+
+long vc_set_vhi_name(uint32_t xid, uint32_t field, const char *name)
+{
+	struct vcmd_vhi_name_v0 data;
+
+	if (strlen(name) >= sizeof(data.name)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&data, 0, sizeof(data));
+	data.field = field;
+	strcpy(data.name, name);
+	return vc_syscall(VCMD_set_vhi_name, xid, &data);
+}
+
+long vc_ctx_kill(uint32_t xid, int32_t pid, int32_t sig)
+{
+	struct vcmd_ctx_kill_v0 data = { .pid = pid, .sig = sig };
+
+	return vc_syscall(VCMD_ctx_kill, xid, &data);
+}
+
+long vc_vx_info(uint32_t xid, struct vcmd_vx_info_v0 *info)
+{
+	return vc_syscall(VCMD_vx_info, xid, info);
+}
+
+long vc_create_context(uint32_t xid, uint64_t flagword)
+{
+	long ret;
+
+	if (xid != VX_ID_DYNAMIC)
+		return vc_ctx_create(xid, flagword);
+	/*
+	 * Ask the kernel first; a kernel with NO_DYNAMIC refuses with
+	 * EINVAL, and then the first free id of the dynamic range is used.
+	 */
+	ret = vc_ctx_create(VX_ID_DYNAMIC, flagword);
+	if (ret >= 0 || errno != EINVAL)
+		return ret;
+	for (xid = VX_ID_MIN_DYNAMIC; xid <= VX_ID_MAX; xid++) {
+		ret = vc_ctx_create(xid, flagword);
+		if (ret >= 0 || (errno != EEXIST && errno != EBUSY))
+			return ret;
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+int vc_parse_xid(const char *s, uint32_t *xid)
+{
+	long long v;
+
+	if (vc_parse_num(s, 0, VX_ID_MAX, &v))
+		return -1;
+	*xid = (uint32_t)v;
+	return 0;
+}
+
+int vc_disconnect(void)
+{
+	unsigned char st;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0) {
+		close(fds[1]);
+		if (read(fds[0], &st, 1) == 1)
+			_exit(st);
+		_exit(0);
+	}
+	close(fds[0]);
+	setsid();
+	return fds[1];
+}
+
+void vc_disconnect_status(int fd, unsigned char st)
+{
+	fflush(stdout);
+	if (fd >= 0 && write(fd, &st, 1) != 1)
+		return;
 }

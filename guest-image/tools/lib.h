@@ -2,18 +2,36 @@
 /*
  * libvserver: thin user-space access to sys_vserver().
  *
- * Command words, versions and feature bits come from the kernel's uapi
- * headers (include/uapi/vserver/), never from copies here.  Every call
- * returns what the kernel returned, or -1 with errno set, like syscall(2).
+ * Command words, versions, flag bits and structs come from the kernel's
+ * uapi headers (include/uapi/vserver/), never from copies here.  Every
+ * call returns what the kernel returned, or -1 with errno set, like
+ * syscall(2).
+ *
+ * The name tables (names.c) translate between the words the tools accept
+ * and print and the bits: POSIX capabilities (bcaps), context flags
+ * (VXF_*, util-vserver names) and context capabilities (VXC_*).
  */
 #ifndef VSLAB_LIB_H
 #define VSLAB_LIB_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <vserver/switch.h>
 #include <vserver/info.h>
+#include <vserver/context.h>
+#include <vserver/cvirt.h>
+#include <vserver/signal.h>
+
+/*
+ * CAP_CONTEXT is named by our patched <linux/capability.h> (patch 0003),
+ * which the cross compiler's C library does not carry.  Its number is the
+ * one that patch defines; remove this once a vserver uapi header exports it.
+ */
+#ifndef CAP_CONTEXT
+#define CAP_CONTEXT		41
+#endif
 
 /* The system call itself: result >= 0, or -1 with errno. */
 long vc_syscall(uint32_t cmd, uint32_t id, void *data);
@@ -37,5 +55,104 @@ const char *vc_errname(int err);
  * [min, max].
  */
 int vc_parse_num(const char *s, long long min, long long max, long long *val);
+
+/* --- contexts (thin wrappers, same return convention) --- */
+
+long vc_ctx_create(uint32_t xid, uint64_t flagword);
+long vc_ctx_migrate(uint32_t xid, uint64_t vxm_flags);
+long vc_get_cflags(uint32_t xid, uint64_t *flags);
+long vc_set_cflags(uint32_t xid, uint64_t value, uint64_t mask);
+long vc_get_ccaps(uint32_t xid, uint64_t *ccaps);
+long vc_set_ccaps(uint32_t xid, uint64_t value, uint64_t mask);
+long vc_get_bcaps(uint32_t xid, uint64_t *bcaps);
+long vc_set_bcaps(uint32_t xid, uint64_t value, uint64_t mask);
+long vc_get_umask(uint32_t xid, uint64_t *umask);
+long vc_set_umask(uint32_t xid, uint64_t value, uint64_t mask);
+long vc_get_vhi_name(uint32_t xid, uint32_t field, char *buf, size_t size);
+long vc_set_vhi_name(uint32_t xid, uint32_t field, const char *name);
+long vc_ctx_kill(uint32_t xid, int32_t pid, int32_t sig);
+long vc_vx_info(uint32_t xid, struct vcmd_vx_info_v0 *info);
+
+/*
+ * Create a context.  With xid VX_ID_DYNAMIC the tool picks a free id
+ * itself in VX_ID_MIN_DYNAMIC..VX_ID_MAX (the kernel reports NO_DYNAMIC:
+ * it does not choose ids).  Returns the new xid, or -1 with errno.
+ */
+long vc_create_context(uint32_t xid, uint64_t flagword);
+
+/*
+ * Parse a context id for --xid: 0..65535.  Returns 0 and stores it, or -1.
+ */
+int vc_parse_xid(const char *s, uint32_t *xid);
+
+/* --- name tables (names.c) --- */
+
+/*
+ * The guest's default capability bound (ABI §9, what `vserver NAME start`
+ * applies).  The --secure options of chcontext, vattribute and reducecap
+ * use exactly this set.
+ */
+uint64_t vc_secure_bcaps(void);
+/* ccaps of the §9 guest defaults: SET_UTSNAME, RAW_ICMP. */
+uint64_t vc_secure_ccaps(void);
+/* Every POSIX capability this build knows, CAP_CONTEXT excluded. */
+uint64_t vc_all_bcaps(void);
+
+/*
+ * One word of a list such as "CAP_CHOWN", "!chown", "~fakeinit": a
+ * leading '!' or '~' means "clear".  The lookups return 0 and the bit in
+ * *bit, or -1 for an unknown name.
+ */
+int vc_cap_bit(const char *name, uint64_t *bit);
+int vc_flag_bit(const char *name, uint64_t *bit);
+int vc_ccap_bit(const char *name, uint64_t *bit);
+
+/*
+ * Drop the capabilities in set from this process: with VC_DROP_BOUNDING
+ * from its bounding set (needs CAP_SETPCAP; bits the kernel does not know
+ * are skipped), with VC_DROP_SETS from its effective, permitted,
+ * inheritable and ambient sets.  Errors are reported as
+ * "tool: ...: <error>"; returns 0 or -1.
+ */
+#define VC_DROP_BOUNDING	1
+#define VC_DROP_SETS		2
+int vc_drop_caps(uint64_t set, int which, const char *tool);
+
+/* Name of capability nr ("chown"), or NULL. */
+const char *vc_cap_name(int nr);
+
+/*
+ * Print the names of the set bits, comma-separated, into f: capability
+ * names as prefix+name (upper case if upper), flags and ccaps in their
+ * util-vserver spelling.  Unknown bits print as ^N; an empty set as
+ * `empty`.
+ */
+void vc_print_caps(FILE *f, uint64_t caps, const char *prefix, int upper,
+		   const char *empty);
+void vc_print_flags(FILE *f, uint64_t flags, const char *empty);
+void vc_print_ccaps(FILE *f, uint64_t ccaps, const char *empty);
+
+/*
+ * Apply a comma-separated list of words to a {value, mask} pair: a plain
+ * word sets its bit, '!' or '~' clears it.  lookup is one of the *_bit
+ * functions above.  Returns 0, or -1 with *bad pointing at a static copy
+ * of the unknown word.
+ */
+int vc_apply_list(const char *list, int (*lookup)(const char *, uint64_t *),
+		  uint64_t *value, uint64_t *mask, const char **bad);
+
+/*
+ * --disconnect: fork.  The parent waits until the child has exec'd its
+ * command (a close-on-exec pipe reaches EOF) and exits 0, or exits with
+ * the status byte the child sends through vc_disconnect_status() when it
+ * fails first.  The child returns the pipe's write end, in a new session;
+ * it is reparented to init once the parent is gone.  -1 on failure.
+ */
+int vc_disconnect(void);
+/* In the child of vc_disconnect(): pass the exit status st to the parent. */
+void vc_disconnect_status(int fd, unsigned char st);
+
+/* Signal number for "KILL", "SIGKILL", "kill" or "9"; -1 if unknown. */
+int vc_signal_nr(const char *name);
 
 #endif /* VSLAB_LIB_H */

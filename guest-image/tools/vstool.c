@@ -18,6 +18,15 @@ static const struct {
 } applets[] = {
 	{ "vserver-info",	vserver_info_main },
 	{ "vsyscall",		vsyscall_main },
+	{ "chcontext",		chcontext_main },
+	{ "vcontext",		vcontext_main },
+	{ "vattribute",		vattribute_main },
+	{ "vkill",		vkill_main },
+	{ "vps",		vps_main },
+	{ "vserver-stat",	vserver_stat_main },
+	{ "vuname",		vuname_main },
+	{ "reducecap",		reducecap_main },
+	{ "showcaps",		showcaps_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

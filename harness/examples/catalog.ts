@@ -298,15 +298,13 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     requires: [tool('chcontext'), CTX_CREATE, FAKEINIT, PROC_VIRTUAL_CTX],
     steps: [
       {
-        command: "rm -f /tmp/e23-*; chcontext --silent --xid 2301 --flag fakeinit -- sh -c 'echo $$ >/tmp/e23-self; exec sleep 1000' >/dev/null 2>&1 & echo $!",
-        note: 'an init shell in guest 2301 (it execs a sleep); its real pid',
+        command:
+          "rm -f /tmp/e23-*; chcontext --silent --xid 2301 --flag fakeinit -- sh -c 'echo $$ >/tmp/e23-self; sh -c \"(usleep 200000; exec grep PPid /proc/self/status >/tmp/e23-orphan) &\"; exec sleep 1000' >/dev/null 2>&1 & echo $!",
+        note: 'an init shell in guest 2301: it notes its $$, starts a child that leaves an orphan behind, and execs a sleep; its real pid',
       },
       { command: waitFile('/tmp/e23-self'), note: '$$ of the init shell, as it saw it' },
       { command: "chcontext --silent --xid 2301 -- sh -c 'tr \"\\0\" \" \" </proc/1/cmdline; echo; ps'", note: '/proc/1 and ps inside the guest' },
-      {
-        command: `chcontext --silent --xid 2301 -- sh -c '(usleep 200000; exec grep PPid /proc/self/status >/tmp/e23-orphan) &'; ${waitFile('/tmp/e23-orphan')}`,
-        note: 'an orphan in the guest: its parent pid once its parent has exited',
-      },
+      { command: waitFile('/tmp/e23-orphan'), note: "the orphan's parent pid, read once its parent had exited" },
       { command: 'cat /proc/virtual/2301/info', note: "the host's view of the context: its init's real pid" },
     ],
     invariants: [
