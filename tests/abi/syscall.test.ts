@@ -57,6 +57,20 @@ describe('sys_vserver on the vserver kernel (i386 slot 273)', () => {
     expect(await vc(h.guest.shell, `--drop-cap ${CAP_SYS_ADMIN} ${GET_VERSION} 0`)).toMatchObject({ ret: VERSION });
   });
 
+  it('a command that copies its argument answers a bad pointer with EFAULT', async () => {
+    // A persistent context (flag word INIT_SET | PERSISTENT, little-endian) outlives its creator.
+    expect(await vc(h.guest.shell, '--in 0000000047000000 0x09010001 77')).toMatchObject({ ret: 77 });
+    try {
+      expect(await vc(h.guest.shell, '--badptr 0x2e050000 77')).toMatchObject({ ret: -1, name: 'EFAULT' }); // vx_info
+      expect(await vc(h.guest.shell, '--badptr 0x34010000 77')).toMatchObject({ ret: -1, name: 'EFAULT' }); // get_cflags
+      expect(await vc(h.guest.shell, '--out 8 0x2e050000 77')).toMatchObject({ ret: 0 });
+    } finally {
+      // set_cflags {flagword 0, mask PERSISTENT}: the context goes away with its last reference.
+      await vc(h.guest.shell, '--in 00000000000000000000000040000000 0x34020000 77');
+    }
+    expect(await vc(h.guest.shell, '--out 8 0x2e050000 77')).toMatchObject({ ret: -1, name: 'ESRCH' });
+  });
+
   it('host root holds CAP_CONTEXT (bit 41) in its effective and bounding sets', async () => {
     const status = (await h.guest.shell.succeed('grep -E "^Cap(Eff|Bnd)" /proc/self/status')).stdout;
     for (const m of status.matchAll(/^Cap\w+:\s+([0-9a-f]+)$/gm)) {
