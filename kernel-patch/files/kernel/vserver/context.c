@@ -770,12 +770,12 @@ long vc_set_cflags(const struct vc_call *call)
 	return 0;
 }
 
-long vc_get_ccaps(const struct vc_call *call)
-{
-	return vc_get_pair(call, READ_ONCE(call->vxi->ccaps), ~0ULL);
-}
-
-long vc_set_ccaps(const struct vc_call *call)
+/*
+ * A {value, mask} set command on one plain word of the context.
+ * Locking: vxi->lock orders the read-modify-write against other setters;
+ * readers use READ_ONCE and need no lock.
+ */
+static int vc_set_word(const struct vc_call *call, u64 *word)
 {
 	struct vx_info *vxi = call->vxi;
 	u64 value, mask;
@@ -785,9 +785,19 @@ long vc_set_ccaps(const struct vc_call *call)
 	if (ret)
 		return ret;
 	spin_lock(&vxi->lock);
-	WRITE_ONCE(vxi->ccaps, vx_apply_mask(vxi->ccaps, value, mask));
+	WRITE_ONCE(*word, vx_apply_mask(*word, value, mask));
 	spin_unlock(&vxi->lock);
 	return 0;
+}
+
+long vc_get_ccaps(const struct vc_call *call)
+{
+	return vc_get_pair(call, READ_ONCE(call->vxi->ccaps), ~0ULL);
+}
+
+long vc_set_ccaps(const struct vc_call *call)
+{
+	return vc_set_word(call, &call->vxi->ccaps);
 }
 
 long vc_get_bcaps(const struct vc_call *call)
@@ -832,17 +842,7 @@ long vc_get_umask(const struct vc_call *call)
 
 long vc_set_umask(const struct vc_call *call)
 {
-	struct vx_info *vxi = call->vxi;
-	u64 value, mask;
-	int ret;
-
-	ret = vc_read_pair(call, &value, &mask);
-	if (ret)
-		return ret;
-	spin_lock(&vxi->lock);
-	WRITE_ONCE(vxi->umask, vx_apply_mask(vxi->umask, value, mask));
-	spin_unlock(&vxi->lock);
-	return 0;
+	return vc_set_word(call, &call->vxi->umask);
 }
 
 long vc_get_wmask(const struct vc_call *call)
@@ -852,17 +852,7 @@ long vc_get_wmask(const struct vc_call *call)
 
 long vc_set_wmask(const struct vc_call *call)
 {
-	struct vx_info *vxi = call->vxi;
-	u64 value, mask;
-	int ret;
-
-	ret = vc_read_pair(call, &value, &mask);
-	if (ret)
-		return ret;
-	spin_lock(&vxi->lock);
-	WRITE_ONCE(vxi->wmask, vx_apply_mask(vxi->wmask, value, mask));
-	spin_unlock(&vxi->lock);
-	return 0;
+	return vc_set_word(call, &call->vxi->wmask);
 }
 
 /* ---- visibility ------------------------------------------------------- */
