@@ -25,7 +25,7 @@ export async function shellCommand(argv: string[]): Promise<number> {
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
   if (stdin.isTTY) stdin.setRawMode(true);
   const off = guest.machine.onData((chunk) => process.stdout.write(chunk));
-  guest.machine.write('\n');
+  guest.machine.write('stty echo\n'); // the harness left the console in protocol mode (no echo)
   await new Promise<void>((resolve) => {
     const onKey = (data: Buffer): void => {
       const at = data.indexOf(ESCAPE);

@@ -7,6 +7,9 @@
 #   vsx -r NONCE       print the answer to the last command again
 #   vsxr NONCE PATH SIZE   receive a file: base64 lines, acknowledged every 32, ended by "."
 #
+# The harness turns the console's echo off first (stty -echo): busybox's line editor then reads
+# plain lines, so nothing typed is echoed back and no cursor-position query is sent.
+#
 # An answer is VSLAB{NONCE:out:LEN} and base64 of stdout (only if there is any), likewise err,
 # then VSLAB{NONCE:end:STATUS:OUTLEN:ERRLEN}; the marker word never occurs in what the host types.
 VSX_DIR=/run/vsx
@@ -41,7 +44,6 @@ vsx() {
 
 vsxr() {
 	local i=0 l rc=0 tmp="$2.vsxr"
-	stty -echo 2>/dev/null
 	printf '\nVSLAB{%s:ready:0}\n' "$1"
 	while IFS= read -r l; do
 		[ "$l" = . ] && break
@@ -49,7 +51,6 @@ vsxr() {
 		i=$((i + 1))
 		[ $((i % 32)) -eq 0 ] && printf 'VSLAB{%s:ack:%d}\n' "$1" $i
 	done 3>"$tmp"
-	stty echo 2>/dev/null
 	base64 -d "$tmp" >"$2" 2>/dev/null || rc=1
 	rm -f "$tmp"
 	[ $rc = 0 ] && [ "$(wc -c <"$2")" = "$3" ] || rc=1
