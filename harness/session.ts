@@ -106,9 +106,9 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   }
   const bootMs = performance.now() - started;
   // Protocol mode: with echo off busybox's line editor falls back to reading plain lines, so
-  // typed commands are neither echoed nor followed by its cursor-position query (whose missing
-  // answer would cost a 20 ms sleep), which saves serial bytes on every round trip.
-  // `vslab shell` turns echo back on for a human.
+  // typed commands are not echoed and no prompt is followed by its cursor-position query. An
+  // unanswered query costs a 20 ms sleep before the next line runs; answering it is racy (a late
+  // answer lands in the next command line). `vslab shell` turns echo back on for a human.
   await shell.succeed('stty -echo </dev/tty');
   return {
     machine,

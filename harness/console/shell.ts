@@ -47,8 +47,6 @@ export interface ShellOptions {
 }
 
 const MAX_RESENDS = 3;
-const CURSOR_QUERY = '\x1b[6n';
-const CURSOR_REPLY = '\x1b[1;1R';
 const UPLOAD_WINDOW_LINES = 32;
 
 interface Waiter {
@@ -62,8 +60,6 @@ interface Waiter {
 export class Shell {
   readonly transcript = new Transcript();
   private buf = '';
-  /** The end of the last chunk, in case a cursor query is split across chunks. */
-  private escTail = '';
   private counter = 0;
   private fault: Error | undefined;
   private waiter: Waiter | undefined;
@@ -132,7 +128,6 @@ export class Shell {
 
   private receive(text: string): void {
     this.transcript.push(text);
-    this.answerCursorQueries(text);
     this.buf += text;
     const w = this.waiter;
     if (w !== undefined && w.test()) {
@@ -140,20 +135,6 @@ export class Shell {
       clearTimeout(w.timer);
       w.resolve();
     }
-  }
-
-  /**
-   * Busybox's line editor asks the terminal for the cursor position (ESC [ 6 n) after each
-   * prompt, and when no answer has come by the time a line is entered it sleeps 20 ms before
-   * running it. We are its terminal, so we answer (row 1, column 1), as a terminal would.
-   */
-  private answerCursorQueries(text: string): void {
-    const seen = this.escTail + text;
-    let count = 0;
-    for (let i = seen.indexOf(CURSOR_QUERY); i >= 0; i = seen.indexOf(CURSOR_QUERY, i + CURSOR_QUERY.length)) count++;
-    // Three characters cannot hold a whole query, so nothing is counted twice.
-    this.escTail = seen.slice(-(CURSOR_QUERY.length - 1));
-    for (let i = 0; i < count; i++) this.stream.write(CURSOR_REPLY);
   }
 
   private waitFor(test: () => boolean, timeoutMs: number, onTimeout: () => Error): Promise<void> {

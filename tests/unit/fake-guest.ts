@@ -59,8 +59,7 @@ export class FakeGuest implements ConsoleStream {
       this.hanging = false;
       this.emit('^C\nvslab:/# \x1b[6n');
     }
-    // Like busybox's line editor, take cursor-position reports (ESC [ row ; col R) as keys, not text.
-    this.pending += text.replace(/\x03/g, '').replace(/\x1b\[\d+;\d+R/g, '');
+    this.pending += text.replace(/\x03/g, '');
     let nl: number;
     while ((nl = this.pending.indexOf('\n')) >= 0) {
       const line = this.pending.slice(0, nl);

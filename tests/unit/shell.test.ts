@@ -74,15 +74,6 @@ describe('Shell over a replayed console', () => {
     await expect(shell.run('true')).rejects.toBe(panic);
   });
 
-  it('answers the line editor\'s cursor-position query, even split across chunks, as a terminal would', () => {
-    const written: string[] = [];
-    let feed: (c: Uint8Array) => void = () => undefined;
-    const shell = new Shell({ write: (d) => written.push(String(d)), onData: (l) => ((feed = l), () => undefined) });
-    for (const piece of ['vslab:/# \x1b', '[6', 'n', 'text \x1b[6n\x1b[6n']) feed(Buffer.from(piece, 'latin1'));
-    expect(written).toEqual(['\x1b[1;1R', '\x1b[1;1R', '\x1b[1;1R']);
-    shell.detach();
-  });
-
   it('waits for the ready marker even when it arrives in pieces', async () => {
     const guest = new FakeGuest(ok(''));
     const shell = new Shell(guest);
