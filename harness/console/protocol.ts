@@ -14,6 +14,8 @@
  *
  * A command without output thus costs one short line on the serial port, whose bytes are the
  * expensive part of a round trip under emulation.
+ * bootGuest() also turns the console's echo off (protocol mode), so typed commands are not
+ * echoed back either; the markers stay robust to echo for consoles where it is on.
  *
  * The marker word never occurs in what we type, so the echo of the request cannot be mistaken
  * for an answer; prompts, terminal escapes and kernel messages on lines of their own are skipped
