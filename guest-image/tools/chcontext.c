@@ -65,18 +65,6 @@ static const char usage_line[] =
 	"usage: chcontext [--cap [!]CAP]... [--secure] [--xid N]... [--disconnect] "
 	"[--hostname NAME] [--domainname NAME] [--flag F[,F]]... [--silent] [--] CMD [ARG]...\n";
 
-static int usage(void)
-{
-	fputs(usage_line, stderr);
-	return 255;
-}
-
-static int fail(const char *what)
-{
-	fprintf(stderr, "chcontext: %s: %s\n", what, strerror(errno));
-	return 255;
-}
-
 /* The only words chcontext --flag takes (ABI §8). */
 static int chcontext_flag(const char *name, uint64_t *bit)
 {
@@ -117,17 +105,17 @@ static int apply(uint32_t xid, const struct request *rq)
 		mask = ~0ULL;
 	}
 	if (mask && vc_set_bcaps(xid, value, mask) < 0)
-		return fail("set_bcaps");
+		return vs_fail("chcontext", "set_bcaps");
 	if (rq->flag_mask &&
 	    vc_set_cflags(xid, rq->flags, rq->flag_mask) < 0)
-		return fail("set_cflags");
+		return vs_fail("chcontext", "set_cflags");
 	if (rq->hostname &&
 	    vc_set_vhi_name(xid, VHIN_NODENAME, rq->hostname) < 0)
-		return fail("set_vhi_name (hostname)");
+		return vs_fail("chcontext", "set_vhi_name (hostname)");
 	if (rq->domainname &&
 	    vc_set_vhi_name(xid, VHIN_DOMAINNAME,
 			    strcmp(rq->domainname, "none") ? rq->domainname : "") < 0)
-		return fail("set_vhi_name (domainname)");
+		return vs_fail("chcontext", "set_vhi_name (domainname)");
 	return 0;
 }
 
@@ -167,7 +155,7 @@ static int setup_helper(int in, int out, const struct request *rq)
 	if (read(in, &req, 1) != 1)
 		return 0;
 	if (vc_set_cflags(xid, 0, VXF_STATE_SETUP) < 0)
-		return fail("set_cflags (end of setup)");
+		return vs_fail("chcontext", "set_cflags (end of setup)");
 	return 0;
 }
 
@@ -180,11 +168,11 @@ static int create(uint32_t *xid, const struct request *rq)
 	pid_t helper;
 
 	if (pipe(to) < 0 || pipe(from) < 0)
-		return fail("pipe");
+		return vs_fail("chcontext", "pipe");
 	fflush(stdout);
 	helper = fork();
 	if (helper < 0)
-		return fail("fork");
+		return vs_fail("chcontext", "fork");
 	if (helper == 0) {
 		close(to[1]);
 		close(from[0]);
@@ -194,13 +182,13 @@ static int create(uint32_t *xid, const struct request *rq)
 	close(from[1]);
 	created = vc_create_context(*xid, VXF_INIT_SET | rq->flags);
 	if (created < 0) {
-		ret = errno == EEXIST || errno == EBUSY ? 1 : fail("ctx_create");
+		ret = errno == EEXIST || errno == EBUSY ? 1 : vs_fail("chcontext", "ctx_create");
 	} else {
 		*xid = (uint32_t)created;
 		/* fakeinit: we, and so the command we exec, become the init. */
 		if ((rq->flags & VXF_INFO_INIT) &&
 		    vc_set_cflags(*xid, 0, VXF_STATE_INIT) < 0)
-			ret = fail("set_cflags (init)");
+			ret = vs_fail("chcontext", "set_cflags (init)");
 		/* While we still may: our bounding set to the new bound. */
 		else if (vc_drop_caps(~target_bound(rq), VC_DROP_BOUNDING,
 				      "chcontext") < 0)
@@ -210,13 +198,13 @@ static int create(uint32_t *xid, const struct request *rq)
 			ret = 255;
 		else if (vc_set_cflags(*xid, 0, VXF_STATE_SETUP) < 0 &&
 			 write(to[1], "e", 1) != 1)
-			ret = fail("helper");
+			ret = vs_fail("chcontext", "helper");
 	}
 	close(to[1]);
 	close(from[0]);
 	while (waitpid(helper, &status, 0) < 0)
 		if (errno != EINTR)
-			return fail("waitpid");
+			return vs_fail("chcontext", "waitpid");
 	if (!ret && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		ret = 255;
 	/*
@@ -238,14 +226,14 @@ static int join(uint32_t xid, const struct request *rq)
 		if (apply(xid, rq))
 			return 255;
 		if (vc_get_bcaps(xid, &bound) < 0)
-			return fail("get_bcaps");
+			return vs_fail("chcontext", "get_bcaps");
 		bound &= ~(1ULL << CAP_CONTEXT);
 		/* From the host, where we still may: the bounding set. */
 		if (vc_drop_caps(~bound, VC_DROP_BOUNDING, "chcontext") < 0)
 			return 255;
 	}
 	if (vc_ctx_migrate(xid, init ? VXM_SET_INIT : 0) < 0)
-		return fail("ctx_migrate");
+		return vs_fail("chcontext", "ctx_migrate");
 	if (vc_drop_caps(~bound, VC_DROP_SETS, "chcontext") < 0)
 		return 255;
 	return 0;
@@ -285,7 +273,7 @@ int chcontext_main(int argc, char **argv)
 		} else if (!strcmp(opt, "--disconnect")) {
 			disc = 1;
 		} else if (i + 1 >= argc) {
-			return usage();
+			return vs_usage(usage_line);
 		} else if (!strcmp(opt, "--cap")) {
 			if (vc_apply_list(argv[++i], vc_cap_bit, &rq.cap_value,
 					  &rq.cap_mask, &bad)) {
@@ -301,23 +289,23 @@ int chcontext_main(int argc, char **argv)
 		} else if (!strcmp(opt, "--xid") || !strcmp(opt, "--ctx")) {
 			if (nxids == MAX_XIDS ||
 			    vc_parse_xid(argv[++i], &xids[nxids]))
-				return usage();
+				return vs_usage(usage_line);
 			nxids++;
 		} else if (!strcmp(opt, "--hostname")) {
 			rq.hostname = argv[++i];
 		} else if (!strcmp(opt, "--domainname")) {
 			rq.domainname = argv[++i];
 		} else {
-			return usage();
+			return vs_usage(usage_line);
 		}
 	}
 	if (i >= argc)
-		return usage();
+		return vs_usage(usage_line);
 
 	if (disc) {
 		status_fd = vc_disconnect();
 		if (status_fd < 0)
-			return fail("--disconnect");
+			return vs_fail("chcontext", "--disconnect");
 	}
 
 	if (!nxids) {

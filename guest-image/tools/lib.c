@@ -115,72 +115,70 @@ long vc_ctx_migrate(uint32_t xid, uint64_t vxm_flags)
 	return vc_syscall(VCMD_ctx_migrate, xid, &data);
 }
 
-long vc_get_cflags(uint32_t xid, uint64_t *flags)
+/*
+ * The flag, ccap, bcap and umask commands all carry one {u64 value; u64 mask}
+ * pair (ABI §4.10), so one pair of helpers serves them all.
+ */
+_Static_assert(sizeof(struct vcmd_ctx_caps_v1) == sizeof(struct vcmd_ctx_flags_v0) &&
+	       sizeof(struct vcmd_bcaps) == sizeof(struct vcmd_ctx_flags_v0) &&
+	       sizeof(struct vcmd_umask) == sizeof(struct vcmd_ctx_flags_v0),
+	       "the {value, mask} commands share one layout");
+
+static long vc_get_word(uint32_t cmd, uint32_t xid, uint64_t *value)
 {
 	struct vcmd_ctx_flags_v0 data = { 0, 0 };
-	long ret = vc_syscall(VCMD_get_cflags, xid, &data);
+	long ret = vc_syscall(cmd, xid, &data);
 
 	if (ret >= 0)
-		*flags = data.flagword;
+		*value = data.flagword;
 	return ret;
+}
+
+static long vc_set_word(uint32_t cmd, uint32_t xid, uint64_t value, uint64_t mask)
+{
+	struct vcmd_ctx_flags_v0 data = { .flagword = value, .mask = mask };
+
+	return vc_syscall(cmd, xid, &data);
+}
+
+long vc_get_cflags(uint32_t xid, uint64_t *flags)
+{
+	return vc_get_word(VCMD_get_cflags, xid, flags);
 }
 
 long vc_set_cflags(uint32_t xid, uint64_t value, uint64_t mask)
 {
-	struct vcmd_ctx_flags_v0 data = { .flagword = value, .mask = mask };
-
-	return vc_syscall(VCMD_set_cflags, xid, &data);
+	return vc_set_word(VCMD_set_cflags, xid, value, mask);
 }
 
 long vc_get_ccaps(uint32_t xid, uint64_t *ccaps)
 {
-	struct vcmd_ctx_caps_v1 data = { 0, 0 };
-	long ret = vc_syscall(VCMD_get_ccaps, xid, &data);
-
-	if (ret >= 0)
-		*ccaps = data.ccaps;
-	return ret;
+	return vc_get_word(VCMD_get_ccaps, xid, ccaps);
 }
 
 long vc_set_ccaps(uint32_t xid, uint64_t value, uint64_t mask)
 {
-	struct vcmd_ctx_caps_v1 data = { .ccaps = value, .cmask = mask };
-
-	return vc_syscall(VCMD_set_ccaps, xid, &data);
+	return vc_set_word(VCMD_set_ccaps, xid, value, mask);
 }
 
 long vc_get_bcaps(uint32_t xid, uint64_t *bcaps)
 {
-	struct vcmd_bcaps data = { 0, 0 };
-	long ret = vc_syscall(VCMD_get_bcaps, xid, &data);
-
-	if (ret >= 0)
-		*bcaps = data.bcaps;
-	return ret;
+	return vc_get_word(VCMD_get_bcaps, xid, bcaps);
 }
 
 long vc_set_bcaps(uint32_t xid, uint64_t value, uint64_t mask)
 {
-	struct vcmd_bcaps data = { .bcaps = value, .bmask = mask };
-
-	return vc_syscall(VCMD_set_bcaps, xid, &data);
+	return vc_set_word(VCMD_set_bcaps, xid, value, mask);
 }
 
 long vc_get_umask(uint32_t xid, uint64_t *umask)
 {
-	struct vcmd_umask data = { 0, 0 };
-	long ret = vc_syscall(VCMD_get_umask, xid, &data);
-
-	if (ret >= 0)
-		*umask = data.umask;
-	return ret;
+	return vc_get_word(VCMD_get_umask, xid, umask);
 }
 
 long vc_set_umask(uint32_t xid, uint64_t value, uint64_t mask)
 {
-	struct vcmd_umask data = { .umask = value, .mask = mask };
-
-	return vc_syscall(VCMD_set_umask, xid, &data);
+	return vc_set_word(VCMD_set_umask, xid, value, mask);
 }
 
 long vc_get_vhi_name(uint32_t xid, uint32_t field, char *buf, size_t size)
@@ -284,4 +282,16 @@ void vc_disconnect_status(int fd, unsigned char st)
 	fflush(stdout);
 	if (fd >= 0 && write(fd, &st, 1) != 1)
 		return;
+}
+
+int vs_usage(const char *usage_line)
+{
+	fputs(usage_line, stderr);
+	return 255;
+}
+
+int vs_fail(const char *tool, const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", tool, what, strerror(errno));
+	return 255;
 }

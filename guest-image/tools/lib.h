@@ -155,4 +155,9 @@ void vc_disconnect_status(int fd, unsigned char st);
 /* Signal number for "KILL", "SIGKILL", "kill" or "9"; -1 if unknown. */
 int vc_signal_nr(const char *name);
 
+/* Print a tool's usage line on stderr; returns the usage exit status, 255. */
+int vs_usage(const char *usage_line);
+/* Print "TOOL: WHAT: <errno text>" on stderr; returns 255. */
+int vs_fail(const char *tool, const char *what);
+
 #endif /* VSLAB_LIB_H */

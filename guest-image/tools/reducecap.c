@@ -35,12 +35,6 @@
 static const char usage_line[] =
 	"usage: reducecap [--secure] [--cap [!]CAP]... [--] CMD [ARG]...\n";
 
-static int usage(void)
-{
-	fputs(usage_line, stderr);
-	return 255;
-}
-
 int reducecap_main(int argc, char **argv)
 {
 	uint64_t named = 0, mask = 0, dropset;
@@ -67,18 +61,18 @@ int reducecap_main(int argc, char **argv)
 			secure = 1;
 		} else if (!strcmp(opt, "--cap")) {
 			if (++i >= argc)
-				return usage();
+				return vs_usage(usage_line);
 			if (vc_apply_list(argv[i], vc_cap_bit, &named, &mask,
 					  &bad)) {
 				fprintf(stderr, "Unknown capability '%s'\n", bad);
 				return 255;
 			}
 		} else {
-			return usage();
+			return vs_usage(usage_line);
 		}
 	}
 	if (i >= argc)
-		return usage();
+		return vs_usage(usage_line);
 
 	/* mask & ~named: the '!' words, to drop; named: bits to keep. */
 	dropset = mask & ~named;

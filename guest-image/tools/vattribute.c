@@ -49,30 +49,18 @@ static const char usage_line[] =
 	"usage: vattribute [--xid X] {--get | --set [--bcap [~!]CAP]... [--ccap [~!]CAP]... "
 	"[--flag [~!]FLAG]... [--secure] [--umask M]} [-- CMD...]\n";
 
-static int usage(void)
-{
-	fputs(usage_line, stderr);
-	return 255;
-}
-
-static int fail(const char *what)
-{
-	fprintf(stderr, "vattribute: %s: %s\n", what, strerror(errno));
-	return 255;
-}
-
 static int get(uint32_t xid)
 {
 	uint64_t flags, bcaps, ccaps, umask;
 
 	if (vc_get_cflags(xid, &flags) < 0)
-		return fail("get_cflags");
+		return vs_fail("vattribute", "get_cflags");
 	if (vc_get_bcaps(xid, &bcaps) < 0)
-		return fail("get_bcaps");
+		return vs_fail("vattribute", "get_bcaps");
 	if (vc_get_ccaps(xid, &ccaps) < 0)
-		return fail("get_ccaps");
+		return vs_fail("vattribute", "get_ccaps");
 	if (vc_get_umask(xid, &umask) < 0)
-		return fail("get_umask");
+		return vs_fail("vattribute", "get_umask");
 	fputs("flags: ", stdout);
 	vc_print_flags(stdout, flags, "none");
 	fputs("\nbcapabilities: ", stdout);
@@ -120,10 +108,10 @@ int vattribute_main(int argc, char **argv)
 		} else if (!strcmp(opt, "--secure")) {
 			secure = 1;
 		} else if (i + 1 >= argc) {
-			return usage();
+			return vs_usage(usage_line);
 		} else if (!strcmp(opt, "--xid")) {
 			if (vc_parse_xid(argv[++i], &xid))
-				return usage();
+				return vs_usage(usage_line);
 		} else if (!strcmp(opt, "--bcap")) {
 			if (vc_apply_list(argv[++i], vc_cap_bit, &bcaps.value,
 					  &bcaps.mask, &bad)) {
@@ -144,18 +132,18 @@ int vattribute_main(int argc, char **argv)
 			}
 		} else if (!strcmp(opt, "--umask")) {
 			if (vc_parse_num(argv[++i], 0, INT64_MAX, &umask))
-				return usage();
+				return vs_usage(usage_line);
 			have_umask = 1;
 		} else {
-			return usage();
+			return vs_usage(usage_line);
 		}
 	}
 	/* Exactly one of --get and --set; set options only with --set. */
 	if (do_get == do_set)
-		return usage();
+		return vs_usage(usage_line);
 	if (do_get && (secure || have_umask || bcaps.mask || ccaps.mask ||
 		       flags.mask))
-		return usage();
+		return vs_usage(usage_line);
 
 	if (do_get) {
 		if (get(xid))
@@ -170,16 +158,16 @@ int vattribute_main(int argc, char **argv)
 			flags.mask |= VXF_HIDE_NETIF;
 		}
 		if (bcaps.mask && vc_set_bcaps(xid, bcaps.value, bcaps.mask) < 0)
-			return fail("set_bcaps");
+			return vs_fail("vattribute", "set_bcaps");
 		if (ccaps.mask &&
 		    vc_set_ccaps(xid, ccaps.value, ccaps.mask) < 0)
-			return fail("set_ccaps");
+			return vs_fail("vattribute", "set_ccaps");
 		if (have_umask && vc_set_umask(xid, (uint64_t)umask, ~0ULL) < 0)
-			return fail("set_umask");
+			return vs_fail("vattribute", "set_umask");
 		/* Last: clearing state_setup may end what a guest may change. */
 		if (flags.mask &&
 		    vc_set_cflags(xid, flags.value, flags.mask) < 0)
-			return fail("set_cflags");
+			return vs_fail("vattribute", "set_cflags");
 	}
 	if (i >= argc)
 		return 0;

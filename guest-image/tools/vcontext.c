@@ -53,18 +53,6 @@ static const char usage_line[] =
 	"[--initpid] [--endsetup] [--uid U] [--chroot] [--disconnect] [--silent] "
 	"[--silentexist] [--] CMD [ARG]...\n";
 
-static int usage(void)
-{
-	fputs(usage_line, stderr);
-	return 255;
-}
-
-static int fail(const char *what)
-{
-	fprintf(stderr, "vcontext: %s: %s\n", what, strerror(errno));
-	return 255;
-}
-
 int vcontext_main(int argc, char **argv)
 {
 	enum { NONE, CREATE, MIGRATE, MIGRATE_SELF } mode = NONE;
@@ -119,12 +107,12 @@ int vcontext_main(int argc, char **argv)
 			silentexist = 1;
 		else if (!strcmp(opt, "--xid")) {
 			if (++i >= argc || vc_parse_xid(argv[i], &xid))
-				return usage();
+				return vs_usage(usage_line);
 			have_xid = 1;
 		} else if (!strcmp(opt, "--uid")) {
 			if (++i >= argc ||
 			    vc_parse_num(argv[i], 0, 0xFFFFFFFELL, &uid))
-				return usage();
+				return vs_usage(usage_line);
 		} else if (!strcmp(opt, "--pivot-root") ||
 			   !strcmp(opt, "--namespace") ||
 			   !strcmp(opt, "--vlogin") ||
@@ -135,18 +123,18 @@ int vcontext_main(int argc, char **argv)
 			fprintf(stderr, "vcontext: %s is not supported\n", opt);
 			return 255;
 		} else {
-			return usage();
+			return vs_usage(usage_line);
 		}
 	}
 	if (mode == NONE || (mode != CREATE && !have_xid))
-		return usage();
+		return vs_usage(usage_line);
 	if (mode != MIGRATE_SELF && i >= argc)
-		return usage();
+		return vs_usage(usage_line);
 
 	if (disc) {
 		status_fd = vc_disconnect();
 		if (status_fd < 0)
-			return fail("--disconnect");
+			return vs_fail("vcontext", "--disconnect");
 	}
 
 	if (mode == CREATE) {
@@ -159,7 +147,7 @@ int vcontext_main(int argc, char **argv)
 			goto out_status;
 		}
 		if (ret < 0) {
-			st = (unsigned char)fail("ctx_create");
+			st = (unsigned char)vs_fail("vcontext", "ctx_create");
 			goto out_status;
 		}
 		xid = (uint32_t)ret;
@@ -167,13 +155,13 @@ int vcontext_main(int argc, char **argv)
 			printf("New security context is %u\n", xid);
 		/* The caller is in the new context now: it is its init. */
 		if (initpid && vc_set_cflags(xid, 0, VXF_STATE_INIT) < 0) {
-			st = (unsigned char)fail("set_cflags (initpid)");
+			st = (unsigned char)vs_fail("vcontext", "set_cflags (initpid)");
 			goto out_status;
 		}
 	} else {
 		ret = vc_ctx_migrate(xid, initpid ? VXM_SET_INIT : 0);
 		if (ret < 0) {
-			st = (unsigned char)fail("ctx_migrate");
+			st = (unsigned char)vs_fail("vcontext", "ctx_migrate");
 			goto out_status;
 		}
 	}
@@ -183,16 +171,16 @@ int vcontext_main(int argc, char **argv)
 
 	if (endsetup) {
 		if (vc_set_cflags(xid, 0, VXF_STATE_SETUP) < 0) {
-			st = (unsigned char)fail("set_cflags (endsetup)");
+			st = (unsigned char)vs_fail("vcontext", "set_cflags (endsetup)");
 			goto out_status;
 		}
 	}
 	if (do_chroot && (chroot(".") < 0 || chdir("/") < 0)) {
-		st = (unsigned char)fail("chroot");
+		st = (unsigned char)vs_fail("vcontext", "chroot");
 		goto out_status;
 	}
 	if (uid >= 0 && (setgid((gid_t)uid) < 0 || setuid((uid_t)uid) < 0)) {
-		st = (unsigned char)fail("setuid");
+		st = (unsigned char)vs_fail("vcontext", "setuid");
 		goto out_status;
 	}
 	execvp(argv[i], argv + i);

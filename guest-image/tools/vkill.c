@@ -26,12 +26,6 @@
 
 static const char usage_line[] = "usage: vkill [-c|--xid X] [-s SIG] [--] [PID]...\n";
 
-static int usage(void)
-{
-	fputs(usage_line, stderr);
-	return 255;
-}
-
 int vkill_main(int argc, char **argv)
 {
 	uint32_t xid = 0;
@@ -53,10 +47,10 @@ int vkill_main(int argc, char **argv)
 			return 0;
 		}
 		if (i + 1 >= argc)
-			return usage();
+			return vs_usage(usage_line);
 		if (!strcmp(opt, "-c") || !strcmp(opt, "--xid")) {
 			if (vc_parse_xid(argv[++i], &xid))
-				return usage();
+				return vs_usage(usage_line);
 			have_xid = 1;
 		} else if (!strcmp(opt, "-s")) {
 			sig = vc_signal_nr(argv[++i]);
@@ -65,12 +59,12 @@ int vkill_main(int argc, char **argv)
 				return 255;
 			}
 		} else {
-			return usage();
+			return vs_usage(usage_line);
 		}
 	}
 	if (i >= argc) {
 		if (!have_xid)
-			return usage();
+			return vs_usage(usage_line);
 		if (vc_ctx_kill(xid, 0, sig) < 0) {
 			fprintf(stderr, "vkill: ctx_kill: %s\n", strerror(errno));
 			return 255;
@@ -81,7 +75,7 @@ int vkill_main(int argc, char **argv)
 		uint32_t target = xid;
 
 		if (vc_parse_num(argv[i], -1, 0x7FFFFFFF, &pid))
-			return usage();
+			return vs_usage(usage_line);
 		if (!have_xid) {
 			long x = vc_task_xid((pid_t)pid);
 

@@ -39,12 +39,6 @@
 static const char usage_line[] =
 	"usage: vsyscall [--drop-cap N]... [--in HEX] [--out NBYTES] [--null] [--badptr] CMD ID\n";
 
-static int usage(void)
-{
-	fputs(usage_line, stderr);
-	return 255;
-}
-
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -162,30 +156,30 @@ int vsyscall_main(int argc, char **argv)
 		} else if (!strcmp(opt, "--badptr")) {
 			badptr = 1;
 		} else if (i + 1 >= argc) {
-			return usage();
+			return vs_usage(usage_line);
 		} else if (!strcmp(opt, "--drop-cap")) {
 			if (ncaps == MAX_DROPS ||
 			    vc_parse_num(argv[++i], 0, 63, &v))
-				return usage();
+				return vs_usage(usage_line);
 			caps[ncaps++] = (int)v;
 		} else if (!strcmp(opt, "--in")) {
 			in_len = parse_hex(argv[++i], buf, sizeof(buf));
 			if (in_len < 0)
-				return usage();
+				return vs_usage(usage_line);
 		} else if (!strcmp(opt, "--out")) {
 			if (vc_parse_num(argv[++i], 0, MAX_BUF, &out_len))
-				return usage();
+				return vs_usage(usage_line);
 		} else {
-			return usage();
+			return vs_usage(usage_line);
 		}
 	}
 	if (argc - i != 2 ||
 	    vc_parse_num(argv[i], 0, UINT32_MAX, &cmd) ||
 	    vc_parse_num(argv[i + 1], INT32_MIN, UINT32_MAX, &id))
-		return usage();
+		return vs_usage(usage_line);
 	/* Exactly one way of passing data. */
 	if (badptr + null + (in_len >= 0 || out_len >= 0) > 1)
-		return usage();
+		return vs_usage(usage_line);
 
 	if (badptr)
 		data = unmapped_page();

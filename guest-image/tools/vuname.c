@@ -44,12 +44,6 @@ static const struct {
 
 #define NR_TAGS (sizeof(tags) / sizeof(tags[0]))
 
-static int usage(void)
-{
-	fputs(usage_line, stderr);
-	return 255;
-}
-
 static int tag_index(const char *name, size_t len)
 {
 	size_t i;
@@ -117,32 +111,32 @@ int vuname_main(int argc, char **argv)
 		} else if (!strcmp(opt, "-s") || !strcmp(opt, "--set")) {
 			do_set = 1;
 		} else if (i + 1 >= argc) {
-			return usage();
+			return vs_usage(usage_line);
 		} else if (!strcmp(opt, "--xid") || !strcmp(opt, "-c")) {
 			if (vc_parse_xid(argv[++i], &xid))
-				return usage();
+				return vs_usage(usage_line);
 			have_xid = 1;
 		} else if (!strcmp(opt, "-t") || !strcmp(opt, "--tag")) {
 			if (nsets == MAX_SETS)
-				return usage();
+				return vs_usage(usage_line);
 			sets[nsets++] = argv[++i];
 		} else if (!strcmp(opt, "--dir")) {
 			dir = argv[++i];
 		} else {
-			return usage();
+			return vs_usage(usage_line);
 		}
 	}
 	if (!have_xid)
-		return usage();
+		return vs_usage(usage_line);
 
 	if (do_set) {
 		if (i < argc || (!nsets && !dir))
-			return usage();
+			return vs_usage(usage_line);
 		for (k = 0; k < nsets; k++) {
 			const char *eq = strchr(sets[k], '=');
 
 			if (!eq || tag_index(sets[k], (size_t)(eq - sets[k])) < 0)
-				return usage();
+				return vs_usage(usage_line);
 		}
 		for (k = 0; k < nsets; k++) {
 			const char *eq = strchr(sets[k], '=');
@@ -154,10 +148,10 @@ int vuname_main(int argc, char **argv)
 		return dir ? set_from_dir(xid, dir) : 0;
 	}
 	if (nsets || dir)
-		return usage();
+		return vs_usage(usage_line);
 	for (k = i; k < argc; k++)
 		if (tag_index(argv[k], strlen(argv[k])) < 0)
-			return usage();
+			return vs_usage(usage_line);
 	for (k = 0; k < (i < argc ? argc - i : (int)NR_TAGS); k++) {
 		int t = i < argc ? tag_index(argv[i + k], strlen(argv[i + k])) : k;
 
