@@ -3,7 +3,7 @@
  * vsyscall: make one raw sys_vserver() call, for ABI tests.
  *
  *   vsyscall [--drop-cap N]... [--in HEX] [--out NBYTES] [--null]
- *            [--badptr] CMD ID
+ *            [--badptr] CMD ID [-- PROG [ARG]...]
  *
  * --drop-cap N  drop capability N (0..63) from the bounding, effective,
  *               permitted and inheritable sets first (repeatable)
@@ -15,9 +15,11 @@
  *
  * CMD and ID are decimal or 0x-hex; ID may be negative.  Output is one line
  * "ret=<n> errno=<n> <ERRNAME>" (ERRNAME is OK when ret >= 0), plus the
- * "out=" line with --out.  Exit status: 0 once the call was made, whatever
- * the kernel answered; 1 if dropping capabilities failed; 255 on usage
- * errors.
+ * "out=" line with --out.  With "-- PROG", PROG is then exec'd in the same
+ * process, so it runs with whatever the call changed (a migration, the init
+ * or reaper role).  Exit status: 0 once the call was made, whatever the
+ * kernel answered (PROG's status with "-- PROG"); 1 if dropping capabilities
+ * failed; 127 if PROG cannot be exec'd; 255 on usage errors.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -37,7 +39,7 @@
 #define MAX_DROPS	64
 
 static const char usage_line[] =
-	"usage: vsyscall [--drop-cap N]... [--in HEX] [--out NBYTES] [--null] [--badptr] CMD ID\n";
+	"usage: vsyscall [--drop-cap N]... [--in HEX] [--out NBYTES] [--null] [--badptr] CMD ID [-- PROG [ARG]...]\n";
 
 static int hexval(int c)
 {
@@ -173,7 +175,8 @@ int vsyscall_main(int argc, char **argv)
 			return vs_usage(usage_line);
 		}
 	}
-	if (argc - i != 2 ||
+	if (argc - i < 2 || (argc - i > 2 && (strcmp(argv[i + 2], "--") ||
+					       argc - i < 4)) ||
 	    vc_parse_num(argv[i], 0, UINT32_MAX, &cmd) ||
 	    vc_parse_num(argv[i + 1], INT32_MIN, UINT32_MAX, &id))
 		return vs_usage(usage_line);
@@ -198,5 +201,11 @@ int vsyscall_main(int argc, char **argv)
 		printf("ret=%ld errno=%d E%d\n", ret, err, err);
 	if (out_len >= 0)
 		print_hex("out", buf, (size_t)out_len);
+	if (argc - i > 2) {
+		fflush(stdout);
+		execvp(argv[i + 3], argv + i + 3);
+		fprintf(stderr, "vsyscall: %s: %s\n", argv[i + 3], strerror(errno));
+		return 127;
+	}
 	return 0;
 }

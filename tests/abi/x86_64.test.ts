@@ -26,4 +26,22 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     expect(r.stdout).toBe('ret=131848 errno=0 OK\nret=-1 errno=3 ESRCH\nret=-1 errno=38 ENOSYS\n');
     expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vserver-info`)).stdout).toMatch(/syscall: 273/);
   });
+
+  it('the context commands keep their layouts through the compat entry (same bytes as 64-bit callers)', async () => {
+    // ctx_create {INIT_SET|PERSISTENT}, set_ccaps {SET_UTSNAME|SYSLOG, same mask}, then read back
+    // ccaps, cflags and the nodename from both ABIs.
+    const setup =
+      `${COMPAT_BIN}/vsyscall --in 0000000047000000 0x09010001 130; ` +
+      `${COMPAT_BIN}/vsyscall --in 01100000000000000110000000000000 0x34040001 130`;
+    expect((await h.guest.shell.succeed(setup)).stdout).toBe('ret=130 errno=0 OK\nret=0 errno=0 OK\n');
+    const reads = ['--out 16 0x34030001 130', '--out 16 0x34010000 130', '--in 02000000 --out 72 0x02020000 130'];
+    for (const args of reads) {
+      const compat = await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall ${args}`);
+      const native = await h.guest.shell.succeed(`vsyscall ${args}`);
+      expect(compat.stdout).toMatch(/^ret=0 errno=0 OK\nout=[0-9a-f]+\n$/);
+      expect(compat.stdout).toBe(native.stdout);
+    }
+    expect((await h.guest.shell.succeed(`vsyscall --out 16 0x34030001 130`)).stdout).toContain('out=0110000000000000ffffffffffffffff');
+    await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 130`);
+  });
 });
