@@ -1,12 +1,16 @@
 /**
  * Runs once before the VM tests: builds (or finds in the cache) every kernel variant the tests
  * boot and the guest image, so no test pays for a build inside its own timeout.
+ *
+ * VSLAB_PREBUILD=none skips this (a developer running one test file: bootGuest builds what that
+ * file boots on demand, at the cost of the build happening inside the first test's hook timeout).
  */
 import { buildGuestImage } from '../harness/build/guest-image.ts';
 import { buildKernel } from '../harness/build/kernel.ts';
 import { VARIANTS } from '../harness/build/kernel-config.ts';
 
 export default async function setup(): Promise<void> {
+  if (process.env['VSLAB_PREBUILD'] === 'none') return;
   const progress = (m: string): void => {
     process.stderr.write(`[vslab build] ${m}\n`);
   };

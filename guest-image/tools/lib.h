@@ -24,15 +24,6 @@
 #include <vserver/cvirt.h>
 #include <vserver/signal.h>
 
-/*
- * CAP_CONTEXT is named by our patched <linux/capability.h> (patch 0003),
- * which the cross compiler's C library does not carry.  Its number is the
- * one that patch defines; remove this once a vserver uapi header exports it.
- */
-#ifndef CAP_CONTEXT
-#define CAP_CONTEXT		41
-#endif
-
 /* The system call itself: result >= 0, or -1 with errno. */
 long vc_syscall(uint32_t cmd, uint32_t id, void *data);
 

@@ -153,6 +153,16 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
     ]);
   });
 
+  it('ccap TIOCSTI: a guest may push input into a terminal only with it; the host always may', async () => {
+    expect((await sh('tiocsti abc')).stdout).toBe('tiocsti: ok\n');
+    const without = await h.guest.shell.run(`vcontext --create --silent --xid 125 -- tiocsti abc`);
+    expect(without).toMatchObject({ exitCode: 1, stdout: 'tiocsti: EPERM\n' });
+    const granted = await sh(
+      `vcontext --create --silent --xid 126 -- sh -c 'vsyscall --in ${u64(VXC.TIOCSTI)}${u64(VXC.TIOCSTI)} ${CMD.set_ccaps} 126 >/dev/null; tiocsti abc'`,
+    );
+    expect(granted.stdout).toBe('tiocsti: ok\n');
+  });
+
   it('wait_exit blocks until the context is gone, then reports {reboot_cmd, exit_code} of the last task', async () => {
     await call(`--in ${u64(INIT_SET | PERSISTENT)} ${CMD.ctx_create} 123`);
     // The waiter and a task inside; then the context loses its persistence, and the task exits with 3.

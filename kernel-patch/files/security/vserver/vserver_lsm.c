@@ -18,12 +18,14 @@
  *    bcaps, even if its credentials still carry one (bcaps lowered while
  *    it ran), and CAP_CONTEXT only while its context is in setup; every
  *    credential a guest task prepares is masked to that bound.
- *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest.
+ *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
+ *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
  *
  * The host pays one static-key test per hook until the first context or
  * spectator exists.
  */
 
+#include <asm/ioctls.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/lsm_hooks.h>
@@ -149,7 +151,8 @@ static int vx_cred_prepare(struct cred *new, const struct cred *old, gfp_t gfp)
 	return 0;
 }
 
-static int vx_syslog(int type)
+/* -EPERM unless current is outside any context or its context has @ccap. */
+static int vx_need_ccap(u64 ccap)
 {
 	struct vx_info *vxi;
 
@@ -158,7 +161,21 @@ static int vx_syslog(int type)
 	vxi = vx_task_info(current);
 	if (!vxi)
 		return 0;
-	return vx_info_ccaps(vxi, VXC_SYSLOG) ? 0 : -EPERM;
+	return vx_info_ccaps(vxi, ccap) ? 0 : -EPERM;
+}
+
+static int vx_syslog(int type)
+{
+	return vx_need_ccap(VXC_SYSLOG);
+}
+
+/* Pushing bytes into a terminal's input: the classic way out of a guest. */
+static int vx_file_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	if (cmd != TIOCSTI)
+		return 0;
+	return vx_need_ccap(VXC_TIOCSTI);
 }
 
 static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
@@ -167,6 +184,7 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(capable, vx_capable),
 	LSM_HOOK_INIT(cred_prepare, vx_cred_prepare),
 	LSM_HOOK_INIT(syslog, vx_syslog),
+	LSM_HOOK_INIT(file_ioctl, vx_file_ioctl),
 	LSM_HOOK_INIT(task_kill, vx_task_kill),
 	LSM_HOOK_INIT(task_setnice, vx_task_setnice),
 	LSM_HOOK_INIT(task_setioprio, vx_task_setioprio),

@@ -22,6 +22,15 @@
 #include <linux/types.h>
 #include <vserver/switch.h>
 
+/*
+ * The capability that gates sys_vserver.  The patched <linux/capability.h>
+ * names it too; this copy is for programs built against a C library's
+ * stock headers.  Guests hold it only while their context is in setup.
+ */
+#ifndef CAP_CONTEXT
+#define CAP_CONTEXT		41
+#endif
+
 /* Context ids. */
 #define VX_ID_HOST		0	/* the host, no context object */
 #define VX_ID_SPECTATOR		1	/* sees every task, signals none */
