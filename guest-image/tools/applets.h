@@ -19,5 +19,6 @@ int vuname_main(int argc, char **argv);
 int reducecap_main(int argc, char **argv);
 int showcaps_main(int argc, char **argv);
 int tiocsti_main(int argc, char **argv);
+int vlimit_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

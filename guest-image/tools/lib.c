@@ -222,6 +222,16 @@ long vc_vx_info(uint32_t xid, struct vcmd_vx_info_v0 *info)
 	return vc_syscall(VCMD_vx_info, xid, info);
 }
 
+long vc_get_rlimit(uint32_t xid, struct vcmd_ctx_rlimit_v0 *lim)
+{
+	return vc_syscall(VCMD_get_rlimit, xid, lim);
+}
+
+long vc_set_rlimit(uint32_t xid, const struct vcmd_ctx_rlimit_v0 *lim)
+{
+	return vc_syscall(VCMD_set_rlimit, xid, (void *)lim);
+}
+
 long vc_create_context(uint32_t xid, uint64_t flagword)
 {
 	long ret;

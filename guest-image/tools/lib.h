@@ -23,6 +23,7 @@
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
 #include <vserver/signal.h>
+#include <vserver/limit.h>
 
 /* The system call itself: result >= 0, or -1 with errno. */
 long vc_syscall(uint32_t cmd, uint32_t id, void *data);
@@ -63,6 +64,9 @@ long vc_get_vhi_name(uint32_t xid, uint32_t field, char *buf, size_t size);
 long vc_set_vhi_name(uint32_t xid, uint32_t field, const char *name);
 long vc_ctx_kill(uint32_t xid, int32_t pid, int32_t sig);
 long vc_vx_info(uint32_t xid, struct vcmd_vx_info_v0 *info);
+/* Limits: the caller sets lim->id; CRLIM_KEEP keeps a value on set. */
+long vc_get_rlimit(uint32_t xid, struct vcmd_ctx_rlimit_v0 *lim);
+long vc_set_rlimit(uint32_t xid, const struct vcmd_ctx_rlimit_v0 *lim);
 
 /*
  * Create a context.  With xid VX_ID_DYNAMIC the tool picks a free id

@@ -28,6 +28,7 @@ static const struct {
 	{ "reducecap",		reducecap_main },
 	{ "showcaps",		showcaps_main },
 	{ "tiocsti",		tiocsti_main },
+	{ "vlimit",		vlimit_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

@@ -17,6 +17,7 @@ const CTX_CREATE = vcmd('contexts (ctx_create)', '0x09010001', '2', '--in 000000
 const PROC_VIRTUAL_CTX: Requirement = { what: '/proc/virtual/<xid>/ entries', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/status' };
 const PROC_ISOLATION: Requirement = { what: "process isolation (a guest must not see the host's tasks in /proc)", probe: "vcontext --create --silent --xid 2 -- sh -c '! test -d /proc/1'" };
 const FAKEINIT: Requirement = { what: 'fake init (INFO_INIT shows the init as pid 1)', probe: "chcontext --silent --xid 2 --flag fakeinit -- sh -c 'test $$ = 1'" };
+const VIRT_UPTIME: Requirement = { what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt' };
 const UTSNAME_CCAP: Requirement = { what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)', probe: "vcontext --create --silent --xid 2 -- sh -c '! hostname probe 2>/dev/null'" };
 const RAW_ICMP_CCAP: Requirement = {
   what: 'the RAW_ICMP ccap (ping without CAP_NET_RAW)',
@@ -44,6 +45,8 @@ const flagsOf = (stdout: string): bigint | undefined => {
 };
 /** A guest process that keeps context XID alive: prints its pid (and saves it in FILE). */
 const keepAlive = (create: string, file: string): string => `${create} -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!' | tee ${file}`;
+/** The first number of each /proc/uptime line in OUT (seconds since boot, or since creation). */
+const uptimesOf = (out: string): (number | undefined)[] => [...out.matchAll(/^(\d+\.\d+) \d+\.\d+$/gm)].map((m) => Number(m[1]));
 /** Poll (with a deadline of about 5 s) until FILE is non-empty, then print it. */
 const waitFile = (file: string): string => `i=0; while [ ! -s ${file} ] && [ $i -lt 250 ]; do usleep 20000; i=$((i+1)); done; cat ${file}`;
 
@@ -367,6 +370,55 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     cleanup: 'vkill --xid 3301; rm -f /tmp/e33.pid',
   },
   {
+    id: 'E43',
+    title: 'Uptime virtualization',
+    section: '05.4',
+    demonstrates: "With VIRT_UPTIME the guest's /proc/uptime starts near zero when the context is created and stays below the host's; without it, the guest sees the host's uptime.",
+    requires: [tool('vattribute'), CTX_CREATE, VIRT_UPTIME],
+    steps: [
+      { command: 'cat /proc/uptime', note: "the host's uptime (seconds since boot, then idle seconds)" },
+      { command: keepAlive('vcontext --create --silent --xid 4301', '/tmp/e43.pid'), note: 'guest 4301 is created now' },
+      { command: 'vattribute --xid 4301 --set --flag virt_uptime && grep Flags: /proc/virtual/4301/status', note: 'give it VIRT_UPTIME (bit 17)' },
+      { command: 'vcontext --migrate --xid 4301 -- cat /proc/uptime; cat /proc/uptime', note: "the guest's uptime, then the host's" },
+      { command: 'cat /proc/uptime; vcontext --create --silent --xid 4302 -- cat /proc/uptime', note: "the host's uptime, then that of guest 4302 without the flag" },
+      { command: 'grep BiasUptime: /proc/virtual/4301/cvirt', note: 'when guest 4301 was created, in host uptime' },
+    ],
+    invariants: [
+      {
+        says: "with VIRT_UPTIME the guest's uptime is below the host's",
+        check: (s) => {
+          const [guest, host] = uptimesOf(stepOf(s, 3).stdout);
+          return (guest !== undefined && host !== undefined && guest < host) || stepOf(s, 3).stdout + stepOf(s, 3).stderr;
+        },
+      },
+      {
+        says: "…and counts from the context's creation: at most the host time that passed since just before it was created",
+        check: (s) => {
+          const [before] = uptimesOf(stepOf(s, 0).stdout);
+          const [guest, host] = uptimesOf(stepOf(s, 3).stdout);
+          return (before !== undefined && guest !== undefined && host !== undefined && guest <= host - before + 0.01) || `host before ${before}, guest ${guest}, host after ${host}`;
+        },
+      },
+      {
+        says: "without the flag the guest sees the host's uptime (at least what the host saw just before)",
+        check: (s) => {
+          const [host, guest] = uptimesOf(stepOf(s, 4).stdout);
+          return (host !== undefined && guest !== undefined && guest >= host) || stepOf(s, 4).stdout + stepOf(s, 4).stderr;
+        },
+      },
+      {
+        says: 'cvirt records the creation time, between the two host readings around it',
+        check: (s) => {
+          const bias = Number(/^BiasUptime:\t(\d+\.\d+)$/m.exec(stepOf(s, 5).stdout)?.[1]);
+          const [before] = uptimesOf(stepOf(s, 0).stdout);
+          const [, hostAfter] = uptimesOf(stepOf(s, 3).stdout);
+          return (before !== undefined && hostAfter !== undefined && bias >= before - 0.01 && bias <= hostAfter) || stepOf(s, 5).stdout;
+        },
+      },
+    ],
+    cleanup: 'vkill --xid 4301; rm -f /tmp/e43.pid',
+  },
+  {
     id: 'E34',
     title: 'Context capabilities',
     section: '05.1',
@@ -401,7 +453,6 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     ['E32', 'XID file permissions', '04.5', 'A file tagged X is unreadable and unwritable from guest Y, readable from X, host and spectator; without tag every context can access it.', [tool('lsxid'), CTX_CREATE]],
     ['E41', 'Context accounting', '05.2', "After known work in a guest its counters rise by exactly that much and another guest's do not.", [tool('vcontext'), CTX_CREATE]],
     ['E42', 'Context limits', '05.3', 'With vlimit --nproc N the (N+1)th process fails with EAGAIN; /proc/virtual/X/limit shows current, max and hits.', [tool('vlimit'), CTX_CREATE]],
-    ['E43', 'Uptime virtualization', '05.4', "With VIRT_UPTIME the guest's uptime starts near zero at context creation and stays below the host's.", [tool('vattribute'), CTX_CREATE]],
     ['E44', 'ProcFS guest security', '06.2, 07.3', 'In a guest /proc/virtual lists only its own xid; other entries give ENOENT; /proc/sysrq-trigger is not reachable.', [tool('vcontext'), CTX_CREATE]],
     ['E45', 'ProcFS host security', '06.2, 07.3', 'The host sees all of /proc/virtual; entries marked admin/watch/hide appear to host, spectator and guests exactly as marked.', [tool('setattr'), tool('showattr'), CTX_CREATE]],
   ].map(

@@ -12,8 +12,9 @@
  *   VCIKernel:	00000001
  *
  * /proc/virtual also holds one directory per context, /proc/virtual/<xid>,
- * with "info" (id, init pid) and "status" (references, tasks, flags and
- * capabilities).  They come and go with the contexts: lookup and readdir
+ * with "info" (id, init pid), "status" (references, tasks, flags and
+ * capabilities), "limit" (counters and limits) and "cvirt" (the guest's
+ * clock and task counts).  They come and go with the contexts: lookup and readdir
  * ask the context hash each time, and readdir takes the ids in chunks of
  * 32 under RCU, then emits them with no lock held, so it copes with
  * contexts created and destroyed meanwhile.  The host and the spectator
@@ -43,11 +44,14 @@
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
 #include <linux/refcount.h>
+#include <linux/sched/loadavg.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/time64.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/network.h>
 #include <linux/vserver/switch.h>
+#include <vserver/cvirt.h>
 #include <vserver/switch.h>
 #include <asm/unistd.h>
 #include "internal.h"
@@ -199,6 +203,69 @@ static int vx_proc_xid_status_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static int vx_proc_xid_cvirt_show(struct seq_file *m, void *v)
+{
+	struct vx_info *vxi = vx_proc_seq_info(m);
+	struct vcmd_virt_stat_v0 vs;
+	struct timespec64 bias;
+	int i;
+
+	if (!vxi)
+		return -ENOENT;
+	vx_virt_stat(vxi, &vs);
+	bias = ns_to_timespec64(vs.offset);
+	seq_printf(m, "BiasUptime:\t%lu.%02lu\n", (unsigned long)bias.tv_sec,
+		   bias.tv_nsec / (NSEC_PER_SEC / 100));
+	seq_printf(m, "nr_threads:\t%u\n", vs.nr_threads);
+	seq_printf(m, "nr_running:\t%u\n", vs.nr_running);
+	seq_printf(m, "nr_unintr:\t%u\n", vs.nr_uninterruptible);
+	seq_printf(m, "nr_onhold:\t%u\n", vs.nr_onhold);
+	/* No load average of its own (VIRT_LOAD): no updates, load 0. */
+	seq_printf(m, "load_updates:\t%u\n", 0U);
+	seq_puts(m, "loadavg:");
+	for (i = 0; i < 3; i++)
+		seq_printf(m, "%c%u.%02u", i ? ' ' : '\t', LOAD_INT(vs.load[i]),
+			   LOAD_FRAC(vs.load[i]));
+	seq_printf(m, "\ntotal_forks:\t%u\n", vs.nr_forks);
+	vx_put(vxi);
+	return 0;
+}
+
+static int vx_proc_xid_limit_show(struct seq_file *m, void *v)
+{
+	struct vx_info *vxi = vx_proc_seq_info(m);
+
+	if (!vxi)
+		return -ENOENT;
+	vx_limit_proc_show(m, vxi);
+	vx_put(vxi);
+	return 0;
+}
+
+static int vx_proc_xid_limit_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, vx_proc_xid_limit_show, inode->i_private);
+}
+
+static const struct file_operations vx_proc_xid_limit_fops = {
+	.open		= vx_proc_xid_limit_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static int vx_proc_xid_cvirt_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, vx_proc_xid_cvirt_show, inode->i_private);
+}
+
+static const struct file_operations vx_proc_xid_cvirt_fops = {
+	.open		= vx_proc_xid_cvirt_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static int vx_proc_xid_info_open(struct inode *inode, struct file *file)
 {
 	return single_open(file, vx_proc_xid_info_show, inode->i_private);
@@ -229,6 +296,8 @@ static const struct {
 } vx_proc_xid_files[] = {
 	{ "info",	&vx_proc_xid_info_fops },
 	{ "status",	&vx_proc_xid_status_fops },
+	{ "limit",	&vx_proc_xid_limit_fops },
+	{ "cvirt",	&vx_proc_xid_cvirt_fops },
 };
 
 /*

@@ -108,6 +108,8 @@ static struct vx_info *vx_alloc(u32 xid, u64 flags)
 	vxi->flags = flags;
 	vxi->bcaps = VX_BCAPS_ALL;
 	init_waitqueue_head(&vxi->exit_wq);
+	vx_cvirt_init(vxi);
+	vx_limit_init(vxi);
 	atomic_inc(&vx_total_count);
 	return vxi;
 }
@@ -133,11 +135,6 @@ void vx_put(struct vx_info *vxi)
 {
 	if (vxi && refcount_dec_and_test(&vxi->usecnt))
 		call_rcu(&vxi->rcu, vx_free_rcu);
-}
-
-static void vx_get(struct vx_info *vxi)
-{
-	refcount_inc(&vxi->usecnt);
 }
 
 static struct vx_info *vx_hash_find(u32 xid)
@@ -254,7 +251,7 @@ static bool vx_unhash_if_idle_locked(struct vx_info *vxi)
 void vx_task_fork(struct task_struct *p)
 {
 	if (p->vx_info)
-		vx_get(p->vx_info);
+		vx_get_info(p->vx_info);
 }
 
 /*
@@ -264,8 +261,12 @@ void vx_task_fork(struct task_struct *p)
  */
 void vx_task_attach(struct task_struct *p)
 {
-	if (p->vx_info)
-		atomic_inc(&p->vx_info->tasks);
+	struct vx_info *vxi = p->vx_info;
+
+	if (vxi) {
+		vx_limit_note(vxi, RLIMIT_NPROC, atomic_inc_return(&vxi->tasks));
+		atomic_inc(&vxi->forks);
+	}
 }
 
 /* Leave the task count; the caller holds a reference on @vxi. */
@@ -273,8 +274,11 @@ static void vx_tasks_dec(struct vx_info *vxi)
 {
 	bool unhashed;
 
-	if (!atomic_dec_and_lock(&vxi->tasks, &vx_hash_lock))
+	if (!atomic_dec_and_lock(&vxi->tasks, &vx_hash_lock)) {
+		vx_limit_note(vxi, RLIMIT_NPROC, atomic_read(&vxi->tasks));
 		return;
+	}
+	vx_limit_note(vxi, RLIMIT_NPROC, 0);
 	unhashed = vx_unhash_if_idle_locked(vxi);
 	spin_unlock(&vx_hash_lock);
 	if (unhashed)
@@ -479,9 +483,9 @@ static int vx_migrate(struct vx_info *vxi, u64 mflags)
 			ret = -EFAULT;
 			goto out_nsp;
 		}
-		atomic_inc(&vxi->tasks);
+		vx_limit_note(vxi, RLIMIT_NPROC, atomic_inc_return(&vxi->tasks));
 		spin_unlock(&vx_hash_lock);
-		vx_get(vxi);
+		vx_get_info(vxi);
 	}
 
 	WRITE_ONCE(current->vx_info, vxi);
@@ -574,7 +578,7 @@ static int vx_hash_new(struct vx_info *vxi)
 	vxi->hashed = true;
 	atomic_inc(&vx_active_count);
 	if (vxi->flags & VXF_PERSISTENT)
-		vx_get(vxi);
+		vx_get_info(vxi);
 out:
 	spin_unlock(&vx_hash_lock);
 	return ret;
@@ -749,7 +753,7 @@ long vc_set_cflags(const struct vc_call *call)
 
 	if ((old ^ new) & VXF_PERSISTENT) {
 		if (new & VXF_PERSISTENT)
-			vx_get(vxi);
+			vx_get_info(vxi);
 		else
 			unhashed = vx_unhash_if_idle_locked(vxi);
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Linux-VServer virtual host names.
+ * Linux-VServer virtual host names and the guest's own clock.
  *
  * Each context owns a UTS namespace, copied from its creator at
  * ctx_create and entered by every task that moves in, so uname(2) and
@@ -18,14 +18,27 @@
  * The same "guest root plus ccap" rule, vx_ccap_grants(), lets
  * VXC_SET_RLIMIT raise hard rlimits in do_prlimit().
  *
+ * With the context flag VXF_VIRT_UPTIME, /proc/uptime and sysinfo(2)
+ * count from the context's creation instead of the machine's boot: the
+ * boot-clock time and the summed CPU idle time at creation are kept as
+ * biases and subtracted.  virt_stat and /proc/virtual/<xid>/cvirt report
+ * the same clock with the context's task counts; the counts of running and
+ * uninterruptible tasks are taken by walking the task list when asked.
+ * The context's own load average (VIRT_LOAD) is not kept: load reads 0.
+ *
  * Locking: the names live under uts_sem like every utsname; the label
- * under the context's ->lock.
+ * under the context's ->lock.  The biases are written once, before the
+ * context is hashed, and only read afterwards.
  */
 
 #include <linux/errno.h>
+#include <linux/kernel_stat.h>
 #include <linux/nsproxy.h>
 #include <linux/rwsem.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
+#include <linux/time64.h>
+#include <linux/timekeeping.h>
 #include <linux/sysctl.h>
 #include <linux/cred.h>
 #include <linux/uaccess.h>
@@ -163,4 +176,95 @@ bool vx_sysctl_write_allowed(const struct ctl_table *table)
 	    table->data == init_uts_ns.name.domainname)
 		return vx_uts_capable();
 	return false;
+}
+
+/* ---- the guest's clock ------------------------------------------------ */
+
+/* Idle time of every CPU so far, as /proc/uptime sums it. */
+static u64 vx_idle_ns(void)
+{
+	u64 idle = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kernel_cpustat kcs;
+
+		kcpustat_cpu_fetch(&kcs, cpu);
+		idle += get_idle_time(&kcs, cpu);
+	}
+	return idle;
+}
+
+/* A new context's clock starts now. */
+void vx_cvirt_init(struct vx_info *vxi)
+{
+	vxi->bias_uptime = ktime_get_boottime_ns();
+	vxi->bias_idle = vx_idle_ns();
+}
+
+/**
+ * vx_vuptime - the uptime and idle time current's context shows
+ * @uptime:	boot-clock time, adjusted in place
+ * @idle_ns:	summed idle time, adjusted in place (may be NULL)
+ *
+ * Unchanged outside a context or without VXF_VIRT_UPTIME.
+ */
+void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns)
+{
+	struct vx_info *vxi = vx_task_info(current);
+	s64 ns;
+
+	if (!vx_info_flags(vxi, VXF_VIRT_UPTIME))
+		return;
+	ns = timespec64_to_ns(uptime) - (s64)vxi->bias_uptime;
+	*uptime = ns_to_timespec64(max_t(s64, ns, 0));
+	if (idle_ns)
+		*idle_ns = *idle_ns > vxi->bias_idle ?
+			   *idle_ns - vxi->bias_idle : 0;
+}
+
+/* Walk the tasks of @vxi once and fill in the scheduler-state counts. */
+static void vx_count_states(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
+{
+	struct task_struct *g, *t;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		unsigned int state = READ_ONCE(t->__state);
+
+		if (vx_task_info(t) != vxi)
+			continue;
+		/* The states the load average counts, as the scheduler does. */
+		if (state == TASK_RUNNING)
+			vs->nr_running++;
+		else if ((state & TASK_UNINTERRUPTIBLE) &&
+			 !(state & (TASK_NOLOAD | TASK_FROZEN)))
+			vs->nr_uninterruptible++;
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * vx_virt_stat - fill in the virtual clock and task counts of @vxi
+ * @vxi:	the context
+ * @vs:	the result, in the layout of virt_stat
+ */
+void vx_virt_stat(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->offset = vxi->bias_uptime;
+	vs->uptime = ktime_get_boottime_ns() - vxi->bias_uptime;
+	vs->nr_threads = atomic_read(&vxi->tasks);
+	vs->nr_forks = atomic_read(&vxi->forks);
+	vx_count_states(vxi, vs);
+}
+
+long vc_virt_stat(const struct vc_call *call)
+{
+	struct vcmd_virt_stat_v0 vs;
+
+	vx_virt_stat(call->vxi, &vs);
+	if (copy_to_user(call->data, &vs, sizeof(vs)))
+		return -EFAULT;
+	return 0;
 }

@@ -68,6 +68,19 @@ static int vx_kill_one(u32 xid, pid_t nr, int sig)
 	return ret;
 }
 
+/**
+ * vx_kill_context - SIGKILL every task of @vxi, its init last
+ * @vxi:	the context (the caller holds a reference)
+ */
+void vx_kill_context(struct vx_info *vxi)
+{
+	pid_t init = READ_ONCE(vxi->initpid);
+
+	vx_kill_all(vxi->xid, SIGKILL, init);
+	if (init)
+		vx_kill_one(vxi->xid, init, SIGKILL);
+}
+
 long vc_ctx_kill(const struct vc_call *call)
 {
 	struct vx_info *vxi = call->vxi;

@@ -38,6 +38,7 @@
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
 #include <vserver/info.h>
+#include <vserver/limit.h>
 #include <vserver/signal.h>
 
 static long vc_get_version(const struct vc_call *call)
@@ -79,7 +80,10 @@ static long vc_get_vci(const struct vc_call *call)
 static const struct vc_cmd vc_commands[] = {
 	{ VCMD_get_version,	0, 0,		VCT_NONE, vc_get_version },
 	{ VCMD_get_vci,		0, 0,		VCT_NONE, vc_get_vci },
+	{ VCMD_get_rlimit_mask,	0, 0,		VCT_NONE, vc_get_rlimit_mask },
 	{ VCMD_task_xid,	2, 0,		VCT_NONE, vc_task_xid },
+	{ VCMD_reset_hits,	2, 0,		VCT_CTX,  vc_reset_hits },
+	{ VCMD_reset_minmax,	2, 0,		VCT_CTX,  vc_reset_minmax },
 	{ VCMD_vx_info,		3, I,		VCT_CTX,  vc_vx_info },
 	{ VCMD_ctx_stat,	3, I,		VCT_CTX,  vc_ctx_stat },
 	{ VCMD_get_cflags,	3, I,		VCT_CTX,  vc_get_cflags },
@@ -88,6 +92,9 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_get_umask,	3, I,		VCT_CTX,  vc_get_umask },
 	{ VCMD_get_wmask,	3, I,		VCT_CTX,  vc_get_wmask },
 	{ VCMD_get_vhi_name,	3, I,		VCT_CTX,  vc_get_vhi_name },
+	{ VCMD_virt_stat,	3, I,		VCT_CTX,  vc_virt_stat },
+	{ VCMD_get_rlimit,	3, I,		VCT_CTX,  vc_get_rlimit },
+	{ VCMD_rlimit_stat,	3, I,		VCT_CTX,  vc_rlimit_stat },
 	{ VCMD_wait_exit,	4, I,		VCT_CTX,  vc_wait_exit },
 	{ VCMD_ctx_create_v0,	5, 0,		VCT_NONE, vc_ctx_create },
 	{ VCMD_ctx_create,	5, 0,		VCT_NONE, vc_ctx_create },
@@ -100,6 +107,7 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_set_umask,	7, R | S,	VCT_CTX,  vc_set_umask },
 	{ VCMD_set_wmask,	7, R | S,	VCT_CTX,  vc_set_wmask },
 	{ VCMD_set_vhi_name,	7, R | S,	VCT_CTX,  vc_set_vhi_name },
+	{ VCMD_set_rlimit,	7, R | S,	VCT_CTX,  vc_set_rlimit },
 };
 
 #undef I

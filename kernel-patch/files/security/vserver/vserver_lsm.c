@@ -18,6 +18,7 @@
  *    bcaps, even if its credentials still carry one (bcaps lowered while
  *    it ran), and CAP_CONTEXT only while its context is in setup; every
  *    credential a guest task prepares is masked to that bound.
+ *  - fork and open refuse to pass the context's limits (limit.c).
  *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
  *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
  *
@@ -32,6 +33,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/vserver/context.h>
+#include "vserver.h"
 
 bool vx_lsm_enabled __ro_after_init;
 
@@ -196,9 +198,14 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_getsid, vx_task_observe),
 };
 
+struct lsm_blob_sizes vx_blob_sizes __lsm_ro_after_init = {
+	.lbs_file = sizeof(struct vx_info *),
+};
+
 static int __init vx_lsm_init(void)
 {
 	security_add_hooks(vx_hooks, ARRAY_SIZE(vx_hooks), "vserver");
+	vx_limit_add_hooks();
 	vx_lsm_enabled = true;
 	pr_info("Linux-VServer context isolation active\n");
 	return 0;
@@ -207,4 +214,5 @@ static int __init vx_lsm_init(void)
 DEFINE_LSM(vserver) = {
 	.name = "vserver",
 	.init = vx_lsm_init,
+	.blobs = &vx_blob_sizes,
 };

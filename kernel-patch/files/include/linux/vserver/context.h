@@ -24,6 +24,7 @@
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/vserver/limit.h>
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
 
@@ -36,6 +37,7 @@ struct ctl_table;
 struct pid;
 struct pid_namespace;
 struct seq_file;
+struct timespec64;
 
 #ifdef CONFIG_VSERVER
 
@@ -60,6 +62,11 @@ struct seq_file;
  * @exit_wq:	wait_exit sleeps here until the context is unhashed
  * @exit_code:	exit code of the last task that left
  * @reboot_cmd:	reboot(2) cmd recorded for wait_exit (0: none)
+ * @bias_uptime: boot-clock time of creation (ns), the guest's uptime zero
+ * @bias_idle:	summed CPU idle time at creation (ns)
+ * @forks:	tasks created inside since creation
+ * @helper_busy: bit 0 set while a vshelper run for the context is going
+ * @limits:	per-id counters and limits (include/linux/vserver/limit.h)
  *
  * Locking: @lock nests inside vx_hash_lock.  @flags may be tested
  * without the lock with READ_ONCE(); every change takes @lock, and
@@ -87,6 +94,13 @@ struct vx_info {
 	wait_queue_head_t	exit_wq;
 	int			exit_code;
 	int			reboot_cmd;
+
+	u64			bias_uptime;
+	u64			bias_idle;
+	atomic_t		forks;
+	unsigned long		helper_busy;
+
+	struct vx_limit		limits[NUM_LIMITS];
 };
 
 static inline u32 vx_task_xid(const struct task_struct *p)
@@ -162,6 +176,12 @@ bool vx_id_hashed(u32 xid);
 int vx_collect_ids(u32 start, u32 *ids, int max);
 void vx_put(struct vx_info *vxi);
 
+/* One more reference; the caller already holds one (or RCU and a count). */
+static inline void vx_get_info(struct vx_info *vxi)
+{
+	refcount_inc(&vxi->usecnt);
+}
+
 /* Task lifecycle, called from kernel/fork.c and kernel/exit.c. */
 void vx_task_fork(struct task_struct *p);
 void vx_task_attach(struct task_struct *p);
@@ -179,6 +199,12 @@ bool vx_ccap_grants(u64 ccap);
 /* The uts rule for sethostname/setdomainname and their sysctls. */
 bool vx_uts_capable(void);
 bool vx_sysctl_write_allowed(const struct ctl_table *table);
+
+/* Virtual clock and kernel helper (kernel/vserver/cvirt.c, helper.c). */
+void vx_cvirt_init(struct vx_info *vxi);
+void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns);
+int vx_reboot(unsigned int cmd, void __user *arg);
+void vx_kill_context(struct vx_info *vxi);
 
 /* /proc/<pid>/status lines and /proc/<pid>/vinfo (kernel/vserver/proc.c). */
 void vx_proc_pid_status(struct seq_file *m, struct task_struct *p);
@@ -223,6 +249,13 @@ static inline bool vx_ccap_grants(u64 ccap)
 static inline void vx_proc_pid_status(struct seq_file *m,
 				      struct task_struct *p) { }
 
+static inline void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns) { }
+
+static inline int vx_reboot(unsigned int cmd, void __user *arg)
+{
+	return 0;
+}
+
 static inline void vx_task_fork(struct task_struct *p) { }
 static inline void vx_task_attach(struct task_struct *p) { }
 static inline void vx_task_release(struct task_struct *p) { }
@@ -257,6 +290,12 @@ static inline bool vx_sysctl_write_allowed(const struct ctl_table *table)
 static inline u32 vx_current_xid(void)
 {
 	return vx_task_xid(current);
+}
+
+/* Is current a task of a guest (neither the host nor the spectator)? */
+static inline bool vx_current_in_guest(void)
+{
+	return vx_current_xid() > VX_SPECTATOR_XID;
 }
 
 #endif /* _LINUX_VSERVER_CONTEXT_H */

@@ -88,6 +88,17 @@ long vc_set_wmask(const struct vc_call *call);
 /* kernel/vserver/cvirt.c */
 long vc_get_vhi_name(const struct vc_call *call);
 long vc_set_vhi_name(const struct vc_call *call);
+long vc_virt_stat(const struct vc_call *call);
+struct vcmd_virt_stat_v0;
+void vx_virt_stat(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs);
+
+/* kernel/vserver/limit.c */
+long vc_get_rlimit(const struct vc_call *call);
+long vc_set_rlimit(const struct vc_call *call);
+long vc_get_rlimit_mask(const struct vc_call *call);
+long vc_rlimit_stat(const struct vc_call *call);
+long vc_reset_hits(const struct vc_call *call);
+long vc_reset_minmax(const struct vc_call *call);
 
 /* kernel/vserver/signal.c */
 long vc_ctx_kill(const struct vc_call *call);

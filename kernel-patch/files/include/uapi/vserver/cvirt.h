@@ -8,6 +8,14 @@
  * NUL-terminated and at most 64 characters long.  VHIN_CONTEXT is the
  * context's own label and is kept only as long as the context lives.
  *
+ * virt_stat (level 3, read-only) reports a context's virtual clock and
+ * task counts: offset is the boot-clock time of its creation and uptime
+ * the time since, both in nanoseconds; nr_threads the tasks in it,
+ * nr_running and nr_uninterruptible those in the matching scheduler
+ * states, nr_onhold those held back by the CPU limit, nr_forks every
+ * task created inside since creation; load[] the context's own load
+ * average in the fixed-point format of /proc/loadavg (FSHIFT 11).
+ *
  * Errors: -EINVAL unknown field, -EFAULT bad pointer.
  */
 #ifndef _UAPI_VSERVER_CVIRT_H
@@ -33,6 +41,19 @@
 struct vcmd_vhi_name_v0 {
 	__u32 field;
 	char name[VHI_NAME_LEN];
+};
+
+#define VCMD_virt_stat		VC_CMD(VSTAT, 3, 0)
+
+struct vcmd_virt_stat_v0 {
+	__u64 offset;
+	__u64 uptime;
+	__u32 nr_threads;
+	__u32 nr_running;
+	__u32 nr_uninterruptible;
+	__u32 nr_onhold;
+	__u32 nr_forks;
+	__u32 load[3];
 };
 
 #endif /* _UAPI_VSERVER_CVIRT_H */

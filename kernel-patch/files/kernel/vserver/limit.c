@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Linux-VServer per-context limits.
+ *
+ * A context's tasks share its limits, whatever their users and their own
+ * rlimits: one guest cannot take more than the host gave it.  Two limits
+ * are counted and enforced so far:
+ *
+ *  - NPROC, the tasks (threads) of the context.  Its value is the
+ *    context's task count itself; the security module refuses a fork
+ *    that would pass the hard limit with -EAGAIN.  The check is not
+ *    atomic with the count (like the kernel's own RLIMIT_NPROC), so forks
+ *    racing on several CPUs may pass the limit by as many as are in
+ *    flight.
+ *  - NOFILE, the open files (struct file) of the context.  Each file is
+ *    charged when it is allocated, to the context of the task opening it,
+ *    and uncharged when it is freed; one past the hard limit fails with
+ *    -EMFILE.
+ *
+ * Every refusal counts a hit.  The watermarks follow every change of the
+ * value; reset_minmax sets both to the current value, reset_hits clears
+ * the hits.  The commands (get/set_rlimit, get_rlimit_mask, rlimit_stat,
+ * reset_hits, reset_minmax) and /proc/virtual/<xid>/limit report them;
+ * ids that are not counted report 0 and no limit, and are -EINVAL for the
+ * commands.
+ *
+ * Locking: see include/linux/vserver/limit.h.
+ */
+
+#include <linux/compat.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/vserver/context.h>
+#include <linux/vserver/limit.h>
+#include <linux/vserver/switch.h>
+
+/* The ids /proc/virtual/<xid>/limit lists, in the ABI's order. */
+static const struct {
+	const char *name;
+	unsigned int id;
+} vx_limit_rows[] = {
+	{ "PROC",  RLIMIT_NPROC },
+	{ "VM",    RLIMIT_AS },
+	{ "VML",   RLIMIT_MEMLOCK },
+	{ "RSS",   RLIMIT_RSS },
+	{ "ANON",  VLIMIT_ANON },
+	{ "RMAP",  VLIMIT_MAPPED },
+	{ "FILES", RLIMIT_NOFILE },
+	{ "OFD",   VLIMIT_OPENFD },
+	{ "LOCKS", RLIMIT_LOCKS },
+	{ "SOCK",  VLIMIT_NSOCK },
+	{ "MSGQ",  RLIMIT_MSGQUEUE },
+	{ "SHM",   VLIMIT_SHMEM },
+	{ "SEMA",  VLIMIT_SEMARY },
+	{ "SEMS",  VLIMIT_NSEMS },
+	{ "DENT",  VLIMIT_DENTRY },
+};
+
+static bool vx_limit_supported(u32 id)
+{
+	return id < NUM_LIMITS && (VX_LIMIT_SUPPORTED & BIT(id));
+}
+
+void vx_limit_init(struct vx_info *vxi)
+{
+	unsigned int id;
+
+	for (id = 0; id < NUM_LIMITS; id++) {
+		struct vx_limit *l = &vxi->limits[id];
+
+		atomic_long_set(&l->cur, 0);
+		atomic_long_set(&l->min, 0);
+		atomic_long_set(&l->max, 0);
+		l->soft = VX_LIMIT_NONE;
+		l->hard = VX_LIMIT_NONE;
+		atomic_set(&l->hits, 0);
+	}
+}
+
+long vx_limit_value(struct vx_info *vxi, unsigned int id)
+{
+	if (id == RLIMIT_NPROC)
+		return atomic_read(&vxi->tasks);
+	return atomic_long_read(&vxi->limits[id].cur);
+}
+
+/* Move the watermarks of @id so that they include @value. */
+void vx_limit_note(struct vx_info *vxi, unsigned int id, long value)
+{
+	struct vx_limit *l = &vxi->limits[id];
+	long old;
+
+	old = atomic_long_read(&l->max);
+	while (value > old && !atomic_long_try_cmpxchg(&l->max, &old, value))
+		;
+	old = atomic_long_read(&l->min);
+	while (value < old && !atomic_long_try_cmpxchg(&l->min, &old, value))
+		;
+}
+
+/* The hard limit of @l as a count; no limit is LONG_MAX. */
+static long vx_limit_ceiling(const struct vx_limit *l)
+{
+	unsigned long hard = READ_ONCE(l->hard);
+
+	return hard > LONG_MAX ? LONG_MAX : hard;
+}
+
+/* Would @more of @id stay within the hard limit?  Counts a hit if not. */
+bool vx_limit_allows(struct vx_info *vxi, unsigned int id, long more)
+{
+	struct vx_limit *l = &vxi->limits[id];
+
+	if (vx_limit_value(vxi, id) + more <= vx_limit_ceiling(l))
+		return true;
+	atomic_inc(&l->hits);
+	return false;
+}
+
+/*
+ * Charge @n of @id unless that passes the hard limit (then count a hit
+ * and charge nothing).  Not for NPROC, which counts itself.
+ */
+bool vx_limit_charge(struct vx_info *vxi, unsigned int id, long n)
+{
+	struct vx_limit *l = &vxi->limits[id];
+	long value = atomic_long_add_return(n, &l->cur);
+
+	if (value > vx_limit_ceiling(l)) {
+		atomic_long_sub(n, &l->cur);
+		atomic_inc(&l->hits);
+		return false;
+	}
+	vx_limit_note(vxi, id, value);
+	return true;
+}
+
+void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n)
+{
+	vx_limit_note(vxi, id, atomic_long_sub_return(n, &vxi->limits[id].cur));
+}
+
+/* ---- commands --------------------------------------------------------- */
+
+/* A limit as the ABI shows it: CRLIM_INFINITY for none. */
+static u64 vx_limit_to_user(unsigned long v)
+{
+	return v == VX_LIMIT_NONE ? CRLIM_INFINITY : v;
+}
+
+#ifdef CONFIG_COMPAT
+/* struct vcmd_ctx_rlimit_v0 as an IA-32 task lays it out (28 bytes). */
+struct vcmd_ctx_rlimit_v0_x32 {
+	__u32 id;
+	compat_u64 minimum;
+	compat_u64 softlimit;
+	compat_u64 maximum;
+};
+#endif
+
+static int vc_read_rlimit(const struct vc_call *call,
+			  struct vcmd_ctx_rlimit_v0 *arg)
+{
+#ifdef CONFIG_COMPAT
+	if (call->compat) {
+		struct vcmd_ctx_rlimit_v0_x32 a32;
+
+		if (copy_from_user(&a32, call->data, sizeof(a32)))
+			return -EFAULT;
+		arg->id = a32.id;
+		arg->minimum = a32.minimum;
+		arg->softlimit = a32.softlimit;
+		arg->maximum = a32.maximum;
+		return 0;
+	}
+#endif
+	if (copy_from_user(arg, call->data, sizeof(*arg)))
+		return -EFAULT;
+	return 0;
+}
+
+static int vc_write_rlimit(const struct vc_call *call,
+			   const struct vcmd_ctx_rlimit_v0 *arg)
+{
+#ifdef CONFIG_COMPAT
+	if (call->compat) {
+		struct vcmd_ctx_rlimit_v0_x32 a32 = {
+			.id		= arg->id,
+			.minimum	= arg->minimum,
+			.softlimit	= arg->softlimit,
+			.maximum	= arg->maximum,
+		};
+
+		return copy_to_user(call->data, &a32, sizeof(a32)) ? -EFAULT : 0;
+	}
+#endif
+	return copy_to_user(call->data, arg, sizeof(*arg)) ? -EFAULT : 0;
+}
+
+long vc_get_rlimit(const struct vc_call *call)
+{
+	struct vcmd_ctx_rlimit_v0 arg;
+	struct vx_limit *l;
+	int ret;
+
+	ret = vc_read_rlimit(call, &arg);
+	if (ret)
+		return ret;
+	if (!vx_limit_supported(arg.id))
+		return -EINVAL;
+	l = &call->vxi->limits[arg.id];
+	arg.minimum = CRLIM_UNSET;
+	arg.softlimit = vx_limit_to_user(READ_ONCE(l->soft));
+	arg.maximum = vx_limit_to_user(READ_ONCE(l->hard));
+	return vc_write_rlimit(call, &arg);
+}
+
+/* A value from the caller: CRLIM_KEEP keeps @old, huge values mean none. */
+static unsigned long vx_limit_from_user(u64 v, unsigned long old)
+{
+	if (v == CRLIM_KEEP)
+		return old;
+	if (v >= VX_LIMIT_NONE)
+		return VX_LIMIT_NONE;
+	return v;
+}
+
+long vc_set_rlimit(const struct vc_call *call)
+{
+	struct vx_info *vxi = call->vxi;
+	struct vcmd_ctx_rlimit_v0 arg;
+	struct vx_limit *l;
+	unsigned long soft, hard;
+	int ret;
+
+	ret = vc_read_rlimit(call, &arg);
+	if (ret)
+		return ret;
+	if (!vx_limit_supported(arg.id))
+		return -EINVAL;
+	l = &vxi->limits[arg.id];
+
+	spin_lock(&vxi->lock);
+	hard = vx_limit_from_user(arg.maximum, l->hard);
+	soft = min(vx_limit_from_user(arg.softlimit, l->soft), hard);
+	WRITE_ONCE(l->hard, hard);
+	WRITE_ONCE(l->soft, soft);
+	spin_unlock(&vxi->lock);
+	return 0;
+}
+
+long vc_get_rlimit_mask(const struct vc_call *call)
+{
+	struct vcmd_ctx_rlimit_mask_v0 mask = {
+		.minimum	= 0,
+		.softlimit	= VX_LIMIT_SUPPORTED,
+		.maximum	= VX_LIMIT_SUPPORTED,
+	};
+
+	if (copy_to_user(call->data, &mask, sizeof(mask)))
+		return -EFAULT;
+	return 0;
+}
+
+long vc_rlimit_stat(const struct vc_call *call)
+{
+	struct vcmd_rlimit_stat_v0 arg;
+	struct vx_limit *l;
+
+	if (copy_from_user(&arg, call->data, sizeof(arg)))
+		return -EFAULT;
+	if (!vx_limit_supported(arg.id))
+		return -EINVAL;
+	l = &call->vxi->limits[arg.id];
+	arg.hits = atomic_read(&l->hits);
+	arg.value = vx_limit_value(call->vxi, arg.id);
+	arg.minimum = atomic_long_read(&l->min);
+	arg.maximum = atomic_long_read(&l->max);
+	if (copy_to_user(call->data, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+long vc_reset_hits(const struct vc_call *call)
+{
+	unsigned int id;
+
+	for (id = 0; id < NUM_LIMITS; id++)
+		atomic_set(&call->vxi->limits[id].hits, 0);
+	return 0;
+}
+
+long vc_reset_minmax(const struct vc_call *call)
+{
+	unsigned int id;
+
+	for (id = 0; id < NUM_LIMITS; id++) {
+		struct vx_limit *l = &call->vxi->limits[id];
+		long value = vx_limit_supported(id) ?
+			     vx_limit_value(call->vxi, id) : 0;
+
+		atomic_long_set(&l->min, value);
+		atomic_long_set(&l->max, value);
+	}
+	return 0;
+}
+
+/* ---- /proc/virtual/<xid>/limit ---------------------------------------- */
+
+/* Limits print as numbers, none as -1. */
+static long long vx_limit_show_value(unsigned long v)
+{
+	return v == VX_LIMIT_NONE ? -1LL : (long long)v;
+}
+
+void vx_limit_proc_show(struct seq_file *m, struct vx_info *vxi)
+{
+	unsigned int i;
+
+	seq_puts(m, "Limit\t current\t     min/max\t\t    soft/hard\t\thits\n");
+	for (i = 0; i < ARRAY_SIZE(vx_limit_rows); i++) {
+		unsigned int id = vx_limit_rows[i].id;
+		struct vx_limit *l = &vxi->limits[id];
+		bool counted = vx_limit_supported(id);
+
+		seq_printf(m, "%s:\t%8ld\t%8ld/%8ld\t%8lld/%8lld\t%6d\n",
+			   vx_limit_rows[i].name,
+			   counted ? vx_limit_value(vxi, id) : 0L,
+			   atomic_long_read(&l->min), atomic_long_read(&l->max),
+			   vx_limit_show_value(READ_ONCE(l->soft)),
+			   vx_limit_show_value(READ_ONCE(l->hard)),
+			   atomic_read(&l->hits));
+	}
+}

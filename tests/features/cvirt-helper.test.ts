@@ -1,0 +1,99 @@
+/**
+ * The guest's own clock and counts (/proc/virtual/<xid>/cvirt, virt_stat; ABI.md §4.1, §6.2) and the
+ * kernel helper (ABI.md §7): reboot(2) inside a guest never touches the machine, it runs
+ * /sbin/vshelper on the host with the action, the xid and the documented environment.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useGuest } from '../fixtures.ts';
+
+const REBOOT = { RESTART: '01234567', HALT: 'cdef0123', POWER_OFF: '4321fedc' };
+const LOG = '/run/vshelper.log';
+
+describe('guest clock, task counts and the reboot helper', () => {
+  const h = useGuest({ variant: 'vserver' });
+  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
+  const run = (cmd: string) => h.guest.shell.run(cmd);
+
+  beforeEach(async () => {
+    await sh(`rm -f ${LOG}`);
+  });
+
+  it('reboot, halt and poweroff in a guest run the helper with ACTION XID and its environment; the machine stays up', async () => {
+    const r = await sh(
+      `vcontext --create --silent --xid 150 -- sh -c 'for c in reboot halt poweroff; do $c -f & echo $! $c; wait $!; echo $?; done'`,
+    );
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((_, i) => i % 2 === 1)).toEqual(['0', '0', '0']);
+    const pids = lines.filter((_, i) => i % 2 === 0).map((l) => l.split(' ')[0]);
+    const log = (await sh(`cat ${LOG}`)).stdout.trim().split('\n');
+    const env = 'path=/sbin:/usr/sbin:/bin:/usr/bin';
+    expect(log).toEqual([
+      `restart 150 uid=0 pid=${pids[0]} cmd=${REBOOT.RESTART} ${env}`,
+      `halt 150 uid=0 pid=${pids[1]} cmd=${REBOOT.HALT} ${env}`,
+      `poweroff 150 uid=0 pid=${pids[2]} cmd=${REBOOT.POWER_OFF} ${env}`,
+    ]);
+    // Still the same machine: the console answers.
+    expect((await sh('echo alive')).stdout).toBe('alive\n');
+  });
+
+  it('a guest task without CAP_SYS_BOOT cannot reboot at all, and no helper runs', async () => {
+    const r = await run(`vcontext --create --silent --xid 151 -- setpriv --reuid=1000 --regid=1000 --clear-groups reboot -f`);
+    expect(r.exitCode).not.toBe(0);
+    expect((await run(`cat ${LOG}`)).exitCode).not.toBe(0);
+  });
+
+  it('a helper that cannot be started makes reboot fail with EPERM, and nothing else happens', async () => {
+    await sh('echo /nonexistent/vshelper > /proc/sys/kernel/vshelper');
+    try {
+      const r = await run(`vcontext --create --silent --xid 152 -- sh -c 'reboot -f'`);
+      expect(r.exitCode).not.toBe(0);
+      expect(r.stderr).toMatch(/Operation not permitted/);
+    } finally {
+      await sh('echo /sbin/vshelper > /proc/sys/kernel/vshelper');
+    }
+    expect((await sh('cat /proc/sys/kernel/vshelper')).stdout).toBe('/sbin/vshelper\n');
+  });
+
+  it('a guest cannot change the helper path', async () => {
+    const r = await run(`vcontext --create --silent --xid 153 -- sh -c 'echo /tmp/evil > /proc/sys/kernel/vshelper'`);
+    expect(r.exitCode).not.toBe(0);
+    expect((await sh('cat /proc/sys/kernel/vshelper')).stdout).toBe('/sbin/vshelper\n');
+  });
+
+  it('with REBOOT_KILL a guest reboot ends every task of the context, and wait_exit reports the reboot cmd', async () => {
+    await sh(`vcontext --create --silent --xid 154 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
+    await sh('vattribute --xid 154 --set --flag reboot_kill');
+    expect((await sh('grep ^Tasks: /proc/virtual/154/status')).stdout).toBe('Tasks:\t1\n');
+    await sh(`vsyscall --out 8 0x30630000 154 >/tmp/w154 & echo $! >/tmp/w154.pid`);
+    await run(`vcontext --migrate --xid 154 -- sh -c 'reboot -f; sleep 5'`);
+    // The waiter returns once the context is gone; poll for it with a deadline.
+    await sh('i=0; while kill -0 $(cat /tmp/w154.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    const out = (await sh('cat /tmp/w154')).stdout;
+    expect(out).toMatch(/^ret=0 errno=0 OK\n/);
+    const data = Buffer.from(/^out=([0-9a-f]+)$/m.exec(out)?.[1] ?? '', 'hex');
+    expect(data.readUInt32LE(0).toString(16).padStart(8, '0')).toBe(REBOOT.RESTART);
+    expect((await run('test -d /proc/virtual/154')).exitCode).not.toBe(0);
+    expect((await sh(`cat ${LOG}`)).stdout).toMatch(/^restart 154 /);
+  });
+
+  it('cvirt and virt_stat count the tasks and forks of the context and its creation time', async () => {
+    await sh(`vcontext --create --silent --xid 155 -- sh -c '/bin/true; /bin/true; /bin/true; exec sleep 1000' >/dev/null 2>&1 &`);
+    await sh('i=0; while ! grep -q "^total_forks:\t3$" /proc/virtual/155/cvirt 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    const cvirt = (await sh('cat /proc/virtual/155/cvirt')).stdout;
+    expect(cvirt).toMatch(/^BiasUptime:\t\d+\.\d\d\nnr_threads:\t1\nnr_running:\t0\nnr_unintr:\t0\nnr_onhold:\t0\nload_updates:\t0\nloadavg:\t0\.00 0\.00 0\.00\ntotal_forks:\t3\n$/);
+    const r = await sh('vsyscall --out 48 0x28030000 155');
+    expect(r.stdout).toMatch(/^ret=0 errno=0 OK\n/);
+    const vs = Buffer.from(/^out=([0-9a-f]+)$/m.exec(r.stdout)?.[1] ?? '', 'hex');
+    expect(vs).toHaveLength(48);
+    const offsetNs = vs.readBigUInt64LE(0);
+    const bias = Number(/^BiasUptime:\t(\d+\.\d\d)$/m.exec(cvirt)?.[1]);
+    expect(Math.floor(Number(offsetNs) / 1e7) / 100).toBe(bias); // same clock, ns vs centiseconds
+    expect(vs.readBigUInt64LE(8)).toBeGreaterThan(0n); // uptime since creation
+    expect([4, 5, 6, 7, 8].map((i) => vs.readUInt32LE(16 + 4 * (i - 4)))).toEqual([1, 0, 0, 0, 3]);
+    expect([0, 1, 2].map((i) => vs.readUInt32LE(36 + 4 * i))).toEqual([0, 0, 0]);
+    // A missing context is ESRCH; a bad pointer EFAULT.
+    expect((await sh('vsyscall --out 48 0x28030000 156')).stdout).toBe('ret=-1 errno=3 ESRCH\nout=' + '00'.repeat(48) + '\n');
+    expect((await sh('vsyscall --badptr 0x28030000 155')).stdout).toBe('ret=-1 errno=14 EFAULT\n');
+    await sh('vkill --xid 155');
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Per-context limits (ABI.md §4.1, §4.3, §5.6, §6.2 limit): the commands and their layouts, the
+ * vlimit tool, and the enforced limits NPROC (fork → EAGAIN) and NOFILE (open → EMFILE), each
+ * checked at the limit and one past it, with hits, watermarks and the host unaffected.
+ */
+import { describe, expect, it } from 'vitest';
+import { useGuest } from '../fixtures.ts';
+import { vc } from '../abi/helpers.ts';
+
+const CMD = {
+  ctx_create: '0x09010001',
+  set_cflags: '0x34020000',
+  get_rlimit: '0x3c010000',
+  set_rlimit: '0x3c020000',
+  get_rlimit_mask: '0x3c030000',
+  reset_hits: '0x3c070000',
+  reset_minmax: '0x3c090000',
+  rlimit_stat: '0x28010000',
+};
+const NPROC = 6;
+const NOFILE = 7;
+const INF = 0xffffffffffffffffn;
+const KEEP = 0xfffffffffffffffen;
+
+const u32 = (v: number): string => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v);
+  return b.toString('hex');
+};
+const u64 = (v: bigint): string => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(v);
+  return b.toString('hex');
+};
+/** ctx_rlimit_v0 as an i386 task lays it out: u32 id, then three u64 at 4-byte alignment (28 bytes). */
+const rlimit = (id: number, min: bigint, soft: bigint, max: bigint): string => u32(id) + u64(min) + u64(soft) + u64(max);
+
+/** The row of /proc/virtual/<xid>/limit for NAME: current, min, max, soft, hard, hits. */
+function limitRow(text: string, name: string): number[] | undefined {
+  const m = new RegExp(`^${name}:\\t\\s*(-?\\d+)\\t\\s*(-?\\d+)/\\s*(-?\\d+)\\t\\s*(-?\\d+)/\\s*(-?\\d+)\\t\\s*(\\d+)$`, 'm').exec(text);
+  return m?.slice(1).map(Number);
+}
+
+describe('context limits: commands, vlimit, NPROC and NOFILE', () => {
+  const h = useGuest({ variant: 'vserver' });
+  const call = (args: string) => vc(h.guest.shell, args);
+  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
+  const persistent = async (xid: number): Promise<void> => {
+    expect(await call(`--in ${u64((7n << 32n) | (1n << 38n))} ${CMD.ctx_create} ${xid}`)).toMatchObject({ ret: xid });
+  };
+  const release = (xid: number) => sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} ${CMD.set_cflags} ${xid} >/dev/null`);
+
+  it('get_rlimit_mask names the supported ids (NPROC, NOFILE) as soft and hard, none as minimum', async () => {
+    const r = await call(`--out 12 ${CMD.get_rlimit_mask} 0`);
+    expect(r).toMatchObject({ ret: 0 });
+    const bits = (1 << NPROC) | (1 << NOFILE);
+    expect([r.out?.readUInt32LE(0), r.out?.readUInt32LE(4), r.out?.readUInt32LE(8)]).toEqual([0, bits, bits]);
+  });
+
+  it('ctx_rlimit_v0 is 28 bytes on i386; set keeps CRLIM_KEEP fields, clamps soft to hard; unsupported ids are EINVAL', async () => {
+    await persistent(160);
+    const get = async (id: number): Promise<bigint[]> => {
+      const r = await call(`--in ${rlimit(id, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 160`);
+      expect(r).toMatchObject({ ret: 0 });
+      const b = r.out ?? Buffer.alloc(28);
+      return [BigInt(b.readUInt32LE(0)), b.readBigUInt64LE(4), b.readBigUInt64LE(12), b.readBigUInt64LE(20)];
+    };
+    expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, INF, INF]);
+    expect(await call(`--in ${rlimit(NPROC, KEEP, 50n, 100n)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: 0 });
+    expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, 50n, 100n]);
+    expect(await call(`--in ${rlimit(NPROC, KEEP, KEEP, 20n)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: 0 });
+    expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, 20n, 20n]); // soft clamped to the new hard
+    expect(await call(`--in ${rlimit(NPROC, KEEP, INF, INF)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: 0 });
+    expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, INF, INF]);
+    for (const id of [9, 24, 0xffffffff]) {
+      expect(await call(`--in ${rlimit(id, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+      expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    }
+    expect(await call(`--badptr ${CMD.set_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EFAULT' });
+    expect(await call(`--in ${rlimit(NPROC, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 161`)).toMatchObject({ ret: -1, name: 'ESRCH' });
+    await release(160);
+  });
+
+  it('vlimit sets a limit and lists all of them in columns 10/30/50, inf and N/A as documented', async () => {
+    await persistent(162);
+    await sh('vlimit --xid 162 --nproc 12 -S --nofile 0x20 -H --nofile 64');
+    const all = (await sh('vlimit --xid 162 -a')).stdout.split('\n');
+    expect(all).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'0xc'.padEnd(20)}0xc`);
+    expect(all).toContain(`${'nofile'.padEnd(10)}${'N/A'.padEnd(20)}${'0x20'.padEnd(20)}0x40`);
+    expect(all).toContain(`${'as'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
+    expect(all[0]).toBe(`${'cpu'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
+    expect((await sh('vlimit --xid 162 -a -n -d')).stdout.split('\n')).toContain(`${'N/A'.padEnd(20)}${'32'.padEnd(20)}64`);
+    await sh('vlimit --xid 162 -S --nproc inf --nproc inf');
+    expect((await sh('vlimit --xid 162 -a')).stdout).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'inf'.padEnd(20)}inf`);
+    // --dir: one value per file.
+    await sh('mkdir -p /tmp/lim162 && echo 7 >/tmp/lim162/nproc && echo 5 >/tmp/lim162/nproc.soft && vlimit --xid 162 --dir /tmp/lim162');
+    expect((await sh('vlimit --xid 162 -a -d')).stdout).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'5'.padEnd(20)}7`);
+    // Bad input: usage or a named kernel error, exit 255.
+    for (const bad of ['vlimit', 'vlimit --xid 162 --nproc', 'vlimit --xid 162 --bogus 1', 'vlimit --xid 162 --nproc many', 'vlimit --missingok -a']) {
+      expect((await h.guest.shell.run(bad)).exitCode).toBe(255);
+    }
+    const einval = await h.guest.shell.run('vlimit --xid 162 --as 100');
+    expect(einval).toMatchObject({ exitCode: 255 });
+    expect(einval.stderr).toBe('vlimit: set_rlimit(as): Invalid argument\n');
+    expect((await h.guest.shell.run('vlimit --xid 163 --nproc 1')).stderr).toBe('vlimit: set_rlimit(nproc): No such process\n');
+    expect((await h.guest.shell.run('vlimit --dir /nonexistent --missingok --xid 162')).exitCode).toBe(0);
+    await release(162);
+  });
+
+  it('NPROC: tasks up to the limit fork, one more fails with EAGAIN (a hit), though the user rlimit allows it; the host is unaffected', async () => {
+    await persistent(164);
+    await sh('vlimit --xid 164 --nproc 3');
+    // sh is task 1; two sleeps make 3; the third fork is refused and the shell stops there.
+    const bg = 'sleep 1000 >/dev/null 2>&1 &';
+    const r = await h.guest.shell.run(`vcontext --migrate --xid 164 -- sh -c 'ulimit -u; ${bg} ${bg} ${bg} echo all-forked'`);
+    // The per-user rlimit would allow many more.
+    const userLimit = r.stdout.trim();
+    expect(userLimit === 'unlimited' || Number(userLimit) > 3).toBe(true);
+    expect(r.stdout).not.toMatch(/all-forked/);
+    expect(r.stderr).toMatch(/fork.*(Resource temporarily unavailable|Try again)/i);
+    const limit = (await sh('cat /proc/virtual/164/limit')).stdout;
+    // The shell has exited: two sleeps remain; the count peaked at 3; one refusal.
+    expect(limitRow(limit, 'PROC')).toEqual([2, 0, 3, 3, 3, 1]);
+    expect(limit.split('\n')[0]).toBe('Limit\t current\t     min/max\t\t    soft/hard\t\thits');
+    // rlimit_stat: {id, hits, value, minimum, maximum}.
+    const st = await call(`--in ${u32(NPROC)}${'00'.repeat(28)} --out 32 ${CMD.rlimit_stat} 164`);
+    expect(st).toMatchObject({ ret: 0 });
+    expect([st.out?.readUInt32LE(0), st.out?.readUInt32LE(4), st.out?.readBigUInt64LE(8), st.out?.readBigUInt64LE(24)]).toEqual([NPROC, 1, 2n, 3n]);
+    // The host forks freely meanwhile.
+    expect((await sh('for i in 1 2 3 4 5; do /bin/true & done; wait; echo host-ok')).stdout).toBe('host-ok\n');
+    // reset_hits and reset_minmax.
+    expect(await call(`${CMD.reset_hits} 164`)).toMatchObject({ ret: 0 });
+    expect(await call(`${CMD.reset_minmax} 164`)).toMatchObject({ ret: 0 });
+    expect(limitRow((await sh('cat /proc/virtual/164/limit')).stdout, 'PROC')).toEqual([2, 2, 2, 3, 3, 0]);
+    await release(164);
+  });
+
+  it('NOFILE: opens up to the limit work, one more fails with EMFILE (a hit); closing gives the room back', async () => {
+    await persistent(165);
+    await sh('vlimit --xid 165 --nofile 4');
+    // The shell's own executable is file 1; three opens make 4; the fourth open is refused.
+    await sh(
+      `vcontext --migrate --xid 165 -- sh -c 'exec 3</dev/null 4</dev/null 5</dev/null; true 6</dev/null && echo sixth; echo end; exec 5<&-; true 6</dev/null && echo reopened; exec sleep 1000' >/tmp/nofile.out 2>&1 &`,
+    );
+    await sh('i=0; while ! grep -q reopened /tmp/nofile.out && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    const out = (await sh('cat /tmp/nofile.out')).stdout;
+    expect(out).toMatch(/Too many open files/);
+    expect(out).not.toMatch(/sixth/);
+    expect(out).toMatch(/end\n(.|\n)*reopened/);
+    // Now: sleep's executable and fds 3 and 4 (5 was closed); the peak was 4; one refusal.
+    await sh('i=0; while ! grep -q "^FILES:\t *3\t" /proc/virtual/165/limit && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    expect(limitRow((await sh('cat /proc/virtual/165/limit')).stdout, 'FILES')).toEqual([3, 0, 4, 4, 4, 1]);
+    // The host opens what it likes.
+    expect((await sh('exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null; echo host-ok')).stdout).toBe('host-ok\n');
+    await release(165);
+    // Every file is uncharged when the context's tasks are gone (the context stays until then).
+  });
+});
