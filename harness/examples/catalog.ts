@@ -17,6 +17,7 @@ const CTX_CREATE = vcmd('contexts (ctx_create)', '0x09010001', '2', '--in 000000
 const PROC_VIRTUAL_CTX: Requirement = { what: '/proc/virtual/<xid>/ entries', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/status' };
 const PROC_ISOLATION: Requirement = { what: "process isolation (a guest must not see the host's tasks in /proc)", probe: "vcontext --create --silent --xid 2 -- sh -c '! test -d /proc/1'" };
 const FAKEINIT: Requirement = { what: 'fake init (INFO_INIT shows the init as pid 1)', probe: "chcontext --silent --xid 2 --flag fakeinit -- sh -c 'test $$ = 1'" };
+const PROC_LIMIT: Requirement = { what: 'context limits (/proc/virtual/<xid>/limit)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/limit' };
 const VIRT_UPTIME: Requirement = { what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt' };
 const UTSNAME_CCAP: Requirement = { what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)', probe: "vcontext --create --silent --xid 2 -- sh -c '! hostname probe 2>/dev/null'" };
 const RAW_ICMP_CCAP: Requirement = {
@@ -370,6 +371,64 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     cleanup: 'vkill --xid 3301; rm -f /tmp/e33.pid',
   },
   {
+    id: 'E42',
+    title: 'Context limits',
+    section: '05.3',
+    demonstrates:
+      'With vlimit the (N+1)th process of a context fails with EAGAIN although the per-user rlimit allows it, an open past NOFILE with EMFILE and a mapping past AS with ENOMEM; /proc/virtual/<xid>/limit shows current, max and hits.',
+    requires: [tool('vlimit'), CTX_CREATE, PROC_LIMIT],
+    steps: [
+      { command: keepAlive('vcontext --create --silent --xid 4201', '/tmp/e42.pid'), note: 'guest 4201 with one sleeping task' },
+      { command: 'vlimit --xid 4201 --nproc 3 && vlimit --xid 4201 -a | grep "^nproc "', note: 'at most 3 tasks in the context' },
+      {
+        command: "vcontext --migrate --xid 4201 -- sh -c 'ulimit -u; sleep 1000 >/dev/null 2>&1 & sleep 1000 >/dev/null 2>&1 & echo both forked'",
+        note: 'the sleeper, this shell and one more sleep make 3: the next fork must fail (the first line is the per-user rlimit)',
+      },
+      { command: keepAlive('vcontext --create --silent --xid 4202', '/tmp/e42b.pid'), note: 'guest 4202, for the file limit' },
+      {
+        command: "vlimit --xid 4202 --nofile 5 && vcontext --migrate --xid 4202 -- sh -c 'exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null; echo all open'",
+        note: 'at most 5 open files (each running program also holds its executable open): open more',
+      },
+      { command: keepAlive('vcontext --create --silent --xid 4203', '/tmp/e42c.pid'), note: 'guest 4203, for the address-space limit' },
+      { command: 'vlimit --xid 4203 --as 0x1000 && vcontext --migrate --xid 4203 -- dd if=/dev/zero of=/dev/null bs=32M count=1', note: 'at most 4096 pages (16 MiB) of address space: a 32 MiB buffer is more' },
+      { command: 'dd if=/dev/zero of=/dev/null bs=32M count=1', note: 'the same on the host' },
+      { command: 'grep -E "^(Limit|PROC)" /proc/virtual/4201/limit; grep FILES: /proc/virtual/4202/limit; grep VM: /proc/virtual/4203/limit', note: 'current, min/max, soft/hard and hits of each limit' },
+    ],
+    invariants: [
+      {
+        says: 'the per-user rlimit would allow more processes, yet the next fork in the context fails with EAGAIN',
+        check: (s) => {
+          const st = stepOf(s, 2);
+          const user = st.stdout.split('\n')[0];
+          const allows = user === 'unlimited' || Number(user) > 3;
+          return (allows && !/both forked/.test(st.stdout) && /fork.*(Resource temporarily unavailable|Try again)/i.test(st.stderr)) || st.stdout + st.stderr;
+        },
+      },
+      { says: 'an open past NOFILE fails with EMFILE', check: (s) => (!/all open/.test(stepOf(s, 4).stdout) && /Too many open files/.test(stepOf(s, 4).stderr)) || stepOf(s, 4).stdout + stepOf(s, 4).stderr },
+      { says: 'a mapping past AS fails (dd: out of memory)', check: (s) => (stepOf(s, 6).exitCode !== 0 && /out of memory/.test(stepOf(s, 6).stderr)) || `exit ${stepOf(s, 6).exitCode}: ${stepOf(s, 6).stderr}` },
+      { says: 'the host is not limited', check: (s) => stepOf(s, 7).exitCode === 0 || stepOf(s, 7).stderr },
+      {
+        says: 'limit shows the hard limits with at least one hit each; PROC peaked exactly at its limit, FILES and VM stay within theirs',
+        check: (s) => {
+          const out = stepOf(s, 8).stdout;
+          const row = (name: string): number[] | undefined =>
+            new RegExp(`^${name}:\\t\\s*(-?\\d+)\\t\\s*(-?\\d+)/\\s*(-?\\d+)\\t\\s*(-?\\d+)/\\s*(-?\\d+)\\t\\s*(\\d+)$`, 'm')
+              .exec(out)
+              ?.slice(1)
+              .map(Number);
+          const ok = (name: string, hard: number): boolean => {
+            const r = row(name);
+            const [current = Infinity, , , , limit, hits = 0] = r ?? [];
+            return limit === hard && hits >= 1 && current <= hard;
+          };
+          const proc = row('PROC');
+          return (ok('PROC', 3) && proc?.[2] === 3 && ok('FILES', 5) && ok('VM', 4096)) || out;
+        },
+      },
+    ],
+    cleanup: 'vkill --xid 4201; vkill --xid 4202; vkill --xid 4203; rm -f /tmp/e42*.pid',
+  },
+  {
     id: 'E43',
     title: 'Uptime virtualization',
     section: '05.4',
@@ -452,7 +511,6 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     ['E31', 'Context file tagging', '04.5', "On a tag-mounted filesystem a file created in guest X shows xid X in lsxid; chxid retags it; untagged files modified from X become X's.", [tool('lsxid'), tool('chxid'), CTX_CREATE]],
     ['E32', 'XID file permissions', '04.5', 'A file tagged X is unreadable and unwritable from guest Y, readable from X, host and spectator; without tag every context can access it.', [tool('lsxid'), CTX_CREATE]],
     ['E41', 'Context accounting', '05.2', "After known work in a guest its counters rise by exactly that much and another guest's do not.", [tool('vcontext'), CTX_CREATE]],
-    ['E42', 'Context limits', '05.3', 'With vlimit --nproc N the (N+1)th process fails with EAGAIN; /proc/virtual/X/limit shows current, max and hits.', [tool('vlimit'), CTX_CREATE]],
     ['E44', 'ProcFS guest security', '06.2, 07.3', 'In a guest /proc/virtual lists only its own xid; other entries give ENOENT; /proc/sysrq-trigger is not reachable.', [tool('vcontext'), CTX_CREATE]],
     ['E45', 'ProcFS host security', '06.2, 07.3', 'The host sees all of /proc/virtual; entries marked admin/watch/hide appear to host, spectator and guests exactly as marked.', [tool('setattr'), tool('showattr'), CTX_CREATE]],
   ].map(

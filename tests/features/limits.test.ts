@@ -1,6 +1,6 @@
 /**
  * Per-context limits (ABI.md §4.1, §4.3, §5.6, §6.2 limit): the commands and their layouts, the
- * vlimit tool, and the enforced limits NPROC (fork → EAGAIN) and NOFILE (open → EMFILE), each
+ * vlimit tool, and the enforced limits NPROC (fork → EAGAIN), NOFILE (open → EMFILE) and AS (mmap → ENOMEM), each
  * checked at the limit and one past it, with hits, watermarks and the host unaffected.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ const CMD = {
 };
 const NPROC = 6;
 const NOFILE = 7;
+const AS = 9;
 const INF = 0xffffffffffffffffn;
 const KEEP = 0xfffffffffffffffen;
 
@@ -41,7 +42,7 @@ function limitRow(text: string, name: string): number[] | undefined {
   return m?.slice(1).map(Number);
 }
 
-describe('context limits: commands, vlimit, NPROC and NOFILE', () => {
+describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   const h = useGuest({ variant: 'vserver' });
   const call = (args: string) => vc(h.guest.shell, args);
   const sh = (cmd: string) => h.guest.shell.succeed(cmd);
@@ -50,10 +51,10 @@ describe('context limits: commands, vlimit, NPROC and NOFILE', () => {
   };
   const release = (xid: number) => sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} ${CMD.set_cflags} ${xid} >/dev/null`);
 
-  it('get_rlimit_mask names the supported ids (NPROC, NOFILE) as soft and hard, none as minimum', async () => {
+  it('get_rlimit_mask names the supported ids (NPROC, NOFILE, AS) as soft and hard, none as minimum', async () => {
     const r = await call(`--out 12 ${CMD.get_rlimit_mask} 0`);
     expect(r).toMatchObject({ ret: 0 });
-    const bits = (1 << NPROC) | (1 << NOFILE);
+    const bits = (1 << NPROC) | (1 << NOFILE) | (1 << AS);
     expect([r.out?.readUInt32LE(0), r.out?.readUInt32LE(4), r.out?.readUInt32LE(8)]).toEqual([0, bits, bits]);
   });
 
@@ -72,7 +73,7 @@ describe('context limits: commands, vlimit, NPROC and NOFILE', () => {
     expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, 20n, 20n]); // soft clamped to the new hard
     expect(await call(`--in ${rlimit(NPROC, KEEP, INF, INF)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: 0 });
     expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, INF, INF]);
-    for (const id of [9, 24, 0xffffffff]) {
+    for (const id of [10, 24, 0xffffffff]) {
       expect(await call(`--in ${rlimit(id, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
       expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     }
@@ -87,7 +88,8 @@ describe('context limits: commands, vlimit, NPROC and NOFILE', () => {
     const all = (await sh('vlimit --xid 162 -a')).stdout.split('\n');
     expect(all).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'0xc'.padEnd(20)}0xc`);
     expect(all).toContain(`${'nofile'.padEnd(10)}${'N/A'.padEnd(20)}${'0x20'.padEnd(20)}0x40`);
-    expect(all).toContain(`${'as'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
+    expect(all).toContain(`${'as'.padEnd(10)}${'N/A'.padEnd(20)}${'inf'.padEnd(20)}inf`);
+    expect(all).toContain(`${'locks'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
     expect(all[0]).toBe(`${'cpu'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
     expect((await sh('vlimit --xid 162 -a -n -d')).stdout.split('\n')).toContain(`${'N/A'.padEnd(20)}${'32'.padEnd(20)}64`);
     await sh('vlimit --xid 162 -S --nproc inf --nproc inf');
@@ -99,9 +101,9 @@ describe('context limits: commands, vlimit, NPROC and NOFILE', () => {
     for (const bad of ['vlimit', 'vlimit --xid 162 --nproc', 'vlimit --xid 162 --bogus 1', 'vlimit --xid 162 --nproc many', 'vlimit --missingok -a']) {
       expect((await h.guest.shell.run(bad)).exitCode).toBe(255);
     }
-    const einval = await h.guest.shell.run('vlimit --xid 162 --as 100');
+    const einval = await h.guest.shell.run('vlimit --xid 162 --locks 100');
     expect(einval).toMatchObject({ exitCode: 255 });
-    expect(einval.stderr).toBe('vlimit: set_rlimit(as): Invalid argument\n');
+    expect(einval.stderr).toBe('vlimit: set_rlimit(locks): Invalid argument\n');
     expect((await h.guest.shell.run('vlimit --xid 163 --nproc 1')).stderr).toBe('vlimit: set_rlimit(nproc): No such process\n');
     expect((await h.guest.shell.run('vlimit --dir /nonexistent --missingok --xid 162')).exitCode).toBe(0);
     await release(162);
@@ -154,5 +156,28 @@ describe('context limits: commands, vlimit, NPROC and NOFILE', () => {
     expect((await sh('exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null; echo host-ok')).stdout).toBe('host-ok\n');
     await release(165);
     // Every file is uncharged when the context's tasks are gone (the context stays until then).
+  });
+
+  it('AS: the pages mapped by the context\'s processes, summed; a mapping past the limit fails with ENOMEM (a hit); the host is unaffected', async () => {
+    await persistent(166);
+    const sleepPid = (await sh(`vcontext --migrate --xid 166 -- sh -c 'exec sleep 1000' >/dev/null 2>&1 & echo $!`)).stdout.trim();
+    await sh('i=0; while ! grep -q "^Tasks:\t1$" /proc/virtual/166/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    const vmOf = async (): Promise<number[] | undefined> => limitRow((await sh('cat /proc/virtual/166/limit')).stdout, 'VM');
+    const sleeping = (await vmOf())?.[0] ?? 0;
+    // Only the context itself (or the spectator) may look at its task.
+    const status = (await sh(`vcontext --migrate --xid 166 -- cat /proc/${sleepPid}/status`)).stdout;
+    const vmSize = Number(/^VmSize:\s+(\d+) kB$/m.exec(status)?.[1]);
+    expect(sleeping * 4).toBe(vmSize); // one process: its VmSize, in 4 KiB pages
+    await sh('vlimit --xid 166 --as 0x1000');
+    const big = await h.guest.shell.run('vcontext --migrate --xid 166 -- dd if=/dev/zero of=/dev/null bs=32M count=1');
+    expect(big.exitCode).not.toBe(0);
+    expect(big.stderr).toMatch(/out of memory/);
+    expect((await h.guest.shell.run('vcontext --migrate --xid 166 -- dd if=/dev/zero of=/dev/null bs=1M count=1')).exitCode).toBe(0);
+    expect((await h.guest.shell.run('dd if=/dev/zero of=/dev/null bs=32M count=1')).exitCode).toBe(0);
+    const [current = -1, , max = -1, soft, hard, hits = 0] = (await vmOf()) ?? [];
+    expect([current, soft, hard]).toEqual([sleeping, 4096, 4096]);
+    expect(max).toBeLessThanOrEqual(4096);
+    expect(hits).toBeGreaterThanOrEqual(1);
+    await release(166);
   });
 });

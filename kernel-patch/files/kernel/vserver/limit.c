@@ -3,7 +3,7 @@
  * Linux-VServer per-context limits.
  *
  * A context's tasks share its limits, whatever their users and their own
- * rlimits: one guest cannot take more than the host gave it.  Two limits
+ * rlimits: one guest cannot take more than the host gave it.  Three limits
  * are counted and enforced so far:
  *
  *  - NPROC, the tasks (threads) of the context.  Its value is the
@@ -16,6 +16,12 @@
  *    charged when it is allocated, to the context of the task opening it,
  *    and uncharged when it is freed; one past the hard limit fails with
  *    -EMFILE.
+ *  - AS, the address space (VM) of the context in pages: the sum of the
+ *    total_vm of its processes, taken by walking the task list when asked
+ *    and whenever a task of a context with an AS limit grows its mappings
+ *    (may_expand_vm()), which then fails with -ENOMEM past the limit.
+ *    Contexts without an AS limit never walk.  A vfork child, sharing its
+ *    parent's mm, counts it twice until it execs.
  *
  * Every refusal counts a hit.  The watermarks follow every change of the
  * value; reset_minmax sets both to the current value, reset_hits clears
@@ -30,6 +36,8 @@
 #include <linux/compat.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -80,11 +88,39 @@ void vx_limit_init(struct vx_info *vxi)
 	}
 }
 
+/* Pages mapped by the processes of @vxi. */
+static long vx_vm_pages(struct vx_info *vxi)
+{
+	struct task_struct *p;
+	long pages = 0;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if (vx_task_info(p) != vxi)
+			continue;
+		task_lock(p);
+		if (p->mm)
+			pages += READ_ONCE(p->mm->total_vm);
+		task_unlock(p);
+	}
+	rcu_read_unlock();
+	return pages;
+}
+
 long vx_limit_value(struct vx_info *vxi, unsigned int id)
 {
-	if (id == RLIMIT_NPROC)
+	long value;
+
+	switch (id) {
+	case RLIMIT_NPROC:
 		return atomic_read(&vxi->tasks);
-	return atomic_long_read(&vxi->limits[id].cur);
+	case RLIMIT_AS:
+		value = vx_vm_pages(vxi);
+		vx_limit_note(vxi, id, value);
+		return value;
+	default:
+		return atomic_long_read(&vxi->limits[id].cur);
+	}
 }
 
 /* Move the watermarks of @id so that they include @value. */
@@ -136,6 +172,22 @@ bool vx_limit_charge(struct vx_info *vxi, unsigned int id, long n)
 	}
 	vx_limit_note(vxi, id, value);
 	return true;
+}
+
+/**
+ * vx_vm_may_expand - may current's context map @npages more pages?
+ * @npages:	the growth asked for
+ *
+ * Called from may_expand_vm() (mm/mmap.c) for current's own mm.  True
+ * outside a context and for contexts without an AS limit.
+ */
+bool vx_vm_may_expand(unsigned long npages)
+{
+	struct vx_info *vxi = vx_task_info(current);
+
+	if (!vxi || READ_ONCE(vxi->limits[RLIMIT_AS].hard) == VX_LIMIT_NONE)
+		return true;
+	return vx_limit_allows(vxi, RLIMIT_AS, npages);
 }
 
 void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n)

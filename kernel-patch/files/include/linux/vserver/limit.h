@@ -20,12 +20,13 @@
 #include <vserver/limit.h>
 
 /* Limit ids this kernel counts, and enforces. */
-#define VX_LIMIT_SUPPORTED	(BIT(RLIMIT_NPROC) | BIT(RLIMIT_NOFILE))
+#define VX_LIMIT_SUPPORTED	(BIT(RLIMIT_NPROC) | BIT(RLIMIT_NOFILE) | \
+				 BIT(RLIMIT_AS))
 
 #define VX_LIMIT_NONE		ULONG_MAX
 
 struct vx_limit {
-	atomic_long_t	cur;		/* unused for NPROC: see vx_limit_value() */
+	atomic_long_t	cur;		/* unused for NPROC, AS: vx_limit_value() */
 	atomic_long_t	min;
 	atomic_long_t	max;
 	unsigned long	soft;
@@ -44,6 +45,12 @@ bool vx_limit_allows(struct vx_info *vxi, unsigned int id, long more);
 bool vx_limit_charge(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_proc_show(struct seq_file *m, struct vx_info *vxi);
+bool vx_vm_may_expand(unsigned long npages);
+#else
+static inline bool vx_vm_may_expand(unsigned long npages)
+{
+	return true;
+}
 #endif
 
 #endif /* _LINUX_VSERVER_LIMIT_H */
