@@ -18,5 +18,9 @@ int vserver_stat_main(int argc, char **argv);
 int vuname_main(int argc, char **argv);
 int reducecap_main(int argc, char **argv);
 int showcaps_main(int argc, char **argv);
+int ncontext_main(int argc, char **argv);
+int naddress_main(int argc, char **argv);
+int nattribute_main(int argc, char **argv);
+int chbind_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -27,6 +27,10 @@ static const struct {
 	{ "vuname",		vuname_main },
 	{ "reducecap",		reducecap_main },
 	{ "showcaps",		showcaps_main },
+	{ "ncontext",		ncontext_main },
+	{ "naddress",		naddress_main },
+	{ "nattribute",		nattribute_main },
+	{ "chbind",		chbind_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))
