@@ -20,5 +20,9 @@ int reducecap_main(int argc, char **argv);
 int showcaps_main(int argc, char **argv);
 int tiocsti_main(int argc, char **argv);
 int vlimit_main(int argc, char **argv);
+int ncontext_main(int argc, char **argv);
+int naddress_main(int argc, char **argv);
+int nattribute_main(int argc, char **argv);
+int chbind_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -121,7 +121,9 @@ long vc_ctx_migrate(uint32_t xid, uint64_t vxm_flags)
  */
 _Static_assert(sizeof(struct vcmd_ctx_caps_v1) == sizeof(struct vcmd_ctx_flags_v0) &&
 	       sizeof(struct vcmd_bcaps) == sizeof(struct vcmd_ctx_flags_v0) &&
-	       sizeof(struct vcmd_umask) == sizeof(struct vcmd_ctx_flags_v0),
+	       sizeof(struct vcmd_umask) == sizeof(struct vcmd_ctx_flags_v0) &&
+	       sizeof(struct vcmd_net_flags_v0) == sizeof(struct vcmd_ctx_flags_v0) &&
+	       sizeof(struct vcmd_net_caps_v0) == sizeof(struct vcmd_ctx_flags_v0),
 	       "the {value, mask} commands share one layout");
 
 static long vc_get_word(uint32_t cmd, uint32_t xid, uint64_t *value)
@@ -261,6 +263,137 @@ int vc_parse_xid(const char *s, uint32_t *xid)
 	if (vc_parse_num(s, 0, VX_ID_MAX, &v))
 		return -1;
 	*xid = (uint32_t)v;
+	return 0;
+}
+
+/* --- network contexts --- */
+
+long vc_net_create(uint32_t nid, uint64_t flagword)
+{
+	struct vcmd_net_create data = { .flagword = flagword };
+
+	return vc_syscall(VCMD_net_create, nid, &data);
+}
+
+long vc_net_migrate(uint32_t nid)
+{
+	return vc_syscall(VCMD_net_migrate, nid, NULL);
+}
+
+long vc_task_nid(pid_t pid)
+{
+	return vc_syscall(VCMD_task_nid, (uint32_t)pid, NULL);
+}
+
+long vc_nx_info(uint32_t nid, struct vcmd_nx_info_v0 *info)
+{
+	return vc_syscall(VCMD_nx_info, nid, info);
+}
+
+long vc_get_nflags(uint32_t nid, uint64_t *flags)
+{
+	return vc_get_word(VCMD_get_nflags, nid, flags);
+}
+
+long vc_set_nflags(uint32_t nid, uint64_t value, uint64_t mask)
+{
+	return vc_set_word(VCMD_set_nflags, nid, value, mask);
+}
+
+long vc_get_ncaps(uint32_t nid, uint64_t *ncaps)
+{
+	return vc_get_word(VCMD_get_ncaps, nid, ncaps);
+}
+
+long vc_set_ncaps(uint32_t nid, uint64_t value, uint64_t mask)
+{
+	return vc_set_word(VCMD_set_ncaps, nid, value, mask);
+}
+
+static long vc_net_ipv4_v1(uint32_t cmd, uint32_t nid, uint16_t type,
+			   uint32_t ip, uint32_t mask)
+{
+	struct vcmd_net_addr_ipv4_v1 data = {
+		.type = type, .flags = 0, .ip = ip, .mask = mask,
+	};
+
+	return vc_syscall(cmd, nid, &data);
+}
+
+long vc_net_add_ipv4_v1(uint32_t nid, uint16_t type, uint32_t ip, uint32_t mask)
+{
+	return vc_net_ipv4_v1(VCMD_net_add_ipv4_v1, nid, type, ip, mask);
+}
+
+long vc_net_rem_ipv4_v1(uint32_t nid, uint16_t type, uint32_t ip, uint32_t mask)
+{
+	return vc_net_ipv4_v1(VCMD_net_rem_ipv4_v1, nid, type, ip, mask);
+}
+
+long vc_net_add_ipv4_v2(uint32_t nid, uint16_t type, uint32_t ip, uint32_t ip2,
+			uint32_t mask)
+{
+	struct vcmd_net_addr_ipv4_v2 data = {
+		.type = type, .flags = 0, .ip = ip, .ip2 = ip2, .mask = mask,
+	};
+
+	return vc_syscall(VCMD_net_add_ipv4, nid, &data);
+}
+
+static long vc_net_ipv6(uint32_t cmd, uint32_t nid, uint16_t type,
+			const uint8_t ip[16], unsigned int prefix)
+{
+	struct vcmd_net_addr_ipv6_v1 data;
+	unsigned int i;
+
+	memset(&data, 0, sizeof(data));
+	data.type = type;
+	data.prefix = prefix;
+	if (ip)
+		memcpy(data.ip, ip, sizeof(data.ip));
+	for (i = 0; i < 128 && i < prefix; i++)
+		data.mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	return vc_syscall(cmd, nid, &data);
+}
+
+long vc_net_add_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
+		     unsigned int prefix)
+{
+	return vc_net_ipv6(VCMD_net_add_ipv6, nid, type, ip, prefix);
+}
+
+long vc_net_rem_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
+		     unsigned int prefix)
+{
+	return vc_net_ipv6(VCMD_net_remove_ipv6, nid, type, ip, prefix);
+}
+
+long vc_create_network(uint32_t nid, uint64_t flagword)
+{
+	long ret;
+
+	if (nid != VX_ID_DYNAMIC)
+		return vc_net_create(nid, flagword);
+	/* As vc_create_context(): the kernel first, then the first free id. */
+	ret = vc_net_create(VX_ID_DYNAMIC, flagword);
+	if (ret >= 0 || errno != EINVAL)
+		return ret;
+	for (nid = VX_ID_MIN_DYNAMIC; nid <= NX_ID_MAX; nid++) {
+		ret = vc_net_create(nid, flagword);
+		if (ret >= 0 || (errno != EEXIST && errno != EBUSY))
+			return ret;
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+int vc_parse_nid(const char *s, uint32_t *nid)
+{
+	long long v;
+
+	if (vc_parse_num(s, 0, NX_ID_MAX, &v))
+		return -1;
+	*nid = (uint32_t)v;
 	return 0;
 }
 

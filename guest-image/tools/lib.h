@@ -9,7 +9,9 @@
  *
  * The name tables (names.c) translate between the words the tools accept
  * and print and the bits: POSIX capabilities (bcaps), context flags
- * (VXF_*, util-vserver names) and context capabilities (VXC_*).
+ * (VXF_*, util-vserver names), context capabilities (VXC_*), network
+ * context flags (NXF_*) and network capabilities (NXC_*).  netaddr.c
+ * parses and prints the addresses of network contexts.
  */
 #ifndef VSLAB_LIB_H
 #define VSLAB_LIB_H
@@ -24,6 +26,7 @@
 #include <vserver/cvirt.h>
 #include <vserver/signal.h>
 #include <vserver/limit.h>
+#include <vserver/network.h>
 
 /* The system call itself: result >= 0, or -1 with errno. */
 long vc_syscall(uint32_t cmd, uint32_t id, void *data);
@@ -80,6 +83,82 @@ long vc_create_context(uint32_t xid, uint64_t flagword);
  */
 int vc_parse_xid(const char *s, uint32_t *xid);
 
+/* --- network contexts (thin wrappers, same return convention) --- */
+
+/*
+ * Ids: a network context id (nid) has the ranges of a context id, and the
+ * "kernel, pick one" and "own context" ids of ABI §2.1 and §4.2 are the
+ * same numbers, so VX_ID_DYNAMIC and VX_ID_SELF serve for nids too.
+ */
+long vc_net_create(uint32_t nid, uint64_t flagword);
+long vc_net_migrate(uint32_t nid);
+/* Network context id of a task; pid 0 is the caller. */
+long vc_task_nid(pid_t pid);
+long vc_nx_info(uint32_t nid, struct vcmd_nx_info_v0 *info);
+long vc_get_nflags(uint32_t nid, uint64_t *flags);
+long vc_set_nflags(uint32_t nid, uint64_t value, uint64_t mask);
+long vc_get_ncaps(uint32_t nid, uint64_t *ncaps);
+long vc_set_ncaps(uint32_t nid, uint64_t value, uint64_t mask);
+
+/*
+ * Addresses.  ip, ip2 and mask are IPv4 addresses in network byte order
+ * (as inet_pton stores them), type is NXA_TYPE_* | NXA_MOD_*.
+ *   _v1: net_add_ipv4 / net_rem_ipv4 version 1 (ADDR, MASK, ANY, +MOD_*),
+ *        what util-vserver's naddress sends;
+ *   _v2: version 2, which also takes RANGE (ip..ip2);
+ *   ipv6: net_add_ipv6 / net_remove_ipv6 (ADDR, MASK, ANY) with a prefix
+ *        length; the mask is derived from it.
+ */
+long vc_net_add_ipv4_v1(uint32_t nid, uint16_t type, uint32_t ip, uint32_t mask);
+long vc_net_rem_ipv4_v1(uint32_t nid, uint16_t type, uint32_t ip, uint32_t mask);
+long vc_net_add_ipv4_v2(uint32_t nid, uint16_t type, uint32_t ip, uint32_t ip2,
+			uint32_t mask);
+long vc_net_add_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
+		     unsigned int prefix);
+long vc_net_rem_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
+		     unsigned int prefix);
+
+/*
+ * Create a network context, as vc_create_context() does a context: with
+ * VX_ID_DYNAMIC the kernel is asked first, and if it refuses (NO_DYNAMIC)
+ * the first free id of 49152..65535 is taken.  The caller is in the new
+ * network context afterwards.  Returns the nid, or -1 with errno.
+ */
+long vc_create_network(uint32_t nid, uint64_t flagword);
+
+/* Parse a network context id for --nid: 0..65535.  0 and stores it, or -1. */
+int vc_parse_nid(const char *s, uint32_t *nid);
+
+/* --- addresses of network contexts (netaddr.c) --- */
+
+struct vc_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t ip[16];		/* IPv4: the first 4 bytes; network order */
+	unsigned int prefix;	/* mask as a prefix length, 0..32 / 0..128 */
+	int has_prefix;		/* the text gave /MASK */
+};
+
+/*
+ * Parse "IP[/MASK]".  IP is an IPv4 or IPv6 address, the name of a
+ * network interface listed in /proc/net/dev (its IPv4 address, asked from
+ * the kernel with SIOCGIFADDR), or a host name from /etc/hosts (the guest
+ * has no resolver; the first entry of the file with that name wins).
+ * MASK is a prefix length or, for IPv4, a dotted mask with contiguous
+ * ones.  With VC_ADDR_IPV4_ONLY an IPv6 address is refused.  Returns 0,
+ * or -1 with a reason (for "TOOL: 'TEXT': <reason>") in *why.
+ */
+#define VC_ADDR_IPV4_ONLY	1
+int vc_parse_addr(const char *text, int opts, struct vc_addr *a,
+		  const char **why);
+/* Parse a mask alone (--mask): prefix length or dotted IPv4 mask. */
+int vc_parse_mask(const char *text, unsigned int *prefix, int *dotted);
+/* The IPv4 mask of a prefix length, in network byte order. */
+uint32_t vc_prefix_mask4(unsigned int prefix);
+/* The address as text (inet_ntop), into buf of at least 46 bytes. */
+const char *vc_addr_str(const struct vc_addr *a, char *buf, size_t size);
+/* The IPv4 address of a vc_addr, in network byte order. */
+uint32_t vc_addr_ip4(const struct vc_addr *a);
+
 /* --- name tables (names.c) --- */
 
 /*
@@ -126,6 +205,16 @@ void vc_print_caps(FILE *f, uint64_t caps, const char *prefix, int upper,
 		   const char *empty);
 void vc_print_flags(FILE *f, uint64_t flags, const char *empty);
 void vc_print_ccaps(FILE *f, uint64_t ccaps, const char *empty);
+
+/*
+ * Network context flags (ABI §5.4 names; alias remap_lback, and the legacy
+ * word "lock" which names no bit) and network capabilities (tun_create,
+ * raw_icmp with the aliases icmp and ping, multicast).
+ */
+int vc_nflag_bit(const char *name, uint64_t *bit);
+int vc_ncap_bit(const char *name, uint64_t *bit);
+void vc_print_nflags(FILE *f, uint64_t flags, const char *empty);
+void vc_print_ncaps(FILE *f, uint64_t ncaps, const char *empty);
 
 /*
  * Apply a comma-separated list of words to a {value, mask} pair: a plain

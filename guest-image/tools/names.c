@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Name tables of libvserver: POSIX capabilities, context flags and
- * context capabilities, in the spellings the tools accept and print.
+ * Name tables of libvserver: POSIX capabilities, context flags, context
+ * capabilities, network context flags and network capabilities, in the
+ * spellings the tools accept and print.
  * Also vc_drop_caps(), which lowers the caller's own capability sets.
  * See lib.h.
  *
  * Capability numbers come from <linux/capability.h>; flag and ccap bits
- * from <vserver/context.h>.  Nothing is numbered by hand here.
+ * from <vserver/context.h>, network flags and ncaps from
+ * <vserver/network.h>.  Nothing is numbered by hand here.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -236,6 +238,34 @@ static const struct bitname ccap_names[] = {
 	{ "remount", VXC_SECURE_REMOUNT, 1 },
 };
 
+/*
+ * Network context flags (ABI §5.4).  "lock" is a legacy word with no bit:
+ * accepted, changes nothing.
+ */
+static const struct bitname nflag_names[] = {
+	{ "private", NXF_INFO_PRIVATE, 0 },
+	{ "single_ip", NXF_SINGLE_IP, 0 },
+	{ "lback_remap", NXF_LBACK_REMAP, 0 },
+	{ "lback_allow", NXF_LBACK_ALLOW, 0 },
+	{ "hide_netif", NXF_HIDE_NETIF, 0 },
+	{ "hide_lback", NXF_HIDE_LBACK, 0 },
+	{ "state_setup", NXF_STATE_SETUP, 0 },
+	{ "state_admin", NXF_STATE_ADMIN, 0 },
+	{ "sc_helper", NXF_SC_HELPER, 0 },
+	{ "persistent", NXF_PERSISTENT, 0 },
+	{ "remap_lback", NXF_LBACK_REMAP, 1 },
+	{ "lock", 0, 1 },
+};
+
+/* Network capabilities (ABI §5.4); icmp and ping as for the ccap. */
+static const struct bitname ncap_names[] = {
+	{ "tun_create", NXC_TUN_CREATE, 0 },
+	{ "raw_icmp", NXC_RAW_ICMP, 0 },
+	{ "multicast", NXC_MULTICAST, 0 },
+	{ "icmp", NXC_RAW_ICMP, 1 },
+	{ "ping", NXC_RAW_ICMP, 1 },
+};
+
 static int lookup_bit(const struct bitname *t, size_t n, const char *name,
 		      uint64_t *bit)
 {
@@ -258,6 +288,16 @@ int vc_flag_bit(const char *name, uint64_t *bit)
 int vc_ccap_bit(const char *name, uint64_t *bit)
 {
 	return lookup_bit(ccap_names, ARRAY_SIZE(ccap_names), name, bit);
+}
+
+int vc_nflag_bit(const char *name, uint64_t *bit)
+{
+	return lookup_bit(nflag_names, ARRAY_SIZE(nflag_names), name, bit);
+}
+
+int vc_ncap_bit(const char *name, uint64_t *bit)
+{
+	return lookup_bit(ncap_names, ARRAY_SIZE(ncap_names), name, bit);
 }
 
 /* Print "a,b,^N" for the bits of set; names via name_of(bit) or NULL. */
@@ -338,6 +378,20 @@ void vc_print_ccaps(FILE *f, uint64_t ccaps, const char *empty)
 	struct table tab = { ccap_names, ARRAY_SIZE(ccap_names) };
 
 	print_bits(f, ccaps, empty, print_table_bit, &tab);
+}
+
+void vc_print_nflags(FILE *f, uint64_t flags, const char *empty)
+{
+	struct table tab = { nflag_names, ARRAY_SIZE(nflag_names) };
+
+	print_bits(f, flags, empty, print_table_bit, &tab);
+}
+
+void vc_print_ncaps(FILE *f, uint64_t ncaps, const char *empty)
+{
+	struct table tab = { ncap_names, ARRAY_SIZE(ncap_names) };
+
+	print_bits(f, ncaps, empty, print_table_bit, &tab);
 }
 
 int vc_apply_list(const char *list, int (*lookup)(const char *, uint64_t *),

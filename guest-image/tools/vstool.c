@@ -29,6 +29,10 @@ static const struct {
 	{ "showcaps",		showcaps_main },
 	{ "tiocsti",		tiocsti_main },
 	{ "vlimit",		vlimit_main },
+	{ "ncontext",		ncontext_main },
+	{ "naddress",		naddress_main },
+	{ "nattribute",		nattribute_main },
+	{ "chbind",		chbind_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

@@ -20,6 +20,19 @@ const FAKEINIT: Requirement = { what: 'fake init (INFO_INIT shows the init as pi
 const PROC_LIMIT: Requirement = { what: 'context limits (/proc/virtual/<xid>/limit)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/limit' };
 const VIRT_UPTIME: Requirement = { what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt' };
 const UTSNAME_CCAP: Requirement = { what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)', probe: "vcontext --create --silent --xid 2 -- sh -c '! hostname probe 2>/dev/null'" };
+/** Network contexts: the guest's test addresses, net_create, and what the kernel does with a context's address set. */
+const NET_CREATE = vcmd('network contexts (net_create)', '0x19010001', '2', '--in 0000000004000000');
+const TEST_ADDRESSES: Requirement = { what: "the guest's test addresses (10.42.0.1-3 on dummy0)", probe: "ip -o addr show dev dummy0 | grep -q 'inet 10.42.0.2/'" };
+const BIND_RESTRICTION: Requirement = {
+  what: 'bind restriction (a network context binds only its own addresses)',
+  probe: "chbind --silent --ip 10.42.0.1 -- sh -c '! timeout 0.3 httpd -f -p 10.42.0.2:8099 -h /tmp 2>/dev/null'",
+};
+const ADDRESS_HIDING: Requirement = {
+  what: "address hiding (a guest's listings show only its own addresses)",
+  probe: "chbind --silent --ip 10.42.0.2 -- ip -o addr | grep -q 'inet 10.42.0.2/' && ! chbind --silent --ip 10.42.0.2 -- ip -o addr | grep -q 'inet 10.42.0.1/'",
+};
+/** The addresses an `ip -o addr` listing shows, IPv4 and IPv6. */
+const listedAddrs = (stdout: string): string[] => [...stdout.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
 const RAW_ICMP_CCAP: Requirement = {
   what: 'the RAW_ICMP ccap (ping without CAP_NET_RAW)',
   probe: 'ip link set lo up; vcontext --create --silent --xid 2 -- vattribute --set --ccap raw_icmp --bcap ~NET_RAW -- ping -c 1 -W 2 127.0.0.1 >/dev/null 2>&1',
@@ -327,6 +340,52 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     cleanup: 'vkill --xid 2301; rm -f /tmp/e23-*',
   },
   {
+    id: 'E24',
+    title: 'Network isolation',
+    section: '04.1',
+    demonstrates: 'A server started under chbind --ip A listens on A only; binding another host address fails with EADDRNOTAVAIL; a bind to 0.0.0.0 ends up on A; the guest lists only A.',
+    requires: [tool('chbind'), TEST_ADDRESSES, NET_CREATE, BIND_RESTRICTION, ADDRESS_HIDING],
+    steps: [
+      { command: 'ip -o -4 addr show dev dummy0', note: "the host's addresses: A = 10.42.0.1, B = 10.42.0.2, C = 10.42.0.3" },
+      {
+        command: 'mkdir -p /tmp/e24 && echo served-from-A >/tmp/e24/index.html && chbind --ip 10.42.0.1 -- httpd -f -p 8080 -h /tmp/e24 >/tmp/e24.out 2>&1 & echo $! >/tmp/e24.pid',
+        note: 'a web server under chbind --ip A, binding port 8080 on 0.0.0.0 (no address given)',
+      },
+      {
+        command: "i=0; until netstat -ltn | grep -q ':8080 ' || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; cat /tmp/e24.out; netstat -ltn | grep ':8080 '",
+        note: "chbind's line, and where the server listens",
+      },
+      { command: 'wget -q -O - http://10.42.0.1:8080/', note: 'a client asks A' },
+      { command: 'wget -q -O - http://10.42.0.2:8080/', note: 'a client asks B, the same port' },
+      { command: 'chbind --ip 10.42.0.1 -- timeout 2 httpd -f -p 10.42.0.2:8081 -h /tmp/e24', note: 'a server under chbind --ip A asks for B explicitly (timeout: were the bind allowed, it would serve on)' },
+      { command: 'chbind --ip 10.42.0.1 -- ip -o addr', note: 'the address listing inside the guest' },
+    ],
+    invariants: [
+      { says: 'chbind reports the address set: ipv4root is now 10.42.0.1', check: (s) => /^ipv4root is now 10\.42\.0\.1$/m.test(stepOf(s, 2).stdout) || stepOf(s, 2).stdout },
+      {
+        says: 'the bind to 0.0.0.0:8080 ended up on A: the socket listens on 10.42.0.1:8080, not on the wildcard',
+        check: (s) => {
+          const out = stepOf(s, 2).stdout;
+          return (/ 10\.42\.0\.1:8080 /.test(out) && !/ 0\.0\.0\.0:8080 /.test(out) && !/ :::8080 /.test(out)) || out;
+        },
+      },
+      { says: 'a client reaches the server at A', check: (s) => (stepOf(s, 3).exitCode === 0 && stepOf(s, 3).stdout === 'served-from-A\n') || `exit ${stepOf(s, 3).exitCode}: ${stepOf(s, 3).stdout}${stepOf(s, 3).stderr}` },
+      { says: 'at B nothing answers on that port', check: (s) => (stepOf(s, 4).exitCode !== 0 && !/served-from-A/.test(stepOf(s, 4).stdout)) || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}` },
+      {
+        says: 'binding B from the guest fails with EADDRNOTAVAIL',
+        check: (s) => (stepOf(s, 5).exitCode !== 0 && /bind: Cannot assign requested address/.test(stepOf(s, 5).stderr)) || `exit ${stepOf(s, 5).exitCode}: ${stepOf(s, 5).stderr}`,
+      },
+      {
+        says: "the guest's listing shows A and none of the host's other addresses",
+        check: (s) => {
+          const mine = listedAddrs(stepOf(s, 6).stdout).filter((a) => a.startsWith('10.42.') || a.startsWith('fd42:'));
+          return (mine.length === 1 && mine[0] === '10.42.0.1') || stepOf(s, 6).stdout + stepOf(s, 6).stderr;
+        },
+      },
+    ],
+    cleanup: 'kill $(cat /tmp/e24.pid); rm -rf /tmp/e24 /tmp/e24.out /tmp/e24.pid',
+  },
+  {
     id: 'E33',
     title: 'Context flags',
     section: '05.0',
@@ -507,7 +566,6 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     ['E13', 'Normal file without attributes', '03.2', 'lsattr shows no flags; the file can be appended to, renamed and removed.', [tool('lsattr'), tool('chattr')]],
     ['E14', 'Immutable file attribute', '03.2', 'After chattr +i, append, rename, link and rm fail with EPERM even for root; after chattr -i they work.', [tool('lsattr'), tool('chattr')]],
     ['E15', 'Chroot', '03.3, 04.2', 'A chrooted shell sees its directory as /; the escape program breaks out on the host; inside a guest with the barrier on the parent it fails.', [tool('chroot-escape'), tool('setattr'), CTX_CREATE]],
-    ['E24', 'Network isolation', '04.1', 'A server started under chbind --ip A listens on A only; binding another address fails with EADDRNOTAVAIL; 0.0.0.0 ends up on A.', [tool('chbind'), vcmd('network contexts (net_create)', '0x19010001', '2', '--in 0000000004000000')]],
     ['E31', 'Context file tagging', '04.5', "On a tag-mounted filesystem a file created in guest X shows xid X in lsxid; chxid retags it; untagged files modified from X become X's.", [tool('lsxid'), tool('chxid'), CTX_CREATE]],
     ['E32', 'XID file permissions', '04.5', 'A file tagged X is unreadable and unwritable from guest Y, readable from X, host and spectator; without tag every context can access it.', [tool('lsxid'), CTX_CREATE]],
     ['E41', 'Context accounting', '05.2', "After known work in a guest its counters rise by exactly that much and another guest's do not.", [tool('vcontext'), CTX_CREATE]],

@@ -44,4 +44,30 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     expect((await h.guest.shell.succeed(`vsyscall --out 16 0x34030001 130`)).stdout).toContain('out=0110000000000000ffffffffffffffff');
     await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 130`);
   });
+
+  it('ctx_rlimit_v0 is translated: 28 bytes from i386 tools, 32 from 64-bit ones, the same limits either way', async () => {
+    const le32 = (v: number): string => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(v);
+      return b.toString('hex');
+    };
+    const le64 = (v: bigint): string => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64LE(v);
+      return b.toString('hex');
+    };
+    const KEEP = 0xfffffffffffffffen;
+    await h.guest.shell.succeed(`vsyscall --in 0000000047000000 0x09010001 131`);
+    // i386 layout: u32 id, then the u64s at offsets 4, 12, 20; x86_64: padding, then 8, 16, 24.
+    const i386 = (id: number, soft: bigint, hard: bigint): string => le32(id) + le64(0n) + le64(soft) + le64(hard);
+    const lp64 = (id: number, soft: bigint, hard: bigint): string => le32(id) + '00000000' + le64(0n) + le64(soft) + le64(hard);
+    expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(6, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
+    expect((await h.guest.shell.succeed(`vsyscall --in ${lp64(7, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
+    const compat = (await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(7, 0n, 0n)} --out 28 0x3c010000 131`)).stdout;
+    expect(compat).toBe(`ret=0 errno=0 OK\nout=${i386(7, 20n, 30n)}\n`);
+    const native = (await h.guest.shell.succeed(`vsyscall --in ${lp64(6, 0n, 0n)} --out 32 0x3c010000 131`)).stdout;
+    expect(native).toBe(`ret=0 errno=0 OK\nout=${lp64(6, 40n, 40n)}\n`);
+    expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'40'.padEnd(20)}40`);
+    await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 131`);
+  });
 });

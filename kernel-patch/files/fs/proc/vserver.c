@@ -117,8 +117,7 @@ void vx_proc_pid_status(struct seq_file *m, struct task_struct *p)
 	if (hide)
 		return;
 	seq_printf(m, "VxID:\t%u\n", vx_task_xid(p));
-	/* Network contexts are not implemented yet: every task is nid 0. */
-	seq_printf(m, "NxID:\t%u\n", 0);
+	seq_printf(m, "NxID:\t%u\n", nx_task_nid(p));
 }
 
 int vx_proc_pid_vinfo(struct seq_file *m, struct pid_namespace *ns,
@@ -139,31 +138,84 @@ int vx_proc_pid_vinfo(struct seq_file *m, struct pid_namespace *ns,
 	return 0;
 }
 
-/* ---- /proc/virtual/<xid> ---------------------------------------------- */
+/* ---- the per-id trees ------------------------------------------------- */
 
-/* May the reader see context @xid at all? */
-static bool vx_proc_id_visible(u32 xid)
+/*
+ * /proc/virtual/<xid> and /proc/virtnet/<nid> work alike.  A tree
+ * describes one of them; directory inodes hold the id and find their
+ * tree through their inode operations.
+ */
+struct vx_proc_file {
+	const char *name;
+	const struct file_operations *fops;
+};
+
+/* open/read/release of one seq file that holds the id in ->private. */
+#define VX_PROC_SEQ_FOPS(fops, show)					\
+static int fops##_open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, show, inode->i_private);		\
+}									\
+static const struct file_operations fops = {				\
+	.open		= fops##_open,					\
+	.read		= seq_read,					\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
+
+struct vx_proc_tree {
+	bool (*hashed)(u32 id);
+	int (*collect)(u32 start, u32 *ids, int max);
+	u32 (*own_id)(void);
+	atomic_t *active;
+	const struct vx_proc_file *files;
+	unsigned int nr_files;
+	const struct inode_operations *id_iops;
+	const struct file_operations *id_fops;
+};
+
+static const struct vx_proc_tree vx_proc_virtual, vx_proc_virtnet;
+
+/*
+ * May the reader see id @id of tree @t at all?  The host and the
+ * spectator see every id; a guest only its own: its xid in
+ * /proc/virtual, its nid in /proc/virtnet.
+ */
+static bool vx_proc_id_visible(const struct vx_proc_tree *t, u32 id)
 {
 	u32 me = vx_current_xid();
 
-	if (!vx_is_guest_xid(xid) || xid > VX_ID_MAX)
+	if (!vx_is_guest_xid(id) || id > VX_ID_MAX)
 		return false;
-	if (me != VX_HOST_XID && me != VX_SPECTATOR_XID && me != xid)
+	if (me != VX_HOST_XID && me != VX_SPECTATOR_XID && t->own_id() != id)
 		return false;
-	return vx_id_hashed(xid);
+	return t->hashed(id);
 }
 
-static u32 vx_proc_inode_xid(const struct inode *inode)
+static u32 vx_proc_inode_id(const struct inode *inode)
 {
 	return (unsigned long)inode->i_private;
+}
+
+/* seq files keep the id in ->private and look the object up per read. */
+static u32 vx_proc_seq_id(struct seq_file *m)
+{
+	return (unsigned long)m->private;
+}
+
+/* ---- /proc/virtual/<xid> ---------------------------------------------- */
+
+static u32 vx_proc_own_xid(void)
+{
+	return vx_current_xid();
 }
 
 /* Find the file's context again, for one read. */
 static struct vx_info *vx_proc_seq_info(struct seq_file *m)
 {
-	u32 xid = (unsigned long)m->private;
+	u32 xid = vx_proc_seq_id(m);
 
-	if (!vx_proc_id_visible(xid))
+	if (!vx_proc_id_visible(&vx_proc_virtual, xid))
 		return NULL;
 	return vx_lookup(xid);
 }
@@ -242,75 +294,88 @@ static int vx_proc_xid_limit_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int vx_proc_xid_limit_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, vx_proc_xid_limit_show, inode->i_private);
-}
+VX_PROC_SEQ_FOPS(vx_proc_xid_info_fops, vx_proc_xid_info_show);
+VX_PROC_SEQ_FOPS(vx_proc_xid_status_fops, vx_proc_xid_status_show);
+VX_PROC_SEQ_FOPS(vx_proc_xid_limit_fops, vx_proc_xid_limit_show);
+VX_PROC_SEQ_FOPS(vx_proc_xid_cvirt_fops, vx_proc_xid_cvirt_show);
 
-static const struct file_operations vx_proc_xid_limit_fops = {
-	.open		= vx_proc_xid_limit_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
-
-static int vx_proc_xid_cvirt_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, vx_proc_xid_cvirt_show, inode->i_private);
-}
-
-static const struct file_operations vx_proc_xid_cvirt_fops = {
-	.open		= vx_proc_xid_cvirt_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
-
-static int vx_proc_xid_info_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, vx_proc_xid_info_show, inode->i_private);
-}
-
-static int vx_proc_xid_status_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, vx_proc_xid_status_show, inode->i_private);
-}
-
-static const struct file_operations vx_proc_xid_info_fops = {
-	.open		= vx_proc_xid_info_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
-
-static const struct file_operations vx_proc_xid_status_fops = {
-	.open		= vx_proc_xid_status_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
-
-static const struct {
-	const char *name;
-	const struct file_operations *fops;
-} vx_proc_xid_files[] = {
+static const struct vx_proc_file vx_proc_xid_files[] = {
 	{ "info",	&vx_proc_xid_info_fops },
 	{ "status",	&vx_proc_xid_status_fops },
 	{ "limit",	&vx_proc_xid_limit_fops },
 	{ "cvirt",	&vx_proc_xid_cvirt_fops },
 };
 
+/* ---- /proc/virtnet/<nid> ---------------------------------------------- */
+
+static u32 vx_proc_own_nid(void)
+{
+	return nx_task_nid(current);
+}
+
+static struct nx_info *nx_proc_seq_info(struct seq_file *m)
+{
+	u32 nid = vx_proc_seq_id(m);
+
+	if (!vx_proc_id_visible(&vx_proc_virtnet, nid))
+		return NULL;
+	return nx_lookup(nid);
+}
+
+static int nx_proc_nid_info_show(struct seq_file *m, void *v)
+{
+	struct nx_info *nxi = nx_proc_seq_info(m);
+
+	if (!nxi)
+		return -ENOENT;
+	nx_proc_show_info(m, nxi);
+	nx_put(nxi);
+	return 0;
+}
+
+static int nx_proc_nid_status_show(struct seq_file *m, void *v)
+{
+	struct nx_info *nxi = nx_proc_seq_info(m);
+
+	if (!nxi)
+		return -ENOENT;
+	seq_printf(m, "UseCnt:\t%u\n", refcount_read(&nxi->usecnt) - 1);
+	seq_printf(m, "Tasks:\t%d\n", atomic_read(&nxi->tasks));
+	seq_printf(m, "Flags:\t%016llx\n", READ_ONCE(nxi->flags));
+	seq_printf(m, "NCaps:\t%016llx\n", READ_ONCE(nxi->ncaps));
+	nx_put(nxi);
+	return 0;
+}
+
+VX_PROC_SEQ_FOPS(nx_proc_nid_info_fops, nx_proc_nid_info_show);
+VX_PROC_SEQ_FOPS(nx_proc_nid_status_fops, nx_proc_nid_status_show);
+
+static const struct vx_proc_file nx_proc_nid_files[] = {
+	{ "info",	&nx_proc_nid_info_fops },
+	{ "status",	&nx_proc_nid_status_fops },
+};
+
+/* ---- files and directories of both trees ------------------------------ */
+
+/* The tree a per-id directory inode belongs to. */
+static const struct vx_proc_tree *vx_proc_inode_tree(const struct inode *dir)
+{
+	return dir->i_op == vx_proc_virtnet.id_iops ? &vx_proc_virtnet :
+						      &vx_proc_virtual;
+}
+
 /*
- * A cached /proc/virtual/<xid> dentry stays valid only while the context
- * exists and the reader may see it.  Safe in RCU-walk: no sleeping.
+ * A cached per-id dentry (directory or file) stays valid only while the
+ * object exists and the reader may see it.  Safe in RCU-walk.
  */
 static int vx_proc_revalidate(struct dentry *dentry, unsigned int flags)
 {
+	const struct vx_proc_tree *t = dentry->d_fsdata;
 	struct inode *inode = d_inode_rcu(dentry);
 
-	if (!inode)
+	if (!inode || !t)
 		return 0;
-	return vx_proc_id_visible(vx_proc_inode_xid(inode));
+	return vx_proc_id_visible(t, vx_proc_inode_id(inode));
 }
 
 static const struct dentry_operations vx_proc_dops = {
@@ -319,7 +384,7 @@ static const struct dentry_operations vx_proc_dops = {
 };
 
 static struct inode *vx_proc_make_inode(struct super_block *sb, umode_t mode,
-					u32 xid)
+					u32 id)
 {
 	struct inode *inode = new_inode(sb);
 
@@ -331,41 +396,44 @@ static struct inode *vx_proc_make_inode(struct super_block *sb, umode_t mode,
 	inode->i_mtime = current_time(inode);
 	inode->i_atime = inode->i_mtime;
 	inode->i_ctime = inode->i_mtime;
-	inode->i_private = (void *)(unsigned long)xid;
+	inode->i_private = (void *)(unsigned long)id;
 	return inode;
 }
 
-static struct dentry *vx_proc_xid_lookup(struct inode *dir,
-					 struct dentry *dentry,
-					 unsigned int flags)
+static struct dentry *vx_proc_id_lookup(struct inode *dir,
+					struct dentry *dentry,
+					unsigned int flags)
 {
-	u32 xid = vx_proc_inode_xid(dir);
+	const struct vx_proc_tree *t = vx_proc_inode_tree(dir);
+	u32 id = vx_proc_inode_id(dir);
 	struct inode *inode;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(vx_proc_xid_files); i++)
-		if (!strcmp(dentry->d_name.name, vx_proc_xid_files[i].name))
+	for (i = 0; i < t->nr_files; i++)
+		if (!strcmp(dentry->d_name.name, t->files[i].name))
 			break;
-	if (i == ARRAY_SIZE(vx_proc_xid_files) || !vx_proc_id_visible(xid))
+	if (i == t->nr_files || !vx_proc_id_visible(t, id))
 		return ERR_PTR(-ENOENT);
 
-	inode = vx_proc_make_inode(dir->i_sb, S_IFREG | 0444, xid);
+	inode = vx_proc_make_inode(dir->i_sb, S_IFREG | 0444, id);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	inode->i_fop = vx_proc_xid_files[i].fops;
+	inode->i_fop = t->files[i].fops;
 	return d_splice_alias(inode, dentry);
 }
 
-static int vx_proc_xid_readdir(struct file *file, struct dir_context *ctx)
+static int vx_proc_id_readdir(struct file *file, struct dir_context *ctx)
 {
+	struct inode *dir = file_inode(file);
+	const struct vx_proc_tree *t = vx_proc_inode_tree(dir);
 	unsigned int i;
 
-	if (!vx_proc_id_visible(vx_proc_inode_xid(file_inode(file))))
+	if (!vx_proc_id_visible(t, vx_proc_inode_id(dir)))
 		return -ENOENT;
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	for (i = ctx->pos - 2; i < ARRAY_SIZE(vx_proc_xid_files); i++) {
-		const char *name = vx_proc_xid_files[i].name;
+	for (i = ctx->pos - 2; i < t->nr_files; i++) {
+		const char *name = t->files[i].name;
 
 		if (!dir_emit(ctx, name, strlen(name), 1, DT_REG))
 			return 0;
@@ -374,55 +442,90 @@ static int vx_proc_xid_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
+/* Two sets of identical operations, so that the inode names its tree. */
 static const struct inode_operations vx_proc_xid_iops = {
-	.lookup		= vx_proc_xid_lookup,
+	.lookup		= vx_proc_id_lookup,
 };
 
-static const struct file_operations vx_proc_xid_fops = {
+static const struct inode_operations nx_proc_nid_iops = {
+	.lookup		= vx_proc_id_lookup,
+};
+
+static const struct file_operations vx_proc_id_fops = {
 	.llseek		= generic_file_llseek,
 	.read		= generic_read_dir,
-	.iterate_shared	= vx_proc_xid_readdir,
+	.iterate_shared	= vx_proc_id_readdir,
 };
 
-/* ---- /proc/virtual ---------------------------------------------------- */
-
-/* The id a name spells, or 0 if it is no canonical decimal id. */
-static u32 vx_proc_name_xid(const struct qstr *name)
+static bool vx_proc_xid_hashed(u32 id)
 {
-	char buf[12];
-	u32 xid;
-
-	if (name->len >= sizeof(buf) || kstrtou32(name->name, 10, &xid))
-		return 0;
-	snprintf(buf, sizeof(buf), "%u", xid);
-	return strcmp(buf, name->name) ? 0 : xid;
+	return vx_id_hashed(id);
 }
 
-static struct dentry *vx_proc_root_lookup(struct inode *dir,
+static const struct vx_proc_tree vx_proc_virtual = {
+	.hashed		= vx_proc_xid_hashed,
+	.collect	= vx_collect_ids,
+	.own_id		= vx_proc_own_xid,
+	.active		= &vx_active_count,
+	.files		= vx_proc_xid_files,
+	.nr_files	= ARRAY_SIZE(vx_proc_xid_files),
+	.id_iops	= &vx_proc_xid_iops,
+	.id_fops	= &vx_proc_id_fops,
+};
+
+static const struct vx_proc_tree vx_proc_virtnet = {
+	.hashed		= nx_id_hashed,
+	.collect	= nx_collect_ids,
+	.own_id		= vx_proc_own_nid,
+	.active		= &nx_active_count,
+	.files		= nx_proc_nid_files,
+	.nr_files	= ARRAY_SIZE(nx_proc_nid_files),
+	.id_iops	= &nx_proc_nid_iops,
+	.id_fops	= &vx_proc_id_fops,
+};
+
+/* ---- /proc/virtual and /proc/virtnet ---------------------------------- */
+
+/* The id a name spells, or 0 if it is no canonical decimal id. */
+static u32 vx_proc_name_id(const struct qstr *name)
+{
+	char buf[12];
+	u32 id;
+
+	if (name->len >= sizeof(buf) || kstrtou32(name->name, 10, &id))
+		return 0;
+	snprintf(buf, sizeof(buf), "%u", id);
+	return strcmp(buf, name->name) ? 0 : id;
+}
+
+static struct dentry *vx_proc_root_lookup(const struct vx_proc_tree *t,
+					  struct inode *dir,
 					  struct dentry *dentry,
 					  unsigned int flags)
 {
-	u32 xid = vx_proc_name_xid(&dentry->d_name);
+	u32 id = vx_proc_name_id(&dentry->d_name);
 	struct inode *inode;
 
-	if (!xid)
+	if (!id)
 		return proc_lookup(dir, dentry, flags);
-	if (!vx_proc_id_visible(xid))
+	if (!vx_proc_id_visible(t, id))
 		return ERR_PTR(-ENOENT);
 
-	inode = vx_proc_make_inode(dir->i_sb, S_IFDIR | 0555, xid);
+	inode = vx_proc_make_inode(dir->i_sb, S_IFDIR | 0555, id);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	inode->i_op = &vx_proc_xid_iops;
-	inode->i_fop = &vx_proc_xid_fops;
+	inode->i_op = t->id_iops;
+	inode->i_fop = t->id_fops;
 	set_nlink(inode, 2);
+	dentry->d_fsdata = (void *)t;
 	d_set_d_op(dentry, &vx_proc_dops);
 	return d_splice_alias(inode, dentry);
 }
 
-static int vx_proc_root_readdir(struct file *file, struct dir_context *ctx)
+static int vx_proc_root_readdir(const struct vx_proc_tree *t,
+				struct file *file, struct dir_context *ctx)
 {
-	u32 ids[VX_PROC_CHUNK], me = vx_current_xid();
+	u32 ids[VX_PROC_CHUNK], me = vx_current_xid(), own;
 	char name[12];
 	int n, i, len;
 
@@ -435,9 +538,11 @@ static int vx_proc_root_readdir(struct file *file, struct dir_context *ctx)
 
 	if (vx_is_guest_xid(me)) {
 		/* A guest lists its own id only. */
-		if (ctx->pos <= VX_PROC_ID_POS + me && vx_id_hashed(me)) {
-			len = snprintf(name, sizeof(name), "%u", me);
-			ctx->pos = VX_PROC_ID_POS + me;
+		own = t->own_id();
+		if (vx_is_guest_xid(own) && own <= VX_ID_MAX &&
+		    ctx->pos <= VX_PROC_ID_POS + own && t->hashed(own)) {
+			len = snprintf(name, sizeof(name), "%u", own);
+			ctx->pos = VX_PROC_ID_POS + own;
 			if (!dir_emit(ctx, name, len, 1, DT_DIR))
 				return 0;
 		}
@@ -446,7 +551,7 @@ static int vx_proc_root_readdir(struct file *file, struct dir_context *ctx)
 	}
 
 	while (ctx->pos <= VX_PROC_ID_POS + VX_ID_MAX) {
-		n = vx_collect_ids(ctx->pos - VX_PROC_ID_POS, ids, ARRAY_SIZE(ids));
+		n = t->collect(ctx->pos - VX_PROC_ID_POS, ids, ARRAY_SIZE(ids));
 		for (i = 0; i < n; i++) {
 			len = snprintf(name, sizeof(name), "%u", ids[i]);
 			ctx->pos = VX_PROC_ID_POS + ids[i];
@@ -461,30 +566,50 @@ static int vx_proc_root_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
-static int vx_proc_root_getattr(struct user_namespace *mnt_userns,
-				const struct path *path, struct kstat *stat,
-				u32 request_mask, unsigned int query_flags)
+static int vx_proc_root_getattr(const struct vx_proc_tree *t,
+				const struct path *path, struct kstat *stat)
 {
 	generic_fillattr(&init_user_ns, d_inode(path->dentry), stat);
-	stat->nlink = 2 + atomic_read(&vx_active_count);
+	stat->nlink = 2 + atomic_read(t->active);
 	return 0;
 }
 
-static const struct inode_operations vx_proc_root_iops = {
-	.lookup		= vx_proc_root_lookup,
-	.getattr	= vx_proc_root_getattr,
-};
+/* The top-level operations of each tree, bound to it. */
+#define VX_PROC_ROOT_OPS(pfx, tree)					\
+static struct dentry *pfx##_lookup(struct inode *dir,			\
+				   struct dentry *dentry,		\
+				   unsigned int flags)			\
+{									\
+	return vx_proc_root_lookup(&tree, dir, dentry, flags);		\
+}									\
+static int pfx##_readdir(struct file *file, struct dir_context *ctx)	\
+{									\
+	return vx_proc_root_readdir(&tree, file, ctx);			\
+}									\
+static int pfx##_getattr(struct user_namespace *mnt_userns,		\
+			 const struct path *path, struct kstat *stat,	\
+			 u32 request_mask, unsigned int query_flags)	\
+{									\
+	return vx_proc_root_getattr(&tree, path, stat);			\
+}									\
+static const struct inode_operations pfx##_iops = {			\
+	.lookup		= pfx##_lookup,					\
+	.getattr	= pfx##_getattr,				\
+};									\
+static const struct file_operations pfx##_fops = {			\
+	.llseek		= generic_file_llseek,				\
+	.read		= generic_read_dir,				\
+	.iterate_shared	= pfx##_readdir,				\
+}
 
-static const struct file_operations vx_proc_root_fops = {
-	.llseek		= generic_file_llseek,
-	.read		= generic_read_dir,
-	.iterate_shared	= vx_proc_root_readdir,
-};
+VX_PROC_ROOT_OPS(vx_proc_top, vx_proc_virtual);
+VX_PROC_ROOT_OPS(nx_proc_top, vx_proc_virtnet);
 
 /* Make one top-level directory with its "info" and "status" files. */
 static int __init vx_proc_mkdir(const char *name,
 				int (*status_show)(struct seq_file *, void *),
-				struct proc_dir_entry **dirp)
+				const struct inode_operations *iops,
+				const struct file_operations *fops)
 {
 	struct proc_dir_entry *dir;
 
@@ -496,24 +621,22 @@ static int __init vx_proc_mkdir(const char *name,
 		proc_remove(dir);
 		return -ENOMEM;
 	}
-	if (dirp)
-		*dirp = dir;
+	/* Before anyone can look: the per-id directories are ours. */
+	dir->proc_iops = iops;
+	dir->proc_dir_ops = fops;
 	return 0;
 }
 
 static int __init vx_proc_init(void)
 {
-	struct proc_dir_entry *virtual;
 	int ret;
 
-	ret = vx_proc_mkdir("virtual", vx_proc_status_show, &virtual);
+	ret = vx_proc_mkdir("virtual", vx_proc_status_show,
+			    &vx_proc_top_iops, &vx_proc_top_fops);
 	if (ret)
 		return ret;
-	/* Before anyone can look: the per-id directories are ours. */
-	virtual->proc_iops = &vx_proc_root_iops;
-	virtual->proc_dir_ops = &vx_proc_root_fops;
-
-	ret = vx_proc_mkdir("virtnet", nx_proc_status_show, NULL);
+	ret = vx_proc_mkdir("virtnet", nx_proc_status_show,
+			    &nx_proc_top_iops, &nx_proc_top_fops);
 	if (ret)
 		remove_proc_subtree("virtual", NULL);
 	return ret;

@@ -61,6 +61,7 @@
 #include <linux/utsname.h>
 #include <linux/wait.h>
 #include <linux/vserver/context.h>
+#include <linux/vserver/network.h>
 #include <linux/vserver/switch.h>
 
 DEFINE_STATIC_KEY_FALSE(vx_active);
@@ -244,6 +245,12 @@ static bool vx_unhash_if_idle_locked(struct vx_info *vxi)
 /* ---- task lifecycle --------------------------------------------------- */
 
 /*
+ * The four hooks below serve the task's network context as well
+ * (nx_task_*, kernel/vserver/network.c), so fork.c and exit.c need one
+ * call each for both.
+ */
+
+/*
  * copy_process(), right after dup_task_struct(): the child shares the
  * parent's context pointer and needs its own reference.  free_task()
  * drops it on every path, including failed forks.
@@ -252,6 +259,7 @@ void vx_task_fork(struct task_struct *p)
 {
 	if (p->vx_info)
 		vx_get_info(p->vx_info);
+	nx_task_fork(p);
 }
 
 /*
@@ -267,6 +275,7 @@ void vx_task_attach(struct task_struct *p)
 		vx_limit_note(vxi, RLIMIT_NPROC, atomic_inc_return(&vxi->tasks));
 		atomic_inc(&vxi->forks);
 	}
+	nx_task_attach(p);
 }
 
 /* Leave the task count; the caller holds a reference on @vxi. */
@@ -293,6 +302,7 @@ void vx_task_release(struct task_struct *p)
 {
 	struct vx_info *vxi = p->vx_info;
 
+	nx_task_release(p);
 	if (!vxi)
 		return;
 	WRITE_ONCE(vxi->exit_code, p->exit_code);
@@ -306,6 +316,7 @@ void vx_task_free(struct task_struct *p)
 {
 	vx_put(p->vx_info);
 	p->vx_info = NULL;
+	nx_task_free(p);
 }
 
 /* ---- migration -------------------------------------------------------- */

@@ -34,11 +34,13 @@
 #include <linux/kernel.h>
 #include <linux/syscalls.h>
 #include <linux/vserver/context.h>
+#include <linux/vserver/network.h>
 #include <linux/vserver/switch.h>
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
 #include <vserver/info.h>
 #include <vserver/limit.h>
+#include <vserver/network.h>
 #include <vserver/signal.h>
 
 static long vc_get_version(const struct vc_call *call)
@@ -51,12 +53,13 @@ static long vc_get_version(const struct vc_call *call)
  *
  * A bit is reported only for a feature that is really built in.  Kernel
  * chosen ("dynamic") context ids are not implemented, so NO_DYNAMIC is
- * set.  DEBUG marks a kernel built with CONFIG_DEBUG_KERNEL.  SPACES,
- * NETV2, PPTAG and the tagging method join as their code lands.
+ * set.  NETV2: network contexts.  DEBUG marks a kernel built with
+ * CONFIG_DEBUG_KERNEL.  SPACES, PPTAG and the tagging method join as
+ * their code lands.
  */
 u32 vc_vci_bits(void)
 {
-	u32 bits = VCI_NO_DYNAMIC;
+	u32 bits = VCI_NO_DYNAMIC | VCI_NETV2;
 
 	if (IS_ENABLED(CONFIG_DEBUG_KERNEL))
 		bits |= VCI_DEBUG;
@@ -108,6 +111,25 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_set_wmask,	7, R | S,	VCT_CTX,  vc_set_wmask },
 	{ VCMD_set_vhi_name,	7, R | S,	VCT_CTX,  vc_set_vhi_name },
 	{ VCMD_set_rlimit,	7, R | S,	VCT_CTX,  vc_set_rlimit },
+
+	{ VCMD_task_nid,	2, 0,		VCT_NONE, vc_task_nid },
+	{ VCMD_nx_info,		3, I,		VCT_NET,  vc_nx_info },
+	{ VCMD_get_nflags,	3, I,		VCT_NET,  vc_get_nflags },
+	{ VCMD_get_ncaps,	3, I,		VCT_NET,  vc_get_ncaps },
+	{ VCMD_net_create_v0,	5, 0,		VCT_NONE, vc_net_create },
+	{ VCMD_net_create,	5, 0,		VCT_NONE, vc_net_create },
+	{ VCMD_net_migrate,	5, A,		VCT_NET,  vc_net_migrate },
+	{ VCMD_set_nflags,	7, R | S,	VCT_NET,  vc_set_nflags },
+	{ VCMD_set_ncaps,	7, R | S,	VCT_NET,  vc_set_ncaps },
+	{ VCMD_net_add,		8, R | S,	VCT_NET,  vc_net_add },
+	{ VCMD_net_remove,	8, R | S,	VCT_NET,  vc_net_remove },
+	{ VCMD_net_add_ipv4_v1,	8, R | S,	VCT_NET,  vc_net_ipv4_v1 },
+	{ VCMD_net_rem_ipv4_v1,	8, R | S,	VCT_NET,  vc_net_ipv4_v1 },
+	{ VCMD_net_add_ipv4,	8, R | S,	VCT_NET,  vc_net_ipv4_v2 },
+	{ VCMD_net_rem_ipv4,	8, R | S,	VCT_NET,  vc_net_ipv4_v2 },
+	{ VCMD_net_add_ipv6,	8, R | S,	VCT_NET,  vc_net_add_ipv6 },
+	{ VCMD_net_remove_ipv6,	8, R | S,	VCT_NET,  vc_net_remove_ipv6 },
+	/* add/get_match_ipv4/ipv6 are not dispatched: -ENOSYS. */
 };
 
 #undef I
@@ -139,31 +161,63 @@ static long vc_check_caps(const struct vc_cmd *vc)
 /*
  * Step 6: host administration.  The host context may always administer.
  * A guest runs a SETUP command only while its own context is still being
- * set up (it acts on itself then, or on a context it may see).
+ * set up (it acts on itself then, or on a context it may see); for the
+ * commands on network contexts that is its own network context.
  */
 static long vc_check_admin(const struct vc_cmd *vc)
 {
+	bool setup;
+
 	if (!(vc->flags & (VCF_ADMIN | VCF_ARES)))
 		return 0;
 	if (vx_current_xid() == VX_HOST_XID)
 		return 0;
-	if ((vc->flags & VCF_SETUP) &&
-	    vx_info_flags(vx_task_info(current), VXF_STATE_SETUP))
+	if (vc->target == VCT_NET)
+		setup = nx_info_flags(nx_task_info(current), NXF_STATE_SETUP);
+	else
+		setup = vx_info_flags(vx_task_info(current), VXF_STATE_SETUP);
+	if ((vc->flags & VCF_SETUP) && setup)
 		return 0;
 	return -EPERM;
 }
 
-/* Step 5: ctx_migrate to id 1 makes the caller a spectator. */
+/* Step 5: ctx_migrate or net_migrate to id 1: the spectator shortcut. */
 static bool vc_is_spectator_migrate(const struct vc_cmd *vc, u32 id)
 {
 	return id == VX_SPECTATOR_XID &&
-	       (vc->cmd == VCMD_ctx_migrate_v0 || vc->cmd == VCMD_ctx_migrate);
+	       (vc->cmd == VCMD_ctx_migrate_v0 || vc->cmd == VCMD_ctx_migrate ||
+		vc->cmd == VCMD_net_migrate);
+}
+
+/* Step 8 for n commands: a guest finds only its own network context. */
+static long vc_lookup_net(const struct vc_cmd *vc, struct vc_call *call)
+{
+	struct nx_info *nxi;
+	u32 nid = call->id;
+
+	if ((int)nid < 0)
+		nid = nx_task_nid(current);
+	if (nid < NX_ID_MIN || nid > NX_ID_MAX)
+		return -ESRCH;
+	if (vx_is_guest_xid(vx_current_xid()) && nid != nx_task_nid(current))
+		return -ESRCH;
+
+	nxi = nx_lookup(nid);
+	if (!nxi)
+		return -ESRCH;
+	if ((vc->flags & (VCF_ADMIN | VCF_ARES)) &&
+	    !(READ_ONCE(nxi->flags) & NXF_STATE_ADMIN)) {
+		nx_put(nxi);
+		return -EACCES;
+	}
+	call->nxi = nxi;
+	return 0;
 }
 
 /*
  * Steps 7 and 8: find the object the id names and keep a reference in
  * @call.  Ids 0 and 1 have no object; a negative id names the caller's
- * own context.  Network contexts do not exist yet.
+ * own context (or network context).
  */
 static long vc_lookup_target(const struct vc_cmd *vc, struct vc_call *call)
 {
@@ -174,8 +228,8 @@ static long vc_lookup_target(const struct vc_cmd *vc, struct vc_call *call)
 		return 0;
 	if ((vc->flags & VCF_ZIDOK) && call->id == 0)
 		return 0;
-	if (vc->target != VCT_CTX)
-		return -ESRCH;
+	if (vc->target == VCT_NET)
+		return vc_lookup_net(vc, call);
 
 	if ((int)xid < 0)
 		xid = vx_current_xid();
@@ -222,7 +276,8 @@ static long vc_dispatch(u32 cmd, u32 id, void __user *data, bool compat)
 		return ret;
 
 	if (vc_is_spectator_migrate(vc, id))
-		return vc_ctx_migrate_spectator();
+		return vc->target == VCT_NET ? vc_net_migrate_spectator() :
+					       vc_ctx_migrate_spectator();
 
 	ret = vc_check_admin(vc);
 	if (ret)
@@ -234,6 +289,7 @@ static long vc_dispatch(u32 cmd, u32 id, void __user *data, bool compat)
 
 	ret = vc->handler(&call);
 	vx_put(call.vxi);
+	nx_put(call.nxi);
 	return ret;
 }
 

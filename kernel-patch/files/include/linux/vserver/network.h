@@ -2,13 +2,180 @@
 /*
  * Linux-VServer network contexts (kernel side).
  *
- * A network context (nid) names the addresses a group of tasks may use.
- * Only its global counters exist so far.
+ * Every task carries a network context id, its nid.  The host is nid 0
+ * and nid 1 is the unrestricted "spectator" nid; neither has an object.
+ * A task with nid 2..65535 points at its struct nx_info, which holds the
+ * set of IPv4 and IPv6 addresses the task's sockets may use, the NXF_*
+ * flags and the NXC_* capabilities.  Tasks inherit nid and object at
+ * fork and keep both across exec; only a task itself changes them
+ * (net_create, net_migrate).
+ *
+ * Locking: as for contexts (linux/vserver/context.h): a task writes its
+ * own ->nid and ->nx_info with WRITE_ONCE(), others read them with
+ * READ_ONCE() under RCU or a task reference.  The address set is an
+ * immutable struct nx_addrs, replaced as a whole under nxi->lock and
+ * freed by RCU, so readers (bind, address dumps, /proc) only need
+ * rcu_read_lock() and never sleep.
  */
 #ifndef _LINUX_VSERVER_NETWORK_H
 #define _LINUX_VSERVER_NETWORK_H
 
 #include <linux/atomic.h>
+#include <linux/in6.h>
+#include <linux/jump_label.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+#include <vserver/network.h>
+
+#define NX_HOST_NID		0
+#define NX_SPECTATOR_NID	1
+
+struct seq_file;
+struct pid_namespace;
+struct pid;
+struct sock;
+struct net_device;
+
+#ifdef CONFIG_VSERVER
+
+/**
+ * struct nx_addr4 - one IPv4 entry of a network context
+ * @ip:		address (ADDR, MASK) or first address (RANGE), network order
+ * @ip2:	last address of a RANGE, else 0
+ * @mask:	netmask, network order
+ * @type:	NXA_TYPE_ADDR, NXA_TYPE_MASK or NXA_TYPE_RANGE
+ * @flags:	as given by the caller (shown in /proc only)
+ */
+struct nx_addr4 {
+	__be32	ip;
+	__be32	ip2;
+	__be32	mask;
+	u16	type;
+	u16	flags;
+};
+
+/**
+ * struct nx_addr6 - one IPv6 entry of a network context
+ * @ip:		address
+ * @mask:	mask (all ones for NXA_TYPE_ADDR)
+ * @prefix:	prefix length of @mask
+ * @type:	NXA_TYPE_ADDR or NXA_TYPE_MASK
+ * @flags:	as given by the caller
+ */
+struct nx_addr6 {
+	struct in6_addr	ip;
+	struct in6_addr	mask;
+	u32		prefix;
+	u16		type;
+	u16		flags;
+};
+
+/**
+ * struct nx_addrs - the address set of a network context (immutable)
+ * @rcu:	deferred freeing
+ * @bcast:	IPv4 broadcast address (0: none)
+ * @lback:	IPv4 loopback address (0: none)
+ * @n4, @n6:	number of entries
+ * @v4, @v6:	the entries, in the order they were added; v4[0] and
+ *		v6[0] are the primary addresses
+ */
+struct nx_addrs {
+	struct rcu_head		rcu;
+	__be32			bcast;
+	__be32			lback;
+	unsigned int		n4;
+	unsigned int		n6;
+	struct nx_addr4		*v4;
+	struct nx_addr6		*v6;
+};
+
+/* Upper bound on entries per family; more is -ENOMEM. */
+#define NX_ADDRS_MAX		64
+
+/**
+ * struct nx_info - one network context
+ * @hlist:	entry in the id hash (while hashed)
+ * @rcu:	deferred freeing
+ * @nid:	network context id, 2..65535
+ * @hashed:	findable by id; cleared once, when the context goes away
+ * @usecnt:	references: one per task pointing here, one while hashed,
+ *		one while PERSISTENT, one per lookup in progress
+ * @tasks:	tasks (threads) in the context
+ * @lock:	serialises changes of the settings below
+ * @flags:	NXF_* flag word
+ * @ncaps:	NXC_* capabilities
+ * @addrs:	the address set, never NULL
+ *
+ * Locking: @lock nests inside nx_hash_lock.  @flags and @ncaps are read
+ * with READ_ONCE(); @addrs with rcu_dereference().  Changes of
+ * PERSISTENT or @hashed also take nx_hash_lock.
+ */
+struct nx_info {
+	struct hlist_node	hlist;
+	struct rcu_head		rcu;
+	u32			nid;
+	bool			hashed;
+	refcount_t		usecnt;
+	atomic_t		tasks;
+
+	spinlock_t		lock;		/* serialises the settings below */
+	u64			flags;
+	u64			ncaps;
+	struct nx_addrs __rcu	*addrs;
+};
+
+static inline u32 nx_task_nid(const struct task_struct *p)
+{
+	return READ_ONCE(p->nid);
+}
+
+static inline struct nx_info *nx_task_info(const struct task_struct *p)
+{
+	return READ_ONCE(p->nx_info);
+}
+
+static inline bool nx_info_flags(const struct nx_info *nxi, u64 flags)
+{
+	return nxi && (READ_ONCE(nxi->flags) & flags);
+}
+
+static inline bool nx_info_ncaps(const struct nx_info *nxi, u64 ncaps)
+{
+	return nxi && (READ_ONCE(nxi->ncaps) & ncaps);
+}
+
+struct nx_info *nx_lookup(u32 nid);
+bool nx_id_hashed(u32 nid);
+int nx_collect_ids(u32 start, u32 *ids, int max);
+void nx_put(struct nx_info *nxi);
+
+/* Task lifecycle, called from the vx_task_* hooks of context.c. */
+void nx_task_fork(struct task_struct *p);
+void nx_task_attach(struct task_struct *p);
+void nx_task_release(struct task_struct *p);
+void nx_task_free(struct task_struct *p);
+
+/* /proc/<pid>/ninfo and the /proc/virtnet/<nid>/info address lines. */
+int nx_proc_pid_ninfo(struct seq_file *m, struct pid_namespace *ns,
+		      struct pid *pid, struct task_struct *p);
+void nx_proc_show_addrs(struct seq_file *m, struct nx_info *nxi,
+			const char *v4fmt, const char *v6fmt);
+void nx_proc_show_info(struct seq_file *m, struct nx_info *nxi);
+
+/*
+ * Socket hooks (net/ipv4, net/ipv6, security/vserver).  A NULL context
+ * means "no restriction" everywhere.
+ */
+struct nx_info *nx_current_info(void);
+struct nx_info *nx_sock_info(const struct sock *sk);
+bool nx_v4_addr_allowed(struct nx_info *nxi, __be32 addr);
+bool nx_v6_addr_allowed(struct nx_info *nxi, const struct in6_addr *addr);
+__be32 nx_v4_primary(struct nx_info *nxi);
+bool nx_v6_primary(struct nx_info *nxi, struct in6_addr *addr);
+bool nx_dev_visible(struct nx_info *nxi, const struct net_device *dev);
+bool nx_raw_icmp_allowed(void);
 
 /*
  * Global counters for /proc/virtnet/status: "total" counts allocated
@@ -17,5 +184,14 @@
  */
 extern atomic_t nx_total_count;
 extern atomic_t nx_active_count;
+
+#else /* !CONFIG_VSERVER */
+
+static inline u32 nx_task_nid(const struct task_struct *p)
+{
+	return NX_HOST_NID;
+}
+
+#endif /* CONFIG_VSERVER */
 
 #endif /* _LINUX_VSERVER_NETWORK_H */

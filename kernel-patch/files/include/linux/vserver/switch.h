@@ -16,6 +16,7 @@
 #include <linux/compiler_types.h>
 
 struct vx_info;
+struct nx_info;
 
 /* Command flags (ABI section 3). */
 #define VCF_INFO	0x01	/* read-only query */
@@ -39,6 +40,7 @@ enum vc_target {
  * @compat:	the caller uses the 32-bit compat ABI (struct layouts differ)
  * @vxi:	the target context of an x command, with a reference that
  *		the dispatcher drops after the handler returns
+ * @nxi:	the same for the target network context of an n command
  */
 struct vc_call {
 	u32		cmd;
@@ -46,6 +48,7 @@ struct vc_call {
 	void __user	*data;
 	bool		compat;
 	struct vx_info	*vxi;
+	struct nx_info	*nxi;
 };
 
 /**
@@ -103,6 +106,23 @@ long vc_reset_minmax(const struct vc_call *call);
 /* kernel/vserver/signal.c */
 long vc_ctx_kill(const struct vc_call *call);
 long vc_wait_exit(const struct vc_call *call);
+
+/* kernel/vserver/network.c */
+long vc_task_nid(const struct vc_call *call);
+long vc_net_create(const struct vc_call *call);
+long vc_net_migrate(const struct vc_call *call);
+long vc_net_migrate_spectator(void);
+long vc_nx_info(const struct vc_call *call);
+long vc_get_nflags(const struct vc_call *call);
+long vc_set_nflags(const struct vc_call *call);
+long vc_get_ncaps(const struct vc_call *call);
+long vc_set_ncaps(const struct vc_call *call);
+long vc_net_add(const struct vc_call *call);
+long vc_net_remove(const struct vc_call *call);
+long vc_net_ipv4_v1(const struct vc_call *call);
+long vc_net_ipv4_v2(const struct vc_call *call);
+long vc_net_add_ipv6(const struct vc_call *call);
+long vc_net_remove_ipv6(const struct vc_call *call);
 
 /* Bound the caller's capabilities by its context again. */
 int vx_remask_current(void);
