@@ -18,5 +18,6 @@ int vserver_stat_main(int argc, char **argv);
 int vuname_main(int argc, char **argv);
 int reducecap_main(int argc, char **argv);
 int showcaps_main(int argc, char **argv);
+int vsagent_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -27,6 +27,7 @@ static const struct {
 	{ "vuname",		vuname_main },
 	{ "reducecap",		reducecap_main },
 	{ "showcaps",		showcaps_main },
+	{ "vsagent",		vsagent_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))
