@@ -120,6 +120,11 @@ static int buf_add(struct buf *b, const void *data, size_t len)
 	return 0;
 }
 
+static int buf_str(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
 static int write_all(int fd, const char *p, size_t len)
 {
 	while (len) {
@@ -420,14 +425,18 @@ static void run(const char *text, size_t len, struct answer *a)
 	size_t stlen = 0, dropped = 0;
 	int done = 0;
 
+	a->out.len = 0;
+	a->err.len = 0;
 	a->status = 127;
 	/* A Ctrl-C while no command ran has ended the runner. */
 	if (rn.pid > 0 && waitpid(rn.pid, NULL, WNOHANG) == rn.pid) {
 		rn.pid = -1;
 		runner_close();
 	}
-	if (rn.pid < 0 && runner_start())
+	if (rn.pid < 0 && runner_start()) {
+		buf_str(&a->err, "vsagent: cannot start sh\n");
 		return;
+	}
 	/* Late output of an earlier command's background jobs is not ours. */
 	drain(rn.out, &a->out, &dropped);
 	drain(rn.err, &a->err, &dropped);
@@ -562,7 +571,7 @@ static void request_run(const char *nonce, char *arg)
 		if (!file) {
 			last.out.len = 0;
 			last.err.len = 0;
-			buf_add(&last.err, "vsagent: cannot read the uploaded command\n", 42);
+			buf_str(&last.err, "vsagent: cannot read the uploaded command\n");
 			last.status = 127;
 			send_answer(nonce, &last);
 			return;
