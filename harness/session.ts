@@ -1,7 +1,8 @@
 /**
  * A booted guest: the kernel and image for (arch, variant) from the build cache (built if
  * needed), a Machine on the chosen backend, the watchdog on its console, and a Shell to run
- * commands. `bootGuest()` resolves once init has reported ready; `close()` ends everything.
+ * commands. `bootGuest()` resolves once the guest's console agent has reported ready (protocol.ts);
+ * `close()` ends everything.
  */
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -105,11 +106,6 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     throw err;
   }
   const bootMs = performance.now() - started;
-  // Protocol mode: with echo off busybox's line editor falls back to reading plain lines, so
-  // typed commands are not echoed and no prompt is followed by its cursor-position query. An
-  // unanswered query costs a 20 ms sleep before the next line runs; answering it is racy (a late
-  // answer lands in the next command line). `vslab shell` turns echo back on for a human.
-  await shell.succeed('stty -echo </dev/tty');
   return {
     machine,
     shell,

@@ -24,5 +24,6 @@ int ncontext_main(int argc, char **argv);
 int naddress_main(int argc, char **argv);
 int nattribute_main(int argc, char **argv);
 int chbind_main(int argc, char **argv);
+int vsagent_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -33,6 +33,7 @@ static const struct {
 	{ "naddress",		naddress_main },
 	{ "nattribute",		nattribute_main },
 	{ "chbind",		chbind_main },
+	{ "vsagent",		vsagent_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

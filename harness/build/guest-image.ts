@@ -1,7 +1,7 @@
 /**
  * The guest initramfs: Debian's busybox-static (applet links are made by init at boot with
- * `busybox --install -s`), our rootfs skeleton (guest-image/rootfs: init, the console protocol
- * scripts, /etc), and our C tools (guest-image/tools, one static multi-call binary built with the
+ * `busybox --install -s`), our rootfs skeleton (guest-image/rootfs: init, /etc), and our C tools
+ * (guest-image/tools, with the console agent vsagent; one static multi-call binary built with the
  * architecture's cross compiler against kernel-patch's uapi headers, one link per tool).
  * Packed as an uncompressed newc cpio and cached under a hash of all of that.
  */

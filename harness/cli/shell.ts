@@ -2,6 +2,7 @@
  * vslab shell: an interactive session on the guest console. The terminal goes raw, every key
  * goes to the guest, and Ctrl-] (0x1d) leaves and stops the emulator.
  */
+import { QUIT_LINE } from '../console/protocol.ts';
 import { bootGuest } from '../session.ts';
 import { bootOptionsFrom, machineOptions, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
@@ -25,7 +26,7 @@ export async function shellCommand(argv: string[]): Promise<number> {
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
   if (stdin.isTTY) stdin.setRawMode(true);
   const off = guest.machine.onData((chunk) => process.stdout.write(chunk));
-  guest.machine.write('stty echo\n'); // the harness left the console in protocol mode (no echo)
+  guest.machine.write(QUIT_LINE); // the agent leaves the console; init starts a shell there
   await new Promise<void>((resolve) => {
     const onKey = (data: Buffer): void => {
       const at = data.indexOf(ESCAPE);

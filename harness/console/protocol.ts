@@ -1,32 +1,42 @@
 /**
- * The framed console protocol between the harness and the guest's `vsx` script
- * (guest-image/rootfs/bin/vsx).
+ * The framed console protocol between the harness and the guest's agent, `vsagent`
+ * (guest-image/tools/vsagent.c), which init starts on the serial console.
  *
- * Request: one line `vsx NONCE 'TEXT'` typed at the guest shell, TEXT being the command's UTF-8
- * bytes with everything but printable ASCII (and quote, backslash, space, colon) written as
- * printf %b octal escapes, so the shell's builtin printf restores it without a fork (or `vsx NONCE @FILE`
- * when the command was uploaded first because it is long). The guest runs it in a subshell,
- * stdin from /dev/null, and answers:
+ * The agent announces itself with READY_MARKER, having put the console in protocol mode (no echo,
+ * no output processing, whole lines; Ctrl-C stays a signal). Requests are lines:
+ *
+ *     vsx NONCE TEXT            run TEXT with sh (escaped, see escapeCommand)
+ *     vsx NONCE @FILE           run the commands in FILE, uploaded first because they are long
+ *     vsx -r NONCE              print the last answer again, under NONCE
+ *     vsx -q                    leave protocol mode (`vslab shell`: init then starts a shell there)
+ *     vsxr NONCE PATH SIZE      receive a file (Shell.upload): base64 lines, acked every 32, then "."
+ *
+ * The agent runs each command in a subshell of a resident busybox sh (so `exit`, `cd` or `exec`
+ * end with the command), stdin from /dev/null, and answers:
  *
  *     VSLAB{NONCE:out:LEN}      base64 of stdout follows, 76 characters a line (only if LEN > 0)
  *     VSLAB{NONCE:err:LEN}      base64 of stderr follows (only if LEN > 0)
  *     VSLAB{NONCE:end:STATUS:OUTLEN:ERRLEN}
  *
- * A command without output thus costs one short line on the serial port, whose bytes are the
- * expensive part of a round trip under emulation.
- * bootGuest() also turns the console's echo off (protocol mode), so typed commands are not
- * echoed back either; the markers stay robust to echo for consoles where it is on.
+ * A command without output thus costs one short line each way on the serial port. Under emulation
+ * the guest's work dominates a round trip: one fork of the small resident shell and no exec (see
+ * vsagent.c). After a timeout the harness types Ctrl-C: the command and the resident shell die of
+ * SIGINT, the agent answers the abandoned request with status 130 and starts a new shell.
  *
- * The marker word never occurs in what we type, so the echo of the request cannot be mistaken
- * for an answer; prompts, terminal escapes and kernel messages on lines of their own are skipped
- * because they are not base64; a kernel message that lands in the middle of a base64 line breaks
- * the line structure or the length, and the harness asks for the frame again (`vsx -r NONCE`).
+ * The marker word never occurs in what we type, so an echo of a request (should a command turn
+ * echo on) cannot be mistaken for an answer; prompts, terminal escapes and kernel messages on lines
+ * of their own are skipped because they are not base64; a kernel message that lands in the middle
+ * of a base64 line breaks the line structure or the length, and the harness asks for the frame
+ * again (`vsx -r NONCE`).
  */
 import { ProtocolError } from '../errors.ts';
 
 export const MARKER = 'VSLAB';
-/** Longest escaped command we type in one line; busybox's line editor holds about 1 KiB. */
-export const MAX_INLINE_TEXT = 760;
+/**
+ * Longest escaped command we type in one line: the console's line discipline holds 4095
+ * characters a line (the request's head and the newline included); longer ones are uploaded.
+ */
+export const MAX_INLINE_TEXT = 4000;
 const B64_LINE = 76;
 
 export function makeNonce(counter: number): string {
@@ -37,17 +47,18 @@ export function makeNonce(counter: number): string {
 }
 
 /**
- * Bytes typed literally inside the single-quoted printf %b argument: printable ASCII except the
- * quote and backslash (which would end or escape the argument), space and colon. Spaces and
- * colons are escaped too so that the echo of a command can never spell a kernel splat line
- * ("WARNING:", "Kernel panic - not syncing") for the watchdog.
+ * Bytes typed literally: printable ASCII except backslash (the escape character), space (which
+ * separates the request's words), '@' (a leading '@' names a file) and colon. No control
+ * character reaches the line discipline, and since colons and spaces are escaped an echo of a
+ * command can never spell a kernel splat line ("WARNING:", "Kernel panic - not syncing") for the
+ * watchdog.
  */
 function typedLiterally(b: number): boolean {
-  return b > 0x20 && b <= 0x7e && b !== 0x27 && b !== 0x5c && b !== 0x3a;
+  return b > 0x20 && b <= 0x7e && b !== 0x5c && b !== 0x3a && b !== 0x40;
 }
 
-/** Escapes bytes for printf %b inside single quotes; what is not typed literally becomes \0ooo. */
-export function printfEscape(data: Buffer): string {
+/** Escapes a command's bytes for a request line: what is not typed literally becomes \0ooo. */
+export function escapeCommand(data: Buffer): string {
   let out = '';
   for (const b of data) out += typedLiterally(b) ? String.fromCharCode(b) : `\\0${b.toString(8).padStart(3, '0')}`;
   return out;
@@ -55,9 +66,9 @@ export function printfEscape(data: Buffer): string {
 
 /** The request line for a command, or undefined when it is too long to type inline. */
 export function requestLine(nonce: string, command: string): string | undefined {
-  const text = printfEscape(Buffer.from(command, 'utf8'));
+  const text = escapeCommand(Buffer.from(command, 'utf8'));
   if (text.length > MAX_INLINE_TEXT) return undefined;
-  return `vsx ${nonce} '${text}'\n`;
+  return `vsx ${nonce} ${text}\n`;
 }
 
 export function fileRequestLine(nonce: string, guestPath: string): string {
@@ -67,6 +78,9 @@ export function fileRequestLine(nonce: string, guestPath: string): string {
 export function resendLine(nonce: string): string {
   return `vsx -r ${nonce}\n`;
 }
+
+/** Leaves protocol mode: the agent restores the console and exits, init starts a shell. */
+export const QUIT_LINE = 'vsx -q\n';
 
 export interface Frame {
   exitCode: number;
@@ -140,5 +154,5 @@ export function encodeFrame(nonce: string, frame: Frame): string {
   return `${part('out', frame.stdout)}${part('err', frame.stderr)}\n${MARKER}{${nonce}:end:${frame.exitCode}:${frame.stdout.length}:${frame.stderr.length}}\n`;
 }
 
-/** The line init prints when the console shell is about to start. */
+/** The line the agent prints once it serves requests. */
 export const READY_MARKER = `${MARKER}{boot:ready}`;

@@ -1,5 +1,5 @@
 /**
- * Shell: runs commands on the guest's console shell through the framed protocol
+ * Shell: runs commands on the guest through its console agent and the framed protocol
  * (protocol.ts) and moves files in. It sits on any byte stream (a Machine's console, or a
  * recorded stream in unit tests) and never knows which emulator is behind it.
  *
@@ -7,7 +7,7 @@
  * watchdog's GuestPanicError, the emulator's exit) rejects the pending operation and every
  * later one.
  */
-import { CommandFailedError, CommandTimeoutError, ProtocolError, type VslabError } from '../errors.ts';
+import { CommandFailedError, CommandTimeoutError, ProtocolError, UsageError, type VslabError } from '../errors.ts';
 import {
   fileRequestLine,
   makeNonce,
@@ -97,7 +97,7 @@ export class Shell {
     return this.fault;
   }
 
-  /** Waits for init's ready marker. */
+  /** Waits for the guest agent's ready marker. */
   async waitReady(timeoutMs: number, onTimeout: () => VslabError): Promise<void> {
     await this.waitFor(() => this.buf.includes(READY_MARKER), timeoutMs, onTimeout);
     this.buf = this.buf.slice(this.buf.indexOf(READY_MARKER) + READY_MARKER.length);
@@ -233,28 +233,36 @@ export class Shell {
 
   private async uploadNow(data: Buffer, guestPath: string, opts: RunOptions): Promise<void> {
     if (this.fault !== undefined) throw this.fault;
+    // The agent takes the path as one word of the request line, unquoted.
+    if (!/^[\x21-\x7e]+$/.test(guestPath)) throw new UsageError(`upload path must be printable ASCII without spaces: ${JSON.stringify(guestPath)}`);
     const timeoutMs = opts.timeoutMs ?? this.commandTimeoutMs;
     const nonce = this.nextNonce();
     const marker = (kind: string, n: number | string): string => `VSLAB{${nonce}:${kind}:${n}}`;
     const what = `upload of ${data.length} bytes to ${guestPath}`;
     const timeout = (): Error => new CommandTimeoutError(what, timeoutMs * this.timeScale, this.transcript.tail());
-    this.buf = '';
-    this.stream.write(`vsxr ${nonce} ${shellQuote(guestPath)} ${data.length}\n`);
-    await this.waitFor(() => this.buf.includes(marker('ready', 0)), timeoutMs, timeout);
-    const b64 = data.toString('base64');
-    const lines: string[] = [];
-    for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
-    for (let i = 0; i < lines.length; i += UPLOAD_WINDOW_LINES) {
-      const window = lines.slice(i, i + UPLOAD_WINDOW_LINES);
-      this.stream.write(window.map((l) => `${l}\n`).join(''));
-      if (window.length === UPLOAD_WINDOW_LINES) {
-        const ack = marker('ack', i + UPLOAD_WINDOW_LINES);
-        await this.waitFor(() => this.buf.includes(ack), timeoutMs, timeout);
-      }
-    }
-    this.stream.write('.\n');
     const endRe = new RegExp(`VSLAB\\{${nonce}:end:(\\d+)\\}`);
-    await this.waitFor(() => endRe.test(this.buf), timeoutMs, timeout);
+    this.buf = '';
+    try {
+      this.stream.write(`vsxr ${nonce} ${guestPath} ${data.length}\n`);
+      await this.waitFor(() => this.buf.includes(marker('ready', 0)), timeoutMs, timeout);
+      const b64 = data.toString('base64');
+      const lines: string[] = [];
+      for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
+      for (let i = 0; i < lines.length; i += UPLOAD_WINDOW_LINES) {
+        const window = lines.slice(i, i + UPLOAD_WINDOW_LINES);
+        this.stream.write(window.map((l) => `${l}\n`).join(''));
+        if (window.length === UPLOAD_WINDOW_LINES) {
+          const ack = marker('ack', i + UPLOAD_WINDOW_LINES);
+          await this.waitFor(() => this.buf.includes(ack), timeoutMs, timeout);
+        }
+      }
+      this.stream.write('.\n');
+      await this.waitFor(() => endRe.test(this.buf), timeoutMs, timeout);
+    } catch (err) {
+      // Ctrl-C makes the agent abandon the file; without it the next requests would be taken for base64.
+      if (err instanceof CommandTimeoutError) await this.recover();
+      throw err;
+    }
     const status = endRe.exec(this.buf)?.[1];
     this.buf = '';
     if (status !== '0') throw new ProtocolError(`${what} failed in the guest (status ${status ?? '?'})`);

@@ -45,7 +45,7 @@ describe(`console protocol on the booted kernel (${backend})`, () => {
     expect(md5(r.stdoutBytes)).toBe(sum);
   });
 
-  it('runs a command longer than the line editor holds', async () => {
+  it('runs a command longer than a console line holds (uploaded first)', async () => {
     const word = 'v'.repeat(5000);
     const r = await h.guest.shell.succeed(`printf %s ${word} | wc -c`);
     expect(r.stdout.trim()).toBe('5000');

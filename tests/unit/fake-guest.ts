@@ -1,14 +1,13 @@
 /**
- * A stand-in for the guest end of the console protocol, for unit tests of Shell: it echoes what
- * is typed (as busybox's line editor does), prints prompts with the cursor-position query, and
- * answers vsx/vsxr requests the way guest-image/rootfs/bin/vsx and vsxr do, in random chunks.
+ * A stand-in for the guest end of the console protocol, for unit tests of Shell: it answers
+ * requests the way guest-image/tools/vsagent.c does (no echo, whole lines, Ctrl-C interrupts the
+ * running command, which is answered with status 130), in pseudo-random chunks.
  */
 import { encodeFrame, type Frame } from '../../harness/console/protocol.ts';
 import type { ConsoleStream } from '../../harness/console/shell.ts';
 
-/** What the guest's `printf '%b'` makes of a quoted request argument. */
-function unescapePrintf(quoted: string): string {
-  const text = quoted.replace(/^'|'$/g, '');
+/** What the agent makes of an escaped command: \0ooo is one byte. */
+function unescapeCommand(text: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const m = /^\\0([0-7]{3})/.exec(text.slice(i));
@@ -28,12 +27,19 @@ export class FakeGuest implements ConsoleStream {
   private upload: { nonce: string; path: string; size: number; lines: string[] } | undefined;
   readonly files = new Map<string, Buffer>();
   readonly commands: string[] = [];
-  /** Text to inject into the next frame's first base64 line (simulating a mid-line kernel message). */
+  /** Frames to damage with a kernel message in the middle of their first base64 line. */
   corruptNext = 0;
-  private lastFrames = new Map<string, string>();
-  hanging = false;
+  private last: Frame = { exitCode: 0, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+  /** The nonce of the command that hangs, until Ctrl-C. */
+  private hung: string | undefined;
+  quit = false;
+  /** Receive uploads without acknowledging them (a guest that stopped reading). */
+  stallUploads = false;
 
-  constructor(private readonly behaviour: Behaviour, private readonly seed = 1) {}
+  constructor(
+    private readonly behaviour: Behaviour,
+    private readonly seed = 1,
+  ) {}
 
   onData(listener: (c: Uint8Array) => void): () => void {
     this.listeners.add(listener);
@@ -55,10 +61,7 @@ export class FakeGuest implements ConsoleStream {
 
   write(data: string | Uint8Array): void {
     const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
-    if (text.includes('\x03') && this.hanging) {
-      this.hanging = false;
-      this.emit('^C\nvslab:/# \x1b[6n');
-    }
+    if (text.includes('\x03')) this.interrupt();
     this.pending += text.replace(/\x03/g, '');
     let nl: number;
     while ((nl = this.pending.indexOf('\n')) >= 0) {
@@ -68,6 +71,29 @@ export class FakeGuest implements ConsoleStream {
     }
   }
 
+  /** Ctrl-C: the hung command dies of SIGINT; an upload in progress is abandoned. */
+  private interrupt(): void {
+    if (this.hung !== undefined) {
+      this.answer(this.hung, { exitCode: 130, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) });
+      this.hung = undefined;
+    }
+    if (this.upload !== undefined) {
+      this.emit(`\nVSLAB{${this.upload.nonce}:end:1}\n`);
+      this.upload = undefined;
+    }
+  }
+
+  private answer(nonce: string, frame: Frame): void {
+    let text = encodeFrame(nonce, frame);
+    if (this.corruptNext > 0) {
+      this.corruptNext--;
+      const i = text.indexOf(':out:');
+      const j = text.indexOf('\n', text.indexOf('\n', i) + 1) - 5;
+      if (j > 0) text = `${text.slice(0, j)}[ 3.1] kernel says hi\n${text.slice(j)}`;
+    }
+    this.emit(text);
+  }
+
   private line(line: string): void {
     if (this.upload !== undefined) {
       const u = this.upload;
@@ -75,46 +101,38 @@ export class FakeGuest implements ConsoleStream {
         const data = Buffer.from(u.lines.join(''), 'base64');
         this.files.set(u.path, data);
         this.upload = undefined;
-        this.emit(`\nVSLAB{${u.nonce}:end:${data.length === u.size ? 0 : 1}}\nvslab:/# `);
+        this.emit(`\nVSLAB{${u.nonce}:end:${data.length === u.size ? 0 : 1}}\n`);
         return;
       }
+      if (this.stallUploads) return;
       u.lines.push(line);
       if (u.lines.length % 32 === 0) this.emit(`VSLAB{${u.nonce}:ack:${u.lines.length}}\n`);
       return;
     }
-    if (this.hanging) return;
-    this.emit(`${line}\r\n`); // echo
-    const parts = line.trim().split(' ');
-    if (parts[0] === 'vsxr') {
-      this.upload = { nonce: parts[1] ?? '', path: parts[2] ?? '', size: Number(parts[3]), lines: [] };
-      this.emit(`\nVSLAB{${parts[1] ?? ''}:ready:0}\n`);
+    if (this.hung !== undefined || this.quit) return; // nobody reads the console now
+    const [verb, nonce = '', arg = '', size = ''] = line.split(' ');
+    if (verb === 'vsxr') {
+      this.upload = { nonce, path: arg, size: Number(size), lines: [] };
+      this.emit(`\nVSLAB{${nonce}:ready:0}\n`);
       return;
     }
-    if (parts[0] !== 'vsx') {
-      this.emit('vslab:/# \x1b[6n');
+    if (verb !== 'vsx') return;
+    if (nonce === '-q') {
+      this.quit = true;
       return;
     }
-    if (parts[1] === '-r') {
-      this.emit(this.lastFrames.get(parts[2] ?? '') ?? '');
+    if (nonce === '-r') {
+      this.answer(arg, this.last);
       return;
     }
-    const nonce = parts[1] ?? '';
-    const arg = parts[2] ?? '';
-    const command = arg.startsWith('@') ? (this.files.get(arg.slice(1))?.toString('utf8') ?? '') : unescapePrintf(arg);
+    const command = arg.startsWith('@') ? (this.files.get(arg.slice(1))?.toString('utf8') ?? '') : unescapeCommand(arg);
     this.commands.push(command);
     const b = typeof this.behaviour === 'function' ? this.behaviour(command) : this.behaviour;
     if (b === 'hang') {
-      this.hanging = true;
+      this.hung = nonce;
       return;
     }
-    let text = encodeFrame(nonce, b);
-    this.lastFrames.set(nonce, text);
-    if (this.corruptNext > 0) {
-      this.corruptNext--;
-      const i = text.indexOf(':out:');
-      const j = text.indexOf('\n', text.indexOf('\n', i) + 1) - 5;
-      if (j > 0) text = `${text.slice(0, j)}[ 3.1] kernel says hi\n${text.slice(j)}`;
-    }
-    this.emit(`${text}vslab:/# \x1b[6n`);
+    this.last = b;
+    this.answer(nonce, b);
   }
 }

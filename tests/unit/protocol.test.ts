@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSection, encodeFrame, MAX_INLINE_TEXT, printfEscape, requestLine, scanFrame } from '../../harness/console/protocol.ts';
+import { decodeSection, encodeFrame, escapeCommand, fileRequestLine, MAX_INLINE_TEXT, requestLine, scanFrame } from '../../harness/console/protocol.ts';
 import { classifyLine } from '../../harness/console/watchdog.ts';
 
 const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -48,13 +48,18 @@ describe('console protocol framing', () => {
     expect(scanFrame(text, 'new1').state).toBe('incomplete');
   });
 
-  it('types short commands inline and leaves long ones to upload', () => {
-    expect(requestLine('n', "echo 'hi'\there")).toBe("vsx n 'echo\\0040\\0047hi\\0047\\0011here'\n");
+  it('types short commands inline as one word and leaves long ones to upload', () => {
+    expect(requestLine('n', "echo 'hi'\there")).toBe("vsx n echo\\0040'hi'\\0011here\n");
     expect(requestLine('n', 'x'.repeat(MAX_INLINE_TEXT + 1))).toBeUndefined();
   });
 
   it('escapes every byte that is not safe to type, and UTF-8 byte by byte', () => {
-    expect(printfEscape(Buffer.from('a\\b:é\n'))).toBe('a\\0134b\\0072\\0303\\0251\\0012');
+    expect(escapeCommand(Buffer.from('a\\b:é\n\x03'))).toBe('a\\0134b\\0072\\0303\\0251\\0012\\0003');
+  });
+
+  it('never lets an inline command look like a file request', () => {
+    expect(requestLine('n', '@x')).toBe('vsx n \\0100x\n');
+    expect(fileRequestLine('n', '/run/f')).toBe('vsx n @/run/f\n');
   });
 
   it('never lets the echo of a command look like a kernel splat to the watchdog', () => {

@@ -64,6 +64,15 @@ describe('Shell over a replayed console', () => {
     expect((await shell.run('echo alive')).stdout).toBe('alive\n');
   });
 
+  it('abandons an upload that stalls, and the shell stays usable', async () => {
+    const guest = new FakeGuest(ok('alive\n'));
+    guest.stallUploads = true;
+    const shell = new Shell(guest);
+    await expect(shell.upload(Buffer.alloc(20000, 1), '/tmp/x', { timeoutMs: 50 })).rejects.toBeInstanceOf(CommandTimeoutError);
+    expect((await shell.run('echo alive')).stdout).toBe('alive\n');
+    expect(guest.files.has('/tmp/x')).toBe(false);
+  });
+
   it('fails the pending command and later ones when the kernel panics', async () => {
     const guest = new FakeGuest('hang');
     const shell = new Shell(guest);
