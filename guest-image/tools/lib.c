@@ -224,6 +224,11 @@ long vc_vx_info(uint32_t xid, struct vcmd_vx_info_v0 *info)
 	return vc_syscall(VCMD_vx_info, xid, info);
 }
 
+long vc_wait_exit(uint32_t xid, struct vcmd_wait_exit_v0 *res)
+{
+	return vc_syscall(VCMD_wait_exit, xid, res);
+}
+
 long vc_get_rlimit(uint32_t xid, struct vcmd_ctx_rlimit_v0 *lim)
 {
 	return vc_syscall(VCMD_get_rlimit, xid, lim);

@@ -67,6 +67,8 @@ long vc_get_vhi_name(uint32_t xid, uint32_t field, char *buf, size_t size);
 long vc_set_vhi_name(uint32_t xid, uint32_t field, const char *name);
 long vc_ctx_kill(uint32_t xid, int32_t pid, int32_t sig);
 long vc_vx_info(uint32_t xid, struct vcmd_vx_info_v0 *info);
+/* Blocks until the context is gone; the reboot cmd and last exit status. */
+long vc_wait_exit(uint32_t xid, struct vcmd_wait_exit_v0 *res);
 /* Limits: the caller sets lim->id; CRLIM_KEEP keeps a value on set. */
 long vc_get_rlimit(uint32_t xid, struct vcmd_ctx_rlimit_v0 *lim);
 long vc_set_rlimit(uint32_t xid, const struct vcmd_ctx_rlimit_v0 *lim);

@@ -96,4 +96,28 @@ describe('guest clock, task counts and the reboot helper', () => {
     expect((await sh('vsyscall --badptr 0x28030000 155')).stdout).toBe('ret=-1 errno=14 EFAULT\n');
     await sh('vkill --xid 155');
   });
+
+  it('vwait reports how a context ended: FINISHED with the last status, REBOOT with the action, TIMEOUT', async () => {
+    // Exit status of the last task.
+    await sh(`vsyscall --in 0000000047000000 0x09010001 158 >/dev/null`);
+    await sh(`vwait 158 >/tmp/vw158 2>&1 & echo $! >/tmp/vw158.pid`);
+    await sh(`vcontext --migrate --xid 158 -- sh -c 'while [ ! -e /tmp/go158 ]; do usleep 20000; done; exit 7' >/dev/null 2>&1 &`);
+    await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 158 >/dev/null; touch /tmp/go158');
+    await sh('i=0; while kill -0 $(cat /tmp/vw158.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    expect((await sh('cat /tmp/vw158')).stdout).toBe('FINISHED 7\n');
+    // A guest reboot with REBOOT_KILL.
+    await sh(`vcontext --create --silent --xid 159 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
+    await sh('vattribute --xid 159 --set --flag reboot_kill');
+    await sh(`vwait 159 >/tmp/vw159 2>&1 & echo $! >/tmp/vw159.pid`);
+    await run(`vcontext --migrate --xid 159 -- halt -f`);
+    await sh('i=0; while kill -0 $(cat /tmp/vw159.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    expect((await sh('cat /tmp/vw159')).stdout).toBe('REBOOT halt\n');
+    // Nothing happens within the timeout.
+    await sh(`vcontext --create --silent --xid 160 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
+    expect(await run('vwait --timeout 1 160')).toMatchObject({ exitCode: 1, stdout: 'TIMEOUT\n' });
+    await sh('vkill --xid 160');
+    // Bad input.
+    expect(await run('vwait 161')).toMatchObject({ exitCode: 255, stderr: 'vwait: wait_exit: No such process\n' });
+    for (const bad of ['vwait', 'vwait --timeout 0 2', 'vwait x', 'vwait 2 3']) expect((await run(bad)).exitCode).toBe(255);
+  });
 });

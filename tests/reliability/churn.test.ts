@@ -40,13 +40,44 @@ describe('context churn on the debug kernel', () => {
   });
 
   it('garbage to every context command, with good, bad and null pointers, returns an errno', async () => {
-    const cmds = ['0x09010000', '0x09010001', '0x0b010000', '0x0b010001', '0x2e050000', '0x28000000', '0x34010000', '0x34020000', '0x34030001', '0x34040001', '0x34090000', '0x340a0000', '0x02010000', '0x02020000', '0x0c010000', '0x30630000'];
+    const cmds = ['0x09010000', '0x09010001', '0x0b010000', '0x0b010001', '0x2e050000', '0x28000000', '0x34010000', '0x34020000', '0x34030001', '0x34040001', '0x34090000', '0x340a0000', '0x02010000', '0x02020000', '0x0c010000', '0x30630000', '0x28030000', '0x3c010000', '0x3c020000', '0x3c030000', '0x3c070000', '0x3c090000', '0x28010000'];
     const ids = ['0', '1', '2', '65535', '65536', '-1', '-2', '0x7fffffff'];
     const script = `for c in ${cmds.join(' ')}; do for id in ${ids.join(' ')}; do
       for how in --badptr --null '--in ffffffffffffffffffffffffffffffff --out 16'; do vsyscall $how $c $id || echo "vsyscall failed: $c $id"; done
     done; done | grep -v '^ret=\\|^out=' || true`;
     const r = await h.guest.shell.run(script, { timeoutMs: 600_000 });
     expect(r.stdout).toBe('');
+    expect(await settle(h.guest.shell, '0/0')).toBe('0/0');
+  });
+
+  it('limits hit from 3 parallel shells (forks, opens, mappings) give every charge back once the tasks are gone', async () => {
+    // A persistent context with small limits; every shell keeps running into all three.
+    await h.guest.shell.succeed('vsyscall --in 0000000047000000 0x09010001 500 >/dev/null && vlimit --xid 500 --nproc 6 --nofile 12 --as 0x2000');
+    const hammer = `( i=0; while [ $i -lt 40 ]; do vcontext --migrate --xid 500 -- sh -c '/bin/true & /bin/true & exec 3</dev/null 4</dev/null 5</dev/null; dd if=/dev/zero of=/dev/null bs=64M count=1; wait' >/dev/null 2>&1; i=$((i + 1)); done )`;
+    const r = await h.guest.shell.run(`${hammer} & ${hammer} & ${hammer} & wait; echo done`, { timeoutMs: 600_000 });
+    expect(r.stdout).toBe('done\n');
+    const row = async (name: string): Promise<number[]> => {
+      const out = (await h.guest.shell.succeed('cat /proc/virtual/500/limit')).stdout;
+      const m = new RegExp(`^${name}:\\t\\s*(-?\\d+)\\t\\s*(-?\\d+)/\\s*(-?\\d+)\\t\\s*(-?\\d+)/\\s*(-?\\d+)\\t\\s*(\\d+)$`, 'm').exec(out);
+      return m?.slice(1).map(Number) ?? [];
+    };
+    // Every limit was hit. Files never pass theirs (the charge is atomic). Tasks may: a migration
+    // is not refused (the host decides who enters), and a fork checked just before a migration
+    // lands may then pass too, so at most 3 migrating shells plus one fork in flight each.
+    const [, , procMax = 99, , , procHits = 0] = await row('PROC');
+    const [, , filesMax = 99, , , filesHits = 0] = await row('FILES');
+    const [, , , , , vmHits = 0] = await row('VM');
+    expect(procHits).toBeGreaterThan(0);
+    expect(filesHits).toBeGreaterThan(0);
+    expect(vmHits).toBeGreaterThan(0);
+    expect(procMax).toBeLessThanOrEqual(6 + 3 + 3);
+    expect(filesMax).toBeLessThanOrEqual(12);
+    // Tasks gone: nothing stays charged (files are freed by task work, so poll briefly).
+    await h.guest.shell.succeed('i=0; while ! grep -q "^FILES:\t *0\t" /proc/virtual/500/limit && [ $i -lt 100 ]; do usleep 50000; i=$((i+1)); done');
+    expect((await row('PROC'))[0]).toBe(0);
+    expect((await row('FILES'))[0]).toBe(0);
+    expect((await row('VM'))[0]).toBe(0);
+    await h.guest.shell.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 500 >/dev/null');
     expect(await settle(h.guest.shell, '0/0')).toBe('0/0');
   });
 });
