@@ -17,8 +17,8 @@
  * asking task_xid for each pid; vserver-stat itself therefore shows up in
  * xid 1.  Uptime: the host's for xid 0; for a context, the host's uptime
  * minus the "BiasUptime:" of /proc/virtual/<xid>/cvirt when the kernel
- * provides that file, else counted from the start of its oldest process
- * (the kernel has no virt_stat yet).  No column prints 0 for want of
+ * provides that file (the same clock virt_stat reports), else counted from
+ * the start of its oldest process.  No column prints 0 for want of
  * kernel data today; if the spectator context cannot be entered, the rows
  * cover only the processes visible from here (a warning says so).
  *
