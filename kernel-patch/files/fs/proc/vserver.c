@@ -260,11 +260,12 @@ static int vx_proc_xid_cvirt_show(struct seq_file *m, void *v)
 	struct vx_info *vxi = vx_proc_seq_info(m);
 	struct vcmd_virt_stat_v0 vs;
 	struct timespec64 bias;
+	unsigned int updates;
 	int i;
 
 	if (!vxi)
 		return -ENOENT;
-	vx_virt_stat(vxi, &vs);
+	updates = vx_virt_stat(vxi, &vs);
 	bias = ns_to_timespec64(vs.offset);
 	seq_printf(m, "BiasUptime:\t%lu.%02lu\n", (unsigned long)bias.tv_sec,
 		   bias.tv_nsec / (NSEC_PER_SEC / 100));
@@ -272,8 +273,7 @@ static int vx_proc_xid_cvirt_show(struct seq_file *m, void *v)
 	seq_printf(m, "nr_running:\t%u\n", vs.nr_running);
 	seq_printf(m, "nr_unintr:\t%u\n", vs.nr_uninterruptible);
 	seq_printf(m, "nr_onhold:\t%u\n", vs.nr_onhold);
-	/* No load average of its own (VIRT_LOAD): no updates, load 0. */
-	seq_printf(m, "load_updates:\t%u\n", 0U);
+	seq_printf(m, "load_updates:\t%u\n", updates);
 	seq_puts(m, "loadavg:");
 	for (i = 0; i < 3; i++)
 		seq_printf(m, "%c%u.%02u", i ? ' ' : '\t', LOAD_INT(vs.load[i]),

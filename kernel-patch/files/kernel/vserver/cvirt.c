@@ -24,7 +24,15 @@
  * biases and subtracted.  virt_stat and /proc/virtual/<xid>/cvirt report
  * the same clock with the context's task counts; the counts of running and
  * uninterruptible tasks are taken by walking the task list when asked.
- * The context's own load average (VIRT_LOAD) is not kept: load reads 0.
+ *
+ * The context's own load average is kept lazily: whenever it is asked for
+ * (virt_stat, cvirt, or /proc/loadavg read in a guest with VXF_VIRT_LOAD),
+ * the 5-second intervals that passed since the last update are folded in
+ * with the kernel's own decay (calc_load_n()), each counting the tasks
+ * that are running or uninterruptible right now.  So it follows the same
+ * curves as the host's load average while someone keeps reading it, and
+ * approximates them after a quiet spell.  With VIRT_LOAD, /proc/loadavg
+ * also shows the context's running and total task counts.
  *
  * Locking: the names live under uts_sem like every utsname; the label
  * under the context's ->lock.  The biases are written once, before the
@@ -35,6 +43,7 @@
 #include <linux/kernel_stat.h>
 #include <linux/nsproxy.h>
 #include <linux/rwsem.h>
+#include <linux/sched/loadavg.h>
 #include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/time64.h>
@@ -200,6 +209,7 @@ void vx_cvirt_init(struct vx_info *vxi)
 {
 	vxi->bias_uptime = ktime_get_boottime_ns();
 	vxi->bias_idle = vx_idle_ns();
+	vxi->load_last = jiffies;
 }
 
 /**
@@ -244,19 +254,73 @@ static void vx_count_states(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
 	rcu_read_unlock();
 }
 
+/* Fold the intervals since the last update into the load average of @vxi. */
+static void vx_update_load(struct vx_info *vxi, unsigned long active)
+{
+	unsigned long n;
+
+	active *= FIXED_1;
+	spin_lock(&vxi->lock);
+	n = (jiffies - vxi->load_last) / LOAD_FREQ;
+	if (n) {
+		vxi->avenrun[0] = calc_load_n(vxi->avenrun[0], EXP_1, active, n);
+		vxi->avenrun[1] = calc_load_n(vxi->avenrun[1], EXP_5, active, n);
+		vxi->avenrun[2] = calc_load_n(vxi->avenrun[2], EXP_15, active, n);
+		vxi->load_last += n * LOAD_FREQ;
+		vxi->load_updates++;
+	}
+	spin_unlock(&vxi->lock);
+}
+
 /**
- * vx_virt_stat - fill in the virtual clock and task counts of @vxi
+ * vx_virt_stat - fill in the virtual clock, task counts and load of @vxi
  * @vxi:	the context
  * @vs:	the result, in the layout of virt_stat
+ *
+ * Returns the number of load-average updates so far.
  */
-void vx_virt_stat(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
+unsigned int vx_virt_stat(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
 {
+	unsigned int updates;
+	int i;
+
 	memset(vs, 0, sizeof(*vs));
 	vs->offset = vxi->bias_uptime;
 	vs->uptime = ktime_get_boottime_ns() - vxi->bias_uptime;
 	vs->nr_threads = atomic_read(&vxi->tasks);
 	vs->nr_forks = atomic_read(&vxi->forks);
 	vx_count_states(vxi, vs);
+	vx_update_load(vxi, vs->nr_running + vs->nr_uninterruptible);
+
+	spin_lock(&vxi->lock);
+	for (i = 0; i < 3; i++)
+		vs->load[i] = vxi->avenrun[i];
+	updates = vxi->load_updates;
+	spin_unlock(&vxi->lock);
+	return updates;
+}
+
+/**
+ * vx_vloadavg - /proc/loadavg as current's context sees it
+ * @avnrun:	the host's load averages (with /proc's rounding offset)
+ * @running:	the host's running tasks
+ * @threads:	the host's tasks
+ *
+ * All three are replaced by the context's own under VXF_VIRT_LOAD.
+ */
+void vx_vloadavg(unsigned long *avnrun, unsigned int *running, int *threads)
+{
+	struct vx_info *vxi = vx_task_info(current);
+	struct vcmd_virt_stat_v0 vs;
+	int i;
+
+	if (!vx_info_flags(vxi, VXF_VIRT_LOAD))
+		return;
+	vx_virt_stat(vxi, &vs);
+	for (i = 0; i < 3; i++)
+		avnrun[i] = vs.load[i] + FIXED_1 / 200;
+	*running = vs.nr_running;
+	*threads = vs.nr_threads;
 }
 
 long vc_virt_stat(const struct vc_call *call)

@@ -65,6 +65,9 @@ struct timespec64;
  * @bias_uptime: boot-clock time of creation (ns), the guest's uptime zero
  * @bias_idle:	summed CPU idle time at creation (ns)
  * @forks:	tasks created inside since creation
+ * @load_last:	jiffies of the last load-average update (under @lock)
+ * @avenrun:	the context's load average, fixed point (under @lock)
+ * @load_updates: load-average updates so far (under @lock)
  * @helper_busy: bit 0 set while a vshelper run for the context is going
  * @limits:	per-id counters and limits (include/linux/vserver/limit.h)
  *
@@ -98,6 +101,9 @@ struct vx_info {
 	u64			bias_uptime;
 	u64			bias_idle;
 	atomic_t		forks;
+	unsigned long		load_last;
+	unsigned long		avenrun[3];
+	unsigned int		load_updates;
 	unsigned long		helper_busy;
 
 	struct vx_limit		limits[NUM_LIMITS];
@@ -203,6 +209,7 @@ bool vx_sysctl_write_allowed(const struct ctl_table *table);
 /* Virtual clock and kernel helper (kernel/vserver/cvirt.c, helper.c). */
 void vx_cvirt_init(struct vx_info *vxi);
 void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns);
+void vx_vloadavg(unsigned long *avnrun, unsigned int *running, int *threads);
 int vx_reboot(unsigned int cmd, void __user *arg);
 void vx_kill_context(struct vx_info *vxi);
 
@@ -250,6 +257,8 @@ static inline void vx_proc_pid_status(struct seq_file *m,
 				      struct task_struct *p) { }
 
 static inline void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns) { }
+static inline void vx_vloadavg(unsigned long *avnrun, unsigned int *running,
+			       int *threads) { }
 
 static inline int vx_reboot(unsigned int cmd, void __user *arg)
 {

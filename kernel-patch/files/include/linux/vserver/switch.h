@@ -93,7 +93,7 @@ long vc_get_vhi_name(const struct vc_call *call);
 long vc_set_vhi_name(const struct vc_call *call);
 long vc_virt_stat(const struct vc_call *call);
 struct vcmd_virt_stat_v0;
-void vx_virt_stat(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs);
+unsigned int vx_virt_stat(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs);
 
 /* kernel/vserver/limit.c */
 long vc_get_rlimit(const struct vc_call *call);
