@@ -146,4 +146,25 @@ describe('guest clock, task counts and the reboot helper', () => {
     expect(plain[1]).toBeGreaterThan(10);
     await sh('vkill --xid 170');
   });
+
+  it('VIRT_MEM: with an RSS limit the guest\'s /proc/meminfo and sysinfo(2) show that limit as its memory; without the flag, the machine\'s', async () => {
+    const kb = (meminfo: string, key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(meminfo)?.[1]);
+    const host = (await sh('cat /proc/meminfo')).stdout;
+    await sh(`vsyscall --in 0000000047000000 0x09010001 172 >/dev/null && vlimit --xid 172 --rss 0x2000`);
+    const plain = (await sh('vcontext --migrate --xid 172 -- cat /proc/meminfo')).stdout;
+    expect(kb(plain, 'MemTotal')).toBe(kb(host, 'MemTotal'));
+    await sh('vattribute --xid 172 --set --flag virt_mem');
+    const guest = (await sh('vcontext --migrate --xid 172 -- cat /proc/meminfo')).stdout;
+    expect(kb(guest, 'MemTotal')).toBe(0x2000 * 4);
+    expect(kb(guest, 'MemFree')).toBeGreaterThan(0);
+    expect(kb(guest, 'MemFree')).toBeLessThan(0x2000 * 4);
+    expect(kb(guest, 'MemAvailable')).toBeLessThanOrEqual(kb(guest, 'MemFree'));
+    // busybox free reads sysinfo(2): the same total.
+    const free = (await sh('vcontext --migrate --xid 172 -- free -k')).stdout;
+    expect(/^Mem:\s+(\d+)/m.exec(free)?.[1]).toBe(String(0x2000 * 4));
+    // The RSS row counts what the guest's processes keep resident.
+    const rss = /^RSS:\t\s*(\d+)\t/m.exec((await sh('cat /proc/virtual/172/limit')).stdout)?.[1];
+    expect(rss).toBe('0'); // nothing runs in it now
+    await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 172 >/dev/null');
+  });
 });

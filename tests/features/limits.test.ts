@@ -20,6 +20,7 @@ const CMD = {
 const NPROC = 6;
 const NOFILE = 7;
 const AS = 9;
+const RSS = 5;
 const INF = 0xffffffffffffffffn;
 const KEEP = 0xfffffffffffffffen;
 
@@ -51,10 +52,10 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   };
   const release = (xid: number) => sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} ${CMD.set_cflags} ${xid} >/dev/null`);
 
-  it('get_rlimit_mask names the supported ids (NPROC, NOFILE, AS) as soft and hard, none as minimum', async () => {
+  it('get_rlimit_mask names the supported ids (NPROC, NOFILE, AS, RSS) as soft and hard, none as minimum', async () => {
     const r = await call(`--out 12 ${CMD.get_rlimit_mask} 0`);
     expect(r).toMatchObject({ ret: 0 });
-    const bits = (1 << NPROC) | (1 << NOFILE) | (1 << AS);
+    const bits = (1 << NPROC) | (1 << NOFILE) | (1 << AS) | (1 << RSS);
     expect([r.out?.readUInt32LE(0), r.out?.readUInt32LE(4), r.out?.readUInt32LE(8)]).toEqual([0, bits, bits]);
   });
 

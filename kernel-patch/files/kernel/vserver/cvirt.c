@@ -34,6 +34,11 @@
  * approximates them after a quiet spell.  With VIRT_LOAD, /proc/loadavg
  * also shows the context's running and total task counts.
  *
+ * With VXF_VIRT_MEM and an RSS limit, /proc/meminfo and sysinfo(2) show
+ * that limit as the memory size, the limit minus the context's resident
+ * pages as free (and at most that much as available); the other meminfo
+ * lines stay the machine's.
+ *
  * Locking: the names live under uts_sem like every utsname; the label
  * under the context's ->lock.  The biases are written once, before the
  * context is hashed, and only read afterwards.
@@ -43,6 +48,7 @@
 #include <linux/kernel_stat.h>
 #include <linux/nsproxy.h>
 #include <linux/rwsem.h>
+#include <linux/mm.h>
 #include <linux/sched/loadavg.h>
 #include <linux/sched/signal.h>
 #include <linux/string.h>
@@ -331,4 +337,29 @@ long vc_virt_stat(const struct vc_call *call)
 	if (copy_to_user(call->data, &vs, sizeof(vs)))
 		return -EFAULT;
 	return 0;
+}
+
+/**
+ * vx_vmeminfo - memory size and free memory as current's context sees them
+ * @si:		the machine's numbers (pages), adjusted in place
+ * @available:	MemAvailable in pages, adjusted in place (may be NULL)
+ *
+ * Unchanged outside a context, without VXF_VIRT_MEM or without an RSS
+ * limit smaller than the machine.
+ */
+void vx_vmeminfo(struct sysinfo *si, long *available)
+{
+	struct vx_info *vxi = vx_task_info(current);
+	unsigned long total, used;
+
+	if (!vx_info_flags(vxi, VXF_VIRT_MEM))
+		return;
+	total = READ_ONCE(vxi->limits[RLIMIT_RSS].hard);
+	if (total >= si->totalram)
+		return;
+	used = vx_limit_value(vxi, RLIMIT_RSS);
+	si->totalram = total;
+	si->freeram = min(si->freeram, total > used ? total - used : 0);
+	if (available && *available > (long)si->freeram)
+		*available = si->freeram;
 }

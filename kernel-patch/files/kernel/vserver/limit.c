@@ -23,6 +23,10 @@
  *    Contexts without an AS limit never walk.  A vfork child, sharing its
  *    parent's mm, counts it twice until it execs.
  *
+ * RSS, the resident pages of the context's processes, is counted the
+ * same way (when read) but never enforced; its hard limit is what a guest
+ * with VIRT_MEM sees as its memory size (cvirt.c).
+ *
  * Every refusal counts a hit.  The watermarks follow every change of the
  * value; reset_minmax sets both to the current value, reset_hits clears
  * the hits.  The commands (get/set_rlimit, get_rlimit_mask, rlimit_stat,
@@ -38,6 +42,7 @@
 #include <linux/kernel.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -88,8 +93,8 @@ void vx_limit_init(struct vx_info *vxi)
 	}
 }
 
-/* Pages mapped by the processes of @vxi. */
-static long vx_vm_pages(struct vx_info *vxi)
+/* Pages mapped (@rss false) or resident (@rss true) in the processes of @vxi. */
+static long vx_mm_pages(struct vx_info *vxi, bool rss)
 {
 	struct task_struct *p;
 	long pages = 0;
@@ -100,7 +105,8 @@ static long vx_vm_pages(struct vx_info *vxi)
 			continue;
 		task_lock(p);
 		if (p->mm)
-			pages += READ_ONCE(p->mm->total_vm);
+			pages += rss ? get_mm_rss(p->mm) :
+				       READ_ONCE(p->mm->total_vm);
 		task_unlock(p);
 	}
 	rcu_read_unlock();
@@ -115,7 +121,8 @@ long vx_limit_value(struct vx_info *vxi, unsigned int id)
 	case RLIMIT_NPROC:
 		return atomic_read(&vxi->tasks);
 	case RLIMIT_AS:
-		value = vx_vm_pages(vxi);
+	case RLIMIT_RSS:
+		value = vx_mm_pages(vxi, id == RLIMIT_RSS);
 		vx_limit_note(vxi, id, value);
 		return value;
 	default:

@@ -210,6 +210,8 @@ bool vx_sysctl_write_allowed(const struct ctl_table *table);
 void vx_cvirt_init(struct vx_info *vxi);
 void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns);
 void vx_vloadavg(unsigned long *avnrun, unsigned int *running, int *threads);
+struct sysinfo;
+void vx_vmeminfo(struct sysinfo *si, long *available);
 int vx_reboot(unsigned int cmd, void __user *arg);
 void vx_kill_context(struct vx_info *vxi);
 
@@ -259,6 +261,8 @@ static inline void vx_proc_pid_status(struct seq_file *m,
 static inline void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns) { }
 static inline void vx_vloadavg(unsigned long *avnrun, unsigned int *running,
 			       int *threads) { }
+struct sysinfo;
+static inline void vx_vmeminfo(struct sysinfo *si, long *available) { }
 
 static inline int vx_reboot(unsigned int cmd, void __user *arg)
 {

@@ -19,14 +19,14 @@
 #include <linux/resource.h>
 #include <vserver/limit.h>
 
-/* Limit ids this kernel counts, and enforces. */
+/* Limit ids this kernel counts (all but RSS are also enforced). */
 #define VX_LIMIT_SUPPORTED	(BIT(RLIMIT_NPROC) | BIT(RLIMIT_NOFILE) | \
-				 BIT(RLIMIT_AS))
+				 BIT(RLIMIT_AS) | BIT(RLIMIT_RSS))
 
 #define VX_LIMIT_NONE		ULONG_MAX
 
 struct vx_limit {
-	atomic_long_t	cur;		/* unused for NPROC, AS: vx_limit_value() */
+	atomic_long_t	cur;		/* not for NPROC, AS, RSS */
 	atomic_long_t	min;
 	atomic_long_t	max;
 	unsigned long	soft;
