@@ -38,6 +38,7 @@
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
 #include <vserver/info.h>
+#include <vserver/inode.h>
 #include <vserver/signal.h>
 
 static long vc_get_version(const struct vc_call *call)
@@ -50,12 +51,17 @@ static long vc_get_version(const struct vc_call *call)
  *
  * A bit is reported only for a feature that is really built in.  Kernel
  * chosen ("dynamic") context ids are not implemented, so NO_DYNAMIC is
- * set.  DEBUG marks a kernel built with CONFIG_DEBUG_KERNEL.  SPACES,
- * NETV2, PPTAG and the tagging method join as their code lands.
+ * set.  DEBUG marks a kernel built with CONFIG_DEBUG_KERNEL.  PROC_SECURE:
+ * host-acting /proc entries start hidden from guests
+ * (fs/proc/vserver_iattr.c).  TAGGED is INTERN: the tag is a field of
+ * the inode.  SPACES, NETV2 and PPTAG join as their code lands.
  */
 u32 vc_vci_bits(void)
 {
-	u32 bits = VCI_NO_DYNAMIC;
+	u32 bits = VCI_NO_DYNAMIC | VCI_PROC_SECURE;
+
+	/* File tags: a field of the in-memory inode (security/vserver/fs.c). */
+	bits |= VCI_TAGGED_INTERN << VCI_TAGGED_SHIFT;
 
 	if (IS_ENABLED(CONFIG_DEBUG_KERNEL))
 		bits |= VCI_DEBUG;
@@ -100,6 +106,12 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_set_umask,	7, R | S,	VCT_CTX,  vc_set_umask },
 	{ VCMD_set_wmask,	7, R | S,	VCT_CTX,  vc_set_wmask },
 	{ VCMD_set_vhi_name,	7, R | S,	VCT_CTX,  vc_set_vhi_name },
+	/* A task's file tag is its xid (no tag_migrate yet). */
+	{ VCMD_task_tag,	2, 0,		VCT_NONE, vc_task_xid },
+	{ VCMD_get_iattr,	2, 0,		VCT_NONE, vc_get_iattr },
+	{ VCMD_fget_iattr,	2, 0,		VCT_NONE, vc_fget_iattr },
+	{ VCMD_set_iattr,	7, 0,		VCT_NONE, vc_set_iattr },
+	{ VCMD_fset_iattr,	7, 0,		VCT_NONE, vc_fset_iattr },
 };
 
 #undef I

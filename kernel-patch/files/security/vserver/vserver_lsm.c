@@ -30,6 +30,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/vserver/context.h>
+#include <linux/vserver/inode.h>
 
 bool vx_lsm_enabled __ro_after_init;
 
@@ -181,6 +182,7 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 static int __init vx_lsm_init(void)
 {
 	security_add_hooks(vx_hooks, ARRAY_SIZE(vx_hooks), "vserver");
+	vx_fs_lsm_init();
 	vx_lsm_enabled = true;
 	pr_info("Linux-VServer context isolation active\n");
 	return 0;
@@ -189,4 +191,5 @@ static int __init vx_lsm_init(void)
 DEFINE_LSM(vserver) = {
 	.name = "vserver",
 	.init = vx_lsm_init,
+	.blobs = &vx_blob_sizes,
 };

@@ -93,6 +93,12 @@ long vc_set_vhi_name(const struct vc_call *call);
 long vc_ctx_kill(const struct vc_call *call);
 long vc_wait_exit(const struct vc_call *call);
 
+/* kernel/vserver/inode.c */
+long vc_get_iattr(const struct vc_call *call);
+long vc_set_iattr(const struct vc_call *call);
+long vc_fget_iattr(const struct vc_call *call);
+long vc_fset_iattr(const struct vc_call *call);
+
 /* Bound the caller's capabilities by its context again. */
 int vx_remask_current(void);
 
