@@ -18,5 +18,13 @@ int vserver_stat_main(int argc, char **argv);
 int vuname_main(int argc, char **argv);
 int reducecap_main(int argc, char **argv);
 int showcaps_main(int argc, char **argv);
+int chattr_main(int argc, char **argv);
+int lsattr_main(int argc, char **argv);
+int setattr_main(int argc, char **argv);
+int showattr_main(int argc, char **argv);
+int chroot_escape_main(int argc, char **argv);
+int lsxid_main(int argc, char **argv);
+int chxid_main(int argc, char **argv);
+int xflg_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -27,6 +27,14 @@ static const struct {
 	{ "vuname",		vuname_main },
 	{ "reducecap",		reducecap_main },
 	{ "showcaps",		showcaps_main },
+	{ "chattr",		chattr_main },
+	{ "lsattr",		lsattr_main },
+	{ "setattr",		setattr_main },
+	{ "showattr",		showattr_main },
+	{ "chroot-escape",	chroot_escape_main },
+	{ "lsxid",		lsxid_main },
+	{ "chxid",		chxid_main },
+	{ "xflg",		xflg_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))
