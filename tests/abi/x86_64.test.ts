@@ -26,4 +26,21 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     expect(r.stdout).toBe('ret=131848 errno=0 OK\nret=-1 errno=3 ESRCH\nret=-1 errno=38 ENOSYS\n');
     expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vserver-info`)).stdout).toMatch(/syscall: 273/);
   });
+
+  it('ctx_iattr_v1 (24 bytes native, 16 compat) carries the path pointer in both ABIs', async () => {
+    const cmd = 'mkdir -p /tmp/ia && mount -t tmpfs -o tag tmpfs /tmp/ia && touch /tmp/ia/f';
+    await h.guest.shell.succeed(cmd);
+    for (const bin of ['', `${COMPAT_BIN}/`]) {
+      await h.guest.shell.succeed(`${bin}chxid -c 77 /tmp/ia/f && ${bin}setattr --iunlink-but-not-immutable /tmp/ia/f`);
+      expect((await h.guest.shell.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(`${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`);
+      await h.guest.shell.succeed(`${bin}chxid -c 0 /tmp/ia/f && ${bin}setattr --~iunlink /tmp/ia/f`);
+    }
+  });
+
+  it('FIOC_GETXFLG/SETXFLG: a long natively (0x80087805), 32 bits through the compat ioctl (0x80047805)', async () => {
+    for (const bin of ['', `${COMPAT_BIN}/`]) {
+      expect((await h.guest.shell.succeed(`${bin}xflg /tmp/ia/f 0x00020000`)).stdout, bin || 'native').toBe('0x01020000\n');
+      expect((await h.guest.shell.succeed(`${bin}xflg /tmp/ia/f 0`)).stdout, bin || 'native').toBe('0x01000000\n');
+    }
+  });
 });
