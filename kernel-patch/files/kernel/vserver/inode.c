@@ -14,8 +14,9 @@
  *              through vfs_fileattr_set() like FS_IOC_SETFLAGS does
  *   IXUNLINK   on any inode of tmpfs and ramfs (kept in memory)
  *   BARRIER    on directories of tmpfs and ramfs
- *   COW        on regular files of tmpfs and ramfs (stored; link
- *              breaking itself is not implemented yet)
+ *   COW        on regular files of tmpfs and ramfs: together with
+ *              IMMUTABLE and IXUNLINK, a guest that opens the file for
+ *              writing gets a private copy in its place (vx_cow_break())
  *   ADMIN, WATCH, HIDE  on /proc entries (fs/proc/vserver_iattr.c)
  *   TAG        on filesystems mounted with "tag": set_iattr with TAG in
  *              the mask sets the inode's context tag (chxid); tag is
@@ -43,7 +44,10 @@
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vserver/context.h>
 #include <linux/vserver/inode.h>
 #include <linux/vserver/switch.h>
 #include <vserver/context.h>
@@ -337,4 +341,179 @@ long vc_fset_iattr(const struct vc_call *call)
 	if (err)
 		return err;
 	return copy_to_user(call->data, &fia, sizeof(fia)) ? -EFAULT : 0;
+}
+
+/*
+ * Copy-on-write link breaking.
+ *
+ * A unified file (IMMUTABLE + IXUNLINK) that also has COW is shared by
+ * several guests through hard links.  When a guest opens its name for
+ * writing (or with O_TRUNC), the open fails inside may_open() with the
+ * internal VX_ECOWBREAK; do_filp_open() calls vx_cow_break(), which puts
+ * a private copy under that name, and opens again.  The copy has the
+ * data, mode and owner of the original, none of its vserver attributes,
+ * and the guest's tag on a tagged filesystem; the other names keep the
+ * original.  Only opens are covered (not truncate(2) or chmod by path).
+ *
+ * The copy is made in an O_TMPFILE of the same directory, linked under a
+ * temporary name and renamed over the guest's name, all with the guest's
+ * own credentials, so the usual permission checks apply.  Under the
+ * directory lock the name is checked to still point to the original;
+ * if anything raced, nothing is replaced and the open simply retries.
+ *
+ * Locking: the directory's inode lock (lock_rename) around link, lookup
+ * and rename; no other lock is held while copying.
+ */
+
+/* Does this open of @inode by the current task need its own copy? */
+bool vx_cow_wanted(const struct inode *inode, int acc_mode, int flag)
+{
+	const unsigned int unified = S_IMMUTABLE | S_IXUNLINK | S_COW;
+
+	if ((inode->i_flags & unified) != unified || !S_ISREG(inode->i_mode))
+		return false;
+	if (!(acc_mode & MAY_WRITE) && !(flag & O_TRUNC))
+		return false;
+	return vx_is_guest_xid(vx_current_xid());
+}
+
+/*
+ * Copy the data of @src into @dst, killable.  The caller holds write
+ * access to the mount (sb_writers), so the writes go through
+ * __kernel_write(), which does not take it again.
+ */
+static int vx_cow_copy(struct file *src, struct file *dst)
+{
+	loff_t in = 0, out = 0;
+	char *buf;
+	int err = 0;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n = kernel_read(src, buf, PAGE_SIZE, &in);
+
+		if (n <= 0) {
+			err = n;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		n = __kernel_write(dst, buf, n, &out);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+	}
+	kfree(buf);
+	return err;
+}
+
+/* Put @tmp under the name @victim (which must still be @orig) in @parent. */
+static int vx_cow_replace(const struct path *parent, struct dentry *victim,
+			  struct inode *orig, struct file *tmp)
+{
+	struct user_namespace *userns = mnt_user_ns(parent->mnt);
+	struct inode *dir = d_inode(parent->dentry);
+	struct renamedata rd = { };
+	struct dentry *cur, *link;
+	char name[32];
+	int err;
+
+	snprintf(name, sizeof(name), ".vx-cow-%lu", orig->i_ino);
+	lock_rename(parent->dentry, parent->dentry);
+	cur = lookup_one_len(victim->d_name.name, parent->dentry,
+			     victim->d_name.len);
+	err = PTR_ERR(cur);
+	if (IS_ERR(cur))
+		goto out_unlock;
+	err = -EAGAIN;
+	if (d_inode(cur) != orig)
+		goto out_cur;
+	link = lookup_one_len(name, parent->dentry, strlen(name));
+	err = PTR_ERR(link);
+	if (IS_ERR(link))
+		goto out_cur;
+	err = -EEXIST;
+	if (d_really_is_positive(link))
+		goto out_link;
+	err = vfs_link(tmp->f_path.dentry, userns, dir, link, NULL);
+	if (err)
+		goto out_link;
+	rd.old_mnt_userns = userns;
+	rd.old_dir = dir;
+	rd.old_dentry = link;
+	rd.new_mnt_userns = userns;
+	rd.new_dir = dir;
+	rd.new_dentry = cur;
+	err = vfs_rename(&rd);
+	if (err)
+		vfs_unlink(userns, dir, link, NULL);
+out_link:
+	dput(link);
+out_cur:
+	dput(cur);
+out_unlock:
+	unlock_rename(parent->dentry, parent->dentry);
+	return err;
+}
+
+/**
+ * vx_cow_break - give the current guest its own copy of a unified file
+ * @path: the name the guest opened, as the open's own lookup found it
+ *
+ * Returns 0 when the caller should open again (the copy is in place, or
+ * the name no longer needs one), or an errno for the open.
+ */
+int vx_cow_break(const struct path *path)
+{
+	struct iattr ia = { .ia_valid = ATTR_UID | ATTR_GID | ATTR_FORCE };
+	struct inode *orig = d_inode(path->dentry);
+	struct file *src, *tmp;
+	struct path parent;
+	int err;
+
+	if (!vx_cow_wanted(orig, MAY_WRITE, 0))
+		return 0;
+	err = mnt_want_write(path->mnt);
+	if (err)
+		return err;
+	parent.mnt = path->mnt;
+	parent.dentry = dget_parent(path->dentry);
+
+	src = dentry_open(path, O_RDONLY, current_cred());
+	err = PTR_ERR(src);
+	if (IS_ERR(src))
+		goto out_parent;
+	tmp = vfs_tmpfile_open(mnt_user_ns(path->mnt), &parent,
+			       S_IFREG | (orig->i_mode & 07777), O_RDWR,
+			       current_cred());
+	err = PTR_ERR(tmp);
+	if (IS_ERR(tmp))
+		goto out_src;
+	err = vx_cow_copy(src, tmp);
+	if (err)
+		goto out_tmp;
+	ia.ia_uid = orig->i_uid;
+	ia.ia_gid = orig->i_gid;
+	inode_lock(file_inode(tmp));
+	err = notify_change(mnt_user_ns(path->mnt), tmp->f_path.dentry, &ia,
+			    NULL);
+	inode_unlock(file_inode(tmp));
+	if (err)
+		goto out_tmp;
+	err = vx_cow_replace(&parent, path->dentry, orig, tmp);
+	if (err == -EAGAIN)
+		err = 0;
+out_tmp:
+	fput(tmp);
+out_src:
+	fput(src);
+out_parent:
+	dput(parent.dentry);
+	mnt_drop_write(path->mnt);
+	return err;
 }

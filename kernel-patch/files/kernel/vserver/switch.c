@@ -54,7 +54,9 @@ static long vc_get_version(const struct vc_call *call)
  * set.  DEBUG marks a kernel built with CONFIG_DEBUG_KERNEL.  PROC_SECURE:
  * host-acting /proc entries start hidden from guests
  * (fs/proc/vserver_iattr.c).  TAGGED is INTERN: the tag is a field of
- * the inode.  SPACES, NETV2 and PPTAG join as their code lands.
+ * the inode.  COWBL: a guest's write-open breaks a unified COW file's link;
+ * not FULLCOWBL, truncate(2) and chmod by path do not.  SPACES, NETV2 and
+ * PPTAG join as their code lands.
  */
 u32 vc_vci_bits(void)
 {
@@ -62,6 +64,8 @@ u32 vc_vci_bits(void)
 
 	/* File tags: a field of the in-memory inode (security/vserver/fs.c). */
 	bits |= VCI_TAGGED_INTERN << VCI_TAGGED_SHIFT;
+	/* COW link breaking on open (kernel/vserver/inode.c), not FULLCOWBL. */
+	bits |= VCI_COWBL;
 
 	if (IS_ENABLED(CONFIG_DEBUG_KERNEL))
 		bits |= VCI_DEBUG;

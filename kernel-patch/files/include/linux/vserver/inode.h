@@ -27,6 +27,9 @@ struct file;
 struct inode;
 struct proc_dir_entry;
 
+/* Kernel-internal answer of may_open(): break the link first (see below). */
+#define VX_ECOWBREAK		4000
+
 #ifdef CONFIG_VSERVER
 
 /* fs/proc/vserver_iattr.c: the procfs visibility bits. */
@@ -42,6 +45,16 @@ bool vx_sb_tagged(const struct super_block *sb);
 u32 vx_inode_tag(const struct inode *inode);
 void vx_set_inode_tag(struct inode *inode, u32 tag);
 
+/*
+ * kernel/vserver/inode.c: copy-on-write link breaking.  may_open() answers
+ * VX_ECOWBREAK (kernel-internal, never seen by user space) when a guest
+ * opens a COW unified file for writing; do_filp_open() then breaks the
+ * link with vx_cow_break() and opens again.
+ */
+bool vx_cow_wanted(const struct inode *inode, int acc_mode, int flag);
+struct path;
+int vx_cow_break(const struct path *path);
+
 /* kernel/vserver/inode.c: FIOC_GETXFLG/SETXFLG, native and compat. */
 #define FIOC32_GETXFLG		_IOR('x', 5, u32)
 #define FIOC32_SETXFLG		_IOW('x', 6, u32)
@@ -54,6 +67,12 @@ static inline void vx_proc_init_iattr(struct proc_dir_entry *dir,
 				      struct proc_dir_entry *de) { }
 
 static inline bool vx_proc_hidden(const struct proc_dir_entry *de)
+{
+	return false;
+}
+
+static inline bool vx_cow_wanted(const struct inode *inode, int acc_mode,
+				 int flag)
 {
 	return false;
 }
