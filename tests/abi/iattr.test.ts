@@ -48,9 +48,11 @@ describe('inode attribute commands: layout, applicable bits and errnos', () => {
     await h.guest.shell.run(`setattr --~iunlink ${DIR}/f; rm -rf ${DIR}`);
   });
 
-  it('get_vci reports PROC_SECURE (bit 4): host-acting /proc entries start hidden from guests', async () => {
+  it('get_vci reports PROC_SECURE (bit 4), COWBL (bit 8) but not FULLCOWBL (bit 9), and TAGGED = INTERN (4)', async () => {
     const r = await call(`${CMD.get_vci} 0`);
     expect(r.ret & 0x10).toBe(0x10);
+    expect(r.ret & 0x300).toBe(0x100);
+    expect((r.ret >>> 24) & 7).toBe(4);
   });
 
   it('fget_iattr fills {u32 tag, u32 flags, u32 mask}: tag 0, TAG always in flags, the bits that apply in mask', async () => {

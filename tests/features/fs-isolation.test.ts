@@ -1,8 +1,8 @@
 /**
  * Filesystem isolation on the booted kernel (PAPER §04.2, §04.5, §06.0; ABI §5.7): the
  * cross-context access matrix on a tag-mounted tmpfs, retagging, the mount options, the chroot
- * barrier for each kind of context, the guest device allowlist, and unified files (immutable +
- * iunlink).
+ * barrier for each kind of context, the guest device allowlist, unified files (immutable +
+ * iunlink) and copy-on-write link breaking.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
@@ -174,5 +174,42 @@ describe('filesystem isolation', () => {
     await h.guest.shell.succeed('setattr --~iunlink /tmp/fsiso-u/a && setattr --immutable /tmp/fsiso-u/a');
     expect((await sh(as('guestA', 'rm /tmp/fsiso-u/a'))).exitCode).not.toBe(0);
     await h.guest.shell.succeed('setattr --~immutable /tmp/fsiso-u/a && rm -rf /tmp/fsiso-u');
+  });
+
+  it('COW link breaking: a guest writing its name of a unified COW file gets a private copy; the other names keep the original', async () => {
+    await h.guest.shell.succeed(
+      `mkdir -p ${MNT}/cow/g1 ${MNT}/cow/g2 ${MNT}/cow/g3 && chmod -R 777 ${MNT}/cow && echo original >${MNT}/cow/master && chmod 644 ${MNT}/cow/master && ` +
+        `ln ${MNT}/cow/master ${MNT}/cow/g1/f && ln ${MNT}/cow/master ${MNT}/cow/g2/f && ln ${MNT}/cow/master ${MNT}/cow/g3/r && setattr --iunlink --cow ${MNT}/cow/master`,
+    );
+    const ino = async (p: string): Promise<string> => (await h.guest.shell.succeed(`stat -c '%i %h' ${p}`)).stdout.trim();
+    const [shared] = (await ino(`${MNT}/cow/master`)).split(' ');
+    expect(await ino(`${MNT}/cow/g1/f`)).toBe(`${shared} 4`);
+
+    // Guest A appends through its name: the write lands in a copy of its own.
+    expect((await h.guest.shell.succeed(as('guestA', `echo changed >>${MNT}/cow/g1/f && cat ${MNT}/cow/g1/f`))).stdout).toBe('original\nchanged\n');
+    const [copy, links] = (await ino(`${MNT}/cow/g1/f`)).split(' ');
+    expect(copy).not.toBe(shared);
+    expect(links).toBe('1');
+    expect(await ino(`${MNT}/cow/g2/f`)).toBe(`${shared} 3`);
+    expect((await h.guest.shell.succeed(`cat ${MNT}/cow/g2/f ${MNT}/cow/master`)).stdout).toBe('original\noriginal\n');
+    // The copy is a plain file of guest A: no vserver attributes, A's tag, same mode; no temporary name is left.
+    expect((await h.guest.shell.succeed(`showattr ${MNT}/cow/g1/f; lsxid ${MNT}/cow/g1/f; ls -a ${MNT}/cow/g1; stat -c %a ${MNT}/cow/g1/f`)).stdout).toBe(
+      `-----uicX  ${MNT}/cow/g1/f\n${String(A).padStart(20)}  ${MNT}/cow/g1/f\n.\n..\nf\n644\n`,
+    );
+
+    // O_TRUNC from guest B breaks its link too; the original is still intact.
+    expect((await h.guest.shell.succeed(as('guestB', `echo mine >${MNT}/cow/g2/f && cat ${MNT}/cow/g2/f`))).stdout).toBe('mine\n');
+    expect((await h.guest.shell.succeed(`cat ${MNT}/cow/master; stat -c %h ${MNT}/cow/master`)).stdout).toBe('original\n2\n');
+
+    // Reading never copies; the host does not break links (EPERM, as for any immutable file).
+    await h.guest.shell.succeed(as('guestA', `cat ${MNT}/cow/g3/r >/dev/null`));
+    expect(await ino(`${MNT}/cow/g3/r`)).toBe(`${shared} 2`);
+    const host = await sh(`echo x >>${MNT}/cow/g3/r`);
+    expect(host.exitCode).not.toBe(0);
+    expect(host.stderr).toMatch(/not permitted/);
+    // Without COW a unified file stays unwritable for guests.
+    await h.guest.shell.succeed(`setattr --~cow ${MNT}/cow/master`);
+    expect((await sh(as('guestA', `echo x >>${MNT}/cow/g3/r`))).stderr).toMatch(/not permitted/);
+    await h.guest.shell.succeed(`setattr --~iunlink ${MNT}/cow/master && rm -rf ${MNT}/cow`);
   });
 });

@@ -72,4 +72,15 @@ describe('context churn on the debug kernel', () => {
     expect((await h.guest.shell.run('grep -c /tmp/garbage/m /proc/mounts')).stdout.trim()).toBe('0');
     await h.guest.shell.succeed('rm -rf /tmp/garbage');
   });
+
+  it('copy-on-write link breaking from parallel guests leaves every guest its own copy and the original intact', async () => {
+    // 4 guests x 10 names of one unified COW file, written at once: each write breaks one link.
+    const setup = 'mkdir -p /tmp/cowchurn && cd /tmp/cowchurn && echo original >master && for g in 1 2 3 4; do mkdir d$g; for i in 0 1 2 3 4 5 6 7 8 9; do ln master d$g/f$i; done; done && setattr --iunlink --cow master';
+    await h.guest.shell.succeed(setup);
+    const writer = (g: number): string => `vcontext --create --silent --endsetup --xid ${2400 + g} -- sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do echo ${g} >>/tmp/cowchurn/d${g}/f$i || exit 1; done' &`;
+    await h.guest.shell.succeed(`${[1, 2, 3, 4].map(writer).join(' ')} wait`);
+    const r = await h.guest.shell.succeed('cd /tmp/cowchurn && stat -c %h master && cat master && cat d1/f0 d4/f9 && ls -a d2 | grep -c vx-cow; true');
+    expect(r.stdout).toBe('1\noriginal\noriginal\n1\noriginal\n4\n0\n');
+    await h.guest.shell.succeed('setattr --~iunlink /tmp/cowchurn/master && rm -rf /tmp/cowchurn');
+  });
 });
