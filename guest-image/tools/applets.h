@@ -26,5 +26,13 @@ int naddress_main(int argc, char **argv);
 int nattribute_main(int argc, char **argv);
 int chbind_main(int argc, char **argv);
 int vsagent_main(int argc, char **argv);
+int chattr_main(int argc, char **argv);
+int lsattr_main(int argc, char **argv);
+int setattr_main(int argc, char **argv);
+int showattr_main(int argc, char **argv);
+int chroot_escape_main(int argc, char **argv);
+int lsxid_main(int argc, char **argv);
+int chxid_main(int argc, char **argv);
+int xflg_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

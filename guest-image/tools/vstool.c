@@ -35,6 +35,14 @@ static const struct {
 	{ "nattribute",		nattribute_main },
 	{ "chbind",		chbind_main },
 	{ "vsagent",		vsagent_main },
+	{ "chattr",		chattr_main },
+	{ "lsattr",		lsattr_main },
+	{ "setattr",		setattr_main },
+	{ "showattr",		showattr_main },
+	{ "chroot-escape",	chroot_escape_main },
+	{ "lsxid",		lsxid_main },
+	{ "chxid",		chxid_main },
+	{ "xflg",		xflg_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

@@ -3,7 +3,7 @@
  * feature has not landed yet name what they require, and the runner reports them as not
  * implemented when the guest lacks it.
  */
-import { stepOf, type Example, type Requirement } from './types.ts';
+import { stepOf, type Example, type Requirement, type StepResult } from './types.ts';
 
 const tool = (name: string): Requirement => ({ what: `the ${name} tool`, probe: `command -v ${name}` });
 /** A sys_vserver command is implemented when the kernel does not answer ENOSYS. */
@@ -63,6 +63,25 @@ const keepAlive = (create: string, file: string): string => `${create} -- sh -c 
 const uptimesOf = (out: string): (number | undefined)[] => [...out.matchAll(/^(\d+\.\d+) \d+\.\d+$/gm)].map((m) => Number(m[1]));
 /** Poll (with a deadline of about 5 s) until FILE is non-empty, then print it. */
 const waitFile = (file: string): string => `i=0; while [ ! -s ${file} ] && [ $i -lt 250 ]; do usleep 20000; i=$((i+1)); done; cat ${file}`;
+
+/** Whether /proc/NAME is listed by readdir and can be opened, as the calling context sees it. */
+const procView = (name: string): string => `sh -c 'ls /proc | grep -qx ${name} && echo listed || echo unlisted; cat /proc/${name} >/dev/null 2>&1 && echo readable || echo unreadable'`;
+/** What a procView step printed: [listed, readable]. */
+const seen = (stdout: string): [boolean, boolean] => [/^listed$/m.test(stdout), /^readable$/m.test(stdout)];
+/** The showattr letter field printed for PATH. */
+const showattrOf = (stdout: string, path: string): string | undefined => new RegExp(`^(\\S{9})\\s+${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1];
+/** The lsattr letter field printed for PATH. */
+const lsattrOf = (stdout: string, path: string): string | undefined => new RegExp(`^(\\S+) ${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1];
+/** A chroot jail at DIR: a static busybox (sh, ls, cat) and the escape program. */
+const jail = (dir: string): string =>
+  `mkdir -p ${dir}/bin && cp /bin/busybox ${dir}/bin/ && for a in sh ls cat; do ln -s busybox ${dir}/bin/$a; done && cp /usr/lib/vslab/vstool ${dir}/bin/chroot-escape && echo jail >${dir}/where`;
+
+/** Tagging: a tmpfs mounted with the tag option takes the creator's xid on new files. */
+const TAGGING: Requirement = { what: 'xid tagging (mount option tag)', probe: 'mkdir -p /tmp/tagprobe && mount -t tmpfs -o tag tmpfs /tmp/tagprobe && grep -q " /tmp/tagprobe .*[,]tag[,]" /proc/mounts; r=$?; umount /tmp/tagprobe 2>/dev/null; rmdir /tmp/tagprobe; exit $r' };
+/** The xid lsxid printed for PATH. */
+const lsxidOf = (stdout: string, path: string): number => Number(new RegExp(`^\\s*(\\d+)  ${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1] ?? NaN);
+/** Run CMD as root of a new guest XID (past setup). */
+const inGuest = (xid: number, cmd: string): string => `vcontext --create --silent --endsetup --xid ${xid} -- sh -c '${cmd}'`;
 
 /** Entries written out in full sit above the one-line ones; the catalogue reads in id order. */
 const inIdOrder = (list: Example[]): Example[] => [...list].sort((a, b) => a.id.localeCompare(b.id));
@@ -562,15 +581,222 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     ],
     cleanup: 'vkill --xid 3401; vkill --xid 3402; rm -f /tmp/e34*.pid',
   },
+  {
+    id: 'E13',
+    title: 'Normal file without attributes',
+    section: '03.2',
+    demonstrates: 'lsattr shows no flags on a fresh file; it can be appended to, renamed and removed.',
+    requires: [tool('lsattr'), tool('chattr')],
+    steps: [
+      { command: 'rm -rf /tmp/e13; mkdir /tmp/e13 && echo one >/tmp/e13/f && lsattr /tmp/e13/f', note: 'a new file on tmpfs and its attributes' },
+      { command: 'echo two >>/tmp/e13/f && cat /tmp/e13/f', note: 'append' },
+      { command: 'mv /tmp/e13/f /tmp/e13/g && ls /tmp/e13', note: 'rename' },
+      { command: 'rm /tmp/e13/g && ls -A /tmp/e13 | wc -l', note: 'remove' },
+    ],
+    invariants: [
+      { says: 'lsattr shows no attribute set', check: (s) => /^-+$/.test(lsattrOf(stepOf(s, 0).stdout, '/tmp/e13/f') ?? '') || stepOf(s, 0).stdout + stepOf(s, 0).stderr },
+      { says: 'appending works', check: (s) => stepOf(s, 1).stdout === 'one\ntwo\n' || stepOf(s, 1).stdout + stepOf(s, 1).stderr },
+      { says: 'renaming works', check: (s) => stepOf(s, 2).stdout === 'g\n' || stepOf(s, 2).stdout + stepOf(s, 2).stderr },
+      { says: 'removing works', check: (s) => (stepOf(s, 3).exitCode === 0 && stepOf(s, 3).stdout.trim() === '0') || stepOf(s, 3).stdout + stepOf(s, 3).stderr },
+    ],
+    cleanup: 'rm -rf /tmp/e13',
+  },
+  {
+    id: 'E14',
+    title: 'Immutable file attribute',
+    section: '03.2',
+    demonstrates: 'After chattr +i, lsattr shows i and append, rename, link and rm fail with EPERM even for root; clearing it needs CAP_LINUX_IMMUTABLE; after chattr -i they work.',
+    requires: [tool('lsattr'), tool('chattr'), tool('reducecap')],
+    steps: [
+      { command: 'rm -rf /tmp/e14; mkdir /tmp/e14 && echo one >/tmp/e14/f && chattr +i /tmp/e14/f && lsattr /tmp/e14/f && id -u', note: 'make a file immutable (as root)' },
+      { command: 'echo two >>/tmp/e14/f', note: 'append' },
+      { command: 'mv /tmp/e14/f /tmp/e14/g', note: 'rename' },
+      { command: 'ln /tmp/e14/f /tmp/e14/h', note: 'hard link' },
+      { command: 'rm -f /tmp/e14/f', note: 'remove' },
+      { command: 'cat /tmp/e14/f; ls /tmp/e14', note: 'the file is unchanged and alone' },
+      { command: "reducecap --cap '!LINUX_IMMUTABLE' -- chattr -i /tmp/e14/f", note: 'clear it without CAP_LINUX_IMMUTABLE' },
+      { command: 'chattr -i /tmp/e14/f && lsattr /tmp/e14/f && echo two >>/tmp/e14/f && mv /tmp/e14/f /tmp/e14/g && ln /tmp/e14/g /tmp/e14/h && rm /tmp/e14/g /tmp/e14/h && echo all-done', note: 'clear it as root; everything works again' },
+    ],
+    invariants: [
+      { says: 'lsattr shows i, for root (uid 0)', check: (s) => (lsattrOf(stepOf(s, 0).stdout, '/tmp/e14/f')?.replace(/-/g, '') === 'i' && /^0$/m.test(stepOf(s, 0).stdout)) || stepOf(s, 0).stdout + stepOf(s, 0).stderr },
+      ...([
+        [1, 'append'],
+        [2, 'rename'],
+        [3, 'link'],
+        [4, 'rm'],
+      ] as const).map(([i, what]) => ({
+        says: `${what} fails with EPERM`,
+        check: (s: readonly StepResult[]): true | string => (stepOf(s, i).exitCode !== 0 && /not permitted/.test(stepOf(s, i).stderr)) || `exit ${stepOf(s, i).exitCode}: ${stepOf(s, i).stderr}`,
+      })),
+      { says: 'the file keeps its content and is the only name', check: (s) => stepOf(s, 5).stdout === 'one\nf\n' || stepOf(s, 5).stdout + stepOf(s, 5).stderr },
+      { says: 'without CAP_LINUX_IMMUTABLE chattr -i fails with EPERM', check: (s) => (stepOf(s, 6).exitCode !== 0 && /not permitted/.test(stepOf(s, 6).stderr)) || `exit ${stepOf(s, 6).exitCode}: ${stepOf(s, 6).stderr}` },
+      {
+        says: 'after chattr -i the flag is gone and append, rename, link and rm work',
+        check: (s) => (/^-+$/.test(lsattrOf(stepOf(s, 7).stdout, '/tmp/e14/f') ?? '') && /^all-done$/m.test(stepOf(s, 7).stdout)) || stepOf(s, 7).stdout + stepOf(s, 7).stderr,
+      },
+    ],
+    cleanup: 'chattr -i /tmp/e14/f 2>/dev/null; rm -rf /tmp/e14',
+  },
+  {
+    id: 'E15',
+    title: 'Chroot',
+    section: '03.3, 04.2',
+    demonstrates: 'A chrooted shell sees its directory as /; the escape program breaks out on the host; inside a guest with the barrier on the parent of its root it fails, even for guest root.',
+    requires: [tool('chroot-escape'), tool('setattr'), tool('showattr'), CTX_CREATE],
+    steps: [
+      { command: `rm -rf /tmp/e15; ${jail('/tmp/e15/guest/root')} && echo host >/tmp/e15/where-host`, note: 'a jail /tmp/e15/guest/root; /tmp/e15/where-host exists only outside it' },
+      { command: "chroot /tmp/e15/guest/root /bin/sh -c 'ls /; cat /where'", note: 'a chrooted shell' },
+      { command: 'chroot /tmp/e15/guest/root /bin/chroot-escape cat /tmp/e15/where-host', note: 'the escape, from a chroot on the host' },
+      { command: 'setattr --barrier /tmp/e15/guest && showattr -d /tmp/e15/guest', note: 'the barrier on the parent of the guest root' },
+      {
+        command: 'cd /tmp/e15/guest/root && vcontext --create --silent --endsetup --xid 1501 --chroot -- /bin/chroot-escape cat /tmp/e15/where-host',
+        note: 'the same escape as root of guest 1501, chrooted into the jail',
+      },
+      { command: 'vcontext --create --silent --endsetup --xid 1502 -- ls /tmp/e15/guest', note: 'a guest outside the jail cannot enter the barrier either' },
+      { command: 'ls /tmp/e15/guest && setattr --~barrier /tmp/e15/guest && showattr -d /tmp/e15/guest', note: 'the host passes it, and removes it' },
+      {
+        command: 'cd /tmp/e15/guest/root && vcontext --create --silent --endsetup --xid 1503 --chroot -- /bin/chroot-escape cat /tmp/e15/where-host',
+        note: 'without the barrier the guest escapes too',
+      },
+    ],
+    invariants: [
+      { says: 'the chrooted shell sees the jail as /', check: (s) => stepOf(s, 1).stdout === 'bin\nwhere\njail\n' || stepOf(s, 1).stdout + stepOf(s, 1).stderr },
+      { says: 'on the host the escape reaches the real root', check: (s) => (stepOf(s, 2).exitCode === 0 && /reached the real root/.test(stepOf(s, 2).stdout) && /^host$/m.test(stepOf(s, 2).stdout)) || stepOf(s, 2).stdout + stepOf(s, 2).stderr },
+      { says: 'showattr shows the barrier (B)', check: (s) => showattrOf(stepOf(s, 3).stdout, '/tmp/e15/guest')?.[4] === 'B' || stepOf(s, 3).stdout + stepOf(s, 3).stderr },
+      {
+        says: "in the guest the walk up stops at the barrier (EACCES) and the host's file stays out of reach",
+        check: (s) => (stepOf(s, 4).exitCode === 1 && /chdir \.\.: Permission denied/.test(stepOf(s, 4).stderr) && !/host/.test(stepOf(s, 4).stdout)) || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}${stepOf(s, 4).stderr}`,
+      },
+      { says: 'a guest cannot list the barrier directory', check: (s) => (stepOf(s, 5).exitCode !== 0 && /Permission denied/.test(stepOf(s, 5).stderr)) || `exit ${stepOf(s, 5).exitCode}: ${stepOf(s, 5).stdout}${stepOf(s, 5).stderr}` },
+      { says: 'the host passes the barrier and can remove it', check: (s) => (/^root$/m.test(stepOf(s, 6).stdout) && showattrOf(stepOf(s, 6).stdout, '/tmp/e15/guest')?.[4] === 'b') || stepOf(s, 6).stdout + stepOf(s, 6).stderr },
+      { says: 'without the barrier the guest escape works: the barrier is what stops it', check: (s) => (stepOf(s, 7).exitCode === 0 && /^host$/m.test(stepOf(s, 7).stdout)) || stepOf(s, 7).stdout + stepOf(s, 7).stderr },
+    ],
+    cleanup: 'cd /; setattr --~barrier /tmp/e15/guest 2>/dev/null; rm -rf /tmp/e15',
+  },
+  {
+    id: 'E44',
+    title: 'ProcFS guest security',
+    section: '06.2, 07.3',
+    demonstrates: "In a guest /proc/virtual lists only its own xid and other xids give ENOENT; /proc/sysrq-trigger and the other host-acting entries are not reachable, even after the host unhides them.",
+    requires: [tool('vcontext'), tool('setattr'), CTX_CREATE, PROC_VIRTUAL_CTX],
+    steps: [
+      { command: keepAlive('vcontext --create --silent --endsetup --xid 4401', '/tmp/e44-a.pid'), note: 'guest 4401' },
+      { command: keepAlive('vcontext --create --silent --endsetup --xid 4402', '/tmp/e44-b.pid'), note: 'guest 4402' },
+      { command: 'vcontext --migrate --xid 4401 -- ls /proc/virtual', note: '/proc/virtual inside 4401' },
+      { command: 'vcontext --migrate --xid 4401 -- cat /proc/virtual/4402/status', note: "4402's entry from inside 4401" },
+      { command: 'ls /proc/sysrq-trigger /proc/kmsg /proc/iomem /proc/kpageflags', note: 'the host sees the host-acting entries' },
+      { command: "vcontext --migrate --xid 4401 -- sh -c 'ls /proc | grep -x -e sysrq-trigger -e kmsg -e iomem -e ioports -e kpagecount -e kpageflags -e timer_list -e vmallocinfo; echo listed-done'", note: 'are they listed in the guest?' },
+      { command: "vcontext --migrate --xid 4401 -- sh -c 'echo h >/proc/sysrq-trigger'", note: 'guest root writes to sysrq-trigger' },
+      { command: "setattr --~hide /proc/sysrq-trigger /proc/iomem && vcontext --migrate --xid 4401 -- sh -c 'test -e /proc/iomem && echo iomem-visible; echo h >/proc/sysrq-trigger'", note: 'the host unhides sysrq-trigger and iomem' },
+    ],
+    invariants: [
+      { says: '4401 lists only its own id beside info and status', check: (s) => stepOf(s, 2).stdout === '4401\ninfo\nstatus\n' || stepOf(s, 2).stdout + stepOf(s, 2).stderr },
+      { says: "4402's entry gives ENOENT", check: (s) => (stepOf(s, 3).exitCode !== 0 && /No such file/.test(stepOf(s, 3).stderr)) || `exit ${stepOf(s, 3).exitCode}: ${stepOf(s, 3).stdout}${stepOf(s, 3).stderr}` },
+      { says: 'the host sees sysrq-trigger, kmsg, iomem and kpageflags', check: (s) => stepOf(s, 4).exitCode === 0 || stepOf(s, 4).stderr },
+      { says: 'none of the host-acting entries is listed in the guest', check: (s) => stepOf(s, 5).stdout === 'listed-done\n' || stepOf(s, 5).stdout },
+      { says: 'writing sysrq-trigger from the guest fails: the entry does not exist there', check: (s) => (stepOf(s, 6).exitCode !== 0 && /nonexistent|No such file/.test(stepOf(s, 6).stderr)) || `exit ${stepOf(s, 6).exitCode}: ${stepOf(s, 6).stderr}` },
+      {
+        says: 'unhidden iomem becomes visible to the guest; sysrq-trigger stays unreachable',
+        check: (s) => (/iomem-visible/.test(stepOf(s, 7).stdout) && stepOf(s, 7).exitCode !== 0 && /nonexistent|No such file/.test(stepOf(s, 7).stderr)) || `exit ${stepOf(s, 7).exitCode}: ${stepOf(s, 7).stdout}${stepOf(s, 7).stderr}`,
+      },
+    ],
+    cleanup: 'setattr --hide /proc/sysrq-trigger /proc/iomem; vkill --xid 4401; vkill --xid 4402; rm -f /tmp/e44-*.pid',
+  },
+  {
+    id: 'E45',
+    title: 'ProcFS host security',
+    section: '06.2, 07.3',
+    demonstrates: 'The host sees every /proc/virtual/<xid>; a /proc entry marked with the admin/watch/hide attributes (setattr, showattr) appears to host, spectator and guests exactly as marked.',
+    requires: [tool('setattr'), tool('showattr'), CTX_CREATE, PROC_VIRTUAL_CTX],
+    steps: [
+      { command: keepAlive('vcontext --create --silent --endsetup --xid 4501', '/tmp/e45-a.pid'), note: 'guest 4501' },
+      { command: keepAlive('vcontext --create --silent --endsetup --xid 4502', '/tmp/e45-b.pid'), note: 'guest 4502' },
+      { command: 'ls /proc/virtual && cat /proc/virtual/4501/info /proc/virtual/4502/info', note: "the host's /proc/virtual" },
+      { command: 'showattr /proc/uptime /proc/sysrq-trigger', note: 'the default attributes: uptime visible to all, sysrq-trigger hidden (host and spectator only)' },
+      { command: 'setattr --hide /proc/uptime && showattr /proc/uptime', note: 'hide uptime (admin and watch stay)' },
+      { command: procView('uptime'), note: 'host' },
+      { command: `vcontext --migrate --xid 1 -- ${procView('uptime')}`, note: 'spectator' },
+      { command: `vcontext --migrate --xid 4501 -- ${procView('uptime')}`, note: 'guest' },
+      { command: `setattr --~watch /proc/uptime && showattr /proc/uptime && vcontext --migrate --xid 1 -- ${procView('uptime')}`, note: 'hidden without watch: the spectator' },
+      { command: `setattr --watch --~admin /proc/uptime && ${procView('uptime')}`, note: 'hidden with watch but without admin: the host' },
+      { command: `vcontext --migrate --xid 1 -- setattr --admin --~hide /proc/uptime && showattr /proc/uptime && vcontext --migrate --xid 4501 -- ${procView('uptime')}`, note: 'unhidden by the spectator (the host no longer sees it): the guest' },
+    ],
+    invariants: [
+      {
+        says: 'the host lists both guests and reads their info',
+        check: (s) => {
+          const out = stepOf(s, 2).stdout;
+          return (/^4501$/m.test(out) && /^4502$/m.test(out) && /^ID:\s+4501$/m.test(out) && /^ID:\s+4502$/m.test(out)) || out + stepOf(s, 2).stderr;
+        },
+      },
+      {
+        says: 'showattr: uptime has admin and watch, sysrq-trigger also hide',
+        check: (s) => (showattrOf(stepOf(s, 3).stdout, '/proc/uptime')?.slice(0, 3) === 'AWh' && showattrOf(stepOf(s, 3).stdout, '/proc/sysrq-trigger')?.slice(0, 3) === 'AWH') || stepOf(s, 3).stdout + stepOf(s, 3).stderr,
+      },
+      { says: 'after setattr --hide showattr shows H', check: (s) => showattrOf(stepOf(s, 4).stdout, '/proc/uptime')?.slice(0, 3) === 'AWH' || stepOf(s, 4).stdout + stepOf(s, 4).stderr },
+      { says: 'hidden with admin: the host lists and reads it', check: (s) => seen(stepOf(s, 5).stdout).join() === 'true,true' || stepOf(s, 5).stdout },
+      { says: 'hidden with watch: the spectator lists and reads it', check: (s) => seen(stepOf(s, 6).stdout).join() === 'true,true' || stepOf(s, 6).stdout },
+      { says: 'hidden: the guest neither lists nor opens it', check: (s) => seen(stepOf(s, 7).stdout).join() === 'false,false' || stepOf(s, 7).stdout },
+      { says: 'hidden without watch: the spectator does not see it', check: (s) => (stepOf(s, 8).exitCode === 0 && showattrOf(stepOf(s, 8).stdout, '/proc/uptime')?.slice(0, 3) === 'AwH' && seen(stepOf(s, 8).stdout).join() === 'false,false') || stepOf(s, 8).stdout + stepOf(s, 8).stderr },
+      { says: 'hidden without admin: the host does not see it', check: (s) => (stepOf(s, 9).exitCode === 0 && seen(stepOf(s, 9).stdout).join() === 'false,false') || stepOf(s, 9).stdout + stepOf(s, 9).stderr },
+      { says: 'unhidden: the guest sees it again', check: (s) => (showattrOf(stepOf(s, 10).stdout, '/proc/uptime')?.slice(0, 3) === 'AWh' && seen(stepOf(s, 10).stdout).join() === 'true,true') || stepOf(s, 10).stdout + stepOf(s, 10).stderr },
+    ],
+    cleanup: 'vcontext --migrate --xid 1 -- setattr --admin --watch --~hide /proc/uptime; vkill --xid 4501; vkill --xid 4502; rm -f /tmp/e45-*.pid',
+  },
+  {
+    id: 'E31',
+    title: 'Context file tagging',
+    section: '04.5',
+    demonstrates: "On a tag-mounted filesystem a file created in guest X shows xid X in lsxid; chxid retags it; an untagged file modified from X becomes X's.",
+    requires: [tool('lsxid'), tool('chxid'), CTX_CREATE, TAGGING],
+    steps: [
+      { command: 'mkdir -p /tmp/e31 && mount -t tmpfs -o tag tmpfs /tmp/e31 && grep " /tmp/e31 " /proc/mounts', note: 'a tmpfs mounted with tag' },
+      { command: 'echo host >/tmp/e31/untagged && chmod 666 /tmp/e31/untagged && echo host >/tmp/e31/hostfile && lsxid /tmp/e31', note: 'files the host made' },
+      { command: inGuest(3101, 'echo guest >/tmp/e31/mine; mkdir /tmp/e31/mydir'), note: 'guest 3101 creates a file and a directory' },
+      { command: 'lsxid -d /tmp/e31/mine /tmp/e31/mydir', note: 'their tags' },
+      { command: 'chxid -c 3102 /tmp/e31/mine && lsxid /tmp/e31/mine', note: 'retag with chxid' },
+      { command: `${inGuest(3101, 'echo more >>/tmp/e31/untagged')} && lsxid /tmp/e31/untagged /tmp/e31/hostfile`, note: 'guest 3101 appends to an untagged file' },
+    ],
+    invariants: [
+      { says: 'the mount shows the tag option', check: (s) => /[ ,]tag[, ]/.test(stepOf(s, 0).stdout) || stepOf(s, 0).stdout + stepOf(s, 0).stderr },
+      { says: "the host's files are untagged (0)", check: (s) => (lsxidOf(stepOf(s, 1).stdout, '/tmp/e31/untagged') === 0 && lsxidOf(stepOf(s, 1).stdout, '/tmp/e31/hostfile') === 0) || stepOf(s, 1).stdout + stepOf(s, 1).stderr },
+      { says: "the guest's file and directory carry xid 3101", check: (s) => (lsxidOf(stepOf(s, 3).stdout, '/tmp/e31/mine') === 3101 && lsxidOf(stepOf(s, 3).stdout, '/tmp/e31/mydir') === 3101) || stepOf(s, 3).stdout + stepOf(s, 3).stderr },
+      { says: 'chxid -c 3102 retags it', check: (s) => lsxidOf(stepOf(s, 4).stdout, '/tmp/e31/mine') === 3102 || stepOf(s, 4).stdout + stepOf(s, 4).stderr },
+      {
+        says: 'the untagged file written by 3101 is now 3101\'s; the untouched one stays 0',
+        check: (s) => (lsxidOf(stepOf(s, 5).stdout, '/tmp/e31/untagged') === 3101 && lsxidOf(stepOf(s, 5).stdout, '/tmp/e31/hostfile') === 0) || stepOf(s, 5).stdout + stepOf(s, 5).stderr,
+      },
+    ],
+    cleanup: 'umount /tmp/e31; rmdir /tmp/e31',
+  },
+  {
+    id: 'E32',
+    title: 'XID file permissions',
+    section: '04.5',
+    demonstrates: 'A file tagged X is unreadable and unwritable from guest Y (EACCES), readable from X, the host and the spectator; without tag every context can access it.',
+    requires: [tool('lsxid'), CTX_CREATE, TAGGING],
+    steps: [
+      { command: `mkdir -p /tmp/e32 && mount -t tmpfs -o tag tmpfs /tmp/e32 && ${inGuest(3201, 'echo secret >/tmp/e32/f; chmod 666 /tmp/e32/f')} && ls -l /tmp/e32/f && lsxid /tmp/e32/f`, note: 'guest 3201 makes a world-writable file on a tagged tmpfs' },
+      { command: inGuest(3202, 'cat /tmp/e32/f'), note: 'guest 3202 reads it' },
+      { command: inGuest(3202, 'echo x >>/tmp/e32/f'), note: 'guest 3202 writes it' },
+      { command: inGuest(3201, 'cat /tmp/e32/f'), note: 'its owner 3201 reads it' },
+      { command: 'cat /tmp/e32/f && vcontext --migrate --xid 1 -- cat /tmp/e32/f', note: 'the host, then the spectator' },
+      { command: 'mount -o remount,notag /tmp/e32 && grep " /tmp/e32 " /proc/mounts && ' + inGuest(3202, 'cat /tmp/e32/f'), note: 'remounted without tag: guest 3202 again' },
+      { command: 'mount -o remount,tag /tmp/e32', note: 'adding tag back by remount' },
+    ],
+    invariants: [
+      { says: 'the file is 3201\'s and mode 0666 (so only the tag can refuse)', check: (s) => (/^-rw-rw-rw-/m.test(stepOf(s, 0).stdout) && lsxidOf(stepOf(s, 0).stdout, '/tmp/e32/f') === 3201) || stepOf(s, 0).stdout + stepOf(s, 0).stderr },
+      { says: 'guest 3202 cannot read it (EACCES)', check: (s) => (stepOf(s, 1).exitCode !== 0 && /Permission denied/.test(stepOf(s, 1).stderr)) || `exit ${stepOf(s, 1).exitCode}: ${stepOf(s, 1).stdout}${stepOf(s, 1).stderr}` },
+      { says: 'guest 3202 cannot write it (EACCES)', check: (s) => (stepOf(s, 2).exitCode !== 0 && /Permission denied/.test(stepOf(s, 2).stderr)) || `exit ${stepOf(s, 2).exitCode}: ${stepOf(s, 2).stderr}` },
+      { says: 'guest 3201 reads it', check: (s) => stepOf(s, 3).stdout === 'secret\n' || stepOf(s, 3).stdout + stepOf(s, 3).stderr },
+      { says: 'the host and the spectator read it', check: (s) => stepOf(s, 4).stdout === 'secret\nsecret\n' || stepOf(s, 4).stdout + stepOf(s, 4).stderr },
+      { says: 'without tag guest 3202 reads it', check: (s) => (!/[ ,]tag[, ]/.test(stepOf(s, 5).stdout) && /^secret$/m.test(stepOf(s, 5).stdout)) || stepOf(s, 5).stdout + stepOf(s, 5).stderr },
+      { says: 'tag cannot be added by remount', check: (s) => stepOf(s, 6).exitCode !== 0 || stepOf(s, 6).stdout },
+    ],
+    cleanup: 'umount /tmp/e32; rmdir /tmp/e32',
+  },
   ...[
-    ['E13', 'Normal file without attributes', '03.2', 'lsattr shows no flags; the file can be appended to, renamed and removed.', [tool('lsattr'), tool('chattr')]],
-    ['E14', 'Immutable file attribute', '03.2', 'After chattr +i, append, rename, link and rm fail with EPERM even for root; after chattr -i they work.', [tool('lsattr'), tool('chattr')]],
-    ['E15', 'Chroot', '03.3, 04.2', 'A chrooted shell sees its directory as /; the escape program breaks out on the host; inside a guest with the barrier on the parent it fails.', [tool('chroot-escape'), tool('setattr'), CTX_CREATE]],
-    ['E31', 'Context file tagging', '04.5', "On a tag-mounted filesystem a file created in guest X shows xid X in lsxid; chxid retags it; untagged files modified from X become X's.", [tool('lsxid'), tool('chxid'), CTX_CREATE]],
-    ['E32', 'XID file permissions', '04.5', 'A file tagged X is unreadable and unwritable from guest Y, readable from X, host and spectator; without tag every context can access it.', [tool('lsxid'), CTX_CREATE]],
     ['E41', 'Context accounting', '05.2', "After known work in a guest its counters rise by exactly that much and another guest's do not.", [tool('vcontext'), CTX_CREATE]],
-    ['E44', 'ProcFS guest security', '06.2, 07.3', 'In a guest /proc/virtual lists only its own xid; other entries give ENOENT; /proc/sysrq-trigger is not reachable.', [tool('vcontext'), CTX_CREATE]],
-    ['E45', 'ProcFS host security', '06.2, 07.3', 'The host sees all of /proc/virtual; entries marked admin/watch/hide appear to host, spectator and guests exactly as marked.', [tool('setattr'), tool('showattr'), CTX_CREATE]],
   ].map(
     ([id, title, section, demonstrates, requires]): Example => ({
       id: id as string,

@@ -70,4 +70,21 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'40'.padEnd(20)}40`);
     await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 131`);
   });
+
+  it('ctx_iattr_v1 (24 bytes native, 16 compat) carries the path pointer in both ABIs', async () => {
+    const cmd = 'mkdir -p /tmp/ia && mount -t tmpfs -o tag tmpfs /tmp/ia && touch /tmp/ia/f';
+    await h.guest.shell.succeed(cmd);
+    for (const bin of ['', `${COMPAT_BIN}/`]) {
+      await h.guest.shell.succeed(`${bin}chxid -c 77 /tmp/ia/f && ${bin}setattr --iunlink-but-not-immutable /tmp/ia/f`);
+      expect((await h.guest.shell.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(`${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`);
+      await h.guest.shell.succeed(`${bin}chxid -c 0 /tmp/ia/f && ${bin}setattr --~iunlink /tmp/ia/f`);
+    }
+  });
+
+  it('FIOC_GETXFLG/SETXFLG: a long natively (0x80087805), 32 bits through the compat ioctl (0x80047805)', async () => {
+    for (const bin of ['', `${COMPAT_BIN}/`]) {
+      expect((await h.guest.shell.succeed(`${bin}xflg /tmp/ia/f 0x00020000`)).stdout, bin || 'native').toBe('0x01020000\n');
+      expect((await h.guest.shell.succeed(`${bin}xflg /tmp/ia/f 0`)).stdout, bin || 'native').toBe('0x01000000\n');
+    }
+  });
 });

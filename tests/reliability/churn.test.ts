@@ -2,7 +2,8 @@
  * Contexts under load on the lock-debugging kernel (lockdep, atomic-sleep, list and RCU
  * checking): contexts created, entered and emptied from parallel shells leak nothing — the
  * counters of /proc/virtual/status return to their baseline — and random garbage to every
- * context command returns an errno. The fixture fails the test on any kernel splat.
+ * context command, to the inode attribute commands and to the tag mount options returns an
+ * errno. The fixture fails the test on any kernel splat.
  */
 import { describe, expect, it } from 'vitest';
 import type { Shell } from '../../harness/console/shell.ts';
@@ -79,5 +80,38 @@ describe('context churn on the debug kernel', () => {
     expect((await row('VM'))[0]).toBe(0);
     await h.guest.shell.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 500 >/dev/null');
     expect(await settle(h.guest.shell, '0/0')).toBe('0/0');
+  });
+
+  it('garbage to the inode attribute commands and the tag mount options returns an errno', async () => {
+    // get/set_iattr, fget/fset_iattr, task_tag; fd 3 is a tmpfs file, a directory or a /proc entry.
+    const cmds = ['0x26010001', '0x26020001', '0x26030000', '0x26040000', '0x2e030000'];
+    const ids = ['0', '1', '3', '65535', '-1', '0x7fffffff'];
+    const ins = ['--badptr', '--null', "'--in ffffffffffffffffffffffffffffffff --out 16'", "'--in 00000000000000000000000000000000 --out 16'", "'--in 0100000000000000ffffffffffffffff --out 16'"];
+    const script = `mkdir -p /tmp/garbage/d && echo x >/tmp/garbage/f && for target in /tmp/garbage/f /tmp/garbage/d /proc/uptime; do
+      for c in ${cmds.join(' ')}; do for id in ${ids.join(' ')}; do for how in ${ins.join(' ')}; do
+        vsyscall $how $c $id 3<$target || echo "vsyscall failed: $c $id"
+      done; done; done; done | grep -v '^ret=\\|^out=' || true`;
+    const r = await h.guest.shell.run(script, { timeoutMs: 600_000 });
+    expect(r.stdout).toBe('');
+    // The attributes are unchanged: no garbage call got through.
+    expect((await h.guest.shell.succeed('showattr -d /tmp/garbage/f /tmp/garbage/d /proc/uptime')).stdout).toBe(
+      '-----uic-  /tmp/garbage/f\n----bui--  /tmp/garbage/d\nAWh------  /proc/uptime\n',
+    );
+    const opts = ['tag,tag', 'tag,notag', 'notag,tag', 'tagid=0', 'tagid=0x10,tagxid', 'tagid=65535', 'tagid=65536', 'tagid=', 'tagid=x', 'notagcheck', ',,tag,,', 'tag,size=1m,notagcheck'];
+    const mounts = opts.map((o) => `mount -t tmpfs -o '${o}' tmpfs /tmp/garbage/m 2>/dev/null && { mount -o 'remount,${o}' /tmp/garbage/m 2>/dev/null; touch /tmp/garbage/m/f; umount /tmp/garbage/m; }`).join('; ');
+    await h.guest.shell.run(`mkdir -p /tmp/garbage/m; ${mounts}; true`);
+    expect((await h.guest.shell.run('grep -c /tmp/garbage/m /proc/mounts')).stdout.trim()).toBe('0');
+    await h.guest.shell.succeed('rm -rf /tmp/garbage');
+  });
+
+  it('copy-on-write link breaking from parallel guests leaves every guest its own copy and the original intact', async () => {
+    // 4 guests x 10 names of one unified COW file, written at once: each write breaks one link.
+    const setup = 'mkdir -p /tmp/cowchurn && cd /tmp/cowchurn && echo original >master && for g in 1 2 3 4; do mkdir d$g; for i in 0 1 2 3 4 5 6 7 8 9; do ln master d$g/f$i; done; done && setattr --iunlink --cow master';
+    await h.guest.shell.succeed(setup);
+    const writer = (g: number): string => `vcontext --create --silent --endsetup --xid ${2400 + g} -- sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do echo ${g} >>/tmp/cowchurn/d${g}/f$i || exit 1; done' &`;
+    await h.guest.shell.succeed(`${[1, 2, 3, 4].map(writer).join(' ')} wait`);
+    const r = await h.guest.shell.succeed('cd /tmp/cowchurn && stat -c %h master && cat master && cat d1/f0 d4/f9 && ls -a d2 | grep -c vx-cow; true');
+    expect(r.stdout).toBe('1\noriginal\noriginal\n1\noriginal\n4\n0\n');
+    await h.guest.shell.succeed('setattr --~iunlink /tmp/cowchurn/master && rm -rf /tmp/cowchurn');
   });
 });

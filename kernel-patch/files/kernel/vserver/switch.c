@@ -39,6 +39,7 @@
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
 #include <vserver/info.h>
+#include <vserver/inode.h>
 #include <vserver/limit.h>
 #include <vserver/network.h>
 #include <vserver/signal.h>
@@ -54,12 +55,20 @@ static long vc_get_version(const struct vc_call *call)
  * A bit is reported only for a feature that is really built in.  Kernel
  * chosen ("dynamic") context ids are not implemented, so NO_DYNAMIC is
  * set.  NETV2: network contexts.  DEBUG marks a kernel built with
- * CONFIG_DEBUG_KERNEL.  SPACES, PPTAG and the tagging method join as
- * their code lands.
+ * CONFIG_DEBUG_KERNEL.  PROC_SECURE: host-acting /proc entries start
+ * hidden from guests (fs/proc/vserver_iattr.c).  TAGGED is INTERN: the
+ * tag is a field of the inode.  COWBL: a guest's write-open breaks a
+ * unified COW file's link; not FULLCOWBL, truncate(2) and chmod by path
+ * do not.  SPACES and PPTAG join as their code lands.
  */
 u32 vc_vci_bits(void)
 {
-	u32 bits = VCI_NO_DYNAMIC | VCI_NETV2;
+	u32 bits = VCI_NO_DYNAMIC | VCI_NETV2 | VCI_PROC_SECURE;
+
+	/* File tags: a field of the in-memory inode (security/vserver/fs.c). */
+	bits |= VCI_TAGGED_INTERN << VCI_TAGGED_SHIFT;
+	/* COW link breaking on open (kernel/vserver/inode.c), not FULLCOWBL. */
+	bits |= VCI_COWBL;
 
 	if (IS_ENABLED(CONFIG_DEBUG_KERNEL))
 		bits |= VCI_DEBUG;
@@ -130,6 +139,13 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_net_add_ipv6,	8, R | S,	VCT_NET,  vc_net_add_ipv6 },
 	{ VCMD_net_remove_ipv6,	8, R | S,	VCT_NET,  vc_net_remove_ipv6 },
 	/* add/get_match_ipv4/ipv6 are not dispatched: -ENOSYS. */
+
+	/* A task's file tag is its xid (no tag_migrate yet). */
+	{ VCMD_task_tag,	2, 0,		VCT_NONE, vc_task_xid },
+	{ VCMD_get_iattr,	2, 0,		VCT_NONE, vc_get_iattr },
+	{ VCMD_fget_iattr,	2, 0,		VCT_NONE, vc_fget_iattr },
+	{ VCMD_set_iattr,	7, 0,		VCT_NONE, vc_set_iattr },
+	{ VCMD_fset_iattr,	7, 0,		VCT_NONE, vc_fset_iattr },
 };
 
 #undef I

@@ -10,10 +10,34 @@
 
 #include <linux/init.h>
 #include <linux/lsm_hooks.h>
+#include <linux/types.h>
 
+/*
+ * The module's blobs (vserver_lsm.c); the framework turns each size into
+ * our offset: a file's charged context (limit.c), a superblock's tag
+ * options (fs.c).
+ */
 extern struct lsm_blob_sizes vx_blob_sizes;
+
+/* Superblock tag options. */
+#define VX_SB_TAG		0x01	/* tag new inodes, check tags */
+#define VX_SB_NOTAGCHECK	0x02	/* ... but do not check */
+#define VX_SB_TAGID		0x04	/* new inodes get the fixed tag */
+
+/**
+ * struct vx_sb - the vserver part of a superblock
+ * @flags:	VX_SB_* options in force
+ * @tagid:	tag of new inodes with VX_SB_TAGID
+ */
+struct vx_sb {
+	u32	flags;
+	u32	tagid;
+};
 
 /* limit.c: refusals past a context's limits. */
 void __init vx_limit_add_hooks(void);
+
+/* fs.c: tags, attributes, barrier, devices, /proc visibility. */
+void __init vx_fs_lsm_init(void);
 
 #endif /* _SECURITY_VSERVER_VSERVER_H */

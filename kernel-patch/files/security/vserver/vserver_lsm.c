@@ -200,12 +200,14 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 
 struct lsm_blob_sizes vx_blob_sizes __lsm_ro_after_init = {
 	.lbs_file = sizeof(struct vx_info *),
+	.lbs_superblock = sizeof(struct vx_sb),
 };
 
 static int __init vx_lsm_init(void)
 {
 	security_add_hooks(vx_hooks, ARRAY_SIZE(vx_hooks), "vserver");
 	vx_limit_add_hooks();
+	vx_fs_lsm_init();
 	vx_lsm_enabled = true;
 	pr_info("Linux-VServer context isolation active\n");
 	return 0;

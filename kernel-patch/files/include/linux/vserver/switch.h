@@ -124,6 +124,12 @@ long vc_net_ipv4_v2(const struct vc_call *call);
 long vc_net_add_ipv6(const struct vc_call *call);
 long vc_net_remove_ipv6(const struct vc_call *call);
 
+/* kernel/vserver/inode.c */
+long vc_get_iattr(const struct vc_call *call);
+long vc_set_iattr(const struct vc_call *call);
+long vc_fget_iattr(const struct vc_call *call);
+long vc_fset_iattr(const struct vc_call *call);
+
 /* Bound the caller's capabilities by its context again. */
 int vx_remask_current(void);
 

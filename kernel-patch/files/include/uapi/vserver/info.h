@@ -17,5 +17,7 @@
 #define VCMD_get_vci		VC_CMD(VERSION, 1, 0)
 
 #define VCMD_task_xid		VC_CMD(VINFO, 1, 0)
+/* File tag of a task (level 2): its xid on this kernel. */
+#define VCMD_task_tag		VC_CMD(VINFO, 3, 0)
 
 #endif /* _UAPI_VSERVER_INFO_H */

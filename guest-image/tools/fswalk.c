@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fswalk: walking the file arguments of lsattr, showattr and lsxid.
+ * See fswalk.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fswalk.h"
+
+static int list_dir(const char *dir, dev_t dev, int opts, fsw_show_fn show);
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s%s%s", dir,
+			 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+	return p;
+}
+
+static int recurse(const char *dir, dev_t dev, int opts, fsw_show_fn show)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return 0;	/* list_dir already reported it */
+	while ((e = readdir(d))) {
+		struct stat st;
+		char *p;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (e->d_name[0] == '.' && !(opts & FSW_ALL))
+			continue;
+		p = join_path(dir, e->d_name);
+		if (!p)
+			continue;
+		if (!lstat(p, &st) && S_ISDIR(st.st_mode) &&
+		    (!(opts & FSW_XDEV) || st.st_dev == dev)) {
+			printf("\n%s:\n", p);
+			ret |= list_dir(p, dev, opts, show);
+		}
+		free(p);
+	}
+	closedir(d);
+	return ret;
+}
+
+static int list_dir(const char *dir, dev_t dev, int opts, fsw_show_fn show)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		fprintf(stderr, "%s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (e->d_name[0] == '.' && !(opts & FSW_ALL))
+			continue;
+		p = join_path(dir, e->d_name);
+		if (!p)
+			continue;
+		if (show(p))
+			ret = 1;
+		free(p);
+	}
+	closedir(d);
+	if (opts & FSW_RECURSE)
+		ret |= recurse(dir, dev, opts, show);
+	return ret;
+}
+
+int fsw_walk(int argc, char **argv, int opts, fsw_show_fn show)
+{
+	static char *dot[] = { ".", NULL };
+	int ret = 0;
+	int i;
+
+	if (argc == 0) {
+		argc = 1;
+		argv = dot;
+	}
+	for (i = 0; i < argc; i++) {
+		struct stat st;
+
+		if (lstat(argv[i], &st)) {
+			fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
+			ret = 1;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode) && !(opts & FSW_DIRS))
+			ret |= list_dir(argv[i], st.st_dev, opts, show);
+		else if (show(argv[i]))
+			ret = 1;
+	}
+	return ret;
+}
+
+int fsw_options(int argc, char **argv, int *i, const char *allowed, int *opts)
+{
+	for (; *i < argc && argv[*i][0] == '-' && argv[*i][1]; (*i)++) {
+		const char *c;
+
+		if (!strcmp(argv[*i], "--")) {
+			(*i)++;
+			break;
+		}
+		for (c = argv[*i] + 1; *c; c++) {
+			if (!strchr(allowed, *c))
+				return -1;
+			switch (*c) {
+			case 'R': *opts |= FSW_RECURSE; break;
+			case 'a': *opts |= FSW_ALL; break;
+			case 'd': *opts |= FSW_DIRS; break;
+			case 'x': *opts |= FSW_XDEV; break;
+			default: break;	/* tool-specific, read by the caller */
+			}
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fswalk: the file arguments of lsattr, showattr and lsxid.
+ *
+ * Each FILE is shown itself, unless it is a directory and FSW_DIRS is not
+ * given: then its entries are shown (dot files only with FSW_ALL), and
+ * with FSW_RECURSE the entries of its subdirectories too, below a
+ * "\nPATH:" header line as lsattr(1) prints them.  FSW_XDEV stays on the
+ * filesystem of the argument.  Symlinks are never followed.  Without
+ * FILE arguments the current directory is listed.
+ */
+#ifndef VSLAB_FSWALK_H
+#define VSLAB_FSWALK_H
+
+#define FSW_RECURSE	1
+#define FSW_ALL		2
+#define FSW_DIRS	4
+#define FSW_XDEV	8
+
+/* Called once per file shown; returns 0, or -1 after printing an error. */
+typedef int (*fsw_show_fn)(const char *path);
+
+/*
+ * Walk the arguments (argc/argv after the options).  Returns 0 if every
+ * call succeeded, else 1.
+ */
+int fsw_walk(int argc, char **argv, int opts, fsw_show_fn show);
+
+/*
+ * Parse the single-letter options "RadxX..." of argv[*i] and following
+ * arguments into *opts, given the letters allowed ("Radx").  Returns 0,
+ * or -1 on an unknown letter.  Stops at the first non-option or "--".
+ */
+int fsw_options(int argc, char **argv, int *i, const char *allowed, int *opts);
+
+#endif /* VSLAB_FSWALK_H */

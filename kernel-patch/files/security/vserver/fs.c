@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Linux-VServer security module, filesystem part: the chroot barrier,
+ * context tags on files and the device nodes a guest may open.
+ *
+ * Barrier.  A directory with the barrier attribute (IATTR_BARRIER,
+ * S_BARRIER in i_flags; `setattr --barrier DIR`) cannot be passed by a
+ * guest task: every permission check on it fails with -EACCES for a task
+ * of xid 2 or more, so a path walk through it, a `..` step out of it,
+ * chdir, fchdir and chroot into it all fail.  The barrier sits on the
+ * parent directory of each guest root; the host chroots a guest below it
+ * before the guest starts, and the classic chroot escape (chroot deeper,
+ * then walk `..` from a directory outside the new root) stops at the
+ * barrier, even for guest root.  The host and the spectator pass.
+ *
+ * Tags.  A filesystem mounted with the option "tag" (alias "tagxid")
+ * gives every inode created on it the creator's xid as its tag (i_tag),
+ * or N with "tagid=N".  A guest may then not use an inode tagged for
+ * another context (-EACCES, the same hook as the barrier); an untagged
+ * inode (tag 0, the host's) acts as the guest's own, and a guest that
+ * opens it for writing or changes its attributes retags it to itself.
+ * The host and the spectator are never checked.  "notagcheck" keeps the
+ * tags but drops the check; "notag" turns tagging off.  A remount may drop
+ * "tag" but not add it (-EINVAL): inodes created meanwhile carry no tag.
+ * The options are taken out of the mount data before the filesystem sees
+ * them (sb_eat_lsm_opts), so every filesystem accepts them; tags live in
+ * memory only (tmpfs keeps them for the life of the file), no disk
+ * filesystem stores them yet.
+ *
+ * Devices.  A guest opens only the character devices of the minimal guest
+ * /dev: null, zero, full, random, urandom, tty, ptmx and the pty slaves
+ * (/dev/pts).  Every other device node, and every block device, gives
+ * -EPERM, wherever the node lives and whoever made it, so a node the
+ * host left in reach or a guest made with CAP_MKNOD opens nothing else.
+ *
+ * The hooks live in their own array and join the vserver LSM from its
+ * init through vx_fs_lsm_init().
+ *
+ * The permission hook runs for every component of every path walk, in RCU
+ * walk too: it only reads i_flags, i_tag, the superblock blob and the
+ * caller's xid, never sleeps, and costs one static-key test until the
+ * first context exists.
+ *
+ * Locking: i_tag is written with WRITE_ONCE() (creation, retag, set_iattr)
+ * and read with READ_ONCE(); a racing retag of an untagged inode by two
+ * guests leaves one of them as owner.  The superblock's tag options change
+ * only at mount and remount, under the superblock's s_umount lock, and
+ * are read with READ_ONCE().
+ */
+
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/kdev_t.h>
+#include <linux/lsm_hooks.h>
+#include <linux/major.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vserver/context.h>
+#include <linux/vserver/inode.h>
+#include "vserver.h"
+
+/**
+ * struct vx_mnt_opts - tag options of one mount or remount request
+ * @set:	VX_SB_* bits asked for
+ * @clear:	VX_SB_* bits turned off ("notag")
+ * @tagid:	value of "tagid="
+ */
+struct vx_mnt_opts {
+	u32	set;
+	u32	clear;
+	u32	tagid;
+};
+
+static struct vx_sb *vx_sb(const struct super_block *sb)
+{
+	return sb->s_security + vx_blob_sizes.lbs_superblock;
+}
+
+static u32 vx_sb_flags(const struct super_block *sb)
+{
+	return sb->s_security ? READ_ONCE(vx_sb(sb)->flags) : 0;
+}
+
+/**
+ * vx_sb_tagged - is @sb mounted with "tag"?
+ */
+bool vx_sb_tagged(const struct super_block *sb)
+{
+	return vx_sb_flags(sb) & VX_SB_TAG;
+}
+
+/**
+ * vx_inode_tag - the context tag of @inode (0: the host's, untagged)
+ */
+u32 vx_inode_tag(const struct inode *inode)
+{
+	return READ_ONCE(inode->i_tag);
+}
+
+/**
+ * vx_set_inode_tag - give @inode the tag @tag and write it back
+ */
+void vx_set_inode_tag(struct inode *inode, u32 tag)
+{
+	if (READ_ONCE(inode->i_tag) == tag)
+		return;
+	WRITE_ONCE(inode->i_tag, tag);
+	mark_inode_dirty(inode);
+}
+
+/* A fresh inode (any filesystem) starts untagged. */
+static int vx_inode_alloc_security(struct inode *inode)
+{
+	inode->i_tag = 0;
+	return 0;
+}
+
+/*
+ * A new inode on a tagged filesystem, before anyone else can see it:
+ * it takes the mount's tagid= or the creator's xid.  No xattr to add.
+ */
+static int vx_inode_init_security(struct inode *inode, struct inode *dir,
+				  const struct qstr *qstr, const char **name,
+				  void **value, size_t *len)
+{
+	const struct super_block *sb = inode->i_sb;
+	u32 flags = vx_sb_flags(sb);
+
+	if (flags & VX_SB_TAG)
+		inode->i_tag = (flags & VX_SB_TAGID) ? READ_ONCE(vx_sb(sb)->tagid)
+						     : vx_current_xid();
+	return -EOPNOTSUPP;
+}
+
+/* May the current task use @inode at all?  Atomic-safe. */
+static int vx_tag_permission(const struct inode *inode)
+{
+	u32 xid = vx_current_xid();
+	u32 tag;
+
+	if (!vx_is_guest_xid(xid))
+		return 0;
+	if ((vx_sb_flags(inode->i_sb) & (VX_SB_TAG | VX_SB_NOTAGCHECK)) !=
+	    VX_SB_TAG)
+		return 0;
+	tag = vx_inode_tag(inode);
+	return (!tag || tag == xid) ? 0 : -EACCES;
+}
+
+static int vx_inode_permission(struct inode *inode, int mask)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	if (unlikely(IS_BARRIER(inode)) && S_ISDIR(inode->i_mode) &&
+	    vx_is_guest_xid(vx_current_xid()))
+		return -EACCES;
+	return vx_tag_permission(inode);
+}
+
+/* A guest changing an untagged inode of a tagged filesystem owns it. */
+static void vx_retag(struct inode *inode)
+{
+	u32 xid = vx_current_xid();
+
+	if (vx_is_guest_xid(xid) && vx_sb_tagged(inode->i_sb) &&
+	    !vx_inode_tag(inode))
+		vx_set_inode_tag(inode, xid);
+}
+
+/* The character devices of the minimal guest /dev (ABI section 9). */
+static bool vx_guest_device(const struct inode *inode)
+{
+	unsigned int major = MAJOR(inode->i_rdev);
+	unsigned int minor = MINOR(inode->i_rdev);
+
+	if (!S_ISCHR(inode->i_mode))
+		return false;
+	switch (major) {
+	case MEM_MAJOR:		/* null, zero, full, random, urandom */
+		return minor == 3 || minor == 5 || minor == 7 ||
+		       minor == 8 || minor == 9;
+	case TTYAUX_MAJOR:	/* tty, ptmx */
+		return minor == 0 || minor == 2;
+	default:		/* the pty slaves */
+		return major >= UNIX98_PTY_SLAVE_MAJOR &&
+		       major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT;
+	}
+}
+
+static int vx_file_open(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	if ((S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)) &&
+	    vx_is_guest_xid(vx_current_xid()) && !vx_guest_device(inode))
+		return -EPERM;
+	if (file->f_mode & FMODE_WRITE)
+		vx_retag(inode);
+	return 0;
+}
+
+static int vx_inode_setattr(struct dentry *dentry, struct iattr *attr)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	vx_retag(d_inode(dentry));
+	return 0;
+}
+
+/* Mount options. */
+
+static void vx_free_mnt_opts(void *mnt_opts)
+{
+	kfree(mnt_opts);
+}
+
+/* One option word: 1 if it is ours (and noted in @o), 0 if not. */
+static int vx_parse_opt(const char *opt, struct vx_mnt_opts *o)
+{
+	unsigned int id;
+
+	if (!strcmp(opt, "tag") || !strcmp(opt, "tagxid")) {
+		o->set |= VX_SB_TAG;
+		o->clear &= ~VX_SB_TAG;
+	} else if (!strcmp(opt, "notag")) {
+		o->clear |= VX_SB_TAG;
+		o->set &= ~VX_SB_TAG;
+	} else if (!strcmp(opt, "notagcheck")) {
+		o->set |= VX_SB_NOTAGCHECK;
+	} else if (!strncmp(opt, "tagid=", 6)) {
+		if (kstrtouint(opt + 6, 0, &id) || id > 0xFFFF)
+			return -EINVAL;
+		o->set |= VX_SB_TAG | VX_SB_TAGID;
+		o->tagid = id;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Take our options out of the comma-separated mount data, in place, and
+ * hand them over in *@mnt_opts.
+ */
+static int vx_sb_eat_lsm_opts(char *options, void **mnt_opts)
+{
+	struct vx_mnt_opts o = { };
+	char *from = options, *to = options;
+	bool ours = false;
+
+	while (from && *from) {
+		char *next = strchr(from, ',');
+		size_t len;
+		int ret;
+
+		if (next)
+			*next++ = '\0';
+		len = strlen(from);
+		ret = vx_parse_opt(from, &o);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			ours = true;
+		} else if (len) {
+			if (to != options)
+				*to++ = ',';
+			memmove(to, from, len);
+			to += len;
+		}
+		from = next;
+	}
+	if (options)
+		*to = '\0';
+	if (!ours)
+		return 0;
+	if (*mnt_opts) {
+		/* A second batch for the same request: the later words win. */
+		struct vx_mnt_opts *prev = *mnt_opts;
+
+		prev->set = (prev->set & ~o.clear) | o.set;
+		prev->clear = (prev->clear & ~o.set) | o.clear;
+		if (o.set & VX_SB_TAGID)
+			prev->tagid = o.tagid;
+		return 0;
+	}
+	*mnt_opts = kmemdup(&o, sizeof(o), GFP_KERNEL);
+	return *mnt_opts ? 0 : -ENOMEM;
+}
+
+static int vx_sb_set_mnt_opts(struct super_block *sb, void *mnt_opts,
+			      unsigned long kern_flags,
+			      unsigned long *set_kern_flags)
+{
+	struct vx_mnt_opts *o = mnt_opts;
+	struct vx_sb *vsb = vx_sb(sb);
+
+	if (!o)
+		return 0;
+	if (o->set & VX_SB_TAGID)
+		WRITE_ONCE(vsb->tagid, o->tagid);
+	WRITE_ONCE(vsb->flags, (vsb->flags & ~o->clear) | o->set);
+	return 0;
+}
+
+/* Remount: "tag" may be dropped but not added. */
+static int vx_sb_remount(struct super_block *sb, void *mnt_opts)
+{
+	struct vx_mnt_opts *o = mnt_opts;
+
+	if (!o)
+		return 0;
+	if ((o->set & VX_SB_TAG) && !vx_sb_tagged(sb))
+		return -EINVAL;
+	return vx_sb_set_mnt_opts(sb, mnt_opts, 0, NULL);
+}
+
+static int vx_sb_show_options(struct seq_file *m, struct super_block *sb)
+{
+	u32 flags = vx_sb_flags(sb);
+
+	if (flags & VX_SB_TAGID)
+		seq_printf(m, ",tagid=%u", READ_ONCE(vx_sb(sb)->tagid));
+	else if (flags & VX_SB_TAG)
+		seq_puts(m, ",tag");
+	if (flags & VX_SB_NOTAGCHECK)
+		seq_puts(m, ",notagcheck");
+	return 0;
+}
+
+static struct security_hook_list vx_fs_hooks[] __lsm_ro_after_init = {
+	LSM_HOOK_INIT(inode_alloc_security, vx_inode_alloc_security),
+	LSM_HOOK_INIT(inode_init_security, vx_inode_init_security),
+	LSM_HOOK_INIT(inode_permission, vx_inode_permission),
+	LSM_HOOK_INIT(inode_setattr, vx_inode_setattr),
+	LSM_HOOK_INIT(file_open, vx_file_open),
+	LSM_HOOK_INIT(sb_free_mnt_opts, vx_free_mnt_opts),
+	LSM_HOOK_INIT(sb_eat_lsm_opts, vx_sb_eat_lsm_opts),
+	LSM_HOOK_INIT(sb_set_mnt_opts, vx_sb_set_mnt_opts),
+	LSM_HOOK_INIT(sb_remount, vx_sb_remount),
+	LSM_HOOK_INIT(sb_show_options, vx_sb_show_options),
+};
+
+/**
+ * vx_fs_lsm_init - add the filesystem hooks to the vserver LSM
+ *
+ * Called once from the LSM's init, before any task can use them.
+ */
+void __init vx_fs_lsm_init(void)
+{
+	security_add_hooks(vx_fs_hooks, ARRAY_SIZE(vx_fs_hooks), "vserver");
+}
