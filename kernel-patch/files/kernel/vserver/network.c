@@ -1223,3 +1223,39 @@ int nx_v6_bind_check(struct nx_info *nxi, const struct in6_addr *addr)
 		ok = nx_v6_addr_allowed(nxi, addr);
 	return ok ? 0 : -EADDRNOTAVAIL;
 }
+
+/* ---- address listings (HIDE_NETIF) ------------------------------------ */
+
+/*
+ * The caller's network context if it hides the host's addresses, else
+ * NULL.  Listings are filtered for the task that reads them: netlink
+ * dumps run in the reader's recvmsg/sendmsg, ioctls and /proc reads in
+ * the reader itself.
+ */
+static struct nx_info *nx_hiding_info(void)
+{
+	struct nx_info *nxi = nx_current_info();
+
+	return nx_info_flags(nxi, NXF_HIDE_NETIF) ? nxi : NULL;
+}
+
+/**
+ * nx_v4_visible - may the caller see local IPv4 address @addr listed?
+ *
+ * With HIDE_NETIF only the addresses of its set show (RTM_GETADDR dumps,
+ * SIOCGIFCONF).  Safe in atomic context.
+ */
+bool nx_v4_visible(__be32 addr)
+{
+	struct nx_info *nxi = nx_hiding_info();
+
+	return !nxi || nx_v4_addr_allowed(nxi, addr);
+}
+
+/* The same for IPv6 (RTM_GETADDR dumps, /proc/net/if_inet6). */
+bool nx_v6_visible(const struct in6_addr *addr)
+{
+	struct nx_info *nxi = nx_hiding_info();
+
+	return !nxi || nx_v6_addr_allowed(nxi, addr);
+}

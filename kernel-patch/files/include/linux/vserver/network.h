@@ -176,6 +176,8 @@ bool nx_inet6_bind_addr(struct in6_addr *addr);
 int nx_v4_bind_check(struct nx_info *nxi, __be32 addr);
 int nx_v6_bind_check(struct nx_info *nxi, const struct in6_addr *addr);
 bool nx_raw_icmp_allowed(void);
+bool nx_v4_visible(__be32 addr);
+bool nx_v6_visible(const struct in6_addr *addr);
 
 /*
  * Global counters for /proc/virtnet/status: "total" counts allocated
@@ -205,6 +207,16 @@ static inline bool nx_inet6_bind_addr(struct in6_addr *addr)
 static inline bool nx_raw_icmp_allowed(void)
 {
 	return false;
+}
+
+static inline bool nx_v4_visible(__be32 addr)
+{
+	return true;
+}
+
+static inline bool nx_v6_visible(const struct in6_addr *addr)
+{
+	return true;
 }
 
 #endif /* CONFIG_VSERVER */
