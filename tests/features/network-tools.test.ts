@@ -284,14 +284,15 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
     it('two guests on the same port: each server gets its own address and serves only its own page', async () => {
       await sh().succeed('mkdir -p /tmp/w1 /tmp/w2 && echo page-one >/tmp/w1/index.html && echo page-two >/tmp/w2/index.html');
       const one = (await sh().succeed('chbind --silent --nid 6109 --ip 10.42.0.1 -- httpd -f -p 8080 -h /tmp/w1 >/dev/null 2>&1 & echo $!')).stdout.trim();
-      const two = (await sh().succeed('chbind --silent --nid 6110 --ip 10.42.0.2 -- httpd -f -p 8080 -h /tmp/w2 >/tmp/w2.err 2>&1 & echo $!')).stdout.trim();
+      const two = (await sh().succeed('chbind --silent --nid 6110 --ip 10.42.0.2 -- httpd -f -p 0.0.0.0:8080 -h /tmp/w2 >/tmp/w2.err 2>&1 & echo $!')).stdout.trim();
       try {
         await sh().succeed(until("netstat -ltn | grep -q '10.42.0.2:8080 '"));
-        // Both bound port 8080 on 0.0.0.0 and ended up on their own address, not the wildcard.
+        // Both bound port 8080 on a wildcard — one on [::] (httpd's default; its address shows
+        // v4-mapped, ::ffff:10.42.0.1), one on 0.0.0.0 — and each ended up on its own address.
         const listen = (await sh().succeed('netstat -ltn')).stdout;
-        expect(listen).toMatch(/ 10\.42\.0\.1:8080 /);
-        expect(listen).toMatch(/ 10\.42\.0\.2:8080 /);
-        expect(listen).not.toMatch(/ 0\.0\.0\.0:8080 /);
+        expect(listen).toMatch(/[\s:]10\.42\.0\.1:8080\s/);
+        expect(listen).toMatch(/[\s:]10\.42\.0\.2:8080\s/);
+        expect(listen).not.toMatch(/\s(0\.0\.0\.0|::):8080\s/);
         expect((await sh().run('cat /tmp/w2.err')).stdout).toBe('');
         // Each guest reaches its own server at its own address.
         expect((await sh().succeed('ncontext --migrate --nid 6109 -- wget -q -O - http://10.42.0.1:8080/')).stdout).toBe('page-one\n');
