@@ -923,9 +923,6 @@ long vc_net_remove_ipv6(const struct vc_call *call)
 
 /* ---- /proc ------------------------------------------------------------ */
 
-#define NX_IP4(a)	((u8 *)&(a))[0], ((u8 *)&(a))[1],		\
-			((u8 *)&(a))[2], ((u8 *)&(a))[3]
-
 /**
  * nx_proc_show_addrs - the address lines of /proc/virtnet/<nid>/info
  *			and /proc/<pid>/ninfo
@@ -949,9 +946,8 @@ void nx_proc_show_addrs(struct seq_file *m, struct nx_info *nxi,
 		const struct nx_addr4 *e = &a->v4[i];
 
 		seq_printf(m, v4fmt, i);
-		seq_printf(m, "[%u.%u.%u.%u-%u.%u.%u.%u/%u.%u.%u.%u:%04x]\n",
-			   NX_IP4(e->ip), NX_IP4(e->ip2), NX_IP4(e->mask),
-			   e->type);
+		seq_printf(m, "[%pI4-%pI4/%pI4:%04x]\n",
+			   &e->ip, &e->ip2, &e->mask, e->type);
 	}
 	for (i = 0; i < a->n6; i++) {
 		const struct nx_addr6 *e = &a->v6[i];
@@ -962,7 +958,7 @@ void nx_proc_show_addrs(struct seq_file *m, struct nx_info *nxi,
 	rcu_read_unlock();
 }
 
-/* The broadcast and loopback lines, "<prefix>%u.%u.%u.%u". */
+/* The broadcast and loopback lines, "<prefix>a.b.c.d". */
 static void nx_proc_show_special(struct seq_file *m, struct nx_info *nxi,
 				 const char *bcast, const char *lback)
 {
@@ -970,8 +966,8 @@ static void nx_proc_show_special(struct seq_file *m, struct nx_info *nxi,
 
 	rcu_read_lock();
 	a = rcu_dereference(nxi->addrs);
-	seq_printf(m, "%s%u.%u.%u.%u\n", bcast, NX_IP4(a->bcast));
-	seq_printf(m, "%s%u.%u.%u.%u\n", lback, NX_IP4(a->lback));
+	seq_printf(m, "%s%pI4\n", bcast, &a->bcast);
+	seq_printf(m, "%s%pI4\n", lback, &a->lback);
 	rcu_read_unlock();
 }
 
