@@ -23,7 +23,7 @@ const NET_CREATE = vcmd('network contexts (net_create)', '0x19010001', '2', '--i
 const TEST_ADDRESSES: Requirement = { what: "the guest's test addresses (10.42.0.1-3 on dummy0)", probe: "ip -o addr show dev dummy0 | grep -q 'inet 10.42.0.2/'" };
 const BIND_RESTRICTION: Requirement = {
   what: 'bind restriction (a network context binds only its own addresses)',
-  probe: "chbind --silent --ip 10.42.0.1 -- sh -c '! timeout 0.3 httpd -f -p 10.42.0.2:8099 -h /tmp 2>/dev/null'",
+  probe: "chbind --silent --ip 10.42.0.1 -- sh -c '! timeout 2 httpd -f -p 10.42.0.2:8099 -h /tmp 2>/dev/null'",
 };
 const ADDRESS_HIDING: Requirement = {
   what: "address hiding (a guest's listings show only its own addresses)",
