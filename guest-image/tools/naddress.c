@@ -7,9 +7,12 @@
  *            [--silent] [-- CMD [ARG]...]
  *
  * --add     add each --ip and --range to network context N.
- * --remove  remove each --ip (exact entry, else ESRCH).  Without any --ip
- *           every address of N, IPv4 and IPv6, is removed.  Ranges are
- *           removed only that way: the kernel has no removal by range.
+ * --remove  remove each --ip: the entry must match exactly, IPv4 mask
+ *           included (give the mask it was added with), else ESRCH.
+ *           Without any --ip every address of N, IPv4 and IPv6, is
+ *           removed, and the broadcast and loopback addresses are reset.
+ *           Ranges are removed only that way: the kernel has no removal
+ *           by range.
  * --set     remove every address of N, then add as --add does.
  *
  * --ip IP[/M]  IPv4 or IPv6 address, interface name (its IPv4 address)
@@ -20,8 +23,9 @@
  *              Without it: 255.255.255.0 (/24) for IPv4, as chbind; /64
  *              for IPv6.
  *              (An address entry admits exactly its address whatever the
- *              mask; the mask is kept with it and shown in
- *              /proc/virtnet/<nid>/info.)
+ *              mask.  The IPv4 mask is kept with it and shown in
+ *              /proc/virtnet/<nid>/info; the kernel keeps an IPv6 address
+ *              entry as /128.)
  * --range A-B  the IPv4 addresses A through B (net_add_ipv4 version 2,
  *              type RANGE), with the --mask mask.
  * --bcast B    the broadcast address of N (IPv4).

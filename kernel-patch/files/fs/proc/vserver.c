@@ -22,13 +22,19 @@
  * files hold the id, not the context, and find it again on every read.
  * st_nlink of /proc/virtual is 2 plus the number of contexts.
  *
+ * /proc/virtnet works the same way for network contexts: one directory
+ * per nid with "info" (id, broadcast and loopback address, one line per
+ * address entry) and "status" (references, tasks, flags, capabilities).
+ * A guest sees only its own nid there.
+ *
  * Every file is 0444 and immutable, every directory 0555.  Counters
  * nobody tracks yet print 0.
  *
  * Per task, /proc/<pid>/status gains "VxID:" and "NxID:" lines (left out
  * when the task's context has HIDE_VINFO), and /proc/<pid>/vinfo shows
  * the task's xid and, for a guest task, its context's bcaps, ccaps,
- * flags and init pid.
+ * flags and init pid; /proc/<pid>/ninfo (kernel/vserver/network.c) the
+ * same for its network context.
  *
  * This lives in fs/proc because the per-id directories need procfs
  * internals (struct proc_dir_entry), as fs/proc/proc_sysctl.c does.

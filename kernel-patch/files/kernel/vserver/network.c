@@ -923,9 +923,6 @@ long vc_net_remove_ipv6(const struct vc_call *call)
 
 /* ---- /proc ------------------------------------------------------------ */
 
-#define NX_IP4(a)	((u8 *)&(a))[0], ((u8 *)&(a))[1],		\
-			((u8 *)&(a))[2], ((u8 *)&(a))[3]
-
 /**
  * nx_proc_show_addrs - the address lines of /proc/virtnet/<nid>/info
  *			and /proc/<pid>/ninfo
@@ -949,9 +946,8 @@ void nx_proc_show_addrs(struct seq_file *m, struct nx_info *nxi,
 		const struct nx_addr4 *e = &a->v4[i];
 
 		seq_printf(m, v4fmt, i);
-		seq_printf(m, "[%u.%u.%u.%u-%u.%u.%u.%u/%u.%u.%u.%u:%04x]\n",
-			   NX_IP4(e->ip), NX_IP4(e->ip2), NX_IP4(e->mask),
-			   e->type);
+		seq_printf(m, "[%pI4-%pI4/%pI4:%04x]\n",
+			   &e->ip, &e->ip2, &e->mask, e->type);
 	}
 	for (i = 0; i < a->n6; i++) {
 		const struct nx_addr6 *e = &a->v6[i];
@@ -962,7 +958,7 @@ void nx_proc_show_addrs(struct seq_file *m, struct nx_info *nxi,
 	rcu_read_unlock();
 }
 
-/* The broadcast and loopback lines, "<prefix>%u.%u.%u.%u". */
+/* The broadcast and loopback lines, "<prefix>a.b.c.d". */
 static void nx_proc_show_special(struct seq_file *m, struct nx_info *nxi,
 				 const char *bcast, const char *lback)
 {
@@ -970,8 +966,8 @@ static void nx_proc_show_special(struct seq_file *m, struct nx_info *nxi,
 
 	rcu_read_lock();
 	a = rcu_dereference(nxi->addrs);
-	seq_printf(m, "%s%u.%u.%u.%u\n", bcast, NX_IP4(a->bcast));
-	seq_printf(m, "%s%u.%u.%u.%u\n", lback, NX_IP4(a->lback));
+	seq_printf(m, "%s%pI4\n", bcast, &a->bcast);
+	seq_printf(m, "%s%pI4\n", lback, &a->lback);
 	rcu_read_unlock();
 }
 
@@ -1000,4 +996,262 @@ int nx_proc_pid_ninfo(struct seq_file *m, struct pid_namespace *ns,
 	}
 	rcu_read_unlock();
 	return 0;
+}
+
+/* ---- socket hooks ----------------------------------------------------- */
+
+/* Is @addr (network order) inside the IPv4 entry @e? */
+static bool nx_addr4_match(const struct nx_addr4 *e, __be32 addr)
+{
+	switch (e->type) {
+	case NXA_TYPE_MASK:
+		return !((addr ^ e->ip) & e->mask);
+	case NXA_TYPE_RANGE:
+		return ntohl(addr) >= ntohl(e->ip) && ntohl(addr) <= ntohl(e->ip2);
+	default:
+		return addr == e->ip;
+	}
+}
+
+/**
+ * nx_v4_addr_allowed - may a task of @nxi use local IPv4 address @addr?
+ * @nxi:	network context, NULL: no restriction
+ * @addr:	address, network order
+ *
+ * The entries, the broadcast and the loopback address are allowed.
+ * Safe in atomic context.
+ */
+bool nx_v4_addr_allowed(struct nx_info *nxi, __be32 addr)
+{
+	const struct nx_addrs *a;
+	bool ret = false;
+	unsigned int i;
+
+	if (!nxi)
+		return true;
+	rcu_read_lock();
+	a = rcu_dereference(nxi->addrs);
+	if (addr && (addr == a->bcast || addr == a->lback))
+		ret = true;
+	for (i = 0; !ret && i < a->n4; i++)
+		ret = nx_addr4_match(&a->v4[i], addr);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* Is @addr inside the IPv6 entry @e? */
+static bool nx_addr6_match(const struct nx_addr6 *e, const struct in6_addr *addr)
+{
+	return !ipv6_masked_addr_cmp(&e->ip, &e->mask, addr);
+}
+
+bool nx_v6_addr_allowed(struct nx_info *nxi, const struct in6_addr *addr)
+{
+	const struct nx_addrs *a;
+	bool ret = false;
+	unsigned int i;
+
+	if (!nxi)
+		return true;
+	rcu_read_lock();
+	a = rcu_dereference(nxi->addrs);
+	for (i = 0; !ret && i < a->n6; i++)
+		ret = nx_addr6_match(&a->v6[i], addr);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* The primary IPv4 address of @nxi, 0 if it has none. */
+__be32 nx_v4_primary(struct nx_info *nxi)
+{
+	const struct nx_addrs *a;
+	__be32 ip = 0;
+
+	rcu_read_lock();
+	a = rcu_dereference(nxi->addrs);
+	if (a->n4)
+		ip = a->v4[0].ip;
+	rcu_read_unlock();
+	return ip;
+}
+
+/* The primary IPv6 address of @nxi into @addr; false if it has none. */
+bool nx_v6_primary(struct nx_info *nxi, struct in6_addr *addr)
+{
+	const struct nx_addrs *a;
+	bool ret = false;
+
+	rcu_read_lock();
+	a = rcu_dereference(nxi->addrs);
+	if (a->n6) {
+		*addr = a->v6[0].ip;
+		ret = true;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* The caller's network context, or NULL if it is unrestricted. */
+struct nx_info *nx_current_info(void)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return NULL;
+	return nx_task_info(current);
+}
+
+/**
+ * nx_inet_bind_addr - the IPv4 address a bind() really asks for
+ * @addr:	the address given, network order
+ *
+ * Called at the top of __inet_bind().  For a task in a network context
+ * the wildcard address means its primary address, and with LBACK_REMAP
+ * a 127.x address means the context's loopback address.  The security
+ * module has already refused what is outside the set.
+ */
+__be32 nx_inet_bind_addr(__be32 addr)
+{
+	struct nx_info *nxi = nx_current_info();
+	const struct nx_addrs *a;
+	__be32 ret = addr;
+
+	if (!nxi)
+		return addr;
+	rcu_read_lock();
+	a = rcu_dereference(nxi->addrs);
+	if (addr == htonl(INADDR_ANY) && a->n4)
+		ret = a->v4[0].ip;
+	else if (ipv4_is_loopback(addr) && a->lback &&
+		 (READ_ONCE(nxi->flags) & NXF_LBACK_REMAP))
+		ret = a->lback;
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * nx_raw_icmp_allowed - may the caller open an ICMP raw socket without
+ * CAP_NET_RAW?
+ *
+ * Yes if its network context has NXC_RAW_ICMP or its context has the
+ * ccap of the same value (VXC_RAW_ICMP, kept for util-vserver's
+ * defaults).  Only ICMP; inet_create() asks only for that protocol.
+ */
+bool nx_raw_icmp_allowed(void)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return false;
+	return nx_info_ncaps(nx_task_info(current), NXC_RAW_ICMP) ||
+	       vx_info_ccaps(vx_task_info(current), VXC_RAW_ICMP);
+}
+
+/**
+ * nx_inet6_bind_addr - the address a bind() to the IPv6 wildcard means
+ * @addr: out: the caller's primary IPv6 address
+ *
+ * Called at the top of __inet6_bind() for the wildcard address; false
+ * (leave it alone) for a task without a network context.  A context
+ * without IPv6 addresses gets its primary IPv4 address, v4-mapped, so a
+ * dual-stack server still listens on exactly that address.
+ */
+bool nx_inet6_bind_addr(struct in6_addr *addr)
+{
+	struct nx_info *nxi = nx_current_info();
+	__be32 v4;
+
+	if (!nxi)
+		return false;
+	if (nx_v6_primary(nxi, addr))
+		return true;
+	/* An IPv4-only context: the dual-stack wildcard is its IPv4 one. */
+	v4 = nx_v4_primary(nxi);
+	if (!v4)
+		return false;
+	ipv6_addr_set_v4mapped(v4, addr);
+	return true;
+}
+
+/**
+ * nx_v4_bind_check - may a task of @nxi bind to IPv4 address @addr?
+ *
+ * Returns 0 or -EADDRNOTAVAIL.  The wildcard needs a primary address (it
+ * becomes that); 127.x needs LBACK_ALLOW, or LBACK_REMAP with a loopback
+ * address (it becomes that); anything else must be in the set.
+ */
+int nx_v4_bind_check(struct nx_info *nxi, __be32 addr)
+{
+	u64 flags = READ_ONCE(nxi->flags);
+	const struct nx_addrs *a;
+	bool ok;
+
+	rcu_read_lock();
+	a = rcu_dereference(nxi->addrs);
+	if (addr == htonl(INADDR_ANY))
+		ok = a->n4;
+	else if (ipv4_is_loopback(addr) && (flags & NXF_LBACK_ALLOW))
+		ok = true;
+	else if (ipv4_is_loopback(addr) && (flags & NXF_LBACK_REMAP) &&
+		 a->lback)
+		ok = true;
+	else
+		ok = false;
+	rcu_read_unlock();
+	if (!ok && addr != htonl(INADDR_ANY))
+		ok = nx_v4_addr_allowed(nxi, addr);
+	return ok ? 0 : -EADDRNOTAVAIL;
+}
+
+/*
+ * The same for IPv6: the wildcard needs a primary address (IPv6, else
+ * IPv4, see nx_inet6_bind_addr()), ::1
+ * needs LBACK_ALLOW, a v4-mapped address follows the IPv4 rules.
+ */
+int nx_v6_bind_check(struct nx_info *nxi, const struct in6_addr *addr)
+{
+	struct in6_addr primary;
+	bool ok;
+
+	if (ipv6_addr_v4mapped(addr))
+		return nx_v4_bind_check(nxi, addr->s6_addr32[3]);
+	if (ipv6_addr_any(addr))
+		ok = nx_v6_primary(nxi, &primary) || nx_v4_primary(nxi);
+	else if (ipv6_addr_loopback(addr))
+		ok = nx_info_flags(nxi, NXF_LBACK_ALLOW);
+	else
+		ok = nx_v6_addr_allowed(nxi, addr);
+	return ok ? 0 : -EADDRNOTAVAIL;
+}
+
+/* ---- address listings (HIDE_NETIF) ------------------------------------ */
+
+/*
+ * The caller's network context if it hides the host's addresses, else
+ * NULL.  Listings are filtered for the task that reads them: netlink
+ * dumps run in the reader's recvmsg/sendmsg, ioctls and /proc reads in
+ * the reader itself.
+ */
+static struct nx_info *nx_hiding_info(void)
+{
+	struct nx_info *nxi = nx_current_info();
+
+	return nx_info_flags(nxi, NXF_HIDE_NETIF) ? nxi : NULL;
+}
+
+/**
+ * nx_v4_visible - may the caller see local IPv4 address @addr listed?
+ *
+ * With HIDE_NETIF only the addresses of its set show (RTM_GETADDR dumps,
+ * SIOCGIFCONF).  Safe in atomic context.
+ */
+bool nx_v4_visible(__be32 addr)
+{
+	struct nx_info *nxi = nx_hiding_info();
+
+	return !nxi || nx_v4_addr_allowed(nxi, addr);
+}
+
+/* The same for IPv6 (RTM_GETADDR dumps, /proc/net/if_inet6). */
+bool nx_v6_visible(const struct in6_addr *addr)
+{
+	struct nx_info *nxi = nx_hiding_info();
+
+	return !nxi || nx_v6_addr_allowed(nxi, addr);
 }

@@ -21,6 +21,13 @@
  *  - fork and open refuse to pass the context's limits (limit.c).
  *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
  *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
+ *  - Sockets of a task in a network context bind only to addresses of
+ *    its set (-EADDRNOTAVAIL otherwise; the wildcard becomes the primary
+ *    address in __inet_bind/__inet6_bind).  An unbound TCP or UDP IPv4
+ *    socket that connects or sends is first bound to the primary address,
+ *    so its source is in the set.  A raw socket opened without
+ *    CAP_NET_RAW (ICMP only, granted by NXC_RAW_ICMP) may not set
+ *    IP_HDRINCL/IPV6_HDRINCL.
  *
  * The host pays one static-key test per hook until the first context or
  * spectator exists.
@@ -32,7 +39,15 @@
 #include <linux/lsm_hooks.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/net.h>
 #include <linux/vserver/context.h>
+#include <linux/vserver/network.h>
+#include <net/inet_common.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
 #include "vserver.h"
 
 bool vx_lsm_enabled __ro_after_init;
@@ -180,6 +195,79 @@ static int vx_file_ioctl(struct file *file, unsigned int cmd,
 	return vx_need_ccap(VXC_TIOCSTI);
 }
 
+static int vx_socket_bind(struct socket *sock, struct sockaddr *address,
+			  int addrlen)
+{
+	struct nx_info *nxi = nx_current_info();
+	struct sock *sk = sock->sk;
+
+	if (!nxi || !sk)
+		return 0;
+	/* Short or odd addresses: the protocol's own bind says no. */
+	if (sk->sk_family == AF_INET && address->sa_family != AF_INET6 &&
+	    addrlen >= sizeof(struct sockaddr_in))
+		return nx_v4_bind_check(nxi,
+			((struct sockaddr_in *)address)->sin_addr.s_addr);
+	if (sk->sk_family == AF_INET6 && address->sa_family == AF_INET6 &&
+	    addrlen >= SIN6_LEN_RFC2133)
+		return nx_v6_bind_check(nxi,
+			&((struct sockaddr_in6 *)address)->sin6_addr);
+	return 0;
+}
+
+/*
+ * An unbound IPv4 TCP or UDP socket of a network context gets the primary
+ * address (no port yet) before it connects or sends, so the kernel does
+ * not pick a source outside the set.
+ */
+static int vx_socket_bind_primary(struct socket *sock)
+{
+	struct nx_info *nxi = nx_current_info();
+	struct sock *sk = sock->sk;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	if (!nxi || !sk || sk->sk_family != AF_INET ||
+	    (sk->sk_protocol != IPPROTO_TCP && sk->sk_protocol != IPPROTO_UDP))
+		return 0;
+	if (READ_ONCE(inet_sk(sk)->inet_num) ||
+	    READ_ONCE(inet_sk(sk)->inet_rcv_saddr))
+		return 0;
+	sin.sin_addr.s_addr = nx_v4_primary(nxi);
+	if (!sin.sin_addr.s_addr)
+		return 0;
+	/* Raced with another bind: whatever it chose stands. */
+	__inet_bind(sk, (struct sockaddr *)&sin, sizeof(sin),
+		    BIND_FORCE_ADDRESS_NO_PORT | BIND_WITH_LOCK);
+	return 0;
+}
+
+static int vx_socket_connect(struct socket *sock, struct sockaddr *address,
+			     int addrlen)
+{
+	return vx_socket_bind_primary(sock);
+}
+
+static int vx_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
+{
+	return vx_socket_bind_primary(sock);
+}
+
+static int vx_socket_setsockopt(struct socket *sock, int level, int optname)
+{
+	struct sock *sk = sock->sk;
+
+	if (!nx_current_info() && !(static_branch_unlikely(&vx_active) &&
+				    vx_task_info(current)))
+		return 0;
+	if (!sk || sk->sk_type != SOCK_RAW)
+		return 0;
+	if (!(level == SOL_IP && optname == IP_HDRINCL) &&
+	    !(level == SOL_IPV6 && optname == IPV6_HDRINCL))
+		return 0;
+	return ns_capable_noaudit(sock_net(sk)->user_ns, CAP_NET_RAW) ?
+	       0 : -EPERM;
+}
+
 static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(ptrace_access_check, vx_ptrace_access_check),
 	LSM_HOOK_INIT(ptrace_traceme, vx_ptrace_traceme),
@@ -196,6 +284,10 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_movememory, vx_task_movememory),
 	LSM_HOOK_INIT(task_getpgid, vx_task_observe),
 	LSM_HOOK_INIT(task_getsid, vx_task_observe),
+	LSM_HOOK_INIT(socket_bind, vx_socket_bind),
+	LSM_HOOK_INIT(socket_connect, vx_socket_connect),
+	LSM_HOOK_INIT(socket_sendmsg, vx_socket_sendmsg),
+	LSM_HOOK_INIT(socket_setsockopt, vx_socket_setsockopt),
 };
 
 struct lsm_blob_sizes vx_blob_sizes __lsm_ro_after_init = {

@@ -35,8 +35,6 @@
 struct seq_file;
 struct pid_namespace;
 struct pid;
-struct sock;
-struct net_device;
 
 #ifdef CONFIG_VSERVER
 
@@ -169,13 +167,17 @@ void nx_proc_show_info(struct seq_file *m, struct nx_info *nxi);
  * means "no restriction" everywhere.
  */
 struct nx_info *nx_current_info(void);
-struct nx_info *nx_sock_info(const struct sock *sk);
 bool nx_v4_addr_allowed(struct nx_info *nxi, __be32 addr);
 bool nx_v6_addr_allowed(struct nx_info *nxi, const struct in6_addr *addr);
 __be32 nx_v4_primary(struct nx_info *nxi);
 bool nx_v6_primary(struct nx_info *nxi, struct in6_addr *addr);
-bool nx_dev_visible(struct nx_info *nxi, const struct net_device *dev);
+__be32 nx_inet_bind_addr(__be32 addr);
+bool nx_inet6_bind_addr(struct in6_addr *addr);
+int nx_v4_bind_check(struct nx_info *nxi, __be32 addr);
+int nx_v6_bind_check(struct nx_info *nxi, const struct in6_addr *addr);
 bool nx_raw_icmp_allowed(void);
+bool nx_v4_visible(__be32 addr);
+bool nx_v6_visible(const struct in6_addr *addr);
 
 /*
  * Global counters for /proc/virtnet/status: "total" counts allocated
@@ -190,6 +192,31 @@ extern atomic_t nx_active_count;
 static inline u32 nx_task_nid(const struct task_struct *p)
 {
 	return NX_HOST_NID;
+}
+
+static inline __be32 nx_inet_bind_addr(__be32 addr)
+{
+	return addr;
+}
+
+static inline bool nx_inet6_bind_addr(struct in6_addr *addr)
+{
+	return false;
+}
+
+static inline bool nx_raw_icmp_allowed(void)
+{
+	return false;
+}
+
+static inline bool nx_v4_visible(__be32 addr)
+{
+	return true;
+}
+
+static inline bool nx_v6_visible(const struct in6_addr *addr)
+{
+	return true;
 }
 
 #endif /* CONFIG_VSERVER */
