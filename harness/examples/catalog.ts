@@ -17,6 +17,7 @@ const CTX_CREATE = vcmd('contexts (ctx_create)', '0x09010001', '2', '--in 000000
 const PROC_VIRTUAL_CTX: Requirement = { what: '/proc/virtual/<xid>/ entries', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/status' };
 const PROC_ISOLATION: Requirement = { what: "process isolation (a guest must not see the host's tasks in /proc)", probe: "vcontext --create --silent --xid 2 -- sh -c '! test -d /proc/1'" };
 const FAKEINIT: Requirement = { what: 'fake init (INFO_INIT shows the init as pid 1)', probe: "chcontext --silent --xid 2 --flag fakeinit -- sh -c 'test $$ = 1'" };
+const PROC_CACCT: Requirement = { what: 'socket accounting (/proc/virtual/<xid>/cacct)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cacct' };
 const PROC_LIMIT: Requirement = { what: 'context limits (/proc/virtual/<xid>/limit)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/limit' };
 const VIRT_UPTIME: Requirement = { what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt' };
 const UTSNAME_CCAP: Requirement = { what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)', probe: "vcontext --create --silent --xid 2 -- sh -c '! hostname probe 2>/dev/null'" };
@@ -63,6 +64,14 @@ const flagsOf = (stdout: string): bigint | undefined => {
 };
 /** A guest process that keeps context XID alive: prints its pid (and saves it in FILE). */
 const keepAlive = (create: string, file: string): string => `${create} -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!' | tee ${file}`;
+/** Per context in OUT (pairs of total_forks: and INET: lines): forks, then INET recv, send, fail as count, bytes. */
+const countersOf = (out: string): { forks: number; sendCount: number; sendBytes: number; failCount: number }[] =>
+  [...out.matchAll(/^total_forks:\t(\d+)\nINET:\t\s*(\d+)\/(\d+)\s*\t\s*(\d+)\/(\d+)\s*\t\s*(\d+)\/(\d+)\s*$/gm)].map((m) => ({
+    forks: Number(m[1]),
+    sendCount: Number(m[4]),
+    sendBytes: Number(m[5]),
+    failCount: Number(m[6]),
+  }));
 /** The first number of each /proc/uptime line in OUT (seconds since boot, or since creation). */
 const uptimesOf = (out: string): (number | undefined)[] => [...out.matchAll(/^(\d+\.\d+) \d+\.\d+$/gm)].map((m) => Number(m[1]));
 /** Poll (with a deadline of about 5 s) until FILE is non-empty, then print it. */
@@ -453,6 +462,48 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     cleanup: 'vkill --xid 3301; rm -f /tmp/e33.pid',
   },
   {
+    id: 'E41',
+    title: 'Context accounting',
+    section: '05.2',
+    demonstrates: "After known work in a guest (4 forks, one TCP connection sending 1000 bytes) the guest's counters in /proc/virtual/<xid>/ rise by exactly that much, and another guest's do not move.",
+    requires: [tool('vcontext'), CTX_CREATE, PROC_CACCT],
+    steps: [
+      { command: `${keepAlive('vcontext --create --silent --xid 4101', '/tmp/e41a.pid')} && ${keepAlive('vcontext --create --silent --xid 4102', '/tmp/e41b.pid')}`, note: 'guests 4101 and 4102, each with one sleeping task' },
+      { command: 'printf "%1000s" x >/tmp/e41.data && (nc -l -p 4100 >/dev/null 2>&1 &) && echo listening', note: '1000 bytes to send, and a listener on the host' },
+      { command: 'for x in 4101 4102; do grep total_forks: /proc/virtual/$x/cvirt; grep INET: /proc/virtual/$x/cacct; done', note: 'counters before: forks, then INET recv/send/fail as count/bytes' },
+      { command: "vcontext --migrate --xid 4101 -- sh -c '/bin/true; /bin/true; /bin/true; nc 127.0.0.1 4100 </tmp/e41.data; true'", note: 'in 4101: three programs and one nc (4 forks), sending the 1000 bytes over TCP' },
+      { command: 'for x in 4101 4102; do grep total_forks: /proc/virtual/$x/cvirt; grep INET: /proc/virtual/$x/cacct; done', note: 'counters after' },
+    ],
+    invariants: [
+      {
+        says: "4101's total_forks rose by exactly 4",
+        check: (s) => {
+          const [before, after] = [countersOf(stepOf(s, 2).stdout)[0], countersOf(stepOf(s, 4).stdout)[0]];
+          return (before !== undefined && after !== undefined && after.forks - before.forks === 4) || `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`;
+        },
+      },
+      {
+        says: "4101's INET send bytes rose by exactly 1000, in at least one message, with no failures",
+        check: (s) => {
+          const [before, after] = [countersOf(stepOf(s, 2).stdout)[0], countersOf(stepOf(s, 4).stdout)[0]];
+          if (before === undefined || after === undefined) return stepOf(s, 4).stdout;
+          const sent = after.sendBytes - before.sendBytes;
+          const msgs = after.sendCount - before.sendCount;
+          const fails = after.failCount - before.failCount;
+          return (sent === 1000 && msgs >= 1 && fails === 0) || `sent ${sent} bytes in ${msgs} messages, ${fails} failures`;
+        },
+      },
+      {
+        says: "4102's counters did not move",
+        check: (s) => {
+          const [before, after] = [countersOf(stepOf(s, 2).stdout)[1], countersOf(stepOf(s, 4).stdout)[1]];
+          return (before !== undefined && JSON.stringify(before) === JSON.stringify(after)) || `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`;
+        },
+      },
+    ],
+    cleanup: 'vkill --xid 4101; vkill --xid 4102; rm -f /tmp/e41*',
+  },
+  {
     id: 'E42',
     title: 'Context limits',
     section: '05.3',
@@ -815,19 +866,6 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     ],
     cleanup: 'umount /tmp/e32; rmdir /tmp/e32',
   },
-  ...[
-    ['E41', 'Context accounting', '05.2', "After known work in a guest its counters rise by exactly that much and another guest's do not.", [tool('vcontext'), CTX_CREATE]],
-  ].map(
-    ([id, title, section, demonstrates, requires]): Example => ({
-      id: id as string,
-      title: title as string,
-      section: section as string,
-      demonstrates: demonstrates as string,
-      requires: requires as Requirement[],
-      steps: [],
-      invariants: [],
-    }),
-  ),
 ]);
 
 export function findExamples(ids?: readonly string[]): Example[] {

@@ -181,4 +181,25 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(hits).toBeGreaterThanOrEqual(1);
     await release(166);
   });
+
+  it('cacct and sock_stat count the bytes a guest sends over TCP, in the ABI layouts; the host is not counted', async () => {
+    await persistent(167);
+    await sh(`printf '%777s' x >/tmp/cacct.data && (nc -l -p 4167 >/dev/null 2>&1 &) && usleep 100000`);
+    await sh(`vcontext --migrate --xid 167 -- sh -c 'nc 127.0.0.1 4167 </tmp/cacct.data; true'`);
+    const cacct = (await sh('cat /proc/virtual/167/cacct')).stdout.split('\n');
+    expect(cacct[0]).toBe('Type\t    recv #/bytes\t\t   send #/bytes\t\t    fail #/bytes');
+    expect(cacct.slice(1, 7).map((l) => l.split(':')[0])).toEqual(['UNSPEC', 'UNIX', 'INET', 'INET6', 'PACKET', 'OTHER']);
+    expect(cacct[3]).toMatch(/^INET:\t {9}0\/0 {9}\t {9}[1-9]\d*\/777 {7}\t {9}0\/0 {9}$/);
+    expect(cacct.slice(7, 10)).toEqual(['', 'slab:\t        0        0        0        0', '']);
+    expect(cacct[10]).toBe('page[0]:        0        0        0        0\t        0        0        0        0');
+    // sock_stat {u32 field; u32 count[3]; u64 total[3]} (40 bytes), field = INET (2).
+    const st = await call(`--in 02000000 --out 40 0x28050000 167`);
+    expect(st).toMatchObject({ ret: 0 });
+    const b = st.out ?? Buffer.alloc(40);
+    expect([b.readUInt32LE(0), b.readUInt32LE(4), b.readBigUInt64LE(16), b.readBigUInt64LE(24), b.readBigUInt64LE(32)]).toEqual([2, 0, 0n, 777n, 0n]);
+    expect(b.readUInt32LE(8)).toBeGreaterThanOrEqual(1);
+    expect(await call(`--in 06000000 --out 40 0x28050000 167`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    expect(await call(`--badptr 0x28050000 167`)).toMatchObject({ ret: -1, name: 'EFAULT' });
+    await release(167);
+  });
 });

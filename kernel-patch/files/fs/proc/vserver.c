@@ -13,11 +13,12 @@
  *
  * /proc/virtual also holds one directory per context, /proc/virtual/<xid>,
  * with "info" (id, init pid), "status" (references, tasks, flags and
- * capabilities), "limit" (counters and limits) and "cvirt" (the guest's
- * clock and task counts).  They come and go with the contexts: lookup and readdir
- * ask the context hash each time, and readdir takes the ids in chunks of
- * 32 under RCU, then emits them with no lock held, so it copes with
- * contexts created and destroyed meanwhile.  The host and the spectator
+ * capabilities), "limit" (counters and limits), "cvirt" (the guest's
+ * clock and task counts) and "cacct" (socket traffic).  They come and go
+ * with the contexts: lookup and readdir ask the context hash each time,
+ * and readdir takes the ids in chunks of 32 under RCU, then emits them
+ * with no lock held, so it copes with contexts created and destroyed
+ * meanwhile.  The host and the spectator
  * see every id; a guest sees only its own, other ids are -ENOENT.  The
  * files hold the id, not the context, and find it again on every read.
  * st_nlink of /proc/virtual is 2 plus the number of contexts.
@@ -302,7 +303,19 @@ static int vx_proc_xid_limit_show(struct seq_file *m, void *v)
 
 VX_PROC_SEQ_FOPS(vx_proc_xid_info_fops, vx_proc_xid_info_show);
 VX_PROC_SEQ_FOPS(vx_proc_xid_status_fops, vx_proc_xid_status_show);
+static int vx_proc_xid_cacct_show(struct seq_file *m, void *v)
+{
+	struct vx_info *vxi = vx_proc_seq_info(m);
+
+	if (!vxi)
+		return -ENOENT;
+	vx_cacct_proc_show(m, vxi);
+	vx_put(vxi);
+	return 0;
+}
+
 VX_PROC_SEQ_FOPS(vx_proc_xid_limit_fops, vx_proc_xid_limit_show);
+VX_PROC_SEQ_FOPS(vx_proc_xid_cacct_fops, vx_proc_xid_cacct_show);
 VX_PROC_SEQ_FOPS(vx_proc_xid_cvirt_fops, vx_proc_xid_cvirt_show);
 
 static const struct vx_proc_file vx_proc_xid_files[] = {
@@ -310,6 +323,7 @@ static const struct vx_proc_file vx_proc_xid_files[] = {
 	{ "status",	&vx_proc_xid_status_fops },
 	{ "limit",	&vx_proc_xid_limit_fops },
 	{ "cvirt",	&vx_proc_xid_cvirt_fops },
+	{ "cacct",	&vx_proc_xid_cacct_fops },
 };
 
 /* ---- /proc/virtnet/<nid> ---------------------------------------------- */

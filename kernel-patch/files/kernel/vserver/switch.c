@@ -105,6 +105,7 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_get_wmask,	3, I,		VCT_CTX,  vc_get_wmask },
 	{ VCMD_get_vhi_name,	3, I,		VCT_CTX,  vc_get_vhi_name },
 	{ VCMD_virt_stat,	3, I,		VCT_CTX,  vc_virt_stat },
+	{ VCMD_sock_stat,	3, I,		VCT_CTX,  vc_sock_stat },
 	{ VCMD_get_rlimit,	3, I,		VCT_CTX,  vc_get_rlimit },
 	{ VCMD_rlimit_stat,	3, I,		VCT_CTX,  vc_rlimit_stat },
 	{ VCMD_wait_exit,	4, I,		VCT_CTX,  vc_wait_exit },

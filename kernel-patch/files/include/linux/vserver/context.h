@@ -24,6 +24,7 @@
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/vserver/cacct.h>
 #include <linux/vserver/limit.h>
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
@@ -70,6 +71,7 @@ struct timespec64;
  * @load_updates: load-average updates so far (under @lock)
  * @helper_busy: bit 0 set while a vshelper run for the context is going
  * @limits:	per-id counters and limits (include/linux/vserver/limit.h)
+ * @cacct:	socket accounting (include/linux/vserver/cacct.h)
  *
  * Locking: @lock nests inside vx_hash_lock.  @flags may be tested
  * without the lock with READ_ONCE(); every change takes @lock, and
@@ -107,6 +109,7 @@ struct vx_info {
 	unsigned long		helper_busy;
 
 	struct vx_limit		limits[NUM_LIMITS];
+	struct vx_cacct		cacct;
 };
 
 static inline u32 vx_task_xid(const struct task_struct *p)

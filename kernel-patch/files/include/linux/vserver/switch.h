@@ -17,6 +17,7 @@
 
 struct vx_info;
 struct nx_info;
+struct seq_file;
 
 /* Command flags (ABI section 3). */
 #define VCF_INFO	0x01	/* read-only query */
@@ -94,6 +95,10 @@ long vc_set_vhi_name(const struct vc_call *call);
 long vc_virt_stat(const struct vc_call *call);
 struct vcmd_virt_stat_v0;
 unsigned int vx_virt_stat(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs);
+
+/* kernel/vserver/cacct.c */
+long vc_sock_stat(const struct vc_call *call);
+void vx_cacct_proc_show(struct seq_file *m, struct vx_info *vxi);
 
 /* kernel/vserver/limit.c */
 long vc_get_rlimit(const struct vc_call *call);

@@ -56,4 +56,27 @@ struct vcmd_virt_stat_v0 {
 	__u32 load[3];
 };
 
+/*
+ * sock_stat (level 3, read-only): the caller sets field to a socket
+ * family class (VXA_SOCK_*); the kernel fills in how many messages of
+ * that class the context's tasks received, sent and failed to transfer
+ * (count[VXA_RECV..VXA_FAIL]) and their bytes (total[]).  -EINVAL for an
+ * unknown class.
+ */
+#define VCMD_sock_stat		VC_CMD(VSTAT, 5, 0)
+
+#define VXA_SOCK_UNSPEC		0
+#define VXA_SOCK_UNIX		1
+#define VXA_SOCK_INET		2
+#define VXA_SOCK_INET6		3
+#define VXA_SOCK_PACKET		4
+#define VXA_SOCK_OTHER		5
+#define VXA_SOCK_TYPES		6
+
+struct vcmd_sock_stat_v0 {
+	__u32 field;
+	__u32 count[3];
+	__u64 total[3];
+};
+
 #endif /* _UAPI_VSERVER_CVIRT_H */
