@@ -335,6 +335,18 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
       expect(ifc).not.toMatch(/10\.42\.0\.[13]\b/);
     });
 
+    it('the interface listings inside a guest show only the interfaces that carry its addresses', async () => {
+      const names = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim() ?? '');
+      expect(names((await sh().succeed('ip -o link')).stdout)).toEqual(['lo', 'dummy0']);
+      // RTM_GETLINK: loopback carries no address of the set (no LBACK_ALLOW), so only dummy0 shows.
+      expect(names((await sh().succeed('chbind --silent --ip 10.42.0.2 -- ip -o link')).stdout)).toEqual(['dummy0']);
+      // /proc/net/dev: the two header lines, then one line per visible interface.
+      const dev = (await sh().succeed('chbind --silent --ip 10.42.0.2 -- cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
+      expect(dev.slice(2).map((l) => l.split(':')[0]?.trim())).toEqual(['dummy0']);
+      const hostDev = (await sh().succeed('cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
+      expect(hostDev.slice(2).map((l) => l.split(':')[0]?.trim()).sort()).toEqual(['dummy0', 'lo']);
+    });
+
     it('without CAP_NET_RAW ping needs the raw_icmp network capability', async () => {
       const pid = (await sh().succeed(`chbind --silent --nid 6111 --ip 10.42.0.1 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
       try {

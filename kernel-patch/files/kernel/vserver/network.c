@@ -39,6 +39,7 @@
 #include <linux/errno.h>
 #include <linux/hashtable.h>
 #include <linux/in.h>
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -52,6 +53,7 @@
 #include <linux/vserver/context.h>
 #include <linux/vserver/network.h>
 #include <linux/vserver/switch.h>
+#include <net/addrconf.h>
 #include <net/ipv6.h>
 
 /* Locking: plain atomics, see include/linux/vserver/network.h. */
@@ -1254,4 +1256,50 @@ bool nx_v6_visible(const struct in6_addr *addr)
 	struct nx_info *nxi = nx_hiding_info();
 
 	return !nxi || nx_v6_addr_allowed(nxi, addr);
+}
+
+/* Does @dev carry an address of @nxi's set?  Called under RCU. */
+static bool nx_dev_has_addr(struct nx_info *nxi, struct net_device *dev)
+{
+	struct in_device *in_dev = __in_dev_get_rcu(dev);
+	struct inet6_dev *in6_dev = __in6_dev_get(dev);
+	const struct in_ifaddr *ifa;
+	struct inet6_ifaddr *ifp;
+	bool found = false;
+
+	if (in_dev) {
+		in_dev_for_each_ifa_rcu(ifa, in_dev)
+			if (nx_v4_addr_allowed(nxi, ifa->ifa_local))
+				return true;
+	}
+	if (!in6_dev)
+		return false;
+	read_lock_bh(&in6_dev->lock);
+	list_for_each_entry(ifp, &in6_dev->addr_list, if_list) {
+		if (nx_v6_addr_allowed(nxi, &ifp->addr)) {
+			found = true;
+			break;
+		}
+	}
+	read_unlock_bh(&in6_dev->lock);
+	return found;
+}
+
+/**
+ * nx_dev_visible - may the caller see network interface @dev listed?
+ *
+ * With HIDE_NETIF only interfaces that carry an address of the caller's
+ * set show (RTM_GETLINK, /proc/net/dev).  Safe in atomic context.
+ */
+bool nx_dev_visible(struct net_device *dev)
+{
+	struct nx_info *nxi = nx_hiding_info();
+	bool visible;
+
+	if (!nxi)
+		return true;
+	rcu_read_lock();
+	visible = nx_dev_has_addr(nxi, dev);
+	rcu_read_unlock();
+	return visible;
 }

@@ -178,6 +178,8 @@ int nx_v6_bind_check(struct nx_info *nxi, const struct in6_addr *addr);
 bool nx_raw_icmp_allowed(void);
 bool nx_v4_visible(__be32 addr);
 bool nx_v6_visible(const struct in6_addr *addr);
+struct net_device;
+bool nx_dev_visible(struct net_device *dev);
 
 /*
  * Global counters for /proc/virtnet/status: "total" counts allocated
@@ -215,6 +217,12 @@ static inline bool nx_v4_visible(__be32 addr)
 }
 
 static inline bool nx_v6_visible(const struct in6_addr *addr)
+{
+	return true;
+}
+
+struct net_device;
+static inline bool nx_dev_visible(struct net_device *dev)
 {
 	return true;
 }
