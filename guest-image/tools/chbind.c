@@ -53,7 +53,7 @@ int chbind_main(int argc, char **argv)
 	struct vc_addr ip[NB_IPV4ROOT], bcast;
 	char buf[INET6_ADDRSTRLEN], what[64];
 	int nip = 0, silent = 0, have_bcast = 0, i, k;
-	uint32_t nid = VX_ID_DYNAMIC;
+	uint32_t nid = NX_ID_DYNAMIC;
 	const char *why;
 	long ret;
 

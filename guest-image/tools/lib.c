@@ -377,13 +377,13 @@ long vc_create_network(uint32_t nid, uint64_t flagword)
 {
 	long ret;
 
-	if (nid != VX_ID_DYNAMIC)
+	if (nid != NX_ID_DYNAMIC)
 		return vc_net_create(nid, flagword);
 	/* As vc_create_context(): the kernel first, then the first free id. */
-	ret = vc_net_create(VX_ID_DYNAMIC, flagword);
+	ret = vc_net_create(NX_ID_DYNAMIC, flagword);
 	if (ret >= 0 || errno != EINVAL)
 		return ret;
-	for (nid = VX_ID_MIN_DYNAMIC; nid <= NX_ID_MAX; nid++) {
+	for (nid = NX_ID_MIN_DYNAMIC; nid <= NX_ID_MAX; nid++) {
 		ret = vc_net_create(nid, flagword);
 		if (ret >= 0 || (errno != EEXIST && errno != EBUSY))
 			return ret;

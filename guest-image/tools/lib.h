@@ -87,11 +87,7 @@ int vc_parse_xid(const char *s, uint32_t *xid);
 
 /* --- network contexts (thin wrappers, same return convention) --- */
 
-/*
- * Ids: a network context id (nid) has the ranges of a context id, and the
- * "kernel, pick one" and "own context" ids of ABI §2.1 and §4.2 are the
- * same numbers, so VX_ID_DYNAMIC and VX_ID_SELF serve for nids too.
- */
+/* Ids: NX_ID_DYNAMIC asks for any free nid, NX_ID_SELF names the caller's own. */
 long vc_net_create(uint32_t nid, uint64_t flagword);
 long vc_net_migrate(uint32_t nid);
 /* Network context id of a task; pid 0 is the caller. */
@@ -122,7 +118,7 @@ long vc_net_rem_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
 
 /*
  * Create a network context, as vc_create_context() does a context: with
- * VX_ID_DYNAMIC the kernel is asked first, and if it refuses (NO_DYNAMIC)
+ * NX_ID_DYNAMIC the kernel is asked first, and if it refuses (NO_DYNAMIC)
  * the first free id of 49152..65535 is taken.  The caller is in the new
  * network context afterwards.  Returns the nid, or -1 with errno.
  */

@@ -67,7 +67,7 @@ int nattribute_main(int argc, char **argv)
 {
 	struct pair flags = { 0, 0 }, ncaps = { 0, 0 };
 	int do_get = 0, do_set = 0, secure = 0, set_opts = 0, i;
-	uint32_t nid = VX_ID_SELF;
+	uint32_t nid = NX_ID_SELF;
 	const char *bad;
 
 	for (i = 1; i < argc; i++) {

@@ -47,7 +47,7 @@ int ncontext_main(int argc, char **argv)
 	enum { NONE, CREATE, MIGRATE, MIGRATE_SELF } mode = NONE;
 	int have_nid = 0, endsetup = 0, disc = 0, silent = 0, silentexist = 0;
 	int status_fd = -1, i;
-	uint32_t nid = VX_ID_DYNAMIC;
+	uint32_t nid = NX_ID_DYNAMIC;
 	unsigned char st;
 	long ret;
 

@@ -30,7 +30,10 @@
 #define NX_ID_HOST		0	/* no network context: the host */
 #define NX_ID_SPECTATOR		1	/* no restrictions, sees every address */
 #define NX_ID_MIN		2
+#define NX_ID_MIN_DYNAMIC	49152
 #define NX_ID_MAX		65535
+#define NX_ID_DYNAMIC		0xFFFFFFFFU	/* "kernel, pick one" */
+#define NX_ID_SELF		0xFFFFFFFEU	/* any id < 0 as int: own */
 
 /* Network context flags (64 bit). */
 #define NXF_INFO_PRIVATE	0x00000008ULL
