@@ -335,6 +335,22 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
       expect(ifc).not.toMatch(/10\.42\.0\.[13]\b/);
     });
 
+    it('an unbound IPv6 socket in a guest connects from the context\'s IPv6 address, not the one the route would pick', async () => {
+      // The kernel would choose fd42::1 itself to reach fd42::1; the context owns fd42::2.
+      await sh().succeed('(nc -l -p 5103 >/dev/null 2>&1 &) && usleep 100000');
+      const pid = (await sh().succeed(`chbind --silent --nid 6203 --ip 10.42.0.2 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
+      try {
+        await sh().succeed('naddress --add --silent --nid 6203 --ip fd42::2');
+        await sh().succeed('ncontext --migrate --nid 6203 -- sh -c \'echo hi | nc fd42::1 5103; true\'');
+        // /proc/net/tcp6 (host view): local fd42::1 port 5103 (0x13EF), remote fd42::2, as four host-order words.
+        const tcp6 = (await sh().succeed('cat /proc/net/tcp6')).stdout;
+        const peer = /^\s*\d+: 000042FD000000000000000001000000:13EF ([0-9A-F]{32}):/m.exec(tcp6)?.[1];
+        expect(peer).toBe('000042FD000000000000000002000000');
+      } finally {
+        await sh().run(`kill ${pid}`);
+      }
+    });
+
     it('the interface listings inside a guest show only the interfaces that carry its addresses', async () => {
       const names = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim() ?? '');
       expect(names((await sh().succeed('ip -o link')).stdout)).toEqual(['lo', 'dummy0']);

@@ -23,9 +23,10 @@
  *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
  *  - Sockets of a task in a network context bind only to addresses of
  *    its set (-EADDRNOTAVAIL otherwise; the wildcard becomes the primary
- *    address in __inet_bind/__inet6_bind).  An unbound TCP or UDP IPv4
- *    socket that connects or sends is first bound to the primary address,
- *    so its source is in the set.  A raw socket opened without
+ *    address in __inet_bind/__inet6_bind).  An unbound TCP or UDP socket
+ *    that connects or sends is first bound to the primary address of its
+ *    family (IPv4-mapped for an IPv4 peer of an IPv6 socket), so its
+ *    source is in the set.  A raw socket opened without
  *    CAP_NET_RAW (ICMP only, granted by NXC_RAW_ICMP) may not set
  *    IP_HDRINCL/IPV6_HDRINCL.
  *
@@ -47,6 +48,7 @@
 #include <net/inet_common.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
 #include <net/sock.h>
 #include "vserver.h"
 
@@ -215,41 +217,71 @@ static int vx_socket_bind(struct socket *sock, struct sockaddr *address,
 	return 0;
 }
 
+/* The source an unbound IPv6 socket gets: IPv4-mapped for an IPv4 peer. */
+static bool vx_v6_source(struct nx_info *nxi, const struct sockaddr *dst,
+			 int dstlen, struct in6_addr *src)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)dst;
+	__be32 v4;
+
+	if (dst && dstlen >= SIN6_LEN_RFC2133 && dst->sa_family == AF_INET6 &&
+	    ipv6_addr_v4mapped(&sin6->sin6_addr)) {
+		v4 = nx_v4_primary(nxi);
+		if (!v4)
+			return false;
+		ipv6_addr_set_v4mapped(v4, src);
+		return true;
+	}
+	return nx_v6_primary(nxi, src);
+}
+
 /*
- * An unbound IPv4 TCP or UDP socket of a network context gets the primary
- * address (no port yet) before it connects or sends, so the kernel does
- * not pick a source outside the set.
+ * An unbound TCP or UDP socket of a network context gets the primary
+ * address of its family (no port yet) before it connects or sends to
+ * @dst, so the kernel does not pick a source outside the set.  An IPv6
+ * socket talking to an IPv4-mapped peer gets the IPv4 primary, mapped.
  */
-static int vx_socket_bind_primary(struct socket *sock)
+static int vx_socket_bind_primary(struct socket *sock, struct sockaddr *dst,
+				  int dstlen)
 {
 	struct nx_info *nxi = nx_current_info();
 	struct sock *sk = sock->sk;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 
-	if (!nxi || !sk || sk->sk_family != AF_INET ||
+	if (!nxi || !sk ||
 	    (sk->sk_protocol != IPPROTO_TCP && sk->sk_protocol != IPPROTO_UDP))
 		return 0;
-	if (READ_ONCE(inet_sk(sk)->inet_num) ||
-	    READ_ONCE(inet_sk(sk)->inet_rcv_saddr))
-		return 0;
-	sin.sin_addr.s_addr = nx_v4_primary(nxi);
-	if (!sin.sin_addr.s_addr)
+	if (READ_ONCE(inet_sk(sk)->inet_num))
 		return 0;
 	/* Raced with another bind: whatever it chose stands. */
-	__inet_bind(sk, (struct sockaddr *)&sin, sizeof(sin),
-		    BIND_FORCE_ADDRESS_NO_PORT | BIND_WITH_LOCK);
+	if (sk->sk_family == AF_INET && !READ_ONCE(inet_sk(sk)->inet_rcv_saddr)) {
+		sin.sin_addr.s_addr = nx_v4_primary(nxi);
+		if (sin.sin_addr.s_addr)
+			__inet_bind(sk, (struct sockaddr *)&sin, sizeof(sin),
+				    BIND_FORCE_ADDRESS_NO_PORT | BIND_WITH_LOCK);
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 && ipv6_bpf_stub &&
+	    ipv6_addr_any(&sk->sk_v6_rcv_saddr) &&
+	    vx_v6_source(nxi, dst, dstlen, &sin6.sin6_addr))
+		ipv6_bpf_stub->inet6_bind(sk, (struct sockaddr *)&sin6,
+					  sizeof(sin6),
+					  BIND_FORCE_ADDRESS_NO_PORT |
+					  BIND_WITH_LOCK);
+#endif
 	return 0;
 }
 
 static int vx_socket_connect(struct socket *sock, struct sockaddr *address,
 			     int addrlen)
 {
-	return vx_socket_bind_primary(sock);
+	return vx_socket_bind_primary(sock, address, addrlen);
 }
 
 static int vx_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
 {
-	return vx_socket_bind_primary(sock);
+	return vx_socket_bind_primary(sock, msg->msg_name, msg->msg_namelen);
 }
 
 static int vx_socket_setsockopt(struct socket *sock, int level, int optname)
