@@ -239,26 +239,38 @@ long vc_set_rlimit(uint32_t xid, const struct vcmd_ctx_rlimit_v0 *lim)
 	return vc_syscall(VCMD_set_rlimit, xid, (void *)lim);
 }
 
-long vc_create_context(uint32_t xid, uint64_t flagword)
+/*
+ * Create with @create, under @id or, for the "kernel, pick one" id (the
+ * same value for contexts and network contexts), ask the kernel first; a
+ * kernel with NO_DYNAMIC refuses with EINVAL, and then the first free id
+ * of the dynamic range is used.
+ */
+_Static_assert(NX_ID_DYNAMIC == VX_ID_DYNAMIC &&
+	       NX_ID_MIN_DYNAMIC == VX_ID_MIN_DYNAMIC && NX_ID_MAX == VX_ID_MAX,
+	       "network context ids share the context id ranges");
+
+static long vc_create_any(long (*create)(uint32_t, uint64_t), uint32_t id,
+			  uint64_t flagword)
 {
 	long ret;
 
-	if (xid != VX_ID_DYNAMIC)
-		return vc_ctx_create(xid, flagword);
-	/*
-	 * Ask the kernel first; a kernel with NO_DYNAMIC refuses with
-	 * EINVAL, and then the first free id of the dynamic range is used.
-	 */
-	ret = vc_ctx_create(VX_ID_DYNAMIC, flagword);
+	if (id != VX_ID_DYNAMIC)
+		return create(id, flagword);
+	ret = create(VX_ID_DYNAMIC, flagword);
 	if (ret >= 0 || errno != EINVAL)
 		return ret;
-	for (xid = VX_ID_MIN_DYNAMIC; xid <= VX_ID_MAX; xid++) {
-		ret = vc_ctx_create(xid, flagword);
+	for (id = VX_ID_MIN_DYNAMIC; id <= VX_ID_MAX; id++) {
+		ret = create(id, flagword);
 		if (ret >= 0 || (errno != EEXIST && errno != EBUSY))
 			return ret;
 	}
 	errno = EAGAIN;
 	return -1;
+}
+
+long vc_create_context(uint32_t xid, uint64_t flagword)
+{
+	return vc_create_any(vc_ctx_create, xid, flagword);
 }
 
 int vc_parse_xid(const char *s, uint32_t *xid)
@@ -375,31 +387,13 @@ long vc_net_rem_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
 
 long vc_create_network(uint32_t nid, uint64_t flagword)
 {
-	long ret;
-
-	if (nid != NX_ID_DYNAMIC)
-		return vc_net_create(nid, flagword);
-	/* As vc_create_context(): the kernel first, then the first free id. */
-	ret = vc_net_create(NX_ID_DYNAMIC, flagword);
-	if (ret >= 0 || errno != EINVAL)
-		return ret;
-	for (nid = NX_ID_MIN_DYNAMIC; nid <= NX_ID_MAX; nid++) {
-		ret = vc_net_create(nid, flagword);
-		if (ret >= 0 || (errno != EEXIST && errno != EBUSY))
-			return ret;
-	}
-	errno = EAGAIN;
-	return -1;
+	return vc_create_any(vc_net_create, nid, flagword);
 }
 
+/* Nids have the range of xids (NX_ID_MAX == VX_ID_MAX). */
 int vc_parse_nid(const char *s, uint32_t *nid)
 {
-	long long v;
-
-	if (vc_parse_num(s, 0, NX_ID_MAX, &v))
-		return -1;
-	*nid = (uint32_t)v;
-	return 0;
+	return vc_parse_xid(s, nid);
 }
 
 int vc_disconnect(void)
