@@ -11,6 +11,7 @@ export type VslabErrorCode =
   | 'MACHINE_EXITED'
   | 'COMMAND_TIMEOUT'
   | 'COMMAND_FAILED'
+  | 'BENCH_OUTPUT'
   | 'GUEST_PANIC'
   | 'PROTOCOL_ERROR'
   | 'USAGE';
@@ -91,6 +92,16 @@ export class CommandFailedError extends VslabError {
     readonly stderr: string,
   ) {
     super('COMMAND_FAILED', `command exited with status ${exitCode}: ${command}\n--- stdout ---\n${stdout}--- stderr ---\n${stderr}`);
+  }
+}
+
+/** A benchmark program's output is not what it promises (harness/bench/vsbench.ts). */
+export class BenchOutputError extends VslabError {
+  constructor(
+    readonly line: string,
+    why: string,
+  ) {
+    super('BENCH_OUTPUT', `vsbench output: ${why}: ${JSON.stringify(line)}`);
   }
 }
 

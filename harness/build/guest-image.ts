@@ -2,8 +2,8 @@
  * The guest initramfs: Debian's busybox-static (applet links are made by init at boot with
  * `busybox --install -s`), our rootfs skeleton (guest-image/rootfs: init, /etc), and our C tools
  * (guest-image/tools, with the console agent vsagent; one static multi-call binary built with the
- * architecture's cross compiler against kernel-patch's uapi headers, one link per tool).
- * Packed as an uncompressed newc cpio and cached under a hash of all of that.
+ * architecture's cross compiler against kernel-patch's uapi headers, one link per tool), and the
+ * benchmark program vsbench (guest-image/bench, /usr/bin/vsbench). Packed as an uncompressed newc cpio and cached under a hash of all of that.
  */
 import { access, lstat, mkdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,12 +37,11 @@ export function crossCompiler(arch: Arch): { cc: string; pkg: string } {
   return arch === 'x86_64' ? { cc: 'gcc', pkg: 'gcc' } : { cc: 'i686-linux-gnu-gcc', pkg: 'gcc-i686-linux-gnu and libc6-dev-i386-cross' };
 }
 
-const toolsDir = (): string => join(guestImageDir, 'tools');
 const rootfsDir = (): string => join(guestImageDir, 'rootfs');
 
 /** Tool names: the multi-call applets, as `make applets` in guest-image/tools lists them. */
 export async function toolNames(): Promise<string[]> {
-  const r = await execa('make', ['-s', '-C', toolsDir(), 'applets'], { reject: false });
+  const r = await execa('make', ['-s', '-C', join(guestImageDir, TOOLS.dir), 'applets'], { reject: false });
   if (r.failed) throw new PrerequisiteError('make', `"make applets" failed in guest-image/tools: ${r.stderr}`);
   return r.stdout
     .split('\n')
@@ -50,27 +49,41 @@ export async function toolNames(): Promise<string[]> {
     .filter((l) => l !== '');
 }
 
-async function buildTools(arch: Arch, progress: Progress): Promise<{ binary: string; digest: string }> {
+/** A static guest program built by its directory's Makefile (`make CC=… OUT=…` → OUT/<binary>). */
+interface GuestProgram {
+  /** Directory under guest-image/ holding the sources and the Makefile. */
+  dir: string;
+  binary: string;
+  /** Also hash kernel-patch's uapi headers (the program includes them). */
+  uapi: boolean;
+}
+
+const TOOLS: GuestProgram = { dir: 'tools', binary: 'vstool', uapi: true };
+/** The benchmark program of PAPER §8 (guest-image/bench), installed as /usr/bin/vsbench. */
+const BENCH: GuestProgram = { dir: 'bench', binary: 'vsbench', uapi: false };
+
+async function buildProgram(arch: Arch, prog: GuestProgram, progress: Progress): Promise<{ binary: string; digest: string }> {
   const { cc, pkg } = crossCompiler(arch);
   if ((await which(cc)) === undefined) throw new PrerequisiteError(cc, `Debian package ${pkg}; run scripts/setup`);
+  const src = join(guestImageDir, prog.dir);
   const h = newHash();
   h.update(`${RECIPE}\0${arch}\0${(await versionLine(cc)) ?? cc}\0`);
-  await hashTree(h, toolsDir());
-  await hashTree(h, join(kernelPatchDir, 'files', 'include', 'uapi'));
+  await hashTree(h, src);
+  if (prog.uapi) await hashTree(h, join(kernelPatchDir, 'files', 'include', 'uapi'));
   const digest = shortDigest(h);
-  const out = join(cacheRoot(), 'guest-tools', `${arch}-${digest}`);
-  const binary = join(out, 'vstool');
+  const out = join(cacheRoot(), `guest-${prog.dir}`, `${arch}-${digest}`);
+  const binary = join(out, prog.binary);
   try {
     await access(binary);
     return { binary, digest };
   } catch {
-    progress(`guest tools (${arch}): compiling with ${cc}`);
+    progress(`guest ${prog.dir} (${arch}): compiling with ${cc}`);
   }
   const tmp = `${out}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  await runStep(`compile guest tools (${arch})`, 'make', ['-C', toolsDir(), `CC=${cc}`, `OUT=${tmp}`], {
-    logPath: join(cacheRoot(), 'logs', `guest-tools-${arch}.log`),
+  await runStep(`compile guest ${prog.dir} (${arch})`, 'make', ['-C', src, `CC=${cc}`, `OUT=${tmp}`], {
+    logPath: join(cacheRoot(), 'logs', `guest-${prog.dir}-${arch}.log`),
   });
   await rm(out, { recursive: true, force: true });
   await rename(tmp, out);
@@ -99,11 +112,12 @@ async function rootfsEntries(): Promise<CpioEntry[]> {
 
 export async function buildGuestImage(arch: Arch, progress: Progress = () => undefined): Promise<GuestImage> {
   const busybox = await fetchBusybox(arch, progress);
-  const tools = await buildTools(arch, progress);
-  const compat = arch === 'x86_64' ? await buildTools('i386', progress) : undefined;
+  const tools = await buildProgram(arch, TOOLS, progress);
+  const compat = arch === 'x86_64' ? await buildProgram('i386', TOOLS, progress) : undefined;
+  const bench = await buildProgram(arch, BENCH, progress);
   const names = await toolNames();
   const h = newHash();
-  h.update(`${RECIPE}\0${arch}\0${busybox.deb}\0${tools.digest}\0${compat?.digest ?? '-'}\0${names.join(',')}\0`);
+  h.update(`${RECIPE}\0${arch}\0${busybox.deb}\0${tools.digest}\0${bench.digest}\0${compat?.digest ?? '-'}\0${names.join(',')}\0`);
   await hashTree(h, rootfsDir());
   const key = `${arch}-${shortDigest(h)}`;
   const dir = join(cacheRoot(), 'images', key);
@@ -126,6 +140,7 @@ export async function buildGuestImage(arch: Arch, progress: Progress = () => und
     { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
     { kind: 'file', path: TOOL_BINARY, mode: 0o755, data: await readFile(tools.binary) },
     ...names.map((n): CpioEntry => ({ kind: 'symlink', path: `${TOOL_LINK_DIR}/${n}`, target: `/${TOOL_BINARY}` })),
+    { kind: 'file', path: `usr/bin/${BENCH.binary}`, mode: 0o755, data: await readFile(bench.binary) },
   ];
   if (compat !== undefined) {
     base.push(

@@ -292,6 +292,8 @@ export interface DiffStatLine {
   path: string;
   added: number;
   removed: number;
+  /** A file the patch creates (not an edit of an upstream file). */
+  isNew?: boolean;
 }
 
 /** The whole patch as one classic unified diff, with its diffstat. */
@@ -305,9 +307,46 @@ export async function wholePatch(src: KernelSource, work: string): Promise<{ dif
     const d = await unifiedDiffOf(src, work, path, isNew);
     if (d === '') continue;
     diff += d;
-    statLines.push(statOf(path, d));
+    statLines.push({ ...statOf(path, d), isNew });
   }
   return { diff, stat: statLines };
+}
+
+/**
+ * The subsystem a path belongs to, as kernel patch summaries group them: its first two
+ * directories (kernel/vserver, net/ipv4, fs/proc, mm), three under include/ (include/linux/vserver,
+ * include/uapi/vserver), a top-level directory for files directly in it (fs, kernel).
+ */
+export function subsystemOf(path: string): string {
+  const dirs = path.split('/').slice(0, -1);
+  if (dirs.length === 0) return '.';
+  return dirs.slice(0, dirs[0] === 'include' ? 3 : 2).join('/');
+}
+
+/** Size of the patch per subsystem: files (new / edited upstream), lines added and removed. */
+export function formatSubsystems(lines: DiffStatLine[]): string {
+  interface Sum {
+    created: number;
+    edited: number;
+    added: number;
+    removed: number;
+  }
+  const sums = new Map<string, Sum>();
+  const add = (key: string, l: DiffStatLine): void => {
+    const t = sums.get(key) ?? { created: 0, edited: 0, added: 0, removed: 0 };
+    sums.set(key, { created: t.created + (l.isNew === true ? 1 : 0), edited: t.edited + (l.isNew === true ? 0 : 1), added: t.added + l.added, removed: t.removed + l.removed });
+  };
+  for (const l of lines) add(subsystemOf(l.path), l);
+  const keys = [...sums.keys()].sort();
+  for (const l of lines) add('total', l);
+  const header = ['subsystem', 'new files', 'edited files', 'added', 'removed'];
+  const rows = [...keys, 'total'].map((k) => {
+    const t = sums.get(k) ?? { created: 0, edited: 0, added: 0, removed: 0 };
+    return [k, String(t.created), String(t.edited), `+${t.added}`, `-${t.removed}`];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => ` ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
+  return [line(header), ...rows.map(line)].join('\n');
 }
 
 export function formatDiffstat(lines: DiffStatLine[]): string {

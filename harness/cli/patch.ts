@@ -1,6 +1,6 @@
 /** vslab patch: the kernel-patch workflow (prepare a work tree, export it back, print the whole patch). */
 import { pristineSource } from '../build/debian-source.ts';
-import { assemblePatchedTree, discardWorkTreeEdits, exportPatchedTree, formatDiffstat, wholePatch, workTreeDir } from '../build/patch-tree.ts';
+import { assemblePatchedTree, discardWorkTreeEdits, exportPatchedTree, formatDiffstat, formatSubsystems, wholePatch, workTreeDir } from '../build/patch-tree.ts';
 import { join } from 'node:path';
 import { withLock } from '../build/lock.ts';
 import { UsageError } from '../errors.ts';
@@ -10,7 +10,8 @@ import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab patch prepare [--discard]     make/update the patched work tree and print its path
        vslab patch export [--into NAME]     write the work tree's changes back into kernel-patch/
-       vslab patch diff [--stat]            print the whole patch as one unified diff (with diffstat)`;
+       vslab patch diff [--stat]            print the whole patch as one unified diff (with diffstat and
+                                            its size per subsystem); --stat prints only those`;
 
 export async function patchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { discard: { type: 'boolean' }, into: { type: 'string' }, stat: { type: 'boolean' } }, true);
@@ -38,7 +39,7 @@ export async function patchCommand(argv: string[]): Promise<number> {
       case 'diff': {
         const work = await assemblePatchedTree(src, progress);
         const { diff, stat } = await wholePatch(src, work);
-        const header = `vslab: Linux-VServer for Debian linux-source-6.1 ${src.debianVersion} (${src.kernelVersion})\n\n${formatDiffstat(stat)}\n\n`;
+        const header = `vslab: Linux-VServer for Debian linux-source-6.1 ${src.debianVersion} (${src.kernelVersion})\n\n${formatDiffstat(stat)}\n\n${formatSubsystems(stat)}\n\n`;
         process.stdout.write(values['stat'] === true ? header : `${header}${diff}`);
         return 0;
       }

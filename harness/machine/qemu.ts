@@ -12,6 +12,13 @@ import { resolveAccel } from './kvm-probe.ts';
 import { trackChild, untrackChild } from './reaper.ts';
 import { which } from '../host.ts';
 
+/**
+ * Under -icount the TSC and the PIT drift apart by ~1% (both derive from the instruction count),
+ * so the clocksource watchdog marks the TSC unstable after a while of idling and the kernel falls
+ * back to a jiffies-grained clock: timing loops in the guest then stall. Trust the TSC.
+ */
+const ICOUNT_CMDLINE = 'tsc=reliable';
+
 export class QemuMachine implements Machine {
   readonly backend = 'qemu' as const;
   description = 'qemu (not started)';
@@ -42,7 +49,7 @@ export class QemuMachine implements Machine {
       '-m', String(opts.memoryMiB ?? 128),
       '-kernel', opts.kernelPath,
       '-initrd', opts.initrdPath,
-      '-append', baseCmdline(opts.extraCmdline),
+      '-append', baseCmdline([opts.extraCmdline, accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' ')),
     ];
     if (accel === 'kvm') {
       args.push('-accel', 'kvm', '-cpu', 'host');

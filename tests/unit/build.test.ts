@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCpio } from '../../harness/build/cpio.ts';
 import { configMismatches, fragmentNames, parseConfig } from '../../harness/build/kernel-config.ts';
-import { formatDiffstat, touchedPaths } from '../../harness/build/patch-tree.ts';
+import { formatDiffstat, formatSubsystems, subsystemOf, touchedPaths } from '../../harness/build/patch-tree.ts';
 
 describe('kernel configuration from fragments', () => {
   it('reads both "=y" and "is not set" lines', () => {
@@ -36,6 +36,28 @@ describe('patch bookkeeping', () => {
     const s = formatDiffstat([{ path: 'kernel/a.c', added: 3, removed: 1 }, { path: 'b.h', added: 0, removed: 2 }]);
     expect(s).toContain(' kernel/a.c |     4 +++-');
     expect(s).toContain(' 2 files changed, 3 insertions(+), 3 deletions(-)');
+  });
+
+  it('sizes the patch per subsystem, new files apart from edited upstream files', () => {
+    expect(subsystemOf('kernel/vserver/context.c')).toBe('kernel/vserver');
+    expect(subsystemOf('kernel/fork.c')).toBe('kernel');
+    expect(subsystemOf('arch/x86/entry/syscalls/syscall_32.tbl')).toBe('arch/x86');
+    expect(subsystemOf('include/linux/vserver/base.h')).toBe('include/linux/vserver');
+    expect(subsystemOf('include/linux/sched.h')).toBe('include/linux');
+    expect(subsystemOf('Makefile')).toBe('.');
+    const t = formatSubsystems([
+      { path: 'kernel/vserver/a.c', added: 100, removed: 0, isNew: true },
+      { path: 'kernel/vserver/b.c', added: 50, removed: 0, isNew: true },
+      { path: 'kernel/fork.c', added: 7, removed: 2 },
+      { path: 'fs/namei.c', added: 3, removed: 1 },
+    ]).split('\n');
+    expect(t[0]).toMatch(/^ subsystem +new files +edited files +added +removed$/);
+    expect(t.slice(1).map((l) => l.trim().split(/ +/))).toEqual([
+      ['fs', '0', '1', '+3', '-1'],
+      ['kernel', '0', '1', '+7', '-2'],
+      ['kernel/vserver', '2', '0', '+150', '-0'],
+      ['total', '2', '2', '+160', '-3'],
+    ]);
   });
 });
 
