@@ -19,4 +19,7 @@ export default async function setup(): Promise<void> {
   // x86_64: the patched kernel only (tests/abi/x86_64.test.ts: slot 236 and the IA-32 compat entry).
   await buildKernel({ arch: 'x86_64', variant: 'vserver', progress });
   await buildGuestImage('x86_64', progress);
+  // arm (32-bit ARMv7, QEMU virt): the patched kernel only (tests/abi/arm.test.ts: slot 313, the examples).
+  await buildKernel({ arch: 'arm', variant: 'vserver', progress });
+  await buildGuestImage('arm', progress);
 }

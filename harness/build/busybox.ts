@@ -6,13 +6,13 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { pathExists } from '../host.ts';
 import { join } from 'node:path';
-import type { Arch } from '../machine/machine.ts';
+import { archInfo, type Arch } from '../machine/arch.ts';
 import { cacheRoot } from '../paths.ts';
 import { runStep, type Progress } from './step.ts';
 import { BuildError, PrerequisiteError } from '../errors.ts';
 
 export function debianArch(arch: Arch): string {
-  return arch === 'x86_64' ? 'amd64' : 'i386';
+  return archInfo(arch).debian;
 }
 
 export interface Busybox {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { PrerequisiteError } from '../errors.ts';
 import { versionLine, which } from '../host.ts';
-import type { Arch } from '../machine/machine.ts';
+import { archInfo, type Arch } from '../machine/arch.ts';
 import { cacheRoot, guestImageDir, kernelPatchDir } from '../paths.ts';
 import { fetchBusybox } from './busybox.ts';
 import { buildCpio, type CpioEntry } from './cpio.ts';
@@ -34,7 +34,8 @@ export interface GuestImage {
 }
 
 export function crossCompiler(arch: Arch): { cc: string; pkg: string } {
-  return arch === 'x86_64' ? { cc: 'gcc', pkg: 'gcc' } : { cc: 'i686-linux-gnu-gcc', pkg: 'gcc-i686-linux-gnu and libc6-dev-i386-cross' };
+  const info = archInfo(arch);
+  return { cc: info.guestCc, pkg: info.guestCcPackages };
 }
 
 const rootfsDir = (): string => join(guestImageDir, 'rootfs');

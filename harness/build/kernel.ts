@@ -7,10 +7,10 @@
  */
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { BuildError } from '../errors.ts';
-import { pathExists, versionLine } from '../host.ts';
-import type { Arch } from '../machine/machine.ts';
+import { basename, join } from 'node:path';
+import { BuildError, PrerequisiteError } from '../errors.ts';
+import { pathExists, versionLine, which } from '../host.ts';
+import { archInfo, type Arch } from '../machine/arch.ts';
 import { cacheRoot } from '../paths.ts';
 import { debianSourceVersion, pristineSource } from './debian-source.ts';
 import { newHash, shortDigest } from './hash.ts';
@@ -25,7 +25,7 @@ const RECIPE = 'kernel-recipe-1';
 export interface KernelArtifact {
   arch: Arch;
   variant: Variant;
-  /** bzImage path. */
+  /** Kernel image path (bzImage on x86, zImage on arm). */
   image: string;
   /** The .config used. */
   config: string;
@@ -53,11 +53,14 @@ export interface BuildKernelOptions {
   force?: boolean;
 }
 
-const makeArch = (arch: Arch): string => (arch === 'x86_64' ? 'x86_64' : 'i386');
+/** The compiler the kernel is built with: the host's gcc, or the architecture's cross gcc. */
+const kernelCc = (arch: Arch): string => `${archInfo(arch).crossPrefix}gcc`;
+/** The image's file name in the cache (bzImage, zImage). */
+const imageName = (arch: Arch): string => basename(archInfo(arch).kernelImage);
 
 export async function kernelKey(arch: Arch, variant: Variant): Promise<{ key: string; patchHash: string | null; compiler: string; debianVersion: string }> {
   const src = await debianSourceVersion();
-  const compiler = (await versionLine('gcc')) ?? 'unknown gcc';
+  const compiler = (await versionLine(kernelCc(arch))) ?? `unknown ${kernelCc(arch)}`;
   const h = newHash();
   const patchHash = isPatched(variant) ? (await readPatchSet()).hash : null;
   h.update([RECIPE, src, arch, variant, compiler, patchHash ?? 'no-patch', await readFragments(arch, variant)].join('\0'));
@@ -69,7 +72,7 @@ export async function cachedKernel(arch: Arch, variant: Variant): Promise<Kernel
   const dir = join(cacheRoot(), 'kernels', key);
   if (!(await pathExists(join(dir, 'manifest.json')))) return undefined;
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as KernelManifest;
-  return { arch, variant, image: join(dir, 'bzImage'), config: join(dir, 'config'), manifest };
+  return { arch, variant, image: join(dir, imageName(arch)), config: join(dir, 'config'), manifest };
 }
 
 export async function buildKernel(opts: BuildKernelOptions): Promise<KernelArtifact> {
@@ -98,11 +101,13 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   const logPath = join(cacheRoot(), 'logs', `kernel-${arch}-${variant}.log`);
   await mkdir(buildDir, { recursive: true });
   await rm(logPath, { force: true });
+  if ((await which(kernelCc(arch))) === undefined) throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).guestCcPackages.split(' ')[0] ?? ''}; run scripts/setup`);
   const fragments = await readFragments(arch, variant);
+  const cross = archInfo(arch).crossPrefix === '' ? [] : [`CROSS_COMPILE=${archInfo(arch).crossPrefix}`];
   const fragmentPath = join(buildDir, 'vslab-fragments.config');
   await writeFile(fragmentPath, fragments);
   const make = (step: string, targets: string[], extraEnv: Record<string, string> = {}, onLine?: (l: string) => void): Promise<string> =>
-    runStep(step, 'make', ['-C', tree, `O=${buildDir}`, `ARCH=${makeArch(arch)}`, ...targets], {
+    runStep(step, 'make', ['-C', tree, `O=${buildDir}`, `ARCH=${archInfo(arch).kernelArch}`, ...cross, ...targets], {
       logPath,
       env: { KBUILD_BUILD_USER: 'vslab', KBUILD_BUILD_HOST: 'vslab', KBUILD_BUILD_TIMESTAMP: 'vslab', ...extraEnv },
       onLine,
@@ -115,7 +120,7 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   }
   let objects = 0;
   let lastShown = 0;
-  await make('compile', [`-j${availableParallelism()}`, 'bzImage'], {}, (line) => {
+  await make('compile', [`-j${availableParallelism()}`, archInfo(arch).kernelTarget], {}, (line) => {
     const m = /^\s+(CC|LD|AS|AR|OBJCOPY)\s+(\S+)/.exec(line);
     if (m === null) return;
     objects++;
@@ -130,7 +135,7 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   const tmp = `${outDir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  await copyFile(join(buildDir, 'arch/x86/boot/bzImage'), join(tmp, 'bzImage'));
+  await copyFile(join(buildDir, archInfo(arch).kernelImage), join(tmp, imageName(arch)));
   await copyFile(join(buildDir, '.config'), join(tmp, 'config'));
   const manifest: KernelManifest = {
     arch,
@@ -149,5 +154,5 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   await rm(outDir, { recursive: true, force: true });
   await rename(tmp, outDir);
   progress(`${arch}/${variant}: built ${kernelVersion} in ${manifest.buildSeconds} s`);
-  return { arch, variant, image: join(outDir, 'bzImage'), config: join(outDir, 'config'), manifest };
+  return { arch, variant, image: join(outDir, imageName(arch)), config: join(outDir, 'config'), manifest };
 }

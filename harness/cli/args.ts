@@ -1,4 +1,5 @@
 /** Shared option parsing for the CLI: strict (unknown options are errors), typed values. */
+import { ARCHES, isArch } from '../machine/arch.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import type { Variant } from '../build/kernel-config.ts';
@@ -28,8 +29,8 @@ export const machineOptions: Options = {
 
 export function archOf(v: unknown): Arch {
   if (v === undefined) return 'i386';
-  if (v === 'i386' || v === 'x86_64') return v;
-  throw new UsageError(`--arch must be i386 or x86_64, not "${String(v)}"`);
+  if (typeof v === 'string' && isArch(v)) return v;
+  throw new UsageError(`--arch must be one of ${ARCHES.join(', ')}, not "${String(v)}"`);
 }
 
 export function variantOf(v: unknown, fallback: Variant = 'vserver'): Variant {

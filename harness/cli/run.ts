@@ -5,7 +5,7 @@ import { bootGuest } from '../session.ts';
 import { bootOptionsFrom, intOf, machineOptions, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
-const HELP = `usage: vslab run [--arch i386|x86_64] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg]
+const HELP = `usage: vslab run [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg]
                  [--icount SHIFT] [--memory MIB] [--put HOSTPATH:/GUESTDIR]... [--timeout SECONDS] [--json]
                  -- COMMAND [ARG]...
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheRoot } from '../paths.ts';
 import { READY_MARKER } from '../console/protocol.ts';
+import { archInfo } from './arch.ts';
 import { baseCmdline, type MachineOptions } from './machine.ts';
 
 const PROBE_TIMEOUT_MS = 20_000;
@@ -68,7 +69,8 @@ export async function resolveAccel(opts: MachineOptions): Promise<'kvm' | 'tcg'>
   if (want !== 'auto') return want;
   if (opts.icountShift !== undefined) return 'tcg';
   if (!(await kvmDeviceUsable())) return 'tcg';
-  const bin = opts.arch === 'x86_64' ? 'qemu-system-x86_64' : 'qemu-system-i386';
+  if (opts.arch === 'arm') return 'tcg'; // no KVM for 32-bit ARM guests on an x86 host
+  const bin = archInfo(opts.arch).qemu;
   const key = await probeKey(opts, bin);
   let p = memo.get(key);
   if (p === undefined) {

@@ -3,8 +3,9 @@
  * console) plus a lifecycle. QEMU and v86 implement it; nothing above this layer knows which.
  */
 import type { ConsoleStream } from '../console/shell.ts';
+import type { Arch } from './arch.ts';
 
-export type Arch = 'i386' | 'x86_64';
+export type { Arch } from './arch.ts';
 export type BackendName = 'qemu' | 'v86';
 export type Accel = 'auto' | 'kvm' | 'tcg';
 
@@ -43,9 +44,12 @@ export interface Machine extends ConsoleStream {
   stop(): Promise<void>;
 }
 
-/** Kernel command line shared by every backend. loglevel=5 keeps WARN/BUG/lockdep on the console. */
-export function baseCmdline(extra?: string): string {
-  const parts = ['console=ttyS0,115200', 'panic=-1', 'loglevel=5', 'rdinit=/init'];
+/**
+ * Kernel command line shared by every backend, on the architecture's serial console (ttyS0 on
+ * the PC). loglevel=5 keeps WARN/BUG/lockdep on the console.
+ */
+export function baseCmdline(extra?: string, console = 'ttyS0'): string {
+  const parts = [`console=${console},115200`, 'panic=-1', 'loglevel=5', 'rdinit=/init'];
   if (extra !== undefined && extra !== '') parts.push(extra);
   return parts.join(' ');
 }

@@ -1,5 +1,5 @@
 /**
- * QEMU backend: qemu-system-i386 / qemu-system-x86_64 with the kernel and initramfs given
+ * QEMU backend: qemu-system-i386 / -x86_64 / -arm (harness/machine/arch.ts) with the kernel and initramfs given
  * directly, the serial console on the process's stdio, -no-reboot so a guest reboot or
  * panic (panic=-1) ends the process. The process runs under `setpriv --pdeathsig KILL`, so it
  * dies with us even if Node is killed outright; stop() and an exit hook cover the rest.
@@ -7,6 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { MachineExitedError, PrerequisiteError } from '../errors.ts';
+import { archInfo } from './arch.ts';
 import { baseCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 import { resolveAccel } from './kvm-probe.ts';
 import { trackChild, untrackChild } from './reaper.ts';
@@ -34,7 +35,7 @@ export class QemuMachine implements Machine {
   }
 
   static binaryFor(arch: MachineOptions['arch']): string {
-    return arch === 'x86_64' ? 'qemu-system-x86_64' : 'qemu-system-i386';
+    return archInfo(arch).qemu;
   }
 
   /** The QEMU argument vector (without the binary). */
@@ -46,10 +47,11 @@ export class QemuMachine implements Machine {
       '-monitor', 'none',
       '-serial', 'stdio',
       '-no-reboot',
+      ...archInfo(opts.arch).qemuMachine,
       '-m', String(opts.memoryMiB ?? 128),
       '-kernel', opts.kernelPath,
       '-initrd', opts.initrdPath,
-      '-append', baseCmdline([opts.extraCmdline, accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' ')),
+      '-append', baseCmdline([opts.extraCmdline, accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' '), archInfo(opts.arch).console),
     ];
     if (accel === 'kvm') {
       args.push('-accel', 'kvm', '-cpu', 'host');
@@ -63,7 +65,7 @@ export class QemuMachine implements Machine {
 
   async start(): Promise<void> {
     const bin = QemuMachine.binaryFor(this.opts.arch);
-    if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, 'Debian package qemu-system-x86; run scripts/setup');
+    if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; run scripts/setup`);
     const accel = await resolveAccel(this.opts);
     this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}`;
     if (this.opts.consoleLogPath !== undefined) this.consoleLog = createWriteStream(this.opts.consoleLogPath);

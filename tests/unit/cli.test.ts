@@ -14,7 +14,7 @@ describe('vslab command line', () => {
     [['run', '--variant', 'weird', '--', 'true'], /--variant must be one of vanilla, vserver, vserver-debug, vserver-off/],
     [['run', '--backend', 'bochs', '--', 'true'], /--backend must be qemu or v86/],
     [['run', '--put', 'nocolon', '--', 'true'], /--put expects HOSTPATH:\/GUESTDIR/],
-    [['build', '--arch', 'sparc'], /--arch must be i386 or x86_64/],
+    [['build', '--arch', 'sparc'], /--arch must be one of i386, x86_64, arm, not "sparc"/],
     [['examples', '--only', 'E99'], /--only matches no example/],
     [['patch', 'explode'], /usage: vslab patch/],
     [['fetch', 'gcc'], /usage: vslab fetch busybox/],
