@@ -5,9 +5,8 @@
  * (PAPER §8: the patch must build and pass the examples on every architecture QEMU boots).
  */
 import { describe, expect, it } from 'vitest';
-import { EXAMPLES } from '../../harness/examples/catalog.ts';
-import { runExample } from '../../harness/examples/runner.ts';
 import { useGuest } from '../fixtures.ts';
+import { defineExampleTests } from '../paper/example-tests.ts';
 import { vc } from './helpers.ts';
 
 describe('sys_vserver on the arm vserver kernel', () => {
@@ -42,15 +41,5 @@ describe('sys_vserver on the arm vserver kernel', () => {
     await sh(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
   });
 
-  for (const ex of EXAMPLES.filter((e) => e.steps.length > 0 && e.invariants.length > 0)) {
-    it(`${ex.id} ${ex.title}`, async (ctx) => {
-      const r = await runExample(h.guest.shell, ex);
-      if (r.verdict === 'not-implemented') {
-        ctx.skip(`not implemented: ${r.reason ?? ''}`);
-        return;
-      }
-      const transcript = r.steps.map((s) => `# ${s.command}\n${s.stdout}${s.stderr}[exit ${s.exitCode}]`).join('\n');
-      expect(r.verdict, `${r.reason ?? ''}\n${transcript}`).toBe('pass');
-    });
-  }
+  defineExampleTests(h, ' (arm)');
 });

@@ -1,9 +1,11 @@
 /**
  * The x86_64 kernel: sys_vserver in slot 236 for 64-bit tasks, and the IA-32 compat entry in
- * slot 273 of the 32-bit table for i386 programs (the i386 build of the tools).
+ * slot 273 of the 32-bit table for i386 programs (the i386 build of the tools); and the paper's
+ * examples, which must pass on every architecture (PAPER §8).
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { defineExampleTests } from '../paper/example-tests.ts';
 import { vc } from './helpers.ts';
 
 const COMPAT_BIN = '/usr/lib/vslab/i386/bin';
@@ -87,4 +89,6 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
       expect((await h.guest.shell.succeed(`${bin}xflg /tmp/ia/f 0`)).stdout, bin || 'native').toBe('0x01000000\n');
     }
   });
+
+  defineExampleTests(h, ' (x86_64)');
 });
