@@ -255,6 +255,22 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await release(167);
   });
 
+  it('cacct counts what a guest sends with sendfile(2) (the socket\'s sendpage) like any message', async () => {
+    await persistent(168);
+    // busybox cat copies a file to its stdout with sendfile(2); under nc -e that stdout is the TCP socket.
+    await sh(`printf '%5000s' x >/tmp/sendfile.data; vcontext --migrate --xid 168 -- nc -l -p 4168 -e cat /tmp/sendfile.data >/dev/null 2>&1 &`);
+    await sh('i=0; while ! grep -q ":1048 " /proc/net/tcp && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    expect((await sh('nc 127.0.0.1 4168 | wc -c')).stdout.trim()).toBe('5000');
+    await sh('i=0; while grep -q "^Tasks:\t[1-9]" /proc/virtual/168/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    // busybox nc listens dual-stack: the accepted socket may be INET6 (v4-mapped); add both rows.
+    const rows = (await sh('grep "^INET6\\?:" /proc/virtual/168/cacct')).stdout.trim().split('\n');
+    expect(rows).toHaveLength(2);
+    const send = rows.map((row) => /^INET6?:\t\s*\d+\/\d+\s*\t\s*(\d+)\/(\d+)\s*\t/.exec(row)?.slice(1).map(Number) ?? [0, 0]);
+    expect((send[0]?.[0] ?? 0) + (send[1]?.[0] ?? 0)).toBeGreaterThanOrEqual(1);
+    expect((send[0]?.[1] ?? 0) + (send[1]?.[1] ?? 0)).toBe(5000);
+    await release(168);
+  });
+
   it('NSOCK: sockets up to the limit are made, one more fails with ENFILE (a hit); closing gives them back', async () => {
     await persistent(170);
     await limitCase({ xid: 170, row: 'SOCK', vlimit: '--nsock 3', limit: 3, what: 'socks', args: '', ok: 3, errno: 'ENFILE', peak: 3 });
