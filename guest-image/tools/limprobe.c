@@ -9,6 +9,7 @@
  *   socks COUNT            socket(AF_UNIX, SOCK_DGRAM)
  *   posix COUNT FILE       fcntl(F_SETLK) write locks on bytes 0, 2, 4, ...
  *   flock COUNT FILE       open FILE and flock(LOCK_SH) it, COUNT times
+ *   flockup COUNT FILE     the same, each lock then converted to LOCK_EX
  *   shm COUNT PAGES        SysV segments of PAGES pages (attached, then
  *                          marked for removal, so they go when we do)
  *   mq COUNT MSGS SIZE     POSIX message queues of MSGS messages of SIZE
@@ -40,7 +41,8 @@
 #include "lib.h"
 
 static const char usage_line[] =
-	"usage: limprobe [--hold] fds|socks|posix|flock|shm|mq|mlock|anon COUNT [ARG...]\n";
+	"usage: limprobe [--hold] fds|socks|posix|flock|flockup|shm|mq|mlock|anon COUNT\n"
+	"                [ARG...]\n";
 
 static volatile sig_atomic_t stop;
 
@@ -89,11 +91,15 @@ static int take(const char *what, long i, char **arg, int nargs)
 			return errno;
 		return fcntl(lfd, F_SETLK, &fl) < 0 ? errno : 0;
 	}
-	if (!strcmp(what, "flock")) {
+	if (!strcmp(what, "flock") || !strcmp(what, "flockup")) {
 		fd = open(arg[0], O_RDONLY | O_CREAT, 0600);
 		if (fd < 0)
 			return errno;
-		return flock(fd, LOCK_SH | LOCK_NB) < 0 ? errno : 0;
+		if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+			return errno;
+		if (what[5] && flock(fd, LOCK_EX | LOCK_NB) < 0)
+			return errno;
+		return 0;
 	}
 	if (!strcmp(what, "shm")) {
 		int id = shmget(IPC_PRIVATE, len, IPC_CREAT | 0600);
@@ -134,9 +140,10 @@ static int take(const char *what, long i, char **arg, int nargs)
 int limprobe_main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
-		"fds", "socks", "posix", "flock", "shm", "mq", "mlock", "anon",
+		"fds", "socks", "posix", "flock", "flockup", "shm", "mq", "mlock",
+		"anon",
 	};
-	static const int nargs[] = { 0, 0, 1, 1, 1, 2, 1, 1 };
+	static const int nargs[] = { 0, 0, 1, 1, 1, 1, 2, 1, 1 };
 	int hold = 0, err = 0, known = -1;
 	const char *what;
 	long count, i;
@@ -161,7 +168,8 @@ int limprobe_main(int argc, char **argv)
 	if (known < 0 || count < 0 || argc != 3 + nargs[known])
 		return vs_usage(usage_line);
 	for (k = 3; k < (size_t)argc; k++)
-		if (count_arg(argv[k]) < 0 && strcmp(what, "posix") && strcmp(what, "flock"))
+		if (count_arg(argv[k]) < 0 && strcmp(what, "posix") &&
+		    strncmp(what, "flock", 5))
 			return vs_usage(usage_line);
 
 	for (i = 0; i < count; i++) {

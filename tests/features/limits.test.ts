@@ -290,10 +290,15 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await limitCase({ xid: 174, row: 'LOCKS', vlimit: '--locks 3', limit: 3, what: 'posix', args: '/tmp/locks.posix', ok: 3, errno: 'ENOLCK', peak: 3 });
   });
 
-  it('LOCKS: flock locks count too', async () => {
+  it('LOCKS: flock locks count too; converting a held flock at the limit adds nothing and works', async () => {
     await persistent(176);
     await sh('touch /tmp/locks.flock');
     await limitCase({ xid: 176, row: 'LOCKS', vlimit: '--locks 2', limit: 2, what: 'flock', args: '/tmp/locks.flock', ok: 2, errno: 'ENOLCK', peak: 2 });
+    await persistent(178);
+    await sh('vlimit --xid 178 --locks 1');
+    expect(await probe(178, 'flockup 1 /tmp/locks.flock')).toBe('flockup ok=1 done\n');
+    expect(await settleRow(178, 'LOCKS', 0)).toEqual([0, 0, 1, 1, 1, 0]);
+    await release(178);
   });
 
   it('MSGQUEUE: the bytes of POSIX message queues; queues up to the limit are made, one more fails with EMFILE (a hit)', async () => {
