@@ -1,7 +1,8 @@
 /**
  * The guest's own clock and counts (/proc/virtual/<xid>/cvirt, virt_stat; ABI.md §4.1, §6.2) and the
  * kernel helper (ABI.md §7): reboot(2) inside a guest never touches the machine, it runs
- * /sbin/vshelper on the host with the action, the xid and the documented environment.
+ * /sbin/vshelper on the host with the action, the xid and the documented environment; contexts and
+ * network contexts created with SC_HELPER run it for startup/shutdown and netup/netdown.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
@@ -102,6 +103,8 @@ describe('guest clock, task counts and the reboot helper', () => {
     await sh(`vsyscall --in 0000000047000000 0x09010001 158 >/dev/null`);
     await sh(`vwait 158 >/tmp/vw158 2>&1 & echo $! >/tmp/vw158.pid`);
     await sh(`vcontext --migrate --xid 158 -- sh -c 'while [ ! -e /tmp/go158 ]; do usleep 20000; done; exit 7' >/dev/null 2>&1 &`);
+    // The task must be inside before persistence goes, or the empty context ends at once.
+    await sh('i=0; while ! grep -q "^Tasks:\t1$" /proc/virtual/158/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
     await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 158 >/dev/null; touch /tmp/go158');
     await sh('i=0; while kill -0 $(cat /tmp/vw158.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
     expect((await sh('cat /tmp/vw158')).stdout).toBe('FINISHED 7\n');
@@ -166,5 +169,56 @@ describe('guest clock, task counts and the reboot helper', () => {
     const rss = /^RSS:\t\s*(\d+)\t/m.exec((await sh('cat /proc/virtual/172/limit')).stdout)?.[1];
     expect(rss).toBe('0'); // nothing runs in it now
     await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 172 >/dev/null');
+  });
+
+  const env = 'path=/sbin:/usr/sbin:/bin:/usr/bin';
+  /** Waits until the helper log has LINES lines; returns them. */
+  const logLines = async (lines: number): Promise<string[]> => {
+    await sh(`i=0; while [ "$(cat ${LOG} 2>/dev/null | wc -l)" -lt ${lines} ] && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done`);
+    return (await run(`cat ${LOG}`)).stdout.trim().split('\n').filter((l) => l !== '');
+  };
+
+  it('SC_HELPER: ctx_create runs "startup XID" and waits for it; the context\'s end runs "shutdown XID"', async () => {
+    // ctx_create v1 with STATE_SETUP|STATE_ADMIN|STATE_INIT|SC_HELPER moves vsyscall in; its exit ends the context.
+    expect((await sh('vsyscall --in 0000000017000000 0x09010001 190')).stdout).toBe('ret=190 errno=0 OK\n');
+    expect(await logLines(2)).toEqual([`startup 190 uid= pid= cmd=00000001 ${env}`, `shutdown 190 uid= pid= cmd=00000002 ${env}`]);
+    expect((await run('cat /proc/virtual/190/status')).exitCode).not.toBe(0);
+    // Without the flag: no helper.
+    await sh(`rm -f ${LOG}; vsyscall --in 0000000007000000 0x09010001 191 >/dev/null`);
+    expect((await run(`cat ${LOG}`)).exitCode).not.toBe(0);
+    // A persistent context runs shutdown only once persistence is cleared.
+    expect((await sh('vsyscall --in 0000000057000000 0x09010001 192')).stdout).toBe('ret=192 errno=0 OK\n');
+    expect(await logLines(1)).toEqual([`startup 192 uid= pid= cmd=00000001 ${env}`]);
+    await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 192 >/dev/null');
+    expect(await logLines(2)).toEqual([`startup 192 uid= pid= cmd=00000001 ${env}`, `shutdown 192 uid= pid= cmd=00000002 ${env}`]);
+  });
+
+  it('SC_HELPER: a startup or netup helper that fails makes the create fail with ENOEXEC and nothing is created', async () => {
+    await sh('echo /bin/false > /proc/sys/kernel/vshelper');
+    try {
+      expect((await sh('vsyscall --in 0000000017000000 0x09010001 193')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
+      expect((await run('cat /proc/virtual/193/status')).exitCode).not.toBe(0);
+      expect((await sh('vsyscall --in 0000000014000000 0x19010001 7193')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
+      expect((await run('cat /proc/virtual/7193/status')).exitCode).not.toBe(0);
+      // Without SC_HELPER the helper is not asked.
+      expect((await sh('vsyscall --in 0000000007000000 0x09010001 194')).stdout).toBe('ret=194 errno=0 OK\n');
+    } finally {
+      await sh('echo /sbin/vshelper > /proc/sys/kernel/vshelper');
+    }
+    // A helper that cannot be started at all counts as a failure too.
+    await sh('echo /nonexistent/vshelper > /proc/sys/kernel/vshelper');
+    try {
+      expect((await sh('vsyscall --in 0000000017000000 0x09010001 195')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
+    } finally {
+      await sh('echo /sbin/vshelper > /proc/sys/kernel/vshelper');
+    }
+    expect((await run('cat /proc/virtual/195/status')).exitCode).not.toBe(0);
+  });
+
+  it('NXF_SC_HELPER: net_create runs "netup NID", the network context\'s end runs "netdown NID"', async () => {
+    // net_create v1 with STATE_ADMIN|SC_HELPER moves vsyscall in; its exit ends the network context.
+    expect((await sh('vsyscall --in 0000000014000000 0x19010001 7190')).stdout).toBe('ret=7190 errno=0 OK\n');
+    expect(await logLines(2)).toEqual([`netup 7190 uid= pid= cmd=00000003 ${env}`, `netdown 7190 uid= pid= cmd=00000004 ${env}`]);
+    expect((await run('cat /proc/virtnet/7190/status')).exitCode).not.toBe(0);
   });
 });

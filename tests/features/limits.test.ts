@@ -1,7 +1,9 @@
 /**
  * Per-context limits (ABI.md §4.1, §4.3, §5.6, §6.2 limit): the commands and their layouts, the
- * vlimit tool, and the enforced limits NPROC (fork → EAGAIN), NOFILE (open → EMFILE) and AS (mmap → ENOMEM), each
- * checked at the limit and one past it, with hits, watermarks and the host unaffected.
+ * vlimit tool, and the enforced limits NPROC (fork → EAGAIN), NOFILE (open → EMFILE), AS (mmap → ENOMEM), NSOCK
+ * (socket → ENFILE), OPENFD (dup → EMFILE), LOCKS (flock/fcntl → ENOLCK), MSGQUEUE (mq_open → EMFILE), SHMEM
+ * (shmget → ENOMEM), MEMLOCK (mlock → ENOMEM) and ANON (mmap → ENOMEM), each checked at the limit and one past
+ * it, with hits, watermarks, the counter back at its baseline, and the host and other guests unaffected.
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
@@ -21,6 +23,13 @@ const NPROC = 6;
 const NOFILE = 7;
 const AS = 9;
 const RSS = 5;
+const MEMLOCK = 8;
+const LOCKS = 10;
+const MSGQUEUE = 12;
+const NSOCK = 16;
+const OPENFD = 17;
+const ANON = 18;
+const SHMEM = 19;
 const INF = 0xffffffffffffffffn;
 const KEEP = 0xfffffffffffffffen;
 
@@ -51,11 +60,53 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(await call(`--in ${u64((7n << 32n) | (1n << 38n))} ${CMD.ctx_create} ${xid}`)).toMatchObject({ ret: xid });
   };
   const release = (xid: number) => sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} ${CMD.set_cflags} ${xid} >/dev/null`);
+  /** Waits (briefly) until the current value of the NAME row of XID is `want`; returns the row. */
+  const settleRow = async (xid: number, name: string, want: number): Promise<number[] | undefined> => {
+    await sh(`i=0; while ! grep -q "^${name}:\t *${want}\t" /proc/virtual/${xid}/limit && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done`);
+    return limitRow((await sh(`cat /proc/virtual/${xid}/limit`)).stdout, name);
+  };
+  /** Runs limprobe with ARGS in XID (0: the host), output to a file; returns its stdout. */
+  const probe = async (xid: number, args: string): Promise<string> => {
+    const ctx = xid === 0 ? '' : `vcontext --migrate --xid ${xid} -- `;
+    return (await sh(`${ctx}limprobe ${args} >/tmp/probe.out 2>&1 </dev/null; cat /tmp/probe.out`)).stdout;
+  };
+  /** The current value of ROW while a task of XID holds what `limprobe --hold ARGS` takes. */
+  const heldValue = async (xid: number, row: string, args: string): Promise<number> => {
+    await sh(`rm -f /tmp/held.out; vcontext --migrate --xid ${xid} -- limprobe --hold ${args} >/tmp/held.out 2>&1 </dev/null &`);
+    await sh('i=0; while ! grep -q held /tmp/held.out && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    const value = limitRow((await sh(`cat /proc/virtual/${xid}/limit`)).stdout, row)?.[0] ?? -1;
+    // The host cannot signal a guest's task by pid: end it through the context.
+    await sh(`vkill --xid ${xid} -s TERM; wait`);
+    expect((await settleRow(xid, row, 0))?.[0]).toBe(0);
+    return value;
+  };
+  /**
+   * One limit of ABI §5.6: in XID with the limit set by VLIMIT, `limprobe WHAT n ARGS` takes OK objects and the
+   * next is refused with ERRNO. The row then shows no current use, the peak (PEAK, or within the range
+   * PEAK), the limit and one hit; the host and another guest (XID + 1, no limits) take more than the
+   * limit, and the limited row does not move.
+   */
+  const limitCase = async (o: { xid: number; row: string; vlimit: string; limit: number; what: string; args: string; ok: number; errno: string; peak: number | [number, number]; hits?: number }): Promise<void> => {
+    await sh(`vlimit --xid ${o.xid} ${o.vlimit}`);
+    const run = (xid: number, n: number) => probe(xid, `${o.what} ${n}${o.args === '' ? '' : ` ${o.args}`}`);
+    expect(await run(o.xid, o.ok + 3)).toBe(`${o.what} ok=${o.ok} ${o.errno}\n`);
+    const [cur, min, max = -1, soft, hard, hits] = (await settleRow(o.xid, o.row, 0)) ?? [];
+    expect({ cur, min, soft, hard, hits }).toEqual({ cur: 0, min: 0, soft: o.limit, hard: o.limit, hits: o.hits ?? 1 });
+    if (typeof o.peak === 'number') expect(max).toBe(o.peak);
+    else expect(max >= o.peak[0] && max <= o.peak[1]).toBe(true);
+    expect(await run(0, o.ok + 3)).toBe(`${o.what} ok=${o.ok + 3} done\n`);
+    await persistent(o.xid + 1);
+    expect(await run(o.xid + 1, o.ok + 3)).toBe(`${o.what} ok=${o.ok + 3} done\n`);
+    expect((await settleRow(o.xid + 1, o.row, 0))?.[5]).toBe(0);
+    expect(await settleRow(o.xid, o.row, 0)).toEqual([0, 0, max, o.limit, o.limit, o.hits ?? 1]);
+    await release(o.xid + 1);
+    await release(o.xid);
+  };
 
-  it('get_rlimit_mask names the supported ids (NPROC, NOFILE, AS, RSS) as soft and hard, none as minimum', async () => {
+  it('get_rlimit_mask names the supported ids as soft and hard, none as minimum', async () => {
     const r = await call(`--out 12 ${CMD.get_rlimit_mask} 0`);
     expect(r).toMatchObject({ ret: 0 });
-    const bits = (1 << NPROC) | (1 << NOFILE) | (1 << AS) | (1 << RSS);
+    const bits = [NPROC, NOFILE, AS, RSS, MEMLOCK, LOCKS, MSGQUEUE, NSOCK, OPENFD, ANON, SHMEM].reduce((m, id) => m | (1 << id), 0);
     expect([r.out?.readUInt32LE(0), r.out?.readUInt32LE(4), r.out?.readUInt32LE(8)]).toEqual([0, bits, bits]);
   });
 
@@ -74,7 +125,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, 20n, 20n]); // soft clamped to the new hard
     expect(await call(`--in ${rlimit(NPROC, KEEP, INF, INF)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: 0 });
     expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, INF, INF]);
-    for (const id of [10, 24, 0xffffffff]) {
+    for (const id of [0, 24, 0xffffffff]) {
       expect(await call(`--in ${rlimit(id, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
       expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     }
@@ -90,7 +141,8 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(all).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'0xc'.padEnd(20)}0xc`);
     expect(all).toContain(`${'nofile'.padEnd(10)}${'N/A'.padEnd(20)}${'0x20'.padEnd(20)}0x40`);
     expect(all).toContain(`${'as'.padEnd(10)}${'N/A'.padEnd(20)}${'inf'.padEnd(20)}inf`);
-    expect(all).toContain(`${'locks'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
+    expect(all).toContain(`${'locks'.padEnd(10)}${'N/A'.padEnd(20)}${'inf'.padEnd(20)}inf`);
+    expect(all).toContain(`${'semary'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
     expect(all[0]).toBe(`${'cpu'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
     expect((await sh('vlimit --xid 162 -a -n -d')).stdout.split('\n')).toContain(`${'N/A'.padEnd(20)}${'32'.padEnd(20)}64`);
     await sh('vlimit --xid 162 -S --nproc inf --nproc inf');
@@ -102,9 +154,9 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     for (const bad of ['vlimit', 'vlimit --xid 162 --nproc', 'vlimit --xid 162 --bogus 1', 'vlimit --xid 162 --nproc many', 'vlimit --missingok -a']) {
       expect((await h.guest.shell.run(bad)).exitCode).toBe(255);
     }
-    const einval = await h.guest.shell.run('vlimit --xid 162 --locks 100');
+    const einval = await h.guest.shell.run('vlimit --xid 162 --semary 100');
     expect(einval).toMatchObject({ exitCode: 255 });
-    expect(einval.stderr).toBe('vlimit: set_rlimit(locks): Invalid argument\n');
+    expect(einval.stderr).toBe('vlimit: set_rlimit(semary): Invalid argument\n');
     expect((await h.guest.shell.run('vlimit --xid 163 --nproc 1')).stderr).toBe('vlimit: set_rlimit(nproc): No such process\n');
     expect((await h.guest.shell.run('vlimit --dir /nonexistent --missingok --xid 162')).exitCode).toBe(0);
     await release(162);
@@ -201,5 +253,79 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(await call(`--in 06000000 --out 40 0x28050000 167`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     expect(await call(`--badptr 0x28050000 167`)).toMatchObject({ ret: -1, name: 'EFAULT' });
     await release(167);
+  });
+
+  it('cacct counts what a guest sends with sendfile(2) (the socket\'s sendpage) like any message', async () => {
+    await persistent(168);
+    // busybox cat copies a file to its stdout with sendfile(2); under nc -e that stdout is the TCP socket.
+    await sh(`printf '%5000s' x >/tmp/sendfile.data; vcontext --migrate --xid 168 -- nc -l -p 4168 -e cat /tmp/sendfile.data >/dev/null 2>&1 &`);
+    await sh('i=0; while ! grep -q ":1048 " /proc/net/tcp && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    expect((await sh('nc 127.0.0.1 4168 | wc -c')).stdout.trim()).toBe('5000');
+    await sh('i=0; while grep -q "^Tasks:\t[1-9]" /proc/virtual/168/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    // busybox nc listens dual-stack: the accepted socket may be INET6 (v4-mapped); add both rows.
+    const rows = (await sh('grep "^INET6\\?:" /proc/virtual/168/cacct')).stdout.trim().split('\n');
+    expect(rows).toHaveLength(2);
+    const send = rows.map((row) => /^INET6?:\t\s*\d+\/\d+\s*\t\s*(\d+)\/(\d+)\s*\t/.exec(row)?.slice(1).map(Number) ?? [0, 0]);
+    expect((send[0]?.[0] ?? 0) + (send[1]?.[0] ?? 0)).toBeGreaterThanOrEqual(1);
+    expect((send[0]?.[1] ?? 0) + (send[1]?.[1] ?? 0)).toBe(5000);
+    await release(168);
+  });
+
+  it('NSOCK: sockets up to the limit are made, one more fails with ENFILE (a hit); closing gives them back', async () => {
+    await persistent(170);
+    await limitCase({ xid: 170, row: 'SOCK', vlimit: '--nsock 3', limit: 3, what: 'socks', args: '', ok: 3, errno: 'ENFILE', peak: 3 });
+  });
+
+  it('OPENFD: descriptors up to the limit are opened, one more dup fails with EMFILE (a hit)', async () => {
+    await persistent(172);
+    // The probe's own descriptors (0, 1, 2) count: measure them first.
+    const base = await heldValue(172, 'OFD', 'fds 0');
+    expect(base).toBeGreaterThanOrEqual(3);
+    await limitCase({ xid: 172, row: 'OFD', vlimit: `--openfd ${base + 3}`, limit: base + 3, what: 'fds', args: '', ok: 3, errno: 'EMFILE', peak: base + 3 });
+  });
+
+  it('LOCKS: POSIX locks up to the limit are taken, one more fails with ENOLCK (a hit); the process exit gives them back', async () => {
+    await persistent(174);
+    await sh('touch /tmp/locks.posix');
+    await limitCase({ xid: 174, row: 'LOCKS', vlimit: '--locks 3', limit: 3, what: 'posix', args: '/tmp/locks.posix', ok: 3, errno: 'ENOLCK', peak: 3 });
+  });
+
+  it('LOCKS: flock locks count too; converting a held flock at the limit adds nothing and works', async () => {
+    await persistent(176);
+    await sh('touch /tmp/locks.flock');
+    await limitCase({ xid: 176, row: 'LOCKS', vlimit: '--locks 2', limit: 2, what: 'flock', args: '/tmp/locks.flock', ok: 2, errno: 'ENOLCK', peak: 2 });
+    await persistent(178);
+    await sh('vlimit --xid 178 --locks 1');
+    expect(await probe(178, 'flockup 1 /tmp/locks.flock')).toBe('flockup ok=1 done\n');
+    expect(await settleRow(178, 'LOCKS', 0)).toEqual([0, 0, 1, 1, 1, 0]);
+    await release(178);
+  });
+
+  it('MSGQUEUE: the bytes of POSIX message queues; queues up to the limit are made, one more fails with EMFILE (a hit)', async () => {
+    await persistent(180);
+    // One queue of 4 messages of 64 bytes costs the messages plus the kernel's bookkeeping.
+    const one = await heldValue(180, 'MSGQ', 'mq 1 4 64');
+    expect(one).toBeGreaterThan(4 * 64);
+    await limitCase({ xid: 180, row: 'MSGQ', vlimit: `--msgqueue ${3 * one}`, limit: 3 * one, what: 'mq', args: '4 64', ok: 3, errno: 'EMFILE', peak: 3 * one });
+  });
+
+  it('SHMEM: the pages of SysV shared memory; segments up to the limit are made, one more fails with ENOMEM (a hit)', async () => {
+    await persistent(182);
+    await limitCase({ xid: 182, row: 'SHM', vlimit: '--shmem 4', limit: 4, what: 'shm', args: '2', ok: 2, errno: 'ENOMEM', peak: 4 });
+  });
+
+  it('MEMLOCK: locked pages up to the limit are locked, one more chunk fails with ENOMEM (a hit)', async () => {
+    await persistent(184);
+    await limitCase({ xid: 184, row: 'VML', vlimit: '--memlock 4', limit: 4, what: 'mlock', args: '2', ok: 2, errno: 'ENOMEM', peak: 4 });
+  });
+
+  it('ANON: private writable mappings fail with ENOMEM (a hit) once the anonymous pages are past the limit', async () => {
+    await persistent(186);
+    // The probe's own anonymous pages (stack, data) count: measure them first. With the limit 16 pages
+    // above them, the first chunk of 16 fits, the second starts at the limit and overshoots, the third is refused.
+    // mmap asks may_expand_vm() twice before it gives up, so that one refusal counts two hits.
+    const base = await heldValue(186, 'ANON', 'anon 0 16');
+    expect(base).toBeGreaterThan(0);
+    await limitCase({ xid: 186, row: 'ANON', vlimit: `--anon ${base + 16}`, limit: base + 16, what: 'anon', args: '16', ok: 2, errno: 'ENOMEM', peak: [base + 17, base + 32], hits: 2 });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Contexts under load on the lock-debugging kernel (lockdep, atomic-sleep, list and RCU
  * checking): contexts created, entered and emptied from parallel shells leak nothing — the
- * counters of /proc/virtual/status return to their baseline — and random garbage to every
+ * counters of /proc/virtual/status return to their baseline, and so does every per-context limit
+ * counter after parallel shells ran into the limits — and random garbage to every
  * context command, to the inode attribute commands and to the tag mount options returns an
  * errno. The fixture fails the test on any kernel splat.
  */
@@ -79,6 +80,37 @@ describe('context churn on the debug kernel', () => {
     expect((await row('FILES'))[0]).toBe(0);
     expect((await row('VM'))[0]).toBe(0);
     await h.guest.shell.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 500 >/dev/null');
+    expect(await settle(h.guest.shell, '0/0')).toBe('0/0');
+  });
+
+  it('the object limits (sockets, descriptors, locks, queues, segments, locked and anonymous pages) hit from 3 parallel shells give every charge back', async () => {
+    await h.guest.shell.succeed(
+      'vsyscall --in 0000000047000000 0x09010001 501 >/dev/null && vlimit --xid 501 --nsock 4 --openfd 24 --locks 4 --msgqueue 1000 --shmem 6 --memlock 6 --anon 100',
+    );
+    const probes = ['socks 6', 'fds 8', 'posix 6 /tmp/churn.lk.$$', 'flock 6 /tmp/churn.fl', 'mq 6 4 64', 'shm 6 2', 'mlock 6 2', 'anon 6 16'].map((p) => `limprobe ${p}`).join('; ');
+    const hammer = `( i=0; while [ $i -lt 40 ]; do vcontext --migrate --xid 501 -- sh -c '${probes}; rm -f /tmp/churn.lk.$$' >/dev/null 2>&1; i=$((i + 1)); done )`;
+    const r = await h.guest.shell.run(`${hammer} & ${hammer} & ${hammer} & wait; echo done`, { timeoutMs: 900_000 });
+    expect(r.stdout).toBe('done\n');
+    const rows = ['SOCK', 'OFD', 'LOCKS', 'MSGQ', 'SHM', 'VML', 'ANON'];
+    const table = async (): Promise<Map<string, number[]>> => {
+      const out = (await h.guest.shell.succeed('cat /proc/virtual/501/limit')).stdout;
+      const m = new Map<string, number[]>();
+      for (const name of rows) {
+        const row = new RegExp(`^${name}:\\t\\s*(-?\\d+)\\t\\s*(-?\\d+)/\\s*(-?\\d+)\\t\\s*(-?\\d+)/\\s*(-?\\d+)\\t\\s*(\\d+)$`, 'm').exec(out);
+        m.set(name, row?.slice(1).map(Number) ?? []);
+      }
+      return m;
+    };
+    // Tasks gone: every counter is back at 0 (files and queues go by task work: poll briefly).
+    await h.guest.shell.succeed('i=0; while ! grep -q "^SOCK:\t *0\t" /proc/virtual/501/limit && [ $i -lt 100 ]; do usleep 50000; i=$((i+1)); done');
+    const t = await table();
+    expect(rows.map((name) => [name, t.get(name)?.[0]])).toEqual(rows.map((name) => [name, 0]));
+    // Every limit was hit; the atomically charged ones never passed theirs.
+    for (const name of rows) expect([name, (t.get(name)?.[5] ?? 0) > 0]).toEqual([name, true]);
+    expect(t.get('SOCK')?.[2]).toBeLessThanOrEqual(4);
+    expect(t.get('MSGQ')?.[2]).toBeLessThanOrEqual(1000);
+    expect(t.get('SHM')?.[2]).toBeLessThanOrEqual(6);
+    await h.guest.shell.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 501 >/dev/null; rm -f /tmp/churn.fl');
     expect(await settle(h.guest.shell, '0/0')).toBe('0/0');
   });
 

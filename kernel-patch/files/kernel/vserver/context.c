@@ -230,6 +230,8 @@ static void vx_unhash_locked(struct vx_info *vxi)
 	WRITE_ONCE(vxi->hashed, false);
 	atomic_dec(&vx_active_count);
 	wake_up_all(&vxi->exit_wq);
+	if (READ_ONCE(vxi->flags) & VXF_SC_HELPER)
+		vx_helper_event_async(VX_HELPER_SHUTDOWN, vxi->xid);
 }
 
 /* Unhash if nothing keeps the context alive; true if it was unhashed. */
@@ -618,6 +620,11 @@ long vc_ctx_create(const struct vc_call *call)
 		return -EPERM;
 	if (!thread_group_empty(current))
 		return -EBUSY;
+
+	/* The helper may sleep and call us: no lock, nothing hashed yet. */
+	if ((flags & VXF_SC_HELPER) &&
+	    vx_helper_event(VX_HELPER_STARTUP, call->id))
+		return -ENOEXEC;
 
 	vxi = vx_alloc(call->id, flags);
 	if (!vxi)

@@ -24,9 +24,31 @@
  * flag VXF_REBOOT_KILL a restart, halt or power-off also kills every task
  * of the context, its init last.
  *
- * Locking: one bit in the context (->helper_busy) serialises helper runs
- * per context.  The path is a plain string that only the host may change
- * (guests write no sysctl); a reader copies it first.
+ * Four more events run the helper when the context or network context
+ * asked for them with the SC_HELPER flag (VXF_SC_HELPER, NXF_SC_HELPER):
+ *
+ *	vshelper startup XID	ctx_create, before the new context is hashed
+ *	vshelper shutdown XID	the context was unhashed (its last task gone
+ *				and not persistent, or persistence cleared)
+ *	vshelper netup NID	net_create, before the network context is
+ *				hashed
+ *	vshelper netdown NID	the network context was unhashed
+ *
+ * with HOME, TERM, PATH as above and VS_CMD=1..4.  The kernel waits for
+ * the helper to exit (UMH_WAIT_PROC).  A startup or netup helper that
+ * cannot be run or exits non-zero makes the create fail with -ENOEXEC,
+ * and the context never appears (the helper gets the id, not a context
+ * it could query; a create that then finds the id taken has still run
+ * it).  Unhashing happens under a spinlock, often in release_task(), so
+ * shutdown and netdown are queued to a work item (system_unbound_wq) and
+ * run from there, after the object is gone; their result is ignored.  If
+ * the small work item cannot be allocated (GFP_ATOMIC) the event is
+ * dropped with a warning.
+ *
+ * Locking: one bit in the context (->helper_busy) serialises reboot helper
+ * runs per context.  The path is a plain string that only the host may
+ * change (guests write no sysctl); a reader copies it first.  Events hold
+ * no lock and no reference while the helper runs.
  */
 
 #include <linux/cred.h>
@@ -40,6 +62,7 @@
 #include <linux/sysctl.h>
 #include <linux/uaccess.h>
 #include <linux/umh.h>
+#include <linux/workqueue.h>
 #include <linux/vserver/context.h>
 
 #define VSHELPER_PATH_MAX	256
@@ -119,6 +142,85 @@ static int vx_run_helper(struct vx_info *vxi, const char *action,
 	envp[6] = NULL;
 
 	return call_usermodehelper(path, argv, envp, UMH_WAIT_EXEC);
+}
+
+/* The ACTIONs of the SC_HELPER events, by VX_HELPER_* number. */
+static const char *const vx_event_actions[] = {
+	[VX_HELPER_STARTUP]	= "startup",
+	[VX_HELPER_SHUTDOWN]	= "shutdown",
+	[VX_HELPER_NETUP]	= "netup",
+	[VX_HELPER_NETDOWN]	= "netdown",
+};
+
+/**
+ * vx_helper_event - run the helper for an SC_HELPER event and wait for it
+ * @event:	VX_HELPER_*
+ * @id:		the xid or nid
+ *
+ * Must be called where sleeping is allowed, holding no lock.  Returns 0
+ * if the helper ran and exited 0, else non-zero.
+ */
+int vx_helper_event(unsigned int event, u32 id)
+{
+	char path[VSHELPER_PATH_MAX], nr[16], vcmd[24];
+	char *argv[4], *envp[5];
+
+	if (WARN_ON_ONCE(event >= ARRAY_SIZE(vx_event_actions) ||
+			 !vx_event_actions[event]))
+		return -EINVAL;
+	strscpy(path, vshelper_path, sizeof(path));
+	snprintf(nr, sizeof(nr), "%u", id);
+	snprintf(vcmd, sizeof(vcmd), "VS_CMD=%08x", event);
+
+	argv[0] = path;
+	argv[1] = (char *)vx_event_actions[event];
+	argv[2] = nr;
+	argv[3] = NULL;
+
+	envp[0] = "HOME=/";
+	envp[1] = "TERM=linux";
+	envp[2] = "PATH=/sbin:/usr/sbin:/bin:/usr/bin";
+	envp[3] = vcmd;
+	envp[4] = NULL;
+
+	return call_usermodehelper(path, argv, envp, UMH_WAIT_PROC);
+}
+
+struct vx_helper_work {
+	struct work_struct	work;
+	unsigned int		event;
+	u32			id;
+};
+
+static void vx_helper_work_fn(struct work_struct *work)
+{
+	struct vx_helper_work *w = container_of(work, struct vx_helper_work,
+					       work);
+
+	vx_helper_event(w->event, w->id);
+	kfree(w);
+}
+
+/**
+ * vx_helper_event_async - run the helper for an event from a work item
+ * @event:	VX_HELPER_*
+ * @id:		the xid or nid
+ *
+ * Safe in atomic context (it only allocates with GFP_ATOMIC and queues).
+ */
+void vx_helper_event_async(unsigned int event, u32 id)
+{
+	struct vx_helper_work *w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
+
+	if (!w) {
+		pr_warn_ratelimited("vserver: no memory to run vshelper %s %u\n",
+				    vx_event_actions[event], id);
+		return;
+	}
+	INIT_WORK(&w->work, vx_helper_work_fn);
+	w->event = event;
+	w->id = id;
+	queue_work(system_unbound_wq, &w->work);
 }
 
 /**

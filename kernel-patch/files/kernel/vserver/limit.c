@@ -3,29 +3,56 @@
  * Linux-VServer per-context limits.
  *
  * A context's tasks share its limits, whatever their users and their own
- * rlimits: one guest cannot take more than the host gave it.  Three limits
- * are counted and enforced so far:
+ * rlimits: one guest cannot take more than the host gave it.  Two kinds
+ * of limit are kept:
  *
- *  - NPROC, the tasks (threads) of the context.  Its value is the
- *    context's task count itself; the security module refuses a fork
- *    that would pass the hard limit with -EAGAIN.  The check is not
- *    atomic with the count (like the kernel's own RLIMIT_NPROC), so forks
- *    racing on several CPUs may pass the limit by as many as are in
- *    flight.
- *  - NOFILE, the open files (struct file) of the context.  Each file is
- *    charged when it is allocated, to the context of the task opening it,
- *    and uncharged when it is freed; one past the hard limit fails with
- *    -EMFILE.
- *  - AS, the address space (VM) of the context in pages: the sum of the
- *    total_vm of its processes, taken by walking the task list when asked
- *    and whenever a task of a context with an AS limit grows its mappings
- *    (may_expand_vm()), which then fails with -ENOMEM past the limit.
- *    Contexts without an AS limit never walk.  A vfork child, sharing its
- *    parent's mm, counts it twice until it execs.
+ * Counted as they change (->cur), charged to the object's recorded
+ * owner and uncharged from it when the object goes away:
  *
- * RSS, the resident pages of the context's processes, is counted the
- * same way (when read) but never enforced; its hard limit is what a guest
- * with VIRT_MEM sees as its memory size (cvirt.c).
+ *  - NOFILE, the open files (struct file): charged at allocation to the
+ *    context of the opening task, remembered in the file's security blob,
+ *    uncharged when the file is freed; one past the limit is -EMFILE.
+ *  - NSOCK, the sockets with a file (socket, socketpair, accept): charged
+ *    to the socket file's context when the file is made (sock_alloc_file),
+ *    uncharged with the file; one past the limit is -ENFILE.
+ *  - LOCKS, the file locks (flock, POSIX, OFD, leases) on the inodes'
+ *    lists: charged to the context of the lock's file when the lock is
+ *    inserted, uncharged when it is unlinked; a flock or POSIX lock that
+ *    would add locks past the limit fails with -ENOLCK (an unlock never
+ *    fails: splitting a lock in two may pass the limit by one).
+ *  - MSGQUEUE, the bytes of POSIX message queues as RLIMIT_MSGQUEUE counts
+ *    them (messages' room plus their bookkeeping): charged to the creator's
+ *    context in mq_open, kept in the queue, uncharged when the queue is
+ *    freed; past the limit mq_open fails with -EMFILE.
+ *  - SHMEM, the pages of SysV shared memory segments: charged to the
+ *    creator's context in shmget, kept in the segment, uncharged when it
+ *    is destroyed; past the limit shmget fails with -ENOMEM.
+ *
+ * Taken from the tasks when asked (no counter to drift):
+ *
+ *  - NPROC, the tasks (threads) of the context: the context's task count.
+ *    A fork that would pass the limit fails with -EAGAIN.  The check is
+ *    not atomic with the count (like RLIMIT_NPROC), so forks racing on
+ *    several CPUs may pass the limit by as many as are in flight.
+ *  - AS (VM), ANON, MEMLOCK (VML), RSS and OPENFD (OFD), summed over the
+ *    context's processes (thread-group leaders): total_vm, anonymous
+ *    resident pages, locked_vm, resident pages and open descriptors.
+ *    Only a context *with* the limit walks its tasks before an operation:
+ *    a mapping that grows the address space past AS fails with -ENOMEM
+ *    (may_expand_vm()), as does a new or growing private writable mapping
+ *    (mmap, brk, mremap) while the anonymous pages are already past ANON
+ *    (a mapping's size says nothing about the pages it will fill, so the
+ *    last one granted may overshoot by its size); an
+ *    mlock, mlockall(MCL_CURRENT) or MAP_LOCKED mapping past MEMLOCK fails
+ *    with -ENOMEM (-EAGAIN for mmap, as RLIMIT_MEMLOCK does); a new
+ *    descriptor past OPENFD (open, socket, pipe, dup, dup2 onto a free
+ *    slot, fcntl F_DUPFD, SCM_RIGHTS) fails with -EMFILE.  Pages faulted
+ *    into existing mappings are never refused (that needs a memory
+ *    cgroup).  A vfork child, or processes sharing their descriptor table
+ *    (CLONE_FILES without CLONE_THREAD), count the shared part twice.
+ *
+ * RSS is never enforced; its hard limit is what a guest with VIRT_MEM sees
+ * as its memory size (cvirt.c).
  *
  * Every refusal counts a hit.  The watermarks follow every change of the
  * value; reset_minmax sets both to the current value, reset_hits clears
@@ -38,6 +65,7 @@
  */
 
 #include <linux/compat.h>
+#include <linux/fdtable.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/sched/signal.h>
@@ -93,24 +121,63 @@ void vx_limit_init(struct vx_info *vxi)
 	}
 }
 
-/* Pages mapped (@rss false) or resident (@rss true) in the processes of @vxi. */
-static long vx_mm_pages(struct vx_info *vxi, bool rss)
+/* The open descriptors of @p's table; called under task_lock(@p). */
+static long vx_task_fds(struct task_struct *p)
+{
+	struct fdtable *fdt;
+	long n;
+
+	if (!p->files)
+		return 0;
+	rcu_read_lock();
+	fdt = files_fdtable(p->files);
+	n = bitmap_weight(fdt->open_fds, fdt->max_fds);
+	rcu_read_unlock();
+	return n;
+}
+
+/* One process's share of a walked limit; called under task_lock(@p). */
+static long vx_task_value(struct task_struct *p, unsigned int id)
+{
+	struct mm_struct *mm = p->mm;
+
+	if (id == VLIMIT_OPENFD)
+		return vx_task_fds(p);
+	if (!mm)
+		return 0;
+	switch (id) {
+	case RLIMIT_AS:
+		return READ_ONCE(mm->total_vm);
+	case RLIMIT_RSS:
+		return get_mm_rss(mm);
+	case VLIMIT_ANON:
+		return get_mm_counter(mm, MM_ANONPAGES);
+	case RLIMIT_MEMLOCK:
+		return READ_ONCE(mm->locked_vm);
+	}
+	return 0;
+}
+
+/*
+ * The sum of @id over the processes of @vxi.  Takes each task's
+ * task_lock, so callers must not hold a lock that nests inside it
+ * (a files_struct's file_lock, for one).
+ */
+static long vx_walk_value(struct vx_info *vxi, unsigned int id)
 {
 	struct task_struct *p;
-	long pages = 0;
+	long sum = 0;
 
 	rcu_read_lock();
 	for_each_process(p) {
 		if (vx_task_info(p) != vxi)
 			continue;
 		task_lock(p);
-		if (p->mm)
-			pages += rss ? get_mm_rss(p->mm) :
-				       READ_ONCE(p->mm->total_vm);
+		sum += vx_task_value(p, id);
 		task_unlock(p);
 	}
 	rcu_read_unlock();
-	return pages;
+	return sum;
 }
 
 long vx_limit_value(struct vx_info *vxi, unsigned int id)
@@ -122,7 +189,10 @@ long vx_limit_value(struct vx_info *vxi, unsigned int id)
 		return atomic_read(&vxi->tasks);
 	case RLIMIT_AS:
 	case RLIMIT_RSS:
-		value = vx_mm_pages(vxi, id == RLIMIT_RSS);
+	case RLIMIT_MEMLOCK:
+	case VLIMIT_ANON:
+	case VLIMIT_OPENFD:
+		value = vx_walk_value(vxi, id);
 		vx_limit_note(vxi, id, value);
 		return value;
 	default:
@@ -181,25 +251,130 @@ bool vx_limit_charge(struct vx_info *vxi, unsigned int id, long n)
 	return true;
 }
 
-/**
- * vx_vm_may_expand - may current's context map @npages more pages?
- * @npages:	the growth asked for
- *
- * Called from may_expand_vm() (mm/mmap.c) for current's own mm.  True
- * outside a context and for contexts without an AS limit.
- */
-bool vx_vm_may_expand(unsigned long npages)
+/* Charge @n of @id whatever the limit (when the check came earlier). */
+void vx_limit_add(struct vx_info *vxi, unsigned int id, long n)
 {
-	struct vx_info *vxi = vx_task_info(current);
-
-	if (!vxi || READ_ONCE(vxi->limits[RLIMIT_AS].hard) == VX_LIMIT_NONE)
-		return true;
-	return vx_limit_allows(vxi, RLIMIT_AS, npages);
+	vx_limit_note(vxi, id, atomic_long_add_return(n, &vxi->limits[id].cur));
 }
 
 void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n)
 {
 	vx_limit_note(vxi, id, atomic_long_sub_return(n, &vxi->limits[id].cur));
+}
+
+/* ---- owners: objects that remember who paid ------------------------ */
+
+void vx_owner_init(struct vx_owner *owner)
+{
+	owner->vxi = NULL;
+}
+
+/**
+ * vx_owner_charge - charge an object to current's context
+ * @owner:	the object's record, from vx_owner_init()
+ * @id:		the limit
+ * @n:		the amount
+ *
+ * False (a hit counted, nothing charged) if that would pass the hard
+ * limit.  Outside a context nothing is charged.  On success @owner holds
+ * a reference on the context until vx_owner_uncharge().
+ */
+bool vx_owner_charge(struct vx_owner *owner, unsigned int id, long n)
+{
+	struct vx_info *vxi = vx_task_info(current);
+
+	if (!vxi)
+		return true;
+	if (!vx_limit_charge(vxi, id, n))
+		return false;
+	vx_get_info(vxi);
+	owner->vxi = vxi;
+	return true;
+}
+
+/* Give back what vx_owner_charge() took; a no-op if it took nothing. */
+void vx_owner_uncharge(struct vx_owner *owner, unsigned int id, long n)
+{
+	struct vx_info *vxi = xchg(&owner->vxi, NULL);
+
+	if (!vxi)
+		return;
+	vx_limit_uncharge(vxi, id, n);
+	vx_put(vxi);
+}
+
+/* ---- limits walked before an operation --------------------------------- */
+
+/* current's context if it has a hard limit for @id, else NULL. */
+static struct vx_info *vx_limited(unsigned int id)
+{
+	struct vx_info *vxi = vx_task_info(current);
+
+	if (!vxi || READ_ONCE(vxi->limits[id].hard) == VX_LIMIT_NONE)
+		return NULL;
+	return vxi;
+}
+
+/**
+ * vx_vm_may_expand - may current's context map @npages more pages?
+ * @flags:	the mapping's vm_flags
+ * @npages:	the growth asked for
+ *
+ * Called from may_expand_vm() (mm/mmap.c) for current's own mm: the AS
+ * limit for any mapping; for private writable ones (whose pages become
+ * anonymous) also the ANON limit, which they must not be past already.
+ * True outside a context and for contexts without those limits.
+ */
+bool vx_vm_may_expand(unsigned long flags, unsigned long npages)
+{
+	struct vx_info *vxi;
+
+	vxi = vx_limited(RLIMIT_AS);
+	if (vxi && !vx_limit_allows(vxi, RLIMIT_AS, npages))
+		return false;
+	if ((flags & (VM_WRITE | VM_SHARED | VM_STACK)) != VM_WRITE)
+		return true;
+	vxi = vx_limited(VLIMIT_ANON);
+	return !vxi || vx_limit_allows(vxi, VLIMIT_ANON, 0);
+}
+
+/* Does current's context have a MEMLOCK limit (worth counting pages for)? */
+bool vx_memlock_limited(void)
+{
+	return vx_limited(RLIMIT_MEMLOCK);
+}
+
+/* May current's context lock @npages more pages?  Counts a hit if not. */
+bool vx_memlock_allows(unsigned long npages)
+{
+	struct vx_info *vxi = vx_limited(RLIMIT_MEMLOCK);
+
+	return !vxi || vx_limit_allows(vxi, RLIMIT_MEMLOCK, npages);
+}
+
+/**
+ * vx_openfd_allows - may current open one more descriptor?
+ * @fd:		the slot dup2() targets, or -1 for any new descriptor
+ *
+ * Called before the descriptor table's lock is taken (the walk takes
+ * task locks, which nest outside it).  A @fd that is already open is
+ * replaced, not added, and always allowed.
+ */
+bool vx_openfd_allows(int fd)
+{
+	struct vx_info *vxi = vx_limited(VLIMIT_OPENFD);
+	bool open;
+
+	if (!vxi)
+		return true;
+	if (fd >= 0) {
+		rcu_read_lock();
+		open = files_lookup_fd_rcu(current->files, fd);
+		rcu_read_unlock();
+		if (open)
+			return true;
+	}
+	return vx_limit_allows(vxi, VLIMIT_OPENFD, 1);
 }
 
 /* ---- commands --------------------------------------------------------- */

@@ -271,6 +271,8 @@ static void nx_unhash_locked(struct nx_info *nxi)
 	hash_del_rcu(&nxi->hlist);
 	WRITE_ONCE(nxi->hashed, false);
 	atomic_dec(&nx_active_count);
+	if (READ_ONCE(nxi->flags) & NXF_SC_HELPER)
+		vx_helper_event_async(VX_HELPER_NETDOWN, nxi->nid);
 }
 
 static bool nx_unhash_if_idle_locked(struct nx_info *nxi)
@@ -430,6 +432,10 @@ long vc_net_create(const struct vc_call *call)
 		return -EPERM;
 	if (!thread_group_empty(current))
 		return -EBUSY;
+	/* vshelper netup (helper.c): before anything is hashed, no lock */
+	if ((flags & NXF_SC_HELPER) &&
+	    vx_helper_event(VX_HELPER_NETUP, call->id))
+		return -ENOEXEC;
 
 	nxi = nx_alloc(call->id, flags);
 	if (!nxi)

@@ -2,16 +2,23 @@
 /*
  * Linux-VServer security module: context limits.
  *
- * The refusals of kernel/vserver/limit.c: a fork that would take a
- * context past its NPROC limit fails with -EAGAIN, an open past its
- * NOFILE limit with -EMFILE.  Each file remembers the context it was
- * charged to in its security blob, so it is uncharged from that context
- * when it is freed, wherever that happens (task work or a kworker) and
- * whatever the opener did meanwhile.  Files opened on the host are not
- * charged at all.
+ * The refusals of kernel/vserver/limit.c that hang on a file: a fork
+ * that would take a context past its NPROC limit fails with -EAGAIN, an
+ * open past its NOFILE limit with -EMFILE, a socket past NSOCK with
+ * -ENFILE, a flock or POSIX lock past LOCKS with -ENOLCK.  Each file
+ * remembers the context it was charged to in its security blob, so it is
+ * uncharged from that context when it is freed, wherever that happens
+ * (task work or a kworker) and whatever the opener did meanwhile.  A
+ * socket file also remembers its NSOCK charge, and a lock is charged to
+ * its file's context (a lock lives no longer than its file).  Files
+ * opened on the host are not charged at all, nor are their sockets and
+ * locks.
  *
- * Locking: the blob is written once, at allocation, and read at free.
- * It holds a reference on the context, dropped at free.
+ * Locking: the blob is written at allocation (the context) and when the
+ * socket file is made (the NSOCK mark), before the file is shared, and
+ * read at free.  It holds a reference on the context, dropped at free.
+ * The lock helpers run under the inode's flc_lock and only touch
+ * atomics.
  */
 
 #include <linux/fs.h>
@@ -21,9 +28,17 @@
 #include <linux/vserver/limit.h>
 #include "vserver.h"
 
-static struct vx_info **vx_file_blob(const struct file *file)
+static struct vx_file *vx_file_blob(const struct file *file)
 {
 	return file->f_security + vx_blob_sizes.lbs_file;
+}
+
+/* The context @file was charged to, or NULL. */
+static struct vx_info *vx_file_owner(const struct file *file)
+{
+	if (!file || !file->f_security)
+		return NULL;
+	return vx_file_blob(file)->vxi;
 }
 
 /* copy_process(): the child still shares the parent's context. */
@@ -51,21 +66,72 @@ static int vx_file_alloc(struct file *file)
 	if (!vx_limit_charge(vxi, RLIMIT_NOFILE, 1))
 		return -EMFILE;
 	vx_get_info(vxi);
-	*vx_file_blob(file) = vxi;
+	vx_file_blob(file)->vxi = vxi;
+	vx_file_blob(file)->sock = false;
 	return 0;
 }
 
 static void vx_file_free(struct file *file)
 {
-	struct vx_info *vxi;
+	struct vx_info *vxi = vx_file_owner(file);
 
-	if (!file->f_security)
-		return;
-	vxi = *vx_file_blob(file);
 	if (!vxi)
 		return;
+	if (vx_file_blob(file)->sock)
+		vx_limit_uncharge(vxi, VLIMIT_NSOCK, 1);
 	vx_limit_uncharge(vxi, RLIMIT_NOFILE, 1);
 	vx_put(vxi);
+}
+
+/**
+ * vx_sock_file_charge - charge a new socket file to its context's NSOCK
+ * @file:	the file sock_alloc_file() just made
+ *
+ * Returns 0, or -ENFILE past the limit (the caller then drops the file,
+ * which releases the socket).
+ */
+int vx_sock_file_charge(struct file *file)
+{
+	struct vx_info *vxi = vx_file_owner(file);
+
+	if (!vxi)
+		return 0;
+	if (!vx_limit_charge(vxi, VLIMIT_NSOCK, 1))
+		return -ENFILE;
+	vx_file_blob(file)->sock = true;
+	return 0;
+}
+
+/**
+ * vx_lock_allows - may @fl's context hold @n more locks?
+ * @fl:		the lock asked for (its file says whose it is)
+ * @n:		how many locks the request adds to the inode's lists
+ *
+ * Counts a hit when not.  Called under the inode's flc_lock.
+ */
+bool vx_lock_allows(const struct file_lock *fl, long n)
+{
+	struct vx_info *vxi = vx_file_owner(fl->fl_file);
+
+	return n <= 0 || !vxi || vx_limit_allows(vxi, RLIMIT_LOCKS, n);
+}
+
+/* A lock went onto an inode's list. */
+void vx_lock_charge(const struct file_lock *fl)
+{
+	struct vx_info *vxi = vx_file_owner(fl->fl_file);
+
+	if (vxi)
+		vx_limit_add(vxi, RLIMIT_LOCKS, 1);
+}
+
+/* ... and came off it again. */
+void vx_lock_uncharge(const struct file_lock *fl)
+{
+	struct vx_info *vxi = vx_file_owner(fl->fl_file);
+
+	if (vxi)
+		vx_limit_uncharge(vxi, RLIMIT_LOCKS, 1);
 }
 
 static struct security_hook_list vx_limit_hooks[] __lsm_ro_after_init = {

@@ -34,6 +34,16 @@ struct vx_sb {
 	u32	tagid;
 };
 
+/**
+ * struct vx_file - the vserver part of a file (limit.c)
+ * @vxi:	the context its NOFILE charge went to (a reference), or NULL
+ * @sock:	an NSOCK charge went to @vxi as well
+ */
+struct vx_file {
+	struct vx_info	*vxi;
+	bool		sock;
+};
+
 /* limit.c: refusals past a context's limits. */
 void __init vx_limit_add_hooks(void);
 

@@ -218,6 +218,14 @@ void vx_vmeminfo(struct sysinfo *si, long *available);
 int vx_reboot(unsigned int cmd, void __user *arg);
 void vx_kill_context(struct vx_info *vxi);
 
+/* vshelper events (helper.c), numbered as their VS_CMD (ABI §7). */
+#define VX_HELPER_STARTUP	1
+#define VX_HELPER_SHUTDOWN	2
+#define VX_HELPER_NETUP		3
+#define VX_HELPER_NETDOWN	4
+int vx_helper_event(unsigned int event, u32 id);
+void vx_helper_event_async(unsigned int event, u32 id);
+
 /* /proc/<pid>/status lines and /proc/<pid>/vinfo (kernel/vserver/proc.c). */
 void vx_proc_pid_status(struct seq_file *m, struct task_struct *p);
 int vx_proc_pid_vinfo(struct seq_file *m, struct pid_namespace *ns,

@@ -21,12 +21,16 @@
 
 /* Limit ids this kernel counts (all but RSS are also enforced). */
 #define VX_LIMIT_SUPPORTED	(BIT(RLIMIT_NPROC) | BIT(RLIMIT_NOFILE) | \
-				 BIT(RLIMIT_AS) | BIT(RLIMIT_RSS))
+				 BIT(RLIMIT_AS) | BIT(RLIMIT_RSS) | \
+				 BIT(RLIMIT_MEMLOCK) | BIT(RLIMIT_LOCKS) | \
+				 BIT(RLIMIT_MSGQUEUE) | BIT(VLIMIT_NSOCK) | \
+				 BIT(VLIMIT_OPENFD) | BIT(VLIMIT_ANON) | \
+				 BIT(VLIMIT_SHMEM))
 
 #define VX_LIMIT_NONE		ULONG_MAX
 
 struct vx_limit {
-	atomic_long_t	cur;		/* not for NPROC, AS, RSS */
+	atomic_long_t	cur;		/* only the ids counted as they change */
 	atomic_long_t	min;
 	atomic_long_t	max;
 	unsigned long	soft;
@@ -34,8 +38,24 @@ struct vx_limit {
 	atomic_t	hits;
 };
 
-struct vx_info;
+struct file;
+struct file_lock;
 struct seq_file;
+struct vx_info;
+
+/**
+ * struct vx_owner - the context an object was charged to
+ * @vxi:	that context (holding a reference), or NULL: nothing charged
+ *
+ * Embedded in objects that outlive the task creating them (a SysV shared
+ * memory segment, a POSIX message queue), so that they are uncharged
+ * from the context that paid for them.  Empty without CONFIG_VSERVER.
+ */
+struct vx_owner {
+#ifdef CONFIG_VSERVER
+	struct vx_info	*vxi;
+#endif
+};
 
 #ifdef CONFIG_VSERVER
 void vx_limit_init(struct vx_info *vxi);
@@ -43,14 +63,68 @@ long vx_limit_value(struct vx_info *vxi, unsigned int id);
 void vx_limit_note(struct vx_info *vxi, unsigned int id, long value);
 bool vx_limit_allows(struct vx_info *vxi, unsigned int id, long more);
 bool vx_limit_charge(struct vx_info *vxi, unsigned int id, long n);
+void vx_limit_add(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_proc_show(struct seq_file *m, struct vx_info *vxi);
-bool vx_vm_may_expand(unsigned long npages);
+
+void vx_owner_init(struct vx_owner *owner);
+bool vx_owner_charge(struct vx_owner *owner, unsigned int id, long n);
+void vx_owner_uncharge(struct vx_owner *owner, unsigned int id, long n);
+
+bool vx_vm_may_expand(unsigned long flags, unsigned long npages);
+bool vx_memlock_limited(void);
+bool vx_memlock_allows(unsigned long npages);
+bool vx_openfd_allows(int fd);
+
+/* security/vserver/limit.c: limits kept with a file's security blob. */
+int vx_sock_file_charge(struct file *file);
+bool vx_lock_allows(const struct file_lock *fl, long n);
+void vx_lock_charge(const struct file_lock *fl);
+void vx_lock_uncharge(const struct file_lock *fl);
 #else
-static inline bool vx_vm_may_expand(unsigned long npages)
+static inline void vx_owner_init(struct vx_owner *owner) { }
+
+static inline bool vx_owner_charge(struct vx_owner *owner, unsigned int id,
+				   long n)
 {
 	return true;
 }
+
+static inline void vx_owner_uncharge(struct vx_owner *owner, unsigned int id,
+				     long n) { }
+
+static inline bool vx_vm_may_expand(unsigned long flags, unsigned long npages)
+{
+	return true;
+}
+
+static inline bool vx_memlock_limited(void)
+{
+	return false;
+}
+
+static inline bool vx_memlock_allows(unsigned long npages)
+{
+	return true;
+}
+
+static inline bool vx_openfd_allows(int fd)
+{
+	return true;
+}
+
+static inline int vx_sock_file_charge(struct file *file)
+{
+	return 0;
+}
+
+static inline bool vx_lock_allows(const struct file_lock *fl, long n)
+{
+	return true;
+}
+
+static inline void vx_lock_charge(const struct file_lock *fl) { }
+static inline void vx_lock_uncharge(const struct file_lock *fl) { }
 #endif
 
 #endif /* _LINUX_VSERVER_LIMIT_H */
