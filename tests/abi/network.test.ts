@@ -346,3 +346,72 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     expect(ccap.stdout).toBe('rc=0\n');
   });
 });
+
+describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', () => {
+  const h = useGuest({ variant: 'vserver' });
+  const sh = () => h.guest.shell;
+  /** Polls (about 5 s) until netstat lists a listening socket on ADDR:PORT; fails the command otherwise. */
+  const listening = (addrPort: string): string =>
+    `i=0; until netstat -ltn | grep -q '[ :]${addrPort} ' ; do [ $i -ge 250 ] && exit 1; usleep 20000; i=$((i+1)); done`;
+  /** Starts a foreground httpd serving DIR on ADDR:PORT in the background; prints its pid. */
+  const serve = (addrPort: string, dir: string, prefix = ''): string => `${prefix} httpd -f -p ${addrPort} -h ${dir} >/dev/null 2>&1 & echo $!`;
+  const pids: string[] = [];
+  const start = async (cmd: string, addrPort: string): Promise<void> => {
+    pids.push((await sh().succeed(cmd)).stdout.trim());
+    await sh().succeed(listening(addrPort));
+  };
+
+  afterAll(async () => {
+    if (pids.length) await sh().run(`kill ${pids.join(' ')}; rm -rf /tmp/lo-h /tmp/lo-g`);
+  });
+
+  it('a guest cannot reach the host\'s loopback (127.x, ::1, 0.0.0.0): connect and sendto fail with ENETUNREACH; LBACK_ALLOW reaches it', async () => {
+    await sh().succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
+    await start(serve('127.0.0.1:7240', '/tmp/lo-h'), '127.0.0.1:7240');
+    await start(serve('[::1]:7241', '/tmp/lo-h'), '::1:7241');
+    expect((await sh().succeed('wget -q -O - http://127.0.0.1:7240/ && wget -q -O - http://[::1]:7241/')).stdout).toBe('host-page\nhost-page\n');
+    // connect() over TCP (wget) to 127.0.0.1, 127.0.0.9, ::1 and 0.0.0.0 (which the kernel sends to
+    // 127.0.0.1 for a socket without a source); sendto() on a raw socket (ping).
+    const probes = [
+      'wget -q -O - http://127.0.0.1:7240/',
+      'wget -q -O - http://127.0.0.9:7240/',
+      'wget -q -O - http://[::1]:7241/',
+      'ping -c 1 -W 1 127.0.0.1 >/dev/null',
+    ].map((c) => `${c}; echo rc=$?`);
+    const refused = await sh().run(`chbind --silent --nid 7220 --ip 10.42.0.2 -- sh -c '${probes.join('; ')}' 2>&1`);
+    expect(refused.stdout).not.toMatch(/host-page/);
+    expect(refused.stdout.match(/rc=\d+/g)).toEqual(['rc=1', 'rc=1', 'rc=1', 'rc=1']);
+    expect(refused.stdout.match(/Network is unreachable/g)).toHaveLength(4);
+    // A context without any IPv4 address: 0.0.0.0 would be the host's 127.0.0.1.
+    const noV4 = await sh().run(`ncontext --create --silent --nid 7221 -- naddress --add --silent --nid 7221 --ip fd42::2 -- wget -q -O - http://0.0.0.0:7240/ 2>&1`);
+    expect(noV4.stdout).toMatch(/Network is unreachable/);
+    expect(noV4.stdout).not.toMatch(/host-page/);
+    // LBACK_ALLOW: the real loopback, IPv4 and IPv6.
+    const allow = await sh().run(
+      `ncontext --create --silent --nid 7222 -- naddress --add --silent --nid 7222 --ip 10.42.0.2 -- nattribute --nid 7222 --set --flag lback_allow -- sh -c 'wget -q -O - http://127.0.0.1:7240/; wget -q -O - http://[::1]:7241/'`,
+    );
+    expect(allow).toMatchObject({ exitCode: 0, stdout: 'host-page\nhost-page\n' });
+  });
+
+  it('LBACK_REMAP with a loopback address: the guest\'s 127.0.0.1 is its own loopback address, for bind, connect and sendto', async () => {
+    // Host and guest both listen on "127.0.0.1:7242"; the guest's bind lands on 127.0.0.2.
+    await sh().succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
+    await start(serve('127.0.0.1:7242', '/tmp/lo-h'), '127.0.0.1:7242');
+    const keep = `ncontext --create --silent --nid 7223 -- naddress --add --silent --nid 7223 --ip 10.42.0.2 --lback 127.0.0.2 -- nattribute --nid 7223 --set --flag lback_remap --`;
+    await start(serve('127.0.0.1:7242', '/tmp/lo-g', keep), '127.0.0.2:7242');
+    const listen = (await sh().succeed('netstat -ltn')).stdout;
+    expect(listen).toMatch(/\s127\.0\.0\.1:7242\s/);
+    expect(listen).toMatch(/\s127\.0\.0\.2:7242\s/);
+    // The guest's connect to 127.0.0.1 (or any 127.x) reaches its own server, the host's the host's.
+    const guest = await sh().run(`ncontext --migrate --nid 7223 -- sh -c 'wget -q -O - http://127.0.0.1:7242/; wget -q -O - http://127.0.0.7:7242/'`);
+    expect(guest).toMatchObject({ exitCode: 0, stdout: 'guest-page\nguest-page\n' });
+    expect((await sh().succeed('wget -q -O - http://127.0.0.1:7242/')).stdout).toBe('host-page\n');
+    // sendto on a raw socket: the echo request goes to 127.0.0.2, which answers.
+    const ping = await sh().run(`ncontext --migrate --nid 7223 -- ping -c 1 -W 2 127.0.0.1`);
+    expect(ping.exitCode).toBe(0);
+    expect(ping.stdout).toMatch(/bytes from 127\.0\.0\.2:/);
+    // There is no IPv6 loopback address to remap to: ::1 stays out of reach.
+    const v6 = await sh().run(`ncontext --migrate --nid 7223 -- wget -q -O - http://[::1]:7241/ 2>&1`);
+    expect(v6.stdout).toMatch(/Network is unreachable/);
+  });
+});
