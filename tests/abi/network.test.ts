@@ -345,6 +345,22 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     const ccap = await sh().run(`vcontext --create --silent --xid 7209 -- vattribute --xid 7209 --set --ccap raw_icmp -- sh -c "${ping}"`);
     expect(ccap.stdout).toBe('rc=0\n');
   });
+
+  it('raw sockets (ping) send from the primary address: the socket is bound to it, and the replies come back to it', async () => {
+    // Without the context the kernel would send from 10.42.0.1 (the address of the route to
+    // 10.42.0.1, a local one) and /proc/net/raw would show the socket unbound (00000000). A raw
+    // socket bound to 10.42.0.2 receives only packets for 10.42.0.2, so replies prove the source.
+    // /proc/net/raw[6] print the address as raw words: 10.42.0.2 is 02002A0A, fd42::2 as below.
+    const watch = (file: string, hex: string, cmd: string) =>
+      `${cmd} >/tmp/ping.out 2>&1 & p=$!; i=0; until grep -q " ${hex}:" ${file} || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
+      `grep -o " [0-9A-F]*:\\(0001\\|003A\\) " ${file}; wait $p; grep -o "[0-9]* packets received" /tmp/ping.out`;
+    const v4 = await sh().run(`chbind --silent --nid 7210 --ip 10.42.0.2 -- sh -c '${watch('/proc/net/raw', '02002A0A', 'ping -c 3 10.42.0.1')}'`);
+    expect(v4.stdout).toBe(' 02002A0A:0001 \n3 packets received\n');
+    const v6 = await sh().run(
+      `ncontext --create --silent --nid 7211 -- naddress --add --silent --nid 7211 --ip fd42::2 -- sh -c '${watch('/proc/net/raw6', '000042FD000000000000000002000000', 'ping6 -c 3 fd42::1')}'`,
+    );
+    expect(v6.stdout).toBe(' 000042FD000000000000000002000000:003A \n3 packets received\n');
+  });
 });
 
 describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', () => {
