@@ -430,4 +430,39 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
     const v6 = await sh().run(`ncontext --migrate --nid 7223 -- wget -q -O - http://[::1]:7241/ 2>&1`);
     expect(v6.stdout).toMatch(/Network is unreachable/);
   });
+
+  it('HIDE_LBACK hides the loopback interface and its addresses; under HIDE_NETIF they show only when the guest may use loopback', async () => {
+    const names = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim() ?? '');
+    const addrs = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
+    const look = "ip -o link; echo ---; ip -o addr; echo ---; cat /proc/net/dev; echo ---; cat /proc/net/if_inet6; echo ---; ifconfig | grep 'inet addr'";
+    const inCtx = async (nid: number, flags: string) => {
+      const r = await sh().succeed(`ncontext --create --silent --nid ${nid} -- naddress --add --silent --nid ${nid} --ip 10.42.0.2 -- nattribute --nid ${nid} --set --flag ${flags} -- sh -c "${look}"`);
+      const [link = '', addr = '', dev = '', inet6 = '', ifc = ''] = r.stdout.split('---\n');
+      return {
+        links: names(link),
+        addrs: addrs(addr),
+        dev: dev.split('\n').slice(2).filter(Boolean).map((l) => l.split(':')[0]?.trim()),
+        inet6: inet6.split('\n').filter(Boolean).map((l) => l.split(/\s+/).pop()),
+        ifconfig: [...ifc.matchAll(/inet addr:(\S+)/g)].map((m) => m[1]).sort(),
+      };
+    };
+    // HIDE_NETIF (ncontext's default) with LBACK_ALLOW: the loopback is the guest's too.
+    expect(await inCtx(7230, 'lback_allow')).toEqual({
+      links: ['lo', 'dummy0'],
+      addrs: ['127.0.0.1', '::1', '10.42.0.2'],
+      dev: ['lo', 'dummy0'],
+      inet6: ['lo'],
+      ifconfig: ['10.42.0.2', '127.0.0.1'],
+    });
+    // ... and HIDE_LBACK takes it away again.
+    expect(await inCtx(7231, 'lback_allow,hide_lback')).toEqual({ links: ['dummy0'], addrs: ['10.42.0.2'], dev: ['dummy0'], inet6: [], ifconfig: ['10.42.0.2'] });
+    // HIDE_LBACK alone: everything but the loopback interface and 127.x/::1.
+    const only = await inCtx(7232, '~hide_netif,hide_lback');
+    expect(only.links).toEqual(['dummy0']);
+    expect(only.dev).toEqual(['dummy0']);
+    expect(only.addrs).toEqual(expect.arrayContaining(['10.42.0.1', '10.42.0.2', '10.42.0.3', 'fd42::1', 'fd42::2', 'fd42::3']));
+    expect(only.addrs.filter((a) => a === '127.0.0.1' || a === '::1')).toEqual([]);
+    expect(only.inet6).not.toContain('lo');
+    expect(only.ifconfig).toEqual(['10.42.0.1']);
+  });
 });

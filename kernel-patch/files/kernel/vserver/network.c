@@ -1344,40 +1344,66 @@ struct sockaddr *nx_sock_dst(struct sock *sk, struct sockaddr *addr, int *len,
 	return addr;
 }
 
-/* ---- address listings (HIDE_NETIF) ------------------------------------ */
+/* ---- address listings (HIDE_NETIF, HIDE_LBACK) ------------------------ */
 
 /*
- * The caller's network context if it hides the host's addresses, else
- * NULL.  Listings are filtered for the task that reads them: netlink
- * dumps run in the reader's recvmsg/sendmsg, ioctls and /proc reads in
- * the reader itself.
+ * Listings are filtered for the task that reads them: netlink dumps run
+ * in the reader's recvmsg/sendmsg, ioctls and /proc reads in the reader
+ * itself.
+ *
+ * The loopback interface and its addresses (127.x, ::1) count as the
+ * context's own when it may use them: IPv4 with LBACK_ALLOW or with
+ * LBACK_REMAP and a loopback address (its 127.0.0.1 is then its own
+ * loopback address), IPv6 with LBACK_ALLOW.  So HIDE_NETIF shows them
+ * exactly then; HIDE_LBACK hides them whatever the other flags say.
  */
-static struct nx_info *nx_hiding_info(void)
+static bool nx_lback_own(struct nx_info *nxi, bool ipv6)
 {
-	struct nx_info *nxi = nx_current_info();
+	__be32 lback;
 
-	return nx_info_flags(nxi, NXF_HIDE_NETIF) ? nxi : NULL;
+	if (nx_info_flags(nxi, NXF_LBACK_ALLOW))
+		return true;
+	return !ipv6 && nx_lback_remapped(nxi, &lback);
 }
 
 /**
  * nx_v4_visible - may the caller see local IPv4 address @addr listed?
  *
  * With HIDE_NETIF only the addresses of its set show (RTM_GETADDR dumps,
- * SIOCGIFCONF).  Safe in atomic context.
+ * SIOCGIFCONF), with HIDE_LBACK no 127.x address.  Safe in atomic
+ * context.
  */
 bool nx_v4_visible(__be32 addr)
 {
-	struct nx_info *nxi = nx_hiding_info();
+	struct nx_info *nxi = nx_current_info();
 
-	return !nxi || nx_v4_addr_allowed(nxi, addr);
+	if (!nxi)
+		return true;
+	if (ipv4_is_loopback(addr)) {
+		if (nx_info_flags(nxi, NXF_HIDE_LBACK))
+			return false;
+		if (nx_lback_own(nxi, false))
+			return true;
+	}
+	return !nx_info_flags(nxi, NXF_HIDE_NETIF) ||
+	       nx_v4_addr_allowed(nxi, addr);
 }
 
-/* The same for IPv6 (RTM_GETADDR dumps, /proc/net/if_inet6). */
+/* The same for IPv6 (RTM_GETADDR dumps, /proc/net/if_inet6), and ::1. */
 bool nx_v6_visible(const struct in6_addr *addr)
 {
-	struct nx_info *nxi = nx_hiding_info();
+	struct nx_info *nxi = nx_current_info();
 
-	return !nxi || nx_v6_addr_allowed(nxi, addr);
+	if (!nxi)
+		return true;
+	if (ipv6_addr_loopback(addr)) {
+		if (nx_info_flags(nxi, NXF_HIDE_LBACK))
+			return false;
+		if (nx_lback_own(nxi, true))
+			return true;
+	}
+	return !nx_info_flags(nxi, NXF_HIDE_NETIF) ||
+	       nx_v6_addr_allowed(nxi, addr);
 }
 
 /* Does @dev carry an address of @nxi's set?  Called under RCU. */
@@ -1411,14 +1437,24 @@ static bool nx_dev_has_addr(struct nx_info *nxi, struct net_device *dev)
  * nx_dev_visible - may the caller see network interface @dev listed?
  *
  * With HIDE_NETIF only interfaces that carry an address of the caller's
- * set show (RTM_GETLINK, /proc/net/dev).  Safe in atomic context.
+ * set show (RTM_GETLINK, /proc/net/dev), the loopback interface when the
+ * context may use loopback; with HIDE_LBACK never the loopback
+ * interface.  Safe in atomic context.
  */
 bool nx_dev_visible(struct net_device *dev)
 {
-	struct nx_info *nxi = nx_hiding_info();
+	struct nx_info *nxi = nx_current_info();
 	bool visible;
 
 	if (!nxi)
+		return true;
+	if (dev->flags & IFF_LOOPBACK) {
+		if (nx_info_flags(nxi, NXF_HIDE_LBACK))
+			return false;
+		if (nx_lback_own(nxi, false))
+			return true;
+	}
+	if (!nx_info_flags(nxi, NXF_HIDE_NETIF))
 		return true;
 	rcu_read_lock();
 	visible = nx_dev_has_addr(nxi, dev);
