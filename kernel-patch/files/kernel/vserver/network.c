@@ -13,7 +13,10 @@
  * address/mask or a range ip..ip2), a broadcast and a loopback address,
  * and IPv6 entries (an address or a prefix).  The first entry of each
  * family is the primary address: a socket bound to the wildcard address
- * gets it, and so does an unbound socket that connects or sends.
+ * gets it, and so does an unbound socket that connects or sends.  The
+ * host's loopback (127.x, ::1) is reachable only with LBACK_ALLOW; with
+ * LBACK_REMAP a bind, connect or send to 127.x uses the context's own
+ * loopback address instead.
  *
  * Commands (levels and permission checks in switch.c):
  *   net_create_v0/v1	-EINVAL bad id or flags, -EEXIST id in use
@@ -1316,7 +1319,7 @@ struct sockaddr *nx_sock_dst(struct sock *sk, struct sockaddr *addr, int *len,
 	/* IPv4 sendto() takes AF_UNSPEC as AF_INET (connect() disconnects). */
 	if ((addr->sa_family == AF_INET ||
 	     (addr->sa_family == AF_UNSPEC && sk->sk_family == AF_INET)) &&
-	    *len >= sizeof(struct sockaddr_in)) {
+	    *len >= (int)sizeof(struct sockaddr_in)) {
 		err = nx_v4_dst(nxi, ((struct sockaddr_in *)addr)->sin_addr.s_addr,
 				&to);
 		if (err)
