@@ -34,5 +34,6 @@ int chroot_escape_main(int argc, char **argv);
 int lsxid_main(int argc, char **argv);
 int chxid_main(int argc, char **argv);
 int xflg_main(int argc, char **argv);
+int pingsock_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

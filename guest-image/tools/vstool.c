@@ -43,6 +43,7 @@ static const struct {
 	{ "lsxid",		lsxid_main },
 	{ "chxid",		chxid_main },
 	{ "xflg",		xflg_main },
+	{ "pingsock",		pingsock_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

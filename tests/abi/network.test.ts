@@ -361,6 +361,23 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     );
     expect(v6.stdout).toBe(' 000042FD000000000000000002000000:003A \n3 packets received\n');
   });
+
+  it('ping sockets (ICMP datagram) send from the primary address too, after sendto or connect; to 127.0.0.1 ENETUNREACH', async () => {
+    // pingsock prints the socket's own address after the send (getsockname) and waits for the reply.
+    const range = (await sh().succeed('cat /proc/sys/net/ipv4/ping_group_range')).stdout.trim();
+    await sh().succeed("echo '0 2147483647' >/proc/sys/net/ipv4/ping_group_range");
+    try {
+      // Outside a network context the socket stays unbound: the kernel picks the source per packet.
+      expect(await sh().run('pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 0.0.0.0\nreply\n' });
+      expect(await sh().run('chbind --silent --nid 7212 --ip 10.42.0.2 -- pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
+      expect(await sh().run('chbind --silent --nid 7213 --ip 10.42.0.2 -- pingsock --connect 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
+      expect(await sh().run('chbind --silent --nid 7214 --ip 10.42.0.2 -- pingsock 127.0.0.1')).toMatchObject({ exitCode: 1, stdout: 'pingsock: sendto: Network is unreachable\n' });
+      const v6 = await sh().run('ncontext --create --silent --nid 7215 -- naddress --add --silent --nid 7215 --ip fd42::2 -- pingsock fd42::1');
+      expect(v6).toMatchObject({ exitCode: 0, stdout: 'local fd42::2\nreply\n' });
+    } finally {
+      await sh().run(`echo '${range}' >/proc/sys/net/ipv4/ping_group_range`);
+    }
+  });
 });
 
 describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', () => {
