@@ -35,5 +35,6 @@ int lsxid_main(int argc, char **argv);
 int chxid_main(int argc, char **argv);
 int xflg_main(int argc, char **argv);
 int limprobe_main(int argc, char **argv);
+int pingsock_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

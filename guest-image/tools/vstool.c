@@ -44,6 +44,7 @@ static const struct {
 	{ "chxid",		chxid_main },
 	{ "xflg",		xflg_main },
 	{ "limprobe",		limprobe_main },
+	{ "pingsock",		pingsock_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

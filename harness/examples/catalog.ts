@@ -40,7 +40,7 @@ const RAW_ICMP_CCAP: Requirement = {
 };
 const RAW_ICMP_NCAP: Requirement = {
   what: 'the RAW_ICMP network capability (ping without CAP_NET_RAW in a network context)',
-  probe: "chbind --silent --ip 10.42.0.1 -- sh -c \"nattribute --set --ncap raw_icmp && reducecap --cap '!NET_RAW' -- ping -c 1 -W 2 127.0.0.1 >/dev/null 2>&1\"",
+  probe: "chbind --silent --ip 10.42.0.1 -- sh -c \"nattribute --set --ncap raw_icmp && reducecap --cap '!NET_RAW' -- ping -c 1 -W 2 10.42.0.1 >/dev/null 2>&1\"",
 };
 /** The names on the `SET: a,b,c` line of showcaps output ([] for `none`). */
 const capSet = (stdout: string, set: string): string[] | undefined => {
@@ -632,8 +632,8 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
       },
       { command: "ncontext --migrate --nid 3403 -- reducecap --cap '!NET_RAW' -- ping -c 1 -W 2 127.0.0.1", note: 'ping without CAP_NET_RAW in it' },
       {
-        command: "nattribute --nid 3403 --set --ncap raw_icmp && ncontext --migrate --nid 3403 -- reducecap --cap '!NET_RAW' -- ping -c 1 -W 2 127.0.0.1",
-        note: 'the same with the network capability raw_icmp',
+        command: "nattribute --nid 3403 --set --ncap raw_icmp --flag lback_allow && ncontext --migrate --nid 3403 -- reducecap --cap '!NET_RAW' -- ping -c 1 -W 2 127.0.0.1",
+        note: "the same with the network capability raw_icmp (and lback_allow: a network context reaches the host's loopback only with it)",
       },
     ],
     invariants: [

@@ -345,4 +345,141 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     const ccap = await sh().run(`vcontext --create --silent --xid 7209 -- vattribute --xid 7209 --set --ccap raw_icmp -- sh -c "${ping}"`);
     expect(ccap.stdout).toBe('rc=0\n');
   });
+
+  it('raw sockets (ping) send from the primary address: the socket is bound to it, and the replies come back to it', async () => {
+    // Without the context the kernel would send from 10.42.0.1 (the address of the route to
+    // 10.42.0.1, a local one) and /proc/net/raw would show the socket unbound (00000000). A raw
+    // socket bound to 10.42.0.2 receives only packets for 10.42.0.2, so replies prove the source.
+    // /proc/net/raw[6] print the address as raw words: 10.42.0.2 is 02002A0A, fd42::2 as below.
+    const watch = (file: string, hex: string, cmd: string) =>
+      `${cmd} >/tmp/ping.out 2>&1 & p=$!; i=0; until grep -q " ${hex}:" ${file} || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
+      `grep -o " [0-9A-F]*:\\(0001\\|003A\\) " ${file}; wait $p; grep -o "[0-9]* packets received" /tmp/ping.out`;
+    const v4 = await sh().run(`chbind --silent --nid 7210 --ip 10.42.0.2 -- sh -c '${watch('/proc/net/raw', '02002A0A', 'ping -c 3 10.42.0.1')}'`);
+    expect(v4.stdout).toBe(' 02002A0A:0001 \n3 packets received\n');
+    const v6 = await sh().run(
+      `ncontext --create --silent --nid 7211 -- naddress --add --silent --nid 7211 --ip fd42::2 -- sh -c '${watch('/proc/net/raw6', '000042FD000000000000000002000000', 'ping6 -c 3 fd42::1')}'`,
+    );
+    expect(v6.stdout).toBe(' 000042FD000000000000000002000000:003A \n3 packets received\n');
+  });
+
+  it('ping sockets (ICMP datagram) send from the primary address too, after sendto or connect; to 127.0.0.1 ENETUNREACH', async () => {
+    // pingsock prints the socket's own address after the send (getsockname) and waits for the reply.
+    const range = (await sh().succeed('cat /proc/sys/net/ipv4/ping_group_range')).stdout.trim();
+    await sh().succeed("echo '0 2147483647' >/proc/sys/net/ipv4/ping_group_range");
+    try {
+      // Outside a network context the socket stays unbound: the kernel picks the source per packet.
+      expect(await sh().run('pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 0.0.0.0\nreply\n' });
+      expect(await sh().run('chbind --silent --nid 7212 --ip 10.42.0.2 -- pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
+      expect(await sh().run('chbind --silent --nid 7213 --ip 10.42.0.2 -- pingsock --connect 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
+      expect(await sh().run('chbind --silent --nid 7214 --ip 10.42.0.2 -- pingsock 127.0.0.1')).toMatchObject({ exitCode: 1, stdout: 'pingsock: sendto: Network is unreachable\n' });
+      const v6 = await sh().run('ncontext --create --silent --nid 7215 -- naddress --add --silent --nid 7215 --ip fd42::2 -- pingsock fd42::1');
+      expect(v6).toMatchObject({ exitCode: 0, stdout: 'local fd42::2\nreply\n' });
+    } finally {
+      await sh().run(`echo '${range}' >/proc/sys/net/ipv4/ping_group_range`);
+    }
+  });
+});
+
+describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', () => {
+  const h = useGuest({ variant: 'vserver' });
+  const sh = () => h.guest.shell;
+  /** Polls (about 5 s) until netstat lists a listening socket on ADDR:PORT; fails the command otherwise. */
+  const listening = (addrPort: string): string =>
+    `i=0; until netstat -ltn | grep -q '[ :]${addrPort} ' ; do [ $i -ge 250 ] && exit 1; usleep 20000; i=$((i+1)); done`;
+  /** Starts a foreground httpd serving DIR on ADDR:PORT in the background; prints its pid. */
+  const serve = (addrPort: string, dir: string, prefix = ''): string => `${prefix} httpd -f -p ${addrPort} -h ${dir} >/dev/null 2>&1 & echo $!`;
+  const pids: string[] = [];
+  const start = async (cmd: string, addrPort: string): Promise<void> => {
+    pids.push((await sh().succeed(cmd)).stdout.trim());
+    await sh().succeed(listening(addrPort));
+  };
+
+  afterAll(async () => {
+    if (pids.length) await sh().run(`kill ${pids.join(' ')}; rm -rf /tmp/lo-h /tmp/lo-g`);
+  });
+
+  it('a guest cannot reach the host\'s loopback (127.x, ::1, 0.0.0.0): connect and sendto fail with ENETUNREACH; LBACK_ALLOW reaches it', async () => {
+    await sh().succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
+    await start(serve('127.0.0.1:7240', '/tmp/lo-h'), '127.0.0.1:7240');
+    await start(serve('[::1]:7241', '/tmp/lo-h'), '::1:7241');
+    expect((await sh().succeed('wget -q -O - http://127.0.0.1:7240/ && wget -q -O - http://[::1]:7241/')).stdout).toBe('host-page\nhost-page\n');
+    // connect() over TCP (wget) to 127.0.0.1, 127.0.0.9, ::1 and 0.0.0.0 (which the kernel sends to
+    // 127.0.0.1 for a socket without a source); sendto() on a raw socket (ping).
+    const probes = [
+      'wget -q -O - http://127.0.0.1:7240/',
+      'wget -q -O - http://127.0.0.9:7240/',
+      'wget -q -O - http://[::1]:7241/',
+      'ping -c 1 -W 1 127.0.0.1 >/dev/null',
+    ].map((c) => `${c}; echo rc=$?`);
+    const refused = await sh().run(`chbind --silent --nid 7220 --ip 10.42.0.2 -- sh -c '${probes.join('; ')}' 2>&1`);
+    expect(refused.stdout).not.toMatch(/host-page/);
+    expect(refused.stdout.match(/rc=\d+/g)).toEqual(['rc=1', 'rc=1', 'rc=1', 'rc=1']);
+    expect(refused.stdout.match(/Network is unreachable/g)).toHaveLength(4);
+    // A context without any IPv4 address: 0.0.0.0 would be the host's 127.0.0.1.
+    const noV4 = await sh().run(`ncontext --create --silent --nid 7221 -- naddress --add --silent --nid 7221 --ip fd42::2 -- wget -q -O - http://0.0.0.0:7240/ 2>&1`);
+    expect(noV4.stdout).toMatch(/Network is unreachable/);
+    expect(noV4.stdout).not.toMatch(/host-page/);
+    // LBACK_ALLOW: the real loopback, IPv4 and IPv6.
+    const allow = await sh().run(
+      `ncontext --create --silent --nid 7222 -- naddress --add --silent --nid 7222 --ip 10.42.0.2 -- nattribute --nid 7222 --set --flag lback_allow -- sh -c 'wget -q -O - http://127.0.0.1:7240/; wget -q -O - http://[::1]:7241/'`,
+    );
+    expect(allow).toMatchObject({ exitCode: 0, stdout: 'host-page\nhost-page\n' });
+  });
+
+  it('LBACK_REMAP with a loopback address: the guest\'s 127.0.0.1 is its own loopback address, for bind, connect and sendto', async () => {
+    // Host and guest both listen on "127.0.0.1:7242"; the guest's bind lands on 127.0.0.2.
+    await sh().succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
+    await start(serve('127.0.0.1:7242', '/tmp/lo-h'), '127.0.0.1:7242');
+    const keep = `ncontext --create --silent --nid 7223 -- naddress --add --silent --nid 7223 --ip 10.42.0.2 --lback 127.0.0.2 -- nattribute --nid 7223 --set --flag lback_remap --`;
+    await start(serve('127.0.0.1:7242', '/tmp/lo-g', keep), '127.0.0.2:7242');
+    const listen = (await sh().succeed('netstat -ltn')).stdout;
+    expect(listen).toMatch(/\s127\.0\.0\.1:7242\s/);
+    expect(listen).toMatch(/\s127\.0\.0\.2:7242\s/);
+    // The guest's connect to 127.0.0.1 (or any 127.x) reaches its own server, the host's the host's.
+    const guest = await sh().run(`ncontext --migrate --nid 7223 -- sh -c 'wget -q -O - http://127.0.0.1:7242/; wget -q -O - http://127.0.0.7:7242/'`);
+    expect(guest).toMatchObject({ exitCode: 0, stdout: 'guest-page\nguest-page\n' });
+    expect((await sh().succeed('wget -q -O - http://127.0.0.1:7242/')).stdout).toBe('host-page\n');
+    // sendto on a raw socket: the echo request goes to 127.0.0.2, which answers.
+    const ping = await sh().run(`ncontext --migrate --nid 7223 -- ping -c 1 -W 2 127.0.0.1`);
+    expect(ping.exitCode).toBe(0);
+    expect(ping.stdout).toMatch(/bytes from 127\.0\.0\.2:/);
+    // There is no IPv6 loopback address to remap to: ::1 stays out of reach.
+    const v6 = await sh().run(`ncontext --migrate --nid 7223 -- wget -q -O - http://[::1]:7241/ 2>&1`);
+    expect(v6.stdout).toMatch(/Network is unreachable/);
+  });
+
+  it('HIDE_LBACK hides the loopback interface and its addresses; under HIDE_NETIF they show only when the guest may use loopback', async () => {
+    const names = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim() ?? '');
+    const addrs = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
+    const look = "ip -o link; echo ---; ip -o addr; echo ---; cat /proc/net/dev; echo ---; cat /proc/net/if_inet6; echo ---; ifconfig | grep 'inet addr'";
+    const inCtx = async (nid: number, flags: string) => {
+      const r = await sh().succeed(`ncontext --create --silent --nid ${nid} -- naddress --add --silent --nid ${nid} --ip 10.42.0.2 -- nattribute --nid ${nid} --set --flag ${flags} -- sh -c "${look}"`);
+      const [link = '', addr = '', dev = '', inet6 = '', ifc = ''] = r.stdout.split('---\n');
+      return {
+        links: names(link),
+        addrs: addrs(addr),
+        dev: dev.split('\n').slice(2).filter(Boolean).map((l) => l.split(':')[0]?.trim()),
+        inet6: inet6.split('\n').filter(Boolean).map((l) => l.split(/\s+/).pop()),
+        ifconfig: [...ifc.matchAll(/inet addr:(\S+)/g)].map((m) => m[1]).sort(),
+      };
+    };
+    // HIDE_NETIF (ncontext's default) with LBACK_ALLOW: the loopback is the guest's too.
+    expect(await inCtx(7230, 'lback_allow')).toEqual({
+      links: ['lo', 'dummy0'],
+      addrs: ['127.0.0.1', '::1', '10.42.0.2'],
+      dev: ['lo', 'dummy0'],
+      inet6: ['lo'],
+      ifconfig: ['10.42.0.2', '127.0.0.1'],
+    });
+    // ... and HIDE_LBACK takes it away again.
+    expect(await inCtx(7231, 'lback_allow,hide_lback')).toEqual({ links: ['dummy0'], addrs: ['10.42.0.2'], dev: ['dummy0'], inet6: [], ifconfig: ['10.42.0.2'] });
+    // HIDE_LBACK alone: everything but the loopback interface and 127.x/::1.
+    const only = await inCtx(7232, '~hide_netif,hide_lback');
+    expect(only.links).toEqual(['dummy0']);
+    expect(only.dev).toEqual(['dummy0']);
+    expect(only.addrs).toEqual(expect.arrayContaining(['10.42.0.1', '10.42.0.2', '10.42.0.3', 'fd42::1', 'fd42::2', 'fd42::3']));
+    expect(only.addrs.filter((a) => a === '127.0.0.1' || a === '::1')).toEqual([]);
+    expect(only.inet6).not.toContain('lo');
+    expect(only.ifconfig).toEqual(['10.42.0.1']);
+  });
 });

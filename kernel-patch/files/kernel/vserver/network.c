@@ -13,7 +13,10 @@
  * address/mask or a range ip..ip2), a broadcast and a loopback address,
  * and IPv6 entries (an address or a prefix).  The first entry of each
  * family is the primary address: a socket bound to the wildcard address
- * gets it, and so does an unbound socket that connects or sends.
+ * gets it, and so does an unbound socket that connects or sends.  The
+ * host's loopback (127.x, ::1) is reachable only with LBACK_ALLOW; with
+ * LBACK_REMAP a bind, connect or send to 127.x uses the context's own
+ * loopback address instead.
  *
  * Commands (levels and permission checks in switch.c):
  *   net_create_v0/v1	-EINVAL bad id or flags, -EEXIST id in use
@@ -36,6 +39,7 @@
  * is freed after a grace period.
  */
 
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/hashtable.h>
 #include <linux/in.h>
@@ -55,6 +59,7 @@
 #include <linux/vserver/switch.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
+#include <net/sock.h>
 
 /* Locking: plain atomics, see include/linux/vserver/network.h. */
 atomic_t nx_total_count = ATOMIC_INIT(0);
@@ -1228,40 +1233,186 @@ int nx_v6_bind_check(struct nx_info *nxi, const struct in6_addr *addr)
 	return ok ? 0 : -EADDRNOTAVAIL;
 }
 
-/* ---- address listings (HIDE_NETIF) ------------------------------------ */
+/* ---- destinations (loopback) ------------------------------------------ */
+
+/* May tasks of @nxi use a loopback of their own (LBACK_REMAP + lback)? */
+static bool nx_lback_remapped(struct nx_info *nxi, __be32 *lback)
+{
+	const struct nx_addrs *a;
+
+	if (!nx_info_flags(nxi, NXF_LBACK_REMAP))
+		return false;
+	rcu_read_lock();
+	a = rcu_dereference(nxi->addrs);
+	*lback = a->lback;
+	rcu_read_unlock();
+	return *lback;
+}
 
 /*
- * The caller's network context if it hides the host's addresses, else
- * NULL.  Listings are filtered for the task that reads them: netlink
- * dumps run in the reader's recvmsg/sendmsg, ioctls and /proc reads in
- * the reader itself.
+ * Where an IPv4 destination @daddr of a task of @nxi goes: into @to, or
+ * -ENETUNREACH.  127.x (and 0.0.0.0, which the kernel sends to the
+ * socket's source or to 127.0.0.1, when the context has no IPv4 address
+ * to be that source) is the host's loopback: with LBACK_REMAP and a
+ * loopback address it means that address, with LBACK_ALLOW the real
+ * loopback, else it is unreachable.  Every other address is left alone.
  */
-static struct nx_info *nx_hiding_info(void)
+static int nx_v4_dst(struct nx_info *nxi, __be32 daddr, __be32 *to)
+{
+	__be32 lback;
+
+	*to = daddr;
+	if (!ipv4_is_loopback(daddr) &&
+	    (daddr != htonl(INADDR_ANY) || nx_v4_primary(nxi)))
+		return 0;
+	if (nx_lback_remapped(nxi, &lback)) {
+		*to = lback;
+		return 0;
+	}
+	return nx_info_flags(nxi, NXF_LBACK_ALLOW) ? 0 : -ENETUNREACH;
+}
+
+/*
+ * The same for IPv6: a v4-mapped address follows the IPv4 rules; ::1
+ * and :: (which the kernel turns into ::1) need LBACK_ALLOW, as there is
+ * no IPv6 loopback address to remap to.
+ */
+static int nx_v6_dst(struct nx_info *nxi, const struct in6_addr *daddr,
+		     struct in6_addr *to)
+{
+	__be32 v4;
+	int err;
+
+	*to = *daddr;
+	if (ipv6_addr_v4mapped(daddr)) {
+		err = nx_v4_dst(nxi, daddr->s6_addr32[3], &v4);
+		if (!err)
+			ipv6_addr_set_v4mapped(v4, to);
+		return err;
+	}
+	if (!ipv6_addr_loopback(daddr) && !ipv6_addr_any(daddr))
+		return 0;
+	return nx_info_flags(nxi, NXF_LBACK_ALLOW) ? 0 : -ENETUNREACH;
+}
+
+/**
+ * nx_sock_dst - the destination a connect() or sendto() really asks for
+ * @sk:		the socket (IPv4 or IPv6)
+ * @addr:	the destination as given (a kernel copy), may be NULL
+ * @len:	its length; cut to the size of @buf when the copy is used
+ * @buf:	room for a changed copy
+ *
+ * Called by inet_dgram_connect(), __inet_stream_connect(), inet_sendmsg()
+ * and inet6_sendmsg() before the protocol sees @addr.  For a task in a
+ * network context the host's loopback is out of reach unless the context
+ * has LBACK_ALLOW: with LBACK_REMAP and a loopback address, 127.x means
+ * that address (as it does for bind()), else the answer is -ENETUNREACH.
+ * Returns @addr, @buf holding the rewritten destination, or an ERR_PTR.
+ * Sockets the kernel opened for itself are left alone.  Addresses too
+ * short for their family are left for the protocol to refuse.
+ */
+struct sockaddr *nx_sock_dst(struct sock *sk, struct sockaddr *addr, int *len,
+			     struct sockaddr_in6 *buf)
 {
 	struct nx_info *nxi = nx_current_info();
+	struct sockaddr_in *sin = (struct sockaddr_in *)buf;
+	struct in6_addr to6;
+	__be32 to;
+	int err;
 
-	return nx_info_flags(nxi, NXF_HIDE_NETIF) ? nxi : NULL;
+	if (!nxi || !addr || sk->sk_kern_sock)
+		return addr;
+	/* IPv4 sendto() takes AF_UNSPEC as AF_INET (connect() disconnects). */
+	if ((addr->sa_family == AF_INET ||
+	     (addr->sa_family == AF_UNSPEC && sk->sk_family == AF_INET)) &&
+	    *len >= (int)sizeof(struct sockaddr_in)) {
+		err = nx_v4_dst(nxi, ((struct sockaddr_in *)addr)->sin_addr.s_addr,
+				&to);
+		if (err)
+			return ERR_PTR(err);
+		if (to == ((struct sockaddr_in *)addr)->sin_addr.s_addr)
+			return addr;
+		memcpy(sin, addr, sizeof(*sin));
+		sin->sin_addr.s_addr = to;
+		*len = sizeof(*sin);
+		return (struct sockaddr *)buf;
+	}
+	if (addr->sa_family == AF_INET6 && *len >= SIN6_LEN_RFC2133) {
+		err = nx_v6_dst(nxi, &((struct sockaddr_in6 *)addr)->sin6_addr,
+				&to6);
+		if (err)
+			return ERR_PTR(err);
+		if (ipv6_addr_equal(&to6, &((struct sockaddr_in6 *)addr)->sin6_addr))
+			return addr;
+		*len = min_t(int, *len, sizeof(*buf));
+		memset(buf, 0, sizeof(*buf));
+		memcpy(buf, addr, *len);
+		buf->sin6_addr = to6;
+		return (struct sockaddr *)buf;
+	}
+	return addr;
+}
+
+/* ---- address listings (HIDE_NETIF, HIDE_LBACK) ------------------------ */
+
+/*
+ * Listings are filtered for the task that reads them: netlink dumps run
+ * in the reader's recvmsg/sendmsg, ioctls and /proc reads in the reader
+ * itself.
+ *
+ * The loopback interface and its addresses (127.x, ::1) count as the
+ * context's own when it may use them: IPv4 with LBACK_ALLOW or with
+ * LBACK_REMAP and a loopback address (its 127.0.0.1 is then its own
+ * loopback address), IPv6 with LBACK_ALLOW.  So HIDE_NETIF shows them
+ * exactly then; HIDE_LBACK hides them whatever the other flags say.
+ */
+static bool nx_lback_own(struct nx_info *nxi, bool ipv6)
+{
+	__be32 lback;
+
+	if (nx_info_flags(nxi, NXF_LBACK_ALLOW))
+		return true;
+	return !ipv6 && nx_lback_remapped(nxi, &lback);
 }
 
 /**
  * nx_v4_visible - may the caller see local IPv4 address @addr listed?
  *
  * With HIDE_NETIF only the addresses of its set show (RTM_GETADDR dumps,
- * SIOCGIFCONF).  Safe in atomic context.
+ * SIOCGIFCONF), with HIDE_LBACK no 127.x address.  Safe in atomic
+ * context.
  */
 bool nx_v4_visible(__be32 addr)
 {
-	struct nx_info *nxi = nx_hiding_info();
+	struct nx_info *nxi = nx_current_info();
 
-	return !nxi || nx_v4_addr_allowed(nxi, addr);
+	if (!nxi)
+		return true;
+	if (ipv4_is_loopback(addr)) {
+		if (nx_info_flags(nxi, NXF_HIDE_LBACK))
+			return false;
+		if (nx_lback_own(nxi, false))
+			return true;
+	}
+	return !nx_info_flags(nxi, NXF_HIDE_NETIF) ||
+	       nx_v4_addr_allowed(nxi, addr);
 }
 
-/* The same for IPv6 (RTM_GETADDR dumps, /proc/net/if_inet6). */
+/* The same for IPv6 (RTM_GETADDR dumps, /proc/net/if_inet6), and ::1. */
 bool nx_v6_visible(const struct in6_addr *addr)
 {
-	struct nx_info *nxi = nx_hiding_info();
+	struct nx_info *nxi = nx_current_info();
 
-	return !nxi || nx_v6_addr_allowed(nxi, addr);
+	if (!nxi)
+		return true;
+	if (ipv6_addr_loopback(addr)) {
+		if (nx_info_flags(nxi, NXF_HIDE_LBACK))
+			return false;
+		if (nx_lback_own(nxi, true))
+			return true;
+	}
+	return !nx_info_flags(nxi, NXF_HIDE_NETIF) ||
+	       nx_v6_addr_allowed(nxi, addr);
 }
 
 /* Does @dev carry an address of @nxi's set?  Called under RCU. */
@@ -1295,14 +1446,24 @@ static bool nx_dev_has_addr(struct nx_info *nxi, struct net_device *dev)
  * nx_dev_visible - may the caller see network interface @dev listed?
  *
  * With HIDE_NETIF only interfaces that carry an address of the caller's
- * set show (RTM_GETLINK, /proc/net/dev).  Safe in atomic context.
+ * set show (RTM_GETLINK, /proc/net/dev), the loopback interface when the
+ * context may use loopback; with HIDE_LBACK never the loopback
+ * interface.  Safe in atomic context.
  */
 bool nx_dev_visible(struct net_device *dev)
 {
-	struct nx_info *nxi = nx_hiding_info();
+	struct nx_info *nxi = nx_current_info();
 	bool visible;
 
 	if (!nxi)
+		return true;
+	if (dev->flags & IFF_LOOPBACK) {
+		if (nx_info_flags(nxi, NXF_HIDE_LBACK))
+			return false;
+		if (nx_lback_own(nxi, false))
+			return true;
+	}
+	if (!nx_info_flags(nxi, NXF_HIDE_NETIF))
 		return true;
 	rcu_read_lock();
 	visible = nx_dev_has_addr(nxi, dev);

@@ -23,10 +23,11 @@
  *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
  *  - Sockets of a task in a network context bind only to addresses of
  *    its set (-EADDRNOTAVAIL otherwise; the wildcard becomes the primary
- *    address in __inet_bind/__inet6_bind).  An unbound TCP or UDP socket
- *    that connects or sends is first bound to the primary address of its
- *    family (IPv4-mapped for an IPv4 peer of an IPv6 socket), so its
- *    source is in the set.  A raw socket opened without
+ *    address in __inet_bind/__inet6_bind).  An unbound TCP, UDP, raw or
+ *    ping socket that connects or sends is first bound to the primary
+ *    address of its family (IPv4-mapped for an IPv4 peer of an IPv6
+ *    socket), so its source is in the set.  (Where 127.x and ::1 lead is
+ *    decided in the core, nx_sock_dst().)  A raw socket opened without
  *    CAP_NET_RAW (ICMP only, granted by NXC_RAW_ICMP) may not set
  *    IP_HDRINCL/IPV6_HDRINCL.
  *
@@ -236,10 +237,42 @@ static bool vx_v6_source(struct nx_info *nxi, const struct sockaddr *dst,
 }
 
 /*
- * An unbound TCP or UDP socket of a network context gets the primary
- * address of its family (no port yet) before it connects or sends to
- * @dst, so the kernel does not pick a source outside the set.  An IPv6
- * socket talking to an IPv4-mapped peer gets the IPv4 primary, mapped.
+ * Bind @sk to the source @addr without a port: TCP and UDP through the
+ * core bind, which leaves the port for connect()/sendmsg() to pick;
+ * raw and ping sockets through their own bind (a ping socket takes its
+ * ident there, as it would at its first send).  Errors are ignored: the
+ * socket then keeps whatever the kernel would have chosen.
+ */
+static void vx_bind_source(struct sock *sk, bool own_bind,
+			   struct sockaddr *addr, int len)
+{
+	const struct proto *prot = READ_ONCE(sk->sk_prot);
+
+	if (own_bind) {
+		if (prot->bind)
+			prot->bind(sk, addr, len);
+		return;
+	}
+	if (addr->sa_family == AF_INET) {
+		__inet_bind(sk, addr, len,
+			    BIND_FORCE_ADDRESS_NO_PORT | BIND_WITH_LOCK);
+		return;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ipv6_bpf_stub)
+		ipv6_bpf_stub->inet6_bind(sk, addr, len,
+					  BIND_FORCE_ADDRESS_NO_PORT |
+					  BIND_WITH_LOCK);
+#endif
+}
+
+/*
+ * An unbound TCP, UDP, raw or ping socket of a network context gets the
+ * primary address of its family (no port yet) before it connects or
+ * sends to @dst, so the kernel does not pick a source outside the set.
+ * An IPv6 socket talking to an IPv4-mapped peer gets the IPv4 primary,
+ * mapped.  A raw socket's inet_num is its protocol, so for it only the
+ * address tells whether it is bound.
  */
 static int vx_socket_bind_primary(struct socket *sock, struct sockaddr *dst,
 				  int dstlen)
@@ -248,27 +281,31 @@ static int vx_socket_bind_primary(struct socket *sock, struct sockaddr *dst,
 	struct sock *sk = sock->sk;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	bool raw, ping;
 
-	if (!nxi || !sk ||
-	    (sk->sk_protocol != IPPROTO_TCP && sk->sk_protocol != IPPROTO_UDP))
+	if (!nxi || !sk)
 		return 0;
-	if (READ_ONCE(inet_sk(sk)->inet_num))
+	raw = sk->sk_type == SOCK_RAW;
+	ping = sk->sk_type == SOCK_DGRAM &&
+	       (sk->sk_protocol == IPPROTO_ICMP ||
+		sk->sk_protocol == IPPROTO_ICMPV6);
+	if (!raw && !ping &&
+	    sk->sk_protocol != IPPROTO_TCP && sk->sk_protocol != IPPROTO_UDP)
+		return 0;
+	if (!raw && READ_ONCE(inet_sk(sk)->inet_num))
 		return 0;
 	/* Raced with another bind: whatever it chose stands. */
 	if (sk->sk_family == AF_INET && !READ_ONCE(inet_sk(sk)->inet_rcv_saddr)) {
 		sin.sin_addr.s_addr = nx_v4_primary(nxi);
 		if (sin.sin_addr.s_addr)
-			__inet_bind(sk, (struct sockaddr *)&sin, sizeof(sin),
-				    BIND_FORCE_ADDRESS_NO_PORT | BIND_WITH_LOCK);
+			vx_bind_source(sk, raw || ping, (struct sockaddr *)&sin,
+				       sizeof(sin));
 	}
 #if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6 && ipv6_bpf_stub &&
-	    ipv6_addr_any(&sk->sk_v6_rcv_saddr) &&
+	if (sk->sk_family == AF_INET6 && ipv6_addr_any(&sk->sk_v6_rcv_saddr) &&
 	    vx_v6_source(nxi, dst, dstlen, &sin6.sin6_addr))
-		ipv6_bpf_stub->inet6_bind(sk, (struct sockaddr *)&sin6,
-					  sizeof(sin6),
-					  BIND_FORCE_ADDRESS_NO_PORT |
-					  BIND_WITH_LOCK);
+		vx_bind_source(sk, raw || ping, (struct sockaddr *)&sin6,
+			       sizeof(sin6));
 #endif
 	return 0;
 }

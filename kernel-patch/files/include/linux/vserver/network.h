@@ -180,6 +180,11 @@ bool nx_v4_visible(__be32 addr);
 bool nx_v6_visible(const struct in6_addr *addr);
 struct net_device;
 bool nx_dev_visible(struct net_device *dev);
+struct sock;
+struct sockaddr;
+struct sockaddr_in6;
+struct sockaddr *nx_sock_dst(struct sock *sk, struct sockaddr *addr, int *len,
+			     struct sockaddr_in6 *buf);
 
 /*
  * Global counters for /proc/virtnet/status: "total" counts allocated
@@ -225,6 +230,16 @@ struct net_device;
 static inline bool nx_dev_visible(struct net_device *dev)
 {
 	return true;
+}
+
+struct sock;
+struct sockaddr;
+struct sockaddr_in6;
+static inline struct sockaddr *nx_sock_dst(struct sock *sk,
+					   struct sockaddr *addr, int *len,
+					   struct sockaddr_in6 *buf)
+{
+	return addr;
 }
 
 #endif /* CONFIG_VSERVER */
