@@ -33,7 +33,9 @@ describe('a fork bomb and a memory hog inside limited guests', () => {
     const before = await active();
     // Persistent context 600 (setup, admin, init, persistent) with 20 tasks at most.
     await sh('vsyscall --in 0000000047000000 0x09010001 600 >/dev/null && vlimit --xid 600 --nproc 20');
-    await sh(`vcontext --migrate --xid 600 -- sh -c 'b() { b & b & wait; }; b' >/dev/null 2>&1 &`);
+    // Every shell of the bomb leaves a sleeper behind: busybox sh exits at its first refused fork,
+    // so without them the tree would die out on its own and the limit would hold nothing.
+    await sh(`vcontext --migrate --xid 600 -- sh -c 'b() { sleep 600 & b & b & wait; }; b' >/dev/null 2>&1 &`);
     // The bomb is running into its limit.
     await sh('i=0; while [ $(grep ^PROC: /proc/virtual/600/limit | cut -f5) -eq 0 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
     // The host still answers, forks and runs programs meanwhile.
