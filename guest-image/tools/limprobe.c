@@ -12,6 +12,8 @@
  *   flockup COUNT FILE     the same, each lock then converted to LOCK_EX
  *   shm COUNT PAGES        SysV segments of PAGES pages (attached, then
  *                          marked for removal, so they go when we do)
+ *   sem COUNT NSEMS        SysV semaphore arrays of NSEMS semaphores (at
+ *                          most 256 arrays; removed when we exit)
  *   mq COUNT MSGS SIZE     POSIX message queues of MSGS messages of SIZE
  *                          bytes (unlinked at once: they go with the fd)
  *   mlock COUNT PAGES      map and mlock() chunks of PAGES pages
@@ -33,6 +35,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -41,10 +44,15 @@
 #include "lib.h"
 
 static const char usage_line[] =
-	"usage: limprobe [--hold] fds|socks|posix|flock|flockup|shm|mq|mlock|anon COUNT\n"
-	"                [ARG...]\n";
+	"usage: limprobe [--hold] fds|socks|posix|flock|flockup|shm|sem|mq|mlock|anon\n"
+	"                COUNT [ARG...]\n";
 
 static volatile sig_atomic_t stop;
+
+/* The semaphore arrays taken, removed before exit (they outlive processes). */
+#define MAX_SEMS 256
+static int semids[MAX_SEMS];
+static long nsemids;
 
 static void on_stop(int sig)
 {
@@ -110,6 +118,17 @@ static int take(const char *what, long i, char **arg, int nargs)
 		shmctl(id, IPC_RMID, NULL);
 		return p == (void *)-1 ? errno : 0;
 	}
+	if (!strcmp(what, "sem")) {
+		int id;
+
+		if (nsemids == MAX_SEMS)
+			return ENOSPC;
+		id = semget(IPC_PRIVATE, (int)pages, IPC_CREAT | 0600);
+		if (id < 0)
+			return errno;
+		semids[nsemids++] = id;
+		return 0;
+	}
 	if (!strcmp(what, "mq")) {
 		struct mq_attr attr = {
 			.mq_maxmsg = count_arg(arg[0]),
@@ -140,10 +159,10 @@ static int take(const char *what, long i, char **arg, int nargs)
 int limprobe_main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
-		"fds", "socks", "posix", "flock", "flockup", "shm", "mq", "mlock",
-		"anon",
+		"fds", "socks", "posix", "flock", "flockup", "shm", "sem", "mq",
+		"mlock", "anon",
 	};
-	static const int nargs[] = { 0, 0, 1, 1, 1, 1, 2, 1, 1 };
+	static const int nargs[] = { 0, 0, 1, 1, 1, 1, 1, 2, 1, 1 };
 	int hold = 0, err = 0, known = -1;
 	const char *what;
 	long count, i;
@@ -192,5 +211,7 @@ int limprobe_main(int argc, char **argv)
 		while (!stop)
 			pause();
 	}
+	while (nsemids > 0)
+		semctl(semids[--nsemids], 0, IPC_RMID);
 	return err ? 1 : 0;
 }

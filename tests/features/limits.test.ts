@@ -319,6 +319,34 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await limitCase({ xid: 184, row: 'VML', vlimit: '--memlock 4', limit: 4, what: 'mlock', args: '2', ok: 2, errno: 'ENOMEM', peak: 4 });
   });
 
+  it('SEMARY, NSEMS and MAPPED are accounted only: a guest\'s semaphore arrays, semaphores and file-mapped pages count, and nothing limits them', async () => {
+    const SEMARY = 20;
+    const NSEMS = 21;
+    const MAPPED = 23;
+    await persistent(190);
+    await sh(`rm -f /tmp/held.out; vcontext --migrate --xid 190 -- limprobe --hold sem 3 4 >/tmp/held.out 2>&1 </dev/null &`);
+    await sh('i=0; while ! grep -q held /tmp/held.out && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    expect((await sh('cat /tmp/held.out')).stdout).toBe('sem ok=3 done\nheld\n');
+    // The host's own arrays are not the guest's.
+    expect((await sh('limprobe sem 2 5')).stdout).toBe('sem ok=2 done\n');
+    const text = (await sh('cat /proc/virtual/190/limit')).stdout;
+    expect(limitRow(text, 'SEMA')).toEqual([3, 0, 3, -1, -1, 0]);
+    expect(limitRow(text, 'SEMS')).toEqual([12, 0, 12, -1, -1, 0]);
+    expect(limitRow(text, 'RMAP')?.[0]).toBeGreaterThan(0);
+    // rlimit_stat reads them; get/set_rlimit refuse them (nothing to limit).
+    const st = await call(`--in ${u32(NSEMS)}${'00'.repeat(28)} --out 32 ${CMD.rlimit_stat} 190`);
+    expect(st).toMatchObject({ ret: 0 });
+    expect([st.out?.readUInt32LE(4), st.out?.readBigUInt64LE(8), st.out?.readBigUInt64LE(24)]).toEqual([0, 12n, 12n]);
+    for (const id of [SEMARY, NSEMS, MAPPED]) {
+      expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} ${CMD.set_rlimit} 190`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    }
+    await sh('vkill --xid 190 -s TERM; wait');
+    expect((await settleRow(190, 'SEMA', 0))?.[0]).toBe(0);
+    expect((await settleRow(190, 'SEMS', 0))?.[0]).toBe(0);
+    expect((await settleRow(190, 'RMAP', 0))?.[0]).toBe(0);
+    await release(190);
+  });
+
   it('ANON: private writable mappings fail with ENOMEM (a hit) once the anonymous pages are past the limit', async () => {
     await persistent(186);
     // The probe's own anonymous pages (stack, data) count: measure them first. With the limit 16 pages

@@ -27,6 +27,9 @@
  *  - SHMEM, the pages of SysV shared memory segments: charged to the
  *    creator's context in shmget, kept in the segment, uncharged when it
  *    is destroyed; past the limit shmget fails with -ENOMEM.
+ *  - SEMARY and NSEMS (accounted only), SysV semaphore arrays and their
+ *    semaphores: charged to the creator's context in semget, kept in the
+ *    array, given back when it is removed.
  *
  * Taken from the tasks when asked (no counter to drift):
  *
@@ -51,7 +54,8 @@
  *    cgroup).  A vfork child, or processes sharing their descriptor table
  *    (CLONE_FILES without CLONE_THREAD), count the shared part twice.
  *
- * RSS is never enforced; its hard limit is what a guest with VIRT_MEM sees
+ * MAPPED (RMAP, file-backed resident pages) is summed the same way and
+ * accounted only.  RSS is never enforced; its hard limit is what a guest with VIRT_MEM sees
  * as its memory size (cvirt.c).
  *
  * Every refusal counts a hit.  The watermarks follow every change of the
@@ -105,6 +109,13 @@ static bool vx_limit_supported(u32 id)
 	return id < NUM_LIMITS && (VX_LIMIT_SUPPORTED & BIT(id));
 }
 
+/* Is @id counted at all (limited or accounted only)? */
+static bool vx_limit_counted(u32 id)
+{
+	return id < NUM_LIMITS &&
+	       ((VX_LIMIT_SUPPORTED | VX_LIMIT_ACCOUNTED) & BIT(id));
+}
+
 void vx_limit_init(struct vx_info *vxi)
 {
 	unsigned int id;
@@ -154,6 +165,8 @@ static long vx_task_value(struct task_struct *p, unsigned int id)
 		return get_mm_counter(mm, MM_ANONPAGES);
 	case RLIMIT_MEMLOCK:
 		return READ_ONCE(mm->locked_vm);
+	case VLIMIT_MAPPED:
+		return get_mm_counter(mm, MM_FILEPAGES);
 	}
 	return 0;
 }
@@ -192,6 +205,7 @@ long vx_limit_value(struct vx_info *vxi, unsigned int id)
 	case RLIMIT_MEMLOCK:
 	case VLIMIT_ANON:
 	case VLIMIT_OPENFD:
+	case VLIMIT_MAPPED:
 		value = vx_walk_value(vxi, id);
 		vx_limit_note(vxi, id, value);
 		return value;
@@ -506,7 +520,7 @@ long vc_rlimit_stat(const struct vc_call *call)
 
 	if (copy_from_user(&arg, call->data, sizeof(arg)))
 		return -EFAULT;
-	if (!vx_limit_supported(arg.id))
+	if (!vx_limit_counted(arg.id))
 		return -EINVAL;
 	l = &call->vxi->limits[arg.id];
 	arg.hits = atomic_read(&l->hits);
@@ -533,7 +547,7 @@ long vc_reset_minmax(const struct vc_call *call)
 
 	for (id = 0; id < NUM_LIMITS; id++) {
 		struct vx_limit *l = &call->vxi->limits[id];
-		long value = vx_limit_supported(id) ?
+		long value = vx_limit_counted(id) ?
 			     vx_limit_value(call->vxi, id) : 0;
 
 		atomic_long_set(&l->min, value);
@@ -558,7 +572,7 @@ void vx_limit_proc_show(struct seq_file *m, struct vx_info *vxi)
 	for (i = 0; i < ARRAY_SIZE(vx_limit_rows); i++) {
 		unsigned int id = vx_limit_rows[i].id;
 		struct vx_limit *l = &vxi->limits[id];
-		bool counted = vx_limit_supported(id);
+		bool counted = vx_limit_counted(id);
 
 		seq_printf(m, "%s:\t%8ld\t%8ld/%8ld\t%8lld/%8lld\t%6d\n",
 			   vx_limit_rows[i].name,

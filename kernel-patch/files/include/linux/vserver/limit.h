@@ -5,8 +5,10 @@
  * Each context keeps, per limit id (include/uapi/vserver/limit.h), the
  * current value, the lowest and highest values seen since the last
  * reset_minmax, a soft and a hard limit and the number of refusals
- * ("hits").  Only the ids in VX_LIMIT_SUPPORTED are counted; the others
- * read as 0 with no limit.
+ * ("hits").  The ids in VX_LIMIT_SUPPORTED are counted and can be
+ * limited, those in VX_LIMIT_ACCOUNTED are counted only (the commands
+ * that set or read limits refuse them); the others read as 0 with no
+ * limit.
  *
  * Locking: the counters and watermarks are atomics.  Soft and hard limits
  * are unsigned longs (ULONG_MAX: none), written under the context's
@@ -26,6 +28,10 @@
 				 BIT(RLIMIT_MSGQUEUE) | BIT(VLIMIT_NSOCK) | \
 				 BIT(VLIMIT_OPENFD) | BIT(VLIMIT_ANON) | \
 				 BIT(VLIMIT_SHMEM))
+
+/* Limit ids this kernel counts but never limits (ABI.md §5.6 "accounted only"). */
+#define VX_LIMIT_ACCOUNTED	(BIT(VLIMIT_SEMARY) | BIT(VLIMIT_NSEMS) | \
+				 BIT(VLIMIT_MAPPED))
 
 #define VX_LIMIT_NONE		ULONG_MAX
 
