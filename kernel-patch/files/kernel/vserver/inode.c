@@ -12,9 +12,10 @@
  *   IMMUTABLE  on files of a filesystem with file attributes (chattr);
  *              it is the very S_IMMUTABLE that `chattr +i` sets, changed
  *              through vfs_fileattr_set() like FS_IOC_SETFLAGS does
- *   IXUNLINK   on any inode of tmpfs and ramfs (kept in memory)
- *   BARRIER    on directories of tmpfs and ramfs
- *   COW        on regular files of tmpfs and ramfs: together with
+ *   IXUNLINK   on any inode of tmpfs and ramfs (kept in memory) and of
+ *              ext2 (on disk, fs/ext2/inode.c)
+ *   BARRIER    on directories of those filesystems
+ *   COW        on regular files of those filesystems: together with
  *              IMMUTABLE and IXUNLINK, a guest that opens the file for
  *              writing gets a private copy in its place (vx_cow_break())
  *   ADMIN, WATCH, HIDE  on /proc entries (fs/proc/vserver_iattr.c)
@@ -22,9 +23,9 @@
  *              the mask sets the inode's context tag (chxid); tag is
  *              0..65535 (security/vserver/fs.c)
  *
- * Disk filesystems get IXUNLINK, BARRIER and COW once they can store
- * them; until then a bit that would be lost when the inode leaves memory
- * is refused with -EINVAL, as is any bit that does not apply.  Changing
+ * Other disk filesystems cannot store IXUNLINK, BARRIER and COW: a bit
+ * that would be lost when the inode leaves memory is refused with
+ * -EINVAL there, as is any bit that does not apply.  Changing
  * attributes needs CAP_LINUX_IMMUTABLE (-EPERM); the path walk and the
  * filesystem give their own errors (-ENOENT, -EACCES, -EROFS, ...).
  *
@@ -65,10 +66,14 @@ struct vcmd_ctx_iattr_v1_32 {
 	u32 mask;
 };
 
-/* Filesystems that keep IXUNLINK, BARRIER and COW for an inode's life. */
+/*
+ * Filesystems that keep IXUNLINK, BARRIER and COW for an inode's life:
+ * in memory (tmpfs, ramfs) or on disk (SB_I_VX_XFLAGS: ext2).
+ */
 static bool vx_sb_keeps_xflags(const struct super_block *sb)
 {
-	return sb->s_magic == TMPFS_MAGIC || sb->s_magic == RAMFS_MAGIC;
+	return sb->s_magic == TMPFS_MAGIC || sb->s_magic == RAMFS_MAGIC ||
+	       (sb->s_iflags & SB_I_VX_XFLAGS);
 }
 
 /* The attributes that apply to @inode. */

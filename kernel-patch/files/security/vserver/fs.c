@@ -23,9 +23,11 @@
  * tags but drops the check; "notag" turns tagging off.  A remount may drop
  * "tag" but not add it (-EINVAL): inodes created meanwhile carry no tag.
  * The options are taken out of the mount data before the filesystem sees
- * them (sb_eat_lsm_opts), so every filesystem accepts them; tags live in
- * memory only (tmpfs keeps them for the life of the file), no disk
- * filesystem stores them yet.
+ * them (sb_eat_lsm_opts), so every filesystem accepts them.  tmpfs keeps
+ * a tag for the life of the file; ext2 stores it on disk
+ * (fs/ext2/inode.c) and loads it whatever the mount options, so a file
+ * keeps its tag across a mount without "tag" (unchecked there) and is
+ * checked again once mounted with it.
  *
  * Devices.  A guest opens only the character devices of the minimal guest
  * /dev: null, zero, full, random, urandom, tty, ptmx and the pty slaves
@@ -116,13 +118,16 @@ static int vx_inode_alloc_security(struct inode *inode)
 	return 0;
 }
 
-/*
- * A new inode on a tagged filesystem, before anyone else can see it:
- * it takes the mount's tagid= or the creator's xid.  No xattr to add.
+/**
+ * vx_inode_init_tag - tag a new inode of a tagged filesystem
+ * @inode: the inode, not yet visible to anyone else
+ *
+ * It takes the mount's tagid= or the creator's xid.  Filesystems call
+ * this where they create inodes if their create path does not reach the
+ * LSM's inode_init_security (ext2 without security xattrs); the hook
+ * below does it for the others.
  */
-static int vx_inode_init_security(struct inode *inode, struct inode *dir,
-				  const struct qstr *qstr, const char **name,
-				  void **value, size_t *len)
+void vx_inode_init_tag(struct inode *inode)
 {
 	const struct super_block *sb = inode->i_sb;
 	u32 flags = vx_sb_flags(sb);
@@ -130,6 +135,14 @@ static int vx_inode_init_security(struct inode *inode, struct inode *dir,
 	if (flags & VX_SB_TAG)
 		inode->i_tag = (flags & VX_SB_TAGID) ? READ_ONCE(vx_sb(sb)->tagid)
 						     : vx_current_xid();
+}
+
+/* The same for filesystems that ask the LSM.  No xattr to add. */
+static int vx_inode_init_security(struct inode *inode, struct inode *dir,
+				  const struct qstr *qstr, const char **name,
+				  void **value, size_t *len)
+{
+	vx_inode_init_tag(inode);
 	return -EOPNOTSUPP;
 }
 
