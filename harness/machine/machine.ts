@@ -30,6 +30,11 @@ export interface MachineOptions {
   icountShift?: number;
   /** Path of a file receiving every console byte (kept for post-mortems). */
   consoleLogPath?: string;
+  /**
+   * A raw disk image attached as the first IDE disk (the guest's /dev/sda). The guest's writes
+   * end up in this file: QEMU writes through, v86 saves its buffer back when the machine ends.
+   */
+  diskPath?: string;
 }
 
 export interface Machine extends ConsoleStream {

@@ -12,6 +12,14 @@ import { resolveAccel } from './kvm-probe.ts';
 import { trackChild, untrackChild } from './reaper.ts';
 import { which } from '../host.ts';
 
+/**
+ * -drive for a raw image as the first disk of the board's PIIX3 IDE controller, written through
+ * to the file. QEMU's option syntax doubles a comma inside a value.
+ */
+export function qemuDriveSpec(path: string): string {
+  return `file=${path.replaceAll(',', ',,')},format=raw,if=ide,index=0,media=disk`;
+}
+
 export class QemuMachine implements Machine {
   readonly backend = 'qemu' as const;
   description = 'qemu (not started)';
@@ -44,6 +52,7 @@ export class QemuMachine implements Machine {
       '-initrd', opts.initrdPath,
       '-append', baseCmdline(opts.extraCmdline),
     ];
+    if (opts.diskPath !== undefined) args.push('-drive', qemuDriveSpec(opts.diskPath));
     if (accel === 'kvm') {
       args.push('-accel', 'kvm', '-cpu', 'host');
     } else if (opts.icountShift !== undefined) {
