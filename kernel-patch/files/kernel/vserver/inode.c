@@ -32,6 +32,9 @@
  * FIOC_GETXFLG and FIOC_SETXFLG (fs/ioctl.c) reach the same code for an
  * open file, with the attribute bits in a long.
  *
+ * task_tag and tag_migrate read and set a task's file tag, the tag its
+ * new files get (security/vserver/fs.c, vx_task_tag()).
+ *
  * Locking: IXUNLINK, BARRIER and COW change under the inode lock with
  * inode_set_flags(); vfs_fileattr_set() takes the inode lock itself for
  * IMMUTABLE.  Readers test i_flags without locks.
@@ -45,6 +48,7 @@
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -325,6 +329,41 @@ long vx_ioctl_xflg(struct file *file, bool set, void __user *argp,
 	if (val & mask & ~applies)
 		return -EINVAL;
 	return vx_iattr_set(&file->f_path, 0, (u32)val, applies);
+}
+
+/*
+ * task_tag: the file tag of a task (vx_task_tag()); id is a global pid,
+ * 0 the caller.  As for task_xid, a guest learns nothing about tasks it
+ * cannot see (-ESRCH).
+ */
+long vc_task_tag(const struct vc_call *call)
+{
+	struct task_struct *p;
+	long ret = -ESRCH;
+
+	if (!call->id)
+		return vx_task_tag(current);
+	if ((int)call->id < 0)
+		return -ESRCH;
+	rcu_read_lock();
+	p = find_task_by_pid_ns(call->id, &init_pid_ns);
+	if (p && (!vx_is_guest_xid(vx_current_xid()) || vx_task_visible(p)))
+		ret = vx_task_tag(p);
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * tag_migrate: the caller (this thread, and the children it forks later)
+ * takes id & 0xFFFF as its file tag, for as long as it stays in its
+ * context.  The tag is written before the context it belongs to, so a
+ * racing task_tag reader sees either the old or the new tag.
+ */
+long vc_tag_migrate(const struct vc_call *call)
+{
+	WRITE_ONCE(current->tag, call->id & VX_ID_MAX);
+	WRITE_ONCE(current->tag_xid, vx_current_xid());
+	return 0;
 }
 
 long vc_fset_iattr(const struct vc_call *call)

@@ -14,11 +14,13 @@
  * barrier, even for guest root.  The host and the spectator pass.
  *
  * Tags.  A filesystem mounted with the option "tag" (alias "tagxid")
- * gives every inode created on it the creator's xid as its tag (i_tag),
- * or N with "tagid=N".  A guest may then not use an inode tagged for
- * another context (-EACCES, the same hook as the barrier); an untagged
- * inode (tag 0, the host's) acts as the guest's own, and a guest that
- * opens it for writing or changes its attributes retags it to itself.
+ * gives every inode created on it the creator's file tag as its tag
+ * (i_tag), or N with "tagid=N".  A task's file tag is its xid unless it
+ * set another one with tag_migrate (vx_task_tag()).  A guest may then
+ * not use an inode whose tag is neither 0 nor its own file tag (-EACCES,
+ * the same hook as the barrier); an untagged inode (tag 0, the host's)
+ * acts as the guest's own, and a guest that opens it for writing or
+ * changes its attributes retags it to its file tag.
  * The host and the spectator are never checked.  "notagcheck" keeps the
  * tags but drops the check; "notag" turns tagging off.  A remount may drop
  * "tag" but not add it (-EINVAL): inodes created meanwhile carry no tag.
@@ -44,7 +46,8 @@
  * first context exists.
  *
  * Locking: i_tag is written with WRITE_ONCE() (creation, retag, set_iattr)
- * and read with READ_ONCE(); a racing retag of an untagged inode by two
+ * and read with READ_ONCE(), as are a task's tag and tag_xid, which only
+ * the task itself writes (tag_migrate); a racing retag of an untagged inode by two
  * guests leaves one of them as owner.  The superblock's tag options change
  * only at mount and remount, under the superblock's s_umount lock, and
  * are read with READ_ONCE().
@@ -55,6 +58,7 @@
 #include <linux/kdev_t.h>
 #include <linux/lsm_hooks.h>
 #include <linux/major.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -90,6 +94,27 @@ static u32 vx_sb_flags(const struct super_block *sb)
 bool vx_sb_tagged(const struct super_block *sb)
 {
 	return vx_sb_flags(sb) & VX_SB_TAG;
+}
+
+/**
+ * vx_task_tag - the file tag of task @p
+ *
+ * The tag @p gives the files it creates on a tagged filesystem and the
+ * one guest tag checks compare with: what tag_migrate set, as long as @p
+ * is still in the context it called tag_migrate in, else its xid.
+ * Only @p itself changes its tag (tag before tag_xid); another reader
+ * may see the old tag for a moment.
+ */
+u32 vx_task_tag(const struct task_struct *p)
+{
+	u32 xid = vx_task_xid(p);
+
+	return READ_ONCE(p->tag_xid) == xid ? READ_ONCE(p->tag) : xid;
+}
+
+static u32 vx_current_tag(void)
+{
+	return vx_task_tag(current);
 }
 
 /**
@@ -134,7 +159,7 @@ void vx_inode_init_tag(struct inode *inode)
 
 	if (flags & VX_SB_TAG)
 		inode->i_tag = (flags & VX_SB_TAGID) ? READ_ONCE(vx_sb(sb)->tagid)
-						     : vx_current_xid();
+						     : vx_current_tag();
 }
 
 /* The same for filesystems that ask the LSM.  No xattr to add. */
@@ -158,7 +183,7 @@ static int vx_tag_permission(const struct inode *inode)
 	    VX_SB_TAG)
 		return 0;
 	tag = vx_inode_tag(inode);
-	return (!tag || tag == xid) ? 0 : -EACCES;
+	return (!tag || tag == vx_current_tag()) ? 0 : -EACCES;
 }
 
 static int vx_inode_permission(struct inode *inode, int mask)
@@ -178,7 +203,7 @@ static void vx_retag(struct inode *inode)
 
 	if (vx_is_guest_xid(xid) && vx_sb_tagged(inode->i_sb) &&
 	    !vx_inode_tag(inode))
-		vx_set_inode_tag(inode, xid);
+		vx_set_inode_tag(inode, vx_current_tag());
 }
 
 /* The character devices of the minimal guest /dev (ABI section 9). */

@@ -47,6 +47,8 @@ bool vx_sb_tagged(const struct super_block *sb);
 u32 vx_inode_tag(const struct inode *inode);
 void vx_set_inode_tag(struct inode *inode, u32 tag);
 void vx_inode_init_tag(struct inode *inode);
+struct task_struct;
+u32 vx_task_tag(const struct task_struct *p);
 
 /*
  * kernel/vserver/inode.c: copy-on-write link breaking.  may_open() answers
