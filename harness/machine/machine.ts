@@ -48,6 +48,19 @@ export interface Machine extends ConsoleStream {
   stop(): Promise<void>;
 }
 
+/**
+ * Both emulators always have the PIIX3 IDE controller, and ata_piix resets its channels at boot:
+ * libata then waits 150 ms (ATA_WAIT_AFTER_RESET) before boot goes on. Without a disk that buys
+ * nothing, so the controller's legacy ports are reserved (reserve=): the PCI core cannot claim
+ * them, ata_piix's probe fails at once ("probe ... failed with error -22") and no reset is made.
+ */
+export const NO_DISK_CMDLINE = 'reserve=0x1f0,8,0x3f6,1,0x170,8,0x376,1';
+
+/** The machine's own kernel arguments (NO_DISK_CMDLINE without a disk), then the caller's extras. */
+export function machineExtraCmdline(extraCmdline: string | undefined, hasDisk: boolean): string {
+  return [hasDisk ? '' : NO_DISK_CMDLINE, extraCmdline ?? ''].filter((s) => s !== '').join(' ');
+}
+
 /** Kernel command line shared by every backend. loglevel=5 keeps WARN/BUG/lockdep on the console. */
 export function baseCmdline(extra?: string): string {
   const parts = ['console=ttyS0,115200', 'panic=-1', 'loglevel=5', 'rdinit=/init'];

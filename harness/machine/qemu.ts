@@ -7,7 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { MachineExitedError, PrerequisiteError } from '../errors.ts';
-import { baseCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
+import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 import { resolveAccel } from './kvm-probe.ts';
 import { trackChild, untrackChild } from './reaper.ts';
 import { which } from '../host.ts';
@@ -50,7 +50,7 @@ export class QemuMachine implements Machine {
       '-m', String(opts.memoryMiB ?? 128),
       '-kernel', opts.kernelPath,
       '-initrd', opts.initrdPath,
-      '-append', baseCmdline(opts.extraCmdline),
+      '-append', baseCmdline(machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined)),
     ];
     if (opts.diskPath !== undefined) args.push('-drive', qemuDriveSpec(opts.diskPath));
     if (accel === 'kvm') {

@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { V86, V86Options } from 'v86';
 import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
-import { baseCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
+import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 
 /** Debian's SeaBIOS image (package `seabios`); v86's npm package ships no BIOS. */
 export const SEABIOS_PATH = '/usr/share/seabios/bios.bin';
@@ -74,7 +74,7 @@ export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
     initrd: { buffer: files.initrd },
     // v86 reads and writes this very buffer (no copy): the guest's writes land in it.
     ...(files.disk !== undefined ? { hda: { buffer: files.disk } } : {}),
-    cmdline: v86Cmdline(opts.extraCmdline),
+    cmdline: v86Cmdline(machineExtraCmdline(opts.extraCmdline, files.disk !== undefined)),
     memory_size: memoryMiB * MIB,
     autostart: true,
     disable_keyboard: true,

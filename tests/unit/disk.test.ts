@@ -16,6 +16,7 @@ import {
 } from '../../harness/disk/e2fs.ts';
 import { buildExt2Image, checkDiskFile, ext2ImageKey, workingCopy } from '../../harness/disk/image.ts';
 import { PrerequisiteError, UsageError } from '../../harness/errors.ts';
+import { NO_DISK_CMDLINE } from '../../harness/machine/machine.ts';
 import { QemuMachine, qemuDriveSpec } from '../../harness/machine/qemu.ts';
 import { v86Options } from '../../harness/machine/v86.ts';
 
@@ -27,7 +28,11 @@ describe('attaching a disk image', () => {
     expect(qemuDriveSpec('/c/a,b.img')).toBe('file=/c/a,,b.img,format=raw,if=ide,index=0,media=disk');
     const args = QemuMachine.args({ ...machine, diskPath: '/c/d.img' }, 'tcg');
     expect(args[args.indexOf('-drive') + 1]).toBe('file=/c/d.img,format=raw,if=ide,index=0,media=disk');
-    expect(QemuMachine.args(machine, 'tcg')).not.toContain('-drive');
+    expect(args[args.indexOf('-append') + 1]).not.toContain('reserve=');
+    const diskless = QemuMachine.args(machine, 'tcg');
+    expect(diskless).not.toContain('-drive');
+    // Without a disk the IDE ports are reserved, so ata_piix does not reset empty channels.
+    expect(diskless[diskless.indexOf('-append') + 1]).toContain(` ${NO_DISK_CMDLINE}`);
   });
 
   it('gives v86 the very buffer as hda, so the guest writes land in it', () => {
@@ -37,6 +42,7 @@ describe('attaching a disk image', () => {
     expect(o.hda).toEqual({ buffer: disk });
     expect((o.hda as { buffer: ArrayBuffer }).buffer).toBe(disk);
     expect(v86Options(machine, files).hda).toBeUndefined();
+    expect(o.cmdline).not.toContain('reserve=');
     expect(() => v86Options(machine, { ...files, disk: new ArrayBuffer(1000) })).toThrow(UsageError);
   });
 
