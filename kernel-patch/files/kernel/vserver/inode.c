@@ -357,11 +357,13 @@ long vc_task_tag(const struct vc_call *call)
  * tag_migrate: the caller (this thread, and the children it forks later)
  * takes id & 0xFFFF as its file tag, for as long as it stays in its
  * context.  The tag is written before the context it belongs to, so a
- * racing task_tag reader sees either the old or the new tag.
+ * racing task_tag reader (vx_task_tag()) sees either the old or the new
+ * tag.
  */
 long vc_tag_migrate(const struct vc_call *call)
 {
 	WRITE_ONCE(current->tag, call->id & VX_ID_MAX);
+	smp_wmb();	/* pairs with smp_rmb() in vx_task_tag() */
 	WRITE_ONCE(current->tag_xid, vx_current_xid());
 	return 0;
 }

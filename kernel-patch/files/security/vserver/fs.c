@@ -46,9 +46,10 @@
  * first context exists.
  *
  * Locking: i_tag is written with WRITE_ONCE() (creation, retag, set_iattr)
- * and read with READ_ONCE(), as are a task's tag and tag_xid, which only
- * the task itself writes (tag_migrate); a racing retag of an untagged inode by two
- * guests leaves one of them as owner.  The superblock's tag options change
+ * and read with READ_ONCE(); a racing retag of an untagged inode by two
+ * guests leaves one of them as owner.  A task's tag and tag_xid are
+ * written only by the task itself (tag_migrate: tag, smp_wmb(), tag_xid)
+ * and read in the opposite order with smp_rmb() between.  The superblock's tag options change
  * only at mount and remount, under the superblock's s_umount lock, and
  * are read with READ_ONCE().
  */
@@ -102,14 +103,18 @@ bool vx_sb_tagged(const struct super_block *sb)
  * The tag @p gives the files it creates on a tagged filesystem and the
  * one guest tag checks compare with: what tag_migrate set, as long as @p
  * is still in the context it called tag_migrate in, else its xid.
- * Only @p itself changes its tag (tag before tag_xid); another reader
- * may see the old tag for a moment.
+ * Only @p itself changes its tag (tag, then tag_xid); another task
+ * reading it may see the old tag for a moment, never a tag_xid that
+ * matches with a stale tag.
  */
 u32 vx_task_tag(const struct task_struct *p)
 {
 	u32 xid = vx_task_xid(p);
 
-	return READ_ONCE(p->tag_xid) == xid ? READ_ONCE(p->tag) : xid;
+	if (READ_ONCE(p->tag_xid) != xid)
+		return xid;
+	smp_rmb();	/* pairs with smp_wmb() in vc_tag_migrate() */
+	return READ_ONCE(p->tag);
 }
 
 static u32 vx_current_tag(void)
