@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { buildGuestImage, type GuestImage } from './build/guest-image.ts';
+import { checkDiskFile } from './disk/image.ts';
 import { buildKernel, type KernelArtifact } from './build/kernel.ts';
 import type { Variant } from './build/kernel-config.ts';
 import type { Progress } from './build/step.ts';
@@ -29,6 +30,8 @@ export interface BootOptions {
   bootTimeoutMs?: number;
   commandTimeoutMs?: number;
   progress?: Progress;
+  /** A raw disk image file, the guest's /dev/sda; the guest's writes stay in it. */
+  diskPath?: string;
 }
 
 export interface Guest {
@@ -69,6 +72,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const variant = opts.variant ?? 'vserver';
   const backend = opts.backend ?? backendFromEnv();
   const progress = opts.progress ?? (() => undefined);
+  if (opts.diskPath !== undefined) await checkDiskFile(opts.diskPath);
   const kernel = await buildKernel({ arch, variant, progress });
   const image = await buildGuestImage(arch, progress);
   const logDir = join(cacheRoot(), 'logs', 'console');
@@ -84,6 +88,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     accel: opts.accel,
     icountShift: opts.icountShift,
     consoleLogPath,
+    diskPath: opts.diskPath,
   });
   const timeScale = timeScaleFor(backend);
   const watchdog = new Watchdog();

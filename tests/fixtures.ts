@@ -2,9 +2,15 @@
  * Test fixtures: one booted guest per test file. `useGuest()` boots in beforeAll and closes in
  * afterAll; after every test it fails the test if the kernel printed a splat (BUG, WARNING,
  * Oops, lockdep, panic) during it.
+ *
+ * With `disk`, beforeAll first builds that ext2 image (cached) and gives the guest a fresh
+ * working copy of it as /dev/sda; `diskPath` names the copy, which keeps the guest's writes, and
+ * `restart()` boots a new guest on the same copy (a reboot that keeps the disk).
  */
+import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Variant } from '../harness/build/kernel-config.ts';
+import { buildExt2Image, workingCopy, type Ext2ImageSpec } from '../harness/disk/image.ts';
 import { backendFromEnv, bootGuest, timeScaleFor, type BootOptions, type Guest } from '../harness/session.ts';
 
 export const backend = backendFromEnv();
@@ -13,24 +19,60 @@ export const timeScale = timeScaleFor(backend);
 
 export interface GuestHandle {
   readonly guest: Guest;
+  /** The guest's disk image (a working copy), when `disk` was given. */
+  readonly diskPath: string;
+  /** Closes the guest and boots a new one with the same options and disk. */
+  restart(): Promise<void>;
+  /** Closes the guest (the disk image keeps its writes); `guest` is unusable until restart(). */
+  stop(): Promise<void>;
 }
 
-export function useGuest(opts: BootOptions & { variant?: Variant } = {}): GuestHandle {
+export interface GuestFixtureOptions extends BootOptions {
+  variant?: Variant;
+  /** Attach an ext2 image with this content as /dev/sda. */
+  disk?: Ext2ImageSpec;
+}
+
+export function useGuest(opts: GuestFixtureOptions = {}): GuestHandle {
+  const { disk, ...bootOpts } = opts;
   let guest: Guest | undefined;
+  let diskPath: string | undefined;
+  const boot = async (): Promise<void> => {
+    guest = await bootGuest({ backend, ...bootOpts, diskPath });
+  };
+  const stop = async (): Promise<void> => {
+    const g = guest;
+    guest = undefined;
+    await g?.close();
+    // afterEach no longer sees this guest: a splat it printed fails whoever stopped it.
+    const splat = g?.watchdog.splat;
+    if (splat !== undefined) throw splat;
+  };
   beforeAll(async () => {
-    guest = await bootGuest({ backend, ...opts });
+    if (disk !== undefined) diskPath = await workingCopy(await buildExt2Image(disk));
+    await boot();
   }, 300_000 * timeScale);
   afterEach(() => {
     const splat = guest?.watchdog.splat;
     if (splat !== undefined) throw splat;
   });
   afterAll(async () => {
-    await guest?.close();
+    await stop();
+    if (diskPath !== undefined) await rm(diskPath, { force: true });
   });
   return {
     get guest(): Guest {
       if (guest === undefined) throw new Error('guest not booted');
       return guest;
     },
+    get diskPath(): string {
+      if (diskPath === undefined) throw new Error('no disk: useGuest() was called without `disk`');
+      return diskPath;
+    },
+    async restart() {
+      await stop();
+      await boot();
+    },
+    stop,
   };
 }

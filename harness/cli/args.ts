@@ -1,5 +1,6 @@
 /** Shared option parsing for the CLI: strict (unknown options are errors), typed values. */
 import { ARCHES, isArch } from '../machine/arch.ts';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import type { Variant } from '../build/kernel-config.ts';
@@ -25,6 +26,7 @@ export const machineOptions: Options = {
   accel: { type: 'string' },
   icount: { type: 'string' },
   memory: { type: 'string' },
+  disk: { type: 'string' },
 };
 
 export function archOf(v: unknown): Arch {
@@ -58,7 +60,7 @@ export function intOf(name: string, v: unknown): number | undefined {
   return n;
 }
 
-/** Boot options from the shared machine options (--arch, --variant, --backend, --accel, --icount, --memory). */
+/** Boot options from the shared machine options (--arch, --variant, --backend, --accel, --icount, --memory, --disk). */
 export function bootOptionsFrom(values: Record<string, unknown>): BootOptions {
   return {
     arch: archOf(values['arch']),
@@ -67,5 +69,6 @@ export function bootOptionsFrom(values: Record<string, unknown>): BootOptions {
     accel: accelOf(values['accel']),
     icountShift: intOf('icount', values['icount']),
     memoryMiB: intOf('memory', values['memory']),
+    diskPath: typeof values['disk'] === 'string' ? resolve(values['disk']) : undefined,
   };
 }

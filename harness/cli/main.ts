@@ -10,6 +10,7 @@ import { runCommand } from './run.ts';
 import { shellCommand } from './shell.ts';
 import { fetchCommand } from './fetch.ts';
 import { examplesCommand } from './examples.ts';
+import { diskCommand } from './disk.ts';
 
 const USAGE = `usage: vslab <command> [options]
 
@@ -18,6 +19,7 @@ commands:
   build     build kernels and the guest image (cached under ~/.cache/vslab)
   run       boot a guest, run one command, print its output, exit with its status
   shell     boot a guest and attach this terminal to its console (Ctrl-] leaves)
+  disk      make an ext2 disk image on the host for run/shell --disk
   patch     work on the kernel patch: prepare | export | diff
   fetch     fetch Debian's busybox-static for a guest architecture
 
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   patch: patchCommand,
   fetch: fetchCommand,
   examples: examplesCommand,
+  disk: diskCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -8,8 +8,10 @@ import { bootOptionsFrom, machineOptions, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab shell [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg] [--memory MIB]
+                   [--disk FILE]
 
-Boots a guest and attaches this terminal to its serial console. Press Ctrl-] to leave.`;
+Boots a guest and attaches this terminal to its serial console. Press Ctrl-] to leave.
+--disk attaches FILE, a raw disk image, as the guest's /dev/sda (its writes stay in FILE).`;
 
 const ESCAPE = 0x1d;
 

@@ -26,6 +26,8 @@ export interface ArchInfo {
   qemuMachine: string[];
   /** The serial console device the kernel writes to. */
   console: string;
+  /** The board has the PC's PIIX3 IDE controller (disk images attach there, as /dev/sda). */
+  ide: boolean;
   /** sys_vserver's number (VCISyscall). */
   syscall: number;
 }
@@ -43,6 +45,7 @@ const INFO: Record<Arch, ArchInfo> = {
     qemuPackage: 'qemu-system-x86',
     qemuMachine: [],
     console: 'ttyS0',
+    ide: true,
     syscall: 273,
   },
   x86_64: {
@@ -57,6 +60,7 @@ const INFO: Record<Arch, ArchInfo> = {
     qemuPackage: 'qemu-system-x86',
     qemuMachine: [],
     console: 'ttyS0',
+    ide: true,
     syscall: 236,
   },
   // 32-bit ARMv7, EABI hard-float (Debian armhf), on QEMU's "virt" board with its PL011 UART.
@@ -72,6 +76,7 @@ const INFO: Record<Arch, ArchInfo> = {
     qemuPackage: 'qemu-system-arm',
     qemuMachine: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
     console: 'ttyAMA0',
+    ide: false,
     syscall: 313,
   },
 };

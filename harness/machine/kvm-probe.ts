@@ -14,7 +14,7 @@ import { execa } from 'execa';
 import { cacheRoot } from '../paths.ts';
 import { READY_MARKER } from '../console/protocol.ts';
 import { archInfo } from './arch.ts';
-import { baseCmdline, type MachineOptions } from './machine.ts';
+import { baseCmdline, machineExtraCmdline, type MachineOptions } from './machine.ts';
 
 const PROBE_TIMEOUT_MS = 20_000;
 const memo = new Map<string, Promise<boolean>>();
@@ -40,7 +40,7 @@ async function bootsUnderKvm(opts: MachineOptions, bin: string): Promise<boolean
   const child = execa('setpriv', ['--pdeathsig', 'KILL', bin,
     '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
     '-accel', 'kvm', '-cpu', 'host', '-m', String(opts.memoryMiB ?? 128),
-    '-kernel', opts.kernelPath, '-initrd', opts.initrdPath, '-append', baseCmdline(opts.extraCmdline)], {
+    '-kernel', opts.kernelPath, '-initrd', opts.initrdPath, '-append', baseCmdline(machineExtraCmdline(opts.extraCmdline, false, opts.arch), archInfo(opts.arch).console)], {
     stdin: 'pipe', buffer: false, reject: false,
   });
   let seen = '';

@@ -3,7 +3,7 @@
  * console) plus a lifecycle. QEMU and v86 implement it; nothing above this layer knows which.
  */
 import type { ConsoleStream } from '../console/shell.ts';
-import type { Arch } from './arch.ts';
+import { archInfo, type Arch } from './arch.ts';
 
 export type { Arch } from './arch.ts';
 export type BackendName = 'qemu' | 'v86';
@@ -31,6 +31,11 @@ export interface MachineOptions {
   icountShift?: number;
   /** Path of a file receiving every console byte (kept for post-mortems). */
   consoleLogPath?: string;
+  /**
+   * A raw disk image attached as the first IDE disk (the guest's /dev/sda). The guest's writes
+   * end up in this file: QEMU writes through, v86 saves its buffer back when the machine ends.
+   */
+  diskPath?: string;
 }
 
 export interface Machine extends ConsoleStream {
@@ -42,6 +47,22 @@ export interface Machine extends ConsoleStream {
   readonly exited: Promise<MachineExit>;
   /** Ends the emulator; idempotent. */
   stop(): Promise<void>;
+}
+
+/**
+ * Both emulators always have the PIIX3 IDE controller, and ata_piix resets its channels at boot:
+ * libata then waits 150 ms (ATA_WAIT_AFTER_RESET) before boot goes on. Without a disk that buys
+ * nothing, so the controller's legacy ports are reserved (reserve=): the PCI core cannot claim
+ * them, ata_piix's probe fails at once ("probe ... failed with error -22") and no reset is made.
+ */
+export const NO_DISK_CMDLINE = 'reserve=0x1f0,8,0x3f6,1,0x170,8,0x376,1';
+
+/**
+ * The machine's own kernel arguments (NO_DISK_CMDLINE on a PC without a disk), then the caller's
+ * extras.
+ */
+export function machineExtraCmdline(extraCmdline: string | undefined, hasDisk: boolean, arch: Arch): string {
+  return [hasDisk || !archInfo(arch).ide ? '' : NO_DISK_CMDLINE, extraCmdline ?? ''].filter((s) => s !== '').join(' ');
 }
 
 /**

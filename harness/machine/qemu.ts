@@ -6,9 +6,9 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
-import { MachineExitedError, PrerequisiteError } from '../errors.ts';
+import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
 import { archInfo } from './arch.ts';
-import { baseCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
+import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 import { resolveAccel } from './kvm-probe.ts';
 import { trackChild, untrackChild } from './reaper.ts';
 import { which } from '../host.ts';
@@ -19,6 +19,14 @@ import { which } from '../host.ts';
  * back to a jiffies-grained clock: timing loops in the guest then stall. Trust the TSC.
  */
 const ICOUNT_CMDLINE = 'tsc=reliable';
+
+/**
+ * -drive for a raw image as the first disk of the board's PIIX3 IDE controller, written through
+ * to the file. QEMU's option syntax doubles a comma inside a value.
+ */
+export function qemuDriveSpec(path: string): string {
+  return `file=${path.replaceAll(',', ',,')},format=raw,if=ide,index=0,media=disk`;
+}
 
 export class QemuMachine implements Machine {
   readonly backend = 'qemu' as const;
@@ -51,8 +59,12 @@ export class QemuMachine implements Machine {
       '-m', String(opts.memoryMiB ?? 128),
       '-kernel', opts.kernelPath,
       '-initrd', opts.initrdPath,
-      '-append', baseCmdline([opts.extraCmdline, accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' '), archInfo(opts.arch).console),
+      '-append', baseCmdline([machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch), accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' '), archInfo(opts.arch).console),
     ];
+    if (opts.diskPath !== undefined) {
+      if (!archInfo(opts.arch).ide) throw new UsageError(`a disk image attaches to the PC's IDE controller; arch ${opts.arch} has none (use i386 or x86_64)`);
+      args.push('-drive', qemuDriveSpec(opts.diskPath));
+    }
     if (accel === 'kvm') {
       args.push('-accel', 'kvm', '-cpu', 'host');
     } else if (opts.icountShift !== undefined) {

@@ -4,6 +4,9 @@
  * screen, keyboard, mouse or speaker: the guest is seen only through its first serial port,
  * whose output bytes are batched per emulator tick and handed to the onData listeners.
  *
+ * A disk image (MachineOptions.diskPath) is read into a buffer that v86 uses as its first IDE
+ * disk; the buffer is written back to the file when the machine ends, however it ends.
+ *
  * Like QEMU's -no-reboot, a guest reset (reboot, or a panic with panic=-1) ends the machine:
  * the reset request is intercepted, the emulator destroyed and `exited` resolved with
  * requested=false. stop() destroys the emulator too, so no timer is left running and Node can exit.
@@ -11,13 +14,13 @@
  * v86 wants its options in snake_case; they are made only here, by `v86Options()`.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { V86, V86Options } from 'v86';
 import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
-import { baseCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
+import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 
 /** Debian's SeaBIOS image (package `seabios`); v86's npm package ships no BIOS. */
 export const SEABIOS_PATH = '/usr/share/seabios/bios.bin';
@@ -32,6 +35,8 @@ export interface V86Files {
   bios: ArrayBuffer;
   bzimage: ArrayBuffer;
   initrd: ArrayBuffer;
+  /** The disk image (MachineOptions.diskPath), the guest's first IDE disk. */
+  disk?: ArrayBuffer;
 }
 
 /** Guest RAM for v86 in MiB: the requested size (default 128), raised to at least 128. */
@@ -60,11 +65,16 @@ export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
         `${Math.ceil(needBytes / MIB)} MiB of guest memory, got ${memoryMiB} MiB (raise --memory)`,
     );
   }
+  if (files.disk !== undefined && (files.disk.byteLength === 0 || files.disk.byteLength % 512 !== 0)) {
+    throw new UsageError(`v86 needs a disk image of whole 512-byte sectors, got ${files.disk.byteLength} bytes`);
+  }
   return {
     bios: { buffer: files.bios },
     bzimage: { buffer: files.bzimage },
     initrd: { buffer: files.initrd },
-    cmdline: v86Cmdline(opts.extraCmdline),
+    // v86 reads and writes this very buffer (no copy): the guest's writes land in it.
+    ...(files.disk !== undefined ? { hda: { buffer: files.disk } } : {}),
+    cmdline: v86Cmdline(machineExtraCmdline(opts.extraCmdline, files.disk !== undefined, opts.arch)),
     memory_size: memoryMiB * MIB,
     autostart: true,
     disable_keyboard: true,
@@ -125,6 +135,8 @@ export class V86Machine implements Machine {
   private pending: number[] = [];
   private flushQueued = false;
   private consoleLog: WriteStream | undefined;
+  private disk: ArrayBuffer | undefined;
+  private diskSaveError: Error | undefined;
 
   constructor(private readonly opts: MachineOptions) {
     this.exited = new Promise((r) => (this.resolveExit = r));
@@ -142,7 +154,8 @@ export class V86Machine implements Machine {
       throw new PrerequisiteError(`SeaBIOS (${SEABIOS_PATH})`, 'Debian package seabios; run scripts/setup');
     }
     const [bios, bzimage, initrd] = await Promise.all([readFile(SEABIOS_PATH), readFile(this.opts.kernelPath), readFile(this.opts.initrdPath)]);
-    const options = v86Options(this.opts, { bios: toArrayBuffer(bios), bzimage: toArrayBuffer(bzimage), initrd: toArrayBuffer(initrd) });
+    if (this.opts.diskPath !== undefined) this.disk = toArrayBuffer(await readFile(this.opts.diskPath));
+    const options = v86Options(this.opts, { bios: toArrayBuffer(bios), bzimage: toArrayBuffer(bzimage), initrd: toArrayBuffer(initrd), disk: this.disk });
     options.wasm_path = join(v86PackageDir(), 'v86.wasm');
     const memoryMiB = v86MemoryMiB(this.opts.memoryMiB);
     const raised = this.opts.memoryMiB !== undefined && this.opts.memoryMiB < memoryMiB ? ` (raised from ${this.opts.memoryMiB})` : '';
@@ -249,6 +262,18 @@ export class V86Machine implements Machine {
     // Let a start in progress finish (or fail) so the emulator cannot come up after destroy.
     await this.starting.catch(() => undefined);
     await this.end(true);
+    if (this.diskSaveError !== undefined) throw this.diskSaveError;
+  }
+
+  /** Writes the disk buffer, with the guest's writes, back to its file. */
+  private async saveDisk(): Promise<void> {
+    const path = this.opts.diskPath;
+    if (path === undefined || this.disk === undefined) return;
+    try {
+      await writeFile(path, new Uint8Array(this.disk));
+    } catch (err) {
+      this.diskSaveError = new MachineExitedError(`v86 could not save the disk image ${path}: ${err instanceof Error ? err.message : String(err)}`, '');
+    }
   }
 
   /** Destroys the emulator (once), delivers what is still pending and resolves `exited`. */
@@ -263,6 +288,7 @@ export class V86Machine implements Machine {
           // A half-initialised emulator may fail to destroy; it has no timer running then.
         }
       }
+      await this.saveDisk();
       const log = this.consoleLog;
       if (log !== undefined) await new Promise<void>((r) => log.end(r));
       this.resolveExit({ code: null, signal: null, requested });

@@ -149,3 +149,54 @@ describe('inode attribute commands: layout, applicable bits and errnos', () => {
     expect(r.stderr).toMatch(/No such file/);
   });
 });
+
+describe('task_tag and tag_migrate (ABI §4.1, §4.2): the file tag beside the xid', () => {
+  const h = useGuest({ variant: 'vserver' });
+  const TASK_TAG = '0x2e030000';
+  const TAG_MIGRATE = '0x23010000';
+  const MNT = '/tmp/tagmig';
+  /** Every "ret=…" line vsyscall printed, in order. */
+  const rets = async (cmd: string): Promise<string[]> => (await h.guest.shell.succeed(cmd)).stdout.match(/^ret=\S+ errno=\d+ \w+$/gm) ?? [];
+
+  it('task_tag is the xid of a task that never migrated its tag: the host 0, a guest (in setup) its xid', async () => {
+    expect(await rets(`vsyscall ${TASK_TAG} 0`)).toEqual(['ret=0 errno=0 OK']);
+    expect(await rets(`vcontext --create --silent --xid 2311 -- vsyscall ${TASK_TAG} 0`)).toEqual(['ret=2311 errno=0 OK']);
+    expect(await rets(`vsyscall ${TASK_TAG} -5`)).toEqual(['ret=-1 errno=3 ESRCH']);
+  });
+
+  it('tag_migrate sets the caller\'s tag to id & 0xFFFF; exec and children keep it; another task reads it by pid', async () => {
+    expect(await rets(`vsyscall ${TAG_MIGRATE} 4242 -- vsyscall ${TASK_TAG} 0`)).toEqual(['ret=0 errno=0 OK', 'ret=4242 errno=0 OK']);
+    expect(await rets(`vsyscall ${TAG_MIGRATE} 0x12345 -- sh -c "vsyscall ${TASK_TAG} 0"`)).toEqual(['ret=0 errno=0 OK', 'ret=9029 errno=0 OK']);
+    // The background task reports once its tag is set; then the shell reads it by pid (and its own).
+    const bg = `rm -f /tmp/tagmig-ready; vsyscall ${TAG_MIGRATE} 77 -- sh -c "touch /tmp/tagmig-ready; exec sleep 30" & ` +
+      `while [ ! -e /tmp/tagmig-ready ]; do sleep 0.1; done; vsyscall ${TASK_TAG} $!; vsyscall ${TASK_TAG} $$; kill $!`;
+    expect(await rets(bg)).toEqual([
+      'ret=0 errno=0 OK',
+      'ret=77 errno=0 OK',
+      'ret=0 errno=0 OK',
+    ]);
+  });
+
+  it('moving into a context makes the xid the tag again; a guest may not migrate its tag (EPERM in setup, no interface after)', async () => {
+    expect(await rets(`vsyscall ${TAG_MIGRATE} 77 -- vcontext --create --silent --xid 2312 -- vsyscall ${TASK_TAG} 0`)).toEqual([
+      'ret=0 errno=0 OK',
+      'ret=2312 errno=0 OK',
+    ]);
+    expect(await rets(`vcontext --create --silent --xid 2312 -- vsyscall ${TAG_MIGRATE} 5 -- vsyscall ${TASK_TAG} 0`)).toEqual([
+      'ret=-1 errno=1 EPERM',
+      'ret=2312 errno=0 OK',
+    ]);
+    expect(await rets(`vcontext --create --silent --endsetup --xid 2312 -- vsyscall ${TAG_MIGRATE} 5`)).toEqual(['ret=-1 errno=38 ENOSYS']);
+  });
+
+  it('on a tag mount new files get the creator\'s tag: the host makes files for a guest, which owns them', async () => {
+    await h.guest.shell.succeed(`mkdir -p ${MNT} && mount -t tmpfs -o tag tmpfs ${MNT} && chmod 777 ${MNT}`);
+    await h.guest.shell.succeed(`vsyscall ${TAG_MIGRATE} 2313 -- sh -c "echo for-2313 >${MNT}/f && chmod 666 ${MNT}/f && mkdir ${MNT}/d"`);
+    expect((await h.guest.shell.succeed(`lsxid -d ${MNT}/f ${MNT}/d`)).stdout).toBe(`${'2313'.padStart(20)}  ${MNT}/f\n${'2313'.padStart(20)}  ${MNT}/d\n`);
+    expect((await h.guest.shell.succeed(`vcontext --create --silent --endsetup --xid 2313 -- sh -c "echo more >>${MNT}/f && cat ${MNT}/f"`)).stdout).toBe('for-2313\nmore\n');
+    const other = await h.guest.shell.run(`vcontext --create --silent --endsetup --xid 2314 -- cat ${MNT}/f`);
+    expect(other.exitCode).not.toBe(0);
+    expect(other.stderr).toMatch(/Permission denied/);
+    await h.guest.shell.succeed(`umount ${MNT} && rmdir ${MNT}`);
+  });
+});

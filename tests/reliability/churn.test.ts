@@ -115,8 +115,8 @@ describe('context churn on the debug kernel', () => {
   });
 
   it('garbage to the inode attribute commands and the tag mount options returns an errno', async () => {
-    // get/set_iattr, fget/fset_iattr, task_tag; fd 3 is a tmpfs file, a directory or a /proc entry.
-    const cmds = ['0x26010001', '0x26020001', '0x26030000', '0x26040000', '0x2e030000'];
+    // get/set_iattr, fget/fset_iattr, task_tag, tag_migrate; fd 3 is a tmpfs file, a directory or a /proc entry.
+    const cmds = ['0x26010001', '0x26020001', '0x26030000', '0x26040000', '0x2e030000', '0x23010000'];
     const ids = ['0', '1', '3', '65535', '-1', '0x7fffffff'];
     const ins = ['--badptr', '--null', "'--in ffffffffffffffffffffffffffffffff --out 16'", "'--in 00000000000000000000000000000000 --out 16'", "'--in 0100000000000000ffffffffffffffff --out 16'"];
     const script = `mkdir -p /tmp/garbage/d && echo x >/tmp/garbage/f && for target in /tmp/garbage/f /tmp/garbage/d /proc/uptime; do

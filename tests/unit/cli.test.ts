@@ -18,6 +18,9 @@ describe('vslab command line', () => {
     [['examples', '--only', 'E99'], /--only matches no example/],
     [['patch', 'explode'], /usage: vslab patch/],
     [['fetch', 'gcc'], /usage: vslab fetch busybox/],
+    [['run', '--disk', '/nonexistent/disk.img', '--', 'true'], /disk image \/nonexistent\/disk.img does not exist/],
+    [['disk'], /give exactly one OUTPUT file/],
+    [['disk', '--size', 'big', 'x.img'], /--size takes a non-negative whole number/],
   ])('vslab %j fails with a usage message and status 2', async (args, message) => {
     const r = await vslab(...args);
     expect(r.exitCode).toBe(2);
@@ -25,7 +28,7 @@ describe('vslab command line', () => {
     expect(r.stdout).toBe('');
   });
 
-  it.each([[[]], [['run']], [['build']], [['shell']], [['examples']], [['patch']], [['fetch']]])('vslab %j --help prints usage and exits 0', async (args) => {
+  it.each([[[]], [['run']], [['build']], [['shell']], [['examples']], [['patch']], [['fetch']], [['disk']]])('vslab %j --help prints usage and exits 0', async (args) => {
     const r = await vslab(...args, '--help');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^usage: vslab/);

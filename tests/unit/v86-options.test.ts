@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../harness/errors.ts';
-import { baseCmdline, type MachineOptions } from '../../harness/machine/machine.ts';
+import { NO_DISK_CMDLINE, baseCmdline, type MachineOptions } from '../../harness/machine/machine.ts';
 import { v86Cmdline, v86MemoryMiB, v86Options, type V86Files } from '../../harness/machine/v86.ts';
 
 const MIB = 1024 * 1024;
@@ -25,10 +25,10 @@ describe('v86 options from MachineOptions', () => {
   });
 
   it('boots the shared kernel command line plus tsc=reliable, before the caller extras', () => {
-    expect(v86Options(machine, files()).cmdline).toBe(`${baseCmdline()} tsc=reliable`);
+    expect(v86Options(machine, files()).cmdline).toBe(`${baseCmdline()} tsc=reliable ${NO_DISK_CMDLINE}`);
     const cmdline = v86Options({ ...machine, extraCmdline: 'vx.debug=1' }, files()).cmdline ?? '';
     expect(cmdline.startsWith(baseCmdline())).toBe(true);
-    expect(cmdline.endsWith('tsc=reliable vx.debug=1')).toBe(true);
+    expect(cmdline.endsWith(`tsc=reliable ${NO_DISK_CMDLINE} vx.debug=1`)).toBe(true);
     expect(v86Cmdline('')).toBe(`${baseCmdline()} tsc=reliable`);
   });
 

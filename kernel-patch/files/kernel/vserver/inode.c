@@ -12,9 +12,10 @@
  *   IMMUTABLE  on files of a filesystem with file attributes (chattr);
  *              it is the very S_IMMUTABLE that `chattr +i` sets, changed
  *              through vfs_fileattr_set() like FS_IOC_SETFLAGS does
- *   IXUNLINK   on any inode of tmpfs and ramfs (kept in memory)
- *   BARRIER    on directories of tmpfs and ramfs
- *   COW        on regular files of tmpfs and ramfs: together with
+ *   IXUNLINK   on any inode of tmpfs and ramfs (kept in memory) and of
+ *              ext2 (on disk, fs/ext2/inode.c)
+ *   BARRIER    on directories of those filesystems
+ *   COW        on regular files of those filesystems: together with
  *              IMMUTABLE and IXUNLINK, a guest that opens the file for
  *              writing gets a private copy in its place (vx_cow_break())
  *   ADMIN, WATCH, HIDE  on /proc entries (fs/proc/vserver_iattr.c)
@@ -22,14 +23,17 @@
  *              the mask sets the inode's context tag (chxid); tag is
  *              0..65535 (security/vserver/fs.c)
  *
- * Disk filesystems get IXUNLINK, BARRIER and COW once they can store
- * them; until then a bit that would be lost when the inode leaves memory
- * is refused with -EINVAL, as is any bit that does not apply.  Changing
+ * Other disk filesystems cannot store IXUNLINK, BARRIER and COW: a bit
+ * that would be lost when the inode leaves memory is refused with
+ * -EINVAL there, as is any bit that does not apply.  Changing
  * attributes needs CAP_LINUX_IMMUTABLE (-EPERM); the path walk and the
  * filesystem give their own errors (-ENOENT, -EACCES, -EROFS, ...).
  *
  * FIOC_GETXFLG and FIOC_SETXFLG (fs/ioctl.c) reach the same code for an
  * open file, with the attribute bits in a long.
+ *
+ * task_tag and tag_migrate read and set a task's file tag, the tag its
+ * new files get (security/vserver/fs.c, vx_task_tag()).
  *
  * Locking: IXUNLINK, BARRIER and COW change under the inode lock with
  * inode_set_flags(); vfs_fileattr_set() takes the inode lock itself for
@@ -44,6 +48,7 @@
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -65,10 +70,14 @@ struct vcmd_ctx_iattr_v1_32 {
 	u32 mask;
 };
 
-/* Filesystems that keep IXUNLINK, BARRIER and COW for an inode's life. */
+/*
+ * Filesystems that keep IXUNLINK, BARRIER and COW for an inode's life:
+ * in memory (tmpfs, ramfs) or on disk (SB_I_VX_XFLAGS: ext2).
+ */
 static bool vx_sb_keeps_xflags(const struct super_block *sb)
 {
-	return sb->s_magic == TMPFS_MAGIC || sb->s_magic == RAMFS_MAGIC;
+	return sb->s_magic == TMPFS_MAGIC || sb->s_magic == RAMFS_MAGIC ||
+	       (sb->s_iflags & SB_I_VX_XFLAGS);
 }
 
 /* The attributes that apply to @inode. */
@@ -320,6 +329,43 @@ long vx_ioctl_xflg(struct file *file, bool set, void __user *argp,
 	if (val & mask & ~applies)
 		return -EINVAL;
 	return vx_iattr_set(&file->f_path, 0, (u32)val, applies);
+}
+
+/*
+ * task_tag: the file tag of a task (vx_task_tag()); id is a global pid,
+ * 0 the caller.  As for task_xid, a guest learns nothing about tasks it
+ * cannot see (-ESRCH).
+ */
+long vc_task_tag(const struct vc_call *call)
+{
+	struct task_struct *p;
+	long ret = -ESRCH;
+
+	if (!call->id)
+		return vx_task_tag(current);
+	if ((int)call->id < 0)
+		return -ESRCH;
+	rcu_read_lock();
+	p = find_task_by_pid_ns(call->id, &init_pid_ns);
+	if (p && (!vx_is_guest_xid(vx_current_xid()) || vx_task_visible(p)))
+		ret = vx_task_tag(p);
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * tag_migrate: the caller (this thread, and the children it forks later)
+ * takes id & 0xFFFF as its file tag, for as long as it stays in its
+ * context.  The tag is written before the context it belongs to, so a
+ * racing task_tag reader (vx_task_tag()) sees either the old or the new
+ * tag.
+ */
+long vc_tag_migrate(const struct vc_call *call)
+{
+	WRITE_ONCE(current->tag, call->id & VX_ID_MAX);
+	smp_wmb();	/* pairs with smp_rmb() in vx_task_tag() */
+	WRITE_ONCE(current->tag_xid, vx_current_xid());
+	return 0;
 }
 
 long vc_fset_iattr(const struct vc_call *call)

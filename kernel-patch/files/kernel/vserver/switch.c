@@ -141,8 +141,8 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_net_remove_ipv6,	8, R | S,	VCT_NET,  vc_net_remove_ipv6 },
 	/* add/get_match_ipv4/ipv6 are not dispatched: -ENOSYS. */
 
-	/* A task's file tag is its xid (no tag_migrate yet). */
-	{ VCMD_task_tag,	2, 0,		VCT_NONE, vc_task_xid },
+	{ VCMD_task_tag,	2, 0,		VCT_NONE, vc_task_tag },
+	{ VCMD_tag_migrate,	5, A,		VCT_NONE, vc_tag_migrate },
 	{ VCMD_get_iattr,	2, 0,		VCT_NONE, vc_get_iattr },
 	{ VCMD_fget_iattr,	2, 0,		VCT_NONE, vc_fget_iattr },
 	{ VCMD_set_iattr,	7, 0,		VCT_NONE, vc_set_iattr },

@@ -14,18 +14,22 @@
  * barrier, even for guest root.  The host and the spectator pass.
  *
  * Tags.  A filesystem mounted with the option "tag" (alias "tagxid")
- * gives every inode created on it the creator's xid as its tag (i_tag),
- * or N with "tagid=N".  A guest may then not use an inode tagged for
- * another context (-EACCES, the same hook as the barrier); an untagged
- * inode (tag 0, the host's) acts as the guest's own, and a guest that
- * opens it for writing or changes its attributes retags it to itself.
+ * gives every inode created on it the creator's file tag as its tag
+ * (i_tag), or N with "tagid=N".  A task's file tag is its xid unless it
+ * set another one with tag_migrate (vx_task_tag()).  A guest may then
+ * not use an inode whose tag is neither 0 nor its own file tag (-EACCES,
+ * the same hook as the barrier); an untagged inode (tag 0, the host's)
+ * acts as the guest's own, and a guest that opens it for writing or
+ * changes its attributes retags it to its file tag.
  * The host and the spectator are never checked.  "notagcheck" keeps the
  * tags but drops the check; "notag" turns tagging off.  A remount may drop
  * "tag" but not add it (-EINVAL): inodes created meanwhile carry no tag.
  * The options are taken out of the mount data before the filesystem sees
- * them (sb_eat_lsm_opts), so every filesystem accepts them; tags live in
- * memory only (tmpfs keeps them for the life of the file), no disk
- * filesystem stores them yet.
+ * them (sb_eat_lsm_opts), so every filesystem accepts them.  tmpfs keeps
+ * a tag for the life of the file; ext2 stores it on disk
+ * (fs/ext2/inode.c) and loads it whatever the mount options, so a file
+ * keeps its tag across a mount without "tag" (unchecked there) and is
+ * checked again once mounted with it.
  *
  * Devices.  A guest opens only the character devices of the minimal guest
  * /dev: null, zero, full, random, urandom, tty, ptmx and the pty slaves
@@ -43,7 +47,9 @@
  *
  * Locking: i_tag is written with WRITE_ONCE() (creation, retag, set_iattr)
  * and read with READ_ONCE(); a racing retag of an untagged inode by two
- * guests leaves one of them as owner.  The superblock's tag options change
+ * guests leaves one of them as owner.  A task's tag and tag_xid are
+ * written only by the task itself (tag_migrate: tag, smp_wmb(), tag_xid)
+ * and read in the opposite order with smp_rmb() between.  The superblock's tag options change
  * only at mount and remount, under the superblock's s_umount lock, and
  * are read with READ_ONCE().
  */
@@ -53,6 +59,7 @@
 #include <linux/kdev_t.h>
 #include <linux/lsm_hooks.h>
 #include <linux/major.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -91,6 +98,31 @@ bool vx_sb_tagged(const struct super_block *sb)
 }
 
 /**
+ * vx_task_tag - the file tag of task @p
+ *
+ * The tag @p gives the files it creates on a tagged filesystem and the
+ * one guest tag checks compare with: what tag_migrate set, as long as @p
+ * is still in the context it called tag_migrate in, else its xid.
+ * Only @p itself changes its tag (tag, then tag_xid); another task
+ * reading it may see the old tag for a moment, never a tag_xid that
+ * matches with a stale tag.
+ */
+u32 vx_task_tag(const struct task_struct *p)
+{
+	u32 xid = vx_task_xid(p);
+
+	if (READ_ONCE(p->tag_xid) != xid)
+		return xid;
+	smp_rmb();	/* pairs with smp_wmb() in vc_tag_migrate() */
+	return READ_ONCE(p->tag);
+}
+
+static u32 vx_current_tag(void)
+{
+	return vx_task_tag(current);
+}
+
+/**
  * vx_inode_tag - the context tag of @inode (0: the host's, untagged)
  */
 u32 vx_inode_tag(const struct inode *inode)
@@ -116,20 +148,31 @@ static int vx_inode_alloc_security(struct inode *inode)
 	return 0;
 }
 
-/*
- * A new inode on a tagged filesystem, before anyone else can see it:
- * it takes the mount's tagid= or the creator's xid.  No xattr to add.
+/**
+ * vx_inode_init_tag - tag a new inode of a tagged filesystem
+ * @inode: the inode, not yet visible to anyone else
+ *
+ * It takes the mount's tagid= or the creator's xid.  Filesystems call
+ * this where they create inodes if their create path does not reach the
+ * LSM's inode_init_security (ext2 without security xattrs); the hook
+ * below does it for the others.
  */
-static int vx_inode_init_security(struct inode *inode, struct inode *dir,
-				  const struct qstr *qstr, const char **name,
-				  void **value, size_t *len)
+void vx_inode_init_tag(struct inode *inode)
 {
 	const struct super_block *sb = inode->i_sb;
 	u32 flags = vx_sb_flags(sb);
 
 	if (flags & VX_SB_TAG)
 		inode->i_tag = (flags & VX_SB_TAGID) ? READ_ONCE(vx_sb(sb)->tagid)
-						     : vx_current_xid();
+						     : vx_current_tag();
+}
+
+/* The same for filesystems that ask the LSM.  No xattr to add. */
+static int vx_inode_init_security(struct inode *inode, struct inode *dir,
+				  const struct qstr *qstr, const char **name,
+				  void **value, size_t *len)
+{
+	vx_inode_init_tag(inode);
 	return -EOPNOTSUPP;
 }
 
@@ -145,7 +188,7 @@ static int vx_tag_permission(const struct inode *inode)
 	    VX_SB_TAG)
 		return 0;
 	tag = vx_inode_tag(inode);
-	return (!tag || tag == xid) ? 0 : -EACCES;
+	return (!tag || tag == vx_current_tag()) ? 0 : -EACCES;
 }
 
 static int vx_inode_permission(struct inode *inode, int mask)
@@ -165,7 +208,7 @@ static void vx_retag(struct inode *inode)
 
 	if (vx_is_guest_xid(xid) && vx_sb_tagged(inode->i_sb) &&
 	    !vx_inode_tag(inode))
-		vx_set_inode_tag(inode, xid);
+		vx_set_inode_tag(inode, vx_current_tag());
 }
 
 /* The character devices of the minimal guest /dev (ABI section 9). */

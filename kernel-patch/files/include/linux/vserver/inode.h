@@ -5,8 +5,10 @@
  * The vserver attributes of an inode live in i_flags, beside S_IMMUTABLE:
  * S_BARRIER, S_IXUNLINK and S_COW (include/linux/fs.h).  The VFS and the
  * vserver LSM test them with IS_BARRIER() and friends, which is safe in
- * RCU path walk.  Filesystems that keep them (tmpfs and ramfs in memory)
- * are the only ones where they can be set.
+ * RCU path walk.  They can be set only where they last: on tmpfs and
+ * ramfs (in memory) and on filesystems that store them on disk and say
+ * so with SB_I_VX_XFLAGS (ext2: fs/ext2/inode.c, which also stores the
+ * context tag).
  *
  * A /proc entry carries its own visibility bits (IATTR_ADMIN, WATCH,
  * HIDE) in its proc_dir_entry, see fs/proc/vserver_iattr.c.
@@ -44,6 +46,9 @@ struct super_block;
 bool vx_sb_tagged(const struct super_block *sb);
 u32 vx_inode_tag(const struct inode *inode);
 void vx_set_inode_tag(struct inode *inode, u32 tag);
+void vx_inode_init_tag(struct inode *inode);
+struct task_struct;
+u32 vx_task_tag(const struct task_struct *p);
 
 /*
  * kernel/vserver/inode.c: copy-on-write link breaking.  may_open() answers
@@ -62,6 +67,8 @@ long vx_ioctl_xflg(struct file *file, bool set, void __user *argp,
 		   size_t size);
 
 #else /* !CONFIG_VSERVER */
+
+static inline void vx_inode_init_tag(struct inode *inode) { }
 
 static inline void vx_proc_init_iattr(struct proc_dir_entry *dir,
 				      struct proc_dir_entry *de) { }

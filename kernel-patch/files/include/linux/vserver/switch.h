@@ -134,6 +134,8 @@ long vc_get_iattr(const struct vc_call *call);
 long vc_set_iattr(const struct vc_call *call);
 long vc_fget_iattr(const struct vc_call *call);
 long vc_fset_iattr(const struct vc_call *call);
+long vc_task_tag(const struct vc_call *call);
+long vc_tag_migrate(const struct vc_call *call);
 
 /* Bound the caller's capabilities by its context again. */
 int vx_remask_current(void);

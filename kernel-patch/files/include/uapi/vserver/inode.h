@@ -51,6 +51,16 @@
 #define VCMD_fget_iattr		VC_CMD(INODE, 3, 0)
 #define VCMD_fset_iattr		VC_CMD(INODE, 4, 0)
 
+/*
+ * The caller's file tag: the tag its new files get on a tagged
+ * filesystem, and the one guest tag checks compare with.  It is the
+ * task's xid until tag_migrate (id = the new tag, & 0xFFFF) sets another
+ * one for the calling task (thread) and its later children; moving to
+ * another context (ctx_migrate) makes the xid the tag again.  task_tag
+ * (VINFO, info.h) reads it.
+ */
+#define VCMD_tag_migrate	VC_CMD(TAGMIG, 1, 0)
+
 /* By path.  The 32-bit layout differs (pointer size). */
 struct vcmd_ctx_iattr_v1 {
 	const char *name;		/* user-space path */
