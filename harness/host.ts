@@ -12,8 +12,12 @@ export async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-export async function which(program: string): Promise<string | undefined> {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+/**
+ * Absolute path of an executable PROGRAM in the directories of `path` (default: $PATH, in a
+ * PATH-style list), then in `extraDirs`; undefined if none has it.
+ */
+export async function which(program: string, search: { path?: string; extraDirs?: readonly string[] } = {}): Promise<string | undefined> {
+  for (const dir of [...(search.path ?? process.env['PATH'] ?? '').split(delimiter), ...(search.extraDirs ?? [])]) {
     if (dir === '') continue;
     const candidate = join(dir, program);
     try {

@@ -5,10 +5,10 @@
  * including the vserver fields the kernel stores there (fs/ext2/inode.c): the context tag in the
  * upper half of osd2.linux2.l_i_reserved2 and the BARRIER/IXUNLINK/COW bits of i_flags.
  */
-import { access, constants, open } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { open } from 'node:fs/promises';
 import { execa } from 'execa';
 import { PrerequisiteError, UsageError } from '../errors.ts';
+import { which } from '../host.ts';
 
 export type E2fsTool = 'mke2fs' | 'e2fsck' | 'debugfs';
 
@@ -24,18 +24,9 @@ export interface ToolSearch {
 
 /** Absolute path of an e2fsprogs tool, or a PrerequisiteError naming the Debian package. */
 export async function findE2fsTool(tool: E2fsTool, search: ToolSearch = {}): Promise<string> {
-  const dirs = [...(search.path ?? process.env['PATH'] ?? '').split(delimiter), ...(search.extraDirs ?? SBIN_DIRS)];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const candidate = join(dir, tool);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  throw new PrerequisiteError(tool, 'Debian package e2fsprogs; run scripts/setup');
+  const found = await which(tool, { path: search.path, extraDirs: search.extraDirs ?? SBIN_DIRS });
+  if (found === undefined) throw new PrerequisiteError(tool, 'Debian package e2fsprogs; run scripts/setup');
+  return found;
 }
 
 /** Block size of the images the harness makes (small images, little slack). */
