@@ -347,6 +347,35 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await release(190);
   });
 
+  it('DENTRY is accounted only: the dentries a guest\'s tasks allocate count until they are killed; a dentry that outlives its context counts for no later one', async () => {
+    const dent = async (xid: number): Promise<number> => limitRow((await sh(`cat /proc/virtual/${xid}/limit`)).stdout, 'DENT')?.[0] ?? -1;
+    const status = async (): Promise<string> => /#CTotal:\t\d+\n#CActive:\t\d+/.exec((await sh('cat /proc/virtual/status')).stdout)?.[0] ?? '';
+    const before = await status();
+    await persistent(192);
+    const d0 = await dent(192);
+    await sh(`vcontext --migrate --xid 192 -- sh -c 'mkdir /tmp/dent192 && cd /tmp/dent192 && for i in $(seq 50); do : >f$i; done'`);
+    const d1 = await dent(192);
+    expect(d1 - d0).toBeGreaterThanOrEqual(51);
+    // The host's dentries are not the guest's.
+    await sh('mkdir /tmp/dent-host && cd /tmp/dent-host && for i in $(seq 30); do : >f$i; done');
+    expect(await dent(192)).toBe(d1);
+    // tmpfs kills a dentry when its file goes: the 51 are given back, whoever removes them.
+    await sh('rm -rf /tmp/dent192 /tmp/dent-host');
+    expect(await dent(192)).toBeLessThanOrEqual(d1 - 51);
+    expect(await call(`--in ${rlimit(22, KEEP, 5n, 5n)} ${CMD.set_rlimit} 192`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    // A dentry made in context 192 outlives it; a new context 192 is not charged for it.
+    await sh(`vcontext --migrate --xid 192 -- sh -c 'mkdir /tmp/dent192b && : >/tmp/dent192b/kept'`);
+    await release(192);
+    // The ended context is freed (an RCU grace period later) although its dentries are still cached.
+    for (let i = 0; i < 100 && (await status()) !== before; i++) await sh('usleep 50000');
+    expect(await status()).toBe(before);
+    await persistent(192);
+    const fresh = await dent(192);
+    await sh('rm -rf /tmp/dent192b');
+    expect(await dent(192)).toBe(fresh);
+    await release(192);
+  });
+
   it('ANON: private writable mappings fail with ENOMEM (a hit) once the anonymous pages are past the limit', async () => {
     await persistent(186);
     // The probe's own anonymous pages (stack, data) count: measure them first. With the limit 16 pages

@@ -87,11 +87,14 @@ static DEFINE_SPINLOCK(vx_hash_lock);
 
 static struct vx_info *vx_alloc(u32 xid, u64 flags)
 {
+	static atomic_t vx_serial = ATOMIC_INIT(0);
 	struct vx_info *vxi;
 
 	vxi = kzalloc(sizeof(*vxi), GFP_KERNEL);
 	if (!vxi)
 		return NULL;
+	/* Tells a context from an earlier one with the same xid (dentries). */
+	vxi->serial = atomic_inc_return(&vx_serial);
 
 	/* A private copy of the creator's utsname. */
 	vxi->uts_ns = copy_utsname(CLONE_NEWUTS, current_user_ns(),

@@ -55,7 +55,9 @@
  *    (CLONE_FILES without CLONE_THREAD), count the shared part twice.
  *
  * MAPPED (RMAP, file-backed resident pages) is summed the same way and
- * accounted only.  RSS is never enforced; its hard limit is what a guest with VIRT_MEM sees
+ * accounted only.  DENTRY (accounted only) counts the dentries allocated
+ * by the context's tasks, from their allocation to their kill, where the
+ * dcache counts nr_dentry; a dentry remembers its context by id.  RSS is never enforced; its hard limit is what a guest with VIRT_MEM sees
  * as its memory size (cvirt.c).
  *
  * Every refusal counts a hit.  The watermarks follow every change of the
@@ -69,6 +71,7 @@
  */
 
 #include <linux/compat.h>
+#include <linux/dcache.h>
 #include <linux/fdtable.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -274,6 +277,47 @@ void vx_limit_add(struct vx_info *vxi, unsigned int id, long n)
 void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n)
 {
 	vx_limit_note(vxi, id, atomic_long_sub_return(n, &vxi->limits[id].cur));
+}
+
+/* ---- dentries: counted by id, without pinning the context ---------- */
+
+/**
+ * vx_dentry_charge - count a new dentry for current's context (DENTRY)
+ * @dentry:	the dentry, as __d_alloc() counts it in nr_dentry
+ *
+ * Accounted only.  The dentry remembers the context by xid and serial
+ * rather than by reference: dentries outlive their contexts in the
+ * dcache, and must not keep them allocated.
+ */
+void vx_dentry_charge(struct dentry *dentry)
+{
+	struct vx_info *vxi = vx_task_info(current);
+
+	dentry->d_vx_xid = 0;
+	if (!vxi)
+		return;
+	vx_limit_add(vxi, VLIMIT_DENTRY, 1);
+	dentry->d_vx_serial = vxi->serial;
+	dentry->d_vx_xid = vxi->xid;
+}
+
+/*
+ * Give the count back where __dentry_kill() drops nr_dentry, if the
+ * context is still the one that was charged (else it has ended).
+ */
+void vx_dentry_uncharge(struct dentry *dentry)
+{
+	struct vx_info *vxi;
+
+	if (!dentry->d_vx_xid)
+		return;
+	vxi = vx_lookup(dentry->d_vx_xid);
+	dentry->d_vx_xid = 0;
+	if (!vxi)
+		return;
+	if (vxi->serial == dentry->d_vx_serial)
+		vx_limit_uncharge(vxi, VLIMIT_DENTRY, 1);
+	vx_put(vxi);
 }
 
 /* ---- owners: objects that remember who paid ------------------------ */

@@ -81,6 +81,7 @@ struct vx_info {
 	struct hlist_node	hlist;
 	struct rcu_head		rcu;
 	u32			xid;
+	u32			serial;		/* unique per allocation */
 	bool			hashed;
 	refcount_t		usecnt;
 	atomic_t		tasks;

@@ -31,7 +31,7 @@
 
 /* Limit ids this kernel counts but never limits (ABI.md §5.6 "accounted only"). */
 #define VX_LIMIT_ACCOUNTED	(BIT(VLIMIT_SEMARY) | BIT(VLIMIT_NSEMS) | \
-				 BIT(VLIMIT_MAPPED))
+				 BIT(VLIMIT_MAPPED) | BIT(VLIMIT_DENTRY))
 
 #define VX_LIMIT_NONE		ULONG_MAX
 
@@ -44,6 +44,7 @@ struct vx_limit {
 	atomic_t	hits;
 };
 
+struct dentry;
 struct file;
 struct file_lock;
 struct seq_file;
@@ -73,6 +74,9 @@ void vx_limit_add(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_proc_show(struct seq_file *m, struct vx_info *vxi);
 
+void vx_dentry_charge(struct dentry *dentry);
+void vx_dentry_uncharge(struct dentry *dentry);
+
 void vx_owner_init(struct vx_owner *owner);
 bool vx_owner_charge(struct vx_owner *owner, unsigned int id, long n);
 void vx_owner_uncharge(struct vx_owner *owner, unsigned int id, long n);
@@ -88,6 +92,9 @@ bool vx_lock_allows(const struct file_lock *fl, long n);
 void vx_lock_charge(const struct file_lock *fl);
 void vx_lock_uncharge(const struct file_lock *fl);
 #else
+static inline void vx_dentry_charge(struct dentry *dentry) { }
+static inline void vx_dentry_uncharge(struct dentry *dentry) { }
+
 static inline void vx_owner_init(struct vx_owner *owner) { }
 
 static inline bool vx_owner_charge(struct vx_owner *owner, unsigned int id,
