@@ -57,8 +57,10 @@
  * MAPPED (RMAP, file-backed resident pages) is summed the same way and
  * accounted only.  DENTRY (accounted only) counts the dentries allocated
  * by the context's tasks, from their allocation to their kill, where the
- * dcache counts nr_dentry; a dentry remembers its context by id.  RSS is never enforced; its hard limit is what a guest with VIRT_MEM sees
- * as its memory size (cvirt.c).
+ * dcache counts nr_dentry; a dentry remembers its context by id.
+ *
+ * RSS is never enforced; its hard limit is what a guest with VIRT_MEM
+ * sees as its memory size (cvirt.c).
  *
  * Every refusal counts a hit.  The watermarks follow every change of the
  * value; reset_minmax sets both to the current value, reset_hits clears
