@@ -55,7 +55,10 @@ describe('context churn on the debug kernel', () => {
   it('limits hit from 3 parallel shells (forks, opens, mappings) give every charge back once the tasks are gone', async () => {
     // A persistent context with small limits; every shell keeps running into all three.
     await h.guest.shell.succeed('vsyscall --in 0000000047000000 0x09010001 500 >/dev/null && vlimit --xid 500 --nproc 6 --nofile 12 --as 0x2000');
-    const hammer = `( i=0; while [ $i -lt 40 ]; do vcontext --migrate --xid 500 -- sh -c '/bin/true & /bin/true & exec 3</dev/null 4</dev/null 5</dev/null; dd if=/dev/zero of=/dev/null bs=64M count=1; wait' >/dev/null 2>&1; i=$((i + 1)); done )`;
+    // Each round forks, opens files, maps past AS (dd's 64 MiB buffer) and then makes sockets (each a
+    // file) until NOFILE refuses one: FILES and VM are hit without relying on the three shells
+    // overlapping in time.
+    const hammer = `( i=0; while [ $i -lt 40 ]; do vcontext --migrate --xid 500 -- sh -c '/bin/true & /bin/true & exec 3</dev/null 4</dev/null 5</dev/null; dd if=/dev/zero of=/dev/null bs=64M count=1; limprobe socks 16; wait' >/dev/null 2>&1; i=$((i + 1)); done )`;
     const r = await h.guest.shell.run(`${hammer} & ${hammer} & ${hammer} & wait; echo done`, { timeoutMs: 600_000 });
     expect(r.stdout).toBe('done\n');
     const row = async (name: string): Promise<number[]> => {
