@@ -132,3 +132,52 @@ int fsw_options(int argc, char **argv, int *i, const char *allowed, int *opts)
 	}
 	return 0;
 }
+
+/* Everything below @dir: @fn on each entry, then into subdirectories. */
+static int fsw_apply_below(const char *dir, dev_t dev, int opts,
+			   fsw_show_fn fn, const char *tool)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		fprintf(stderr, "%s: %s: %s\n", tool, dir, strerror(errno));
+		return 1;
+	}
+	while ((e = readdir(d))) {
+		char path[4096];
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) || ((opts & FSW_XDEV) && st.st_dev != dev))
+			continue;
+		if (fn(path))
+			ret = 1;
+		if (S_ISDIR(st.st_mode))
+			ret |= fsw_apply_below(path, dev, opts, fn, tool);
+	}
+	closedir(d);
+	return ret;
+}
+
+int fsw_apply(int argc, char **argv, int opts, fsw_show_fn fn,
+	      const char *tool)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < argc; i++) {
+		struct stat st;
+
+		if (fn(argv[i])) {
+			ret = 1;
+			continue;
+		}
+		if ((opts & FSW_RECURSE) && !lstat(argv[i], &st) &&
+		    S_ISDIR(st.st_mode))
+			ret |= fsw_apply_below(argv[i], st.st_dev, opts, fn, tool);
+	}
+	return ret;
+}

@@ -8,6 +8,9 @@
  * "\nPATH:" header line as lsattr(1) prints them.  FSW_XDEV stays on the
  * filesystem of the argument.  Symlinks are never followed.  Without
  * FILE arguments the current directory is listed.
+ *
+ * fsw_apply() serves the tools that change files (setattr, chxid): each
+ * FILE itself, and with FSW_RECURSE everything below it.
  */
 #ifndef VSLAB_FSWALK_H
 #define VSLAB_FSWALK_H
@@ -25,6 +28,15 @@ typedef int (*fsw_show_fn)(const char *path);
  * call succeeded, else 1.
  */
 int fsw_walk(int argc, char **argv, int opts, fsw_show_fn show);
+
+/*
+ * Call @fn for each of the @argc paths and, with FSW_RECURSE, for
+ * everything below those that are directories (depth first, symlinks not
+ * followed, FSW_XDEV: not across filesystems).  @tool names the caller
+ * in errors.  Returns 0 if every call succeeded, else 1.
+ */
+int fsw_apply(int argc, char **argv, int opts, fsw_show_fn fn,
+	      const char *tool);
 
 /*
  * Parse the single-letter options "RadxX..." of argv[*i] and following

@@ -133,41 +133,12 @@ static int setattr_one(const char *path)
 	return 0;
 }
 
-/* -R: everything below dir, depth first, symlinks not followed. */
-static int setattr_below(const char *dir, dev_t dev, int xdev)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int ret = 0;
-
-	if (!d) {
-		fprintf(stderr, "setattr: %s: %s\n", dir, strerror(errno));
-		return 1;
-	}
-	while ((e = readdir(d))) {
-		char path[4096];
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (lstat(path, &st) || (xdev && st.st_dev != dev))
-			continue;
-		if (setattr_one(path))
-			ret = 1;
-		if (S_ISDIR(st.st_mode))
-			ret |= setattr_below(path, dev, xdev);
-	}
-	closedir(d);
-	return ret;
-}
-
 int setattr_main(int argc, char **argv)
 {
 	static const char usage_line[] =
 		"usage: setattr [-Rx] [--[~]iunlink|--[~]admin|--[~]watch|--[~]hide|"
 		"--[~]barrier|--[~]immutable|--[~]iunlink-but-not-immutable|--[~]cow]... FILE...\n";
-	int i, recurse = 0, xdev = 0, ret = 0;
+	int i, recurse = 0, xdev = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -211,17 +182,9 @@ int setattr_main(int argc, char **argv)
 	}
 	if (i >= argc || !set_mask)
 		return vs_usage(usage_line);
-	for (; i < argc; i++) {
-		struct stat st;
-
-		if (setattr_one(argv[i])) {
-			ret = 1;
-			continue;
-		}
-		if (recurse && !lstat(argv[i], &st) && S_ISDIR(st.st_mode))
-			ret |= setattr_below(argv[i], st.st_dev, xdev);
-	}
-	return ret;
+	return fsw_apply(argc - i, argv + i,
+			 (recurse ? FSW_RECURSE : 0) | (xdev ? FSW_XDEV : 0),
+			 setattr_one, "setattr");
 }
 
 /*
@@ -277,38 +240,11 @@ static int chxid_one(const char *path)
 	return 0;
 }
 
-static int chxid_below(const char *dir, dev_t dev, int xdev)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int ret = 0;
-
-	if (!d) {
-		fprintf(stderr, "chxid: %s: %s\n", dir, strerror(errno));
-		return 1;
-	}
-	while ((e = readdir(d))) {
-		char path[4096];
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (lstat(path, &st) || (xdev && st.st_dev != dev))
-			continue;
-		if (chxid_one(path))
-			ret = 1;
-		if (S_ISDIR(st.st_mode))
-			ret |= chxid_below(path, dev, xdev);
-	}
-	closedir(d);
-	return ret;
-}
 
 int chxid_main(int argc, char **argv)
 {
 	static const char usage_line[] = "usage: chxid -c CTX [-RxU] FILE...\n";
-	int i, recurse = 0, xdev = 0, have_ctx = 0, ret = 0;
+	int i, recurse = 0, xdev = 0, have_ctx = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *c;
@@ -338,17 +274,9 @@ int chxid_main(int argc, char **argv)
 	}
 	if (!have_ctx || i >= argc)
 		return vs_usage(usage_line);
-	for (; i < argc; i++) {
-		struct stat st;
-
-		if (chxid_one(argv[i])) {
-			ret = 1;
-			continue;
-		}
-		if (recurse && !lstat(argv[i], &st) && S_ISDIR(st.st_mode))
-			ret |= chxid_below(argv[i], st.st_dev, xdev);
-	}
-	return ret;
+	return fsw_apply(argc - i, argv + i,
+			 (recurse ? FSW_RECURSE : 0) | (xdev ? FSW_XDEV : 0),
+			 chxid_one, "chxid");
 }
 
 /*
