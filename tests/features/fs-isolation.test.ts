@@ -212,4 +212,17 @@ describe('filesystem isolation', () => {
     expect((await sh(as('guestA', `echo x >>${MNT}/cow/g3/r`))).stderr).toMatch(/not permitted/);
     await h.guest.shell.succeed(`setattr --~iunlink ${MNT}/cow/master && rm -rf ${MNT}/cow`);
   });
+
+  it('chxid -R and setattr -R change a directory and everything below it; a missing file is an error', async () => {
+    await h.guest.shell.succeed(`mkdir -p ${MNT}/rec/a/b && touch ${MNT}/rec/a/f ${MNT}/rec/a/b/g ${MNT}/rec/outside`);
+    await h.guest.shell.succeed(`chxid -c 7 -R ${MNT}/rec/a && setattr -R --iunlink ${MNT}/rec/a`);
+    const tags = (await h.guest.shell.succeed(`lsxid -d ${MNT}/rec/a ${MNT}/rec/a/f ${MNT}/rec/a/b ${MNT}/rec/a/b/g ${MNT}/rec/outside`)).stdout;
+    expect(tags.split('\n').filter((l) => l !== '').map((l) => l.trim().split(/\s+/)[0])).toEqual(['7', '7', '7', '7', '0']);
+    const attrs = (await h.guest.shell.succeed(`showattr -d ${MNT}/rec/a/b/g ${MNT}/rec/outside`)).stdout.split('\n');
+    expect(attrs[0]).toMatch(/^\S*U\S*\s/);
+    expect(attrs[1]).not.toMatch(/^\S*U\S*\s/);
+    const r = await sh(`chxid -c 7 -R ${MNT}/rec/missing`);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(`chxid: ${MNT}/rec/missing: No such file or directory\n`);
+  });
 });
