@@ -146,13 +146,18 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect(capLine(after ?? '', 'CapEff')).toBe(bound);
   });
 
-  it('K3 the chain util-vserver runs (vuname, vattribute --secure --bcap --flag, vcontext --endsetup --migrate-self) ends with exactly the lowered bound', async () => {
-    const r = await sh(
-      'vcontext --create --silent --xid 7311 -- vuname --set --xid self -t nodename=k3node -- ' +
-        'vattribute --set --secure --bcap ~SYS_CHROOT --flag fakeinit,persistent -- ' +
-        "vcontext --endsetup --migrate-self -- sh -c 'grep -E \"^Cap(Eff|Bnd)\" /proc/self/status; uname -n'",
-    );
+  it('K3 the chain util-vserver runs (vuname, vattribute --secure --bcap --flag, then the end of setup from inside) ends with exactly the lowered bound', async () => {
     persistentXids.push(7311);
+    const r = await sh(
+      // util-vserver says "--xid self" and chains vuname with "-- CMD"; our vuname wants the
+      // number and a shell. Its "vcontext --endsetup --migrate-self" is task_xid(0) and then
+      // set_cflags clearing STATE_SETUP (no ctx_migrate): sent here raw, exactly so.
+      "vcontext --create --silent --xid 7311 -- sh -c 'vuname --set --xid 7311 -t nodename=k3node && exec " +
+        'vattribute --set --secure --bcap ~SYS_CHROOT --flag fakeinit,persistent -- ' +
+        `vsyscall ${CMD.task_xid} 0 -- vsyscall --in ${pair(0n, STATE_SETUP)} ${CMD.set_cflags} 7311 -- ` +
+        'sh -c "grep -E \\"^Cap(Eff|Bnd)\\" /proc/self/status; uname -n"\'',
+    );
+    expect(rets(r.stdout)).toEqual(['ret=7311 errno=0 OK', OK]);
     expect(r.stdout).toMatch(/^k3node$/m);
     const bcaps = await call(`--out 16 ${CMD.get_bcaps} 7311`);
     expect(bcaps).toMatchObject({ ret: 0 });
@@ -322,18 +327,20 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   });
 
   it('set_iattr on /proc entries (ADMIN/WATCH/HIDE) is the host\'s only: EPERM from a guest in setup, allowed from the host', async () => {
+    // /proc/uptime starts with ADMIN and WATCH (the host and the spectator see it when hidden).
     const before = (await sh('showattr /proc/uptime')).stdout;
-    expect(before).toMatch(/^..w/m);
-    const guest = await h.guest.shell.run('vcontext --create --silent --xid 7330 -- setattr --watch /proc/uptime');
+    expect(before).toMatch(/^AW/m);
+    const guest = await h.guest.shell.run('vcontext --create --silent --xid 7330 -- setattr --~watch /proc/uptime');
     expect(guest.exitCode).not.toBe(0);
     expect(guest.stderr).toMatch(/Operation not permitted/);
     expect((await sh('showattr /proc/uptime')).stdout).toBe(before);
     try {
-      await sh('setattr --watch /proc/uptime');
-      expect((await sh('showattr /proc/uptime')).stdout).toMatch(/^.W/m);
+      await sh('setattr --~watch /proc/uptime');
+      expect((await sh('showattr /proc/uptime')).stdout).toMatch(/^Aw/m);
     } finally {
-      await h.guest.shell.run('setattr --~watch /proc/uptime');
+      await h.guest.shell.run('setattr --watch /proc/uptime');
     }
+    expect((await sh('showattr /proc/uptime')).stdout).toBe(before);
   });
 
   it('ctx_create reports ENOSPC, not ENOMEM, when no UTS namespace may be made (vx_alloc)', async () => {

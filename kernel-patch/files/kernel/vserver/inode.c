@@ -192,7 +192,8 @@ static int vx_iattr_set(const struct path *path, u32 tag, u32 flags,
 	}
 	inode_lock(inode);
 	if (mask & VX_IATTR_XFLAGS) {
-		inode_set_flags(inode, vx_iattr_sflags(flags),
+		/* Value bits outside the mask change nothing. */
+		inode_set_flags(inode, vx_iattr_sflags(flags & mask),
 				vx_iattr_sflags(mask));
 		inode->i_ctime = current_time(inode);
 		mark_inode_dirty(inode);
