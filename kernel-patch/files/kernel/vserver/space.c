@@ -149,6 +149,7 @@ static void vx_set_uts_ns(struct vx_info *vxi, struct uts_namespace *uts)
 
 void vx_space_init(struct vx_info *vxi)
 {
+	BUILD_BUG_ON(VX_SPACE_KINDS > VX_SPACE_NS_MAX);
 	mutex_init(&vxi->space_mutex);
 }
 
@@ -315,8 +316,27 @@ out_unlock:
 struct vcmd_space_mask_v2_x32 {
 	compat_u64 mask;
 	__u32 index;
-} __packed;
+};
 #endif
+
+static int vc_read_space_v2(const struct vc_call *call,
+			    struct vcmd_space_mask_v2 *arg)
+{
+#ifdef CONFIG_COMPAT
+	if (call->compat) {
+		struct vcmd_space_mask_v2_x32 a32;
+
+		if (copy_from_user(&a32, call->data, sizeof(a32)))
+			return -EFAULT;
+		arg->mask = a32.mask;
+		arg->index = a32.index;
+		return 0;
+	}
+#endif
+	if (copy_from_user(arg, call->data, sizeof(*arg)))
+		return -EFAULT;
+	return 0;
+}
 
 /* The mask and slot of a set/enter command, whatever its version. */
 static int vc_space_args(const struct vc_call *call, u64 *mask,
@@ -324,6 +344,7 @@ static int vc_space_args(const struct vc_call *call, u64 *mask,
 {
 	struct vcmd_space_mask_v2 v2;
 	struct vcmd_space_mask_v1 v1;
+	int ret;
 
 	*mask = 0;
 	*index = 0;
@@ -336,18 +357,9 @@ static int vc_space_args(const struct vc_call *call, u64 *mask,
 		*mask = v1.mask;
 		break;
 	default:
-#ifdef CONFIG_COMPAT
-		if (call->compat) {
-			struct vcmd_space_mask_v2_x32 a32;
-
-			if (copy_from_user(&a32, call->data, sizeof(a32)))
-				return -EFAULT;
-			v2.mask = a32.mask;
-			v2.index = a32.index;
-		} else
-#endif
-		if (copy_from_user(&v2, call->data, sizeof(v2)))
-			return -EFAULT;
+		ret = vc_read_space_v2(call, &v2);
+		if (ret)
+			return ret;
 		*mask = v2.mask;
 		*index = v2.index;
 		break;
