@@ -147,6 +147,8 @@ int vspace_main(int argc, char **argv)
 		const char *o = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		m = 0;
+
 		if (!strcmp(o, "--")) {
 			i++;
 			break;
@@ -190,7 +192,9 @@ int vspace_main(int argc, char **argv)
 				return vs_fail("vspace", "get_space_default");
 			arg.mask |= m;
 			have_mask = 1;
-		} else if (!strcmp(o, "--mask") && v && !parse_mask(v, &arg.mask)) {
+		} else if (!strcmp(o, "--mask") && v &&
+			   !parse_mask(v, &m)) {
+			arg.mask |= m;
 			have_mask = 1;
 			i++;
 		} else if (!strcmp(o, "--index") && v &&
@@ -205,8 +209,9 @@ int vspace_main(int argc, char **argv)
 		return vs_usage(usage_line);
 
 	if (!have_mask && op != ENTER) {
-		if (get_mask(VCMD_get_space_default, &arg.mask) < 0)
+		if (get_mask(VCMD_get_space_default, &m) < 0)
 			return vs_fail("vspace", "get_space_default");
+		arg.mask = m;
 	}
 
 	switch (op) {
