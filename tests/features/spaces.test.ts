@@ -152,6 +152,11 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
 
     // The slot's mask is the OR of what was saved.
     expect((await sh().succeed(`grep Spaces: /proc/virtual/${X}/status`)).stdout).toBe(`Spaces:\t${hex8(DEFAULT)} 00000000\n`);
+    // Saved from the host's mount namespace, that root shows none of the saved namespace's
+    // mounts (/proc/mounts lists what is reachable from the root); save root and cwd again
+    // from inside it, as util-vserver's chain does.
+    const resave = await sh().succeed(`vsyscall --in ${v2(NEWNS)} ${CMD.enter} ${X} -- sh -c 'cd /tmp/spc/cwd && vsyscall --in ${v2(CLONE_FS)} ${CMD.set} ${X}'`);
+    expect(resave.stdout).toBe('ret=0 errno=0 OK\nret=0 errno=0 OK\n');
     // enter_space v0 (no data) enters everything of slot 0 at once.
     const all = await sh().succeed(`cd / && vsyscall ${CMD.enter_v0} ${X} -- sh -c 'hostname; readlink /proc/self/cwd; grep -c spcns /proc/mounts'`);
     expect(all.stdout).toBe('ret=0 errno=0 OK\nspcuts\n/tmp/spc/cwd\n1\n');
