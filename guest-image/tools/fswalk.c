@@ -46,13 +46,26 @@ static int recurse(const char *dir, dev_t dev, int opts, fsw_show_fn show)
 			continue;
 		if (!lstat(p, &st) && S_ISDIR(st.st_mode) &&
 		    (!(opts & FSW_XDEV) || st.st_dev == dev)) {
-			printf("\n%s:\n", p);
+			if (!(opts & FSW_UTIL))
+				printf("\n%s:\n", p);
 			ret |= list_dir(p, dev, opts, show);
 		}
 		free(p);
 	}
 	closedir(d);
 	return ret;
+}
+
+/*
+ * FSW_UTIL with FSW_RECURSE: subdirectories are left to the recursion
+ * (which skips those on other filesystems with FSW_XDEV), not listed.
+ */
+static int walked_later(const char *path, int opts)
+{
+	struct stat st;
+
+	return (opts & (FSW_UTIL | FSW_RECURSE)) == (FSW_UTIL | FSW_RECURSE) &&
+	       !lstat(path, &st) && S_ISDIR(st.st_mode);
 }
 
 static int list_dir(const char *dir, dev_t dev, int opts, fsw_show_fn show)
@@ -65,15 +78,20 @@ static int list_dir(const char *dir, dev_t dev, int opts, fsw_show_fn show)
 		fprintf(stderr, "%s: %s\n", dir, strerror(errno));
 		return 1;
 	}
+	if ((opts & FSW_UTIL) && show(dir))
+		ret = 1;
 	while ((e = readdir(d))) {
 		char *p;
 
 		if (e->d_name[0] == '.' && !(opts & FSW_ALL))
 			continue;
+		if ((opts & FSW_UTIL) &&
+		    (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")))
+			continue;
 		p = join_path(dir, e->d_name);
 		if (!p)
 			continue;
-		if (show(p))
+		if (!walked_later(p, opts) && show(p))
 			ret = 1;
 		free(p);
 	}
