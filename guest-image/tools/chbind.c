@@ -9,14 +9,19 @@
  *          CMD [ARG]...
  *
  * The chain, run when N is not given or `vserver-info -q N XIDTYPE
- * static` says N is static (2..49151):
+ * static` says N is static (2..49151) and N does not exist yet:
  *   ncontext --create --silentexist --silent [--nid N] --
  *   nattribute --set --
  *   naddress --add --silent [--bcast B] --ip A/M... -- CMD [ARG]...
- * If it exits 254 (N exists), or N is not static, chbind execs
+ * If N exists, or N is not static, chbind execs
  *   ncontext --silent --nid N --migrate -- CMD [ARG]...
  * so CMD joins the existing network context N (its addresses stay as they
- * are).  First of all `vserver-info - FEATURE vnet` must succeed.  CMD's
+ * are).  First of all `vserver-info - FEATURE vnet` must succeed.
+ * util-vserver's chbind runs the first chain as a child and execs the
+ * second when it exits 254; ours asks the kernel (nx_info N) which one
+ * applies and execs it in place, so CMD keeps chbind's pid (`chbind ...
+ * & echo $!` names the command).  Should N appear in between, chbind
+ * exits 254.  CMD's
  * sockets can then bind only to those addresses, a bind to 0.0.0.0 lands
  * on the first one, and the guest's address listings show only them (the
  * kernel's doing, ABI §4.4, §5.4).
@@ -130,7 +135,9 @@ int chbind_main(int argc, char **argv)
 	char *nidtype[] = { "vserver-info", "-q", "", "XIDTYPE", "static", NULL };
 	struct vc_chain create = { .argc = 0 }, migrate = { .argc = 0 };
 	char buf[INET6_ADDRSTRLEN];
+	struct vcmd_nx_info_v0 info;
 	static struct args a;
+	uint32_t nid;
 	int i, k, ret;
 
 	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
@@ -164,13 +171,15 @@ int chbind_main(int argc, char **argv)
 		fputc('\n', stdout);
 		fflush(stdout);
 	}
-	/* A new dynamic network context: nothing to fall back on. */
-	if (!a.nid)
-		return vc_exec_rest("chbind", create.argv);
+	/*
+	 * util-vserver's script runs the create chain as a child and execs
+	 * the migrate chain when it exits 254.  We ask the kernel first and
+	 * exec the right chain in place, so that CMD keeps chbind's pid.
+	 */
 	nidtype[2] = a.nid;
-	ret = vc_run("chbind", nidtype) ? 254 : vc_run("chbind", create.argv);
-	if (ret != 254)
-		return ret;
+	if (!a.nid || (!vc_run("chbind", nidtype) &&
+		       (vc_parse_nid(a.nid, &nid) || vc_nx_info(nid, &info) < 0)))
+		return vc_exec_rest("chbind", create.argv);
 	vc_chain_add(&migrate, "ncontext", "--silent", "--nid", a.nid, "--migrate", "--", NULL);
 	vc_chain_addv(&migrate, argv + i);
 	return vc_exec_rest("chbind", migrate.argv);

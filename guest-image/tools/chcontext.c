@@ -22,14 +22,21 @@
  * Every step after vcontext --create runs inside the new context while it
  * is in its setup phase; the last one ends it.  It runs when N is not
  * given (vcontext takes a free id of 49152..65535) or when
- * `vserver-info -q N XIDTYPE static` says N is static (2..49151).  If it
- * exits 254 (N exists), or N is not static (1, the spectator, or a
- * dynamic id), chcontext execs the second chain, which enters N:
+ * `vserver-info -q N XIDTYPE static` says N is static (2..49151) and N
+ * does not exist yet.  If N exists, or N is not static (1, the spectator,
+ * or a dynamic id), chcontext execs the second chain, which enters N:
  *   [vtag --migrate --tag N --silent -- vspace --enter N --default --]
  *   vcontext [--silent] [--disconnect] [--initpid] --xid N --migrate --
  *   CMD [ARG]...
  * (the bracketed part when N is static, as util-vserver's chcontext).
  * First of all `vserver-info - FEATURE migrate` must succeed.
+ *
+ * util-vserver's chcontext runs the first chain as a child and execs the
+ * second when it exits 254 (EEXIST).  Ours asks the kernel (vx_info N)
+ * which one applies and execs it in place: the command keeps chcontext's
+ * pid (`chcontext ... & echo $!` names the command, as with the 2.4-era
+ * compiled chcontext), and no parent lingers.  Should N appear between
+ * the question and vcontext --create, chcontext exits 254.
  *
  * --cap CAP      keep/add CAP to the context's capability bound (bcaps)
  * --cap !CAP     remove CAP from it ('~' works too; "CAP_" optional)
@@ -238,7 +245,9 @@ int chcontext_main(int argc, char **argv)
 	char *xidtype[] = { "vserver-info", "-q", "", "XIDTYPE", "static", NULL };
 	struct vc_chain create = { .argc = 0 }, migrate = { .argc = 0 };
 	struct args a = { .xid = NULL };
+	struct vcmd_vx_info_v0 info;
 	int i, ret, is_static;
+	uint32_t xid = 0;
 
 	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
 	if (ret)
@@ -249,8 +258,10 @@ int chcontext_main(int argc, char **argv)
 		fprintf(stderr, "chcontext: the kernel cannot migrate tasks into contexts\n");
 		return 255;
 	}
-	if (a.xid)
+	if (a.xid) {
 		xidtype[2] = a.xid;
+		vc_parse_xid(a.xid, &xid);
+	}
 	is_static = a.xid && vc_run("chcontext", xidtype) == 0;
 
 	if (!a.silent) {
@@ -265,12 +276,12 @@ int chcontext_main(int argc, char **argv)
 		migrate_chain(&migrate, &a, is_static, argv + i);
 	if (create.overflow || migrate.overflow)
 		return vs_usage(usage_line);
-
-	/* A new dynamic context: nothing to fall back on, run it in place. */
-	if (!a.xid)
+	/*
+	 * util-vserver's script runs the create chain as a child and execs
+	 * the migrate chain when it exits 254.  We ask the kernel first and
+	 * exec the right chain in place, so that CMD keeps chcontext's pid.
+	 */
+	if (!a.xid || (is_static && vc_vx_info(xid, &info) < 0))
 		return vc_exec_rest("chcontext", create.argv);
-	ret = is_static ? vc_run("chcontext", create.argv) : 254;
-	if (ret != 254)
-		return ret;
 	return vc_exec_rest("chcontext", migrate.argv);
 }

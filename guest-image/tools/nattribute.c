@@ -7,7 +7,8 @@
  *   nattribute [--nid N] --set [--flag [~!]FLAG]... [--ncap [~!]NCAP]...
  *              [--secure] [-- CMD...]
  *
- * Without --nid the caller's own network context is meant.  --flag and
+ * Without --nid the caller's own network context is meant (its nid, from
+ * task_nid, as util-vserver's nattribute asks).  --flag and
  * --ncap take a name or a comma list; '~' or '!' before a name clears that
  * bit, a plain name sets it; ^N names bit N.
  *   flags: private, single_ip, lback_remap (alias remap_lback),
@@ -136,11 +137,19 @@ static int set(struct args *a)
 int nattribute_main(int argc, char **argv)
 {
 	struct args a = { .nid = NX_ID_SELF };
+	long own;
 	int i, ret;
 
 	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
 	if (ret)
 		return ret == VC_OPT_DONE ? 0 : ret;
+	/* The caller's own network context, by number (task_nid). */
+	if (a.nid == NX_ID_SELF) {
+		own = vc_task_nid(0);
+		if (own < 0)
+			return vs_fail("nattribute", "task_nid");
+		a.nid = (uint32_t)own;
+	}
 	/* Exactly one of --get and --set; set options only with --set. */
 	if (a.do_get == a.do_set)
 		return vs_usage(usage_line);

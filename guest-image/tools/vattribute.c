@@ -7,7 +7,8 @@
  *   vattribute [--xid X] --set [--bcap [~!]CAP]... [--ccap [~!]CCAP]...
  *              [--flag [~!]FLAG]... [--secure] [--umask M] [-- CMD...]
  *
- * Without --xid the caller's own context is meant.  Each of --bcap,
+ * Without --xid the caller's own context is meant (its xid, from
+ * task_xid, as util-vserver's vattribute asks).  Each of --bcap,
  * --ccap and --flag takes a name or a comma list; '~' or '!' before a name
  * clears that bit, a plain name sets it.  Names: POSIX capability names
  * with or without "CAP_" (bcaps), the util-vserver ccap names and aliases
@@ -26,10 +27,10 @@
  * --umask M: the CLONE_* bits the guest may unshare, as a number
  * (decimal or 0x hex); it replaces the whole mask.
  *
- * --get prints, one per line:
- *   flags: <names>
+ * --get prints, one per line (util-vserver's order):
  *   bcapabilities: <CAP_ names>
  *   ccapabilities: <names>
+ *   flags: <names>
  *   umask: 0x<hex>
  * with unknown bits as ^N and an empty set as "none".
  *
@@ -62,12 +63,13 @@ static int get(uint32_t xid)
 		return vs_fail("vattribute", "get_ccaps");
 	if (vc_get_umask(xid, &umask) < 0)
 		return vs_fail("vattribute", "get_umask");
-	fputs("flags: ", stdout);
-	vc_print_flags(stdout, flags, "none");
-	fputs("\nbcapabilities: ", stdout);
+	/* util-vserver's order (ABI §8): bcaps, ccaps, flags, umask. */
+	fputs("bcapabilities: ", stdout);
 	vc_print_caps(stdout, bcaps, "CAP_", 1, "none");
 	fputs("\nccapabilities: ", stdout);
 	vc_print_ccaps(stdout, ccaps, "none");
+	fputs("\nflags: ", stdout);
+	vc_print_flags(stdout, flags, "none");
 	printf("\numask: 0x%llx\n", (unsigned long long)umask);
 	fflush(stdout);
 	return 0;
@@ -169,11 +171,18 @@ static int set(struct args *a)
 int vattribute_main(int argc, char **argv)
 {
 	struct args a = { .xid = VX_ID_SELF };
+	long own;
 	int i, ret;
 
 	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
 	if (ret)
 		return ret == VC_OPT_DONE ? 0 : ret;
+	if (a.xid == VX_ID_SELF) {
+		own = vc_task_xid(0);
+		if (own < 0)
+			return vs_fail("vattribute", "task_xid");
+		a.xid = (uint32_t)own;
+	}
 	/* Exactly one of --get and --set; set options only with --set. */
 	if (a.do_get == a.do_set)
 		return vs_usage(usage_line);

@@ -101,11 +101,11 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
     expect(caps).toMatch(/^bounding: chown,dac_override,dac_read_search,fowner,fsetid,kill,setgid,setuid,net_bind_service,sys_chroot,sys_ptrace,sys_boot,sys_tty_config,lease,audit_write$/m);
   });
 
-  it('vattribute --get prints flags, bcapabilities, ccapabilities and umask lines', async () => {
+  it('vattribute --get prints bcapabilities, ccapabilities, flags and umask lines (util-vserver order)', async () => {
     await sh().succeed(keepAlive(4104));
     try {
       const out = (await sh().succeed('vattribute --xid 4104 --get')).stdout;
-      expect(out).toMatch(/^flags: [a-z_^0-9,]+\nbcapabilities: CAP_CHOWN,[A-Z_,^0-9]+\nccapabilities: none\numask: 0x[0-9a-f]+\n$/);
+      expect(out).toMatch(/^bcapabilities: CAP_CHOWN,[A-Z_,^0-9]+\nccapabilities: none\nflags: [a-z_^0-9,]+\numask: 0x[0-9a-f]+\n$/);
       expect(out).toMatch(/^flags: .*\bstate_setup\b/m);
       // Without --xid: the caller's own context.
       expect((await sh().succeed('vcontext --migrate --xid 4104 -- vattribute --get')).stdout).toBe(out);
