@@ -4,6 +4,7 @@
  * See fswalk.h.
  */
 #include <dirent.h>
+#include <getopt.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "fswalk.h"
+#include "lib.h"
 
 static int list_dir(const char *dir, dev_t dev, int opts, fsw_show_fn show);
 
@@ -127,28 +129,27 @@ int fsw_walk(int argc, char **argv, int opts, fsw_show_fn show)
 	return ret;
 }
 
-int fsw_options(int argc, char **argv, int *i, const char *allowed, int *opts)
+static int fsw_letter(void *ctx, int opt, char *arg)
 {
-	for (; *i < argc && argv[*i][0] == '-' && argv[*i][1]; (*i)++) {
-		const char *c;
+	int *opts = ctx;
 
-		if (!strcmp(argv[*i], "--")) {
-			(*i)++;
-			break;
-		}
-		for (c = argv[*i] + 1; *c; c++) {
-			if (!strchr(allowed, *c))
-				return -1;
-			switch (*c) {
-			case 'R': *opts |= FSW_RECURSE; break;
-			case 'a': *opts |= FSW_ALL; break;
-			case 'd': *opts |= FSW_DIRS; break;
-			case 'x': *opts |= FSW_XDEV; break;
-			default: break;	/* tool-specific, read by the caller */
-			}
-		}
+	(void)arg;
+	switch (opt) {
+	case 'R': *opts |= FSW_RECURSE; break;
+	case 'a': *opts |= FSW_ALL; break;
+	case 'd': *opts |= FSW_DIRS; break;
+	case 'x': *opts |= FSW_XDEV; break;
+	default: break;	/* tool-specific, read by the caller */
 	}
 	return 0;
+}
+
+int fsw_options(int argc, char **argv, int *i, const char *allowed, int *opts)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+
+	/* The caller prints its usage line: no text here. */
+	return vc_walk_opts(argc, argv, allowed, none, "", fsw_letter, opts, i) ? -1 : 0;
 }
 
 /* Everything below @dir: @fn on each entry, then into subdirectories. */

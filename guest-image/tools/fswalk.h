@@ -47,7 +47,8 @@ int fsw_apply(int argc, char **argv, int opts, fsw_show_fn fn,
 	      const char *tool);
 
 /*
- * Parse the single-letter options "RadxX..." of argv[*i] and following
+ * Parse the single-letter options "-Radx", "-R -a", ... (getopt through
+ * vc_walk_opts) of argv[*i] and following
  * arguments into *opts, given the letters allowed ("Radx").  Returns 0,
  * or -1 on an unknown letter.  Stops at the first non-option or "--".
  */
