@@ -47,6 +47,8 @@ static const struct {
 	{ "pingsock",		pingsock_main },
 	{ "vtag",		vtag_main },
 	{ "ps",			ps_main },
+	{ "vspace",		vspace_main },
+	{ "vnamespace",		vspace_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

@@ -90,5 +90,40 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     }
   });
 
+  it('space_mask_v2 (16 bytes native, 12 compat: u64 mask, u32 index) reaches the same slots from both ABIs', async () => {
+    const le = (v: bigint, bytes: number): string => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64LE(v);
+      return b.subarray(0, bytes).toString('hex');
+    };
+    const NEWUTS = 0x04000000n;
+    const i386 = (mask: bigint, index: number): string => le(mask, 8) + le(BigInt(index), 4);
+    const lp64 = (mask: bigint, index: number): string => le(mask, 8) + le(BigInt(index), 4) + '00000000';
+    const sh = h.guest.shell;
+    await sh.succeed(`vsyscall --in 0000000047000000 0x09010001 132`);
+    try {
+      // set_space from each ABI into its own slot, each from a new UTS namespace.
+      const set32 = await sh.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 1)} 0x0a030002 132'`);
+      expect(set32.stdout).toBe('ret=0 errno=0 OK\n');
+      const set64 = await sh.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lp64(NEWUTS, 0)} 0x0a030002 132'`);
+      expect(set64.stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await sh.succeed('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t04000000 04000000\n');
+      // enter_space reads the index from the same offset in both layouts.
+      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
+      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 0)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nn64\n');
+      expect((await sh.succeed(`vsyscall --in ${lp64(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
+      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 2)} 0x0a010002 132`)).stdout).toBe('ret=-1 errno=22 EINVAL\n');
+      // The masks are the same answer through both entries.
+      for (const cmd of ['0x36000001', '0x36010000', '0x0a040000']) {
+        const compat = (await sh.succeed(`${COMPAT_BIN}/vsyscall --out 8 ${cmd} 0`)).stdout;
+        expect(compat).toMatch(/^ret=0 errno=0 OK\nout=[0-9a-f]{16}\n$/);
+        expect(compat).toBe((await sh.succeed(`vsyscall --out 8 ${cmd} 0`)).stdout);
+      }
+      expect((await sh.succeed(`${COMPAT_BIN}/vspace --enter 132 --index 1 -- hostname`)).stdout).toBe('c32\n');
+    } finally {
+      await sh.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 132`);
+    }
+  });
+
   defineExampleTests(h, ' (x86_64)');
 });

@@ -14,7 +14,8 @@
  * /proc/virtual also holds one directory per context, /proc/virtual/<xid>,
  * with "info" (id, init pid), "status" (references, tasks, flags and
  * capabilities), "limit" (counters and limits), "cvirt" (the guest's
- * clock and task counts) and "cacct" (socket traffic).  They come and go
+ * clock and task counts), "cacct" (socket traffic) and "nsproxy",
+ * "nsproxy1" (what space slots 0 and 1 saved, empty if nothing).  They come and go
  * with the contexts: lookup and readdir ask the context hash each time,
  * and readdir takes the ids in chunks of 32 under RCU, then emits them
  * with no lock held, so it copes with contexts created and destroyed
@@ -256,8 +257,9 @@ static int vx_proc_xid_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "CCaps:\t%016llx\n", READ_ONCE(vxi->ccaps));
 	seq_printf(m, "Umask:\t%16llx\n", READ_ONCE(vxi->umask));
 	seq_printf(m, "Wmask:\t%16llx\n", READ_ONCE(vxi->wmask));
-	/* Namespace slots (set_space) are not implemented: nothing saved. */
-	seq_printf(m, "Spaces:\t%08lx %08lx\n", 0UL, 0UL);
+	seq_printf(m, "Spaces:\t%08lx %08lx\n",
+		   (unsigned long)vx_space_mask(vxi, 0),
+		   (unsigned long)vx_space_mask(vxi, 1));
 	vx_put(vxi);
 	return 0;
 }
@@ -314,7 +316,31 @@ static int vx_proc_xid_cacct_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* nsproxy, nsproxy1: the space slots 0 and 1 */
+static int vx_proc_xid_space_show(struct seq_file *m, unsigned int index)
+{
+	struct vx_info *vxi = vx_proc_seq_info(m);
+
+	if (!vxi)
+		return -ENOENT;
+	vx_space_proc_show(m, vxi, index);
+	vx_put(vxi);
+	return 0;
+}
+
+static int vx_proc_xid_nsproxy_show(struct seq_file *m, void *v)
+{
+	return vx_proc_xid_space_show(m, 0);
+}
+
+static int vx_proc_xid_nsproxy1_show(struct seq_file *m, void *v)
+{
+	return vx_proc_xid_space_show(m, 1);
+}
+
 VX_PROC_SEQ_FOPS(vx_proc_xid_limit_fops, vx_proc_xid_limit_show);
+VX_PROC_SEQ_FOPS(vx_proc_xid_nsproxy_fops, vx_proc_xid_nsproxy_show);
+VX_PROC_SEQ_FOPS(vx_proc_xid_nsproxy1_fops, vx_proc_xid_nsproxy1_show);
 VX_PROC_SEQ_FOPS(vx_proc_xid_cacct_fops, vx_proc_xid_cacct_show);
 VX_PROC_SEQ_FOPS(vx_proc_xid_cvirt_fops, vx_proc_xid_cvirt_show);
 
@@ -324,6 +350,8 @@ static const struct vx_proc_file vx_proc_xid_files[] = {
 	{ "limit",	&vx_proc_xid_limit_fops },
 	{ "cvirt",	&vx_proc_xid_cvirt_fops },
 	{ "cacct",	&vx_proc_xid_cacct_fops },
+	{ "nsproxy",	&vx_proc_xid_nsproxy_fops },
+	{ "nsproxy1",	&vx_proc_xid_nsproxy1_fops },
 };
 
 /* ---- /proc/virtnet/<nid> ---------------------------------------------- */

@@ -114,18 +114,41 @@ static struct vx_info *vx_alloc(u32 xid, u64 flags)
 	init_waitqueue_head(&vxi->exit_wq);
 	vx_cvirt_init(vxi);
 	vx_limit_init(vxi);
+	vx_space_init(vxi);
 	atomic_inc(&vx_total_count);
 	return vxi;
 }
 
-/* Runs as an RCU callback (softirq): must not sleep. */
+static void vx_free(struct vx_info *vxi)
+{
+	put_uts_ns(vxi->uts_ns);
+	kfree(vxi);
+	atomic_dec(&vx_total_count);
+}
+
+/* Saved namespaces may sleep when they go (a mount namespace does). */
+static void vx_free_work(struct work_struct *work)
+{
+	struct vx_info *vxi = container_of(work, struct vx_info, free_work);
+
+	vx_space_release(vxi);
+	vx_free(vxi);
+}
+
+/*
+ * Runs as an RCU callback (softirq): must not sleep.  A context whose
+ * space slots hold namespaces is handed to a worker.
+ */
 static void vx_free_rcu(struct rcu_head *head)
 {
 	struct vx_info *vxi = container_of(head, struct vx_info, rcu);
 
-	put_uts_ns(vxi->uts_ns);
-	kfree(vxi);
-	atomic_dec(&vx_total_count);
+	if (vx_space_busy(vxi)) {
+		INIT_WORK(&vxi->free_work, vx_free_work);
+		queue_work(system_unbound_wq, &vxi->free_work);
+		return;
+	}
+	vx_free(vxi);
 }
 
 /**
@@ -440,8 +463,7 @@ static struct nsproxy *vx_nsproxy_for(struct vx_info *vxi)
 	if (err)
 		return ERR_PTR(err);
 	put_uts_ns(nsp->uts_ns);
-	get_uts_ns(vxi->uts_ns);
-	nsp->uts_ns = vxi->uts_ns;
+	nsp->uts_ns = vx_get_uts_ns(vxi);
 	return nsp;
 }
 

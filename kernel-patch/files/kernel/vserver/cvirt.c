@@ -63,9 +63,9 @@
 #include <vserver/cvirt.h>
 
 /* The utsname field a VHIN_* value names, NULL for VHIN_CONTEXT. */
-static char *vx_vhi_field(struct vx_info *vxi, u32 field)
+static char *vx_vhi_field(struct uts_namespace *ns, u32 field)
 {
-	struct new_utsname *uts = &vxi->uts_ns->name;
+	struct new_utsname *uts = &ns->name;
 
 	switch (field) {
 	case VHIN_SYSNAME:
@@ -89,6 +89,7 @@ long vc_get_vhi_name(const struct vc_call *call)
 {
 	struct vcmd_vhi_name_v0 arg;
 	struct vx_info *vxi = call->vxi;
+	struct uts_namespace *uts;
 	char *name;
 
 	if (copy_from_user(&arg, call->data, sizeof(arg)))
@@ -100,12 +101,17 @@ long vc_get_vhi_name(const struct vc_call *call)
 		strscpy(arg.name, vxi->name, sizeof(arg.name));
 		spin_unlock(&vxi->lock);
 	} else {
-		name = vx_vhi_field(vxi, arg.field);
+		/* Slot 0's saved UTS namespace once set_space saved one. */
+		uts = vx_get_uts_ns(vxi);
+		name = vx_vhi_field(uts, arg.field);
+		if (name) {
+			down_read(&uts_sem);
+			strscpy(arg.name, name, sizeof(arg.name));
+			up_read(&uts_sem);
+		}
+		put_uts_ns(uts);
 		if (!name)
 			return -EINVAL;
-		down_read(&uts_sem);
-		strscpy(arg.name, name, sizeof(arg.name));
-		up_read(&uts_sem);
 	}
 
 	if (copy_to_user(call->data, &arg, sizeof(arg)))
@@ -117,6 +123,7 @@ long vc_set_vhi_name(const struct vc_call *call)
 {
 	struct vcmd_vhi_name_v0 arg;
 	struct vx_info *vxi = call->vxi;
+	struct uts_namespace *uts;
 	char *name;
 
 	if (copy_from_user(&arg, call->data, sizeof(arg)))
@@ -130,12 +137,16 @@ long vc_set_vhi_name(const struct vc_call *call)
 		return 0;
 	}
 
-	name = vx_vhi_field(vxi, arg.field);
+	uts = vx_get_uts_ns(vxi);
+	name = vx_vhi_field(uts, arg.field);
+	if (name) {
+		down_write(&uts_sem);
+		strscpy(name, arg.name, __NEW_UTS_LEN + 1);
+		up_write(&uts_sem);
+	}
+	put_uts_ns(uts);
 	if (!name)
 		return -EINVAL;
-	down_write(&uts_sem);
-	strscpy(name, arg.name, __NEW_UTS_LEN + 1);
-	up_write(&uts_sem);
 
 	if (arg.field == VHIN_NODENAME)
 		uts_proc_notify(UTS_PROC_HOSTNAME);

@@ -43,6 +43,7 @@
 #include <vserver/limit.h>
 #include <vserver/network.h>
 #include <vserver/signal.h>
+#include <vserver/space.h>
 
 static long vc_get_version(const struct vc_call *call)
 {
@@ -59,11 +60,12 @@ static long vc_get_version(const struct vc_call *call)
  * hidden from guests (fs/proc/vserver_iattr.c).  TAGGED is INTERN: the
  * tag is a field of the inode.  COWBL: a guest's write-open breaks a
  * unified COW file's link; not FULLCOWBL, truncate(2) and chmod by path
- * do not.  SPACES and PPTAG join as their code lands.
+ * do not.  SPACES: the space slots (set/enter_space, kernel/vserver/
+ * space.c).  PPTAG joins as its code lands.
  */
 u32 vc_vci_bits(void)
 {
-	u32 bits = VCI_NO_DYNAMIC | VCI_NETV2 | VCI_PROC_SECURE;
+	u32 bits = VCI_NO_DYNAMIC | VCI_NETV2 | VCI_PROC_SECURE | VCI_SPACES;
 
 	/* File tags: a field of the in-memory inode (security/vserver/fs.c). */
 	bits |= VCI_TAGGED_INTERN << VCI_TAGGED_SHIFT;
@@ -93,6 +95,9 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_get_version,	0, 0,		VCT_NONE, vc_get_version },
 	{ VCMD_get_vci,		0, 0,		VCT_NONE, vc_get_vci },
 	{ VCMD_get_rlimit_mask,	0, 0,		VCT_NONE, vc_get_rlimit_mask },
+	{ VCMD_get_space_mask_v0, 0, 0,		VCT_NONE, vc_get_space_mask },
+	{ VCMD_get_space_mask,	0, 0,		VCT_NONE, vc_get_space_mask },
+	{ VCMD_get_space_default, 0, 0,		VCT_NONE, vc_get_space_default },
 	{ VCMD_task_xid,	2, 0,		VCT_NONE, vc_task_xid },
 	{ VCMD_reset_hits,	2, 0,		VCT_CTX,  vc_reset_hits },
 	{ VCMD_reset_minmax,	2, 0,		VCT_CTX,  vc_reset_minmax },
@@ -113,6 +118,9 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_ctx_create,	5, 0,		VCT_NONE, vc_ctx_create },
 	{ VCMD_ctx_migrate_v0,	5, A,		VCT_CTX,  vc_ctx_migrate },
 	{ VCMD_ctx_migrate,	5, A,		VCT_CTX,  vc_ctx_migrate },
+	{ VCMD_enter_space_v0,	5, A,		VCT_CTX,  vc_enter_space },
+	{ VCMD_enter_space_v1,	5, A,		VCT_CTX,  vc_enter_space },
+	{ VCMD_enter_space,	5, A,		VCT_CTX,  vc_enter_space },
 	{ VCMD_ctx_kill,	6, R,		VCT_CTX,  vc_ctx_kill },
 	{ VCMD_set_cflags,	7, R | S,	VCT_CTX,  vc_set_cflags },
 	{ VCMD_set_ccaps,	7, R | S,	VCT_CTX,  vc_set_ccaps },
@@ -121,6 +129,9 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_set_wmask,	7, R | S,	VCT_CTX,  vc_set_wmask },
 	{ VCMD_set_vhi_name,	7, R | S,	VCT_CTX,  vc_set_vhi_name },
 	{ VCMD_set_rlimit,	7, R | S,	VCT_CTX,  vc_set_rlimit },
+	{ VCMD_set_space_v1,	7, R | S,	VCT_CTX,  vc_set_space },
+	{ VCMD_set_space,	7, R | S,	VCT_CTX,  vc_set_space },
+	/* set_namespace_v0 and cleanup_namespace are not dispatched. */
 
 	{ VCMD_task_nid,	2, 0,		VCT_NONE, vc_task_nid },
 	{ VCMD_nx_info,		3, I,		VCT_NET,  vc_nx_info },

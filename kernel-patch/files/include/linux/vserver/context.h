@@ -26,6 +26,9 @@
 #include <linux/types.h>
 #include <linux/vserver/cacct.h>
 #include <linux/vserver/limit.h>
+#include <linux/vserver/space.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
 
@@ -59,7 +62,12 @@ struct timespec64;
  * @wmask:	denials to log (stored only)
  * @initpid:	global pid of the context's init, 0 if none
  * @name:	VHIN_CONTEXT label
- * @uts_ns:	the context's own UTS namespace
+ * @uts_ns:	the context's own UTS namespace, also slot 0's saved one
+ *		once set_space saved a UTS namespace there; changes under
+ *		@lock, read it with vx_get_uts_ns()
+ * @space_mutex: guards @space (kernel/vserver/space.c)
+ * @space:	the space slots (saved namespaces, set/enter_space)
+ * @free_work:	frees a context whose slots hold namespaces (may sleep)
  * @exit_wq:	wait_exit sleeps here until the context is unhashed
  * @exit_code:	exit code of the last task that left
  * @reboot_cmd:	reboot(2) cmd recorded for wait_exit (0: none)
@@ -96,6 +104,9 @@ struct vx_info {
 	char			name[VHI_NAME_LEN];
 
 	struct uts_namespace	*uts_ns;
+	struct mutex		space_mutex;
+	struct vx_space		space[VX_SPACES];
+	struct work_struct	free_work;
 
 	wait_queue_head_t	exit_wq;
 	int			exit_code;
