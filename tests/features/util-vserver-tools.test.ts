@@ -86,9 +86,12 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
     }
   });
 
-  it('vlimit -a shows a limit after it was set (not N/A)', async () => {
+  it('vlimit -a shows a limit after it was set (not N/A), also without --xid from inside; -S -H add up', async () => {
+    const inside = await sh().succeed(`vcontext --create --silent --xid 5213 -- sh -c 'vlimit --nproc 9 && vlimit -d -a | grep "^nproc "'`);
+    expect(inside.stdout).toMatch(/^nproc {5}.{20}.{20}9$/m);
     await sh().succeed(keepAlive(5206));
     try {
+      expect((await sh().succeed('vlimit --xid 5206 -S -H --nsock 5 && vlimit --xid 5206 -d -a | grep "^nsock "')).stdout).toMatch(/^nsock {5}.{20}5 {19}5$/m);
       const r = await sh().succeed('vlimit --xid 5206 --nproc 7 && vlimit --xid 5206 -d -a | grep "^nproc "');
       expect(r.stdout).toMatch(/^nproc {5}.{20}.{20}7$/m);
       const s = await sh().succeed('vlimit --xid 5206 -S --nofile 9 --nofile 11 && vlimit --xid 5206 -d -a | grep "^nofile "');
