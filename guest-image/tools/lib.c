@@ -295,11 +295,19 @@ long vc_net_create(uint32_t nid, uint64_t flagword)
 	return vc_syscall(VCMD_net_create, nid, &data);
 }
 
-/* No data: the kernel's default flag word, as util-vserver asks (K1). */
+/*
+ * No data: the kernel's default flag word, as util-vserver asks (K1).  A
+ * kernel from before K1 answers EFAULT; then the default flags are
+ * passed explicitly, so the tools work on it too.
+ */
 static long vc_net_create_default(uint32_t nid, uint64_t flagword)
 {
+	long ret = vc_syscall(VCMD_net_create, nid, NULL);
+
 	(void)flagword;
-	return vc_syscall(VCMD_net_create, nid, NULL);
+	if (ret < 0 && errno == EFAULT)
+		ret = vc_net_create(nid, NXF_INIT_SET);
+	return ret;
 }
 
 long vc_net_migrate(uint32_t nid)

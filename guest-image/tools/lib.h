@@ -120,7 +120,8 @@ long vc_net_rem_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
  * Create a network context, as vc_create_context() does a context: with
  * NX_ID_DYNAMIC the kernel is asked first, and if it refuses (NO_DYNAMIC)
  * the first free id of 49152..65535 is taken.  net_create gets no data
- * (NULL), as from util-vserver: the kernel's default flags.  The caller
+ * (NULL), as from util-vserver: the kernel's default flags (a kernel
+ * without K1 refuses that with EFAULT: then NXF_INIT_SET is passed).  The caller
  * is in the new network context afterwards.  Returns the nid, or -1 with
  * errno.
  */

@@ -9,7 +9,9 @@
  *
  * --create        net_create v1 with no data, as util-vserver's ncontext
  *                 sends it: the kernel's default flag word NXF_INIT_SET
- *                 (STATE_ADMIN, HIDE_NETIF); the process is in the new
+ *                 (STATE_ADMIN, HIDE_NETIF; a kernel that refuses NULL
+ *                 with EFAULT gets NXF_INIT_SET explicitly); the process
+ *                 is in the new
  *                 network context afterwards.  Without --nid a free id of
  *                 49152..65535 is taken.  The new context has no
  *                 addresses: add them with naddress (chbind's chain:
