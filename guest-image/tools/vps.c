@@ -172,14 +172,17 @@ static void print_with_context(char *out, pid_t ps_pid)
 			long xid = vc_task_xid(pid == ps_pid ? 0 : (pid_t)pid);
 
 			if (xid < 0)
-				snprintf(col, sizeof(col), "%5s %-14s", "?", "?");
+				snprintf(col, sizeof(col), "%5s %s", "?", "?");
 			else
-				snprintf(col, sizeof(col), "%5ld %-14s", xid,
+				snprintf(col, sizeof(col), "%5ld %s", xid,
 					 context_name(xid, tmp, sizeof(tmp)));
+			/* Padded to 20; a longer field gets one blank after it. */
+			if (strlen(col) < 20)
+				snprintf(col + strlen(col), sizeof(col) - strlen(col),
+					 "%*s", (int)(20 - strlen(col)), "");
+			else
+				strcat(col, " ");
 		}
-		/* A name of 14 characters or more: one blank after it. */
-		if (strlen(col) >= 20)
-			strcat(col, " ");
 		printf("%.*s%s%s\n", (int)at, line, col, line + at);
 	}
 }
