@@ -5,7 +5,8 @@
  * `close()` ends everything.
  */
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { putTree } from './console/put.ts';
 import { buildGuestImage, type GuestImage } from './build/guest-image.ts';
 import { checkDiskFile } from './disk/image.ts';
 import { buildKernel, type KernelArtifact } from './build/kernel.ts';
@@ -13,7 +14,7 @@ import type { Variant } from './build/kernel-config.ts';
 import type { Progress } from './build/step.ts';
 import { Shell } from './console/shell.ts';
 import { Watchdog } from './console/watchdog.ts';
-import { BootTimeoutError, MachineExitedError, type GuestPanicError } from './errors.ts';
+import { BootTimeoutError, MachineExitedError, UsageError, type GuestPanicError } from './errors.ts';
 import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
 import { QemuMachine } from './machine/qemu.ts';
 import { cacheRoot } from './paths.ts';
@@ -32,6 +33,38 @@ export interface BootOptions {
   progress?: Progress;
   /** A raw disk image file, the guest's /dev/sda; the guest's writes stay in it. */
   diskPath?: string;
+  /**
+   * A host directory of the user's own (static) util-vserver binaries: copied to
+   * GUEST_TOOLS_DIR, which init puts first in the guest's PATH; its FEATURES.txt, if any,
+   * also goes where util-vserver's vserver-info reads it (UTIL_VSERVER_LIBDIRS).
+   */
+  toolsDir?: string;
+}
+
+/** Where --tools DIR lands in the guest (first in PATH, see guest-image/rootfs/init). */
+export const GUEST_TOOLS_DIR = '/opt/util-vserver/bin';
+/**
+ * util-vserver's PKGLIBDIR, where vserver-info - SYSINFO reads FEATURES.txt: $prefix/lib/util-vserver,
+ * /usr for distribution packages and /usr/local for a plain ./configure.
+ */
+export const UTIL_VSERVER_LIBDIRS = ['/usr/lib/util-vserver', '/usr/local/lib/util-vserver'] as const;
+
+async function checkToolsDir(dir: string): Promise<void> {
+  let st;
+  try {
+    st = await stat(dir);
+  } catch {
+    throw new UsageError(`--tools: ${dir} does not exist`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`--tools: ${dir} is not a directory`);
+}
+
+/** Copies the --tools directory in (and its FEATURES.txt where vserver-info looks). */
+async function installTools(shell: Shell, dir: string): Promise<void> {
+  await putTree(shell, dir, GUEST_TOOLS_DIR);
+  const features = `${GUEST_TOOLS_DIR}/FEATURES.txt`;
+  const copies = UTIL_VSERVER_LIBDIRS.map((d) => `mkdir -p ${d} && cp ${features} ${d}/FEATURES.txt`).join(' && ');
+  await shell.succeed(`if [ -f ${features} ]; then ${copies}; fi`);
 }
 
 export interface Guest {
@@ -73,6 +106,10 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const backend = opts.backend ?? backendFromEnv();
   const progress = opts.progress ?? (() => undefined);
   if (opts.diskPath !== undefined) await checkDiskFile(opts.diskPath);
+  if (opts.toolsDir !== undefined) await checkToolsDir(opts.toolsDir);
+  const extraCmdline = [opts.extraCmdline, opts.toolsDir !== undefined ? `vslab.tools=${GUEST_TOOLS_DIR}` : undefined]
+    .filter((s): s is string => s !== undefined)
+    .join(' ');
   const kernel = await buildKernel({ arch, variant, progress });
   const image = await buildGuestImage(arch, progress);
   const logDir = join(cacheRoot(), 'logs', 'console');
@@ -84,7 +121,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     kernelPath: kernel.image,
     initrdPath: image.path,
     memoryMiB: opts.memoryMiB,
-    extraCmdline: opts.extraCmdline,
+    extraCmdline: extraCmdline === '' ? undefined : extraCmdline,
     accel: opts.accel,
     icountShift: opts.icountShift,
     consoleLogPath,
@@ -106,6 +143,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   await machine.start();
   try {
     await shell.waitReady(opts.bootTimeoutMs ?? 60_000, () => new BootTimeoutError((opts.bootTimeoutMs ?? 60_000) * timeScale, watchdog.transcript.tail()));
+    if (opts.toolsDir !== undefined) await installTools(shell, opts.toolsDir);
   } catch (err) {
     await machine.stop();
     throw err;

@@ -36,6 +36,8 @@ int chxid_main(int argc, char **argv);
 int xflg_main(int argc, char **argv);
 int limprobe_main(int argc, char **argv);
 int pingsock_main(int argc, char **argv);
+int vtag_main(int argc, char **argv);
+int ps_main(int argc, char **argv);
 int vspace_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -1,42 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * chbind: run a command bound to a set of IPv4 addresses.  The legacy
- * all-in-one tool, compiled here rather than a shell wrapper around
- * ncontext and naddress.
+ * chbind: run a command bound to a set of IPv4 addresses.  Like
+ * util-vserver's chbind, a front end: it checks its options and then runs
+ * the chain of ABI §11.1, each step a tool of its own (ncontext,
+ * nattribute, naddress) that execs the next one.
  *
  *   chbind [--silent] [--nid N] [--ip IP[/MASK]]... [--bcast B] [--]
  *          CMD [ARG]...
  *
- * chbind creates a network context, puts the addresses in, ends its setup
- * phase and execs CMD inside it: CMD's sockets can bind only to those
- * addresses, a bind to 0.0.0.0 lands on the first one, and the guest's
- * address listings show only them (the kernel's doing, ABI §4.4, §5.4).
+ * The chain, run when N is not given or `vserver-info -q N XIDTYPE
+ * static` says N is static (2..49151) and N does not exist yet:
+ *   ncontext --create --silentexist --silent [--nid N] --
+ *   nattribute --set --
+ *   naddress --add --silent [--bcast B] --ip A/M... -- CMD [ARG]...
+ * If N exists, or N is not static, chbind execs
+ *   ncontext --silent --nid N --migrate -- CMD [ARG]...
+ * so CMD joins the existing network context N (its addresses stay as they
+ * are).  First of all `vserver-info - FEATURE vnet` must succeed.
+ * util-vserver's chbind runs the first chain as a child and execs the
+ * second when it exits 254; ours asks the kernel (nx_info N) which one
+ * applies and execs it in place, so CMD keeps chbind's pid (`chbind ...
+ * & echo $!` names the command).  Should N appear in between, chbind
+ * exits 254.  CMD's
+ * sockets can then bind only to those addresses, a bind to 0.0.0.0 lands
+ * on the first one, and the guest's address listings show only them (the
+ * kernel's doing, ABI §4.4, §5.4).
  *
  * --ip IP[/MASK]  1 to 16 times.  IP is an IPv4 address, an interface name
  *                 listed in /proc/net/dev (its IPv4 address, from the
  *                 kernel) or a host name from /etc/hosts.  MASK is a prefix
- *                 length or a dotted mask; default 255.255.255.0 (/24).
+ *                 length or a dotted mask; default 255.255.255.0 (/24),
+ *                 chbind's own default: naddress gets the address chbind
+ *                 resolved and the mask as "A.B.C.D/P".
  * --bcast B       the network context's broadcast address.  Without it
  *                 none is set.
- * --nid N         the network context id.  Without it the first free id of
- *                 the dynamic range 49152..65535 is taken (the kernel does
- *                 not choose ids: VCI NO_DYNAMIC), so every chbind gets a
- *                 network context of its own.  An existing N is not
- *                 joined (that would change a running guest's addresses;
- *                 ncontext --migrate does that): exit 254, as vcontext.
+ * --nid N         the network context id.  Without it ncontext takes the
+ *                 first free id of the dynamic range 49152..65535, so
+ *                 every chbind gets a network context of its own.
  * --silent        no "ipv4root is now" line.
  *
- * The network context is created with NXF_INIT_SET (STATE_ADMIN,
- * HIDE_NETIF) plus STATE_SETUP, which is cleared once the addresses are
- * in.  It goes away with the last task in it.
- *
- * Output unless --silent: "ipv4root is now A.B.C.D[ E.F.G.H...]", the
- * addresses in the order given.  Errors: "chbind: 'TEXT': <reason>" for an
- * address that does not resolve, "chbind: <command>: <error text>" for a
- * kernel error; exit 255 (254 if --nid N exists).  Otherwise the exit
- * status is CMD's own.
+ * The steps run silent: chbind's own output, unless --silent, is
+ * "ipv4root is now A.B.C.D[ E.F.G.H...]", the addresses in the order
+ * given, printed before the chain starts.  Errors: "chbind: 'TEXT':
+ * <reason>" for an address that does not resolve, and what the steps
+ * print; exit 255.  Otherwise the exit status is CMD's own.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,103 +58,129 @@
 static const char usage_line[] =
 	"usage: chbind [--silent] [--nid N] [--ip IP[/MASK]]... [--bcast B] [--] CMD [ARG]...\n";
 
+struct args {
+	struct vc_addr ip[NB_IPV4ROOT];
+	char text[NB_IPV4ROOT][INET_ADDRSTRLEN + 4];	/* "A.B.C.D/P" */
+	int nip, silent;
+	char *nid, *bcast;
+};
+
+enum { O_SILENT = 256, O_NID, O_IP, O_BCAST, O_HELP };
+
+static const struct option longopts[] = {
+	{ "silent",	no_argument,		NULL, O_SILENT },
+	{ "nid",	required_argument,	NULL, O_NID },
+	{ "ip",		required_argument,	NULL, O_IP },
+	{ "bcast",	required_argument,	NULL, O_BCAST },
+	{ "help",	no_argument,		NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int bad(const char *text, const char *why)
+{
+	fprintf(stderr, "chbind: '%s': %s\n", text, why);
+	return 255;
+}
+
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+	struct vc_addr *ip, bcast;
+	char buf[INET6_ADDRSTRLEN];
+	const char *why;
+	uint32_t nid;
+
+	switch (opt) {
+	case O_SILENT:
+		a->silent = 1;
+		return 0;
+	case O_NID:
+		if (vc_parse_nid(arg, &nid))
+			return vs_usage(usage_line);
+		a->nid = arg;
+		return 0;
+	case O_IP:
+		if (a->nip == NB_IPV4ROOT) {
+			fprintf(stderr, "chbind: at most %d addresses\n", NB_IPV4ROOT);
+			return 255;
+		}
+		ip = &a->ip[a->nip];
+		if (vc_parse_addr(arg, VC_ADDR_IPV4_ONLY, ip, &why))
+			return bad(arg, why);
+		snprintf(a->text[a->nip], sizeof(a->text[0]), "%s/%u",
+			 vc_addr_str(ip, buf, sizeof(buf)),
+			 ip->has_prefix ? ip->prefix : 24);
+		a->nip++;
+		return 0;
+	case O_BCAST:
+		if (vc_parse_addr(arg, VC_ADDR_IPV4_ONLY, &bcast, &why))
+			return bad(arg, why);
+		if (bcast.has_prefix)
+			return bad(arg, "a broadcast address takes no mask");
+		a->bcast = arg;
+		return 0;
+	}
+	fputs(usage_line, stdout);
+	printf("  --ip IP[/MASK]   an address for CMD (1 to 16; IP may be an interface\n"
+	       "                   or host name; default mask /24)\n"
+	       "  --bcast B        broadcast address\n"
+	       "  --nid N          network context id (default: a free one)\n"
+	       "  --silent         no 'ipv4root is now' line\n");
+	return VC_OPT_DONE;
+}
+
 int chbind_main(int argc, char **argv)
 {
-	struct vc_addr ip[NB_IPV4ROOT], bcast;
-	char buf[INET6_ADDRSTRLEN], what[64];
-	int nip = 0, silent = 0, have_bcast = 0, i, k;
-	uint32_t nid = NX_ID_DYNAMIC;
-	const char *why;
-	long ret;
+	char *feature[] = { "vserver-info", "-", "FEATURE", "vnet", NULL };
+	char *nidtype[] = { "vserver-info", "-q", "", "XIDTYPE", "static", NULL };
+	struct vc_chain create = { .argc = 0 }, migrate = { .argc = 0 };
+	char buf[INET6_ADDRSTRLEN];
+	struct vcmd_nx_info_v0 info;
+	static struct args a;
+	uint32_t nid;
+	int i, k, ret;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (opt[0] != '-')
-			break;
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("  --ip IP[/MASK]   an address for CMD (1 to 16; IP may be an interface\n"
-			       "                   or host name; default mask /24)\n"
-			       "  --bcast B        broadcast address\n"
-			       "  --nid N          network context id (default: a free one)\n"
-			       "  --silent         no 'ipv4root is now' line\n");
-			return 0;
-		}
-		if (!strcmp(opt, "--silent")) {
-			silent = 1;
-		} else if (i + 1 >= argc) {
-			return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--nid")) {
-			if (vc_parse_nid(argv[++i], &nid))
-				return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--ip")) {
-			if (nip == NB_IPV4ROOT) {
-				fprintf(stderr, "chbind: at most %d addresses\n",
-					NB_IPV4ROOT);
-				return 255;
-			}
-			if (vc_parse_addr(argv[++i], VC_ADDR_IPV4_ONLY, &ip[nip], &why)) {
-				fprintf(stderr, "chbind: '%s': %s\n", argv[i], why);
-				return 255;
-			}
-			nip++;
-		} else if (!strcmp(opt, "--bcast")) {
-			if (vc_parse_addr(argv[++i], VC_ADDR_IPV4_ONLY, &bcast, &why)) {
-				fprintf(stderr, "chbind: '%s': %s\n", argv[i], why);
-				return 255;
-			}
-			if (bcast.has_prefix) {
-				fprintf(stderr, "chbind: '%s': a broadcast address takes no mask\n",
-					argv[i]);
-				return 255;
-			}
-			have_bcast = 1;
-		} else {
-			return vs_usage(usage_line);
-		}
+	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
+	if (i >= argc || a.nip == 0)
+		return vs_usage(usage_line);
+	if (vc_run("chbind", feature)) {
+		fprintf(stderr, "chbind: the kernel has no network contexts\n");
+		return 255;
 	}
-	if (i >= argc || nip == 0)
+
+	vc_chain_add(&create, "ncontext", "--create", "--silentexist", "--silent", NULL);
+	if (a.nid)
+		vc_chain_add(&create, "--nid", a.nid, NULL);
+	vc_chain_add(&create, "--", "nattribute", "--set",
+		     "--", "naddress", "--add", "--silent", NULL);
+	if (a.bcast)
+		vc_chain_add(&create, "--bcast", a.bcast, NULL);
+	for (k = 0; k < a.nip; k++)
+		vc_chain_add(&create, "--ip", a.text[k], NULL);
+	vc_chain_add(&create, "--", NULL);
+	vc_chain_addv(&create, argv + i);
+	if (create.overflow)
 		return vs_usage(usage_line);
 
-	ret = vc_create_network(nid, NXF_INIT_SET | NXF_STATE_SETUP);
-	if (ret < 0 && (errno == EEXIST || errno == EBUSY)) {
-		fprintf(stderr, "chbind: network context %u already exists\n", nid);
-		return 254;
-	}
-	if (ret < 0)
-		return vs_fail("chbind", "net_create");
-	nid = (uint32_t)ret;
-
-	for (k = 0; k < nip; k++) {
-		unsigned int prefix = ip[k].has_prefix ? ip[k].prefix : 24;
-
-		if (vc_net_add_ipv4_v1(nid, NXA_TYPE_ADDR, vc_addr_ip4(&ip[k]),
-				       vc_prefix_mask4(prefix)) < 0) {
-			snprintf(what, sizeof(what), "net_add_ipv4 %s",
-				 vc_addr_str(&ip[k], buf, sizeof(buf)));
-			return vs_fail("chbind", what);
-		}
-	}
-	if (have_bcast &&
-	    vc_net_add_ipv4_v1(nid, NXA_TYPE_ADDR | NXA_MOD_BCAST,
-			       vc_addr_ip4(&bcast), 0) < 0)
-		return vs_fail("chbind", "net_add_ipv4 (broadcast)");
-	if (vc_set_nflags(nid, 0, NXF_STATE_SETUP) < 0)
-		return vs_fail("chbind", "set_nflags (end of setup)");
-
-	if (!silent) {
+	if (!a.silent) {
 		fputs("ipv4root is now", stdout);
-		for (k = 0; k < nip; k++)
-			printf(" %s", vc_addr_str(&ip[k], buf, sizeof(buf)));
+		for (k = 0; k < a.nip; k++)
+			printf(" %s", vc_addr_str(&a.ip[k], buf, sizeof(buf)));
 		fputc('\n', stdout);
 		fflush(stdout);
 	}
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "chbind: %s: %s\n", argv[i], strerror(errno));
-	return 255;
+	/*
+	 * util-vserver's script runs the create chain as a child and execs
+	 * the migrate chain when it exits 254.  We ask the kernel first and
+	 * exec the right chain in place, so that CMD keeps chbind's pid.
+	 */
+	nidtype[2] = a.nid;
+	if (!a.nid || (!vc_run("chbind", nidtype) &&
+		       (vc_parse_nid(a.nid, &nid) || vc_nx_info(nid, &info) < 0)))
+		return vc_exec_rest("chbind", create.argv);
+	vc_chain_add(&migrate, "ncontext", "--silent", "--nid", a.nid, "--migrate", "--", NULL);
+	vc_chain_addv(&migrate, argv + i);
+	return vc_exec_rest("chbind", migrate.argv);
 }

@@ -1,68 +1,79 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * chcontext: run a command in a new (or an existing) security context.
- * The legacy all-in-one tool, compiled here rather than a shell wrapper.
+ * Like util-vserver's chcontext, a front end: it checks its options and
+ * then runs the chain of tool invocations of ABI §11.1, each step a tool
+ * of its own (vtag, vspace, vcontext, vuname, vattribute) that execs the
+ * next one, so a context is set up exactly as util-vserver sets it up.
  *
- *   chcontext [--cap [!]CAP]... [--secure] [--xid N | --ctx N]...
+ *   chcontext [--cap [!]CAP]... [--secure] [--xid N | --ctx N]
  *             [--disconnect] [--hostname NAME] [--domainname NAME]
  *             [--flag F[,F]]... [--silent] [--] CMD [ARG]...
  *
- * Without --xid a free id of the dynamic range 49152..65535 is taken
- * (the kernel does not choose ids: VCI NO_DYNAMIC).  With --xid N the
- * context is created, or entered if it exists already.  --xid may be given
- * up to 16 times: the ids are tried in order and the first one that can
- * be created or entered is used.  --xid 1 enters the spectator context
- * (no other option applies to it).
+ * The chain (the vtag step only with --xid):
+ *   vtag --create --tag N --silentexist --silent --
+ *   vspace --new --default --
+ *   vcontext --create --silentexist [--silent] [--xid N] --
+ *   vspace --set --default --
+ *   [vuname --set --xid self [-t nodename=H] [-t domainname=D] --]
+ *   vattribute --set [--secure] [--bcap C,...] [--flag F,...] --
+ *   vcontext [--silent] [--disconnect] [--initpid] --endsetup
+ *            --migrate-self -- CMD [ARG]...
+ * Every step after vcontext --create runs inside the new context while it
+ * is in its setup phase; the last one ends it.  It runs when N is not
+ * given (vcontext takes a free id of 49152..65535) or when
+ * `vserver-info -q N XIDTYPE static` says N is static (2..49151) and N
+ * does not exist yet.  If N exists, or N is not static (1, the spectator,
+ * or a dynamic id), chcontext execs the second chain, which enters N:
+ *   [vtag --migrate --tag N --silent -- vspace --enter N --default --]
+ *   vcontext [--silent] [--disconnect] [--initpid] --xid N --migrate --
+ *   CMD [ARG]...
+ * (the bracketed part when N is static, as util-vserver's chcontext).
+ * First of all `vserver-info - FEATURE migrate` must succeed.
+ *
+ * util-vserver's chcontext runs the first chain as a child and execs the
+ * second when it exits 254 (EEXIST).  Ours asks the kernel (vx_info N)
+ * which one applies and execs it in place: the command keeps chcontext's
+ * pid (`chcontext ... & echo $!` names the command, as with the 2.4-era
+ * compiled chcontext), and no parent lingers.  Should N appear between
+ * the question and vcontext --create, chcontext exits 254.
  *
  * --cap CAP      keep/add CAP to the context's capability bound (bcaps)
  * --cap !CAP     remove CAP from it ('~' works too; "CAP_" optional)
- * --secure       bcaps := the guest default set of ABI §9: CHOWN,
- *                DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, FSETID, KILL,
- *                SETGID, SETUID, NET_BIND_SERVICE, SYS_CHROOT, SYS_PTRACE,
- *                SYS_BOOT, SYS_TTY_CONFIG, LEASE, AUDIT_WRITE.  Everything
- *                else is dropped, notably MKNOD, NET_RAW, NET_ADMIN,
- *                SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME,
- *                LINUX_IMMUTABLE and CAP_CONTEXT.  --cap adds to that set.
- * --flag F       context flags: fakeinit (CMD becomes the context's init
- *                and shows as pid 1 inside), lock, sched, nproc, private,
- *                ulimit.
+ * --secure       bcaps := the guest default set of ABI §9 (vattribute
+ *                --secure); --cap adds to that set.
+ * --flag F       context flags: fakeinit (CMD becomes the context's init,
+ *                vcontext --initpid, and shows as pid 1 inside), lock,
+ *                sched, nproc, private, ulimit.
  * --hostname, --domainname
- *                the context's node/domain name ("none" unsets the
- *                domain name).
+ *                the context's node/domain name; "--domainname none"
+ *                unsets it (an empty name).
+ * --xid N        the context id; given more than once, the last one
+ *                counts (util-vserver's chcontext does the same).
  * --disconnect   run CMD in the background, reparented to init; chcontext
- *                returns 0 once CMD runs (255 if setting up failed).
+ *                returns 0 once CMD runs.
  * --silent       print nothing but errors.
  *
- * A new context is set up by a helper process that stays in the host
- * while chcontext itself moves into the context: it sets the bound, flags
- * and names, so the setup does not depend on what the new bound leaves
- * the process inside.  Then the setup phase ends (STATE_SETUP cleared,
- * from inside if possible, else by the helper) before CMD runs.
- * chcontext keeps its pid: CMD is the process in the context.  For an
- * existing context the host sets the requested attributes before entering
- * it.  Either way chcontext also lowers its own capability sets (bounding,
- * effective, permitted, inheritable, ambient) to the context's bound, so
- * what CMD's sets show is what the kernel lets it use.
- *
- * Output unless --silent: "New security context is N", and if used
- * "Host name is now NAME", "Domain name is now NAME".  Errors: "Unknown
- * capability '...'", "Unknown flag '...'", "chcontext: <what>: <error>";
- * exit 255.  Otherwise the exit status is CMD's own.
+ * Output unless --silent: "Host name is now NAME" and "Domain name is now
+ * NAME" if used, printed by chcontext before the chain starts, then
+ * vcontext's "New security context is N".  Errors: "Unknown capability
+ * '...'", "Unknown flag '...'" (checked before anything runs), and what
+ * the steps print; exit 255.  Otherwise the exit status is CMD's own.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
 
 #include "applets.h"
 #include "lib.h"
 
-#define MAX_XIDS 16
+#define MAX_LIST 1024
 
 static const char usage_line[] =
-	"usage: chcontext [--cap [!]CAP]... [--secure] [--xid N]... [--disconnect] "
+	"usage: chcontext [--cap [!]CAP]... [--secure] [--xid N] [--disconnect] "
 	"[--hostname NAME] [--domainname NAME] [--flag F[,F]]... [--silent] [--] CMD [ARG]...\n";
 
 /* The only words chcontext --flag takes (ABI §8). */
@@ -79,256 +90,198 @@ static int chcontext_flag(const char *name, uint64_t *bit)
 	return -1;
 }
 
-struct request {
-	int secure, silent;
-	uint64_t cap_value, cap_mask;	/* from --cap */
-	uint64_t flags, flag_mask;	/* from --flag */
-	const char *hostname, *domainname;
+struct args {
+	int secure, silent, disc, initpid;
+	char *xid;
+	char caps[MAX_LIST], flags[MAX_LIST];	/* comma lists */
+	char *hostname, *domainname;
 };
 
-/* The bound --secure and --cap ask for; never CAP_CONTEXT. */
-static uint64_t target_bound(const struct request *rq)
+enum { O_CAP = 256, O_SECURE, O_XID, O_DISCONNECT, O_HOSTNAME, O_DOMAINNAME,
+       O_FLAG, O_SILENT, O_HELP };
+
+static const struct option longopts[] = {
+	{ "cap",	required_argument,	NULL, O_CAP },
+	{ "secure",	no_argument,		NULL, O_SECURE },
+	{ "xid",	required_argument,	NULL, O_XID },
+	{ "ctx",	required_argument,	NULL, O_XID },
+	{ "disconnect",	no_argument,		NULL, O_DISCONNECT },
+	{ "hostname",	required_argument,	NULL, O_HOSTNAME },
+	{ "domainname",	required_argument,	NULL, O_DOMAINNAME },
+	{ "flag",	required_argument,	NULL, O_FLAG },
+	{ "silent",	no_argument,		NULL, O_SILENT },
+	{ "help",	no_argument,		NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Check the words of arg, then append them to the comma list. */
+static int add_list(char *list, const char *arg,
+		    int (*lookup)(const char *, uint64_t *), const char *what)
 {
-	uint64_t base = rq->secure ? vc_secure_bcaps() : vc_all_bcaps();
+	uint64_t value = 0, mask = 0;
+	const char *bad;
+	size_t len = strlen(list);
 
-	return ((base & ~rq->cap_mask) | (rq->cap_value & rq->cap_mask)) &
-	       ~(1ULL << CAP_CONTEXT);
-}
-
-/* bcaps, flags and names for context xid; set from inside or the host. */
-static int apply(uint32_t xid, const struct request *rq)
-{
-	uint64_t value = rq->cap_value, mask = rq->cap_mask;
-
-	if (rq->secure) {
-		value = (vc_secure_bcaps() & ~mask) | (value & mask);
-		mask = ~0ULL;
+	if (vc_apply_list(arg, lookup, &value, &mask, &bad)) {
+		fprintf(stderr, "Unknown %s '%s'\n", what, bad);
+		return 255;
 	}
-	if (mask && vc_set_bcaps(xid, value, mask) < 0)
-		return vs_fail("chcontext", "set_bcaps");
-	if (rq->flag_mask &&
-	    vc_set_cflags(xid, rq->flags, rq->flag_mask) < 0)
-		return vs_fail("chcontext", "set_cflags");
-	if (rq->hostname &&
-	    vc_set_vhi_name(xid, VHIN_NODENAME, rq->hostname) < 0)
-		return vs_fail("chcontext", "set_vhi_name (hostname)");
-	if (rq->domainname &&
-	    vc_set_vhi_name(xid, VHIN_DOMAINNAME,
-			    strcmp(rq->domainname, "none") ? rq->domainname : "") < 0)
-		return vs_fail("chcontext", "set_vhi_name (domainname)");
+	if (len + strlen(arg) + 2 > MAX_LIST)
+		return vs_usage(usage_line);
+	snprintf(list + len, MAX_LIST - len, "%s%s", len ? "," : "", arg);
 	return 0;
 }
 
-static void announce(uint32_t xid, const struct request *rq)
+/* Is word one of the words of the comma list? */
+static int has_word(const char *list, const char *word)
 {
-	if (rq->silent)
-		return;
-	printf("New security context is %u\n", xid);
-	if (rq->hostname)
-		printf("Host name is now %s\n", rq->hostname);
-	if (rq->domainname)
-		printf("Domain name is now %s\n", rq->domainname);
-	fflush(stdout);
+	size_t len = strlen(word);
+	const char *p;
+
+	for (p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, word, len) && (p[len] == ',' || !p[len]))
+			return 1;
+	return 0;
 }
 
-/*
- * The host-side helper of create(): a child that stays in the host
- * context while its parent moves into the new one.  It reads the xid from
- * in, sets the bound, flags and names as the host administrator, reports
- * a status byte on out (0 ok, 255 failed, after a message), then waits:
- * if the parent asks ('e') it ends the setup phase, on EOF it is done.
- *
- * The parent ends the setup itself when it can: then the kernel bounds
- * its capabilities by the new bcaps at once.  If the bound took away what
- * that needs (CAP_SYS_ADMIN), the helper does it from the host instead.
- */
-static int setup_helper(int in, int out, const struct request *rq)
+static int on_opt(void *ctx, int opt, char *arg)
 {
-	unsigned char st, req;
+	struct args *a = ctx;
 	uint32_t xid;
 
-	if (read(in, &xid, sizeof(xid)) != sizeof(xid))
-		return 0;	/* the parent gave up: nothing to do */
-	st = (unsigned char)apply(xid, rq);
-	if (write(out, &st, 1) != 1 || st)
-		return 255;
-	if (read(in, &req, 1) != 1)
+	switch (opt) {
+	case O_CAP:
+		return add_list(a->caps, arg, vc_cap_bit, "capability");
+	case O_FLAG:
+		a->initpid |= has_word(arg, "fakeinit");
+		return add_list(a->flags, arg, chcontext_flag, "flag");
+	case O_SECURE:		a->secure = 1; return 0;
+	case O_SILENT:		a->silent = 1; return 0;
+	case O_DISCONNECT:	a->disc = 1; return 0;
+	case O_HOSTNAME:	a->hostname = arg; return 0;
+	case O_DOMAINNAME:	a->domainname = arg; return 0;
+	case O_XID:
+		if (vc_parse_xid(arg, &xid))
+			return vs_usage(usage_line);
+		a->xid = arg;
 		return 0;
-	if (vc_set_cflags(xid, 0, VXF_STATE_SETUP) < 0)
-		return vs_fail("chcontext", "set_cflags (end of setup)");
-	return 0;
+	}
+	fputs(usage_line, stdout);
+	printf("  --cap [!]CAP     add (or with ! remove) CAP in the context's bound\n"
+	       "  --secure         bound := guest defaults (no MKNOD, NET_RAW, SYS_ADMIN, ...)\n"
+	       "  --xid N          use context N (created, or entered if it exists)\n"
+	       "  --flag F[,F]     fakeinit, lock, sched, nproc, private, ulimit\n"
+	       "  --hostname NAME, --domainname NAME|none\n"
+	       "  --disconnect     run CMD in the background\n"
+	       "  --silent         no messages\n");
+	return VC_OPT_DONE;
 }
 
-/* Create xid (or a dynamic one); 0 ok, 1 exists, 255 error. */
-static int create(uint32_t *xid, const struct request *rq)
+/* vcontext [--silent] [--disconnect] [--initpid] */
+static void add_vcontext(struct vc_chain *c, const struct args *a)
 {
-	int to[2], from[2], status, ret = 0;
-	unsigned char st = 255;
-	long created;
-	pid_t helper;
-
-	if (pipe(to) < 0 || pipe(from) < 0)
-		return vs_fail("chcontext", "pipe");
-	fflush(stdout);
-	helper = fork();
-	if (helper < 0)
-		return vs_fail("chcontext", "fork");
-	if (helper == 0) {
-		close(to[1]);
-		close(from[0]);
-		_exit(setup_helper(to[0], from[1], rq));
-	}
-	close(to[0]);
-	close(from[1]);
-	created = vc_create_context(*xid, VXF_INIT_SET | rq->flags);
-	if (created < 0) {
-		ret = errno == EEXIST || errno == EBUSY ? 1 : vs_fail("chcontext", "ctx_create");
-	} else {
-		*xid = (uint32_t)created;
-		/* fakeinit: we, and so the command we exec, become the init. */
-		if ((rq->flags & VXF_INFO_INIT) &&
-		    vc_set_cflags(*xid, 0, VXF_STATE_INIT) < 0)
-			ret = vs_fail("chcontext", "set_cflags (init)");
-		/* While we still may: our bounding set to the new bound. */
-		else if (vc_drop_caps(~target_bound(rq), VC_DROP_BOUNDING,
-				      "chcontext") < 0)
-			ret = 255;
-		else if (write(to[1], xid, sizeof(*xid)) != sizeof(*xid) ||
-			 read(from[0], &st, 1) != 1 || st)
-			ret = 255;
-		else if (vc_set_cflags(*xid, 0, VXF_STATE_SETUP) < 0 &&
-			 write(to[1], "e", 1) != 1)
-			ret = vs_fail("chcontext", "helper");
-	}
-	close(to[1]);
-	close(from[0]);
-	while (waitpid(helper, &status, 0) < 0)
-		if (errno != EINTR)
-			return vs_fail("chcontext", "waitpid");
-	if (!ret && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		ret = 255;
-	/*
-	 * The kernel bounds what we may use by the context's bcaps; make our
-	 * own sets say so too, whoever ended the setup.
-	 */
-	if (!ret && vc_drop_caps(~target_bound(rq), VC_DROP_SETS, "chcontext") < 0)
-		ret = 255;
-	return ret;
+	vc_chain_add(c, "vcontext", NULL);
+	if (a->silent)
+		vc_chain_add(c, "--silent", NULL);
+	if (a->disc)
+		vc_chain_add(c, "--disconnect", NULL);
+	if (a->initpid)
+		vc_chain_add(c, "--initpid", NULL);
 }
 
-static int join(uint32_t xid, const struct request *rq)
+static void create_chain(struct vc_chain *c, struct args *a, char **cmd)
 {
-	int init = (rq->flags & VXF_INFO_INIT) != 0;
+	static char node[VHI_NAME_LEN + 16], domain[VHI_NAME_LEN + 16];
 
-	uint64_t bound = ~0ULL;
-
-	if (xid > VX_ID_SPECTATOR) {
-		if (apply(xid, rq))
-			return 255;
-		if (vc_get_bcaps(xid, &bound) < 0)
-			return vs_fail("chcontext", "get_bcaps");
-		bound &= ~(1ULL << CAP_CONTEXT);
-		/* From the host, where we still may: the bounding set. */
-		if (vc_drop_caps(~bound, VC_DROP_BOUNDING, "chcontext") < 0)
-			return 255;
+	if (a->xid)
+		vc_chain_add(c, "vtag", "--create", "--tag", a->xid,
+			     "--silentexist", "--silent", "--", NULL);
+	vc_chain_add(c, "vspace", "--new", "--default", "--",
+		     "vcontext", "--create", "--silentexist", NULL);
+	if (a->silent)
+		vc_chain_add(c, "--silent", NULL);
+	if (a->xid)
+		vc_chain_add(c, "--xid", a->xid, NULL);
+	vc_chain_add(c, "--", "vspace", "--set", "--default", NULL);
+	if (a->hostname || a->domainname) {
+		vc_chain_add(c, "--", "vuname", "--set", "--xid", "self", NULL);
+		if (a->hostname) {
+			snprintf(node, sizeof(node), "nodename=%s", a->hostname);
+			vc_chain_add(c, "-t", node, NULL);
+		}
+		if (a->domainname) {
+			snprintf(domain, sizeof(domain), "domainname=%s",
+				 strcmp(a->domainname, "none") ? a->domainname : "");
+			vc_chain_add(c, "-t", domain, NULL);
+		}
 	}
-	if (vc_ctx_migrate(xid, init ? VXM_SET_INIT : 0) < 0)
-		return vs_fail("chcontext", "ctx_migrate");
-	if (vc_drop_caps(~bound, VC_DROP_SETS, "chcontext") < 0)
-		return 255;
-	return 0;
+	vc_chain_add(c, "--", "vattribute", "--set", NULL);
+	if (a->secure)
+		vc_chain_add(c, "--secure", NULL);
+	if (a->caps[0])
+		vc_chain_add(c, "--bcap", a->caps, NULL);
+	if (a->flags[0])
+		vc_chain_add(c, "--flag", a->flags, NULL);
+	vc_chain_add(c, "--", NULL);
+	add_vcontext(c, a);
+	vc_chain_add(c, "--endsetup", "--migrate-self", "--", NULL);
+	vc_chain_addv(c, cmd);
+}
+
+static void migrate_chain(struct vc_chain *c, struct args *a, int is_static,
+			  char **cmd)
+{
+	if (is_static)
+		vc_chain_add(c, "vtag", "--migrate", "--tag", a->xid, "--silent", "--",
+			     "vspace", "--enter", a->xid, "--default", "--", NULL);
+	add_vcontext(c, a);
+	vc_chain_add(c, "--xid", a->xid, "--migrate", "--", NULL);
+	vc_chain_addv(c, cmd);
 }
 
 int chcontext_main(int argc, char **argv)
 {
-	struct request rq = { 0 };
-	uint32_t xids[MAX_XIDS], xid = VX_ID_DYNAMIC;
-	int nxids = 0, disc = 0, ret = 255, status_fd = -1, i, k;
-	const char *bad;
+	char *feature[] = { "vserver-info", "-", "FEATURE", "migrate", NULL };
+	char *xidtype[] = { "vserver-info", "-q", "", "XIDTYPE", "static", NULL };
+	struct vc_chain create = { .argc = 0 }, migrate = { .argc = 0 };
+	struct args a = { .xid = NULL };
+	struct vcmd_vx_info_v0 info;
+	int i, ret, is_static;
+	uint32_t xid = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (opt[0] != '-')
-			break;
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("  --cap [!]CAP     add (or with ! remove) CAP in the context's bound\n"
-			       "  --secure         bound := guest defaults (no MKNOD, NET_RAW, SYS_ADMIN, ...)\n"
-			       "  --xid N          use context N (created, or entered if it exists)\n"
-			       "  --flag F[,F]     fakeinit, lock, sched, nproc, private, ulimit\n"
-			       "  --hostname NAME, --domainname NAME|none\n"
-			       "  --disconnect     run CMD in the background\n"
-			       "  --silent         no messages\n");
-			return 0;
-		}
-		if (!strcmp(opt, "--secure")) {
-			rq.secure = 1;
-		} else if (!strcmp(opt, "--silent")) {
-			rq.silent = 1;
-		} else if (!strcmp(opt, "--disconnect")) {
-			disc = 1;
-		} else if (i + 1 >= argc) {
-			return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--cap")) {
-			if (vc_apply_list(argv[++i], vc_cap_bit, &rq.cap_value,
-					  &rq.cap_mask, &bad)) {
-				fprintf(stderr, "Unknown capability '%s'\n", bad);
-				return 255;
-			}
-		} else if (!strcmp(opt, "--flag")) {
-			if (vc_apply_list(argv[++i], chcontext_flag, &rq.flags,
-					  &rq.flag_mask, &bad)) {
-				fprintf(stderr, "Unknown flag '%s'\n", bad);
-				return 255;
-			}
-		} else if (!strcmp(opt, "--xid") || !strcmp(opt, "--ctx")) {
-			if (nxids == MAX_XIDS ||
-			    vc_parse_xid(argv[++i], &xids[nxids]))
-				return vs_usage(usage_line);
-			nxids++;
-		} else if (!strcmp(opt, "--hostname")) {
-			rq.hostname = argv[++i];
-		} else if (!strcmp(opt, "--domainname")) {
-			rq.domainname = argv[++i];
-		} else {
-			return vs_usage(usage_line);
-		}
-	}
+	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
 	if (i >= argc)
 		return vs_usage(usage_line);
+	if (vc_run("chcontext", feature)) {
+		fprintf(stderr, "chcontext: the kernel cannot migrate tasks into contexts\n");
+		return 255;
+	}
+	if (a.xid) {
+		xidtype[2] = a.xid;
+		vc_parse_xid(a.xid, &xid);
+	}
+	is_static = a.xid && vc_run("chcontext", xidtype) == 0;
 
-	if (disc) {
-		status_fd = vc_disconnect();
-		if (status_fd < 0)
-			return vs_fail("chcontext", "--disconnect");
+	if (!a.silent) {
+		if (a.hostname)
+			printf("Host name is now %s\n", a.hostname);
+		if (a.domainname)
+			printf("Domain name is now %s\n", a.domainname);
+		fflush(stdout);
 	}
-
-	if (!nxids) {
-		ret = create(&xid, &rq);
-	} else {
-		for (k = 0; k < nxids; k++) {
-			xid = xids[k];
-			if (xid <= VX_ID_SPECTATOR) {
-				ret = join(xid, &rq);
-			} else {
-				ret = create(&xid, &rq);
-				if (ret == 1)
-					ret = join(xid, &rq);
-			}
-			if (ret == 0)
-				break;
-		}
-	}
-	if (!ret) {
-		announce(xid, &rq);
-		execvp(argv[i], argv + i);
-		fprintf(stderr, "chcontext: %s: %s\n", argv[i], strerror(errno));
-	}
-	vc_disconnect_status(status_fd, 255);
-	return 255;
+	create_chain(&create, &a, argv + i);
+	if (a.xid)
+		migrate_chain(&migrate, &a, is_static, argv + i);
+	if (create.overflow || migrate.overflow)
+		return vs_usage(usage_line);
+	/*
+	 * util-vserver's script runs the create chain as a child and execs
+	 * the migrate chain when it exits 254.  We ask the kernel first and
+	 * exec the right chain in place, so that CMD keeps chcontext's pid.
+	 */
+	if (!a.xid || (is_static && vc_vx_info(xid, &info) < 0))
+		return vc_exec_rest("chcontext", create.argv);
+	return vc_exec_rest("chcontext", migrate.argv);
 }

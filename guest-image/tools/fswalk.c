@@ -4,6 +4,7 @@
  * See fswalk.h.
  */
 #include <dirent.h>
+#include <getopt.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "fswalk.h"
+#include "lib.h"
 
 static int list_dir(const char *dir, dev_t dev, int opts, fsw_show_fn show);
 
@@ -46,13 +48,26 @@ static int recurse(const char *dir, dev_t dev, int opts, fsw_show_fn show)
 			continue;
 		if (!lstat(p, &st) && S_ISDIR(st.st_mode) &&
 		    (!(opts & FSW_XDEV) || st.st_dev == dev)) {
-			printf("\n%s:\n", p);
+			if (!(opts & FSW_UTIL))
+				printf("\n%s:\n", p);
 			ret |= list_dir(p, dev, opts, show);
 		}
 		free(p);
 	}
 	closedir(d);
 	return ret;
+}
+
+/*
+ * FSW_UTIL with FSW_RECURSE: subdirectories are left to the recursion
+ * (which skips those on other filesystems with FSW_XDEV), not listed.
+ */
+static int walked_later(const char *path, int opts)
+{
+	struct stat st;
+
+	return (opts & (FSW_UTIL | FSW_RECURSE)) == (FSW_UTIL | FSW_RECURSE) &&
+	       !lstat(path, &st) && S_ISDIR(st.st_mode);
 }
 
 static int list_dir(const char *dir, dev_t dev, int opts, fsw_show_fn show)
@@ -65,15 +80,20 @@ static int list_dir(const char *dir, dev_t dev, int opts, fsw_show_fn show)
 		fprintf(stderr, "%s: %s\n", dir, strerror(errno));
 		return 1;
 	}
+	if ((opts & FSW_UTIL) && show(dir))
+		ret = 1;
 	while ((e = readdir(d))) {
 		char *p;
 
 		if (e->d_name[0] == '.' && !(opts & FSW_ALL))
 			continue;
+		if ((opts & FSW_UTIL) &&
+		    (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")))
+			continue;
 		p = join_path(dir, e->d_name);
 		if (!p)
 			continue;
-		if (show(p))
+		if (!walked_later(p, opts) && show(p))
 			ret = 1;
 		free(p);
 	}
@@ -109,28 +129,27 @@ int fsw_walk(int argc, char **argv, int opts, fsw_show_fn show)
 	return ret;
 }
 
-int fsw_options(int argc, char **argv, int *i, const char *allowed, int *opts)
+static int fsw_letter(void *ctx, int opt, char *arg)
 {
-	for (; *i < argc && argv[*i][0] == '-' && argv[*i][1]; (*i)++) {
-		const char *c;
+	int *opts = ctx;
 
-		if (!strcmp(argv[*i], "--")) {
-			(*i)++;
-			break;
-		}
-		for (c = argv[*i] + 1; *c; c++) {
-			if (!strchr(allowed, *c))
-				return -1;
-			switch (*c) {
-			case 'R': *opts |= FSW_RECURSE; break;
-			case 'a': *opts |= FSW_ALL; break;
-			case 'd': *opts |= FSW_DIRS; break;
-			case 'x': *opts |= FSW_XDEV; break;
-			default: break;	/* tool-specific, read by the caller */
-			}
-		}
+	(void)arg;
+	switch (opt) {
+	case 'R': *opts |= FSW_RECURSE; break;
+	case 'a': *opts |= FSW_ALL; break;
+	case 'd': *opts |= FSW_DIRS; break;
+	case 'x': *opts |= FSW_XDEV; break;
+	default: break;	/* tool-specific, read by the caller */
 	}
 	return 0;
+}
+
+int fsw_options(int argc, char **argv, int *i, const char *allowed, int *opts)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+
+	/* The caller prints its usage line: no text here. */
+	return vc_walk_opts(argc, argv, allowed, none, "", fsw_letter, opts, i) ? -1 : 0;
 }
 
 /* Everything below @dir: @fn on each entry, then into subdirectories. */

@@ -3,7 +3,8 @@
  * fswalk: the file arguments of lsattr, showattr and lsxid.
  *
  * Each FILE is shown itself, unless it is a directory and FSW_DIRS is not
- * given: then its entries are shown (dot files only with FSW_ALL), and
+ * given: then its entries are shown (dot files only with FSW_ALL; with
+ * FSW_UTIL the directory first, see there), and
  * with FSW_RECURSE the entries of its subdirectories too, below a
  * "\nPATH:" header line as lsattr(1) prints them.  FSW_XDEV stays on the
  * filesystem of the argument.  Symlinks are never followed.  Without
@@ -19,6 +20,13 @@
 #define FSW_ALL		2
 #define FSW_DIRS	4
 #define FSW_XDEV	8
+/*
+ * util-vserver's order (showattr, lsxid): a directory argument is shown
+ * itself first, then its entries; with FSW_RECURSE its subdirectories
+ * are not shown among the entries but walked afterwards, each shown
+ * itself and then its entries, with no header lines.
+ */
+#define FSW_UTIL	16
 
 /* Called once per file shown; returns 0, or -1 after printing an error. */
 typedef int (*fsw_show_fn)(const char *path);
@@ -39,7 +47,8 @@ int fsw_apply(int argc, char **argv, int opts, fsw_show_fn fn,
 	      const char *tool);
 
 /*
- * Parse the single-letter options "RadxX..." of argv[*i] and following
+ * Parse the single-letter options "-Radx", "-R -a", ... (getopt through
+ * vc_walk_opts) of argv[*i] and following
  * arguments into *opts, given the letters allowed ("Radx").  Returns 0,
  * or -1 on an unknown letter.  Stops at the first non-option or "--".
  */

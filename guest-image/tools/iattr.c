@@ -21,6 +21,9 @@
  *   i immutable  c cow  x tag
  *
  * padded to a field of ten characters, then a space and the file name.
+ * A directory argument is shown itself, then its entries (and with -R
+ * its subdirectories the same way), util-vserver's order; -d shows only
+ * the directory.
  * An upper-case letter is set, lower case is clear, '-' does not apply to
  * that file.  'm' has no
  * attribute in this interface and is always '-'.
@@ -97,7 +100,7 @@ int showattr_main(int argc, char **argv)
 
 	if (fsw_options(argc, argv, &i, "Radx", &opts))
 		return vs_usage("usage: showattr [-Radx] [FILE...]\n");
-	return fsw_walk(argc - i, argv + i, opts, showattr_show);
+	return fsw_walk(argc - i, argv + i, opts | FSW_UTIL, showattr_show);
 }
 
 static const struct {
@@ -189,16 +192,20 @@ int setattr_main(int argc, char **argv)
 
 /*
  * lsxid [-Radnx] [FILE...]: the context tag of each file, right-aligned
- * in a field of 20, two spaces, the name; "!!ERR!!" in its place when it
- * cannot be read.  No vserver names are configured in the guest, so the
- * tag always prints as a number (-n is accepted and changes nothing).
+ * in a field of 20, two spaces, the name; "!!ERR!!" (left-aligned in the
+ * field, as util-vserver prints it) when get_iattr fails or the file
+ * carries no tag (IATTR_TAG not in the returned mask).  No vserver names
+ * are configured in the guest, so the tag always prints as a number (-n
+ * is accepted and changes nothing).  A directory argument is shown
+ * itself, then its entries (util-vserver's order, FSW_UTIL); -d shows
+ * only the directory.
  */
 static int lsxid_show(const char *path)
 {
 	struct vcmd_ctx_iattr_v1 ia = { 0 };
 
-	if (vc_iattr(VCMD_get_iattr, path, &ia) < 0) {
-		printf("%20s  %s\n", "!!ERR!!", path);
+	if (vc_iattr(VCMD_get_iattr, path, &ia) < 0 || !(ia.mask & IATTR_TAG)) {
+		printf("%-20s  %s\n", "!!ERR!!", path);
 		return -1;
 	}
 	printf("%20u  %s\n", ia.tag, path);
@@ -211,7 +218,7 @@ int lsxid_main(int argc, char **argv)
 
 	if (fsw_options(argc, argv, &i, "Radnx", &opts))
 		return vs_usage("usage: lsxid [-Radnx] [FILE...]\n");
-	return fsw_walk(argc - i, argv + i, opts, lsxid_show);
+	return fsw_walk(argc - i, argv + i, opts | FSW_UTIL, lsxid_show);
 }
 
 /*

@@ -5,11 +5,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "lib.h"
 
@@ -292,6 +295,21 @@ long vc_net_create(uint32_t nid, uint64_t flagword)
 	return vc_syscall(VCMD_net_create, nid, &data);
 }
 
+/*
+ * No data: the kernel's default flag word, as util-vserver asks (K1).  A
+ * kernel from before K1 answers EFAULT; then the default flags are
+ * passed explicitly, so the tools work on it too.
+ */
+static long vc_net_create_default(uint32_t nid, uint64_t flagword)
+{
+	long ret = vc_syscall(VCMD_net_create, nid, NULL);
+
+	(void)flagword;
+	if (ret < 0 && errno == EFAULT)
+		ret = vc_net_create(nid, NXF_INIT_SET);
+	return ret;
+}
+
 long vc_net_migrate(uint32_t nid)
 {
 	return vc_syscall(VCMD_net_migrate, nid, NULL);
@@ -385,9 +403,9 @@ long vc_net_rem_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
 	return vc_net_ipv6(VCMD_net_remove_ipv6, nid, type, ip, prefix);
 }
 
-long vc_create_network(uint32_t nid, uint64_t flagword)
+long vc_create_network(uint32_t nid)
 {
-	return vc_create_any(vc_net_create, nid, flagword);
+	return vc_create_any(vc_net_create_default, nid, 0);
 }
 
 /* Nids have the range of xids (NX_ID_MAX == VX_ID_MAX). */
@@ -424,6 +442,80 @@ void vc_disconnect_status(int fd, unsigned char st)
 	fflush(stdout);
 	if (fd >= 0 && write(fd, &st, 1) != 1)
 		return;
+}
+
+int vc_walk_opts(int argc, char **argv, const char *shortopts,
+		 const struct option *longopts, const char *usage_line,
+		 int (*fn)(void *ctx, int opt, char *arg), void *ctx,
+		 int *rest)
+{
+	char spec[64];
+	int c, ret;
+
+	/* "+": stop at the first operand; ":": report a missing argument. */
+	snprintf(spec, sizeof(spec), "+:%s", shortopts ? shortopts : "");
+	opterr = 0;
+	optind = 0;	/* glibc: a full reset */
+	while ((c = getopt_long(argc, argv, spec, longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return vs_usage(usage_line);
+		ret = fn(ctx, c, optarg);
+		if (ret)
+			return ret;
+	}
+	*rest = optind;
+	return 0;
+}
+
+int vc_exec_rest(const char *tool, char **argv)
+{
+	if (!argv[0])
+		return 0;
+	fflush(stdout);
+	execvp(argv[0], argv);
+	fprintf(stderr, "%s: %s: %s\n", tool, argv[0], strerror(errno));
+	return 255;
+}
+
+void vc_chain_add(struct vc_chain *c, ...)
+{
+	va_list ap;
+	char *w;
+
+	va_start(ap, c);
+	while ((w = va_arg(ap, char *)) != NULL) {
+		if (c->argc == VC_CHAIN_MAX)
+			c->overflow = 1;
+		else
+			c->argv[c->argc++] = w;
+	}
+	va_end(ap);
+	c->argv[c->argc] = NULL;
+}
+
+void vc_chain_addv(struct vc_chain *c, char **argv)
+{
+	for (; *argv; argv++)
+		vc_chain_add(c, *argv, NULL);
+}
+
+int vc_run(const char *tool, char **argv)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return vs_fail(tool, "fork");
+	if (pid == 0)
+		_exit(vc_exec_rest(tool, argv));
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return vs_fail(tool, "waitpid");
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }
 
 int vs_usage(const char *usage_line)

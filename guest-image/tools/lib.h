@@ -119,10 +119,13 @@ long vc_net_rem_ipv6(uint32_t nid, uint16_t type, const uint8_t ip[16],
 /*
  * Create a network context, as vc_create_context() does a context: with
  * NX_ID_DYNAMIC the kernel is asked first, and if it refuses (NO_DYNAMIC)
- * the first free id of 49152..65535 is taken.  The caller is in the new
- * network context afterwards.  Returns the nid, or -1 with errno.
+ * the first free id of 49152..65535 is taken.  net_create gets no data
+ * (NULL), as from util-vserver: the kernel's default flags (a kernel
+ * without K1 refuses that with EFAULT: then NXF_INIT_SET is passed).  The caller
+ * is in the new network context afterwards.  Returns the nid, or -1 with
+ * errno.
  */
-long vc_create_network(uint32_t nid, uint64_t flagword);
+long vc_create_network(uint32_t nid);
 
 /* Parse a network context id for --nid: 0..65535.  0 and stores it, or -1. */
 int vc_parse_nid(const char *s, uint32_t *nid);
@@ -236,6 +239,49 @@ void vc_disconnect_status(int fd, unsigned char st);
 
 /* Signal number for "KILL", "SIGKILL", "kill" or "9"; -1 if unknown. */
 int vc_signal_nr(const char *name);
+
+/*
+ * The option walker every tool uses: getopt_long() with "+" (options
+ * stop at the first operand; "--" ends them), so whatever follows is the
+ * command the tool execs after its own work.  For each option it calls
+ * fn(ctx, val, optarg); fn returns 0 to go on, anything else stops the
+ * walk and becomes its result.  An unknown option or a missing argument
+ * prints usage_line and returns 255.  On success *rest is the index of
+ * the first operand (argc if none) and the result is 0.
+ */
+struct option;
+#define VC_OPT_DONE	(-1)	/* fn: stop, the tool exits 0 (--help) */
+int vc_walk_opts(int argc, char **argv, const char *shortopts,
+		 const struct option *longopts, const char *usage_line,
+		 int (*fn)(void *ctx, int opt, char *arg), void *ctx,
+		 int *rest);
+/*
+ * Exec argv[0] (searched in PATH) and, if that fails, print
+ * "TOOL: CMD: <error>" and return 255.  With no command (argv[0] NULL)
+ * return 0: the tool's work was all there was to do.
+ */
+int vc_exec_rest(const char *tool, char **argv);
+
+/*
+ * A command line built word by word, for the chains chcontext and chbind
+ * run (util-vserver's shell wrappers, ABI §11.1): vc_chain_add() appends
+ * its NULL-terminated words; argv stays NULL-terminated.  Words are not
+ * copied.  Too many words set overflow (the chain is then not run).
+ */
+#define VC_CHAIN_MAX	256
+struct vc_chain {
+	char *argv[VC_CHAIN_MAX + 1];
+	int argc, overflow;
+};
+void vc_chain_add(struct vc_chain *c, ...);
+/* Append argv (NULL-terminated), e.g. the user's command. */
+void vc_chain_addv(struct vc_chain *c, char **argv);
+/*
+ * Run argv (searched in PATH) as a child and wait for it: its exit status,
+ * 128+N if signal N ended it, 255 if it could not be started (after a
+ * message "TOOL: CMD: <error>").
+ */
+int vc_run(const char *tool, char **argv);
 
 /* Print a tool's usage line on stderr; returns the usage exit status, 255. */
 int vs_usage(const char *usage_line);

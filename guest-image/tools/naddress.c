@@ -2,9 +2,13 @@
 /*
  * naddress: add addresses to a network context, or remove them.
  *
- *   naddress {--add | --remove | --set} --nid N [--ip IP[/M]]...
+ *   naddress {--add | --remove | --set} [--nid N] [--ip IP[/M]]...
  *            [--mask M] [--range A-B]... [--bcast B] [--lback L]
  *            [--silent] [-- CMD [ARG]...]
+ *
+ * Without --nid, N is the caller's own network context (as util-vserver's
+ * naddress; chbind's chain runs `naddress --add --ip A -- CMD` inside
+ * the network context it just created).
  *
  * --add     add each --ip and --range to network context N.
  * --remove  remove each --ip: the entry must match exactly, IPv4 mask
@@ -20,8 +24,9 @@
  *              dotted IPv4 mask.  Repeatable (up to 64).
  * --mask M     the mask of every --ip given without /M: a dotted mask
  *              for IPv4, a prefix length for both (IPv4 only up to 32).
- *              Without it: 255.255.255.0 (/24) for IPv4, as chbind; /64
- *              for IPv6.
+ *              Without it: no mask (0.0.0.0) for IPv4, as util-vserver's
+ *              naddress stores it (chbind passes its /24 default
+ *              explicitly); /64 for IPv6.
  *              (An address entry admits exactly its address whatever the
  *              mask.  The IPv4 mask is kept with it and shown in
  *              /proc/virtnet/<nid>/info; the kernel keeps an IPv6 address
@@ -44,6 +49,7 @@
  * <address>: <error text>").
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,7 +62,7 @@
 #define MAX_ADDRS	64
 
 static const char usage_line[] =
-	"usage: naddress {--add | --remove | --set} --nid N [--ip IP[/M]]... [--mask M] "
+	"usage: naddress {--add | --remove | --set} [--nid N] [--ip IP[/M]]... [--mask M] "
 	"[--range A-B]... [--bcast B] [--lback L] [--silent] [-- CMD [ARG]...]\n";
 
 struct range {
@@ -201,112 +207,136 @@ static int remove_listed(const struct request *rq)
 	return 0;
 }
 
+enum { O_ADD = 256, O_REMOVE, O_SET, O_SILENT, O_NID, O_IP, O_MASK, O_RANGE,
+       O_BCAST, O_LBACK, O_HELP };
+
+static const struct option longopts[] = {
+	{ "add",	no_argument,		NULL, O_ADD },
+	{ "remove",	no_argument,		NULL, O_REMOVE },
+	{ "set",	no_argument,		NULL, O_SET },
+	{ "silent",	no_argument,		NULL, O_SILENT },
+	{ "nid",	required_argument,	NULL, O_NID },
+	{ "ip",		required_argument,	NULL, O_IP },
+	{ "mask",	required_argument,	NULL, O_MASK },
+	{ "range",	required_argument,	NULL, O_RANGE },
+	{ "bcast",	required_argument,	NULL, O_BCAST },
+	{ "lback",	required_argument,	NULL, O_LBACK },
+	{ "help",	no_argument,		NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct args {
+	struct request rq;
+	int mode, have_nid;	/* mode: O_ADD, O_REMOVE, O_SET or 0 */
+};
+
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+	struct request *rq = &a->rq;
+	unsigned int prefix;
+	struct vc_addr *ad;
+	const char *why;
+	int dotted;
+
+	switch (opt) {
+	case O_ADD:
+	case O_REMOVE:
+	case O_SET:
+		if (a->mode)
+			return vs_usage(usage_line);
+		a->mode = opt;
+		return 0;
+	case O_SILENT:
+		rq->silent = 1;
+		return 0;
+	case O_NID:
+		if (vc_parse_nid(arg, &rq->nid))
+			return vs_usage(usage_line);
+		a->have_nid = 1;
+		return 0;
+	case O_IP:
+		if (rq->nip == MAX_ADDRS)
+			return vs_usage(usage_line);
+		if (vc_parse_addr(arg, 0, &rq->ip[rq->nip], &why))
+			return bad_addr(arg, why);
+		rq->nip++;
+		return 0;
+	case O_MASK:
+		/* A prefix length serves both families, as far as it fits. */
+		if (vc_parse_mask(arg, &prefix, &dotted))
+			return bad_addr(arg, "bad mask");
+		if (prefix <= 32)
+			rq->mask4 = prefix;
+		if (!dotted)
+			rq->mask6 = prefix;
+		return 0;
+	case O_RANGE:
+		if (rq->nrange == MAX_ADDRS)
+			return vs_usage(usage_line);
+		if (parse_range(arg, &rq->range[rq->nrange]))
+			return 255;
+		rq->nrange++;
+		return 0;
+	case O_BCAST:
+	case O_LBACK:
+		ad = opt == O_BCAST ? &rq->bcast : &rq->lback;
+		if (vc_parse_addr(arg, VC_ADDR_IPV4_ONLY, ad, &why))
+			return bad_addr(arg, why);
+		if (ad->has_prefix)
+			return bad_addr(arg, "takes no mask");
+		*(opt == O_BCAST ? &rq->have_bcast : &rq->have_lback) = 1;
+		return 0;
+	}
+	fputs(usage_line, stdout);
+	printf("  --add            add the addresses to network context --nid (default: own)\n"
+	       "  --remove         remove them (without --ip: every address)\n"
+	       "  --set            remove every address, then add these\n"
+	       "  --ip IP[/M]      address, interface or host name; repeatable\n"
+	       "  --mask M         mask for --ip without /M (default none, IPv6 /64)\n"
+	       "  --range A-B      the IPv4 addresses A to B\n"
+	       "  --bcast B        broadcast address; --lback L loopback address\n"
+	       "  --silent         no Adding/Removing lines\n");
+	return VC_OPT_DONE;
+}
+
 int naddress_main(int argc, char **argv)
 {
-	enum { NONE, ADD, REMOVE, SET } mode = NONE;
-	static struct request rq;
-	int have_nid = 0, ret, dotted, i;
-	unsigned int prefix;
-	const char *why;
+	static struct args a;
+	struct request *rq = &a.rq;
+	long own;
+	int ret, i;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.mask4 = 24;
-	rq.mask6 = 64;
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i], *arg;
-
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("  --add            add the addresses to network context --nid\n"
-			       "  --remove         remove them (without --ip: every address)\n"
-			       "  --set            remove every address, then add these\n"
-			       "  --ip IP[/M]      address, interface or host name; repeatable\n"
-			       "  --mask M         mask for --ip without /M (default /24, IPv6 /64)\n"
-			       "  --range A-B      the IPv4 addresses A to B\n"
-			       "  --bcast B        broadcast address; --lback L loopback address\n"
-			       "  --silent         no Adding/Removing lines\n");
-			return 0;
-		}
-		if (!strcmp(opt, "--add") || !strcmp(opt, "--remove") ||
-		    !strcmp(opt, "--set")) {
-			if (mode != NONE)
-				return vs_usage(usage_line);
-			mode = opt[2] == 'a' ? ADD : opt[2] == 'r' ? REMOVE : SET;
-			continue;
-		}
-		if (!strcmp(opt, "--silent")) {
-			rq.silent = 1;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return vs_usage(usage_line);
-		arg = argv[++i];
-		if (!strcmp(opt, "--nid")) {
-			if (vc_parse_nid(arg, &rq.nid))
-				return vs_usage(usage_line);
-			have_nid = 1;
-		} else if (!strcmp(opt, "--ip")) {
-			if (rq.nip == MAX_ADDRS)
-				return vs_usage(usage_line);
-			if (vc_parse_addr(arg, 0, &rq.ip[rq.nip], &why))
-				return bad_addr(arg, why);
-			rq.nip++;
-		} else if (!strcmp(opt, "--mask")) {
-			/* A prefix length serves both families, as far as it fits. */
-			if (vc_parse_mask(arg, &prefix, &dotted))
-				return bad_addr(arg, "bad mask");
-			if (prefix <= 32)
-				rq.mask4 = prefix;
-			if (!dotted)
-				rq.mask6 = prefix;
-		} else if (!strcmp(opt, "--range")) {
-			if (rq.nrange == MAX_ADDRS)
-				return vs_usage(usage_line);
-			if (parse_range(arg, &rq.range[rq.nrange]))
-				return 255;
-			rq.nrange++;
-		} else if (!strcmp(opt, "--bcast") || !strcmp(opt, "--lback")) {
-			int bc = opt[2] == 'b';
-
-			struct vc_addr *a = bc ? &rq.bcast : &rq.lback;
-
-			if (vc_parse_addr(arg, VC_ADDR_IPV4_ONLY, a, &why))
-				return bad_addr(arg, why);
-			if (a->has_prefix)
-				return bad_addr(arg, "takes no mask");
-			*(bc ? &rq.have_bcast : &rq.have_lback) = 1;
-		} else {
-			return vs_usage(usage_line);
-		}
-	}
-	if (mode == NONE || !have_nid)
+	memset(&a, 0, sizeof(a));
+	rq->mask4 = 0;
+	rq->mask6 = 64;
+	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
+	if (!a.mode)
 		return vs_usage(usage_line);
 	/* The kernel removes ranges, broadcast and loopback only as "all". */
-	if (mode == REMOVE && (rq.nrange || rq.have_bcast || rq.have_lback))
+	if (a.mode == O_REMOVE && (rq->nrange || rq->have_bcast || rq->have_lback))
 		return vs_usage(usage_line);
+	if (!a.have_nid) {
+		own = vc_task_nid(0);
+		if (own < 0)
+			return vs_fail("naddress", "task_nid");
+		rq->nid = (uint32_t)own;
+	}
 
-	switch (mode) {
-	case REMOVE:
-		ret = rq.nip ? remove_listed(&rq) : remove_all(&rq);
+	switch (a.mode) {
+	case O_REMOVE:
+		ret = rq->nip ? remove_listed(rq) : remove_all(rq);
 		break;
-	case SET:
-		ret = remove_all(&rq);
+	case O_SET:
+		ret = remove_all(rq);
 		if (!ret)
-			ret = add(&rq);
+			ret = add(rq);
 		break;
 	default:
-		ret = add(&rq);
+		ret = add(rq);
 		break;
 	}
-	if (ret)
-		return ret;
-	if (i >= argc)
-		return 0;
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "naddress: %s: %s\n", argv[i], strerror(errno));
-	return 255;
+	return ret ? ret : vc_exec_rest("naddress", argv + i);
 }

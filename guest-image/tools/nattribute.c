@@ -7,7 +7,8 @@
  *   nattribute [--nid N] --set [--flag [~!]FLAG]... [--ncap [~!]NCAP]...
  *              [--secure] [-- CMD...]
  *
- * Without --nid the caller's own network context is meant.  --flag and
+ * Without --nid the caller's own network context is meant (its nid, from
+ * task_nid, as util-vserver's nattribute asks).  --flag and
  * --ncap take a name or a comma list; '~' or '!' before a name clears that
  * bit, a plain name sets it; ^N names bit N.
  *   flags: private, single_ip, lback_remap (alias remap_lback),
@@ -31,6 +32,7 @@
  * errors ("nattribute: <command>: <error text>").
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,82 +65,96 @@ struct pair {
 	uint64_t value, mask;
 };
 
-int nattribute_main(int argc, char **argv)
+struct args {
+	struct pair flags, ncaps;
+	int do_get, do_set, secure;
+	uint32_t nid;
+};
+
+enum { O_GET = 256, O_SET, O_SECURE, O_NID, O_FLAG, O_NCAP, O_HELP };
+
+static const struct option longopts[] = {
+	{ "get",	no_argument,		NULL, O_GET },
+	{ "set",	no_argument,		NULL, O_SET },
+	{ "secure",	no_argument,		NULL, O_SECURE },
+	{ "nid",	required_argument,	NULL, O_NID },
+	{ "flag",	required_argument,	NULL, O_FLAG },
+	{ "ncap",	required_argument,	NULL, O_NCAP },
+	{ "help",	no_argument,		NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int list(const char *arg, int (*lookup)(const char *, uint64_t *),
+		struct pair *p, const char *what)
 {
-	struct pair flags = { 0, 0 }, ncaps = { 0, 0 };
-	int do_get = 0, do_set = 0, secure = 0, set_opts = 0, i;
-	uint32_t nid = NX_ID_SELF;
 	const char *bad;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
+	if (!vc_apply_list(arg, lookup, &p->value, &p->mask, &bad))
+		return 0;
+	fprintf(stderr, "Unknown %s '%s'\n", what, bad);
+	return 255;
+}
 
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("  --get            print flags and ncapabilities\n"
-			       "  --set            change what the following options name\n"
-			       "  --flag [~!]FLAG  network context flags; ~ or ! clears\n"
-			       "  --ncap [~!]NCAP  network capabilities (tun_create, raw_icmp, multicast)\n"
-			       "  --secure         hide_netif, no ncaps but raw_icmp\n");
-			return 0;
-		}
-		if (!strcmp(opt, "--get")) {
-			do_get = 1;
-		} else if (!strcmp(opt, "--set")) {
-			do_set = 1;
-		} else if (!strcmp(opt, "--secure")) {
-			secure = 1;
-		} else if (i + 1 >= argc) {
-			return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--nid")) {
-			if (vc_parse_nid(argv[++i], &nid))
-				return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--flag")) {
-			set_opts++;
-			if (vc_apply_list(argv[++i], vc_nflag_bit, &flags.value,
-					  &flags.mask, &bad)) {
-				fprintf(stderr, "Unknown flag '%s'\n", bad);
-				return 255;
-			}
-		} else if (!strcmp(opt, "--ncap")) {
-			set_opts++;
-			if (vc_apply_list(argv[++i], vc_ncap_bit, &ncaps.value,
-					  &ncaps.mask, &bad)) {
-				fprintf(stderr, "Unknown capability '%s'\n", bad);
-				return 255;
-			}
-		} else {
-			return vs_usage(usage_line);
-		}
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+
+	switch (opt) {
+	case O_GET:	a->do_get = 1; return 0;
+	case O_SET:	a->do_set = 1; return 0;
+	case O_SECURE:	a->secure = 1; return 0;
+	case O_NID:
+		return vc_parse_nid(arg, &a->nid) ? vs_usage(usage_line) : 0;
+	case O_FLAG:	return list(arg, vc_nflag_bit, &a->flags, "flag");
+	case O_NCAP:	return list(arg, vc_ncap_bit, &a->ncaps, "capability");
+	}
+	fputs(usage_line, stdout);
+	printf("  --get            print flags and ncapabilities\n"
+	       "  --set            change what the following options name\n"
+	       "  --flag [~!]FLAG  network context flags; ~ or ! clears\n"
+	       "  --ncap [~!]NCAP  network capabilities (tun_create, raw_icmp, multicast)\n"
+	       "  --secure         hide_netif, no ncaps but raw_icmp\n");
+	return VC_OPT_DONE;
+}
+
+static int set(struct args *a)
+{
+	if (a->secure) {
+		a->ncaps.mask |= ~NXC_RAW_ICMP;
+		a->flags.value |= NXF_HIDE_NETIF & ~a->flags.mask;
+		a->flags.mask |= NXF_HIDE_NETIF;
+	}
+	if (a->ncaps.mask &&
+	    vc_set_ncaps(a->nid, a->ncaps.value, a->ncaps.mask) < 0)
+		return vs_fail("nattribute", "set_ncaps");
+	/* Last: clearing state_setup or state_admin may end the rest. */
+	if (a->flags.mask &&
+	    vc_set_nflags(a->nid, a->flags.value, a->flags.mask) < 0)
+		return vs_fail("nattribute", "set_nflags");
+	return 0;
+}
+
+int nattribute_main(int argc, char **argv)
+{
+	struct args a = { .nid = NX_ID_SELF };
+	long own;
+	int i, ret;
+
+	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
+	/* The caller's own network context, by number (task_nid). */
+	if (a.nid == NX_ID_SELF) {
+		own = vc_task_nid(0);
+		if (own < 0)
+			return vs_fail("nattribute", "task_nid");
+		a.nid = (uint32_t)own;
 	}
 	/* Exactly one of --get and --set; set options only with --set. */
-	if (do_get == do_set)
+	if (a.do_get == a.do_set)
 		return vs_usage(usage_line);
-	if (do_get && (secure || set_opts))
+	if (a.do_get && (a.secure || a.flags.mask || a.ncaps.mask))
 		return vs_usage(usage_line);
-
-	if (do_get) {
-		if (get(nid))
-			return 255;
-	} else {
-		if (secure) {
-			ncaps.mask |= ~NXC_RAW_ICMP;
-			flags.value |= NXF_HIDE_NETIF & ~flags.mask;
-			flags.mask |= NXF_HIDE_NETIF;
-		}
-		if (ncaps.mask && vc_set_ncaps(nid, ncaps.value, ncaps.mask) < 0)
-			return vs_fail("nattribute", "set_ncaps");
-		/* Last: clearing state_setup or state_admin may end the rest. */
-		if (flags.mask && vc_set_nflags(nid, flags.value, flags.mask) < 0)
-			return vs_fail("nattribute", "set_nflags");
-	}
-	if (i >= argc)
-		return 0;
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "nattribute: %s: %s\n", argv[i], strerror(errno));
-	return 255;
+	ret = a.do_get ? get(a.nid) : set(&a);
+	return ret ? ret : vc_exec_rest("nattribute", argv + i);
 }

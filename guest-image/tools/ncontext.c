@@ -5,22 +5,26 @@
  *
  *   ncontext --create [--nid N] [OPTION]... [--] CMD [ARG]...
  *   ncontext --migrate --nid N [OPTION]... [--] CMD [ARG]...
- *   ncontext --migrate-self --nid N [OPTION]... [[--] CMD [ARG]...]
+ *   ncontext --migrate-self [--nid N] [OPTION]... [[--] CMD [ARG]...]
  *
- * --create        net_create; the process is in the new network context
- *                 afterwards.  Without --nid a free id of 49152..65535 is
- *                 taken.  The flag word is NXF_INIT_SET (STATE_ADMIN,
- *                 HIDE_NETIF) plus STATE_SETUP, so that the setup phase can
- *                 be ended explicitly (--endsetup, or nattribute --set
- *                 --flag ~state_setup) once the addresses are in.  The new
- *                 context has no addresses: add them with naddress.
+ * --create        net_create v1 with no data, as util-vserver's ncontext
+ *                 sends it: the kernel's default flag word NXF_INIT_SET
+ *                 (STATE_ADMIN, HIDE_NETIF; a kernel that refuses NULL
+ *                 with EFAULT gets NXF_INIT_SET explicitly); the process
+ *                 is in the new
+ *                 network context afterwards.  Without --nid a free id of
+ *                 49152..65535 is taken.  The new context has no
+ *                 addresses: add them with naddress (chbind's chain:
+ *                 `ncontext --create -- nattribute --set -- naddress --add
+ *                 --ip A -- CMD`).
  *                 Prints "New network context is N" unless --silent.  If
  *                 the nid exists (EEXIST, or EBUSY while it is still being
  *                 set up): exit 254, with a message unless --silentexist.
  * --migrate       net_migrate into network context N (1: no restriction,
  *                 every address), then run CMD.
- * --migrate-self  as --migrate, but CMD is optional: without one ncontext
- *                 moves itself and exits 0.
+ * --migrate-self  net_migrate into --nid, or without --nid into the
+ *                 caller's own network context; CMD is optional: without
+ *                 one ncontext moves itself and exits 0.
  * --endsetup      clear STATE_SETUP of the network context before CMD.
  * --disconnect    run CMD in the background, as vcontext --disconnect.
  * --silent        no "New network context" line.
@@ -31,6 +35,7 @@
  * text>" on stderr.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,102 +44,112 @@
 #include "lib.h"
 
 static const char usage_line[] =
-	"usage: ncontext {--create [--nid N] | --migrate --nid N | --migrate-self --nid N} "
+	"usage: ncontext {--create [--nid N] | --migrate --nid N | --migrate-self [--nid N]} "
 	"[--endsetup] [--disconnect] [--silent] [--silentexist] [--] CMD [ARG]...\n";
+
+enum { O_CREATE = 256, O_MIGRATE, O_MIGRATE_SELF, O_ENDSETUP, O_DISCONNECT,
+       O_SILENT, O_SILENTEXIST, O_NID, O_HELP };
+
+static const struct option longopts[] = {
+	{ "create",		no_argument,		NULL, O_CREATE },
+	{ "migrate",		no_argument,		NULL, O_MIGRATE },
+	{ "migrate-self",	no_argument,		NULL, O_MIGRATE_SELF },
+	{ "endsetup",		no_argument,		NULL, O_ENDSETUP },
+	{ "disconnect",		no_argument,		NULL, O_DISCONNECT },
+	{ "silent",		no_argument,		NULL, O_SILENT },
+	{ "silentexist",	no_argument,		NULL, O_SILENTEXIST },
+	{ "nid",		required_argument,	NULL, O_NID },
+	{ "help",		no_argument,		NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct args {
+	enum { NONE, CREATE, MIGRATE, MIGRATE_SELF } mode;
+	int have_nid, endsetup, disc, silent, silentexist;
+	uint32_t nid;
+};
+
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+
+	switch (opt) {
+	case O_CREATE:		a->mode = CREATE; break;
+	case O_MIGRATE:		a->mode = MIGRATE; break;
+	case O_MIGRATE_SELF:	a->mode = MIGRATE_SELF; break;
+	case O_ENDSETUP:	a->endsetup = 1; break;
+	case O_DISCONNECT:	a->disc = 1; break;
+	case O_SILENT:		a->silent = 1; break;
+	case O_SILENTEXIST:	a->silentexist = 1; break;
+	case O_NID:
+		if (vc_parse_nid(arg, &a->nid))
+			return vs_usage(usage_line);
+		a->have_nid = 1;
+		break;
+	default:
+		fputs(usage_line, stdout);
+		printf("  --create       new network context (id from --nid, else a free dynamic one)\n"
+		       "  --migrate      move into network context --nid and run CMD\n"
+		       "  --migrate-self move into --nid or the own network context (CMD optional)\n"
+		       "  --endsetup     end the setup phase (clear STATE_SETUP) before CMD\n"
+		       "  --disconnect   run CMD in the background\n"
+		       "  --silent       no 'New network context' line\n"
+		       "  --silentexist  no message if the network context exists (exit 254)\n");
+		return VC_OPT_DONE;
+	}
+	return 0;
+}
 
 int ncontext_main(int argc, char **argv)
 {
-	enum { NONE, CREATE, MIGRATE, MIGRATE_SELF } mode = NONE;
-	int have_nid = 0, endsetup = 0, disc = 0, silent = 0, silentexist = 0;
-	int status_fd = -1, i;
-	uint32_t nid = NX_ID_DYNAMIC;
+	struct args a = { .nid = NX_ID_DYNAMIC };
+	int status_fd = -1, i, ret;
 	unsigned char st;
-	long ret;
+	long nid;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (opt[0] != '-')
-			break;
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("  --create       new network context (id from --nid, else a free dynamic one)\n"
-			       "  --migrate      move into network context --nid and run CMD\n"
-			       "  --migrate-self move into network context --nid (CMD optional)\n"
-			       "  --endsetup     end the setup phase (clear STATE_SETUP) before CMD\n"
-			       "  --disconnect   run CMD in the background\n"
-			       "  --silent       no 'New network context' line\n"
-			       "  --silentexist  no message if the network context exists (exit 254)\n");
-			return 0;
-		}
-		if (!strcmp(opt, "--create"))
-			mode = CREATE;
-		else if (!strcmp(opt, "--migrate"))
-			mode = MIGRATE;
-		else if (!strcmp(opt, "--migrate-self"))
-			mode = MIGRATE_SELF;
-		else if (!strcmp(opt, "--endsetup"))
-			endsetup = 1;
-		else if (!strcmp(opt, "--disconnect"))
-			disc = 1;
-		else if (!strcmp(opt, "--silent"))
-			silent = 1;
-		else if (!strcmp(opt, "--silentexist"))
-			silentexist = 1;
-		else if (!strcmp(opt, "--nid")) {
-			if (++i >= argc || vc_parse_nid(argv[i], &nid))
-				return vs_usage(usage_line);
-			have_nid = 1;
-		} else {
-			return vs_usage(usage_line);
-		}
-	}
-	if (mode == NONE || (mode != CREATE && !have_nid))
+	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
+	if (a.mode == NONE || (a.mode == MIGRATE && !a.have_nid))
 		return vs_usage(usage_line);
-	if (mode != MIGRATE_SELF && i >= argc)
+	if (a.mode != MIGRATE_SELF && i >= argc)
 		return vs_usage(usage_line);
 
-	if (disc) {
+	if (a.disc) {
 		status_fd = vc_disconnect();
 		if (status_fd < 0)
 			return vs_fail("ncontext", "--disconnect");
 	}
 
-	if (mode == CREATE) {
-		ret = vc_create_network(nid, NXF_INIT_SET | NXF_STATE_SETUP);
-		if (ret < 0 && (errno == EEXIST || errno == EBUSY)) {
-			if (!silentexist)
-				fprintf(stderr, "ncontext: network context %u already exists\n", nid);
+	if (a.mode == CREATE) {
+		nid = vc_create_network(a.nid);
+		if (nid < 0 && (errno == EEXIST || errno == EBUSY)) {
+			if (!a.silentexist)
+				fprintf(stderr, "ncontext: network context %u already exists\n", a.nid);
 			st = 254;
 			goto out_status;
 		}
-		if (ret < 0) {
+		if (nid < 0) {
 			st = (unsigned char)vs_fail("ncontext", "net_create");
 			goto out_status;
 		}
-		nid = (uint32_t)ret;
-		if (!silent)
-			printf("New network context is %u\n", nid);
-	} else if (vc_net_migrate(nid) < 0) {
-		st = (unsigned char)vs_fail("ncontext", "net_migrate");
-		goto out_status;
+		if (!a.silent)
+			printf("New network context is %ld\n", nid);
+	} else {
+		nid = a.have_nid ? (long)a.nid : vc_task_nid(0);
+		if (nid < 0 || vc_net_migrate((uint32_t)nid) < 0) {
+			st = (unsigned char)vs_fail("ncontext", "net_migrate");
+			goto out_status;
+		}
 	}
 	fflush(stdout);
 	/* The spectator (nid 1) has no flags to change. */
-	if (endsetup && nid > NX_ID_SPECTATOR &&
-	    vc_set_nflags(nid, 0, NXF_STATE_SETUP) < 0) {
+	if (a.endsetup && nid > NX_ID_SPECTATOR &&
+	    vc_set_nflags((uint32_t)nid, 0, NXF_STATE_SETUP) < 0) {
 		st = (unsigned char)vs_fail("ncontext", "set_nflags (endsetup)");
 		goto out_status;
 	}
-	if (i >= argc)
-		return 0;
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "ncontext: %s: %s\n", argv[i], strerror(errno));
-	st = 255;
+	st = (unsigned char)vc_exec_rest("ncontext", argv + i);
 out_status:
 	vc_disconnect_status(status_fd, st);
 	return st;

@@ -7,7 +7,8 @@
  *   vattribute [--xid X] --set [--bcap [~!]CAP]... [--ccap [~!]CCAP]...
  *              [--flag [~!]FLAG]... [--secure] [--umask M] [-- CMD...]
  *
- * Without --xid the caller's own context is meant.  Each of --bcap,
+ * Without --xid the caller's own context is meant (its xid, from
+ * task_xid, as util-vserver's vattribute asks).  Each of --bcap,
  * --ccap and --flag takes a name or a comma list; '~' or '!' before a name
  * clears that bit, a plain name sets it.  Names: POSIX capability names
  * with or without "CAP_" (bcaps), the util-vserver ccap names and aliases
@@ -26,10 +27,10 @@
  * --umask M: the CLONE_* bits the guest may unshare, as a number
  * (decimal or 0x hex); it replaces the whole mask.
  *
- * --get prints, one per line:
- *   flags: <names>
+ * --get prints, one per line (util-vserver's order):
  *   bcapabilities: <CAP_ names>
  *   ccapabilities: <names>
+ *   flags: <names>
  *   umask: 0x<hex>
  * with unknown bits as ^N and an empty set as "none".
  *
@@ -38,6 +39,7 @@
  * errors ("vattribute: <command>: <error text>").
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,12 +63,13 @@ static int get(uint32_t xid)
 		return vs_fail("vattribute", "get_ccaps");
 	if (vc_get_umask(xid, &umask) < 0)
 		return vs_fail("vattribute", "get_umask");
-	fputs("flags: ", stdout);
-	vc_print_flags(stdout, flags, "none");
-	fputs("\nbcapabilities: ", stdout);
+	/* util-vserver's order (ABI §8): bcaps, ccaps, flags, umask. */
+	fputs("bcapabilities: ", stdout);
 	vc_print_caps(stdout, bcaps, "CAP_", 1, "none");
 	fputs("\nccapabilities: ", stdout);
 	vc_print_ccaps(stdout, ccaps, "none");
+	fputs("\nflags: ", stdout);
+	vc_print_flags(stdout, flags, "none");
 	printf("\numask: 0x%llx\n", (unsigned long long)umask);
 	fflush(stdout);
 	return 0;
@@ -76,102 +79,116 @@ struct pair {
 	uint64_t value, mask;
 };
 
-int vattribute_main(int argc, char **argv)
+struct args {
+	struct pair bcaps, ccaps, flags;
+	int do_get, do_set, secure, have_umask;
+	uint32_t xid;
+	long long umask;
+};
+
+enum { O_GET = 256, O_SET, O_SECURE, O_XID, O_BCAP, O_CCAP, O_FLAG, O_UMASK,
+       O_HELP };
+
+static const struct option longopts[] = {
+	{ "get",	no_argument,		NULL, O_GET },
+	{ "set",	no_argument,		NULL, O_SET },
+	{ "secure",	no_argument,		NULL, O_SECURE },
+	{ "xid",	required_argument,	NULL, O_XID },
+	{ "bcap",	required_argument,	NULL, O_BCAP },
+	{ "ccap",	required_argument,	NULL, O_CCAP },
+	{ "flag",	required_argument,	NULL, O_FLAG },
+	{ "umask",	required_argument,	NULL, O_UMASK },
+	{ "help",	no_argument,		NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int list(const char *arg, int (*lookup)(const char *, uint64_t *),
+		struct pair *p, const char *what)
 {
-	struct pair bcaps = { 0, 0 }, ccaps = { 0, 0 }, flags = { 0, 0 };
-	int do_get = 0, do_set = 0, secure = 0, have_umask = 0, i;
-	uint32_t xid = VX_ID_SELF;
-	long long umask = 0;
 	const char *bad;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
+	if (!vc_apply_list(arg, lookup, &p->value, &p->mask, &bad))
+		return 0;
+	fprintf(stderr, "Unknown %s '%s'\n", what, bad);
+	return 255;
+}
 
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("  --get            print flags, bcapabilities, ccapabilities, umask\n"
-			       "  --set            change what the following options name\n"
-			       "  --bcap [~!]CAP   capability bound; --ccap [~!]CCAP context caps\n"
-			       "  --flag [~!]FLAG  context flags; ~ or ! clears\n"
-			       "  --secure         guest default bcaps, no extra ccaps, hide_netif\n"
-			       "  --umask M        CLONE_* bits the guest may unshare\n");
-			return 0;
-		}
-		if (!strcmp(opt, "--get")) {
-			do_get = 1;
-		} else if (!strcmp(opt, "--set")) {
-			do_set = 1;
-		} else if (!strcmp(opt, "--secure")) {
-			secure = 1;
-		} else if (i + 1 >= argc) {
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+
+	switch (opt) {
+	case O_GET:	a->do_get = 1; return 0;
+	case O_SET:	a->do_set = 1; return 0;
+	case O_SECURE:	a->secure = 1; return 0;
+	case O_XID:
+		return vc_parse_xid(arg, &a->xid) ? vs_usage(usage_line) : 0;
+	case O_BCAP:	return list(arg, vc_cap_bit, &a->bcaps, "capability");
+	case O_CCAP:	return list(arg, vc_ccap_bit, &a->ccaps, "capability");
+	case O_FLAG:	return list(arg, vc_flag_bit, &a->flags, "flag");
+	case O_UMASK:
+		if (vc_parse_num(arg, 0, INT64_MAX, &a->umask))
 			return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--xid")) {
-			if (vc_parse_xid(argv[++i], &xid))
-				return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--bcap")) {
-			if (vc_apply_list(argv[++i], vc_cap_bit, &bcaps.value,
-					  &bcaps.mask, &bad)) {
-				fprintf(stderr, "Unknown capability '%s'\n", bad);
-				return 255;
-			}
-		} else if (!strcmp(opt, "--ccap")) {
-			if (vc_apply_list(argv[++i], vc_ccap_bit, &ccaps.value,
-					  &ccaps.mask, &bad)) {
-				fprintf(stderr, "Unknown capability '%s'\n", bad);
-				return 255;
-			}
-		} else if (!strcmp(opt, "--flag")) {
-			if (vc_apply_list(argv[++i], vc_flag_bit, &flags.value,
-					  &flags.mask, &bad)) {
-				fprintf(stderr, "Unknown flag '%s'\n", bad);
-				return 255;
-			}
-		} else if (!strcmp(opt, "--umask")) {
-			if (vc_parse_num(argv[++i], 0, INT64_MAX, &umask))
-				return vs_usage(usage_line);
-			have_umask = 1;
-		} else {
-			return vs_usage(usage_line);
-		}
+		a->have_umask = 1;
+		return 0;
+	}
+	fputs(usage_line, stdout);
+	printf("  --get            print flags, bcapabilities, ccapabilities, umask\n"
+	       "  --set            change what the following options name\n"
+	       "  --bcap [~!]CAP   capability bound; --ccap [~!]CCAP context caps\n"
+	       "  --flag [~!]FLAG  context flags; ~ or ! clears\n"
+	       "  --secure         guest default bcaps, no extra ccaps, hide_netif\n"
+	       "  --umask M        CLONE_* bits the guest may unshare\n");
+	return VC_OPT_DONE;
+}
+
+static int set(struct args *a)
+{
+	if (a->secure) {
+		a->bcaps.value = (vc_secure_bcaps() & ~a->bcaps.mask) |
+				 (a->bcaps.value & a->bcaps.mask);
+		a->bcaps.mask = ~0ULL;
+		a->ccaps.mask |= ~vc_secure_ccaps();
+		a->flags.value |= VXF_HIDE_NETIF & ~a->flags.mask;
+		a->flags.mask |= VXF_HIDE_NETIF;
+	}
+	if (a->bcaps.mask &&
+	    vc_set_bcaps(a->xid, a->bcaps.value, a->bcaps.mask) < 0)
+		return vs_fail("vattribute", "set_bcaps");
+	if (a->ccaps.mask &&
+	    vc_set_ccaps(a->xid, a->ccaps.value, a->ccaps.mask) < 0)
+		return vs_fail("vattribute", "set_ccaps");
+	if (a->have_umask &&
+	    vc_set_umask(a->xid, (uint64_t)a->umask, ~0ULL) < 0)
+		return vs_fail("vattribute", "set_umask");
+	/* Last: clearing state_setup may end what a guest may change. */
+	if (a->flags.mask &&
+	    vc_set_cflags(a->xid, a->flags.value, a->flags.mask) < 0)
+		return vs_fail("vattribute", "set_cflags");
+	return 0;
+}
+
+int vattribute_main(int argc, char **argv)
+{
+	struct args a = { .xid = VX_ID_SELF };
+	long own;
+	int i, ret;
+
+	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
+	if (a.xid == VX_ID_SELF) {
+		own = vc_task_xid(0);
+		if (own < 0)
+			return vs_fail("vattribute", "task_xid");
+		a.xid = (uint32_t)own;
 	}
 	/* Exactly one of --get and --set; set options only with --set. */
-	if (do_get == do_set)
+	if (a.do_get == a.do_set)
 		return vs_usage(usage_line);
-	if (do_get && (secure || have_umask || bcaps.mask || ccaps.mask ||
-		       flags.mask))
+	if (a.do_get && (a.secure || a.have_umask || a.bcaps.mask ||
+			 a.ccaps.mask || a.flags.mask))
 		return vs_usage(usage_line);
-
-	if (do_get) {
-		if (get(xid))
-			return 255;
-	} else {
-		if (secure) {
-			bcaps.value = (vc_secure_bcaps() & ~bcaps.mask) |
-				      (bcaps.value & bcaps.mask);
-			bcaps.mask = ~0ULL;
-			ccaps.mask |= ~vc_secure_ccaps();
-			flags.value |= VXF_HIDE_NETIF & ~flags.mask;
-			flags.mask |= VXF_HIDE_NETIF;
-		}
-		if (bcaps.mask && vc_set_bcaps(xid, bcaps.value, bcaps.mask) < 0)
-			return vs_fail("vattribute", "set_bcaps");
-		if (ccaps.mask &&
-		    vc_set_ccaps(xid, ccaps.value, ccaps.mask) < 0)
-			return vs_fail("vattribute", "set_ccaps");
-		if (have_umask && vc_set_umask(xid, (uint64_t)umask, ~0ULL) < 0)
-			return vs_fail("vattribute", "set_umask");
-		/* Last: clearing state_setup may end what a guest may change. */
-		if (flags.mask &&
-		    vc_set_cflags(xid, flags.value, flags.mask) < 0)
-			return vs_fail("vattribute", "set_cflags");
-	}
-	if (i >= argc)
-		return 0;
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "vattribute: %s: %s\n", argv[i], strerror(errno));
-	return 255;
+	ret = a.do_get ? get(a.xid) : set(&a);
+	return ret ? ret : vc_exec_rest("vattribute", argv + i);
 }

@@ -4,7 +4,7 @@
  *
  *   vcontext --create [--xid N] [OPTION]... [--] CMD [ARG]...
  *   vcontext --migrate --xid N [OPTION]... [--] CMD [ARG]...
- *   vcontext --migrate-self --xid N [OPTION]... [[--] CMD [ARG]...]
+ *   vcontext --migrate-self [OPTION]... [[--] CMD [ARG]...]
  *
  * --create        ctx_create with the usual flag word (VXF_INIT_SET); the
  *                 process is in the new context afterwards.  Without
@@ -14,12 +14,17 @@
  *                 setup): exit 254 (message unless --silentexist).
  * --migrate       ctx_migrate into context N (1 is the spectator), then
  *                 run CMD.
- * --migrate-self  as --migrate, but CMD is optional: without one,
- *                 vcontext just moves itself and exits 0 (a probe).
+ * --migrate-self  as util-vserver's: the context is the caller's own (any
+ *                 --xid is ignored) and nothing migrates; only the flags
+ *                 below change, on the caller's own context, from inside.
+ *                 This is the last step of chcontext's chain:
+ *                 `vcontext --endsetup --migrate-self -- CMD` ends the
+ *                 setup phase of the context the chain created.  CMD is
+ *                 optional: without one vcontext exits 0 after its work.
  * --initpid, --fakeinit
- *                 CMD becomes the context's init: on --create by clearing
- *                 STATE_INIT on the new context, on --migrate with
- *                 VXM_SET_INIT.  (Showing it as pid 1 is the separate
+ *                 CMD becomes the context's init: on --create and
+ *                 --migrate-self by clearing STATE_INIT on the caller's
+ *                 (new) context, on --migrate with VXM_SET_INIT.  (Showing it as pid 1 is the separate
  *                 fakeinit context flag, see chcontext --flag fakeinit.)
  * --endsetup      clear STATE_SETUP just before CMD runs.
  * --uid U         setuid(U) (and setgid to the same number) before CMD.
@@ -40,6 +45,7 @@
  * "vcontext: <what>: <error text>" on stderr.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,143 +55,159 @@
 #include "lib.h"
 
 static const char usage_line[] =
-	"usage: vcontext {--create [--xid N] | --migrate --xid N | --migrate-self --xid N} "
+	"usage: vcontext {--create [--xid N] | --migrate --xid N | --migrate-self} "
 	"[--initpid] [--endsetup] [--uid U] [--chroot] [--disconnect] [--silent] "
 	"[--silentexist] [--] CMD [ARG]...\n";
 
+enum { O_CREATE = 256, O_MIGRATE, O_MIGRATE_SELF, O_INITPID, O_ENDSETUP,
+       O_CHROOT, O_DISCONNECT, O_SILENT, O_SILENTEXIST, O_XID, O_UID, O_HELP,
+       O_UNSUPPORTED };
+
+static const struct option longopts[] = {
+	{ "create",		no_argument,		NULL, O_CREATE },
+	{ "migrate",		no_argument,		NULL, O_MIGRATE },
+	{ "migrate-self",	no_argument,		NULL, O_MIGRATE_SELF },
+	{ "initpid",		no_argument,		NULL, O_INITPID },
+	{ "fakeinit",		no_argument,		NULL, O_INITPID },
+	{ "endsetup",		no_argument,		NULL, O_ENDSETUP },
+	{ "chroot",		no_argument,		NULL, O_CHROOT },
+	{ "disconnect",		no_argument,		NULL, O_DISCONNECT },
+	{ "silent",		no_argument,		NULL, O_SILENT },
+	{ "silentexist",	no_argument,		NULL, O_SILENTEXIST },
+	{ "xid",		required_argument,	NULL, O_XID },
+	{ "uid",		required_argument,	NULL, O_UID },
+	{ "help",		no_argument,		NULL, O_HELP },
+	{ "pivot-root",		no_argument,		NULL, O_UNSUPPORTED },
+	{ "namespace",		no_argument,		NULL, O_UNSUPPORTED },
+	{ "vlogin",		no_argument,		NULL, O_UNSUPPORTED },
+	{ "syncsock",		required_argument,	NULL, O_UNSUPPORTED },
+	{ "syncmsg",		required_argument,	NULL, O_UNSUPPORTED },
+	{ "personality-type",	required_argument,	NULL, O_UNSUPPORTED },
+	{ "personality-flags",	required_argument,	NULL, O_UNSUPPORTED },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct args {
+	enum { NONE, CREATE, MIGRATE, MIGRATE_SELF } mode;
+	int have_xid, initpid, endsetup, do_chroot, disc, silent, silentexist;
+	uint32_t xid;
+	long long uid;
+};
+
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+
+	switch (opt) {
+	case O_CREATE:		a->mode = CREATE; break;
+	case O_MIGRATE:		a->mode = MIGRATE; break;
+	case O_MIGRATE_SELF:	a->mode = MIGRATE_SELF; break;
+	case O_INITPID:		a->initpid = 1; break;
+	case O_ENDSETUP:	a->endsetup = 1; break;
+	case O_CHROOT:		a->do_chroot = 1; break;
+	case O_DISCONNECT:	a->disc = 1; break;
+	case O_SILENT:		a->silent = 1; break;
+	case O_SILENTEXIST:	a->silentexist = 1; break;
+	case O_XID:
+		if (vc_parse_xid(arg, &a->xid))
+			return vs_usage(usage_line);
+		a->have_xid = 1;
+		break;
+	case O_UID:
+		if (vc_parse_num(arg, 0, 0xFFFFFFFELL, &a->uid))
+			return vs_usage(usage_line);
+		break;
+	case O_HELP:
+		fputs(usage_line, stdout);
+		printf("  --create       new context (id from --xid, else a free dynamic one)\n"
+		       "  --migrate      move into context --xid and run CMD\n"
+		       "  --migrate-self stay in the own context; apply --initpid/--endsetup to it\n"
+		       "  --initpid      CMD becomes the context's init (alias --fakeinit)\n"
+		       "  --endsetup     end the setup phase (clear STATE_SETUP) before CMD\n"
+		       "  --uid U        run CMD as uid/gid U\n"
+		       "  --chroot       chroot to the current directory\n"
+		       "  --disconnect   run CMD in the background\n"
+		       "  --silent       no 'New security context' line\n"
+		       "  --silentexist  no message if the context exists (exit 254)\n");
+		return VC_OPT_DONE;
+	default:
+		fprintf(stderr, "vcontext: this option is not supported\n");
+		return 255;
+	}
+	return 0;
+}
+
 int vcontext_main(int argc, char **argv)
 {
-	enum { NONE, CREATE, MIGRATE, MIGRATE_SELF } mode = NONE;
-	int have_xid = 0, initpid = 0, endsetup = 0, do_chroot = 0;
-	int disc = 0, silent = 0, silentexist = 0, status_fd = -1;
-	uint32_t xid = VX_ID_DYNAMIC;
-	long long uid = -1;
+	struct args a = { .xid = VX_ID_DYNAMIC, .uid = -1 };
+	int status_fd = -1, i, ret;
+	uint64_t clear = 0;
 	unsigned char st;
-	long ret;
-	int i;
+	long xid;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (opt[0] != '-')
-			break;
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("  --create       new context (id from --xid, else a free dynamic one)\n"
-			       "  --migrate      move into context --xid and run CMD\n"
-			       "  --migrate-self move into context --xid (CMD optional)\n"
-			       "  --initpid      CMD becomes the context's init (alias --fakeinit)\n"
-			       "  --endsetup     end the setup phase (clear STATE_SETUP) before CMD\n"
-			       "  --uid U        run CMD as uid/gid U\n"
-			       "  --chroot       chroot to the current directory\n"
-			       "  --disconnect   run CMD in the background\n"
-			       "  --silent       no 'New security context' line\n"
-			       "  --silentexist  no message if the context exists (exit 254)\n");
-			return 0;
-		}
-		if (!strcmp(opt, "--create"))
-			mode = CREATE;
-		else if (!strcmp(opt, "--migrate"))
-			mode = MIGRATE;
-		else if (!strcmp(opt, "--migrate-self"))
-			mode = MIGRATE_SELF;
-		else if (!strcmp(opt, "--initpid") || !strcmp(opt, "--fakeinit"))
-			initpid = 1;
-		else if (!strcmp(opt, "--endsetup"))
-			endsetup = 1;
-		else if (!strcmp(opt, "--chroot"))
-			do_chroot = 1;
-		else if (!strcmp(opt, "--disconnect"))
-			disc = 1;
-		else if (!strcmp(opt, "--silent"))
-			silent = 1;
-		else if (!strcmp(opt, "--silentexist"))
-			silentexist = 1;
-		else if (!strcmp(opt, "--xid")) {
-			if (++i >= argc || vc_parse_xid(argv[i], &xid))
-				return vs_usage(usage_line);
-			have_xid = 1;
-		} else if (!strcmp(opt, "--uid")) {
-			if (++i >= argc ||
-			    vc_parse_num(argv[i], 0, 0xFFFFFFFELL, &uid))
-				return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--pivot-root") ||
-			   !strcmp(opt, "--namespace") ||
-			   !strcmp(opt, "--vlogin") ||
-			   !strcmp(opt, "--syncsock") ||
-			   !strcmp(opt, "--syncmsg") ||
-			   !strcmp(opt, "--personality-type") ||
-			   !strcmp(opt, "--personality-flags")) {
-			fprintf(stderr, "vcontext: %s is not supported\n", opt);
-			return 255;
-		} else {
-			return vs_usage(usage_line);
-		}
-	}
-	if (mode == NONE || (mode != CREATE && !have_xid))
+	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
+	if (a.mode == NONE || (a.mode == MIGRATE && !a.have_xid))
 		return vs_usage(usage_line);
-	if (mode != MIGRATE_SELF && i >= argc)
+	if (a.mode != MIGRATE_SELF && i >= argc)
 		return vs_usage(usage_line);
 
-	if (disc) {
+	if (a.disc) {
 		status_fd = vc_disconnect();
 		if (status_fd < 0)
 			return vs_fail("vcontext", "--disconnect");
 	}
 
-	if (mode == CREATE) {
-		ret = vc_create_context(xid, VXF_INIT_SET);
+	if (a.mode == CREATE) {
+		xid = vc_create_context(a.xid, VXF_INIT_SET);
 		/* EBUSY: it exists and is still being set up. */
-		if (ret < 0 && (errno == EEXIST || errno == EBUSY)) {
-			if (!silentexist)
-				fprintf(stderr, "vcontext: context %u already exists\n", xid);
+		if (xid < 0 && (errno == EEXIST || errno == EBUSY)) {
+			if (!a.silentexist)
+				fprintf(stderr, "vcontext: context %u already exists\n", a.xid);
 			st = 254;
 			goto out_status;
 		}
-		if (ret < 0) {
+		if (xid < 0) {
 			st = (unsigned char)vs_fail("vcontext", "ctx_create");
 			goto out_status;
 		}
-		xid = (uint32_t)ret;
-		if (!silent)
-			printf("New security context is %u\n", xid);
+		if (!a.silent)
+			printf("New security context is %ld\n", xid);
 		/* The caller is in the new context now: it is its init. */
-		if (initpid && vc_set_cflags(xid, 0, VXF_STATE_INIT) < 0) {
-			st = (unsigned char)vs_fail("vcontext", "set_cflags (initpid)");
+		if (a.initpid)
+			clear |= VXF_STATE_INIT;
+	} else if (a.mode == MIGRATE_SELF) {
+		xid = vc_task_xid(0);
+		if (xid < 0) {
+			st = (unsigned char)vs_fail("vcontext", "task_xid");
 			goto out_status;
 		}
+		if (a.initpid)
+			clear |= VXF_STATE_INIT;
 	} else {
-		ret = vc_ctx_migrate(xid, initpid ? VXM_SET_INIT : 0);
-		if (ret < 0) {
+		xid = a.xid;
+		if (vc_ctx_migrate(a.xid, a.initpid ? VXM_SET_INIT : 0) < 0) {
 			st = (unsigned char)vs_fail("vcontext", "ctx_migrate");
 			goto out_status;
 		}
 	}
 	fflush(stdout);
-	if (i >= argc)
-		return 0;
-
-	if (endsetup) {
-		if (vc_set_cflags(xid, 0, VXF_STATE_SETUP) < 0) {
-			st = (unsigned char)vs_fail("vcontext", "set_cflags (endsetup)");
-			goto out_status;
-		}
+	if (a.endsetup)
+		clear |= VXF_STATE_SETUP;
+	if (clear && vc_set_cflags((uint32_t)xid, 0, clear) < 0) {
+		st = (unsigned char)vs_fail("vcontext", "set_cflags");
+		goto out_status;
 	}
-	if (do_chroot && (chroot(".") < 0 || chdir("/") < 0)) {
+	if (a.do_chroot && (chroot(".") < 0 || chdir("/") < 0)) {
 		st = (unsigned char)vs_fail("vcontext", "chroot");
 		goto out_status;
 	}
-	if (uid >= 0 && (setgid((gid_t)uid) < 0 || setuid((uid_t)uid) < 0)) {
+	if (a.uid >= 0 && (setgid((gid_t)a.uid) < 0 || setuid((uid_t)a.uid) < 0)) {
 		st = (unsigned char)vs_fail("vcontext", "setuid");
 		goto out_status;
 	}
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "vcontext: %s: %s\n", argv[i], strerror(errno));
-	st = 255;
+	st = (unsigned char)vc_exec_rest("vcontext", argv + i);
 out_status:
 	vc_disconnect_status(status_fd, st);
 	return st;

@@ -16,7 +16,9 @@
  * "<res>.hard" hold a hard limit, "<res>.soft" a soft and "<res>.min" a
  * minimum, one value each.  A missing D is an error unless --missingok.
  *
- * Without --xid the caller's own context is meant.  -a prints, after any
+ * Without --xid the caller's own context is meant (its xid from task_xid,
+ * as util-vserver's vlimit asks).  -M, -S and -H add up (as
+ * util-vserver's): "-S -H --nofile 64" sets both.  -a prints, after any
  * changes, one line per limit: the name, then minimum, soft and hard
  * limit starting at columns 10, 30 and 50 (-n leaves the names out, so
  * the columns start at 0, 20 and 40).  Values print as 0x hex (decimal
@@ -27,6 +29,7 @@
  * kernel errors ("vlimit: set_rlimit(nproc): <error text>").
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,19 +67,6 @@ struct request {
 };
 
 enum { MIN, SOFT, HARD };
-
-static int limit_id(const char *name)
-{
-	long long v;
-	size_t i;
-
-	for (i = 0; i < NR_NAMES; i++)
-		if (!strcmp(vlimit_names[i].name, name))
-			return (int)vlimit_names[i].id;
-	if (!vc_parse_num(name, 0, MAX_ID - 1, &v))
-		return (int)v;
-	return -1;
-}
 
 static const char *limit_name(unsigned int id)
 {
@@ -207,75 +197,124 @@ static int apply(uint32_t xid, const struct request *rq)
 	return 0;
 }
 
+enum { O_XID = 256, O_ALL, O_DIR, O_MISSINGOK, O_HELP, O_RES = 2048 };
+
+struct args {
+	int names, decimal, all, missingok, which;	/* which: bits 1<<MIN... */
+	const char *dir;
+	uint32_t xid;
+	int have_xid;
+	struct request rq;
+};
+
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+	uint64_t v;
+	int k;
+
+	if (opt >= O_RES && opt < O_RES + MAX_ID) {
+		if (parse_value(arg, &v)) {
+			fprintf(stderr, "vlimit: bad value '%s' for --%s\n", arg,
+				limit_name(opt - O_RES) ? limit_name(opt - O_RES) : "limit");
+			return 255;
+		}
+		/* -M, -S, -H add up for the next --RES; none given: hard. */
+		for (k = MIN; k <= HARD; k++)
+			if ((a->which ? a->which : 1 << HARD) & (1 << k))
+				request_set(&a->rq, opt - O_RES, k, v);
+		a->which = 0;
+		return 0;
+	}
+	switch (opt) {
+	case 'n':		a->names = 0; return 0;
+	case 'd':		a->decimal = 1; return 0;
+	case 'a':
+	case O_ALL:		a->all = 1; return 0;
+	case 'M':		a->which |= 1 << MIN; return 0;
+	case 'S':		a->which |= 1 << SOFT; return 0;
+	case 'H':		a->which |= 1 << HARD; return 0;
+	case O_MISSINGOK:	a->missingok = 1; return 0;
+	case O_DIR:		a->dir = arg; return 0;
+	case 'c':
+	case O_XID:
+		if (vc_parse_xid(arg, &a->xid))
+			return vs_usage(usage_line);
+		a->have_xid = 1;
+		return 0;
+	}
+	fputs(usage_line, stdout);
+	printf("  -c, --xid X     the context (default: the caller's own)\n"
+	       "  -a, --all       list every limit: name, minimum, soft, hard\n"
+	       "  -n              leave the names out; -d print decimal\n"
+	       "  -M|-S|-H        the next --RES sets the minimum, soft or hard (default) limit\n"
+	       "                  (they add up: -S -H sets both)\n"
+	       "  --RES VALUE     RES: cpu fsize data stack core rss nproc nofile memlock as\n"
+	       "                  locks msgqueue nsock openfd anon shmem semary nsems dentry\n"
+	       "                  or an id 0..31; VALUE: a number or inf\n"
+	       "  --dir D         read <res>, <res>.min, <res>.soft, <res>.hard files from D\n"
+	       "  --missingok     a missing --dir is not an error\n");
+	return VC_OPT_DONE;
+}
+
+/* The long options: the fixed ones, then --NAME and --N for every limit. */
+static void build_longopts(struct option *o)
+{
+	static const struct option fixed[] = {
+		{ "xid",	required_argument,	NULL, O_XID },
+		{ "all",	no_argument,		NULL, O_ALL },
+		{ "dir",	required_argument,	NULL, O_DIR },
+		{ "missingok",	no_argument,		NULL, O_MISSINGOK },
+		{ "help",	no_argument,		NULL, O_HELP },
+	};
+	static char numbers[MAX_ID][4];
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		o[n++] = fixed[i];
+	for (i = 0; i < NR_NAMES; i++)
+		o[n++] = (struct option){ vlimit_names[i].name, required_argument,
+					  NULL, O_RES + (int)vlimit_names[i].id };
+	for (i = 0; i < MAX_ID; i++) {
+		snprintf(numbers[i], sizeof(numbers[i]), "%zu", i);
+		o[n++] = (struct option){ numbers[i], required_argument, NULL, O_RES + (int)i };
+	}
+	o[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
 int vlimit_main(int argc, char **argv)
 {
-	int names = 1, decimal = 0, all = 0, missingok = 0, which = HARD;
-	const char *dir = NULL;
-	uint32_t xid = VX_ID_SELF;
+	static struct option longopts[5 + NR_NAMES + MAX_ID + 1];
+	static struct args a;
+	int names, decimal, all, missingok, ret, i, j, k;
 	struct request rq;
-	int i, id, j, k;
+	const char *dir;
+	uint32_t xid;
+	long own;
 
+	memset(&a, 0, sizeof(a));
+	a.names = 1;
 	for (j = 0; j < MAX_ID; j++)
 		for (k = 0; k < 3; k++)
-			rq.val[j][k] = CRLIM_KEEP;
-	rq.touched = 0;
-
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("  -c, --xid X     the context (default: the caller's own)\n"
-			       "  -a, --all       list every limit: name, minimum, soft, hard\n"
-			       "  -n              leave the names out; -d print decimal\n"
-			       "  -M|-S|-H        the next --RES sets the minimum, soft or hard (default) limit\n"
-			       "  --RES VALUE     RES: cpu fsize data stack core rss nproc nofile memlock as\n"
-			       "                  locks msgqueue nsock openfd anon shmem semary nsems dentry\n"
-			       "                  or an id 0..31; VALUE: a number or inf\n"
-			       "  --dir D         read <res>, <res>.min, <res>.soft, <res>.hard files from D\n"
-			       "  --missingok     a missing --dir is not an error\n");
-			return 0;
-		}
-		if (!strcmp(opt, "-n")) {
-			names = 0;
-		} else if (!strcmp(opt, "-d")) {
-			decimal = 1;
-		} else if (!strcmp(opt, "-a") || !strcmp(opt, "--all")) {
-			all = 1;
-		} else if (!strcmp(opt, "-M")) {
-			which = MIN;
-		} else if (!strcmp(opt, "-S")) {
-			which = SOFT;
-		} else if (!strcmp(opt, "-H")) {
-			which = HARD;
-		} else if (!strcmp(opt, "--missingok")) {
-			missingok = 1;
-		} else if (i + 1 >= argc) {
-			return vs_usage(usage_line);
-		} else if (!strcmp(opt, "-c") || !strcmp(opt, "--xid")) {
-			if (vc_parse_xid(argv[++i], &xid))
-				return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--dir")) {
-			dir = argv[++i];
-		} else if (!strncmp(opt, "--", 2) && limit_id(opt + 2) >= 0) {
-			uint64_t v;
-
-			id = limit_id(opt + 2);
-			if (parse_value(argv[++i], &v)) {
-				fprintf(stderr, "vlimit: bad value '%s' for %s\n",
-					argv[i], opt);
-				return 255;
-			}
-			request_set(&rq, id, which, v);
-			which = HARD;
-		} else {
-			return vs_usage(usage_line);
-		}
+			a.rq.val[j][k] = CRLIM_KEEP;
+	build_longopts(longopts);
+	ret = vc_walk_opts(argc, argv, "ndaMSHc:", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
+	/* Without --xid: the caller's own context, by number (task_xid). */
+	if (!a.have_xid) {
+		own = vc_task_xid(0);
+		if (own < 0)
+			return vs_fail("vlimit", "task_xid");
+		a.xid = (uint32_t)own;
 	}
+	names = a.names;
+	decimal = a.decimal;
+	all = a.all;
+	missingok = a.missingok;
+	dir = a.dir;
+	xid = a.xid;
+	rq = a.rq;
 	if (missingok && !dir)
 		return vs_usage(usage_line);
 	if (dir && read_dir(dir, missingok, &rq))
@@ -287,10 +326,5 @@ int vlimit_main(int argc, char **argv)
 		return 255;
 	if (all)
 		show_all(xid, names, decimal);
-	if (i >= argc)
-		return 0;
-	fflush(stdout);
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "vlimit: %s: %s\n", argv[i], strerror(errno));
-	return 255;
+	return vc_exec_rest("vlimit", argv + i);
 }

@@ -5,9 +5,11 @@
  *   vps [ps option]...
  *
  * vps moves itself into the spectator context (xid 1), which sees the
- * tasks of every context, runs "ps" (found through PATH: busybox's ps in
- * our guest) with the given options and copies its output, inserting a
- * 20-character CONTEXT column after the PID column: the task's xid
+ * tasks of every context, runs /usr/bin/ps (our procps-style ps applet in
+ * the guest, as util-vserver's vps does) with the given options and
+ * copies its output, inserting a 20-character CONTEXT column after the
+ * PID column and the blank that follows it (where util-vserver's vps puts
+ * it): the task's xid
  * right-aligned in 5 characters, a space, and the context's name: MAIN for
  * 0, ALL_PROC for 1, else the context's name (vuname's "context" field)
  * or, if it has none, its number.  A task gone before vps asked for its
@@ -142,11 +144,11 @@ static void print_with_context(char *out, pid_t ps_pid)
 			printf("%s\n", lines[k]);
 		return;
 	}
-	/* One insertion column for all lines: the rightmost PID end. */
+	/* One insertion column for all lines: past the rightmost PID end and its blank. */
 	for (k = 0; k < n; k++) {
 		end = token_end(lines[k], pidtok, &start);
-		if (end > width)
-			width = end;
+		if (end + 1 > width)
+			width = end + 1;
 	}
 	for (k = 0; k < n; k++) {
 		char *line = lines[k];
@@ -154,7 +156,7 @@ static void print_with_context(char *out, pid_t ps_pid)
 		char col[64];
 
 		if (k == 0) {
-			snprintf(col, sizeof(col), " %-20s", "CONTEXT");
+			snprintf(col, sizeof(col), "%-20s", "CONTEXT");
 		} else {
 			long long pid;
 			char pidtext[32];
@@ -170,10 +172,16 @@ static void print_with_context(char *out, pid_t ps_pid)
 			long xid = vc_task_xid(pid == ps_pid ? 0 : (pid_t)pid);
 
 			if (xid < 0)
-				snprintf(col, sizeof(col), " %5s %-14s", "?", "?");
+				snprintf(col, sizeof(col), "%5s %s", "?", "?");
 			else
-				snprintf(col, sizeof(col), " %5ld %-14s", xid,
+				snprintf(col, sizeof(col), "%5ld %s", xid,
 					 context_name(xid, tmp, sizeof(tmp)));
+			/* Padded to 20; a longer field gets one blank after it. */
+			if (strlen(col) < 20)
+				snprintf(col + strlen(col), sizeof(col) - strlen(col),
+					 "%*s", (int)(20 - strlen(col)), "");
+			else
+				strcat(col, " ");
 		}
 		printf("%.*s%s%s\n", (int)at, line, col, line + at);
 	}
@@ -212,7 +220,7 @@ int vps_main(int argc, char **argv)
 			_exit(255);
 		close(fds[1]);
 		argv[0] = "ps";
-		execvp("ps", argv);
+		execv("/usr/bin/ps", argv);
 		fprintf(stderr, "vps: ps: %s\n", strerror(errno));
 		_exit(255);
 	}

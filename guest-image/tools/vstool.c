@@ -45,6 +45,8 @@ static const struct {
 	{ "xflg",		xflg_main },
 	{ "limprobe",		limprobe_main },
 	{ "pingsock",		pingsock_main },
+	{ "vtag",		vtag_main },
+	{ "ps",			ps_main },
 	{ "vspace",		vspace_main },
 	{ "vnamespace",		vspace_main },
 };

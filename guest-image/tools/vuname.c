@@ -3,20 +3,24 @@
  * vuname: read or change the utsname of a security context.
  *
  *   vuname [-g] --xid X [TAG]...
- *   vuname -s --xid X -t TAG=VALUE [-t TAG=VALUE]...
- *   vuname -s --xid X --dir D
+ *   vuname -s --xid X -t TAG=VALUE [-t TAG=VALUE]... [--] [CMD [ARG]...]
+ *   vuname -s --xid X --dir D [--] [CMD [ARG]...]
  *
  * TAGs, in VHIN order: context sysname nodename release version machine
  * domainname.  Get (-g, the default) prints the values of the TAGs given
  * (all of them without TAGs) on one line, separated by spaces; a field
  * the kernel refused prints as ???.  Set changes each TAG to VALUE; with
  * --dir, each TAG that has a file of that name in D is set to the first
- * line of that file.  Long forms: --get, --set, --tag.
+ * line of that file.  Long forms: --get, --set, --tag.  X may be "self",
+ * the caller's own context (chcontext's chain runs
+ * `vuname --set --xid self -t nodename=H -- ...` inside a context that is
+ * still being set up).  After a set, CMD (if given) is exec'd.
  *
- * Exit status 0; 1 if a get failed for some field; 255 on usage errors and
+ * Exit status CMD's own if given, else 0; 1 if a get failed for some field; 255 on usage errors and
  * failed sets ("vuname: set TAG: <error text>").
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +31,7 @@
 #define MAX_SETS 16
 
 static const char usage_line[] =
-	"usage: vuname [-g] --xid X [TAG]... | vuname -s --xid X {-t TAG=VALUE... | --dir D}\n";
+	"usage: vuname [-g] --xid X [TAG]... | vuname -s --xid X {-t TAG=VALUE... | --dir D} [--] [CMD...]\n";
 
 static const struct {
 	const char *name;
@@ -85,69 +89,97 @@ static int set_from_dir(uint32_t xid, const char *dir)
 	return 0;
 }
 
+enum { O_DIR = 256, O_HELP };
+
+static const struct option longopts[] = {
+	{ "get",	no_argument,		NULL, 'g' },
+	{ "set",	no_argument,		NULL, 's' },
+	{ "xid",	required_argument,	NULL, 'c' },
+	{ "tag",	required_argument,	NULL, 't' },
+	{ "dir",	required_argument,	NULL, O_DIR },
+	{ "help",	no_argument,		NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct args {
+	const char *sets[MAX_SETS], *dir;
+	int nsets, do_set, have_xid;
+	uint32_t xid;
+};
+
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+	long self;
+
+	switch (opt) {
+	case 'g':	a->do_set = 0; break;
+	case 's':	a->do_set = 1; break;
+	case O_DIR:	a->dir = arg; break;
+	case 't':
+		if (a->nsets == MAX_SETS)
+			return vs_usage(usage_line);
+		a->sets[a->nsets++] = arg;
+		break;
+	case 'c':
+		if (!strcmp(arg, "self")) {
+			self = vc_task_xid(0);
+			if (self < 0)
+				return vs_fail("vuname", "task_xid");
+			a->xid = (uint32_t)self;
+		} else if (vc_parse_xid(arg, &a->xid)) {
+			return vs_usage(usage_line);
+		}
+		a->have_xid = 1;
+		break;
+	default:
+		fputs(usage_line, stdout);
+		printf("TAGs: context sysname nodename release version machine domainname\n"
+		       "X: a context id, or self\n");
+		return VC_OPT_DONE;
+	}
+	return 0;
+}
+
+static int set(const struct args *a)
+{
+	int k;
+
+	for (k = 0; k < a->nsets; k++) {
+		const char *eq = strchr(a->sets[k], '=');
+
+		if (!eq || tag_index(a->sets[k], (size_t)(eq - a->sets[k])) < 0)
+			return vs_usage(usage_line);
+	}
+	for (k = 0; k < a->nsets; k++) {
+		const char *eq = strchr(a->sets[k], '=');
+		int t = tag_index(a->sets[k], (size_t)(eq - a->sets[k]));
+
+		if (set_one(a->xid, t, eq + 1))
+			return 255;
+	}
+	return a->dir ? set_from_dir(a->xid, a->dir) : 0;
+}
+
 int vuname_main(int argc, char **argv)
 {
-	const char *sets[MAX_SETS], *dir = NULL;
-	int nsets = 0, do_set = 0, have_xid = 0, ret = 0, i, k;
+	struct args a = { .nsets = 0 };
 	char buf[VHI_NAME_LEN];
-	uint32_t xid = 0;
+	int ret, i, k;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (opt[0] != '-')
-			break;
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("TAGs: context sysname nodename release version machine domainname\n");
-			return 0;
-		}
-		if (!strcmp(opt, "-g") || !strcmp(opt, "--get")) {
-			do_set = 0;
-		} else if (!strcmp(opt, "-s") || !strcmp(opt, "--set")) {
-			do_set = 1;
-		} else if (i + 1 >= argc) {
-			return vs_usage(usage_line);
-		} else if (!strcmp(opt, "--xid") || !strcmp(opt, "-c")) {
-			if (vc_parse_xid(argv[++i], &xid))
-				return vs_usage(usage_line);
-			have_xid = 1;
-		} else if (!strcmp(opt, "-t") || !strcmp(opt, "--tag")) {
-			if (nsets == MAX_SETS)
-				return vs_usage(usage_line);
-			sets[nsets++] = argv[++i];
-		} else if (!strcmp(opt, "--dir")) {
-			dir = argv[++i];
-		} else {
-			return vs_usage(usage_line);
-		}
-	}
-	if (!have_xid)
+	ret = vc_walk_opts(argc, argv, "gsc:t:", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
+	if (!a.have_xid)
 		return vs_usage(usage_line);
 
-	if (do_set) {
-		if (i < argc || (!nsets && !dir))
+	if (a.do_set) {
+		if (!a.nsets && !a.dir)
 			return vs_usage(usage_line);
-		for (k = 0; k < nsets; k++) {
-			const char *eq = strchr(sets[k], '=');
-
-			if (!eq || tag_index(sets[k], (size_t)(eq - sets[k])) < 0)
-				return vs_usage(usage_line);
-		}
-		for (k = 0; k < nsets; k++) {
-			const char *eq = strchr(sets[k], '=');
-			int t = tag_index(sets[k], (size_t)(eq - sets[k]));
-
-			if (set_one(xid, t, eq + 1))
-				return 255;
-		}
-		return dir ? set_from_dir(xid, dir) : 0;
+		ret = set(&a);
+		return ret ? ret : vc_exec_rest("vuname", argv + i);
 	}
-	if (nsets || dir)
+	if (a.nsets || a.dir)
 		return vs_usage(usage_line);
 	for (k = i; k < argc; k++)
 		if (tag_index(argv[k], strlen(argv[k])) < 0)
@@ -157,7 +189,7 @@ int vuname_main(int argc, char **argv)
 
 		if (k)
 			putchar(' ');
-		if (vc_get_vhi_name(xid, tags[t].field, buf, sizeof(buf)) < 0) {
+		if (vc_get_vhi_name(a.xid, tags[t].field, buf, sizeof(buf)) < 0) {
 			fputs("???", stdout);
 			ret = 1;
 		} else {

@@ -18,10 +18,13 @@ import { buildCpio, type CpioEntry } from './cpio.ts';
 import { hashTree, listTree, newHash, shortDigest } from './hash.ts';
 import { runStep, type Progress } from './step.ts';
 
-const RECIPE = 'guest-image-recipe-1';
+const RECIPE = 'guest-image-recipe-2';
 /** Where the multi-call tool binary and its links live in the guest. */
 const TOOL_BINARY = 'usr/lib/vslab/vstool';
 const TOOL_LINK_DIR = 'usr/sbin';
+/** Applets that live elsewhere: ps is /usr/bin/ps, where util-vserver's vps runs it. */
+const TOOL_LINK_DIR_OF: Readonly<Record<string, string>> = { ps: 'usr/bin' };
+const toolLink = (name: string): string => `${TOOL_LINK_DIR_OF[name] ?? TOOL_LINK_DIR}/${name}`;
 /**
  * An x86_64 guest also gets the i386 build of the tools, so tests can reach the kernel's
  * IA-32 compat entry (slot 273 of the 32-bit table): usr/lib/vslab/i386/bin/<tool>.
@@ -144,7 +147,7 @@ export async function buildGuestImage(arch: Arch, progress: Progress = () => und
     { kind: 'file', path: 'bin/busybox', mode: 0o755, data: await readFile(busybox.binary) },
     { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
     { kind: 'file', path: TOOL_BINARY, mode: 0o755, data: await readFile(tools.binary) },
-    ...names.map((n): CpioEntry => ({ kind: 'symlink', path: `${TOOL_LINK_DIR}/${n}`, target: `/${TOOL_BINARY}` })),
+    ...names.map((n): CpioEntry => ({ kind: 'symlink', path: toolLink(n), target: `/${TOOL_BINARY}` })),
     { kind: 'file', path: `usr/bin/${BENCH.binary}`, mode: 0o755, data: await readFile(bench.binary) },
     { kind: 'file', path: `usr/bin/${FUZZ.binary}`, mode: 0o755, data: await readFile(fuzz.binary) },
   ];

@@ -27,6 +27,7 @@ export const machineOptions: Options = {
   icount: { type: 'string' },
   memory: { type: 'string' },
   disk: { type: 'string' },
+  tools: { type: 'string' },
 };
 
 export function archOf(v: unknown): Arch {
@@ -60,7 +61,7 @@ export function intOf(name: string, v: unknown): number | undefined {
   return n;
 }
 
-/** Boot options from the shared machine options (--arch, --variant, --backend, --accel, --icount, --memory, --disk). */
+/** Boot options from the shared machine options (--arch, --variant, --backend, --accel, --icount, --memory, --disk, --tools). */
 export function bootOptionsFrom(values: Record<string, unknown>): BootOptions {
   return {
     arch: archOf(values['arch']),
@@ -70,5 +71,6 @@ export function bootOptionsFrom(values: Record<string, unknown>): BootOptions {
     icountShift: intOf('icount', values['icount']),
     memoryMiB: intOf('memory', values['memory']),
     diskPath: typeof values['disk'] === 'string' ? resolve(values['disk']) : undefined,
+    toolsDir: typeof values['tools'] === 'string' ? resolve(values['tools']) : undefined,
   };
 }

@@ -14,11 +14,13 @@ import { accelOf, archOf, backendOf, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab examples [--backend qemu|v86] [--arch i386|x86_64|arm] [--accel auto|kvm|tcg] [--only E21,E22]
-                      [--json] [--junit FILE] [--html FILE] [--png FILE]
+                      [--tools DIR] [--json] [--junit FILE] [--html FILE] [--png FILE]
 
 Boots the kernel, runs the paper's examples E01–E45 in order and prints a table: id, title,
 verdict (pass, FAIL, not implemented — with what is missing), time. Writes an HTML report
 (default out/examples.html); --png also renders it to a screenshot with headless Chromium.
+--tools DIR runs them with your own util-vserver binaries first in the guest's PATH (vslab run --help);
+the examples use only util-vserver's command line (ABI §8).
 Exit status 1 if any example fails.`;
 
 export async function examplesCommand(argv: string[]): Promise<number> {
@@ -31,6 +33,7 @@ export async function examplesCommand(argv: string[]): Promise<number> {
     junit: { type: 'string' },
     html: { type: 'string' },
     png: { type: 'string' },
+    tools: { type: 'string' },
   });
   if (values['help'] === true) {
     process.stdout.write(`${HELP}\n`);
@@ -44,6 +47,7 @@ export async function examplesCommand(argv: string[]): Promise<number> {
     backend: backendOf(values['backend']),
     arch: archOf(values['arch']),
     accel: accelOf(values['accel']),
+    toolsDir: typeof values['tools'] === 'string' ? resolve(values['tools']) : undefined,
     progress,
     onStart: (ex, i, n) => progress(`[${i + 1}/${n}] ${ex.id} ${ex.title}`),
   });

@@ -9,7 +9,7 @@ import { guestCommandLine } from './guest-command.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab run [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg]
-                 [--icount SHIFT] [--memory MIB] [--disk FILE] [--put HOSTPATH:/GUESTDIR]...
+                 [--icount SHIFT] [--memory MIB] [--disk FILE] [--tools DIR] [--put HOSTPATH:/GUESTDIR]...
                  [--timeout SECONDS] [--json] -- PROGRAM ARG...
        vslab run [options] -- 'SHELL COMMAND LINE'
 
@@ -23,7 +23,9 @@ is a line for the guest's sh (pipes, &&, globs):
 an infrastructure failure (build, emulator, boot) 2.
 --json prints {exitCode, stdout, stderr, durationMs, bootMs, kernel, backend} instead.
 --disk attaches FILE, a raw disk image (e.g. from vslab disk), as the guest's /dev/sda; the
-guest's writes stay in FILE (mount -t ext2 /dev/sda /mnt; umount before the command ends).`;
+guest's writes stay in FILE (mount -t ext2 /dev/sda /mnt; umount before the command ends).
+--tools DIR copies DIR (your own static util-vserver binaries) to /opt/util-vserver/bin, first in
+the guest's PATH, and DIR/FEATURES.txt to /usr/lib/util-vserver and /usr/local/lib/util-vserver.`;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const dash = argv.indexOf('--');

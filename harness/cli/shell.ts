@@ -8,10 +8,11 @@ import { bootOptionsFrom, machineOptions, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab shell [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg] [--memory MIB]
-                   [--disk FILE]
+                   [--disk FILE] [--tools DIR]
 
 Boots a guest and attaches this terminal to its serial console. Press Ctrl-] to leave.
---disk attaches FILE, a raw disk image, as the guest's /dev/sda (its writes stay in FILE).`;
+--disk attaches FILE, a raw disk image, as the guest's /dev/sda (its writes stay in FILE).
+--tools DIR puts DIR (your own static util-vserver binaries) first in the guest's PATH (vslab run --help).`;
 
 const ESCAPE = 0x1d;
 

@@ -117,7 +117,7 @@ describe('guest clock, task counts and the reboot helper', () => {
     expect((await sh('cat /tmp/vw159')).stdout).toBe('REBOOT halt\n');
     // Nothing happens within the timeout.
     await sh(`vcontext --create --silent --xid 160 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
-    expect(await run('vwait --timeout 1 160')).toMatchObject({ exitCode: 1, stdout: 'TIMEOUT\n' });
+    expect(await run('vwait --timeout 1 160')).toMatchObject({ exitCode: 2, stdout: 'TIMEOUT\n' }); // util-vserver's exit status for a timeout
     await sh('vkill --xid 160');
     // Bad input.
     expect(await run('vwait 161')).toMatchObject({ exitCode: 255, stderr: 'vwait: wait_exit: No such process\n' });

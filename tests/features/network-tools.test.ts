@@ -65,7 +65,6 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         'ncontext --migrate -- true', // --migrate needs --nid
         'ncontext --create --nid 70000 -- true', // nid out of range
         'ncontext --create --nid 6100', // no command
-        'naddress --add --ip 10.42.0.1', // no --nid
         'naddress --nid 6100 --ip 10.42.0.1', // no --add/--remove/--set
         'naddress --add --remove --nid 6100', // two operations
         'naddress --remove --nid 6100 --range 10.42.0.5-10.42.0.9', // ranges go only with "all"
@@ -275,14 +274,15 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
       }
     });
 
-    it('chbind --nid N exits 254 when N exists', async () => {
+    it('chbind --nid N enters N when it exists (util-vserver: ncontext --migrate), leaving its addresses as they are', async () => {
       const pid = (await sh().succeed(keepAlive(6108))).stdout.trim();
       try {
-        expect(await sh().run('chbind --nid 6108 --ip 10.42.0.1 -- true')).toMatchObject({
-          exitCode: 254,
-          stdout: '',
-          stderr: 'chbind: network context 6108 already exists\n',
-        });
+        await sh().succeed('naddress --add --silent --nid 6108 --ip 10.42.0.3');
+        const r = await sh().run(`chbind --silent --nid 6108 --ip 10.42.0.1 -- sh -c 'vsyscall ${TASK_NID} 0; grep V4Root /proc/self/ninfo'`);
+        expect(r).toMatchObject({ exitCode: 0, stderr: '' });
+        expect(r.stdout).toMatch(/^ret=6108 errno=0 OK$/m);
+        expect(r.stdout).toMatch(/^V4Root\[0\]:\s+\[10\.42\.0\.3-/m);
+        expect(r.stdout).not.toMatch(/10\.42\.0\.1/);
       } finally {
         await sh().run(`kill ${pid}`);
       }

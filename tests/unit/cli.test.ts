@@ -19,6 +19,8 @@ describe('vslab command line', () => {
     [['patch', 'explode'], /usage: vslab patch/],
     [['fetch', 'gcc'], /usage: vslab fetch busybox/],
     [['run', '--disk', '/nonexistent/disk.img', '--', 'true'], /disk image \/nonexistent\/disk.img does not exist/],
+    [['run', '--tools', '/nonexistent/tools', '--', 'true'], /--tools: \/nonexistent\/tools does not exist/],
+    [['examples', '--tools', '/etc/hostname'], /--tools: \/etc\/hostname is not a directory/],
     [['disk'], /give exactly one OUTPUT file/],
     [['disk', '--size', 'big', 'x.img'], /--size takes a non-negative whole number/],
   ])('vslab %j fails with a usage message and status 2', async (args, message) => {

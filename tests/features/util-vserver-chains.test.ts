@@ -1,0 +1,180 @@
+/**
+ * The chains of tool invocations util-vserver's chcontext and chbind run (ABI §11.1), on the
+ * vserver kernel: first each chain written out step by step, every step a separate tool
+ * invocation that execs the next (vtag, vspace, vcontext, vuname, vattribute; ncontext,
+ * nattribute, naddress), exactly as util-vserver's shell wrappers build it; then our chcontext
+ * and chbind, which must leave the command in the same state. The state is read by the command
+ * itself at the end of the chain: /proc/self/vinfo (XID, BCaps, CFlags), hostname,
+ * /proc/self/ninfo (NID, the bound address).
+ *
+ * These need the kernel to let a context in setup lower its own bcaps and go on (K3), to accept
+ * net_create with no data (K1) and the space commands (K2), and the vspace tool.
+ */
+import { describe, expect, it } from 'vitest';
+import { useGuest } from '../fixtures.ts';
+
+/** The guest default bound of ABI §9 (vattribute/chcontext --secure). */
+const SECURE_CAPS = [0, 1, 2, 3, 4, 5, 6, 7, 10, 18, 19, 22, 26, 28, 29];
+const MKNOD = 27;
+const capMask = (bits: number[]): bigint => bits.reduce((m, b) => m | (1n << BigInt(b)), 0n);
+const VXF_INFO_PRIVATE = 0x8n;
+const VXF_INFO_INIT = 0x10n;
+const VXF_HIDE_NETIF = 0x2000000n;
+const VXF_STATE_SETUP = 1n << 32n;
+
+/** What the command at the end of a chain reports about itself. */
+const PROBE = "sh -c 'cat /proc/self/vinfo; echo Host: $(hostname); echo Pid: $$; cat /proc/self/ninfo'";
+
+interface State {
+  xid: number;
+  bcaps: bigint;
+  cflags: bigint;
+  host: string;
+  pid: number;
+  nid: number;
+  v4: string[];
+}
+
+function stateOf(out: string): State {
+  const hex = (key: string): bigint => {
+    const m = new RegExp(`^${key}:\\s+([0-9a-f]+)$`, 'm').exec(out);
+    return m?.[1] !== undefined ? BigInt(`0x${m[1]}`) : -1n;
+  };
+  const num = (key: string): number => Number(new RegExp(`^${key}:\\s+(-?\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
+  return {
+    xid: num('XID'),
+    bcaps: hex('BCaps'),
+    cflags: hex('CFlags'),
+    host: /^Host: (.*)$/m.exec(out)?.[1] ?? '',
+    pid: num('Pid'),
+    nid: num('NID'),
+    v4: [...out.matchAll(/^V4Root\[\d+\]:\s+\[?([\d.]+)/gm)].map((m) => m[1] ?? ''),
+  };
+}
+
+/** chcontext's create chain for --xid N --secure --cap CAP_MKNOD --flag private --hostname H (ABI §11.1 step 2). */
+const createChain = (xid: number, host: string, cmd: string): string =>
+  `vtag --create --tag ${xid} --silentexist --silent -- ` +
+  `vspace --new --default -- ` +
+  `vcontext --create --silentexist --silent --xid ${xid} -- ` +
+  `vspace --set --default -- ` +
+  `vuname --set --xid self -t nodename=${host} -- ` +
+  `vattribute --set --secure --bcap CAP_MKNOD --flag private -- ` +
+  `vcontext --silent --endsetup --migrate-self -- ${cmd}`;
+
+/** chcontext's migrate chain for an existing static N (ABI §11.1 step 3). */
+const migrateChain = (xid: number, cmd: string): string =>
+  `vtag --migrate --tag ${xid} --silent -- vspace --enter ${xid} --default -- vcontext --silent --xid ${xid} --migrate -- ${cmd}`;
+
+/** chbind's chain for --nid N --ip A (ABI §11.1, chbind step 2), with chbind's /24. */
+const netChain = (nid: number, ip: string, cmd: string): string =>
+  `ncontext --create --silentexist --silent --nid ${nid} -- nattribute --set -- naddress --add --silent --ip ${ip}/24 -- ${cmd}`;
+
+describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
+  const h = useGuest({ variant: 'vserver' });
+  const sh = () => h.guest.shell;
+
+  it('the probes the wrappers start with: FEATURE migrate and vnet succeed, XIDTYPE static tells static ids', async () => {
+    expect((await sh().run('vserver-info - FEATURE migrate')).exitCode).toBe(0);
+    expect((await sh().run('vserver-info - FEATURE vnet')).exitCode).toBe(0);
+    expect(await sh().run('vserver-info -q 5101 XIDTYPE static')).toMatchObject({ exitCode: 0, stdout: '' });
+    expect((await sh().run('vserver-info -q 1 XIDTYPE static')).exitCode).toBe(1);
+    expect((await sh().run('vserver-info -q 50000 XIDTYPE static')).exitCode).toBe(1);
+  });
+
+  it('the create chain, step by step, leaves CMD in the new context past setup with the bound, flags and name it set', async () => {
+    const r = await sh().run(createChain(5101, 'chain5101', PROBE));
+    try {
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      const s = stateOf(r.stdout);
+      expect(s.xid).toBe(5101);
+      expect(s.bcaps).toBe(capMask([...SECURE_CAPS, MKNOD]));
+      expect(s.cflags & VXF_STATE_SETUP).toBe(0n);
+      expect(s.cflags & VXF_INFO_PRIVATE).toBe(VXF_INFO_PRIVATE);
+      expect(s.cflags & VXF_HIDE_NETIF).toBe(VXF_HIDE_NETIF);
+      expect(s.host).toBe('chain5101');
+    } finally {
+      await sh().run('vkill --xid 5101');
+    }
+  });
+
+  it('the create chain exits 254 when N exists; the migrate chain then enters it', async () => {
+    await sh().succeed(`${createChain(5102, 'chain5102', "sh -c 'sleep 1000 >/dev/null 2>&1 &'")}`);
+    try {
+      expect(await sh().run(createChain(5102, 'again', 'true'))).toMatchObject({ exitCode: 254, stdout: '', stderr: '' });
+      const r = await sh().run(migrateChain(5102, PROBE));
+      expect(r.stderr).toBe('');
+      const s = stateOf(r.stdout);
+      expect(s.xid).toBe(5102);
+      expect(s.host).toBe('chain5102');
+      expect(s.bcaps).toBe(capMask([...SECURE_CAPS, MKNOD]));
+    } finally {
+      await sh().run('vkill --xid 5102');
+    }
+  });
+
+  it('chcontext itself produces the state of the chain, and its CMD keeps its pid', async () => {
+    const r = await sh().run(`chcontext --silent --xid 5103 --secure --cap CAP_MKNOD --flag private --hostname chain5103 -- ${PROBE} & wait $!; echo Started: $!`);
+    try {
+      expect(r.stderr).toBe('');
+      const s = stateOf(r.stdout);
+      expect(s.xid).toBe(5103);
+      expect(s.bcaps).toBe(capMask([...SECURE_CAPS, MKNOD]));
+      expect(s.cflags & VXF_STATE_SETUP).toBe(0n);
+      expect(s.cflags & VXF_INFO_PRIVATE).toBe(VXF_INFO_PRIVATE);
+      expect(s.host).toBe('chain5103');
+      expect(s.pid).toBe(Number(/^Started: (\d+)$/m.exec(r.stdout)?.[1]));
+    } finally {
+      await sh().run('vkill --xid 5103');
+    }
+  });
+
+  it('chcontext --flag fakeinit makes CMD the init (vcontext --initpid at the end of the chain); a second chcontext enters', async () => {
+    await sh().succeed("chcontext --silent --xid 5104 --flag fakeinit -- sh -c 'sleep 1000 >/dev/null 2>&1 &'");
+    try {
+      const again = await sh().run(`chcontext --xid 5104 -- ${PROBE}`);
+      expect(again.stderr).toBe('');
+      const s = stateOf(again.stdout);
+      expect(s.xid).toBe(5104);
+      expect(s.cflags & VXF_INFO_INIT).toBe(VXF_INFO_INIT);
+    } finally {
+      await sh().run('vkill --xid 5104');
+    }
+  });
+
+  it('chcontext without --xid: a new dynamic context, "New security context is N" from vcontext', async () => {
+    const r = await sh().run(`chcontext --secure -- ${PROBE}`);
+    expect(r.stderr).toBe('');
+    const n = Number(/^New security context is (\d+)$/m.exec(r.stdout)?.[1]);
+    expect(n).toBeGreaterThanOrEqual(49152);
+    const s = stateOf(r.stdout);
+    expect(s.xid).toBe(n);
+    expect(s.bcaps).toBe(capMask(SECURE_CAPS));
+    expect(s.cflags & VXF_STATE_SETUP).toBe(0n);
+  });
+
+  it("chbind's chain, step by step, binds CMD to the address; chbind itself does the same", async () => {
+    const chain = await sh().run(netChain(5105, '10.42.0.2', PROBE));
+    expect(chain.stderr).toBe('');
+    expect(chain.exitCode).toBe(0);
+    expect(stateOf(chain.stdout)).toMatchObject({ nid: 5105, v4: ['10.42.0.2'] });
+
+    const tool = await sh().run(`chbind --silent --nid 5106 --ip 10.42.0.2 -- ${PROBE}`);
+    expect(tool.stderr).toBe('');
+    expect(stateOf(tool.stdout)).toMatchObject({ nid: 5106, v4: ['10.42.0.2'] });
+    // chbind's mask default is /24, as the chain passes it.
+    expect(tool.stdout).toMatch(/^V4Root\[0\]:\s+\[10\.42\.0\.2-0\.0\.0\.0\/255\.255\.255\.0:/m);
+  });
+
+  it('chbind --nid N for an existing N enters it (ncontext --migrate), its addresses unchanged', async () => {
+    const pid = (await sh().succeed(`chbind --silent --nid 5107 --ip 10.42.0.3 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
+    try {
+      const r = await sh().run(`chbind --silent --nid 5107 --ip 10.42.0.1 -- ${PROBE}`);
+      expect(r.stderr).toBe('');
+      expect(stateOf(r.stdout)).toMatchObject({ nid: 5107, v4: ['10.42.0.3'] });
+    } finally {
+      await sh().run(`kill ${pid}`);
+    }
+  });
+});
