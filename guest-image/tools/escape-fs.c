@@ -21,6 +21,12 @@
  *                                       inode INO, generation GEN), then
  *                                       read REL below the inode reached
  *   escape-fs name2handle PATH          name_to_handle_at() on PATH
+ *   escape-fs handle-write PATH TEXT    name_to_handle_at() on PATH, then
+ *                                       open_by_handle_at() for writing
+ *                                       (mount fd "/"), append TEXT
+ *   escape-fs openat2-inroot DIR REL TEXT
+ *                                       openat2(DIR, REL, O_WRONLY|O_APPEND,
+ *                                       RESOLVE_IN_ROOT), append TEXT
  *   escape-fs openat FD REL             read REL relative to inherited FD
  *   escape-fs fchdir FD REL             fchdir(FD), walk ".." to the top,
  *                                       chroot there, read REL
@@ -295,6 +301,72 @@ static int do_name2handle(const char *path)
 	return 0;
 }
 
+/* Append @text to @fd, close it, say OK. */
+static int append_close(int fd, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (write(fd, text, len) != (ssize_t)len) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return refused("write");
+	}
+	if (close(fd) < 0)
+		return refused("close");
+	printf("OK\n");
+	return 0;
+}
+
+static int do_handle_write(const char *path, const char *text)
+{
+	union {
+		struct file_handle fh;
+		unsigned char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} h;
+	int mount_id, mfd, fd;
+
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
+		return refused("name_to_handle_at");
+	mfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return refused("open-mount");
+	fd = open_by_handle_at(mfd, &h.fh, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return refused("open_by_handle_at");
+	return append_close(fd, text);
+}
+
+/* struct open_how of <linux/openat2.h>, and RESOLVE_IN_ROOT. */
+struct vs_open_how {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve;
+};
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+static int do_openat2_inroot(const char *dir, const char *rel, const char *text)
+{
+	struct vs_open_how how = {
+		.flags = O_WRONLY | O_APPEND | O_CLOEXEC,
+		.resolve = 0x10,	/* RESOLVE_IN_ROOT */
+	};
+	int dfd, fd;
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return refused("open-dir");
+	fd = syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+	if (fd < 0)
+		return refused("openat2");
+	return append_close(fd, text);
+}
+
 /* From the current directory up to a directory that is its own parent. */
 static int walk_up(void)
 {
@@ -444,6 +516,10 @@ int escape_fs_main(int argc, char **argv)
 		return do_fhandle(a[0], a[1], a[2], a[3]);
 	if (!strcmp(cmd, "name2handle") && n == 1)
 		return do_name2handle(a[0]);
+	if (!strcmp(cmd, "handle-write") && n == 2)
+		return do_handle_write(a[0], a[1]);
+	if (!strcmp(cmd, "openat2-inroot") && n == 3)
+		return do_openat2_inroot(a[0], a[1], a[2]);
 	if (!strcmp(cmd, "openat") && n == 2) {
 		if (num(a[0], 0, 1023, &v))
 			return usage();

@@ -28,7 +28,7 @@ export function fragmentNames(arch: Arch, variant: Variant): string[] {
   const names = ['base.config', `${arch}.config`];
   if (variant === 'vserver' || variant === 'vserver-debug' || variant === 'vserver-distro') names.push('vserver.config');
   if (variant === 'vserver-debug') names.push('debug.config');
-  if (variant === 'vserver-distro') names.push('distro.config');
+  if (variant === 'vserver-distro') names.push('distro.config', `distro-${arch}.config`);
   return names;
 }
 

@@ -38,6 +38,11 @@
  * during which the kernel printed a splat. The realm's names are exported so attacks can use
  * them (`REALM`).
  *
+ * `VSLAB_SECURITY_CONTROL=vserver` runs the control on the vserver kernel as the host instead of
+ * on vserver-off (see `controlVariant`).
+ *
+ * `VSLAB_SECURITY_ARCH=x86_64` runs it on the x86_64 kernels.
+ *
  * `VSLAB_SECURITY_VARIANT=distro` (npm run test:security:distro) runs the same battery on the
  * `vserver-distro` kernel (Debian-like: AppArmor and Yama stacked, kexec, user namespaces, bpf,
  * io_uring, …); its control is the same kernel with no context (root in the chroot), since that
@@ -46,6 +51,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Variant } from '../../harness/build/kernel-config.ts';
+import type { Arch } from '../../harness/machine/machine.ts';
 import { useGuest, type GuestHandle } from '../fixtures.ts';
 
 /** What one mode must show. With `errno`, the probe's "REFUSED <step> <ERRNO>" line and exit 1. */
@@ -105,6 +111,8 @@ export const REALM_DISK = {
 } as const;
 
 export const distroRun = process.env['VSLAB_SECURITY_VARIANT'] === 'distro';
+/** VSLAB_SECURITY_ARCH=x86_64 runs the battery on the 64-bit kernels (default i386). */
+const securityArch: Arch = process.env['VSLAB_SECURITY_ARCH'] === 'x86_64' ? 'x86_64' : 'i386';
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -160,9 +168,17 @@ function check(label: string, o: Outcome, want: Expectation, defaultExit: number
   if (want.notStdout !== undefined) expect(o.stdout, where).not.toMatch(want.notStdout);
 }
 
+/**
+ * The control's kernel: vserver-off (the patch built without CONFIG_VSERVER) unless
+ * VSLAB_SECURITY_CONTROL=vserver, which runs the control on the vserver kernel as the host
+ * (no context, no barrier, no tag mount) — the same protection switched off by not entering a
+ * context, and one kernel build less while working on the battery.
+ */
+const controlVariant: Variant = process.env['VSLAB_SECURITY_CONTROL'] === 'vserver' ? 'vserver' : 'vserver-off';
+
 function modeVariant(mode: Mode): Variant {
   if (distroRun) return 'vserver-distro';
-  return mode === 'guest' ? 'vserver' : 'vserver-off';
+  return mode === 'guest' ? 'vserver' : controlVariant;
 }
 
 /** Runs one attack in a booted realm and returns what it printed. */
@@ -186,9 +202,9 @@ export function defineBattery(area: string, attacks: readonly Attack[]): void {
   const chosen = attacks.filter((a) => distroRun || a.distroOnly !== true);
   for (const mode of ['guest', 'control'] as const) {
     describe(`${area} escape battery, ${mode} (${modeVariant(mode)})`, () => {
-      const h = useGuest({ variant: modeVariant(mode), disk: REALM_DISK });
+      const h = useGuest({ arch: securityArch, variant: modeVariant(mode), disk: REALM_DISK });
       beforeAll(async () => {
-        await h.guest.shell.succeed(realmSetup(mode === 'control' && distroRun ? 'control' : mode));
+        await h.guest.shell.succeed(realmSetup(mode));
       });
       for (const a of chosen) {
         if (mode === 'control' && a.succeeded === null) continue;
