@@ -23,7 +23,7 @@
  *   escape-fs name2handle PATH          name_to_handle_at() on PATH
  *   escape-fs handle-write PATH TEXT    name_to_handle_at() on PATH, then
  *                                       open_by_handle_at() for writing
- *                                       (mount fd "/"), append TEXT
+ *                                       (mount fd: PATH itself), append TEXT
  *   escape-fs openat2-inroot DIR REL TEXT
  *                                       openat2(DIR, REL, O_WRONLY|O_APPEND,
  *                                       RESOLVE_IN_ROOT), append TEXT
@@ -330,7 +330,7 @@ static int do_handle_write(const char *path, const char *text)
 	h.fh.handle_bytes = MAX_HANDLE_SZ;
 	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
 		return refused("name_to_handle_at");
-	mfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	mfd = open(path, O_PATH | O_CLOEXEC);
 	if (mfd < 0)
 		return refused("open-mount");
 	fd = open_by_handle_at(mfd, &h.fh, O_WRONLY | O_APPEND | O_CLOEXEC);

@@ -211,6 +211,9 @@ static int vx_tag_permission(const struct inode *inode)
  * guest root passes their DAC checks, so a guest may read them but
  * change nothing there.
  */
+/* configfs keeps its magic to itself (fs/configfs/mount.c). */
+#define VX_CONFIGFS_MAGIC	0x62656570
+
 static bool vx_host_pseudo_fs(const struct inode *inode)
 {
 	switch (inode->i_sb->s_magic) {
@@ -221,7 +224,7 @@ static bool vx_host_pseudo_fs(const struct inode *inode)
 	case TRACEFS_MAGIC:
 	case SECURITYFS_MAGIC:
 	case BINFMTFS_MAGIC:
-	case CONFIGFS_MAGIC:
+	case VX_CONFIGFS_MAGIC:
 	case BPF_FS_MAGIC:
 	case EFIVARFS_MAGIC:
 	case PSTOREFS_MAGIC:
