@@ -397,9 +397,11 @@ long vc_fset_iattr(const struct vc_call *call)
  * writing (or with O_TRUNC), the open fails inside may_open() with the
  * internal VX_ECOWBREAK; do_filp_open() (open, openat, openat2: the name
  * is looked up again with the open's own RESOLVE_* restrictions) and
- * do_file_open_root() (open_by_handle_at, kernel opens below a root) call
+ * do_file_open_root() (kernel opens of a name below a root) call
  * vx_cow_break(), which puts a private copy under that name, and open
- * again.  VX_ECOWBREAK never reaches user space.  The copy has the
+ * again.  open_by_handle_at() names no link, so there is none to break:
+ * it gets -EPERM, as for any immutable file.  VX_ECOWBREAK never reaches
+ * user space.  The copy has the
  * data, mode and owner of the original, none of its vserver attributes,
  * and the guest's tag on a tagged filesystem; the other names keep the
  * original.  Only opens are covered (not truncate(2) or chmod by path).
