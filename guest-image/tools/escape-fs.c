@@ -9,10 +9,11 @@
  *
  *   escape-fs read PATH                 open and print PATH (up to 4 KiB)
  *   escape-fs read1 PATH                one read() of PATH (devices, kmsg)
- *   escape-fs procpeek root|cwd|fdN REL wait (10 s) for another task whose
- *                                       root, cwd or fd N lies outside ours
- *                                       ("(unreachable)" in its /proc link),
- *                                       read REL below that link, kill it
+ *   escape-fs procpeek root|cwd|fdN REL wait (10 s) for another task
+ *                                       running "sleep" (the host's task
+ *                                       outside the guest root), read REL
+ *                                       below its /proc root, cwd or fd N
+ *                                       link, kill it
  *   escape-fs write PATH TEXT           open PATH for writing, write TEXT
  *   escape-fs ls DIR                    list DIR's names
  *   escape-fs stat PATH                 lstat PATH ("mode uid gid ino")
@@ -158,27 +159,33 @@ static int do_read1(const char *path)
 	return 0;
 }
 
-/* A task other than us whose /proc/PID/@kind link is outside our root. */
-static long find_victim(const char *kind)
+/*
+ * The victim: a task other than us running "sleep" (the battery's
+ * outside task), found by its comm, not by its links, so a refused link
+ * does not hide it.
+ */
+static long find_victim(void)
 {
-	char link[128], target[512];
+	char path[64], comm[32];
 	struct dirent *de;
 	long pid, found = 0;
 	DIR *d = opendir("/proc");
 	ssize_t n;
+	int fd;
 
 	if (!d)
 		return 0;
 	while (!found && (de = readdir(d))) {
 		pid = strtol(de->d_name, NULL, 10);
-		if (pid <= 0 || pid == getpid() || pid == getppid())
+		if (pid <= 0 || pid == getpid())
 			continue;
-		snprintf(link, sizeof(link), "/proc/%ld/%s", pid, kind);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n <= 0)
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
 			continue;
-		target[n] = '\0';
-		if (strstr(target, "(unreachable)"))
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (n > 0 && !strncmp(comm, "sleep\n", 6))
 			found = pid;
 	}
 	closedir(d);
@@ -192,22 +199,20 @@ static int do_procpeek(const char *kind, const char *rel)
 	long pid = 0;
 	int i, ret;
 
-	if (!strcmp(kind, "root") || !strcmp(kind, "cwd")) {
+	if (!strcmp(kind, "root") || !strcmp(kind, "cwd"))
 		snprintf(link, sizeof(link), "%s", kind);
-	} else if (!strncmp(kind, "fd", 2) && kind[2]) {
+	else if (!strncmp(kind, "fd", 2) && kind[2])
 		snprintf(link, sizeof(link), "fd/%s", kind + 2);
-	} else {
+	else
 		return usage();
-	}
 	for (i = 0; i < 100 && !pid; i++) {
-		pid = find_victim(link);
+		pid = find_victim();
 		if (!pid)
 			nanosleep(&tick, NULL);
 	}
 	if (!pid) {
-		/* Nobody found: either none runs or the links are refused. */
-		snprintf(path, sizeof(path), "/proc/1/%s/%s", link, rel);
-		return read_at(AT_FDCWD, path);
+		printf("ERROR no task running sleep found\n");
+		return 2;
 	}
 	snprintf(path, sizeof(path), "/proc/%ld/%s/%s", pid, link, rel);
 	ret = read_at(AT_FDCWD, path);
