@@ -308,13 +308,20 @@ static bool vx_path_below_root(const struct path *path)
 }
 
 /*
- * Files that have no place in any tree (pipes, sockets, anonymous
- * inodes) live on internal mounts nobody can mount; they are reopened
- * through /proc/self/fd and are not "outside" anything.
+ * Which opens must lie below the opener's root: regular files and
+ * directories on a mountable filesystem.  Files that have no place in
+ * any tree (pipes, sockets, anonymous inodes) live on internal mounts
+ * nobody can mount; devices have their own allowlist; a terminal or
+ * FIFO the host handed over is a channel it chose to give, and reopening
+ * it through /dev/stdout (/proc/self/fd/1) must keep working.
  */
-static bool vx_internal_mount(const struct path *path)
+static bool vx_confined_open(const struct file *file)
 {
-	return path->mnt->mnt_sb->s_flags & SB_NOUSER;
+	umode_t mode = file_inode(file)->i_mode;
+
+	if (!S_ISREG(mode) && !S_ISDIR(mode))
+		return false;
+	return !(file->f_path.mnt->mnt_sb->s_flags & SB_NOUSER);
 }
 
 static int vx_file_open(struct file *file)
@@ -334,8 +341,7 @@ static int vx_file_open(struct file *file)
 	 * handle, a walk from a cwd outside the root), a guest opens
 	 * only what lies below its root.
 	 */
-	if (!vx_internal_mount(&file->f_path) &&
-	    !vx_path_below_root(&file->f_path))
+	if (vx_confined_open(file) && !vx_path_below_root(&file->f_path))
 		return -EACCES;
 	if (file->f_mode & FMODE_WRITE) {
 		ret = vx_may_change(inode);
