@@ -14,6 +14,8 @@
  *                                       outside the guest root), read REL
  *                                       below its /proc root, cwd or fd N
  *                                       link, kill it
+ *   escape-fs lock PATH                 flock() it (exclusive, then shared),
+ *                                       then a POSIX write lock, and unlock
  *   escape-fs write PATH TEXT           open PATH for writing, write TEXT
  *   escape-fs ls DIR                    list DIR's names
  *   escape-fs stat PATH                 lstat PATH ("mode uid gid ino")
@@ -71,6 +73,7 @@
 #include <dirent.h>
 #include <signal.h>
 #include <time.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -220,6 +223,26 @@ static int do_procpeek(const char *kind, const char *rel)
 	return ret;
 }
 
+static int do_lock(const char *path)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return refused("open");
+	if (flock(fd, LOCK_EX) < 0 || flock(fd, LOCK_SH) < 0 ||
+	    flock(fd, LOCK_UN) < 0)
+		return refused("flock");
+	if (fcntl(fd, F_SETLK, &fl) < 0)
+		return refused("F_SETLK");
+	fl.l_type = F_UNLCK;
+	if (fcntl(fd, F_SETLK, &fl) < 0)
+		return refused("F_UNLCK");
+	close(fd);
+	printf("OK\n");
+	return 0;
+}
+
 static int do_write(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -335,7 +358,7 @@ static int do_handle_write(const char *path, const char *text)
 	h.fh.handle_bytes = MAX_HANDLE_SZ;
 	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
 		return refused("name_to_handle_at");
-	mfd = open(path, O_PATH | O_CLOEXEC);
+	mfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (mfd < 0)
 		return refused("open-mount");
 	fd = open_by_handle_at(mfd, &h.fh, O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -503,6 +526,8 @@ int escape_fs_main(int argc, char **argv)
 		return do_read1(a[0]);
 	if (!strcmp(cmd, "procpeek") && n == 2)
 		return do_procpeek(a[0], a[1]);
+	if (!strcmp(cmd, "lock") && n == 1)
+		return do_lock(a[0]);
 	if (!strcmp(cmd, "write") && n == 2)
 		return do_write(a[0], a[1]);
 	if (!strcmp(cmd, "ls") && n == 1)
