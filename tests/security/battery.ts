@@ -21,9 +21,9 @@
  * and every attack runs as
  *
  *   guest:   vcontext --create --xid 42 -- vattribute --set --flag persistent      (host)
- *            vattribute --xid 42 --set --secure --ccap set_utsname,raw_icmp        (host)
+ *            vattribute --xid 42 --set --secure --ccap set_utsname,raw_icmp --flag ~state_setup  (host)
  *            cd ROOT && chbind --silent --ip 10.42.0.2 --
- *              vcontext --migrate --xid 42 --endsetup --chroot -- /bin/sh -c 'COMMAND'
+ *              vcontext --migrate --xid 42 --chroot -- /bin/sh -c 'COMMAND'
  *            vattribute --xid 42 --set --flag ~persistent                         (host)
  *   control: cd ROOT && chroot . /bin/sh -c 'COMMAND'         (vserver-off kernel, no context)
  *
@@ -124,14 +124,14 @@ export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless
   if (mode === 'control' || guestless) return `cd ${REALM.root} && chroot . /bin/sh -c ${quote(cmd)}${fds}`;
   // The previous attacker's context is gone once its last task was reaped; wait for it anyway.
   // ccaps can only be raised from the host: the context is created persistent, the host sets its
-  // attributes, the attacker enters it through chbind (vcontext --migrate ends the setup and
-  // chroots), and the host drops the persistence afterwards.
+  // attributes and ends its setup, the attacker enters it through chbind (vcontext --migrate
+  // --chroot), and the host drops the persistence afterwards.
   const x = REALM.xid;
   return (
     `i=0; while [ -e /proc/virtual/${x} ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; ` +
     `vcontext --create --silent --xid ${x} -- vattribute --set --flag persistent && ` +
-    `vattribute --xid ${x} --set --secure --ccap set_utsname,raw_icmp && cd ${REALM.root} && ` +
-    `{ chbind --silent --ip ${REALM.ip} -- vcontext --migrate --xid ${x} --endsetup --chroot -- /bin/sh -c ${quote(cmd)}${fds}; ` +
+    `vattribute --xid ${x} --set --secure --ccap set_utsname,raw_icmp --flag ~state_setup && cd ${REALM.root} && ` +
+    `{ chbind --silent --ip ${REALM.ip} -- vcontext --migrate --xid ${x} --chroot -- /bin/sh -c ${quote(cmd)}${fds}; ` +
     `r=$?; vattribute --xid ${x} --set --flag ~persistent >/dev/null 2>&1; (exit $r); }`
   );
 }
