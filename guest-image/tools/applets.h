@@ -39,5 +39,6 @@ int pingsock_main(int argc, char **argv);
 int vtag_main(int argc, char **argv);
 int ps_main(int argc, char **argv);
 int vspace_main(int argc, char **argv);
+int escape_fs_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -49,6 +49,7 @@ static const struct {
 	{ "ps",			ps_main },
 	{ "vspace",		vspace_main },
 	{ "vnamespace",		vspace_main },
+	{ "escape-fs",		escape_fs_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))
