@@ -45,6 +45,7 @@ static const struct {
 	{ "xflg",		xflg_main },
 	{ "limprobe",		limprobe_main },
 	{ "pingsock",		pingsock_main },
+	{ "escape-net",		escape_net_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))
