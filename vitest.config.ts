@@ -18,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'vm',
-          include: ['tests/{abi,reliability,features,paper}/**/*.test.ts'],
+          include: ['tests/{abi,reliability,features,paper,security}/**/*.test.ts'],
           globalSetup: ['tests/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
