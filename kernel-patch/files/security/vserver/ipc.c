@@ -29,6 +29,8 @@
 #include <linux/fs.h>
 #include <linux/ipc.h>
 #include <linux/lsm_hooks.h>
+#include <linux/msg.h>
+#include <linux/sem.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/isolation.h>
 #include "vserver.h"
