@@ -36,6 +36,7 @@ int chxid_main(int argc, char **argv);
 int xflg_main(int argc, char **argv);
 int limprobe_main(int argc, char **argv);
 int pingsock_main(int argc, char **argv);
+int escape_fs_main(int argc, char **argv);
 int escape_net_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -45,6 +45,7 @@ static const struct {
 	{ "xflg",		xflg_main },
 	{ "limprobe",		limprobe_main },
 	{ "pingsock",		pingsock_main },
+	{ "escape-fs",		escape_fs_main },
 	{ "escape-net",		escape_net_main },
 };
 

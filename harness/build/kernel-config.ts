@@ -8,8 +8,16 @@ import { join } from 'node:path';
 import { kernelPatchDir } from '../paths.ts';
 import type { Arch } from '../machine/machine.ts';
 
-export type Variant = 'vanilla' | 'vserver' | 'vserver-debug' | 'vserver-off';
+export type Variant = 'vanilla' | 'vserver' | 'vserver-debug' | 'vserver-off' | 'vserver-distro';
+/** The variants `npm test` and `vslab build --variant all` build. */
 export const VARIANTS: readonly Variant[] = ['vanilla', 'vserver', 'vserver-debug', 'vserver-off'];
+/**
+ * Every variant `--variant` accepts: also `vserver-distro`, our patch in a configuration close to
+ * Debian's where it matters for isolation (AppArmor and Yama stacked with vserver, kexec, file
+ * handles, user namespaces, bpf, io_uring, userfaultfd, perf events, keyrings, SCTP/MPTCP/
+ * UDP-Lite; distro.config). Built on demand only (npm run test:security:distro).
+ */
+export const KNOWN_VARIANTS: readonly Variant[] = [...VARIANTS, 'vserver-distro'];
 
 /** Whether the variant's tree carries our patch. */
 export function isPatched(v: Variant): boolean {
@@ -18,8 +26,9 @@ export function isPatched(v: Variant): boolean {
 
 export function fragmentNames(arch: Arch, variant: Variant): string[] {
   const names = ['base.config', `${arch}.config`];
-  if (variant === 'vserver' || variant === 'vserver-debug') names.push('vserver.config');
+  if (variant === 'vserver' || variant === 'vserver-debug' || variant === 'vserver-distro') names.push('vserver.config');
   if (variant === 'vserver-debug') names.push('debug.config');
+  if (variant === 'vserver-distro') names.push('distro.config', `distro-${arch}.config`);
   return names;
 }
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import type { Variant } from '../build/kernel-config.ts';
-import { VARIANTS } from '../build/kernel-config.ts';
+import { KNOWN_VARIANTS } from '../build/kernel-config.ts';
 import type { Accel, Arch, BackendName } from '../machine/machine.ts';
 import type { BootOptions } from '../session.ts';
 
@@ -37,8 +37,8 @@ export function archOf(v: unknown): Arch {
 
 export function variantOf(v: unknown, fallback: Variant = 'vserver'): Variant {
   if (v === undefined) return fallback;
-  if (typeof v === 'string' && (VARIANTS as readonly string[]).includes(v)) return v as Variant;
-  throw new UsageError(`--variant must be one of ${VARIANTS.join(', ')}, not "${String(v)}"`);
+  if (typeof v === 'string' && (KNOWN_VARIANTS as readonly string[]).includes(v)) return v as Variant;
+  throw new UsageError(`--variant must be one of ${KNOWN_VARIANTS.join(', ')}, not "${String(v)}"`);
 }
 
 export function backendOf(v: unknown): BackendName | undefined {

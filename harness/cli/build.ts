@@ -1,14 +1,14 @@
 /** vslab build: kernels for the chosen variants and the guest image, from the cache when possible. */
 import { buildGuestImage } from '../build/guest-image.ts';
 import { buildKernel } from '../build/kernel.ts';
-import { VARIANTS, type Variant } from '../build/kernel-config.ts';
+import { KNOWN_VARIANTS, VARIANTS, type Variant } from '../build/kernel-config.ts';
 import { archOf, parse, variantOf } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab build [--arch i386|x86_64|arm] [--variant NAME|all]... [--force] [--json]
 
 Builds the kernel variant(s) (default: vserver) and the guest image for the architecture.
-Variants: ${VARIANTS.join(', ')}; "all" builds every one. Artifacts are cached under
+Variants: ${KNOWN_VARIANTS.join(', ')}; "all" builds ${VARIANTS.join(', ')} (vserver-distro only when named). Artifacts are cached under
 ~/.cache/vslab by a hash of their inputs; --force rebuilds the kernel anyway (incrementally).`;
 
 export async function buildCommand(argv: string[]): Promise<number> {

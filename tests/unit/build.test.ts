@@ -23,6 +23,7 @@ describe('kernel configuration from fragments', () => {
     expect(fragmentNames('i386', 'vanilla')).toEqual(['base.config', 'i386.config']);
     expect(fragmentNames('i386', 'vserver-off')).toEqual(['base.config', 'i386.config']);
     expect(fragmentNames('x86_64', 'vserver-debug')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config']);
+    expect(fragmentNames('i386', 'vserver-distro')).toEqual(['base.config', 'i386.config', 'vserver.config', 'distro.config', 'distro-i386.config']);
   });
 });
 

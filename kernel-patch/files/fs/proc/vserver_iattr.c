@@ -11,12 +11,17 @@
  *   WATCH  ... and so does the spectator (xid 1)
  *
  * Guests never see a hidden entry.  New entries start with ADMIN and
- * WATCH.  Entries at the top of /proc that act on the host as a whole or
- * show its memory start hidden as well, so the kernel reports PROC_SECURE
- * in its VCI bits; a host administrator may unhide them for guests
- * (vprocunhide), except for the entries that no guest may ever reach
- * (sysrq-trigger, kcore, the kpage* files, mtrr): those stay hidden from
- * guests whatever their bits say.
+ * WATCH.  At the top of /proc, PROC_SECURE is a whitelist: only the
+ * entries a guest's user space needs and that show nothing of the host's
+ * hardware or kernel internals (vx_proc_guest[]: cpuinfo, meminfo,
+ * mounts, net, sys, uptime, ...) start visible; every other top-level
+ * entry, including one a later kernel adds, starts hidden (bus, irq,
+ * kallsyms, modules, interrupts, partitions, ...), so the kernel reports
+ * PROC_SECURE in its VCI bits.  A host administrator may unhide entries
+ * for guests (vprocunhide), except for those no guest may ever reach
+ * (sysrq-trigger, kcore, the kpage* files, mtrr): they stay hidden from
+ * guests whatever their bits say.  Entries below the top level inherit
+ * nothing: hiding a directory hides what is below it.
  *
  * A hidden entry gives -ENOENT to lookup, is left out of readdir, and a
  * dentry the host left in the dcache fails revalidation with -ENOENT for
@@ -43,7 +48,7 @@ struct vx_proc_default {
 	u8		flags;
 };
 
-/* Entries of /proc itself that start hidden from guests. */
+/* Entries of /proc itself that stay hidden from guests (NEVER) ... */
 static const struct vx_proc_default vx_proc_secure[] = {
 	{ "sysrq-trigger",	IATTR_HIDE | VX_PROC_GUEST_NEVER },
 	{ "kcore",		IATTR_HIDE | VX_PROC_GUEST_NEVER },
@@ -56,6 +61,14 @@ static const struct vx_proc_default vx_proc_secure[] = {
 	{ "ioports",		IATTR_HIDE },
 	{ "timer_list",		IATTR_HIDE },
 	{ "vmallocinfo",	IATTR_HIDE },
+};
+
+/* ... and the only ones that start visible to them (PROC_SECURE). */
+static const char *const vx_proc_guest[] = {
+	"cmdline", "cpuinfo", "crypto", "devices", "execdomains",
+	"filesystems", "loadavg", "locks", "meminfo", "misc", "mounts", "net",
+	"stat", "swaps", "sys", "sysvipc", "tty", "uptime", "version",
+	"virtnet", "virtual", "vmstat",
 };
 
 /**
@@ -76,6 +89,10 @@ void vx_proc_init_iattr(struct proc_dir_entry *dir, struct proc_dir_entry *de)
 			return;
 		}
 	}
+	for (i = 0; i < ARRAY_SIZE(vx_proc_guest); i++)
+		if (!strcmp(de->name, vx_proc_guest[i]))
+			return;
+	de->vx_flags |= IATTR_HIDE;
 }
 
 /**

@@ -477,6 +477,9 @@ static int vx_migrate(struct vx_info *vxi, u64 mflags)
 
 	if (old == vxi && vxi)
 		goto flags;
+	/* The spectator too: nothing may be enabled without the hooks. */
+	if (!vx_lsm_enabled)
+		return -EOPNOTSUPP;
 	if (!thread_group_empty(current))
 		return -EBUSY;
 

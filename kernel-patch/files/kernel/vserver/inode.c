@@ -395,8 +395,13 @@ long vc_fset_iattr(const struct vc_call *call)
  * A unified file (IMMUTABLE + IXUNLINK) that also has COW is shared by
  * several guests through hard links.  When a guest opens its name for
  * writing (or with O_TRUNC), the open fails inside may_open() with the
- * internal VX_ECOWBREAK; do_filp_open() calls vx_cow_break(), which puts
- * a private copy under that name, and opens again.  The copy has the
+ * internal VX_ECOWBREAK; do_filp_open() (open, openat, openat2: the name
+ * is looked up again with the open's own RESOLVE_* restrictions) and
+ * do_file_open_root() (kernel opens of a name below a root) call
+ * vx_cow_break(), which puts a private copy under that name, and open
+ * again.  open_by_handle_at() names no link, so there is none to break:
+ * it gets -EPERM, as for any immutable file.  VX_ECOWBREAK never reaches
+ * user space.  The copy has the
  * data, mode and owner of the original, none of its vserver attributes,
  * and the guest's tag on a tagged filesystem; the other names keep the
  * original.  Only opens are covered (not truncate(2) or chmod by path).
@@ -465,14 +470,17 @@ static int vx_cow_replace(const struct path *parent, struct dentry *victim,
 	struct user_namespace *userns = mnt_user_ns(parent->mnt);
 	struct inode *dir = d_inode(parent->dentry);
 	struct renamedata rd = { };
+	struct name_snapshot victim_name;
 	struct dentry *cur, *link;
 	char name[32];
 	int err;
 
 	snprintf(name, sizeof(name), ".vx-cow-%lu", orig->i_ino);
+	/* @victim may be renamed meanwhile: its name only under d_lock. */
+	take_dentry_name_snapshot(&victim_name, victim);
 	lock_rename(parent->dentry, parent->dentry);
-	cur = lookup_one_len(victim->d_name.name, parent->dentry,
-			     victim->d_name.len);
+	cur = lookup_one_len(victim_name.name.name, parent->dentry,
+			     victim_name.name.len);
 	err = PTR_ERR(cur);
 	if (IS_ERR(cur))
 		goto out_unlock;
@@ -504,6 +512,7 @@ out_cur:
 	dput(cur);
 out_unlock:
 	unlock_rename(parent->dentry, parent->dentry);
+	release_dentry_name_snapshot(&victim_name);
 	return err;
 }
 

@@ -343,6 +343,9 @@ static int nx_migrate(struct nx_info *nxi)
 
 	if (old == nxi && nxi)
 		return 0;
+	/* The spectator too: nothing may be enabled without the hooks. */
+	if (!vx_lsm_enabled)
+		return -EOPNOTSUPP;
 	if (!thread_group_empty(current))
 		return -EBUSY;
 

@@ -55,10 +55,15 @@
  */
 
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/kernel.h>
+#include <linux/kernel_read_file.h>
 #include <linux/kdev_t.h>
 #include <linux/lsm_hooks.h>
+#include <linux/magic.h>
 #include <linux/major.h>
+#include <linux/path.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -84,9 +89,16 @@ static struct vx_sb *vx_sb(const struct super_block *sb)
 	return sb->s_security + vx_blob_sizes.lbs_superblock;
 }
 
+/*
+ * The blob exists only when the vserver LSM initialised: with "lsm="
+ * leaving it out, s_security belongs to other modules and our offset was
+ * never assigned, so nothing of ours is read.
+ */
 static u32 vx_sb_flags(const struct super_block *sb)
 {
-	return sb->s_security ? READ_ONCE(vx_sb(sb)->flags) : 0;
+	if (!vx_lsm_enabled || !sb->s_security)
+		return 0;
+	return READ_ONCE(vx_sb(sb)->flags);
 }
 
 /**
@@ -191,6 +203,55 @@ static int vx_tag_permission(const struct inode *inode)
 	return (!tag || tag == vx_current_tag()) ? 0 : -EACCES;
 }
 
+/*
+ * Pseudo filesystems whose files act on the host as a whole (kernfs:
+ * sysfs and cgroupfs; debugfs, tracefs, securityfs, binfmt_misc, configfs,
+ * bpffs, efivarfs, pstore) and the proc_dir_entry files of /proc (not
+ * the per-process files, not /proc/sys, which has its own rule): a
+ * guest root passes their DAC checks, so a guest may read them but
+ * change nothing there.
+ */
+/* configfs keeps its magic to itself (fs/configfs/mount.c). */
+#define VX_CONFIGFS_MAGIC	0x62656570
+
+static bool vx_host_pseudo_fs(const struct inode *inode)
+{
+	switch (inode->i_sb->s_magic) {
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case DEBUGFS_MAGIC:
+	case TRACEFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case BINFMTFS_MAGIC:
+	case VX_CONFIGFS_MAGIC:
+	case BPF_FS_MAGIC:
+	case EFIVARFS_MAGIC:
+	case PSTOREFS_MAGIC:
+		return true;
+	case PROC_SUPER_MAGIC:
+		return vx_proc_inode(inode);
+	default:
+		return false;
+	}
+}
+
+/*
+ * May the current task change @inode (its data, its metadata, the names
+ * in it or its own name)?  A guest may not touch an inode tagged for
+ * another context, nor anything on a host pseudo filesystem.
+ */
+static int vx_may_change(const struct inode *inode)
+{
+	if (!static_branch_unlikely(&vx_active) || !inode)
+		return 0;
+	if (!vx_is_guest_xid(vx_current_xid()))
+		return 0;
+	if (vx_host_pseudo_fs(inode))
+		return -EACCES;
+	return vx_tag_permission(inode);
+}
+
 static int vx_inode_permission(struct inode *inode, int mask)
 {
 	if (!static_branch_unlikely(&vx_active))
@@ -231,26 +292,205 @@ static bool vx_guest_device(const struct inode *inode)
 	}
 }
 
+/*
+ * Is @path below the current task's root?  The walk takes the mount
+ * lock and rename_lock as readers (path_is_under()).
+ */
+static bool vx_path_below_root(const struct path *path)
+{
+	struct path root;
+	bool ret;
+
+	get_fs_root(current->fs, &root);
+	ret = path_is_under(path, &root);
+	path_put(&root);
+	return ret;
+}
+
+/*
+ * Files that have no place in any tree (pipes, sockets, anonymous
+ * inodes) live on internal mounts nobody can mount; they are reopened
+ * through /proc/self/fd and are not "outside" anything.
+ */
+static bool vx_internal_mount(const struct path *path)
+{
+	return path->mnt->mnt_sb->s_flags & SB_NOUSER;
+}
+
 static int vx_file_open(struct file *file)
 {
 	struct inode *inode = file_inode(file);
+	int ret;
 
 	if (!static_branch_unlikely(&vx_active))
 		return 0;
+	if (!vx_is_guest_xid(vx_current_xid()))
+		return 0;
 	if ((S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)) &&
-	    vx_is_guest_xid(vx_current_xid()) && !vx_guest_device(inode))
+	    !vx_guest_device(inode))
 		return -EPERM;
-	if (file->f_mode & FMODE_WRITE)
+	/*
+	 * Whatever led here (a leaked directory fd, a /proc link, a file
+	 * handle, a walk from a cwd outside the root), a guest opens
+	 * only what lies below its root.
+	 */
+	if (!vx_internal_mount(&file->f_path) &&
+	    !vx_path_below_root(&file->f_path))
+		return -EACCES;
+	if (file->f_mode & FMODE_WRITE) {
+		ret = vx_may_change(inode);
+		if (ret)
+			return ret;
 		vx_retag(inode);
+	}
 	return 0;
 }
 
 static int vx_inode_setattr(struct dentry *dentry, struct iattr *attr)
 {
+	struct inode *inode = d_inode(dentry);
+	int ret;
+
+	ret = vx_may_change(inode);
+	if (ret)
+		return ret;
+	if (static_branch_unlikely(&vx_active))
+		vx_retag(inode);
+	return 0;
+}
+
+/* Names: the directory and the inode that loses or gains one. */
+static int vx_inode_create(struct inode *dir, struct dentry *dentry,
+			   umode_t mode)
+{
+	return vx_may_change(dir);
+}
+
+static int vx_inode_mkdir(struct inode *dir, struct dentry *dentry,
+			  umode_t mode)
+{
+	return vx_may_change(dir);
+}
+
+static int vx_inode_mknod(struct inode *dir, struct dentry *dentry,
+			  umode_t mode, dev_t dev)
+{
+	return vx_may_change(dir);
+}
+
+static int vx_inode_symlink(struct inode *dir, struct dentry *dentry,
+			    const char *old_name)
+{
+	return vx_may_change(dir);
+}
+
+static int vx_inode_link(struct dentry *old_dentry, struct inode *dir,
+			 struct dentry *new_dentry)
+{
+	return vx_may_change(d_inode(old_dentry)) ?: vx_may_change(dir);
+}
+
+static int vx_inode_unlink(struct inode *dir, struct dentry *dentry)
+{
+	return vx_may_change(d_inode(dentry)) ?: vx_may_change(dir);
+}
+
+static int vx_inode_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	return vx_may_change(d_inode(dentry)) ?: vx_may_change(dir);
+}
+
+static int vx_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
+			   struct inode *new_dir, struct dentry *new_dentry)
+{
+	return vx_may_change(d_inode(old_dentry)) ?:
+	       vx_may_change(d_inode(new_dentry)) ?:
+	       vx_may_change(old_dir) ?: vx_may_change(new_dir);
+}
+
+static int vx_inode_setxattr(struct user_namespace *mnt_userns,
+			     struct dentry *dentry, const char *name,
+			     const void *value, size_t size, int flags)
+{
+	return vx_may_change(d_inode(dentry));
+}
+
+static int vx_inode_removexattr(struct user_namespace *mnt_userns,
+				struct dentry *dentry, const char *name)
+{
+	return vx_may_change(d_inode(dentry));
+}
+
+/* chroot: a guest may go deeper, never to a directory outside its root. */
+static int vx_path_chroot(const struct path *path)
+{
 	if (!static_branch_unlikely(&vx_active))
 		return 0;
-	vx_retag(d_inode(dentry));
-	return 0;
+	if (!vx_is_guest_xid(vx_current_xid()))
+		return 0;
+	return vx_path_below_root(path) ? 0 : -EPERM;
+}
+
+/* The root of @fs without a reference; the caller holds the RCU lock. */
+static void vx_fs_root_rcu(struct fs_struct *fs, struct path *root)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&fs->seq);
+		*root = fs->root;
+	} while (read_seqcount_retry(&fs->seq, seq));
+}
+
+/*
+ * ptrace and the /proc links of another task (root, cwd, exe, fd/N,
+ * map_files, pidfd_getfd, process_vm_*): a guest reaches a task of its
+ * own context only if that task's root lies below its own.  A task the
+ * host moved into the context without chrooting it (its root, cwd and
+ * fds are the host's) is not a door out.  Called with the target's
+ * task_lock held (ptrace_may_access(), ptrace_attach()), which keeps
+ * its fs_struct; the roots are read without references under RCU.
+ */
+static int vx_fs_ptrace_access_check(struct task_struct *child,
+				     unsigned int mode)
+{
+	struct path mine, theirs;
+	int ret = 0;
+
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	if (!vx_is_guest_xid(vx_current_xid()) || child == current)
+		return 0;
+	rcu_read_lock();
+	if (!child->fs) {
+		ret = -EACCES;
+	} else {
+		vx_fs_root_rcu(current->fs, &mine);
+		vx_fs_root_rcu(child->fs, &theirs);
+		if (!path_is_under(&theirs, &mine))
+			ret = -EACCES;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Loading code into the kernel (kexec images and their initramfs,
+ * modules, firmware, policies): never from a guest, whatever its bcaps
+ * (CAP_SYS_BOOT is in util-vserver's defaults and lets kexec_load pass;
+ * reboot(2) itself goes to the vshelper).
+ */
+static int vx_kernel_load_data(enum kernel_load_data_id id, bool contents)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	return vx_is_guest_xid(vx_current_xid()) ? -EPERM : 0;
+}
+
+static int vx_kernel_read_file(struct file *file, enum kernel_read_file_id id,
+			       bool contents)
+{
+	return vx_kernel_load_data(LOADING_UNKNOWN, contents);
 }
 
 /* Mount options. */
@@ -378,6 +618,20 @@ static struct security_hook_list vx_fs_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(inode_init_security, vx_inode_init_security),
 	LSM_HOOK_INIT(inode_permission, vx_inode_permission),
 	LSM_HOOK_INIT(inode_setattr, vx_inode_setattr),
+	LSM_HOOK_INIT(inode_create, vx_inode_create),
+	LSM_HOOK_INIT(inode_mkdir, vx_inode_mkdir),
+	LSM_HOOK_INIT(inode_mknod, vx_inode_mknod),
+	LSM_HOOK_INIT(inode_symlink, vx_inode_symlink),
+	LSM_HOOK_INIT(inode_link, vx_inode_link),
+	LSM_HOOK_INIT(inode_unlink, vx_inode_unlink),
+	LSM_HOOK_INIT(inode_rmdir, vx_inode_rmdir),
+	LSM_HOOK_INIT(inode_rename, vx_inode_rename),
+	LSM_HOOK_INIT(inode_setxattr, vx_inode_setxattr),
+	LSM_HOOK_INIT(inode_removexattr, vx_inode_removexattr),
+	LSM_HOOK_INIT(path_chroot, vx_path_chroot),
+	LSM_HOOK_INIT(ptrace_access_check, vx_fs_ptrace_access_check),
+	LSM_HOOK_INIT(kernel_load_data, vx_kernel_load_data),
+	LSM_HOOK_INIT(kernel_read_file, vx_kernel_read_file),
 	LSM_HOOK_INIT(file_open, vx_file_open),
 	LSM_HOOK_INIT(sb_free_mnt_opts, vx_free_mnt_opts),
 	LSM_HOOK_INIT(sb_eat_lsm_opts, vx_sb_eat_lsm_opts),

@@ -33,10 +33,15 @@ static struct vx_file *vx_file_blob(const struct file *file)
 	return file->f_security + vx_blob_sizes.lbs_file;
 }
 
-/* The context @file was charged to, or NULL. */
+/*
+ * The context @file was charged to, or NULL.  Without the vserver LSM
+ * (left out of "lsm=") the file blob is not ours and the offset was
+ * never assigned: callers in fs/locks.c, net/socket.c and the rest then
+ * get NULL.
+ */
 static struct vx_info *vx_file_owner(const struct file *file)
 {
-	if (!file || !file->f_security)
+	if (!vx_lsm_enabled || !file || !file->f_security)
 		return NULL;
 	return vx_file_blob(file)->vxi;
 }

@@ -1,0 +1,219 @@
+/**
+ * The escape battery: attacks a realistic guest would try, each run twice — once inside a guest
+ * on the vserver kernel, where it must be REFUSED, and once as plain root in the same chroot on
+ * a kernel without contexts (the control), where it must SUCCEED. The control proves that the
+ * attack is real (it does reach the host's data or hardware when nothing stops it); the guest
+ * run proves that the context stops it.
+ *
+ * The guest (issue #23's threat model): root in a context with util-vserver's default bcaps
+ * (ABI §9: `vattribute --secure`) and the ccaps SET_UTSNAME and RAW_ICMP, chrooted in a guest
+ * root directory below a barrier on a tagged filesystem, bound by chbind to 10.42.0.2 (dummy0),
+ * started from a host terminal (the console agent's shell). Concretely, per booted machine:
+ *
+ *   /dev/sda (ext2, built on the host)     mounted at TOP (/vs); `-o tag` in the guest mode
+ *   TOP/etc/shadow                         the host's secret ("host-secret"), above the guests
+ *   TOP/guests                             the barrier (setattr --barrier, guest mode only)
+ *   TOP/guests/g1 = ROOT                   the guest root: busybox, the tools, a minimal /dev,
+ *                                          proc and sysfs mounted by the host (as a careless
+ *                                          host would), /tmp
+ *   TOP/guests/g1/shared/victim43          a file of another context (tag 43, guest mode)
+ *
+ * and every attack runs as
+ *
+ *   guest:   cd ROOT && chbind --silent --ip 10.42.0.2 -- vcontext --create --silent --xid 42 --
+ *            vattribute --set --secure --ccap set_utsname,raw_icmp --
+ *            vcontext --migrate-self --xid 42 --endsetup --chroot -- /bin/sh -c 'COMMAND'
+ *   control: cd ROOT && chroot . /bin/sh -c 'COMMAND'         (vserver-off kernel, no context)
+ *
+ * An attack is data (`Attack`): an id, a title, the shell line (usually one of the probe programs
+ * in guest-image/tools, e.g. `escape-fs`, which print "OK …" and exit 0 when every step worked,
+ * "REFUSED <step> <ERRNO>" and exit 1 when the kernel refused one), and what each mode must show.
+ * An attack may ask for a host-side `prepare` line (run before it in both modes, with $ROOT and
+ * $TOP and $MODE set), a host-side `afterGuest` check, and `hostFds`, redirections the host shell applies to the attacker (an fd the
+ * host leaks into the guest, e.g. `3</vs`).
+ *
+ * One test file per area (tests/security/escape-fs.test.ts, escape-net.test.ts, …) calls
+ * `defineBattery(area, attacks)`: it boots one guest per mode, builds the realm and registers one
+ * test per attack and mode ("guest: ID title", "control: ID title"). The fixture fails any test
+ * during which the kernel printed a splat. The realm's names are exported so attacks can use
+ * them (`REALM`).
+ *
+ * `VSLAB_SECURITY_CONTROL=vserver` runs the control on the vserver kernel as the host instead of
+ * on vserver-off (see `controlVariant`).
+ *
+ * `VSLAB_SECURITY_ARCH=x86_64` runs it on the x86_64 kernels.
+ *
+ * `VSLAB_SECURITY_VARIANT=distro` (npm run test:security:distro) runs the same battery on the
+ * `vserver-distro` kernel (Debian-like: AppArmor and Yama stacked, kexec, user namespaces, bpf,
+ * io_uring, …); its control is the same kernel with no context (root in the chroot), since that
+ * variant has no vserver-off twin. Attacks with `distroOnly` run only there (their syscalls are
+ * not built into the small variants).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Variant } from '../../harness/build/kernel-config.ts';
+import type { Arch } from '../../harness/machine/machine.ts';
+import { useGuest, type GuestHandle } from '../fixtures.ts';
+
+/** What one mode must show. With `errno`, the probe's "REFUSED <step> <ERRNO>" line and exit 1. */
+export interface Expectation {
+  /** Errno name(s) the refusal may carry; one of them must appear. */
+  errno?: string | readonly string[];
+  /** Exit status (default: 0 for `succeeded`; 1 with `errno`). */
+  exitCode?: number;
+  /** stdout must match. */
+  stdout?: RegExp;
+  /** stdout must not match (e.g. the secret). */
+  notStdout?: RegExp;
+}
+
+export interface Attack {
+  /** Short stable id, e.g. "fs-fhandle-root". */
+  id: string;
+  title: string;
+  /** One shell line run by /bin/sh inside the chroot (single quotes allowed). */
+  command: string;
+  /** In the guest (vserver kernel, inside the context). */
+  refused: Expectation;
+  /**
+   * In the control (no context). Default: exit 0. `null`: no control, because what is attacked
+   * exists only with contexts (the guest's own attributes, /proc/virtual); say why in `title`.
+   */
+  succeeded?: Expectation | null;
+  /** Host-side shell line before the attack (both modes); $ROOT, $TOP and $MODE are set. */
+  prepare?: string;
+  /** Host-side check after the guest run (e.g. that a reboot reached vshelper). */
+  afterGuest?: { command: string; stdout: RegExp };
+  /** Redirections on the host command that starts the attacker (fds leaked into the guest). */
+  hostFds?: string;
+  /** Only on the vserver-distro kernel (the syscall is not built into the small variants). */
+  distroOnly?: boolean;
+}
+
+export type Mode = 'guest' | 'control';
+
+export const REALM = {
+  top: '/vs',
+  root: '/vs/guests/g1',
+  xid: 42,
+  otherXid: 43,
+  ip: '10.42.0.2',
+  secret: 'host-secret',
+} as const;
+
+/** The ext2 image both modes mount at REALM.top: the host's files above the guest root. */
+export const REALM_DISK = {
+  sizeMiB: 24,
+  files: {
+    'etc/shadow': `${REALM.secret}\n`,
+    'guests/g1/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\n',
+    'guests/g1/shared/victim43': 'victim\n',
+  },
+} as const;
+
+export const distroRun = process.env['VSLAB_SECURITY_VARIANT'] === 'distro';
+/** VSLAB_SECURITY_ARCH=x86_64 runs the battery on the 64-bit kernels (default i386). */
+const securityArch: Arch = process.env['VSLAB_SECURITY_ARCH'] === 'x86_64' ? 'x86_64' : 'i386';
+
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The host command that runs @cmd as the attacker in @mode. */
+export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless = false): string {
+  const fds = hostFds === '' ? '' : ` ${hostFds}`;
+  if (mode === 'control' || guestless) return `cd ${REALM.root} && chroot . /bin/sh -c ${quote(cmd)}${fds}`;
+  // The previous attacker's context is gone once its last task was reaped; wait for it anyway.
+  return (
+    `i=0; while [ -e /proc/virtual/${REALM.xid} ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; ` +
+    `cd ${REALM.root} && chbind --silent --ip ${REALM.ip} -- vcontext --create --silent --xid ${REALM.xid} -- ` +
+    `vattribute --set --secure --ccap set_utsname,raw_icmp -- ` +
+    `vcontext --migrate-self --xid ${REALM.xid} --endsetup --chroot -- /bin/sh -c ${quote(cmd)}${fds}`
+  );
+}
+
+/** Host-side set-up of the realm (both modes): mount, populate, and for the guest the barrier and tags. */
+export function realmSetup(mode: Mode): string {
+  const { top, root } = REALM;
+  const tag = mode === 'guest' ? ' -o tag' : '';
+  const lines = [
+    `mkdir -p ${top} && mount -t ext2${tag} /dev/sda ${top}`,
+    `cp -a /bin /sbin ${root}/ && mkdir -p ${root}/usr/lib/vslab ${root}/usr/sbin ${root}/dev ${root}/proc ${root}/sys ${root}/tmp ${root}/run`,
+    `cp /usr/lib/vslab/vstool ${root}/usr/lib/vslab/ && cp -a /usr/sbin/. ${root}/usr/sbin/`,
+    `mknod -m 666 ${root}/dev/null c 1 3 && mknod -m 666 ${root}/dev/zero c 1 5 && mknod -m 666 ${root}/dev/tty c 5 0`,
+    `chmod 1777 ${root}/tmp && chmod 600 ${top}/etc/shadow`,
+    `mount -t proc proc ${root}/proc && mount -t sysfs sysfs ${root}/sys`,
+    `echo host-marker >/.host-marker`,
+  ];
+  if (mode === 'guest') {
+    lines.push(`setattr --barrier ${top}/guests`, `chxid -c ${REALM.otherXid} ${root}/shared/victim43`);
+  }
+  return lines.join(' && ');
+}
+
+interface Outcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+function check(label: string, o: Outcome, want: Expectation, defaultExit: number): void {
+  const where = `${label}\nstdout: ${o.stdout}\nstderr: ${o.stderr}`;
+  if (want.errno !== undefined) {
+    const names = typeof want.errno === 'string' ? [want.errno] : want.errno;
+    const m = /^REFUSED (\S+) (\S+)$/m.exec(o.stdout);
+    expect(m?.[2], where).toBeOneOf([...names]);
+    expect(o.exitCode, where).toBe(want.exitCode ?? 1);
+  } else {
+    expect(o.exitCode, where).toBe(want.exitCode ?? defaultExit);
+  }
+  if (want.stdout !== undefined) expect(o.stdout, where).toMatch(want.stdout);
+  if (want.notStdout !== undefined) expect(o.stdout, where).not.toMatch(want.notStdout);
+}
+
+/**
+ * The control's kernel: vserver-off (the patch built without CONFIG_VSERVER) unless
+ * VSLAB_SECURITY_CONTROL=vserver, which runs the control on the vserver kernel as the host
+ * (no context, no barrier, no tag mount) — the same protection switched off by not entering a
+ * context, and one kernel build less while working on the battery.
+ */
+const controlVariant: Variant = process.env['VSLAB_SECURITY_CONTROL'] === 'vserver' ? 'vserver' : 'vserver-off';
+
+function modeVariant(mode: Mode): Variant {
+  if (distroRun) return 'vserver-distro';
+  return mode === 'guest' ? 'vserver' : controlVariant;
+}
+
+/** Runs one attack in a booted realm and returns what it printed. */
+export async function runAttack(h: GuestHandle, mode: Mode, a: Attack): Promise<Outcome> {
+  const env = `ROOT=${REALM.root} TOP=${REALM.top} MODE=${mode}`;
+  if (a.prepare !== undefined) await h.guest.shell.succeed(`${env} sh -c ${quote(a.prepare)}`);
+  // The control on the distro kernel is the same kernel without a context.
+  const r = await h.guest.shell.run(attackerCommand(mode, a.command, a.hostFds, false), { timeoutMs: 60_000 });
+  if (mode === 'guest' && a.afterGuest !== undefined) {
+    const after = await h.guest.shell.run(a.afterGuest.command);
+    expect(after.stdout, `${a.id}: host-side check ${a.afterGuest.command}`).toMatch(a.afterGuest.stdout);
+  }
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Registers the battery of one area: a describe block per mode, one booted machine each, one
+ * test per attack.
+ */
+export function defineBattery(area: string, attacks: readonly Attack[]): void {
+  const chosen = attacks.filter((a) => distroRun || a.distroOnly !== true);
+  for (const mode of ['guest', 'control'] as const) {
+    describe(`${area} escape battery, ${mode} (${modeVariant(mode)})`, () => {
+      const h = useGuest({ arch: securityArch, variant: modeVariant(mode), disk: REALM_DISK });
+      beforeAll(async () => {
+        await h.guest.shell.succeed(realmSetup(mode));
+      });
+      for (const a of chosen) {
+        if (mode === 'control' && a.succeeded === null) continue;
+        it(`${mode}: ${a.id} ${a.title}`, async () => {
+          const o = await runAttack(h, mode, a);
+          if (mode === 'guest') check(`${a.id} in the guest`, o, a.refused, 1);
+          else check(`${a.id} in the control`, o, a.succeeded ?? {}, 0);
+        });
+      }
+    });
+  }
+}
