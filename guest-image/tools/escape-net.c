@@ -7,9 +7,9 @@
  *   escape-net ATTACK [ARG]...
  *
  * Each attack tries one thing a guest must not be able to do and says
- * whether it worked: "ok ..." and exit 0 when it did, "refused: CALL:
- * <errno text>" (or "refused: <why>") and exit 1 when not; 255 on usage
- * or set-up errors.  Run as plain root on the host (the control) every
+ * whether it worked: "OK ..." and exit 0 when it did, "REFUSED CALL
+ * ERRNO" (or "REFUSED WHAT DETAIL") and exit 1 when not; 255 on usage or
+ * set-up errors.  Run as plain root on the host (the control) every
  * attack works.  Some attacks need a peer that the test starts on the
  * host (listed with the attack); the "serve" helpers below are those
  * peers.
@@ -70,7 +70,7 @@
  *   tiocsti                  push a byte into the controlling terminal
  *   ptyrun [--hangup] CMD [ARG]...
  *                            host side: run CMD on a new pty whose session
- *                            a host task leads; with --hangup "ok tty hung
+ *                            a host task leads; with --hangup "OK tty hung
  *                            up" when that terminal was hung up afterwards,
  *                            else CMD's status
  */
@@ -143,10 +143,15 @@ static int usage(void)
 	return 255;
 }
 
-/* "refused: CALL: <errno text>", exit status 1. */
+/* "REFUSED CALL ERRNO", exit status 1. */
 static int refused(const char *call)
 {
-	printf("refused: %s: %s\n", call, strerror(errno));
+	const char *name = vc_errname(errno);
+
+	if (name)
+		printf("REFUSED %s %s\n", call, name);
+	else
+		printf("REFUSED %s errno %d\n", call, errno);
 	return 1;
 }
 
@@ -204,10 +209,10 @@ static int verdict_source(int fd)
 	const char *a = local_addr(fd, buf, sizeof(buf));
 
 	if (!strcmp(a, GUEST_ADDR)) {
-		printf("refused: source %s\n", a);
+		printf("REFUSED source %s\n", a);
 		return 1;
 	}
-	printf("ok source %s\n", a);
+	printf("OK source %s\n", a);
 	return 0;
 }
 
@@ -263,10 +268,10 @@ static int attack_listen_any(void)
 		return refused("listen");
 	a = local_addr(fd, buf, sizeof(buf));
 	if (strcmp(a, "0.0.0.0")) {
-		printf("refused: listens on %s\n", a);
+		printf("REFUSED listen %s\n", a);
 		return 1;
 	}
-	puts("ok listens on 0.0.0.0");
+	puts("OK listens on 0.0.0.0");
 	return 0;
 }
 
@@ -317,7 +322,7 @@ static int attack_pktinfo(int argc, char **argv, int v6)
 	}
 	if (sendmsg(fd, &msg, 0) < 0)
 		return refused("sendmsg");
-	printf("ok sent from %s\n", argv[1]);
+	printf("OK sent from %s\n", argv[1]);
 	return 0;
 }
 
@@ -349,7 +354,7 @@ static int attack_sockopt(const char *name)
 		return refused("socket");
 	if (setsockopt(fd, level, opt, val, len) < 0)
 		return refused("setsockopt");
-	printf("ok %s set\n", name);
+	printf("OK %s set\n", name);
 	return 0;
 }
 
@@ -369,7 +374,7 @@ static int attack_bind(int argc, char **argv)
 		return refused("socket");
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
 		return refused("bind");
-	printf("ok bound to %s\n", argv[1]);
+	printf("OK bound to %s\n", argv[1]);
 	return 0;
 }
 
@@ -379,7 +384,7 @@ static int attack_raw(const char *proto)
 
 	if (fd < 0)
 		return refused("socket");
-	printf("ok raw socket of protocol %s\n", proto);
+	printf("OK raw socket of protocol %s\n", proto);
 	return 0;
 }
 
@@ -389,7 +394,7 @@ static int attack_packet(void)
 
 	if (fd < 0)
 		return refused("socket");
-	puts("ok packet socket");
+	puts("OK packet socket");
 	return 0;
 }
 
@@ -422,11 +427,11 @@ static int attack_rawsniff(const char *dst)
 			continue;
 		n = recv(fd, pkt, sizeof(pkt), 0);
 		if (n >= 20 && !memcmp(pkt + 16, &want, 4)) {
-			printf("ok saw ICMP to %s\n", dst);
+			printf("OK saw ICMP to %s\n", dst);
 			return 0;
 		}
 	}
-	printf("refused: no ICMP to %s seen\n", dst);
+	printf("REFUSED sniff none-seen %s\n", dst);
 	return 1;
 }
 
@@ -455,7 +460,7 @@ static int attack_shmat_id(int id)
 
 	if (p == (void *)-1)
 		return refused("shmat");
-	printf("ok attached segment %d\n", id);
+	printf("OK attached segment %d\n", id);
 	return 0;
 }
 
@@ -474,7 +479,7 @@ static int attack_msgrcv(int id)
 
 	if (msgrcv(id, &m, sizeof(m.text), 0, IPC_NOWAIT | MSG_NOERROR) < 0)
 		return refused("msgrcv");
-	printf("ok received \"%.8s\"\n", m.text);
+	printf("OK received \"%.8s\"\n", m.text);
 	return 0;
 }
 
@@ -484,7 +489,7 @@ static int attack_semop(int id)
 
 	if (semop(id, &op, 1) < 0)
 		return refused("semop");
-	printf("ok semaphore set %d changed\n", id);
+	printf("OK semaphore set %d changed\n", id);
 	return 0;
 }
 
@@ -510,7 +515,7 @@ static int attack_mq_recv(const char *name)
 		return refused("mq_open");
 	if (mq_receive(q, buf, sizeof(buf), NULL) < 0)
 		return refused("mq_receive");
-	printf("ok received \"%.8s\"\n", buf);
+	printf("OK received \"%.8s\"\n", buf);
 	return 0;
 }
 
@@ -575,7 +580,7 @@ static int attack_unix_connect(const char *name)
 		return refused("connect");
 	if (read(fd, buf, sizeof(buf) - 1) < 0)
 		return refused("read");
-	printf("ok connected, read \"%.6s\"\n", buf);
+	printf("OK connected, read \"%.6s\"\n", buf);
 	return 0;
 }
 
@@ -589,7 +594,7 @@ static int attack_unix_send(const char *name)
 		return setup_error("socket");
 	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&sun, len) < 0)
 		return refused("sendto");
-	puts("ok sent");
+	puts("OK sent");
 	return 0;
 }
 
@@ -611,7 +616,7 @@ static int attack_sigio(int sig)
 		return refused("F_SETFL O_ASYNC");
 	if (write(p[1], "x", 1) < 0)
 		return setup_error("write");
-	printf("ok signal %d queued to process group %d\n", sig, owner.pid);
+	printf("OK signal %d queued to process group %d\n", sig, owner.pid);
 	return 0;
 }
 
@@ -620,7 +625,7 @@ static int attack_kill0(int sig)
 	signal(sig, SIG_IGN);
 	if (kill(0, sig) < 0)
 		return refused("kill");
-	printf("ok signal %d sent to our process group\n", sig);
+	printf("OK signal %d sent to our process group\n", sig);
 	return 0;
 }
 
@@ -634,10 +639,10 @@ static int attack_getprio_pgrp(void)
 	if (seen == -1 && errno)
 		return refused("getpriority");
 	if (seen >= mine) {
-		printf("refused: group nice %d, ours %d\n", seen, mine);
+		printf("REFUSED getpriority nice-%d\n", seen);
 		return 1;
 	}
-	printf("ok group nice %d below ours %d\n", seen, mine);
+	printf("OK group nice %d below ours %d\n", seen, mine);
 	return 0;
 }
 
@@ -678,7 +683,7 @@ static int attack_pid(const char *what, pid_t pid)
 	} else {
 		return usage();
 	}
-	printf("ok %s %d\n", what, pid);
+	printf("OK %s %d\n", what, pid);
 	return 0;
 }
 
@@ -688,7 +693,7 @@ static int attack_sysadmin(void)
 {
 	if (mount("none", "/nonexistent/escape-net", "tmpfs", 0, NULL) == 0 ||
 	    errno != EPERM) {
-		puts("ok holds CAP_SYS_ADMIN");
+		puts("OK holds CAP_SYS_ADMIN");
 		return 0;
 	}
 	return refused("mount");
@@ -728,7 +733,7 @@ static int attack_ambient(void)
 
 	if (ret)
 		return ret;
-	puts("ok ambient CAP_SYS_ADMIN raised");
+	puts("OK ambient CAP_SYS_ADMIN raised");
 	return 0;
 }
 
@@ -750,7 +755,7 @@ static int attack_setns(const char *path)
 		return refused("open");
 	if (setns(fd, 0) < 0)
 		return refused("setns");
-	printf("ok joined %s\n", path);
+	printf("OK joined %s\n", path);
 	return 0;
 }
 
@@ -765,7 +770,7 @@ static int attack_rlimit(void)
 		return setup_error("hard limit unlimited");
 	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
 		return refused("setrlimit");
-	printf("ok hard NOFILE now %lu\n", (unsigned long)r.rlim_max);
+	printf("OK hard NOFILE now %lu\n", (unsigned long)r.rlim_max);
 	return 0;
 }
 
@@ -776,7 +781,7 @@ static int attack_settime(void)
 	gettimeofday(&tv, NULL);
 	if (settimeofday(&tv, NULL) < 0)
 		return refused("settimeofday");
-	puts("ok clock set");
+	puts("OK clock set");
 	return 0;
 }
 
@@ -789,14 +794,14 @@ static int attack_tiocsti(void)
 		return refused("open /dev/tty");
 	if (ioctl(fd, TIOCSTI, &c) < 0)
 		return refused("TIOCSTI");
-	puts("ok pushed a byte into our terminal");
+	puts("OK pushed a byte into our terminal");
 	return 0;
 }
 
 /*
  * Host side: a session leader on a fresh pty runs CMD as its child (on
  * the pty), then, with @hangup, checks whether its terminal survived:
- * "ok tty hung up" (0) or "refused: tty intact" (1); without, CMD's exit
+ * "OK tty hung up" (0) or "REFUSED vhangup tty-intact" (1); without, CMD's exit
  * status is ours.  CMD's output is copied to our stdout.
  */
 static int pty_run(char **cmd, int hangup)
@@ -835,10 +840,10 @@ static int pty_run(char **cmd, int hangup)
 		if (!hangup)
 			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 255);
 		if (write(slave, "\n", 1) < 0) {
-			puts("ok tty hung up");
+			puts("OK tty hung up");
 			_exit(0);
 		}
-		puts("refused: tty intact");
+		puts("REFUSED vhangup tty-intact");
 		_exit(1);
 	}
 	while ((n = read(master, buf, sizeof(buf))) > 0)
@@ -921,14 +926,14 @@ int escape_net_main(int argc, char **argv)
 		return attack_setns(argv[1]);
 	if (!strcmp(a, "unshare-net"))
 		return unshare(CLONE_NEWNET) < 0 ? refused("unshare") :
-		       (puts("ok new network namespace"), 0);
+		       (puts("OK new network namespace"), 0);
 	if (!strcmp(a, "rlimit-raise"))
 		return attack_rlimit();
 	if (!strcmp(a, "settime"))
 		return attack_settime();
 	if (!strcmp(a, "vhangup"))
 		return vhangup() < 0 ? refused("vhangup") :
-		       (puts("ok vhangup"), 0);
+		       (puts("OK vhangup"), 0);
 	if (!strcmp(a, "tiocsti"))
 		return attack_tiocsti();
 	if (!strcmp(a, "ptyrun") && argc > 1) {

@@ -1,153 +1,119 @@
 /**
- * Escape battery, network / IPC / signal / terminal part (issue #23). Every attack is data: what
- * the host prepares, the attack itself, what the host cleans up. Each runs twice on one boot of
- * the vserver kernel:
+ * Escape battery, network / IPC / signal / terminal area (issue #23; the realm, the guest and the
+ * control are tests/security/battery.ts's). The probe is `escape-net`
+ * (guest-image/tools/escape-net.c): "OK …" and exit 0 when the attack worked, "REFUSED <call>
+ * <ERRNO>" (or "REFUSED <what> <detail>") and exit 1 when not.
  *
- * - in a realistic guest: root in a new context with util-vserver's default bcaps and the ccaps
- *   SET_UTSNAME and RAW_ICMP (`vattribute --set --secure`), setup phase ended, bound by chbind
- *   to 10.42.0.2 (an IPv4-only network context with HIDE_NETIF), started from the host's shell.
- *   There it must be refused;
- * - as plain root on the host (the control), where the same attack must work, so that a refusal
- *   in the guest is the context's doing and not a broken probe.
- *
- * The probe is the guest tool `escape-net` (guest-image/tools/escape-net.c): "ok ..." and exit 0
- * when an attack worked, "refused: ..." and exit 1 when not. Where only the host can tell (a
- * signal reaching a host task, a terminal hung up) the attack line is a host-side wrapper that
- * prints the verdict in the same form.
+ * The guest is bound to 10.42.0.2 only (IPv4). Host peers are started by `prepare` (listeners,
+ * IPC objects, a victim task) and left running; each attack has its own port, key or name, and
+ * passes what the attacker needs (a pid, an id) through a file in the guest's /tmp. Attacks on
+ * what the attacker shares with host tasks — the process group of `vserver NAME exec CMD | tee`,
+ * the administrator's terminal — `wrap` the attacker in a host-side line that prints the verdict.
  */
-import { describe, expect, it } from 'vitest';
-import { useGuest } from '../fixtures.ts';
+import { defineBattery, type Attack } from './battery.ts';
 
 /** POSIX shell single-quoting. */
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Wraps a shell line to run in the realistic guest (a fresh context XID per attack). */
-const inGuest =
-  (xid: number) =>
-  (cmd: string): string =>
-    `chbind --silent --ip 10.42.0.2 -- vcontext --create --silent --xid ${xid} -- ` +
-    `vattribute --set --secure --ccap set_utsname,raw_icmp -- ` +
-    `vattribute --set --flag '~state_setup' -- sh -c ${q(cmd)}`;
-/** The control: the same line as plain root on the host. */
-const onHost = (cmd: string): string => `sh -c ${q(cmd)}`;
-
-type Wrap = (cmd: string) => string;
-
-interface Attack {
-  name: string;
-  /** Host shell line run before the attack; its `NAME=value` output lines are exported. */
-  setup?: string;
-  /** The attack line; `g` puts a part of it into the guest (or leaves it on the host). */
-  run: (g: Wrap) => string;
-  /** Host shell line run afterwards (also after a failure). */
-  teardown?: string;
-}
-
-/** An attack that is one guest line. */
-const probe = (name: string, cmd: string, extra: Omit<Attack, 'name' | 'run'> = {}): Attack => ({
-  name,
-  run: (g) => g(cmd),
-  ...extra,
-});
-
+/** A listener of the host: busybox httpd on ADDR:PORT ([v6] allowed), polled until listening. */
+const httpd = (addr: string, port: number): string =>
+  `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & i=0; until netstat -ltn | grep -q ":${port} " || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done`;
+/** A host task to attack by pid: its pid in the guest's /tmp/victim. */
+const VICTIM = 'sleep 600 >/dev/null 2>&1 & echo $! >$ROOT/tmp/victim';
+/** SysV objects of the host with KEY (mode 0666): SHM=, MSG=, SEM= in the guest's /tmp/ipc. */
+const ipc = (key: string): string => `ipcrm -M ${key} -Q ${key} -S ${key} 2>/dev/null; escape-net ipc-make ${key} >$ROOT/tmp/ipc`;
+/** Abstract unix sockets @NAME (stream) and @NAME.d (datagram) of the host. */
+const unixServer = (name: string): string =>
+  `escape-net unix-serve ${name} >/dev/null 2>&1 & i=0; until grep -q @${name}.d /proc/net/unix || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done`;
 /** Turns a command's exit status into the probe's verdict form. */
 const verdict = (cmd: string, what: string): string =>
-  `if ${cmd} >/dev/null 2>&1; then echo "ok ${what}"; else echo "refused: ${what}"; exit 1; fi`;
+  `if ${cmd} >/dev/null 2>&1; then echo "OK ${what}"; else echo "REFUSED ${what} failed"; exit 1; fi`;
 
-/** A host task in a process group with the guest's task: the host says whether SIG reached it. */
-const groupSignal = (probeCmd: string): ((g: Wrap) => string) => (g) =>
+/**
+ * The attacker in a new process group with a host task (`sleep`, ignoring nothing) and a host
+ * shell (ignoring SIGTERM): after the attack the host says whether SIGTERM reached its task.
+ */
+const sharedGroup = (attacker: string): string =>
   `setsid sh -c ${q(
-    `sleep 30 & v=$!; trap "" TERM; ${g(probeCmd)} >/dev/null; i=0; ` +
+    `sleep 30 & v=$!; trap "" TERM; ${attacker} >/dev/null; i=0; ` +
       `while kill -0 $v 2>/dev/null && [ $i -lt 50 ]; do usleep 20000; i=$((i+1)); done; ` +
-      `if kill -0 $v 2>/dev/null; then kill $v; echo "refused: host task alive"; exit 1; fi; echo "ok host task killed"`,
+      `if kill -0 $v 2>/dev/null; then kill $v; echo "REFUSED signal host-task-alive"; exit 1; fi; echo "OK host task killed"`,
   )}`;
 
-const VICTIM = { setup: 'sleep 60 >/dev/null 2>&1 & echo "VICTIM=$!"', teardown: 'kill $VICTIM 2>/dev/null; true' };
-const IPC = { setup: 'escape-net ipc-make 0x4e7', teardown: 'ipcrm -M 0x4e7 -Q 0x4e7 -S 0x4e7 2>/dev/null; true' };
-const UNIX = { setup: 'escape-net unix-serve escnet >/dev/null & echo "SERVER=$!"; i=0; until grep -q @escnet.d /proc/net/unix || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done', teardown: 'kill $SERVER 2>/dev/null; true' };
-/** A listener of the host: busybox httpd on ADDR:PORT ([v6] allowed). */
-const httpd = (addr: string, port: number) => ({
-  setup: `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & echo "HTTPD=$!"; i=0; until netstat -ltn | grep -q ":${port} " || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done`,
-  teardown: 'kill $HTTPD 2>/dev/null; true',
-});
+const refusedWith = (...errno: string[]) => ({ errno });
+const refusedBecause = (what: RegExp) => ({ exitCode: 1, stdout: what });
 
 const ATTACKS: Attack[] = [
-  // Network: fail closed (item 1).
-  probe('IPv6 UDP from an IPv4-only guest (host source)', 'escape-net udp fd42::1 9'),
-  { name: 'IPv6 TCP to a host service from an IPv4-only guest', ...httpd('[fd42::1]', 8181), run: (g) => g('escape-net tcp fd42::1 8181') },
-  probe('IPv4-mapped traffic of an IPv6 socket leaves from another address', 'escape-net udp ::ffff:10.42.0.1 9'),
-  probe('UDP-Lite is never bound to the guest address', 'escape-net udp 10.42.0.1 9 --lite'),
-  probe('listen() on an unbound socket takes the wildcard', 'escape-net listen-any'),
-  probe('IP_PKTINFO source 10.42.0.1', 'escape-net pktinfo 10.42.0.1 10.42.0.1 9'),
-  probe('IP_PKTINFO source "any" (the route picks one)', 'escape-net pktinfo 0.0.0.0 10.42.0.1 9'),
-  probe('IP_FREEBIND', 'escape-net sockopt freebind'),
-  probe('IP_TRANSPARENT', 'escape-net sockopt transparent'),
-  probe('IPV6_FREEBIND', 'escape-net sockopt freebind6'),
-  probe('sticky IPV6_PKTINFO source', 'escape-net sockopt pktinfo6'),
-  probe('bind to a host address', 'escape-net bind 10.42.0.1 0'),
-  probe('raw UDP socket', 'escape-net raw 17'),
-  probe('packet socket', 'escape-net packet'),
-  // Raw ICMP (item 2): the host pings 10.42.0.3 while the guest listens.
-  { name: 'raw ICMP socket sniffs the host\'s ICMP', run: (g) => `ping -c 5 10.42.0.3 >/dev/null 2>&1 & ${g('escape-net rawsniff 10.42.0.3')}` },
+  // Network contexts fail closed (issue item 1).
+  { id: 'net-v6-udp', title: 'an IPv4-only guest sends UDP over IPv6 (from a host address)', command: 'escape-net udp fd42::1 9', refused: refusedWith('ENETUNREACH') },
+  { id: 'net-v6-tcp', title: 'an IPv4-only guest reaches a host service over IPv6 TCP', prepare: httpd('[fd42::1]', 8181), command: 'escape-net tcp fd42::1 8181', refused: refusedWith('ENETUNREACH') },
+  { id: 'net-mapped-udp', title: 'an IPv6 socket sends to an IPv4-mapped peer from another address', command: 'escape-net udp ::ffff:10.42.0.1 9', refused: refusedBecause(/^REFUSED source 10\.42\.0\.2$/m) },
+  { id: 'net-udplite', title: 'UDP-Lite leaves from a host address (never auto-bound)', command: 'escape-net udp 10.42.0.1 9 --lite', refused: refusedBecause(/^REFUSED source 10\.42\.0\.2$/m) },
+  { id: 'net-listen-any', title: 'listen() on an unbound socket listens on the wildcard', command: 'escape-net listen-any', refused: refusedBecause(/^REFUSED listen 10\.42\.0\.2$/m) },
+  { id: 'net-pktinfo-host', title: 'IP_PKTINFO picks the host address 10.42.0.1 as source', command: 'escape-net pktinfo 10.42.0.1 10.42.0.1 9', refused: refusedWith('EADDRNOTAVAIL') },
+  { id: 'net-pktinfo-any', title: 'IP_PKTINFO with source 0.0.0.0 lets the route pick a host address', command: 'escape-net pktinfo 0.0.0.0 10.42.0.1 9', refused: refusedWith('EADDRNOTAVAIL') },
+  { id: 'net-freebind', title: 'IP_FREEBIND', command: 'escape-net sockopt freebind', refused: refusedWith('EPERM') },
+  { id: 'net-transparent', title: 'IP_TRANSPARENT', command: 'escape-net sockopt transparent', refused: refusedWith('EPERM') },
+  { id: 'net-freebind6', title: 'IPV6_FREEBIND', command: 'escape-net sockopt freebind6', refused: refusedWith('EPERM') },
+  { id: 'net-pktinfo6-sticky', title: 'sticky IPV6_PKTINFO source fd42::1', command: 'escape-net sockopt pktinfo6', refused: refusedWith('EPERM') },
+  { id: 'net-bind-foreign', title: 'bind to the host address 10.42.0.1', command: 'escape-net bind 10.42.0.1 0', refused: refusedWith('EADDRNOTAVAIL') },
+  { id: 'net-raw-udp', title: 'a raw UDP socket', command: 'escape-net raw 17', refused: refusedWith('EPERM') },
+  { id: 'net-packet', title: 'a packet socket', command: 'escape-net packet', refused: refusedWith('EPERM') },
+  { id: 'net-ip-addr', title: 'add an address over netlink', prepare: 'ip addr del 10.42.0.9/24 dev dummy0 2>/dev/null; true', command: verdict('ip addr add 10.42.0.9/24 dev dummy0', 'address-added'), refused: refusedBecause(/^REFUSED address-added/m) },
+  { id: 'net-ip-route', title: 'add a route over netlink', prepare: 'ip route del 10.43.0.0/24 dev dummy0 2>/dev/null; true', command: verdict('ip route add 10.43.0.0/24 dev dummy0', 'route-added'), refused: refusedBecause(/^REFUSED route-added/m) },
+  // Raw ICMP sockets (item 2): the host pings 10.42.0.3 while the attacker listens.
+  { id: 'net-raw-icmp-sniff', title: "a raw ICMP socket (RAW_ICMP) sees the host's ICMP between host addresses", prepare: 'ping -c 6 10.42.0.3 >/dev/null 2>&1 &', command: 'escape-net rawsniff 10.42.0.3', refused: refusedBecause(/^REFUSED sniff none-seen/m) },
   // Listings (item 3).
-  { name: '/proc/net/tcp lists a host listener', ...httpd('10.42.0.1', 8182), run: (g) => g(verdict('grep -qi ":1FF6 " /proc/net/tcp', 'host listener listed')) },
-  { name: '/proc/net/unix lists the host\'s abstract sockets', ...UNIX, run: (g) => g(verdict('grep -q @escnet /proc/net/unix', 'host socket listed')) },
-  { name: 'ip addr add', run: (g) => g(verdict('ip addr add 10.42.0.9/24 dev dummy0', 'address added')), teardown: 'ip addr del 10.42.0.9/24 dev dummy0 2>/dev/null; true' },
-  { name: 'ip route add', run: (g) => g(verdict('ip route add 10.43.0.0/24 dev dummy0', 'route added')), teardown: 'ip route del 10.43.0.0/24 dev dummy0 2>/dev/null; true' },
-  // SysV and POSIX IPC (item 4).
-  { name: 'shmget by key + shmat', ...IPC, run: (g) => g('escape-net shmget 0x4e7') },
-  { name: 'shmat by id', ...IPC, run: (g) => g('escape-net shmat $SHM') },
-  { name: 'msgrcv by id', ...IPC, run: (g) => g('escape-net msgrcv $MSG') },
-  { name: 'semop by id', ...IPC, run: (g) => g('escape-net semop $SEM') },
-  { name: '/proc/sysvipc/shm lists the host segment', ...IPC, run: (g) => g(verdict('grep -qw 1255 /proc/sysvipc/shm', 'host segment listed')) },
-  { name: 'mq_open + mq_receive of a host queue', setup: 'escape-net mq-make /escnet >/dev/null', run: (g) => g('escape-net mq-recv /escnet') },
-  // Abstract unix sockets (item 5).
-  { name: 'connect to a host abstract stream socket', ...UNIX, run: (g) => g('escape-net unix-connect escnet') },
-  { name: 'sendto a host abstract datagram socket', ...UNIX, run: (g) => g('escape-net unix-send escnet') },
-  // Signals (item 6) and priorities (item 8) through a shared process group.
-  { name: 'SIGIO (F_SETOWN_EX pgrp + F_SETSIG) to a host task', run: groupSignal('escape-net sigio 15') },
-  { name: 'kill(0) to a host task', run: groupSignal('escape-net kill0 15') },
-  { name: 'getpriority(PRIO_PGRP) sees a host task', run: (g) => `setsid sh -c ${q(`nice -n -10 sleep 30 & v=$!; ${g('escape-net getprio-pgrp')}; r=$?; kill $v; exit $r`)}` },
+  { id: 'net-proc-tcp', title: "/proc/net/tcp lists the host's listener on 10.42.0.1:8182", prepare: httpd('10.42.0.1', 8182), command: verdict('grep -qi ":1FF6 " /proc/net/tcp', 'host-listener-listed'), refused: refusedBecause(/^REFUSED host-listener-listed/m) },
+  { id: 'net-proc-tcp6', title: "/proc/net/tcp6 lists the host's listener on [fd42::1]:8183", prepare: httpd('[fd42::1]', 8183), command: verdict('grep -qi ":1FF7 " /proc/net/tcp6', 'host-listener-listed'), refused: refusedBecause(/^REFUSED host-listener-listed/m) },
+  { id: 'net-proc-unix', title: "/proc/net/unix lists the host's abstract sockets", prepare: unixServer('escnet-ls'), command: verdict('grep -q @escnet-ls /proc/net/unix', 'host-socket-listed'), refused: refusedBecause(/^REFUSED host-socket-listed/m) },
+  // SysV and POSIX IPC of the host (item 4).
+  { id: 'ipc-shmget-key', title: "shmget by the host's key, then shmat", prepare: ipc('0x4e01'), command: 'escape-net shmget 0x4e01', refused: refusedWith('EPERM') },
+  { id: 'ipc-shmat-id', title: "shmat of the host's segment by id", prepare: ipc('0x4e02'), command: '. /tmp/ipc; escape-net shmat $SHM', refused: refusedWith('EPERM') },
+  { id: 'ipc-msgrcv', title: "msgrcv from the host's queue by id", prepare: ipc('0x4e03'), command: '. /tmp/ipc; escape-net msgrcv $MSG', refused: refusedWith('EPERM') },
+  { id: 'ipc-semop', title: "semop on the host's semaphores by id", prepare: ipc('0x4e04'), command: '. /tmp/ipc; escape-net semop $SEM', refused: refusedWith('EPERM') },
+  { id: 'ipc-proc-sysvipc', title: "/proc/sysvipc/shm lists the host's segment", prepare: ipc('0x4e05'), command: verdict('grep -qw 19973 /proc/sysvipc/shm', 'host-segment-listed'), refused: refusedBecause(/^REFUSED host-segment-listed/m) },
+  { id: 'ipc-mqueue', title: "mq_open + mq_receive of the host's POSIX queue", prepare: 'escape-net mq-make /escnet >/dev/null', command: 'escape-net mq-recv /escnet', refused: refusedWith('EACCES') },
+  // Abstract unix sockets of the host (item 5).
+  { id: 'unix-abstract-connect', title: "connect to the host's abstract stream socket", prepare: unixServer('escnet-c'), command: 'escape-net unix-connect escnet-c', refused: refusedWith('EPERM') },
+  { id: 'unix-abstract-sendto', title: "sendto the host's abstract datagram socket", prepare: unixServer('escnet-s'), command: 'escape-net unix-send escnet-s', refused: refusedWith('EPERM') },
+  // The process group shared with host tasks (items 6, 8).
+  { id: 'task-sigio-pgrp', title: 'SIGIO: F_SETOWN_EX to the own process group + F_SETSIG SIGTERM + O_ASYNC hits a host task', command: 'escape-net sigio 15', wrap: sharedGroup, refused: refusedBecause(/^REFUSED signal host-task-alive/m) },
+  { id: 'task-kill-pgrp', title: 'kill(0, SIGTERM) hits a host task in the process group', command: 'escape-net kill0 15', wrap: sharedGroup, refused: refusedBecause(/^REFUSED signal host-task-alive/m) },
+  {
+    id: 'task-getpriority-pgrp',
+    title: "getpriority(PRIO_PGRP) reads a host task's nice value",
+    command: 'escape-net getprio-pgrp',
+    wrap: (attacker) => `setsid sh -c ${q(`nice -n -10 sleep 30 & v=$!; ${attacker}; r=$?; kill $v; exit $r`)}`,
+    refused: refusedBecause(/^REFUSED getpriority nice-0$/m),
+  },
   // Host tasks by pid.
-  { name: 'ptrace a host task', ...VICTIM, run: (g) => g('escape-net ptrace $VICTIM') },
-  { name: 'process_vm_readv of a host task', ...VICTIM, run: (g) => g('escape-net vmread $VICTIM') },
-  { name: 'pidfd_open of a host task', ...VICTIM, run: (g) => g('escape-net pidfd $VICTIM') },
-  { name: 'signal a host task', ...VICTIM, run: (g) => g('escape-net kill $VICTIM') },
-  { name: 'renice a host task', ...VICTIM, run: (g) => g('escape-net renice $VICTIM') },
-  { name: 'sched_setaffinity of a host task', ...VICTIM, run: (g) => g('escape-net affinity $VICTIM') },
-  { name: 'ioprio_set of a host task', ...VICTIM, run: (g) => g('escape-net ioprio $VICTIM') },
-  // Terminals (item 7): a host session on a fresh pty starts the attack.
-  { name: 'vhangup() of the host terminal it was started from', run: (g) => `escape-net ptyrun --hangup sh -c ${q(g('escape-net vhangup'))}` },
-  { name: 'TIOCSTI into the host terminal', run: (g) => `escape-net ptyrun sh -c ${q(g('escape-net tiocsti'))}` },
-  // Capabilities, namespaces, limits, clock, the vserver syscall.
-  probe('CAP_SYS_ADMIN held', 'escape-net sysadmin'),
-  probe('capset raises CAP_SYS_ADMIN', 'escape-net capset'),
-  probe('ambient CAP_SYS_ADMIN', 'escape-net ambient'),
-  probe('exec after raising capabilities regains CAP_SYS_ADMIN', 'escape-net exec-regain'),
-  probe('setns into the host network namespace (/proc/1/ns/net)', 'escape-net setns /proc/1/ns/net'),
-  probe('unshare(CLONE_NEWNET)', 'escape-net unshare-net'),
-  probe('raise the hard RLIMIT_NOFILE', 'escape-net rlimit-raise'),
-  probe('set the clock', 'escape-net settime'),
-  probe('ctx_create (a host-only vserver command)', verdict('vcontext --create --silent --xid 7399 -- true', 'context created')),
+  { id: 'task-ptrace', title: 'ptrace a host task', prepare: VICTIM, command: 'escape-net ptrace $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
+  { id: 'task-vm-readv', title: 'process_vm_readv of a host task', prepare: VICTIM, command: 'escape-net vmread $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
+  { id: 'task-pidfd-open', title: 'pidfd_open of a host task', prepare: VICTIM, command: 'escape-net pidfd $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
+  { id: 'task-kill', title: 'signal a host task', prepare: VICTIM, command: 'escape-net kill $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
+  { id: 'task-renice', title: 'renice a host task', prepare: VICTIM, command: 'escape-net renice $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
+  { id: 'task-affinity', title: 'sched_setaffinity of a host task', prepare: VICTIM, command: 'escape-net affinity $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
+  { id: 'task-ioprio', title: 'ioprio_set of a host task', prepare: VICTIM, command: 'escape-net ioprio $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
+  // The administrator's terminal (item 7): a host session on a fresh pty starts the attacker.
+  { id: 'tty-vhangup', title: 'vhangup() hangs up the host terminal the guest was started from', command: 'escape-net vhangup', wrap: (attacker) => `escape-net ptyrun --hangup sh -c ${q(attacker)}`, refused: refusedBecause(/^REFUSED vhangup tty-intact/m) },
+  { id: 'tty-tiocsti', title: 'TIOCSTI pushes input into the host terminal', command: 'escape-net tiocsti', wrap: (attacker) => `escape-net ptyrun sh -c ${q(attacker)}`, refused: refusedWith('EPERM') },
+  // Capabilities, namespaces, limits, the clock, the vserver syscall.
+  { id: 'cap-sysadmin', title: 'CAP_SYS_ADMIN is held', command: 'escape-net sysadmin', refused: refusedWith('EPERM') },
+  { id: 'cap-capset', title: 'capset raises CAP_SYS_ADMIN', command: 'escape-net capset', refused: refusedWith('EPERM') },
+  { id: 'cap-ambient', title: 'CAP_SYS_ADMIN as an ambient capability', command: 'escape-net ambient', refused: refusedWith('EPERM') },
+  { id: 'cap-exec-regain', title: 'exec after raising capabilities regains CAP_SYS_ADMIN', command: 'escape-net exec-regain', refused: refusedWith('EPERM') },
+  { id: 'ns-setns-host-net', title: "setns into the host's network namespace (/proc/1/ns/net)", command: 'escape-net setns /proc/1/ns/net', refused: refusedWith('ENOENT', 'EPERM') },
+  { id: 'ns-unshare-net', title: 'unshare(CLONE_NEWNET)', command: 'escape-net unshare-net', refused: refusedWith('EPERM') },
+  { id: 'rlimit-raise', title: 'raise the hard RLIMIT_NOFILE', command: 'escape-net rlimit-raise', refused: refusedWith('EPERM') },
+  { id: 'clock-set', title: 'set the clock', command: 'escape-net settime', refused: refusedWith('EPERM') },
+  {
+    id: 'vserver-ctx-create',
+    title: 'ctx_create, a host-only vserver command (no control: vserver-off has no vserver syscall)',
+    command: verdict('vcontext --create --silent --xid 4399 -- true', 'context-created'),
+    refused: refusedBecause(/^REFUSED context-created/m),
+    succeeded: null,
+  },
 ];
 
-/** The whole line for one run: set-up, attack, tear-down; the attack's status is kept. */
-const script = (a: Attack, g: Wrap): string =>
-  `( ${a.setup ? `for v in $( ${a.setup} ); do export "$v"; done; ` : ''}${a.run(g)}; r=$?; ${a.teardown ?? 'true'}; exit $r )`;
-
-describe('escape battery: network, IPC, signals, terminals', () => {
-  const h = useGuest({ variant: 'vserver' });
-
-  ATTACKS.forEach((a, i) => {
-    it(`${a.name}: refused in the guest, works in the control`, async () => {
-      const guest = await h.guest.shell.run(script(a, inGuest(7300 + i)), { timeoutMs: 60_000 });
-      const control = await h.guest.shell.run(script(a, onHost), { timeoutMs: 60_000 });
-      expect({ out: guest.stdout, status: guest.exitCode }, 'guest').toMatchObject({ out: expect.stringMatching(/^refused/m) as unknown, status: 1 });
-      expect({ out: control.stdout, status: control.exitCode }, 'control').toMatchObject({ out: expect.stringMatching(/^ok/m) as unknown, status: 0 });
-    });
-  });
-
-  it('has 30+ attacks', () => {
-    expect(ATTACKS.length).toBeGreaterThanOrEqual(30);
-  });
-});
+defineBattery('network, IPC, signals, terminals', ATTACKS);
