@@ -819,12 +819,16 @@ static int pty_run(char **cmd, int hangup)
 	if (leader < 0)
 		return setup_error("fork");
 	if (!leader) {
-		close(master);
+		const char *name = ptsname(master);
+
+		if (!name)
+			_exit(setup_error("ptsname"));
 		if (setsid() < 0)
 			_exit(setup_error("setsid"));
 		/* A hangup signals the session leader: we want to look, not die. */
 		signal(SIGHUP, SIG_IGN);
-		slave = open(ptsname(master), O_RDWR);
+		slave = open(name, O_RDWR);
+		close(master);
 		if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
 			_exit(setup_error("controlling tty"));
 		child = fork();

@@ -84,7 +84,11 @@ const ATTACKS: Attack[] = [
     id: 'task-getpriority-pgrp',
     title: "getpriority(PRIO_PGRP) reads a host task's nice value",
     command: 'escape-net getprio-pgrp',
-    wrap: (attacker) => `setsid sh -c ${q(`nice -n -10 sleep 30 & v=$!; ${attacker}; r=$?; kill $v; exit $r`)}`,
+    wrap: (attacker) =>
+      `setsid sh -c ${q(
+        `nice -n -10 sleep 30 & v=$!; i=0; until [ "$(cut -d" " -f19 /proc/$v/stat)" = -10 ] || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
+          `${attacker}; r=$?; kill $v; exit $r`,
+      )}`,
     refused: refusedBecause(/^REFUSED getpriority nice-0$/m),
   },
   // Host tasks by pid.
