@@ -68,6 +68,11 @@
  *   settime                  settimeofday() to now
  *   vhangup                  vhangup(2)
  *   tiocsti                  push a byte into the controlling terminal
+ *   pgrp-run [--signal] [--nice N] [--] CMD [ARG]...
+ *                            host side: CMD leads a process group that a
+ *                            host task (sleep, nice N) joined first; with
+ *                            --signal "OK host task killed by signal N"
+ *                            when it died, else CMD's status
  *   ptyrun [--hangup] CMD [ARG]...
  *                            host side: run CMD on a new pty whose session
  *                            a host task leads; with --hangup "OK tty hung
@@ -857,6 +862,87 @@ static int pty_run(char **cmd, int hangup)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 }
 
+/*
+ * Host side: the process group of `vserver NAME exec CMD | tee`.  A child
+ * becomes the leader of a new process group, a host task (sleep, with
+ * @nice) joins it while the leader is still a host task, then the leader
+ * execs CMD (which moves it into the guest).  With @signal the verdict is
+ * the host task's fate once CMD ended ("OK host task killed by signal N"
+ * or "REFUSED signal host-task-alive", CMD's output discarded); without,
+ * CMD's output and exit status are ours.
+ */
+static int pgrp_run(char **cmd, int nice, int signal_verdict)
+{
+	int go[2], status, i;
+	pid_t leader, victim;
+
+	if (pipe(go) < 0)
+		return setup_error("pipe");
+	fflush(stdout);
+	leader = fork();
+	if (leader < 0)
+		return setup_error("fork");
+	if (!leader) {
+		char c;
+
+		close(go[1]);
+		setpgid(0, 0);
+		if (read(go[0], &c, 1) < 0)
+			_exit(255);
+		if (signal_verdict) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null >= 0)
+				dup2(null, 1);
+		}
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	setpgid(leader, leader);
+	victim = fork();
+	if (victim < 0)
+		return setup_error("fork");
+	if (!victim) {
+		char *sleep_argv[] = { "sleep", "30", NULL };
+
+		close(go[0]);
+		close(go[1]);
+		if (setpgid(0, leader) < 0)
+			_exit(setup_error("setpgid"));
+		if (nice && setpriority(PRIO_PROCESS, 0, nice) < 0)
+			_exit(setup_error("setpriority"));
+		execvp(sleep_argv[0], sleep_argv);
+		_exit(127);
+	}
+	/* The host task is in the group before the leader moves on. */
+	setpgid(victim, leader);
+	for (i = 0; i < 250 && getpgid(victim) != leader; i++)
+		usleep(20000);
+	if (nice)
+		for (i = 0; i < 250 && getpriority(PRIO_PROCESS, victim) != nice; i++)
+			usleep(20000);
+	close(go[0]);
+	close(go[1]);
+	waitpid(leader, &status, 0);
+	if (!signal_verdict) {
+		kill(victim, SIGKILL);
+		waitpid(victim, NULL, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+	}
+	for (i = 0; i < 50; i++) {
+		if (waitpid(victim, &status, WNOHANG) == victim) {
+			printf("OK host task killed by signal %d\n",
+			       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+			return 0;
+		}
+		usleep(20000);
+	}
+	kill(victim, SIGKILL);
+	waitpid(victim, NULL, 0);
+	puts("REFUSED signal host-task-alive");
+	return 1;
+}
+
 int escape_net_main(int argc, char **argv)
 {
 	const char *a;
@@ -940,6 +1026,24 @@ int escape_net_main(int argc, char **argv)
 		       (puts("OK vhangup"), 0);
 	if (!strcmp(a, "tiocsti"))
 		return attack_tiocsti();
+	if (!strcmp(a, "pgrp-run")) {
+		int nice = 0, sig = 0, i = 1;
+
+		for (; i < argc && argv[i][0] == '-'; i++) {
+			if (!strcmp(argv[i], "--signal"))
+				sig = 1;
+			else if (!strcmp(argv[i], "--nice") && i + 1 < argc)
+				nice = atoi(argv[++i]);
+			else if (!strcmp(argv[i], "--")) {
+				i++;
+				break;
+			} else
+				return usage();
+		}
+		if (i >= argc)
+			return usage();
+		return pgrp_run(argv + i, nice, sig);
+	}
 	if (!strcmp(a, "ptyrun") && argc > 1) {
 		int hangup = !strcmp(argv[1], "--hangup");
 

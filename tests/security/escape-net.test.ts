@@ -30,15 +30,12 @@ const verdict = (cmd: string, what: string): string =>
   `if ${cmd} >/dev/null 2>&1; then echo "OK ${what}"; else echo "REFUSED ${what} failed"; exit 1; fi`;
 
 /**
- * The attacker in a new process group with a host task (`sleep`, ignoring nothing) and a host
- * shell (ignoring SIGTERM): after the attack the host says whether SIGTERM reached its task.
+ * `vserver NAME exec CMD | tee`: the attacker leads a process group that a host task joined while
+ * the leader was still a host task (the shell sets up the pipeline's group before `vserver`
+ * enters the guest). `escape-net pgrp-run` builds that group; with --signal it reports whether
+ * SIGTERM reached the host task.
  */
-const sharedGroup = (attacker: string): string =>
-  `setsid sh -c ${q(
-    `sleep 30 & v=$!; trap "" TERM; ${attacker} >/dev/null; i=0; ` +
-      `while kill -0 $v 2>/dev/null && [ $i -lt 50 ]; do usleep 20000; i=$((i+1)); done; ` +
-      `if kill -0 $v 2>/dev/null; then kill $v; echo "REFUSED signal host-task-alive"; exit 1; fi; echo "OK host task killed"`,
-  )}`;
+const sharedGroup = (attacker: string): string => `escape-net pgrp-run --signal -- sh -c ${q(attacker)}`;
 
 const refusedWith = (...errno: string[]) => ({ errno });
 const refusedBecause = (what: RegExp) => ({ exitCode: 1, stdout: what });
@@ -84,11 +81,7 @@ const ATTACKS: Attack[] = [
     id: 'task-getpriority-pgrp',
     title: "getpriority(PRIO_PGRP) reads a host task's nice value",
     command: 'escape-net getprio-pgrp',
-    wrap: (attacker) =>
-      `setsid sh -c ${q(
-        `nice -n -10 sleep 30 & v=$!; i=0; until [ "$(cut -d" " -f19 /proc/$v/stat)" = -10 ] || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
-          `${attacker}; r=$?; kill $v; exit $r`,
-      )}`,
+    wrap: (attacker) => `escape-net pgrp-run --nice -10 -- sh -c ${q(attacker)}`,
     refused: refusedBecause(/^REFUSED getpriority nice-0$/m),
   },
   // Host tasks by pid.
