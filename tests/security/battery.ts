@@ -21,8 +21,9 @@
  * and every attack runs as
  *
  *   guest:   cd ROOT && chbind --silent --ip 10.42.0.2 -- vcontext --create --silent --xid 42 --
- *            vattribute --set --secure --ccap set_utsname,raw_icmp --
- *            vcontext --migrate-self --xid 42 --endsetup --chroot -- /bin/sh -c 'COMMAND'
+ *            /bin/sh -c 'wait for the host; exec chroot . /bin/sh -c COMMAND'
+ *            while the host runs vattribute --xid 42 --set --secure --ccap set_utsname,raw_icmp
+ *            --flag ~state_setup (the attacker starts only once its context is set up)
  *   control: cd ROOT && chroot . /bin/sh -c 'COMMAND'         (vserver-off kernel, no context)
  *
  * An attack is data (`Attack`): an id, a title, the shell line (usually one of the probe programs
@@ -128,12 +129,21 @@ export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless
   const fds = hostFds === '' ? '' : ` ${hostFds}`;
   if (mode === 'control' || guestless) return `cd ${REALM.root} && chroot . /bin/sh -c ${quote(cmd)}${fds}`;
   // The previous attacker's context is gone once its last task was reaped; wait for it anyway.
-  return (
-    `i=0; while [ -e /proc/virtual/${REALM.xid} ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; ` +
-    `cd ${REALM.root} && chbind --silent --ip ${REALM.ip} -- vcontext --create --silent --xid ${REALM.xid} -- ` +
-    `vattribute --set --secure --ccap set_utsname,raw_icmp -- ` +
-    `vcontext --migrate-self --xid ${REALM.xid} --endsetup --chroot -- /bin/sh -c ${quote(cmd)}${fds}`
-  );
+  // The host sets the new context's attributes (bcaps, ccaps, flags, end of setup) while the
+  // attacker waits for them: from inside, a guest that lowered its bcaps (CAP_SYS_ADMIN gone)
+  // can run no further vserver command (ABI §3 step 3), so `vattribute --secure` inside could
+  // not be followed by set_ccaps or the end of setup. The attacker then chroots and runs CMD.
+  const go = `${REALM.root}/tmp/.go`;
+  const setup =
+    `i=0; until [ -e /proc/virtual/${REALM.xid} ] || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
+    `vattribute --xid ${REALM.xid} --set --secure --ccap set_utsname,raw_icmp --flag '~state_setup' >/dev/null && touch ${go}`;
+  const inside = `i=0; until [ -e tmp/.go ] || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; exec chroot . /bin/sh -c ${quote(cmd)}`;
+  return `sh -c ${quote(
+    `i=0; while [ -e /proc/virtual/${REALM.xid} ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; rm -f ${go}; ` +
+      `( ${setup} ) & ` +
+      `cd ${REALM.root} && exec chbind --silent --ip ${REALM.ip} -- vcontext --create --silent --xid ${REALM.xid} -- ` +
+      `/bin/sh -c ${quote(inside)}${fds}`,
+  )}`;
 }
 
 /** Host-side set-up of the realm (both modes): mount, populate, and for the guest the barrier and tags. */
