@@ -57,13 +57,13 @@
  *   ptrace PID, vmread PID, pidfd PID, kill PID, renice PID,
  *   affinity PID, ioprio PID
  * Capabilities and the rest:
- *   sysadmin                 holds CAP_SYS_ADMIN (a tmpfs mount on a
- *                            missing directory answers ENOENT, not EPERM)
+ *   sysadmin                 holds CAP_SYS_ADMIN (umount2("/",
+ *                            MNT_EXPIRE) answers EINVAL, not EPERM)
  *   capset                   raise CAP_SYS_ADMIN with capset(2)
  *   ambient                  raise CAP_SYS_ADMIN as an ambient capability
  *   exec-regain              exec ourselves as "sysadmin" after capset
  *   setns PATH               setns() into the namespace file PATH
- *   unshare-net              unshare(CLONE_NEWNET)
+ *   unshare-mnt              unshare(CLONE_NEWNS)
  *   rlimit-raise             raise the hard RLIMIT_NOFILE by one
  *   settime                  settimeofday() to now
  *   vhangup                  vhangup(2)
@@ -694,14 +694,17 @@ static int attack_pid(const char *what, pid_t pid)
 
 /* ---- capabilities and the rest --------------------------------------------- */
 
+/*
+ * CAP_SYS_ADMIN, asked harmlessly: umount2("/", MNT_EXPIRE) checks the
+ * capability first (EPERM) and then refuses the root anyway (EINVAL).
+ */
 static int attack_sysadmin(void)
 {
-	if (mount("none", "/nonexistent/escape-net", "tmpfs", 0, NULL) == 0 ||
-	    errno != EPERM) {
+	if (umount2("/", MNT_EXPIRE) == 0 || errno != EPERM) {
 		puts("OK holds CAP_SYS_ADMIN");
 		return 0;
 	}
-	return refused("mount");
+	return refused("umount2");
 }
 
 static int raise_sysadmin(int ambient)
@@ -1014,9 +1017,9 @@ int escape_net_main(int argc, char **argv)
 		return attack_exec_regain();
 	if (!strcmp(a, "setns") && argc > 1)
 		return attack_setns(argv[1]);
-	if (!strcmp(a, "unshare-net"))
-		return unshare(CLONE_NEWNET) < 0 ? refused("unshare") :
-		       (puts("OK new network namespace"), 0);
+	if (!strcmp(a, "unshare-mnt"))
+		return unshare(CLONE_NEWNS) < 0 ? refused("unshare") :
+		       (puts("OK new mount namespace"), 0);
 	if (!strcmp(a, "rlimit-raise"))
 		return attack_rlimit();
 	if (!strcmp(a, "settime"))

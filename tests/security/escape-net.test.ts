@@ -65,10 +65,10 @@ const ATTACKS: Attack[] = [
   { id: 'net-proc-tcp6', title: "/proc/net/tcp6 lists the host's listener on [fd42::1]:8183", prepare: httpd('[fd42::1]', 8183), command: verdict('grep -qi ":1FF7 " /proc/net/tcp6', 'host-listener-listed'), refused: refusedBecause(/^REFUSED host-listener-listed/m) },
   { id: 'net-proc-unix', title: "/proc/net/unix lists the host's abstract sockets", prepare: unixServer('escnet-ls'), command: verdict('grep -q @escnet-ls /proc/net/unix', 'host-socket-listed'), refused: refusedBecause(/^REFUSED host-socket-listed/m) },
   // SysV and POSIX IPC of the host (item 4).
-  { id: 'ipc-shmget-key', title: "shmget by the host's key, then shmat", prepare: ipc('0x4e01'), command: 'escape-net shmget 0x4e01', refused: refusedWith('EPERM') },
-  { id: 'ipc-shmat-id', title: "shmat of the host's segment by id", prepare: ipc('0x4e02'), command: '. /tmp/ipc; escape-net shmat $SHM', refused: refusedWith('EPERM') },
-  { id: 'ipc-msgrcv', title: "msgrcv from the host's queue by id", prepare: ipc('0x4e03'), command: '. /tmp/ipc; escape-net msgrcv $MSG', refused: refusedWith('EPERM') },
-  { id: 'ipc-semop', title: "semop on the host's semaphores by id", prepare: ipc('0x4e04'), command: '. /tmp/ipc; escape-net semop $SEM', refused: refusedWith('EPERM') },
+  { id: 'ipc-shmget-key', title: "shmget by the host's key, then shmat", prepare: ipc('0x4e01'), command: 'escape-net shmget 0x4e01', refused: refusedWith('EACCES', 'EPERM') },
+  { id: 'ipc-shmat-id', title: "shmat of the host's segment by id", prepare: ipc('0x4e02'), command: '. /tmp/ipc; escape-net shmat $SHM', refused: refusedWith('EACCES', 'EPERM') },
+  { id: 'ipc-msgrcv', title: "msgrcv from the host's queue by id", prepare: ipc('0x4e03'), command: '. /tmp/ipc; escape-net msgrcv $MSG', refused: refusedWith('EACCES', 'EPERM') },
+  { id: 'ipc-semop', title: "semop on the host's semaphores by id", prepare: ipc('0x4e04'), command: '. /tmp/ipc; escape-net semop $SEM', refused: refusedWith('EACCES', 'EPERM') },
   { id: 'ipc-proc-sysvipc', title: "/proc/sysvipc/shm lists the host's segment", prepare: ipc('0x4e05'), command: verdict('grep -qw 19973 /proc/sysvipc/shm', 'host-segment-listed'), refused: refusedBecause(/^REFUSED host-segment-listed/m) },
   { id: 'ipc-mqueue', title: "mq_open + mq_receive of the host's POSIX queue", prepare: 'escape-net mq-make /escnet >/dev/null', command: 'escape-net mq-recv /escnet', refused: refusedWith('EACCES') },
   // Abstract unix sockets of the host (item 5).
@@ -86,7 +86,7 @@ const ATTACKS: Attack[] = [
   },
   // Host tasks by pid.
   { id: 'task-ptrace', title: 'ptrace a host task', prepare: VICTIM, command: 'escape-net ptrace $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
-  { id: 'task-vm-readv', title: 'process_vm_readv of a host task', prepare: VICTIM, command: 'escape-net vmread $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
+  { id: 'task-vm-readv', title: 'process_vm_readv of a host task (CROSS_MEMORY_ATTACH: distro only)', prepare: VICTIM, command: 'escape-net vmread $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM'), distroOnly: true },
   { id: 'task-pidfd-open', title: 'pidfd_open of a host task', prepare: VICTIM, command: 'escape-net pidfd $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
   { id: 'task-kill', title: 'signal a host task', prepare: VICTIM, command: 'escape-net kill $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
   { id: 'task-renice', title: 'renice a host task', prepare: VICTIM, command: 'escape-net renice $(cat /tmp/victim)', refused: refusedWith('ESRCH', 'EPERM') },
@@ -100,8 +100,8 @@ const ATTACKS: Attack[] = [
   { id: 'cap-capset', title: 'capset raises CAP_SYS_ADMIN', command: 'escape-net capset', refused: refusedWith('EPERM') },
   { id: 'cap-ambient', title: 'CAP_SYS_ADMIN as an ambient capability', command: 'escape-net ambient', refused: refusedWith('EPERM') },
   { id: 'cap-exec-regain', title: 'exec after raising capabilities regains CAP_SYS_ADMIN', command: 'escape-net exec-regain', refused: refusedWith('EPERM') },
-  { id: 'ns-setns-host-net', title: "setns into the host's network namespace (/proc/1/ns/net)", command: 'escape-net setns /proc/1/ns/net', refused: refusedWith('ENOENT', 'EPERM') },
-  { id: 'ns-unshare-net', title: 'unshare(CLONE_NEWNET)', command: 'escape-net unshare-net', refused: refusedWith('EPERM') },
+  { id: 'ns-setns-host-mnt', title: "setns into the host's mount namespace (/proc/1/ns/mnt), out of the chroot", command: 'escape-net setns /proc/1/ns/mnt', refused: refusedWith('ENOENT', 'EPERM') },
+  { id: 'ns-unshare-mnt', title: 'unshare(CLONE_NEWNS)', command: 'escape-net unshare-mnt', refused: refusedWith('EPERM') },
   { id: 'rlimit-raise', title: 'raise the hard RLIMIT_NOFILE', command: 'escape-net rlimit-raise', refused: refusedWith('EPERM') },
   { id: 'clock-set', title: 'set the clock', command: 'escape-net settime', refused: refusedWith('EPERM') },
   {

@@ -418,15 +418,16 @@ static int vx_socket_setsockopt(struct socket *sock, int level, int optname)
 }
 
 /*
- * Receive side of raw sockets (softirq): only packets addressed to the
- * set reach a raw socket of a network context.  -EPERM drops the packet
- * for this socket only.
+ * Receive side of raw IPv4/IPv6 sockets (softirq): only packets addressed
+ * to the set reach a raw socket of a network context.  -EPERM drops the
+ * packet for this socket only.  (Netlink and packet sockets are SOCK_RAW
+ * too: they are not ours to filter.)
  */
 static int vx_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct nx_info *nxi = READ_ONCE(sk->sk_nx_info);
 
-	if (!nxi || sk->sk_type != SOCK_RAW)
+	if (!nxi || sk->sk_type != SOCK_RAW || !vx_inet_family(sk))
 		return 0;
 	/* raw_rcv() and rawv6_rcv() hand over the packet from its IP header. */
 	if (sk->sk_family == AF_INET)
