@@ -20,7 +20,9 @@
  *  - listen(), connect(), sendmsg(): an unbound socket is first bound to
  *    the primary address of the family it talks (IPv4-mapped for an IPv4
  *    peer of an IPv6 socket; listen() picks the port too).  A family the
- *    set has no address for is -ENETUNREACH (-EADDRNOTAVAIL at listen);
+ *    set has no address for is -ENETUNREACH (-EADDRNOTAVAIL at listen),
+ *    but for the loopback it may use (LBACK_ALLOW, LBACK_REMAP), which it
+ *    then talks from;
  *    a socket bound outside the set (or to the wildcard: a host socket)
  *    is -EADDRNOTAVAIL; a failed bind is returned, never ignored.
  *  - source overrides: an IP_PKTINFO or IPV6_PKTINFO control message must
@@ -249,6 +251,29 @@ static int vx_bind_source(struct sock *sk, bool own_bind, bool port,
 }
 
 /*
+ * A context without an address of the family still reaches the loopback
+ * when bind() would let it use it (LBACK_ALLOW; for IPv4 also LBACK_REMAP
+ * with a loopback address, which __inet_bind() then substitutes): is @dst
+ * such a loopback destination?
+ */
+static bool vx_lback_dst(struct nx_info *nxi, const struct sockaddr *dst,
+			 int dstlen)
+{
+	const struct sockaddr_in6 *d6 = (const struct sockaddr_in6 *)dst;
+	const struct sockaddr_in *d4 = (const struct sockaddr_in *)dst;
+
+	if (!dst)
+		return false;
+	if (dst->sa_family == AF_INET && dstlen >= sizeof(*d4))
+		return ipv4_is_loopback(d4->sin_addr.s_addr) &&
+		       !nx_v4_bind_check(nxi, d4->sin_addr.s_addr);
+	if (dst->sa_family == AF_INET6 && dstlen >= SIN6_LEN_RFC2133)
+		return ipv6_addr_loopback(&d6->sin6_addr) &&
+		       !nx_v6_bind_check(nxi, &d6->sin6_addr);
+	return false;
+}
+
+/*
  * Give the unbound @sk the primary address of the family it is about to
  * use: the socket's own for IPv4, for IPv6 the primary IPv6 address or,
  * towards an IPv4 peer (mapped, or AF_INET given to a UDPv6 socket), the
@@ -268,6 +293,9 @@ static int vx_sock_source(struct nx_info *nxi, struct sock *sk,
 
 	if (sk->sk_family == AF_INET) {
 		sin.sin_addr.s_addr = nx_v4_primary(nxi);
+		if (!sin.sin_addr.s_addr && !listen &&
+		    vx_lback_dst(nxi, dst, dstlen))
+			sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		if (!sin.sin_addr.s_addr)
 			return unreach;
 		return vx_bind_source(sk, own_bind, listen,
@@ -281,8 +309,11 @@ static int vx_sock_source(struct nx_info *nxi, struct sock *sk,
 		mapped = true;
 	} else if (dst->sa_family == AF_INET6 && dstlen >= SIN6_LEN_RFC2133) {
 		mapped = ipv6_addr_v4mapped(&d6->sin6_addr);
-		if (!mapped && !nx_v6_primary(nxi, &sin6.sin6_addr))
-			return unreach;
+		if (!mapped && !nx_v6_primary(nxi, &sin6.sin6_addr)) {
+			if (!vx_lback_dst(nxi, dst, dstlen))
+				return unreach;
+			sin6.sin6_addr = in6addr_loopback;
+		}
 	} else {
 		return 0;	/* AF_UNSPEC, short: the protocol answers */
 	}
