@@ -40,5 +40,6 @@ int vtag_main(int argc, char **argv);
 int ps_main(int argc, char **argv);
 int vspace_main(int argc, char **argv);
 int escape_fs_main(int argc, char **argv);
+int escape_net_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

@@ -50,6 +50,7 @@ static const struct {
 	{ "vspace",		vspace_main },
 	{ "vnamespace",		vspace_main },
 	{ "escape-fs",		escape_fs_main },
+	{ "escape-net",		escape_net_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

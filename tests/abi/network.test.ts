@@ -339,8 +339,10 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     // The probe runs under sh -c "…": the escaped $? is the inner shell's exit status.
     const ping = `reducecap --cap '!NET_RAW' -- ping -c1 -W2 10.42.0.1 >/dev/null 2>&1; echo rc=\\$?`;
     expect((await sh().run(`ncontext --create --silent --nid 7206 -- sh -c "${ping}"`)).stdout).toBe('rc=1\n');
-    expect((await sh().run(`ncontext --create --silent --nid 7207 -- nattribute --nid 7207 --set --ncap raw_icmp -- sh -c "${ping}"`)).stdout).toBe('rc=0\n');
-    expect((await sh().run(`ncontext --create --silent --nid 7208 -- nattribute --nid 7208 --set --ncap raw_icmp -- sh -c "${ping.replace('ping -c1 -W2 10.42.0.1', 'ping6 -c1 -W2 fd42::1')}"`)).stdout).toBe('rc=0\n');
+    // The contexts need an address of the family they ping from: a family without one is
+    // unreachable (network contexts fail closed).
+    expect((await sh().run(`ncontext --create --silent --nid 7207 -- naddress --add --silent --nid 7207 --ip 10.42.0.2 -- nattribute --nid 7207 --set --ncap raw_icmp -- sh -c "${ping}"`)).stdout).toBe('rc=0\n');
+    expect((await sh().run(`ncontext --create --silent --nid 7208 -- naddress --add --silent --nid 7208 --ip fd42::2 -- nattribute --nid 7208 --set --ncap raw_icmp -- sh -c "${ping.replace('ping -c1 -W2 10.42.0.1', 'ping6 -c1 -W2 fd42::1')}"`)).stdout).toBe('rc=0\n');
     // The ccap: a security context with raw_icmp, no network context.
     const ccap = await sh().run(`vcontext --create --silent --xid 7209 -- vattribute --xid 7209 --set --ccap raw_icmp -- sh -c "${ping}"`);
     expect(ccap.stdout).toBe('rc=0\n');

@@ -31,8 +31,9 @@
  * in guest-image/tools, e.g. `escape-fs`, which print "OK …" and exit 0 when every step worked,
  * "REFUSED <step> <ERRNO>" and exit 1 when the kernel refused one), and what each mode must show.
  * An attack may ask for a host-side `prepare` line (run before it in both modes, with $ROOT and
- * $TOP and $MODE set), a host-side `afterGuest` check, and `hostFds`, redirections the host shell applies to the attacker (an fd the
- * host leaks into the guest, e.g. `3</vs`).
+ * $TOP and $MODE set), a host-side `afterGuest` check, `hostFds`, redirections the host shell applies to the attacker (an fd the
+ * host leaks into the guest, e.g. `3</vs`), and `wrap`, a host-side line around the attacker
+ * (a process group or a terminal it shares with host tasks).
  *
  * One test file per area (tests/security/escape-fs.test.ts, escape-net.test.ts, …) calls
  * `defineBattery(area, attacks)`: it boots one guest per mode, builds the realm and registers one
@@ -87,6 +88,12 @@ export interface Attack {
   afterGuest?: { command: string; stdout: RegExp };
   /** Redirections on the host command that starts the attacker (fds leaked into the guest). */
   hostFds?: string;
+  /**
+   * Host-side shell line around the command that starts the attacker (its argument), for
+   * attacks on what the attacker shares with host tasks: a process group, a terminal. Its own
+   * output and exit status are the attack's.
+   */
+  wrap?: (attacker: string) => string;
   /** Only on the vserver-distro kernel (the syscall is not built into the small variants). */
   distroOnly?: boolean;
 }
@@ -193,7 +200,8 @@ export async function runAttack(h: GuestHandle, mode: Mode, a: Attack): Promise<
   const env = `ROOT=${REALM.root} TOP=${REALM.top} MODE=${mode}`;
   if (a.prepare !== undefined) await h.guest.shell.succeed(`${env} sh -c ${quote(a.prepare)}`);
   // The control on the distro kernel is the same kernel without a context.
-  const r = await h.guest.shell.run(attackerCommand(mode, a.command, a.hostFds, false), { timeoutMs: 60_000 });
+  const attacker = attackerCommand(mode, a.command, a.hostFds, false);
+  const r = await h.guest.shell.run(a.wrap ? a.wrap(attacker) : attacker, { timeoutMs: 60_000 });
   if (mode === 'guest' && a.afterGuest !== undefined) {
     const after = await h.guest.shell.run(a.afterGuest.command);
     expect(after.stdout, `${a.id}: host-side check ${a.afterGuest.command}`).toMatch(a.afterGuest.stdout);

@@ -14,8 +14,9 @@
 
 /*
  * The module's blobs (vserver_lsm.c); the framework turns each size into
- * our offset: a file's charged context (limit.c), a task's NPROC charge
- * (limit.c), a superblock's tag options (fs.c).
+ * our offset: a file's charged context (limit.c) and owner setter
+ * (sigio.c), a task's NPROC charge (limit.c), a superblock's tag options
+ * (fs.c), an IPC object's creator context (ipc.c).
  */
 extern struct lsm_blob_sizes vx_blob_sizes;
 
@@ -38,10 +39,12 @@ struct vx_sb {
  * struct vx_file - the vserver part of a file (limit.c)
  * @vxi:	the context its NOFILE charge went to (a reference), or NULL
  * @sock:	an NSOCK charge went to @vxi as well
+ * @fown_xid:	context of the task that last set the file's owner (sigio.c)
  */
 struct vx_file {
 	struct vx_info	*vxi;
 	bool		sock;
+	u32		fown_xid;
 };
 
 /**
@@ -59,5 +62,14 @@ void __init vx_limit_add_hooks(void);
 
 /* fs.c: tags, attributes, barrier, devices, /proc visibility. */
 void __init vx_fs_lsm_init(void);
+
+/* net.c: sockets of network contexts, unix sockets between contexts. */
+void __init vx_net_lsm_init(void);
+
+/* ipc.c: SysV IPC objects and POSIX message queues between contexts. */
+void __init vx_ipc_lsm_init(void);
+
+/* sigio.c: SIGIO/SIGURG owners, terminals of the host. */
+void __init vx_sigio_lsm_init(void);
 
 #endif /* _SECURITY_VSERVER_VSERVER_H */

@@ -5,9 +5,9 @@
  * The core (kernel/pid.c, fs/proc/base.c) already hides tasks of other
  * contexts, so a pid lookup across contexts fails with -ESRCH.  This
  * module is the second line, for tasks reached some other way (process
- * groups, SIGIO owners, a parent waiting for a child that moved into a
- * guest).  It only ever says -EPERM: kill_pid_info() retries while the
- * answer is -ESRCH.
+ * groups, a parent waiting for a child that moved into a guest).  It
+ * only ever says -EPERM: kill_pid_info() retries while the answer is
+ * -ESRCH.
  *
  *  - ptrace, signals, nice, scheduler, ioprio, memory policy, getpgid and
  *    getsid work only within one context.  The spectator (xid 1) may look
@@ -23,15 +23,8 @@
  *  - fork and open refuse to pass the context's limits (limit.c).
  *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
  *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
- *  - Sockets of a task in a network context bind only to addresses of
- *    its set (-EADDRNOTAVAIL otherwise; the wildcard becomes the primary
- *    address in __inet_bind/__inet6_bind).  An unbound TCP, UDP, raw or
- *    ping socket that connects or sends is first bound to the primary
- *    address of its family (IPv4-mapped for an IPv4 peer of an IPv6
- *    socket), so its source is in the set.  (Where 127.x and ::1 lead is
- *    decided in the core, nx_sock_dst().)  A raw socket opened without
- *    CAP_NET_RAW (ICMP only, granted by NXC_RAW_ICMP) may not set
- *    IP_HDRINCL/IPV6_HDRINCL.
+ *  - Sockets (net.c), IPC objects (ipc.c), SIGIO owners and terminals
+ *    (sigio.c) have hook files of their own, added at init.
  *
  * The host pays one static-key test per hook until the first context or
  * spectator exists.
@@ -43,16 +36,7 @@
 #include <linux/lsm_hooks.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
-#include <linux/in.h>
-#include <linux/in6.h>
-#include <linux/net.h>
 #include <linux/vserver/context.h>
-#include <linux/vserver/network.h>
-#include <net/inet_common.h>
-#include <net/inet_sock.h>
-#include <net/ipv6.h>
-#include <net/ipv6_stubs.h>
-#include <net/sock.h>
 #include "vserver.h"
 
 bool vx_lsm_enabled __ro_after_init;
@@ -96,7 +80,11 @@ static int vx_ptrace_traceme(struct task_struct *parent)
 static int vx_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 			int sig, const struct cred *cred)
 {
-	/* A SIGIO/SIGURG owner's cred carries no context: nothing to say. */
+	/*
+	 * A cred is passed only for SIGIO/SIGURG and USB async I/O (it is
+	 * the owner's, with no context in it): file_send_sigiotask checks
+	 * SIGIO/SIGURG against the context that set the owner (sigio.c).
+	 */
 	if (cred)
 		return 0;
 	return vx_lsm_modify(p);
@@ -196,145 +184,6 @@ static int vx_file_ioctl(struct file *file, unsigned int cmd,
 	return vx_need_ccap(VXC_TIOCSTI);
 }
 
-static int vx_socket_bind(struct socket *sock, struct sockaddr *address,
-			  int addrlen)
-{
-	struct nx_info *nxi = nx_current_info();
-	struct sock *sk = sock->sk;
-
-	if (!nxi || !sk)
-		return 0;
-	/* Short or odd addresses: the protocol's own bind says no. */
-	if (sk->sk_family == AF_INET && address->sa_family != AF_INET6 &&
-	    addrlen >= sizeof(struct sockaddr_in))
-		return nx_v4_bind_check(nxi,
-			((struct sockaddr_in *)address)->sin_addr.s_addr);
-	if (sk->sk_family == AF_INET6 && address->sa_family == AF_INET6 &&
-	    addrlen >= SIN6_LEN_RFC2133)
-		return nx_v6_bind_check(nxi,
-			&((struct sockaddr_in6 *)address)->sin6_addr);
-	return 0;
-}
-
-/* The source an unbound IPv6 socket gets: IPv4-mapped for an IPv4 peer. */
-static bool vx_v6_source(struct nx_info *nxi, const struct sockaddr *dst,
-			 int dstlen, struct in6_addr *src)
-{
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)dst;
-	__be32 v4;
-
-	if (dst && dstlen >= SIN6_LEN_RFC2133 && dst->sa_family == AF_INET6 &&
-	    ipv6_addr_v4mapped(&sin6->sin6_addr)) {
-		v4 = nx_v4_primary(nxi);
-		if (!v4)
-			return false;
-		ipv6_addr_set_v4mapped(v4, src);
-		return true;
-	}
-	return nx_v6_primary(nxi, src);
-}
-
-/*
- * Bind @sk to the source @addr without a port: TCP and UDP through the
- * core bind, which leaves the port for connect()/sendmsg() to pick;
- * raw and ping sockets through their own bind (a ping socket takes its
- * ident there, as it would at its first send).  Errors are ignored: the
- * socket then keeps whatever the kernel would have chosen.
- */
-static void vx_bind_source(struct sock *sk, bool own_bind,
-			   struct sockaddr *addr, int len)
-{
-	const struct proto *prot = READ_ONCE(sk->sk_prot);
-
-	if (own_bind) {
-		if (prot->bind)
-			prot->bind(sk, addr, len);
-		return;
-	}
-	if (addr->sa_family == AF_INET) {
-		__inet_bind(sk, addr, len,
-			    BIND_FORCE_ADDRESS_NO_PORT | BIND_WITH_LOCK);
-		return;
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	if (ipv6_bpf_stub)
-		ipv6_bpf_stub->inet6_bind(sk, addr, len,
-					  BIND_FORCE_ADDRESS_NO_PORT |
-					  BIND_WITH_LOCK);
-#endif
-}
-
-/*
- * An unbound TCP, UDP, raw or ping socket of a network context gets the
- * primary address of its family (no port yet) before it connects or
- * sends to @dst, so the kernel does not pick a source outside the set.
- * An IPv6 socket talking to an IPv4-mapped peer gets the IPv4 primary,
- * mapped.  A raw socket's inet_num is its protocol, so for it only the
- * address tells whether it is bound.
- */
-static int vx_socket_bind_primary(struct socket *sock, struct sockaddr *dst,
-				  int dstlen)
-{
-	struct nx_info *nxi = nx_current_info();
-	struct sock *sk = sock->sk;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
-	bool raw, ping;
-
-	if (!nxi || !sk)
-		return 0;
-	raw = sk->sk_type == SOCK_RAW;
-	ping = sk->sk_type == SOCK_DGRAM &&
-	       (sk->sk_protocol == IPPROTO_ICMP ||
-		sk->sk_protocol == IPPROTO_ICMPV6);
-	if (!raw && !ping &&
-	    sk->sk_protocol != IPPROTO_TCP && sk->sk_protocol != IPPROTO_UDP)
-		return 0;
-	if (!raw && READ_ONCE(inet_sk(sk)->inet_num))
-		return 0;
-	/* Raced with another bind: whatever it chose stands. */
-	if (sk->sk_family == AF_INET && !READ_ONCE(inet_sk(sk)->inet_rcv_saddr)) {
-		sin.sin_addr.s_addr = nx_v4_primary(nxi);
-		if (sin.sin_addr.s_addr)
-			vx_bind_source(sk, raw || ping, (struct sockaddr *)&sin,
-				       sizeof(sin));
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6 && ipv6_addr_any(&sk->sk_v6_rcv_saddr) &&
-	    vx_v6_source(nxi, dst, dstlen, &sin6.sin6_addr))
-		vx_bind_source(sk, raw || ping, (struct sockaddr *)&sin6,
-			       sizeof(sin6));
-#endif
-	return 0;
-}
-
-static int vx_socket_connect(struct socket *sock, struct sockaddr *address,
-			     int addrlen)
-{
-	return vx_socket_bind_primary(sock, address, addrlen);
-}
-
-static int vx_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
-{
-	return vx_socket_bind_primary(sock, msg->msg_name, msg->msg_namelen);
-}
-
-static int vx_socket_setsockopt(struct socket *sock, int level, int optname)
-{
-	struct sock *sk = sock->sk;
-
-	if (!nx_current_info() && !(static_branch_unlikely(&vx_active) &&
-				    vx_task_info(current)))
-		return 0;
-	if (!sk || sk->sk_type != SOCK_RAW)
-		return 0;
-	if (!(level == SOL_IP && optname == IP_HDRINCL) &&
-	    !(level == SOL_IPV6 && optname == IPV6_HDRINCL))
-		return 0;
-	return ns_capable_noaudit(sock_net(sk)->user_ns, CAP_NET_RAW) ?
-	       0 : -EPERM;
-}
-
 static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(ptrace_access_check, vx_ptrace_access_check),
 	LSM_HOOK_INIT(ptrace_traceme, vx_ptrace_traceme),
@@ -351,16 +200,13 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_movememory, vx_task_movememory),
 	LSM_HOOK_INIT(task_getpgid, vx_task_observe),
 	LSM_HOOK_INIT(task_getsid, vx_task_observe),
-	LSM_HOOK_INIT(socket_bind, vx_socket_bind),
-	LSM_HOOK_INIT(socket_connect, vx_socket_connect),
-	LSM_HOOK_INIT(socket_sendmsg, vx_socket_sendmsg),
-	LSM_HOOK_INIT(socket_setsockopt, vx_socket_setsockopt),
 };
 
 struct lsm_blob_sizes vx_blob_sizes __lsm_ro_after_init = {
 	.lbs_file = sizeof(struct vx_file),
 	.lbs_task = sizeof(struct vx_task),
 	.lbs_superblock = sizeof(struct vx_sb),
+	.lbs_ipc = sizeof(u32),
 };
 
 static int __init vx_lsm_init(void)
@@ -368,6 +214,9 @@ static int __init vx_lsm_init(void)
 	security_add_hooks(vx_hooks, ARRAY_SIZE(vx_hooks), "vserver");
 	vx_limit_add_hooks();
 	vx_fs_lsm_init();
+	vx_net_lsm_init();
+	vx_ipc_lsm_init();
+	vx_sigio_lsm_init();
 	vx_lsm_enabled = true;
 	pr_info("Linux-VServer context isolation active\n");
 	return 0;
