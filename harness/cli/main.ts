@@ -11,6 +11,7 @@ import { shellCommand } from './shell.ts';
 import { fetchCommand } from './fetch.ts';
 import { examplesCommand } from './examples.ts';
 import { diskCommand } from './disk.ts';
+import { selftestsCommand } from './selftests.ts';
 
 const USAGE = `usage: vslab <command> [options]
 
@@ -20,6 +21,7 @@ commands:
   run       boot a guest, run one command, print its output, exit with its status
   shell     boot a guest and attach this terminal to its console (Ctrl-] leaves)
   disk      make an ext2 disk image on the host for run/shell --disk
+  selftests run the kernel's own selftests on our kernels and compare them with vanilla
   patch     work on the kernel patch: prepare | export | diff
   fetch     fetch Debian's busybox-static for a guest architecture
 
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
   fetch: fetchCommand,
   examples: examplesCommand,
   disk: diskCommand,
+  selftests: selftestsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
