@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Projects: "unit" needs no VM and runs in seconds; "vm" boots real kernels on QEMU (or on the
 // backend VSLAB_BACKEND names), after tests/global-setup.ts has built (or found in the cache) the
 // kernels and the guest image; "v86" runs the console and paper-example suites on v86 as well.
-// `npm run test:v86` runs every VM suite on v86.
+// `npm run test:v86` runs every VM suite on v86. "selftests" runs the kernel's own selftests on
+// vanilla and on our patch and compares them (`npm run test:selftests`; tests/selftests/).
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -22,6 +23,15 @@ export default defineConfig({
           globalSetup: ['tests/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'selftests',
+          include: ['tests/selftests/**/*.test.ts'],
+          globalSetup: ['tests/selftests/setup.ts'],
+          testTimeout: 3_600_000,
+          hookTimeout: 600_000,
         },
       },
       {
