@@ -30,7 +30,7 @@ import { pristineSource } from './debian-source.ts';
 import { newHash, shortDigest } from './hash.ts';
 import { runStep, type Progress } from './step.ts';
 
-const RECIPE = 'selftests-recipe-1';
+const RECIPE = 'selftests-recipe-2';
 
 /** Where the tree lands in the guest. */
 export const GUEST_SELFTEST_DIR = '/opt/kselftest';
@@ -47,10 +47,15 @@ export const SELFTEST_COLLECTIONS = [
 export const LIBRARY_PACKAGES = ['libcap-dev', 'libcap-ng-dev', 'libpopt-dev', 'libfuse-dev', 'libnuma-dev'] as const;
 
 /**
- * What does not build for static i386, and why ("collection:file" → reason). A missing file not
- * named here is reported as unexpected.
+ * What does not build for static i386 or means nothing there, and why ("collection:file" →
+ * reason): left out of the tree even when make produced it. A missing file not named here is
+ * reported as unexpected.
  */
+const NOT_PIE = 'meant as a dynamic PIE: linked -static it becomes a fixed-address executable, so the load-address alignment it checks does not apply (and the 16 MiB page-size one is 50 MB)';
 export const DROPPED: Readonly<Record<string, string>> = {
+  'exec:load_address.0x1000': NOT_PIE,
+  'exec:load_address.0x200000': NOT_PIE,
+  'exec:load_address.0x1000000': NOT_PIE,
   'exec:load_address.static.0x1000': '-static-pie cannot be combined with the -static every program is linked with',
   'exec:load_address.static.0x200000': '-static-pie cannot be combined with the -static every program is linked with',
   'exec:load_address.static.0x1000000': '-static-pie cannot be combined with the -static every program is linked with',
@@ -250,8 +255,8 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
       const base = from.split('/').pop() ?? item;
       if (seen.has(base)) return;
       seen.add(base);
-      if (!(await pathExists(from))) {
-        const reason = DROPPED[`${t}:${base}`];
+      const reason = DROPPED[`${t}:${base}`];
+      if (reason !== undefined || !(await pathExists(from))) {
         notBuilt.push({ item: `${t}:${base}`, reason: reason ?? 'did not build (see the selftests log)', expected: reason !== undefined });
         return;
       }

@@ -35,8 +35,11 @@ export const GUEST_ADDR = '10.42.0.9';
 
 /** Tests left out of the default selection, with why (an explicit --only still runs them). */
 export const NOT_RUN_BY_DEFAULT: Readonly<Record<string, string>> = {
-  'net:*.sh': 'the net scripts need iproute2, ethtool, tc, nettest and friends, which the busybox guest lacks',
+  'net:*.sh, net:*.py': 'the net scripts need iproute2, ethtool, tc, python and friends, which the busybox guest lacks',
 };
+
+/** The net scripts that only run the collection's own programs (need nothing but sh). */
+const NET_SCRIPTS_WITHOUT_TOOLS = ['run_netsocktests', 'run_afpackettests'];
 
 /** The runner's own per-test default (kselftest/runner.sh). */
 const RUNNER_DEFAULT_TIMEOUT_S = 45;
@@ -73,7 +76,8 @@ export interface SelftestRun {
 export async function runByDefault(build: SelftestBuild, id: string): Promise<boolean> {
   const [collection, test] = id.split(':') as [string, string];
   if (collection === 'net') {
-    // Only the C programs: the shell scripts drive tools the guest does not have.
+    // The C programs, and the scripts that only run them: the others drive tools the guest lacks.
+    if (NET_SCRIPTS_WITHOUT_TOOLS.includes(test)) return true;
     const head = await readFile(join(build.tree, collection, test)).catch(() => Buffer.alloc(0));
     return head.subarray(0, 4).toString('latin1') === '\x7fELF';
   }
