@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.ts';
 import { runSelftests, type RunPlace, type SelftestRun } from '../selftests/run.ts';
 import { runLabel, selftestTable, verdictText } from '../selftests/report.ts';
-import { readGuestExpectations, verdict } from '../selftests/verdict.ts';
+import { runOracle } from '../selftests/oracle.ts';
 import { archOf, backendOf, parse, variantOf } from './args.ts';
 import { makeProgress } from './progress.ts';
 
@@ -59,25 +59,15 @@ export async function selftestsCommand(argv: string[]): Promise<number> {
     return run.aborted === undefined ? 0 : 1;
   }
   if (values['in'] !== undefined) throw new UsageError('--in goes with --variant (without --variant all four runs are made)');
-  const runs: SelftestRun[] = [];
-  const plan = [
-    { variant: 'vanilla', place: 'host' },
-    { variant: 'vserver', place: 'host' },
-    { variant: 'vserver-off', place: 'host' },
-    { variant: 'vserver', place: 'guest' },
-  ] as const;
-  for (const p of plan) {
-    progress(`selftests: ${p.variant}/${p.place}`);
-    runs.push(await runSelftests({ arch, backend, variant: p.variant, place: p.place, only, progress, onCollection }));
-  }
-  const [vanilla, vserver, vserverOff, guest] = runs;
-  const v = verdict({ vanilla, vserver, vserverOff, guest }, await readGuestExpectations());
+  const { runs: r, verdict: v, flaky } = await runOracle({ arch, backend, only, progress });
+  const runs: SelftestRun[] = [r.vanilla, r.vserver, r.vserverOff, ...(r.guest !== undefined ? [r.guest] : [])];
   if (values['ktap'] === true) {
-    for (const r of runs) process.stdout.write(`# ---- ${runLabel(r)}\n${r.ktap}`);
+    for (const run of runs) process.stdout.write(`# ---- ${runLabel(run)}\n${run.ktap}`);
   } else if (values['json'] === true) {
-    process.stdout.write(`${JSON.stringify({ runs, verdict: v }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runs, verdict: v, flaky }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${selftestTable(runs)}\n\n${verdictText(v)}\n`);
+    const flakyText = flaky.map((f) => `flaky ${f.id} on ${f.run}: ${f.first.baseline}/${f.first.other} first, ${f.rerun.baseline}/${f.rerun.other} on the rerun (vanilla/${f.run})`);
+    process.stdout.write(`${selftestTable(runs)}\n\n${[...flakyText, verdictText(v)].join('\n')}\n`);
   }
   return v.ok ? 0 : 1;
 }

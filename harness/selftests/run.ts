@@ -43,6 +43,8 @@ const NET_SCRIPTS_WITHOUT_TOOLS = ['run_netsocktests', 'run_afpackettests'];
 
 /** The runner's own per-test default (kselftest/runner.sh). */
 const RUNNER_DEFAULT_TIMEOUT_S = 45;
+/** Our deadline per test of a collection whose settings say "timeout=0" (none). */
+const UNLIMITED_TEST_DEADLINE_S = 900;
 
 export interface SelftestRunOptions {
   arch?: Arch;
@@ -107,13 +109,16 @@ export async function selectTests(build: SelftestBuild, only?: readonly string[]
 async function collectionTimeoutS(build: SelftestBuild, collection: string): Promise<number> {
   const text = await readFile(join(build.tree, collection, 'settings'), 'utf8').catch(() => '');
   const m = /^timeout=(\d+)\s*$/m.exec(text);
-  return m?.[1] !== undefined ? Number(m[1]) : RUNNER_DEFAULT_TIMEOUT_S;
+  const t = m?.[1] !== undefined ? Number(m[1]) : RUNNER_DEFAULT_TIMEOUT_S;
+  return t === 0 ? UNLIMITED_TEST_DEADLINE_S : t;
 }
 
 const TIMEOUT_WRAPPER = `#!/bin/sh
 # vslab: kselftest's runner calls "timeout --foreground T timeout T cmd"; busybox's timeout has no
 # --foreground and reports a timeout as death by SIGTERM (143): the runner expects 124.
 [ "$1" = --foreground ] && shift
+# A collection's "timeout=0" means no timeout (GNU timeout's 0); busybox's would kill at once.
+if [ "$1" = 0 ]; then shift; exec "$@"; fi
 /bin/busybox timeout "$@"
 rc=$?
 [ $rc -eq 143 ] && exit 124
