@@ -13,7 +13,8 @@
  *
  * busybox's timeout has no --foreground (the runner calls `timeout --foreground T timeout T cmd`):
  * /usr/bin/timeout becomes a small wrapper that drops it and reports a timeout as 124, the status
- * the runner turns into "# TIMEOUT". Without /usr/bin/perl the runner prefixes with sed.
+ * the runner turns into "# TIMEOUT". Without /usr/bin/perl the runner prefixes with sed. /dev/stdin,
+ * stdout and stderr are made as udev makes them (the runner writes the tests' output to /dev/stdout).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -125,8 +126,16 @@ rc=$?
 exit $rc
 `;
 
+/**
+ * The runner appends the tests' output to /dev/stdout; devtmpfs has no such link (udev makes it),
+ * and without it that output would go to a regular file of that name.
+ */
+const STDIO_LINKS = ['stdin', 'stdout', 'stderr']
+  .map((n, fd) => `{ [ -L /dev/${n} ] || { rm -f /dev/${n}; ln -s /proc/self/fd/${fd} /dev/${n}; }; }`)
+  .join(' && ');
+
 function installWrapper(root: string): string {
-  return `rm -f ${root}/usr/bin/timeout && printf '%s' ${shellQuote(TIMEOUT_WRAPPER)} > ${root}/usr/bin/timeout && chmod 755 ${root}/usr/bin/timeout`;
+  return `${STDIO_LINKS} && rm -f ${root}/usr/bin/timeout && printf '%s' ${shellQuote(TIMEOUT_WRAPPER)} > ${root}/usr/bin/timeout && chmod 755 ${root}/usr/bin/timeout`;
 }
 
 /** Builds the guest's root directory (guest mode); run from the host context. */
