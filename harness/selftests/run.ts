@@ -11,9 +11,10 @@
  *   holding 10.42.0.9 on dummy0) and vcontext --create (a new security context with the default
  *   capability bounding set) --chroot. The runner and the tests see only what a guest sees.
  *
- * busybox's timeout has no --foreground (the runner calls `timeout --foreground T timeout T cmd`):
- * /usr/bin/timeout becomes a small wrapper that drops it and reports a timeout as 124, the status
- * the runner turns into "# TIMEOUT". Without /usr/bin/perl the runner prefixes with sed. /dev/stdin,
+ * busybox's timeout does not do what the runner needs (`timeout --foreground T timeout T cmd`: no
+ * --foreground, only the child killed, 143 for a timeout): /usr/bin/timeout becomes a small
+ * wrapper (TIMEOUT_WRAPPER) that kills the test's whole process group at the deadline and
+ * reports 124, the status the runner turns into "# TIMEOUT". Without /usr/bin/perl the runner prefixes with sed. /dev/stdin,
  * stdout and stderr are made as udev makes them (the runner writes the tests' output to /dev/stdout).
  */
 import { readFile } from 'node:fs/promises';
@@ -115,14 +116,25 @@ async function collectionTimeoutS(build: SelftestBuild, collection: string): Pro
 }
 
 const TIMEOUT_WRAPPER = `#!/bin/sh
-# vslab: kselftest's runner calls "timeout --foreground T timeout T cmd"; busybox's timeout has no
-# --foreground and reports a timeout as death by SIGTERM (143): the runner expects 124.
-[ "$1" = --foreground ] && shift
-# A collection's "timeout=0" means no timeout (GNU timeout's 0); busybox's would kill at once.
-if [ "$1" = 0 ]; then shift; exec "$@"; fi
-/bin/busybox timeout "$@"
+# vslab: timeout(1) for kselftest's runner, which calls "timeout --foreground T timeout T CMD".
+# busybox's timeout has no --foreground, kills only its child (a test's own children would keep
+# the runner's pipe open) and reports a timeout as death by SIGTERM. Here the outer, --foreground
+# call only runs its command (GNU's --foreground does not kill children either), and the inner
+# one runs CMD in a session of its own, kills that whole group at the deadline and exits 124, as
+# GNU timeout does and the runner expects. T=0 means no deadline (a collection's "timeout=0").
+if [ "$1" = --foreground ]; then shift 2; exec "$@"; fi
+t=$1; shift
+[ "$t" = 0 ] && exec "$@"
+mark=/tmp/.kselftest-timeout.$$
+rm -f $mark
+setsid "$@" <&0 &
+pid=$!
+( sleep "$t"; touch $mark; kill -TERM -$pid; sleep 5; kill -KILL -$pid ) </dev/null >/dev/null 2>&1 &
+watch=$!
+wait $pid
 rc=$?
-[ $rc -eq 143 ] && exit 124
+kill $watch 2>/dev/null
+if [ -e $mark ]; then rm -f $mark; exit 124; fi
 exit $rc
 `;
 
