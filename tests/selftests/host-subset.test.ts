@@ -1,6 +1,6 @@
 /**
  * The kernel's own selftests as a regression oracle, fast subset (issue #22): collections that
- * exercise what our patch hooks (pids and pidfds, namespace files, kcmp, clone3, prctl, ptrace,
+ * exercise what our patch hooks (pids and pidfds, namespace files, kcmp, clone3, ptrace,
  * rlimits, signals, mincore, splice) run on vanilla, on our patch in the host context and on our
  * patch with CONFIG_VSERVER=n. Every test that passes on vanilla must pass on both (a difference
  * is run again once to tell a regression from emulation noise): the patch must not change
@@ -11,7 +11,7 @@ import { runOracle } from '../../harness/selftests/oracle.ts';
 import { selftestTable, verdictText } from '../../harness/selftests/report.ts';
 import { backend } from '../fixtures.ts';
 
-export const FAST_SUBSET = ['kcmp', 'pidfd', 'nsfs', 'clone3', 'prctl', 'ptrace', 'rlimits', 'sigaltstack', 'mincore', 'splice'];
+export const FAST_SUBSET = ['kcmp', 'pidfd', 'nsfs', 'clone3', 'ptrace', 'rlimits', 'sigaltstack', 'mincore', 'splice'];
 
 describe('kernel selftests, fast subset', () => {
   it('every test passing on vanilla passes on vserver and vserver-off (host context)', async () => {
