@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // backend VSLAB_BACKEND names), after tests/global-setup.ts has built (or found in the cache) the
 // kernels and the guest image; "v86" runs the console and paper-example suites on v86 as well;
 // "long" holds suites too long for `npm test` (npm run test:long).
-// `npm run test:v86` runs every VM suite on v86.
+// `npm run test:v86` runs every VM suite on v86. "selftests" runs the kernel's own selftests on
+// vanilla and on our patch and compares them (`npm run test:selftests`; tests/selftests/).
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -33,6 +34,15 @@ export default defineConfig({
           globalSetup: ['tests/global-setup.ts'],
           testTimeout: 3_600_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'selftests',
+          include: ['tests/selftests/**/*.test.ts'],
+          globalSetup: ['tests/selftests/setup.ts'],
+          testTimeout: 3_600_000,
+          hookTimeout: 600_000,
         },
       },
       {

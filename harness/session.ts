@@ -4,9 +4,11 @@
  * commands. `bootGuest()` resolves once the guest's console agent has reported ready (protocol.ts);
  * `close()` ends everything.
  */
-import { join } from 'node:path';
-import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { appendFile, copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { putTree } from './console/put.ts';
+import { newHash, shortDigest } from './build/hash.ts';
+import { pathExists } from './host.ts';
 import { buildGuestImage, type GuestImage } from './build/guest-image.ts';
 import { checkDiskFile } from './disk/image.ts';
 import { buildKernel, type KernelArtifact } from './build/kernel.ts';
@@ -33,6 +35,12 @@ export interface BootOptions {
   progress?: Progress;
   /** A raw disk image file, the guest's /dev/sda; the guest's writes stay in it. */
   diskPath?: string;
+  /**
+   * Further newc archives unpacked after the guest image (e.g. the selftests, build/selftests.ts):
+   * the kernel reads concatenated archives as one initramfs. Each path must name its content
+   * (a content-addressed cache path): the concatenation is cached under a hash of the paths.
+   */
+  extraInitrds?: string[];
   /**
    * A host directory of the user's own (static) util-vserver binaries: copied to
    * GUEST_TOOLS_DIR, which init puts first in the guest's PATH; its FEATURES.txt, if any,
@@ -100,6 +108,21 @@ export async function createMachine(backend: BackendName, opts: MachineOptions):
 
 let bootCounter = 0;
 
+/** The guest image followed by `extra` archives, as one file (cached; `base` alone if none). */
+async function joinInitrds(base: string, extra: readonly string[]): Promise<string> {
+  if (extra.length === 0) return base;
+  const h = newHash();
+  for (const p of [base, ...extra]) h.update(`${p}\0`);
+  const out = join(cacheRoot(), 'images', 'joined', `${shortDigest(h)}.cpio`);
+  if (await pathExists(out)) return out;
+  await mkdir(dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  await copyFile(base, tmp);
+  for (const p of extra) await appendFile(tmp, await readFile(p));
+  await rename(tmp, out);
+  return out;
+}
+
 export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const arch = opts.arch ?? 'i386';
   const variant = opts.variant ?? 'vserver';
@@ -112,6 +135,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     .join(' ');
   const kernel = await buildKernel({ arch, variant, progress });
   const image = await buildGuestImage(arch, progress);
+  const initrdPath = await joinInitrds(image.path, opts.extraInitrds ?? []);
   const logDir = join(cacheRoot(), 'logs', 'console');
   await mkdir(logDir, { recursive: true });
   bootCounter += 1;
@@ -119,7 +143,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const machine = await createMachine(backend, {
     arch,
     kernelPath: kernel.image,
-    initrdPath: image.path,
+    initrdPath,
     memoryMiB: opts.memoryMiB,
     extraCmdline: extraCmdline === '' ? undefined : extraCmdline,
     accel: opts.accel,

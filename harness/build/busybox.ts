@@ -22,7 +22,8 @@ export interface Busybox {
   deb: string;
 }
 
-function aptOptions(root: string, darch: string): string[] {
+/** apt-get options for the private configuration rooted at `root` (lists, cache, empty status). */
+export function aptOptions(root: string, darch: string): string[] {
   return [
     '-o', `APT::Architecture=${darch}`,
     '-o', `APT::Architectures::=${darch}`,
@@ -57,21 +58,35 @@ export async function fetchBusybox(arch: Arch, progress: Progress = () => undefi
   const have = await found();
   if (have !== undefined) return have;
   progress(`fetching busybox-static:${darch} with a private apt configuration`);
-  await mkdir(join(root, 'state', 'lists', 'partial'), { recursive: true });
-  await mkdir(join(root, 'cache', 'archives', 'partial'), { recursive: true });
   await mkdir(debs, { recursive: true });
-  if (!(await pathExists(join(root, 'state', 'status')))) await writeFile(join(root, 'state', 'status'), '');
   const logPath = join(cacheRoot(), 'logs', 'busybox.log');
-  try {
-    await runStep(`apt-get update (${darch}, private)`, 'apt-get', [...aptOptions(root, darch), 'update'], { logPath });
-  } catch (err) {
-    // One index failing (a mirror mid-sync, say) need not matter: busybox-static may well be in
-    // the indexes that did arrive. The download below decides, and its error names the package.
-    progress(`apt-get update reported errors (see ${logPath}); trying the download anyway`);
-    if (!(err instanceof BuildError)) throw err;
-  }
+  await privateAptUpdate(arch, logPath, progress);
   await runStep(`apt-get download busybox-static:${darch}`, 'apt-get', [...aptOptions(root, darch), 'download', `busybox-static:${darch}`], { logPath, cwd: debs });
   const got = await found();
   if (got === undefined) throw new PrerequisiteError(`busybox-static:${darch}`, 'apt-get download produced no .deb; see ' + logPath);
   return got;
+}
+
+/** The private apt configuration's root for a Debian architecture (under the cache). */
+export function privateAptRoot(arch: Arch): string {
+  return join(cacheRoot(), 'apt', debianArch(arch));
+}
+
+/**
+ * Makes the private apt configuration's directories and runs its `apt-get update`. One index
+ * failing (a mirror mid-sync, say) need not matter: the packages may well be in the indexes that
+ * did arrive, so the download that follows decides, and its error names the package.
+ */
+export async function privateAptUpdate(arch: Arch, logPath: string, progress: Progress = () => undefined): Promise<void> {
+  const root = privateAptRoot(arch);
+  const darch = debianArch(arch);
+  await mkdir(join(root, 'state', 'lists', 'partial'), { recursive: true });
+  await mkdir(join(root, 'cache', 'archives', 'partial'), { recursive: true });
+  if (!(await pathExists(join(root, 'state', 'status')))) await writeFile(join(root, 'state', 'status'), '');
+  try {
+    await runStep(`apt-get update (${darch}, private)`, 'apt-get', [...aptOptions(root, darch), 'update'], { logPath });
+  } catch (err) {
+    progress(`apt-get update reported errors (see ${logPath}); trying the download anyway`);
+    if (!(err instanceof BuildError)) throw err;
+  }
 }

@@ -13,6 +13,7 @@ import { examplesCommand } from './examples.ts';
 import { diskCommand } from './disk.ts';
 import { exitStatusFor } from './exit-status.ts';
 import { fuzzCommand } from './fuzz.ts';
+import { selftestsCommand } from './selftests.ts';
 
 const USAGE = `usage: vslab <command> [options]
 
@@ -23,6 +24,7 @@ commands:
   shell     boot a guest and attach this terminal to its console (Ctrl-] leaves)
   disk      make an ext2 disk image on the host for run/shell --disk
   fuzz      run the seeded sys_vserver fuzzer in a guest; report calls/s or the kernel's report
+  selftests run the kernel's own selftests on our kernels and compare them with vanilla
   patch     work on the kernel patch: prepare | export | diff
   fetch     fetch Debian's busybox-static for a guest architecture
 
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   examples: examplesCommand,
   disk: diskCommand,
   fuzz: fuzzCommand,
+  selftests: selftestsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

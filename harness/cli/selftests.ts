@@ -1,0 +1,73 @@
+/** vslab selftests: the kernel's own selftests on our kernels, and the verdict over them. */
+import { UsageError } from '../errors.ts';
+import { runSelftests, type RunPlace, type SelftestRun } from '../selftests/run.ts';
+import { runLabel, selftestTable, verdictText } from '../selftests/report.ts';
+import { runOracle } from '../selftests/oracle.ts';
+import { archOf, backendOf, parse, variantOf } from './args.ts';
+import { makeProgress } from './progress.ts';
+
+const HELP = `usage: vslab selftests [--arch i386] [--variant NAME] [--in host|guest] [--only T,…] [--ktap] [--json]
+
+Builds tools/testing/selftests of Debian's linux-source-6.1 (static i386, cached), boots a guest
+with them at /opt/kselftest and runs them with the kernel's own runner (run_kselftest.sh), one
+collection at a time.
+
+Without --variant: the verdict. Four runs — vanilla, vserver in the host context, vserver-off,
+and vserver inside a guest (chbind + vcontext --create --chroot) — then a table of every test in
+each, and the verdict: every test that passes on vanilla must pass on vserver and vserver-off,
+and every difference inside the guest must be listed in tests/selftests/expectations-guest.json.
+Exit status 1 if the verdict fails.
+
+With --variant (and --in, default host): that one run, as a table (--ktap: the runner's KTAP
+output as it came; --json: the parsed run). Exit status 1 if the run stopped early (a kernel
+splat, a hung test).
+
+--only takes collections (pidfd) or tests (pidfd:pidfd_test), comma-separated.`;
+
+function placeOf(v: unknown): RunPlace {
+  if (v === undefined) return 'host';
+  if (v === 'host' || v === 'guest') return v;
+  throw new UsageError(`--in must be host or guest, not "${String(v)}"`);
+}
+
+export async function selftestsCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    arch: { type: 'string' },
+    variant: { type: 'string' },
+    in: { type: 'string' },
+    only: { type: 'string' },
+    backend: { type: 'string' },
+    ktap: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (values['help'] === true) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const arch = archOf(values['arch']);
+  const backend = backendOf(values['backend']);
+  const only = typeof values['only'] === 'string' ? values['only'].split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+  const quiet = values['json'] === true || values['ktap'] === true;
+  const progress = makeProgress(quiet);
+  const onCollection = quiet ? undefined : (c: string, rs: { status: string }[]): void => progress(`  ${c}: ${rs.map((r) => r.status).join(' ')}`);
+
+  if (values['variant'] !== undefined) {
+    const run = await runSelftests({ arch, backend, variant: variantOf(values['variant']), place: placeOf(values['in']), only, progress, onCollection });
+    if (values['ktap'] === true) process.stdout.write(run.ktap);
+    else if (values['json'] === true) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    else process.stdout.write(`${run.kernel}\n${selftestTable([run])}\n`);
+    return run.aborted === undefined ? 0 : 1;
+  }
+  if (values['in'] !== undefined) throw new UsageError('--in goes with --variant (without --variant all four runs are made)');
+  const { runs: r, verdict: v, flaky } = await runOracle({ arch, backend, only, progress });
+  const runs: SelftestRun[] = [r.vanilla, r.vserver, r.vserverOff, ...(r.guest !== undefined ? [r.guest] : [])];
+  if (values['ktap'] === true) {
+    for (const run of runs) process.stdout.write(`# ---- ${runLabel(run)}\n${run.ktap}`);
+  } else if (values['json'] === true) {
+    process.stdout.write(`${JSON.stringify({ runs, verdict: v, flaky }, null, 2)}\n`);
+  } else {
+    const flakyText = flaky.map((f) => `flaky ${f.id} on ${f.run}: ${f.first.baseline}/${f.first.other} first, ${f.rerun.baseline}/${f.rerun.other} on the rerun (vanilla/${f.run})`);
+    process.stdout.write(`${selftestTable(runs)}\n\n${[...flakyText, verdictText(v)].join('\n')}\n`);
+  }
+  return v.ok ? 0 : 1;
+}
