@@ -105,9 +105,9 @@ export class BenchOutputError extends VslabError {
   }
 }
 
-export type SplatKind = 'panic' | 'oops' | 'bug' | 'warning' | 'lockdep' | 'rcu-stall' | 'kasan' | 'gpf';
+export type SplatKind = 'panic' | 'oops' | 'bug' | 'warning' | 'lockdep' | 'rcu-stall' | 'kasan' | 'ubsan' | 'gpf' | 'critical';
 
-/** The kernel printed a panic, Oops, BUG, WARNING, lockdep report or RCU stall. */
+/** The kernel printed a panic, Oops, BUG, WARNING, lockdep report, RCU stall, sanitizer report or another crit-level message. */
 export class GuestPanicError extends VslabError {
   constructor(
     readonly kind: SplatKind,

@@ -19,6 +19,12 @@
  *   mlock COUNT PAGES      map and mlock() chunks of PAGES pages
  *   anon COUNT PAGES       map private writable chunks of PAGES pages and
  *                          touch every page
+ *   forks COUNT PAGES      touch PAGES private pages (so each fork copies
+ *                          page tables for a while), then make COUNT fork
+ *                          attempts; each child lives about a millisecond;
+ *                          a refused fork (EAGAIN) waits for one child and
+ *                          goes on.  Prints "forks ok=N refused=M done".
+ *                          Run several at once to race forks at a limit.
  *
  * Prints "WHAT ok=N done" when all COUNT worked, or "WHAT ok=N ERRNAME"
  * (exit 1) at the first refusal.  With --hold it then prints "held" and
@@ -38,6 +44,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -45,7 +52,8 @@
 
 static const char usage_line[] =
 	"usage: limprobe [--hold] fds|socks|posix|flock|flockup|shm|sem|mq|mlock|anon\n"
-	"                COUNT [ARG...]\n";
+	"                COUNT [ARG...]\n"
+	"       limprobe forks COUNT PAGES\n";
 
 static volatile sig_atomic_t stop;
 
@@ -156,6 +164,53 @@ static int take(const char *what, long i, char **arg, int nargs)
 	return EINVAL;
 }
 
+/* forks COUNT PAGES: fork attempts that keep children briefly alive. */
+static const char *errname(int err)
+{
+	const char *name = vc_errname(err);
+
+	return name ? name : strerror(err);
+}
+
+static int fork_churn(long count, long pages)
+{
+	size_t len = (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+	long i, ok = 0, refused = 0;
+	char *p = NULL;
+	pid_t pid;
+
+	if (len) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("forks ok=0 %s\n", errname(errno));
+			return 1;
+		}
+		memset(p, 0x5a, len);
+	}
+	for (i = 0; i < count; i++) {
+		pid = fork();
+		if (pid == 0) {
+			usleep(1000);
+			_exit(0);
+		}
+		if (pid > 0) {
+			ok++;
+			continue;
+		}
+		if (errno != EAGAIN) {
+			printf("forks ok=%ld %s\n", ok, errname(errno));
+			return 1;
+		}
+		refused++;
+		wait(NULL);
+	}
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	printf("forks ok=%ld refused=%ld done\n", ok, refused);
+	return 0;
+}
+
 int limprobe_main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
@@ -180,6 +235,12 @@ int limprobe_main(int argc, char **argv)
 	if (argc < 3)
 		return vs_usage(usage_line);
 	what = argv[1];
+	if (!strcmp(what, "forks")) {
+		if (hold || argc != 4 || count_arg(argv[2]) < 0 ||
+		    count_arg(argv[3]) < 0)
+			return vs_usage(usage_line);
+		return fork_churn(count_arg(argv[2]), count_arg(argv[3]));
+	}
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (!strcmp(what, kinds[k]))
 			known = (int)k;

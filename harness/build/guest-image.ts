@@ -3,7 +3,8 @@
  * `busybox --install -s`), our rootfs skeleton (guest-image/rootfs: init, /etc), and our C tools
  * (guest-image/tools, with the console agent vsagent; one static multi-call binary built with the
  * architecture's cross compiler against kernel-patch's uapi headers, one link per tool), and the
- * benchmark program vsbench (guest-image/bench, /usr/bin/vsbench). Packed as an uncompressed newc cpio and cached under a hash of all of that.
+ * benchmark program vsbench (guest-image/bench, /usr/bin/vsbench) and the sys_vserver fuzzer vsfuzz
+ * (guest-image/fuzz, /usr/bin/vsfuzz). Packed as an uncompressed newc cpio and cached under a hash of all of that.
  */
 import { access, lstat, mkdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -62,6 +63,8 @@ interface GuestProgram {
 const TOOLS: GuestProgram = { dir: 'tools', binary: 'vstool', uapi: true };
 /** The benchmark program of PAPER §8 (guest-image/bench), installed as /usr/bin/vsbench. */
 const BENCH: GuestProgram = { dir: 'bench', binary: 'vsbench', uapi: false };
+/** The seeded sys_vserver fuzzer (guest-image/fuzz), installed as /usr/bin/vsfuzz. */
+const FUZZ: GuestProgram = { dir: 'fuzz', binary: 'vsfuzz', uapi: true };
 
 async function buildProgram(arch: Arch, prog: GuestProgram, progress: Progress): Promise<{ binary: string; digest: string }> {
   const { cc, pkg } = crossCompiler(arch);
@@ -116,9 +119,10 @@ export async function buildGuestImage(arch: Arch, progress: Progress = () => und
   const tools = await buildProgram(arch, TOOLS, progress);
   const compat = arch === 'x86_64' ? await buildProgram('i386', TOOLS, progress) : undefined;
   const bench = await buildProgram(arch, BENCH, progress);
+  const fuzz = await buildProgram(arch, FUZZ, progress);
   const names = await toolNames();
   const h = newHash();
-  h.update(`${RECIPE}\0${arch}\0${busybox.deb}\0${tools.digest}\0${bench.digest}\0${compat?.digest ?? '-'}\0${names.join(',')}\0`);
+  h.update(`${RECIPE}\0${arch}\0${busybox.deb}\0${tools.digest}\0${bench.digest}\0${fuzz.digest}\0${compat?.digest ?? '-'}\0${names.join(',')}\0`);
   await hashTree(h, rootfsDir());
   const key = `${arch}-${shortDigest(h)}`;
   const dir = join(cacheRoot(), 'images', key);
@@ -142,6 +146,7 @@ export async function buildGuestImage(arch: Arch, progress: Progress = () => und
     { kind: 'file', path: TOOL_BINARY, mode: 0o755, data: await readFile(tools.binary) },
     ...names.map((n): CpioEntry => ({ kind: 'symlink', path: `${TOOL_LINK_DIR}/${n}`, target: `/${TOOL_BINARY}` })),
     { kind: 'file', path: `usr/bin/${BENCH.binary}`, mode: 0o755, data: await readFile(bench.binary) },
+    { kind: 'file', path: `usr/bin/${FUZZ.binary}`, mode: 0o755, data: await readFile(fuzz.binary) },
   ];
   if (compat !== undefined) {
     base.push(

@@ -11,6 +11,8 @@ import { shellCommand } from './shell.ts';
 import { fetchCommand } from './fetch.ts';
 import { examplesCommand } from './examples.ts';
 import { diskCommand } from './disk.ts';
+import { exitStatusFor } from './exit-status.ts';
+import { fuzzCommand } from './fuzz.ts';
 
 const USAGE = `usage: vslab <command> [options]
 
@@ -20,10 +22,15 @@ commands:
   run       boot a guest, run one command, print its output, exit with its status
   shell     boot a guest and attach this terminal to its console (Ctrl-] leaves)
   disk      make an ext2 disk image on the host for run/shell --disk
+  fuzz      run the seeded sys_vserver fuzzer in a guest; report calls/s or the kernel's report
   patch     work on the kernel patch: prepare | export | diff
   fetch     fetch Debian's busybox-static for a guest architecture
 
-"vslab <command> --help" describes each command.`;
+"vslab <command> --help" describes each command.
+
+exit status: 0 passed (run: the command's own status), 1 a test failed or the kernel
+printed a splat, 2 usage error or infrastructure (build, emulator, boot, harness timeout),
+124 run --timeout ended the command.`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -35,6 +42,7 @@ const COMMANDS: Record<string, Command> = {
   fetch: fetchCommand,
   examples: examplesCommand,
   disk: diskCommand,
+  fuzz: fuzzCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -56,12 +64,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof VslabError) {
-      process.stderr.write(`vslab: ${err.message}\n`);
-      process.exitCode = err.code === 'USAGE' ? 2 : 1;
-    } else {
-      process.stderr.write(`vslab: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 70;
-    }
+    if (err instanceof VslabError) process.stderr.write(`vslab: ${err.message}\n`);
+    else process.stderr.write(`vslab: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = exitStatusFor(err);
   },
 );

@@ -1,17 +1,27 @@
 /** vslab run: boot, run one command in the guest, print its output, exit with its status. */
 import { parsePutSpec, putTree } from '../console/put.ts';
-import { UsageError } from '../errors.ts';
+import type { RunResult } from '../console/shell.ts';
+import { CommandTimeoutError, UsageError } from '../errors.ts';
 import { bootGuest } from '../session.ts';
 import { bootOptionsFrom, intOf, machineOptions, parse } from './args.ts';
+import { EXIT_TIMEOUT } from './exit-status.ts';
+import { guestCommandLine } from './guest-command.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab run [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg]
                  [--icount SHIFT] [--memory MIB] [--disk FILE] [--put HOSTPATH:/GUESTDIR]...
-                 [--timeout SECONDS] [--json] -- COMMAND [ARG]...
+                 [--timeout SECONDS] [--json] -- PROGRAM ARG...
+       vslab run [options] -- 'SHELL COMMAND LINE'
 
-Boots a guest (kernel variant default: vserver), copies the --put trees in, runs COMMAND with
-the guest's sh, prints its stdout and stderr and exits with its status. --json prints
-{exitCode, stdout, stderr, durationMs, bootMs, kernel, backend} instead.
+Boots a guest (kernel variant default: vserver), copies the --put trees in, runs the command,
+prints its stdout and stderr and exits with its status. As with docker exec: several arguments
+after -- are one program and its arguments, each passed exactly as given; exactly one argument
+is a line for the guest's sh (pipes, &&, globs):
+  vslab run -- sh -c 'mkdir -p /t && echo ok'
+  vslab run -- 'ls /proc/virtual | wc -l'
+--timeout ends the command after SECONDS and exits 124 (as timeout(1)); a kernel splat exits 1,
+an infrastructure failure (build, emulator, boot) 2.
+--json prints {exitCode, stdout, stderr, durationMs, bootMs, kernel, backend} instead.
 --disk attaches FILE, a raw disk image (e.g. from vslab disk), as the guest's /dev/sda; the
 guest's writes stay in FILE (mount -t ext2 /dev/sda /mnt; umount before the command ends).`;
 
@@ -27,14 +37,21 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const command = [...positionals, ...(dash < 0 ? [] : argv.slice(dash + 1))].join(' ');
+  const command = guestCommandLine([...positionals, ...(dash < 0 ? [] : argv.slice(dash + 1))]);
   if (command.trim() === '') throw new UsageError('run: no command given (vslab run -- COMMAND)');
   const puts = ((values['put'] as string[] | undefined) ?? []).map(parsePutSpec);
   const timeoutS = intOf('timeout', values['timeout']);
   const guest = await bootGuest({ ...bootOptionsFrom(values), progress: makeProgress(values['json'] === true) });
   try {
     for (const p of puts) await putTree(guest.shell, p.host, p.guest);
-    const r = await guest.shell.run(command, timeoutS !== undefined ? { timeoutMs: timeoutS * 1000 } : {});
+    let r: RunResult;
+    try {
+      r = await guest.shell.run(command, timeoutS !== undefined ? { timeoutMs: timeoutS * 1000 } : {});
+    } catch (err) {
+      if (!(err instanceof CommandTimeoutError) || timeoutS === undefined) throw err;
+      process.stderr.write(`vslab: run: the command did not end within --timeout ${timeoutS} s\n`);
+      return EXIT_TIMEOUT;
+    }
     if (values['json'] === true) {
       process.stdout.write(
         `${JSON.stringify({

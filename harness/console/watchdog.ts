@@ -1,8 +1,12 @@
 /**
  * The watchdog reads every console byte and recognises the kernel's distress signals: a
- * panic, an Oops, BUG:, WARNING: (which includes lockdep's reports), KASAN, general protection
- * faults and RCU stalls. The first one found is reported once, with the console tail
- * collected up to a short settle time so the backtrace is included.
+ * panic, an Oops, BUG:, WARNING: (which includes lockdep's reports), KASAN, UBSAN, general
+ * protection faults, RCU stalls, and any other kernel message of level crit or higher (KernelCI's
+ * baseline check): the guest kernel prints its console lines with their syslog level
+ * (`console_msg_format=syslog`, harness/machine/machine.ts), so `<0>`..`<2>` mark them. The few
+ * critical messages that are expected live in ALLOWED_CRITICAL below, the one place to add one.
+ * The first splat found is reported once, with the console tail collected up to a short settle
+ * time so the backtrace is included.
  *
  * Commands run through the framed protocol have their output base64-encoded, so a program
  * printing "WARNING:" cannot trip the watchdog; only the kernel (and init, which avoids these
@@ -22,14 +26,25 @@ const PATTERNS: readonly Pattern[] = [
   { kind: 'lockdep', re: /(possible circular locking dependency|possible recursive locking|inconsistent lock state|lock held when returning to user space|INFO: possible irq lock inversion|suspicious RCU usage|bad unlock balance detected)/ },
   { kind: 'rcu-stall', re: /(rcu: INFO: rcu_\w+ (self-)?detected stall|rcu_\w+ detected stalls on CPUs)/ },
   { kind: 'kasan', re: /KASAN:/ },
+  { kind: 'ubsan', re: /UBSAN:/ },
   { kind: 'oops', re: /(Oops[:\s]|Unable to handle kernel)/ },
   { kind: 'gpf', re: /general protection fault/ },
   { kind: 'bug', re: /(^|[\]\s])BUG:/ },
   { kind: 'warning', re: /(^|[\]\s])WARNING:/ },
 ];
 
+/** A kernel console line of level emerg (0), alert (1) or crit (2), with `console_msg_format=syslog`. */
+const CRITICAL = /^<[0-2]>/;
+
+/**
+ * Critical-level kernel messages that are expected on our guests, each with the reason. Empty
+ * today: every crit, alert or emerg message fails the test that was running.
+ */
+export const ALLOWED_CRITICAL: readonly RegExp[] = [];
+
 export function classifyLine(line: string): SplatKind | undefined {
   for (const p of PATTERNS) if (p.re.test(line)) return p.kind;
+  if (CRITICAL.test(line) && !ALLOWED_CRITICAL.some((re) => re.test(line))) return 'critical';
   return undefined;
 }
 

@@ -42,6 +42,8 @@ export interface Machine extends ConsoleStream {
   readonly backend: BackendName;
   /** What actually runs (e.g. "qemu-system-i386 tcg"), filled in by start(). */
   readonly description: string;
+  /** The emulator's process id once started; undefined for an emulator in this process (v86). */
+  readonly pid: number | undefined;
   start(): Promise<void>;
   /** Resolves when the emulator has ended, for whatever reason. */
   readonly exited: Promise<MachineExit>;
@@ -70,7 +72,9 @@ export function machineExtraCmdline(extraCmdline: string | undefined, hasDisk: b
  * the PC). loglevel=5 keeps WARN/BUG/lockdep on the console.
  */
 export function baseCmdline(extra?: string, console = 'ttyS0'): string {
-  const parts = [`console=${console},115200`, 'panic=-1', 'loglevel=5', 'rdinit=/init'];
+  // console_msg_format=syslog: each kernel line starts with its level (<0>..<7>), so the
+  // watchdog can fail a test on any message of level crit or higher.
+  const parts = [`console=${console},115200`, 'console_msg_format=syslog', 'panic=-1', 'loglevel=5', 'rdinit=/init'];
   if (extra !== undefined && extra !== '') parts.push(extra);
   return parts.join(' ');
 }

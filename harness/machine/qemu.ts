@@ -31,6 +31,7 @@ export function qemuDriveSpec(path: string): string {
 export class QemuMachine implements Machine {
   readonly backend = 'qemu' as const;
   description = 'qemu (not started)';
+  pid: number | undefined;
   readonly exited: Promise<MachineExit>;
   private resolveExit!: (e: MachineExit) => void;
   private child: ResultPromise | undefined;
@@ -90,6 +91,7 @@ export class QemuMachine implements Machine {
       encoding: 'buffer',
     });
     this.child = child;
+    this.pid = child.pid;
     trackChild(child);
     child.stdout?.on('data', (chunk: Buffer) => this.emit(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.emit(chunk));

@@ -126,6 +126,7 @@ function toArrayBuffer(b: Buffer): ArrayBuffer {
 export class V86Machine implements Machine {
   readonly backend = 'v86' as const;
   description = 'v86 (not started)';
+  readonly pid = undefined;
   readonly exited: Promise<MachineExit>;
   private resolveExit!: (e: MachineExit) => void;
   private emulator: V86 | undefined;

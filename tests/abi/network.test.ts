@@ -107,9 +107,9 @@ describe('network context commands: layouts, values and permission errnos', () =
     expect(r.ret & (1 << 11)).toBe(1 << 11);
   });
 
-  it('net_create v1 returns the new nid; ids outside 2..65535 and unknown flags are EINVAL; an id in setup is EBUSY', async () => {
+  it('net_create v1 returns the new nid; ids outside 2..65535 (but -1, dynamic) and unknown flags are EINVAL; an id in setup is EBUSY', async () => {
     expect(await persistent(NID, STATE_SETUP | STATE_ADMIN | HIDE_NETIF)).toMatchObject(ok(NID));
-    for (const id of ['0', '1', '65536', '-1']) expect(await call(`--in ${u64(STATE_ADMIN)} ${CMD.net_create} ${id}`)).toMatchObject(err('EINVAL'));
+    for (const id of ['0', '1', '65536', '-2']) expect(await call(`--in ${u64(STATE_ADMIN)} ${CMD.net_create} ${id}`)).toMatchObject(err('EINVAL'));
     expect(await call(`--in ${u64(STATE_ADMIN | 0x10n)} ${CMD.net_create} 7199`)).toMatchObject(err('EINVAL'));
     expect(await call(`--in ${u64(STATE_ADMIN)} ${CMD.net_create} ${NID}`)).toMatchObject(err('EBUSY'));
     expect(await call(`--badptr ${CMD.net_create} 7198`)).toMatchObject(err('EFAULT'));

@@ -20,12 +20,16 @@ describe('watchdog', () => {
     ['[    9.0] WARNING: possible circular locking dependency detected', 'lockdep'],
     ['[   10.0] rcu: INFO: rcu_sched self-detected stall on CPU', 'rcu-stall'],
     ['[   11.0] general protection fault: 0000 [#1]', 'gpf'],
+    ['<3>[   12.0] UBSAN: shift-out-of-bounds in kernel/vserver/limit.c:100:3', 'ubsan'],
+    ['<1>[   13.0] BUG: unable to handle page fault for address: 0000abcd', 'bug'],
+    ['<2>[   14.0] ata1.00: some critical condition', 'critical'],
+    ['<0>[   15.0] Kernel panic - not syncing: VFS: Unable to mount root fs', 'panic'],
   ])('classifies %s', (line, kind) => {
     expect(classifyLine(line)).toBe(kind);
   });
 
   it('leaves ordinary lines alone', () => {
-    for (const line of ['vslab:/# echo hello', 'VSLAB{ab:out:5}', 'SW5pdGlhbGl6aW5nIGNncm91cCBzdWJzeXMgY3B1c2V0', 'NOWARNING:x', 'debug: BUGS fixed']) {
+    for (const line of ['<3>[ 1.0] error-level message', '<4>[ 1.0] warning-level message', '<6>[ 1.0] info', 'text <2> in the middle', 'vslab:/# echo hello', 'VSLAB{ab:out:5}', 'SW5pdGlhbGl6aW5nIGNncm91cCBzdWJzeXMgY3B1c2V0', 'NOWARNING:x', 'debug: BUGS fixed']) {
       expect(classifyLine(line)).toBeUndefined();
     }
   });

@@ -5,9 +5,10 @@
  * A context groups the tasks of one guest.  The host creates it with
  * ctx_create, giving a static id 2..65535 and an initial flag word; the
  * caller moves into it at once.  Further tasks join with ctx_migrate, and
- * children inherit the context at fork.  Kernel-chosen ("dynamic") ids
- * are not implemented: id 0xFFFFFFFF is -EINVAL and get_vci reports
- * NO_DYNAMIC.
+ * children inherit the context at fork.  With id 0xFFFFFFFF (both
+ * versions of ctx_create) the kernel picks a free "dynamic" id in
+ * 49152..65535, going round the range like pid allocation; -EAGAIN when
+ * every one is taken.
  *
  * A context stays findable by id (hashed) as long as it has tasks or the
  * PERSISTENT flag.  When the last task is released it is unhashed, and
@@ -18,7 +19,17 @@
  * context's bcaps (bset, permitted, effective, inheritable and ambient
  * sets).  CAP_CONTEXT is never part of bcaps: a task keeps it only while
  * its context is being set up (STATE_SETUP), so that the setup commands
- * can still be run from inside; it is dropped when setup ends.
+ * can still be run from inside; it is dropped when setup ends.  While
+ * the context is in setup, lowering its bcaps from inside does not touch
+ * the tasks already there (the rest of the setup chain still needs
+ * CAP_SYS_ADMIN): the new bound reaches them when setup ends, and a task
+ * that migrates in meets it at once.
+ *
+ * From inside (a guest task acting on its own context, which it can do
+ * only during setup) every setting may only narrow: ccaps and bcaps only
+ * lose bits, cflags only gain restrictions (VX_CFLAGS_RESTRICT) and lose
+ * grants (VXF_PROLIFIC) and one-time bits; limits only go down
+ * (limit.c).  The host may change anything.
  *
  * Commands (levels and permission checks in switch.c):
  *   ctx_create_v0/v1	-EINVAL bad id or flags, -EEXIST id in use
@@ -44,6 +55,7 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/hashtable.h>
 #include <linux/jump_label.h>
@@ -83,26 +95,58 @@ static DEFINE_SPINLOCK(vx_hash_lock);
 /* Every POSIX capability this kernel knows, except CAP_CONTEXT. */
 #define VX_BCAPS_ALL	(GENMASK_ULL(CAP_LAST_CAP, 0) & ~BIT_ULL(CAP_CONTEXT))
 
+/*
+ * Flags that only restrict the context (or describe how it is seen):
+ * from inside they may be set but not cleared.  VXF_PROLIFIC grants (fork
+ * past the limits): from inside it may be cleared but not set.  The
+ * lifecycle bits (SC_HELPER, REBOOT_KILL, PERSISTENT) and the legacy
+ * INFO_LOCK move either way: util-vserver's setup chain sets them from
+ * inside, and they give the context's tasks nothing.
+ */
+#define VX_CFLAGS_RESTRICT	(VXF_INFO_SCHED | VXF_INFO_NPROC |	\
+				 VXF_INFO_PRIVATE | VXF_INFO_INIT |	\
+				 VXF_INFO_HIDE | VXF_INFO_ULIMIT |	\
+				 VXF_INFO_NSPACE | VXF_SCHED_HARD |	\
+				 VXF_SCHED_PRIO | VXF_SCHED_PAUSE |	\
+				 0x1f0000ULL | VXF_HIDE_MOUNT |		\
+				 VXF_HIDE_NETIF | VXF_HIDE_VINFO |	\
+				 VXF_FORK_RSS | VXF_IGNEG_NICE)
+
+/* Dynamic ids: the next one to try.  Locking: vx_hash_lock. */
+static u32 vx_dynamic_next = VX_ID_MIN_DYNAMIC;
+
+/*
+ * Is the caller a task of @vxi?  Only a guest in setup can act on its own
+ * context; such calls may only narrow what the context holds.
+ */
+static bool vx_inside(struct vx_info *vxi)
+{
+	return vx_task_info(current) == vxi;
+}
+
 /* ---- objects ---------------------------------------------------------- */
 
+/* A new context, or ERR_PTR(): -ENOMEM, or -ENOSPC (UTS namespaces). */
 static struct vx_info *vx_alloc(u32 xid, u64 flags)
 {
 	static atomic_t vx_serial = ATOMIC_INIT(0);
 	struct vx_info *vxi;
+	struct uts_namespace *uts;
 
 	vxi = kzalloc(sizeof(*vxi), GFP_KERNEL);
 	if (!vxi)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	/* Tells a context from an earlier one with the same xid (dentries). */
 	vxi->serial = atomic_inc_return(&vx_serial);
 
 	/* A private copy of the creator's utsname. */
-	vxi->uts_ns = copy_utsname(CLONE_NEWUTS, current_user_ns(),
-				   current->nsproxy->uts_ns);
-	if (IS_ERR(vxi->uts_ns)) {
+	uts = copy_utsname(CLONE_NEWUTS, current_user_ns(),
+			   current->nsproxy->uts_ns);
+	if (IS_ERR(uts)) {
 		kfree(vxi);
-		return NULL;
+		return ERR_CAST(uts);
 	}
+	vxi->uts_ns = uts;
 
 	INIT_HLIST_NODE(&vxi->hlist);
 	vxi->xid = xid;
@@ -300,7 +344,10 @@ void vx_task_attach(struct task_struct *p)
 	struct vx_info *vxi = p->vx_info;
 
 	if (vxi) {
-		vx_limit_note(vxi, RLIMIT_NPROC, atomic_inc_return(&vxi->tasks));
+		/* Counted at task_alloc already (NPROC), normally. */
+		if (!vx_nproc_attached(p))
+			vx_limit_note(vxi, RLIMIT_NPROC,
+				      atomic_inc_return(&vxi->tasks));
 		atomic_inc(&vxi->forks);
 	}
 	nx_task_attach(p);
@@ -359,14 +406,40 @@ static kernel_cap_t vx_cap_mask(u64 caps)
 	return mask;
 }
 
-/* The capability bound a task of @vxi lives under right now. */
+/*
+ * The capability bound a task of @vxi lives under right now.  In setup
+ * that is every capability: bcaps lowered from inside take effect when
+ * setup ends (vc_set_cflags() re-masks every task then), so the rest of
+ * the setup chain keeps what it needs.
+ */
 static u64 vx_cap_bound(struct vx_info *vxi)
+{
+	if (READ_ONCE(vxi->flags) & VXF_STATE_SETUP)
+		return VX_BCAPS_ALL | BIT_ULL(CAP_CONTEXT);
+	return READ_ONCE(vxi->bcaps);
+}
+
+/* The bound a task moving into @vxi gets: bcaps, CAP_CONTEXT in setup. */
+static u64 vx_cap_entry_bound(struct vx_info *vxi)
 {
 	u64 bound = READ_ONCE(vxi->bcaps);
 
 	if (READ_ONCE(vxi->flags) & VXF_STATE_SETUP)
 		bound |= BIT_ULL(CAP_CONTEXT);
 	return bound;
+}
+
+/**
+ * vx_cap_allowed - may a task of @vxi use capability @cap now?
+ *
+ * For the capable() hook: CAP_CONTEXT only in setup; the others within
+ * the bound of vx_cap_bound().
+ */
+bool vx_cap_allowed(struct vx_info *vxi, int cap)
+{
+	if (cap < 0 || cap > 63)
+		return false;
+	return vx_cap_bound(vxi) & BIT_ULL(cap);
 }
 
 static void vx_mask_cred(struct cred *new, u64 bound)
@@ -507,7 +580,7 @@ static int vx_migrate(struct vx_info *vxi, u64 mflags)
 	if (!new)
 		return -ENOMEM;
 	if (vxi) {
-		vx_mask_cred(new, vx_cap_bound(vxi));
+		vx_mask_cred(new, vx_cap_entry_bound(vxi));
 		nsp = vx_nsproxy_for(vxi);
 		if (IS_ERR(nsp)) {
 			ret = PTR_ERR(nsp);
@@ -599,6 +672,28 @@ long vc_ctx_migrate(const struct vc_call *call)
 
 /* ---- creation --------------------------------------------------------- */
 
+/*
+ * A dynamic id that is free right now, or 0 if the range is full.  The
+ * id is not reserved: vx_hash_new() finds out if someone took it since.
+ */
+static u32 vx_dynamic_id(void)
+{
+	u32 n = VX_ID_MAX - VX_ID_MIN_DYNAMIC + 1, xid = 0;
+
+	spin_lock(&vx_hash_lock);
+	while (n--) {
+		u32 id = vx_dynamic_next;
+
+		vx_dynamic_next = id == VX_ID_MAX ? VX_ID_MIN_DYNAMIC : id + 1;
+		if (!vx_hash_find(id)) {
+			xid = id;
+			break;
+		}
+	}
+	spin_unlock(&vx_hash_lock);
+	return xid;
+}
+
 /* Hash a new context; the hash keeps the creation reference. */
 static int vx_hash_new(struct vx_info *vxi)
 {
@@ -622,10 +717,16 @@ out:
 	return ret;
 }
 
+/* How often a dynamic create tries again when its id was taken meanwhile. */
+#define VX_DYNAMIC_TRIES	8
+
 long vc_ctx_create(const struct vc_call *call)
 {
+	bool dynamic = call->id == VX_ID_DYNAMIC;
+	unsigned int tries = VX_DYNAMIC_TRIES;
 	struct vx_info *vxi;
 	u64 flags = VXF_INIT_SET;
+	u32 xid = call->id;
 	int ret;
 
 	if (VC_VERSION(call->cmd) >= 1) {
@@ -633,7 +734,7 @@ long vc_ctx_create(const struct vc_call *call)
 		if (ret)
 			return ret;
 	}
-	if (call->id < VX_ID_MIN_STATIC || call->id > VX_ID_MAX)
+	if (!dynamic && (xid < VX_ID_MIN_STATIC || xid > VX_ID_MAX))
 		return -EINVAL;
 	if (flags & ~VXF_VALID)
 		return -EINVAL;
@@ -646,18 +747,27 @@ long vc_ctx_create(const struct vc_call *call)
 	if (!thread_group_empty(current))
 		return -EBUSY;
 
+again:
+	if (dynamic) {
+		xid = vx_dynamic_id();
+		if (!xid)
+			return -EAGAIN;
+	}
 	/* The helper may sleep and call us: no lock, nothing hashed yet. */
 	if ((flags & VXF_SC_HELPER) &&
-	    vx_helper_event(VX_HELPER_STARTUP, call->id))
+	    vx_helper_event(VX_HELPER_STARTUP, xid))
 		return -ENOEXEC;
 
-	vxi = vx_alloc(call->id, flags);
-	if (!vxi)
-		return -ENOMEM;
+	vxi = vx_alloc(xid, flags);
+	if (IS_ERR(vxi))
+		return PTR_ERR(vxi);
 	ret = vx_hash_new(vxi);
 	if (ret) {
 		vx_put(vxi);
-		return ret;
+		/* Another create took the dynamic id first: pick again. */
+		if (dynamic && --tries)
+			goto again;
+		return dynamic ? -EAGAIN : ret;
 	}
 
 	/*
@@ -787,6 +897,13 @@ long vc_set_cflags(const struct vc_call *call)
 	mask &= ~(VXF_ONE_TIME & ~old);
 	new = (vx_apply_mask(old, value, mask) & ~VXF_ONE_TIME) |
 	      (old & VXF_ONE_TIME & (value | ~mask));
+	/* From inside: no restriction dropped, no grant taken. */
+	if (own && ((old & ~new & VX_CFLAGS_RESTRICT) ||
+		    (new & ~old & VXF_PROLIFIC))) {
+		spin_unlock(&vxi->lock);
+		spin_unlock(&vx_hash_lock);
+		return -EPERM;
+	}
 	WRITE_ONCE(vxi->flags, new);
 	if (own && (old & ~new & VXF_STATE_INIT)) {
 		vxi->initpid = task_tgid_nr(current);
@@ -818,23 +935,29 @@ long vc_set_cflags(const struct vc_call *call)
 }
 
 /*
- * A {value, mask} set command on one plain word of the context.
+ * A {value, mask} set command on one plain word of the context.  With
+ * @narrow, a caller inside the context may only clear bits (-EPERM).
  * Locking: vxi->lock orders the read-modify-write against other setters;
  * readers use READ_ONCE and need no lock.
  */
-static int vc_set_word(const struct vc_call *call, u64 *word)
+static int vc_set_word(const struct vc_call *call, u64 *word, bool narrow)
 {
 	struct vx_info *vxi = call->vxi;
-	u64 value, mask;
+	u64 value, mask, new;
 	int ret;
 
 	ret = vc_read_pair(call, &value, &mask);
 	if (ret)
 		return ret;
+	narrow = narrow && vx_inside(vxi);
 	spin_lock(&vxi->lock);
-	WRITE_ONCE(*word, vx_apply_mask(*word, value, mask));
+	new = vx_apply_mask(*word, value, mask);
+	if (narrow && (new & ~*word))
+		ret = -EPERM;
+	else
+		WRITE_ONCE(*word, new);
 	spin_unlock(&vxi->lock);
-	return 0;
+	return ret;
 }
 
 long vc_get_ccaps(const struct vc_call *call)
@@ -844,7 +967,7 @@ long vc_get_ccaps(const struct vc_call *call)
 
 long vc_set_ccaps(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->ccaps);
+	return vc_set_word(call, &call->vxi->ccaps, true);
 }
 
 long vc_get_bcaps(const struct vc_call *call)
@@ -854,14 +977,16 @@ long vc_get_bcaps(const struct vc_call *call)
 
 /*
  * Bits beyond the kernel's capabilities and CAP_CONTEXT are dropped.  A
- * task inside the context can only lower its bound.  When it shrinks,
- * every task of the context masks its credentials again (task_work); the
- * capable() hook holds them to the new bound until then.
+ * task inside the context can only lower its bound (bits it would add
+ * are dropped).  When it shrinks past setup, every task of the context
+ * masks its credentials again (task_work); the capable() hook holds them
+ * to the new bound until then.  In setup the bound is not applied yet:
+ * the end of setup does it.
  */
 long vc_set_bcaps(const struct vc_call *call)
 {
 	struct vx_info *vxi = call->vxi;
-	bool own = vx_task_info(current) == vxi;
+	bool own = vx_inside(vxi), setup;
 	u64 value, mask, old, new;
 	int ret;
 
@@ -874,9 +999,10 @@ long vc_set_bcaps(const struct vc_call *call)
 	if (own)
 		new &= old;
 	WRITE_ONCE(vxi->bcaps, new);
+	setup = vxi->flags & VXF_STATE_SETUP;
 	spin_unlock(&vxi->lock);
 
-	if (!(old & ~new))
+	if (!(old & ~new) || setup)
 		return 0;
 	vx_remask_tasks(vxi);
 	return own ? vx_remask_current() : 0;
@@ -889,7 +1015,7 @@ long vc_get_umask(const struct vc_call *call)
 
 long vc_set_umask(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->umask);
+	return vc_set_word(call, &call->vxi->umask, false);
 }
 
 long vc_get_wmask(const struct vc_call *call)
@@ -899,7 +1025,7 @@ long vc_get_wmask(const struct vc_call *call)
 
 long vc_set_wmask(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->wmask);
+	return vc_set_word(call, &call->vxi->wmask, false);
 }
 
 /* ---- visibility ------------------------------------------------------- */

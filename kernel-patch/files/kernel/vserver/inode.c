@@ -18,16 +18,23 @@
  *   COW        on regular files of those filesystems: together with
  *              IMMUTABLE and IXUNLINK, a guest that opens the file for
  *              writing gets a private copy in its place (vx_cow_break())
- *   ADMIN, WATCH, HIDE  on /proc entries (fs/proc/vserver_iattr.c)
+ *   ADMIN, WATCH, HIDE  on /proc entries (fs/proc/vserver_iattr.c);
+ *              only the host (xid 0) changes them: they decide what
+ *              every guest sees (-EPERM for anyone else)
  *   TAG        on filesystems mounted with "tag": set_iattr with TAG in
  *              the mask sets the inode's context tag (chxid); tag is
- *              0..65535 (security/vserver/fs.c)
+ *              0..65535 (security/vserver/fs.c).  Also on devpts, whose
+ *              nodes carry the xid of the task that made them (opened
+ *              the pty master), reported and settable, never checked
  *
  * Other disk filesystems cannot store IXUNLINK, BARRIER and COW: a bit
  * that would be lost when the inode leaves memory is refused with
- * -EINVAL there, as is any bit that does not apply.  Changing
- * attributes needs CAP_LINUX_IMMUTABLE (-EPERM); the path walk and the
- * filesystem give their own errors (-ENOENT, -EACCES, -EROFS, ...).
+ * -EINVAL there, as is any bit that does not apply, with one exception:
+ * set_iattr (by path) ignores BARRIER for anything but a directory, as
+ * util-vserver's setattr expects; fset_iattr and FIOC_SETXFLG refuse it.
+ * Changing attributes needs CAP_LINUX_IMMUTABLE (-EPERM); the path walk
+ * and the filesystem give their own errors (-ENOENT, -EACCES, -EROFS,
+ * ...).
  *
  * FIOC_GETXFLG and FIOC_SETXFLG (fs/ioctl.c) reach the same code for an
  * open file, with the attribute bits in a long.
@@ -96,7 +103,8 @@ static u32 vx_iattr_mask(const struct inode *inode)
 	}
 	if (vx_proc_inode(inode))
 		mask |= IATTR_FLAGS;
-	if (vx_sb_tagged(inode->i_sb))
+	if (vx_sb_tagged(inode->i_sb) ||
+	    inode->i_sb->s_magic == DEVPTS_SUPER_MAGIC)
 		mask |= IATTR_TAG;
 	return mask;
 }
@@ -166,6 +174,9 @@ static int vx_iattr_set(const struct path *path, u32 tag, u32 flags,
 		return -EPERM;
 	if ((mask & ~VX_IATTR_ALL) || (mask & ~applies))
 		return -EINVAL;
+	/* /proc visibility is global: the host's to decide. */
+	if ((mask & IATTR_FLAGS) && vx_current_xid() != VX_HOST_XID)
+		return -EPERM;
 	if ((mask & IATTR_TAG) && tag > VX_ID_MAX)
 		return -EINVAL;
 	if (!mask)
@@ -181,7 +192,8 @@ static int vx_iattr_set(const struct path *path, u32 tag, u32 flags,
 	}
 	inode_lock(inode);
 	if (mask & VX_IATTR_XFLAGS) {
-		inode_set_flags(inode, vx_iattr_sflags(flags),
+		/* Value bits outside the mask change nothing. */
+		inode_set_flags(inode, vx_iattr_sflags(flags & mask),
 				vx_iattr_sflags(mask));
 		inode->i_ctime = current_time(inode);
 		mark_inode_dirty(inode);
@@ -268,6 +280,9 @@ long vc_set_iattr(const struct vc_call *call)
 	err = vx_iattr_path(&ia, &path);
 	if (err)
 		return err;
+	/* BARRIER means nothing but for directories: ignored elsewhere. */
+	if (!d_is_dir(path.dentry))
+		ia.mask &= ~IATTR_BARRIER;
 	err = vx_iattr_set(&path, ia.tag, ia.flags, ia.mask);
 	if (!err)
 		vx_iattr_get(d_inode(path.dentry), &ia.tag, &ia.flags,

@@ -34,9 +34,11 @@
  * Taken from the tasks when asked (no counter to drift):
  *
  *  - NPROC, the tasks (threads) of the context: the context's task count.
- *    A fork that would pass the limit fails with -EAGAIN.  The check is
- *    not atomic with the count (like RLIMIT_NPROC), so forks racing on
- *    several CPUs may pass the limit by as many as are in flight.
+ *    A fork charges the child at task_alloc, atomically, and fails with
+ *    -EAGAIN if that would pass the limit (as the pids cgroup does); a
+ *    fork that fails later gives the charge back (vx_nproc_cancel()), a
+ *    task that lived gives it back when it is released.  Tasks migrating
+ *    in are counted without a check.
  *  - AS (VM), ANON, MEMLOCK (VML), RSS and OPENFD (OFD), summed over the
  *    context's processes (thread-group leaders): total_vm, anonymous
  *    resident pages, locked_vm, resident pages and open descriptors.
@@ -80,6 +82,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -254,20 +257,57 @@ bool vx_limit_allows(struct vx_info *vxi, unsigned int id, long more)
 
 /*
  * Charge @n of @id unless that passes the hard limit (then count a hit
- * and charge nothing).  Not for NPROC, which counts itself.
+ * and charge nothing).  Not for NPROC, which counts itself.  @n is
+ * unsigned: an amount above LONG_MAX (a 32-bit byte count, say) must be
+ * refused, never added as a negative number; so is a sum that would
+ * overflow the counter.
  */
-bool vx_limit_charge(struct vx_info *vxi, unsigned int id, long n)
+bool vx_limit_charge(struct vx_info *vxi, unsigned int id, unsigned long n)
 {
 	struct vx_limit *l = &vxi->limits[id];
-	long value = atomic_long_add_return(n, &l->cur);
+	long ceiling = vx_limit_ceiling(l), value;
 
-	if (value > vx_limit_ceiling(l)) {
+	if (n > (unsigned long)ceiling)
+		goto refuse;
+	value = atomic_long_add_return(n, &l->cur);
+	if (value > ceiling || value < 0) {
 		atomic_long_sub(n, &l->cur);
-		atomic_inc(&l->hits);
-		return false;
+		goto refuse;
 	}
 	vx_limit_note(vxi, id, value);
 	return true;
+refuse:
+	atomic_inc(&l->hits);
+	return false;
+}
+
+/**
+ * vx_nproc_charge - count a task being forked into @vxi (NPROC)
+ *
+ * Called at task_alloc, in the parent, for the child's context.  Counts
+ * it, unless that passes the hard limit: then a hit and false.  The
+ * check and the count are one atomic step, so parallel forks never pass
+ * the limit together.
+ */
+bool vx_nproc_charge(struct vx_info *vxi)
+{
+	struct vx_limit *l = &vxi->limits[RLIMIT_NPROC];
+	int tasks = atomic_inc_return(&vxi->tasks);
+
+	if (tasks > vx_limit_ceiling(l)) {
+		/* The parent is still counted: never the last one. */
+		atomic_dec(&vxi->tasks);
+		atomic_inc(&l->hits);
+		return false;
+	}
+	vx_limit_note(vxi, RLIMIT_NPROC, tasks);
+	return true;
+}
+
+/* Give back a vx_nproc_charge() whose fork failed (the parent still counts). */
+void vx_nproc_uncharge(struct vx_info *vxi)
+{
+	vx_limit_note(vxi, RLIMIT_NPROC, atomic_dec_return(&vxi->tasks));
 }
 
 /* Charge @n of @id whatever the limit (when the check came earlier). */
@@ -339,7 +379,8 @@ void vx_owner_init(struct vx_owner *owner)
  * limit.  Outside a context nothing is charged.  On success @owner holds
  * a reference on the context until vx_owner_uncharge().
  */
-bool vx_owner_charge(struct vx_owner *owner, unsigned int id, long n)
+bool vx_owner_charge(struct vx_owner *owner, unsigned int id,
+		     unsigned long n)
 {
 	struct vx_info *vxi = vx_task_info(current);
 
@@ -353,7 +394,8 @@ bool vx_owner_charge(struct vx_owner *owner, unsigned int id, long n)
 }
 
 /* Give back what vx_owner_charge() took; a no-op if it took nothing. */
-void vx_owner_uncharge(struct vx_owner *owner, unsigned int id, long n)
+void vx_owner_uncharge(struct vx_owner *owner, unsigned int id,
+		       unsigned long n)
 {
 	struct vx_info *vxi = xchg(&owner->vxi, NULL);
 
@@ -505,7 +547,7 @@ long vc_get_rlimit(const struct vc_call *call)
 		return ret;
 	if (!vx_limit_supported(arg.id))
 		return -EINVAL;
-	l = &call->vxi->limits[arg.id];
+	l = &call->vxi->limits[array_index_nospec(arg.id, NUM_LIMITS)];
 	arg.minimum = CRLIM_UNSET;
 	arg.softlimit = vx_limit_to_user(READ_ONCE(l->soft));
 	arg.maximum = vx_limit_to_user(READ_ONCE(l->hard));
@@ -522,28 +564,37 @@ static unsigned long vx_limit_from_user(u64 v, unsigned long old)
 	return v;
 }
 
+/*
+ * From inside its context (a guest in setup) a caller may only lower a
+ * limit: a soft or hard limit above the present one is -EPERM.
+ */
 long vc_set_rlimit(const struct vc_call *call)
 {
 	struct vx_info *vxi = call->vxi;
+	bool inside = vx_task_info(current) == vxi;
 	struct vcmd_ctx_rlimit_v0 arg;
 	struct vx_limit *l;
 	unsigned long soft, hard;
-	int ret;
+	int ret = 0;
 
 	ret = vc_read_rlimit(call, &arg);
 	if (ret)
 		return ret;
 	if (!vx_limit_supported(arg.id))
 		return -EINVAL;
-	l = &vxi->limits[arg.id];
+	l = &vxi->limits[array_index_nospec(arg.id, NUM_LIMITS)];
 
 	spin_lock(&vxi->lock);
 	hard = vx_limit_from_user(arg.maximum, l->hard);
 	soft = min(vx_limit_from_user(arg.softlimit, l->soft), hard);
-	WRITE_ONCE(l->hard, hard);
-	WRITE_ONCE(l->soft, soft);
+	if (inside && (hard > l->hard || soft > l->soft)) {
+		ret = -EPERM;
+	} else {
+		WRITE_ONCE(l->hard, hard);
+		WRITE_ONCE(l->soft, soft);
+	}
 	spin_unlock(&vxi->lock);
-	return 0;
+	return ret;
 }
 
 long vc_get_rlimit_mask(const struct vc_call *call)
@@ -568,6 +619,7 @@ long vc_rlimit_stat(const struct vc_call *call)
 		return -EFAULT;
 	if (!vx_limit_counted(arg.id))
 		return -EINVAL;
+	arg.id = array_index_nospec(arg.id, NUM_LIMITS);
 	l = &call->vxi->limits[arg.id];
 	arg.hits = atomic_read(&l->hits);
 	arg.value = vx_limit_value(call->vxi, arg.id);

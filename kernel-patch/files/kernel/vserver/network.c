@@ -4,7 +4,9 @@
  *
  * A network context (nid 2..65535) restricts the addresses a group of
  * tasks may use.  The host creates it with net_create, giving a static
- * id and an initial flag word; the caller moves into it at once.  Other
+ * id (or 0xFFFFFFFF: the kernel picks a free one in 49152..65535) and an
+ * initial flag word (net_create v1 with a NULL pointer: NXF_INIT_SET, as
+ * v0); the caller moves into it at once.  Other
  * tasks join with net_migrate, children inherit it at fork.  Like a
  * security context it stays findable by id while it has tasks or the
  * PERSISTENT flag, and is freed by RCU after its last reference.
@@ -29,6 +31,14 @@
  *   net_add*, net_rem*	the NETALT commands: -EEXIST duplicate entry,
  *			-ESRCH no such entry to remove, -EINVAL any type
  *			the command does not take, -ENOMEM too many entries
+ *
+ * From inside (a guest task, xid 2 or more, acting on its own network
+ * context while that is in setup) every setting may only narrow: no
+ * address added (the broadcast and loopback address included), no ncap
+ * gained, no restricting nflag (NX_NFLAGS_RESTRICT) dropped, no loopback
+ * grant (LBACK_REMAP, LBACK_ALLOW) taken: -EPERM.  The host (xid 0),
+ * even from inside a network context, may change anything: that is how
+ * chbind sets its context up.
  *
  * Locking: nx_hash_lock (a spinlock) protects the id hash, every network
  * context's ->hashed and the PERSISTENT bit with its reference.  Each
@@ -74,6 +84,20 @@ static DEFINE_SPINLOCK(nx_hash_lock);
 			 NXF_LBACK_REMAP | NXF_LBACK_ALLOW |		\
 			 NXF_HIDE_NETIF | NXF_HIDE_LBACK |		\
 			 NXF_ONE_TIME | NXF_SC_HELPER | NXF_PERSISTENT)
+
+/* From inside: set-only restrictions and clear-only grants. */
+#define NX_NFLAGS_RESTRICT	(NXF_INFO_PRIVATE | NXF_SINGLE_IP |	\
+				 NXF_HIDE_NETIF | NXF_HIDE_LBACK)
+#define NX_NFLAGS_GRANT		(NXF_LBACK_REMAP | NXF_LBACK_ALLOW)
+
+/* Dynamic nids: the next one to try.  Locking: nx_hash_lock. */
+static u32 nx_dynamic_next = NX_ID_MIN_DYNAMIC;
+
+/* Is the caller a guest task (so acting on its own network context)? */
+static bool nx_inside(void)
+{
+	return vx_is_guest_xid(vx_current_xid());
+}
 
 /* The empty set every new context starts with; never freed. */
 static struct nx_addrs nx_no_addrs;
@@ -392,6 +416,25 @@ long vc_net_migrate(const struct vc_call *call)
 
 /* ---- creation --------------------------------------------------------- */
 
+/* A free dynamic nid right now (not reserved), or 0 if none is left. */
+static u32 nx_dynamic_id(void)
+{
+	u32 n = NX_ID_MAX - NX_ID_MIN_DYNAMIC + 1, nid = 0;
+
+	spin_lock(&nx_hash_lock);
+	while (n--) {
+		u32 id = nx_dynamic_next;
+
+		nx_dynamic_next = id == NX_ID_MAX ? NX_ID_MIN_DYNAMIC : id + 1;
+		if (!nx_hash_find(id)) {
+			nid = id;
+			break;
+		}
+	}
+	spin_unlock(&nx_hash_lock);
+	return nid;
+}
+
 static int nx_hash_new(struct nx_info *nxi)
 {
 	struct nx_info *old;
@@ -414,19 +457,26 @@ out:
 	return ret;
 }
 
+/* How often a dynamic create tries again when its nid was taken meanwhile. */
+#define NX_DYNAMIC_TRIES	8
+
 long vc_net_create(const struct vc_call *call)
 {
+	bool dynamic = call->id == NX_ID_DYNAMIC;
+	unsigned int tries = NX_DYNAMIC_TRIES;
 	struct vcmd_net_create arg;
 	struct nx_info *nxi;
 	u64 flags = NXF_INIT_SET;
+	u32 nid = call->id;
 	int ret;
 
-	if (VC_VERSION(call->cmd) >= 1) {
+	/* v1 without a flag word (util-vserver passes NULL): the defaults. */
+	if (VC_VERSION(call->cmd) >= 1 && call->data) {
 		if (copy_from_user(&arg, call->data, sizeof(arg)))
 			return -EFAULT;
 		flags = arg.flagword;
 	}
-	if (call->id < NX_ID_MIN || call->id > NX_ID_MAX)
+	if (!dynamic && (nid < NX_ID_MIN || nid > NX_ID_MAX))
 		return -EINVAL;
 	if (flags & ~NXF_VALID)
 		return -EINVAL;
@@ -437,18 +487,27 @@ long vc_net_create(const struct vc_call *call)
 		return -EPERM;
 	if (!thread_group_empty(current))
 		return -EBUSY;
+again:
+	if (dynamic) {
+		nid = nx_dynamic_id();
+		if (!nid)
+			return -EAGAIN;
+	}
 	/* vshelper netup (helper.c): before anything is hashed, no lock */
 	if ((flags & NXF_SC_HELPER) &&
-	    vx_helper_event(VX_HELPER_NETUP, call->id))
+	    vx_helper_event(VX_HELPER_NETUP, nid))
 		return -ENOEXEC;
 
-	nxi = nx_alloc(call->id, flags);
+	nxi = nx_alloc(nid, flags);
 	if (!nxi)
 		return -ENOMEM;
 	ret = nx_hash_new(nxi);
 	if (ret) {
 		nx_put(nxi);
-		return ret;
+		/* Another create took the dynamic nid first: pick again. */
+		if (dynamic && --tries)
+			goto again;
+		return dynamic ? -EAGAIN : ret;
 	}
 
 	ret = nx_migrate(nxi);
@@ -546,6 +605,13 @@ long vc_set_nflags(const struct vc_call *call)
 	/* A one-time bit may only go from set to clear. */
 	mask &= ~(NXF_ONE_TIME & ~old);
 	new = (old & ~mask) | (value & mask);
+	/* From inside: no restriction dropped, no grant taken. */
+	if (nx_inside() && ((old & ~new & NX_NFLAGS_RESTRICT) ||
+			    (new & ~old & NX_NFLAGS_GRANT))) {
+		spin_unlock(&nxi->lock);
+		spin_unlock(&nx_hash_lock);
+		return -EPERM;
+	}
 	WRITE_ONCE(nxi->flags, new);
 	spin_unlock(&nxi->lock);
 
@@ -572,16 +638,21 @@ long vc_get_ncaps(const struct vc_call *call)
 long vc_set_ncaps(const struct vc_call *call)
 {
 	struct nx_info *nxi = call->nxi;
-	u64 value, mask;
+	bool inside = nx_inside();
+	u64 value, mask, new;
 	int ret;
 
 	ret = vc_take_pair(call, &value, &mask);
 	if (ret)
 		return ret;
 	spin_lock(&nxi->lock);
-	WRITE_ONCE(nxi->ncaps, (nxi->ncaps & ~mask) | (value & mask));
+	new = (nxi->ncaps & ~mask) | (value & mask);
+	if (inside && (new & ~nxi->ncaps))
+		ret = -EPERM;
+	else
+		WRITE_ONCE(nxi->ncaps, new);
 	spin_unlock(&nxi->lock);
-	return 0;
+	return ret;
 }
 
 /* ---- address commands ------------------------------------------------- */
@@ -776,7 +847,11 @@ static int nx_make_v4(struct nx_addr4 *e, u16 type, u16 flags,
 	return 0;
 }
 
-/* net_add (v0): up to four addresses, or the broadcast/loopback one. */
+/*
+ * net_add (v0): up to four addresses, or the broadcast/loopback one.
+ * Adding widens the set: never from inside (-EPERM), like the other add
+ * commands.
+ */
 long vc_net_add(const struct vc_call *call)
 {
 	struct vcmd_net_addr_v0 arg;
@@ -784,6 +859,8 @@ long vc_net_add(const struct vc_call *call)
 	unsigned int i;
 	int ret;
 
+	if (nx_inside())
+		return -EPERM;
 	if (copy_from_user(&arg, call->data, sizeof(arg)))
 		return -EFAULT;
 	switch (arg.type) {
@@ -826,6 +903,8 @@ static long vc_net_ipv4(const struct vc_call *call, bool add, u16 type,
 	int ret;
 
 	if (add) {
+		if (nx_inside())
+			return -EPERM;
 		switch (type) {
 		case NXA_TYPE_ADDR | NXA_MOD_BCAST:
 		case NXA_TYPE_ADDR | NXA_MOD_LBACK:
@@ -910,6 +989,8 @@ long vc_net_add_ipv6(const struct vc_call *call)
 	struct nx_addr6 e;
 	int ret;
 
+	if (nx_inside())
+		return -EPERM;
 	if (copy_from_user(&arg, call->data, sizeof(arg)))
 		return -EFAULT;
 	if (arg.type != NXA_TYPE_ADDR && arg.type != NXA_TYPE_MASK)

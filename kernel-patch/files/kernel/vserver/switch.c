@@ -54,8 +54,8 @@ static long vc_get_version(const struct vc_call *call)
  * vc_vci_bits - the VCI feature bits of this kernel
  *
  * A bit is reported only for a feature that is really built in.  Kernel
- * chosen ("dynamic") context ids are not implemented, so NO_DYNAMIC is
- * set.  NETV2: network contexts.  DEBUG marks a kernel built with
+ * chosen ("dynamic") context ids are implemented (ctx_create with id
+ * 0xFFFFFFFF), so NO_DYNAMIC is clear.  NETV2: network contexts.  DEBUG marks a kernel built with
  * CONFIG_DEBUG_KERNEL.  PROC_SECURE: host-acting /proc entries start
  * hidden from guests (fs/proc/vserver_iattr.c).  TAGGED is INTERN: the
  * tag is a field of the inode.  COWBL: a guest's write-open breaks a
@@ -65,7 +65,7 @@ static long vc_get_version(const struct vc_call *call)
  */
 u32 vc_vci_bits(void)
 {
-	u32 bits = VCI_NO_DYNAMIC | VCI_NETV2 | VCI_PROC_SECURE | VCI_SPACES;
+	u32 bits = VCI_NETV2 | VCI_PROC_SECURE | VCI_SPACES;
 
 	/* File tags: a field of the in-memory inode (security/vserver/fs.c). */
 	bits |= VCI_TAGGED_INTERN << VCI_TAGGED_SHIFT;

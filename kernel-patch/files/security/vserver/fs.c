@@ -13,7 +13,9 @@
  * then walk `..` from a directory outside the new root) stops at the
  * barrier, even for guest root.  The host and the spectator pass.
  *
- * Tags.  A filesystem mounted with the option "tag" (alias "tagxid")
+ * Tags.  devpts nodes carry the xid of the task that made them (the one
+ * opening /dev/ptmx), for lsxid; nothing checks them.
+ * A filesystem mounted with the option "tag" (alias "tagxid")
  * gives every inode created on it the creator's file tag as its tag
  * (i_tag), or N with "tagid=N".  A task's file tag is its xid unless it
  * set another one with tag_migrate (vx_task_tag()).  A guest may then
@@ -58,6 +60,7 @@
 #include <linux/kernel.h>
 #include <linux/kdev_t.h>
 #include <linux/lsm_hooks.h>
+#include <linux/magic.h>
 #include <linux/major.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -141,10 +144,23 @@ void vx_set_inode_tag(struct inode *inode, u32 tag)
 	mark_inode_dirty(inode);
 }
 
-/* A fresh inode (any filesystem) starts untagged. */
+/*
+ * A fresh inode (any filesystem) starts untagged, except on devpts: a
+ * pty slave node is made by the task opening the master (/dev/ptmx), and
+ * carries that task's xid (0 for the host and the spectator).  lsxid and
+ * get_iattr report it; no tag check applies on devpts.
+ */
 static int vx_inode_alloc_security(struct inode *inode)
 {
+	u32 xid;
+
 	inode->i_tag = 0;
+	if (inode->i_sb->s_magic != DEVPTS_SUPER_MAGIC ||
+	    !static_branch_unlikely(&vx_active))
+		return 0;
+	xid = vx_current_xid();
+	if (vx_is_guest_xid(xid))
+		inode->i_tag = xid;
 	return 0;
 }
 

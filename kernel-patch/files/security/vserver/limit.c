@@ -2,9 +2,11 @@
 /*
  * Linux-VServer security module: context limits.
  *
- * The refusals of kernel/vserver/limit.c that hang on a file: a fork
- * that would take a context past its NPROC limit fails with -EAGAIN, an
- * open past its NOFILE limit with -EMFILE, a socket past NSOCK with
+ * The refusals of kernel/vserver/limit.c that hang on a file or a task:
+ * a fork that would take a context past its NPROC limit fails with
+ * -EAGAIN (the child is counted at task_alloc, given back at task_free if
+ * the fork fails before it is attached), an open past its NOFILE limit
+ * with -EMFILE, a socket past NSOCK with
  * -ENFILE, a flock or POSIX lock past LOCKS with -ENOLCK.  Each file
  * remembers the context it was charged to in its security blob, so it is
  * uncharged from that context when it is freed, wherever that happens
@@ -17,6 +19,9 @@
  * Locking: the blob is written at allocation (the context) and when the
  * socket file is made (the NSOCK mark), before the file is shared, and
  * read at free.  It holds a reference on the context, dropped at free.
+ * A task's blob is written by the forking parent only (task_alloc, the
+ * attach under tasklist_lock, the failed fork's task_free), before the
+ * child runs.
  * The lock helpers run under the inode's flc_lock and only touch
  * atomics.
  */
@@ -41,17 +46,63 @@ static struct vx_info *vx_file_owner(const struct file *file)
 	return vx_file_blob(file)->vxi;
 }
 
-/* copy_process(): the child still shares the parent's context. */
+static struct vx_task *vx_task_blob(const struct task_struct *task)
+{
+	return task->security ? task->security + vx_blob_sizes.lbs_task : NULL;
+}
+
+/*
+ * copy_process(): the child still shares the parent's context.  Count
+ * it now, atomically against the limit; vx_task_attach() takes the
+ * count over once the fork cannot fail any more.
+ */
 static int vx_task_alloc(struct task_struct *task, unsigned long clone_flags)
 {
+	struct vx_task *blob = vx_task_blob(task);
 	struct vx_info *vxi;
 
+	if (blob)
+		blob->nproc = false;
 	if (!static_branch_unlikely(&vx_active))
 		return 0;
 	vxi = vx_task_info(task);
-	if (!vxi || vx_limit_allows(vxi, RLIMIT_NPROC, 1))
+	if (!vxi || !blob)
 		return 0;
-	return -EAGAIN;
+	if (!vx_nproc_charge(vxi))
+		return -EAGAIN;
+	blob->nproc = true;
+	return 0;
+}
+
+/*
+ * A fork that failed after vx_task_alloc() (the task was never
+ * attached): give its count back.  Runs in the parent.  For a task that
+ * lived, release_task() gave it back long ago and this does nothing.
+ */
+static void vx_task_free_nproc(struct task_struct *task)
+{
+	struct vx_task *blob = vx_task_blob(task);
+
+	if (blob && blob->nproc) {
+		blob->nproc = false;
+		vx_nproc_uncharge(vx_task_info(task));
+	}
+}
+
+/**
+ * vx_nproc_attached - the fork of @task can no longer fail
+ *
+ * Returns true if @task was counted at task_alloc (its count now stays
+ * until release_task()), false if it still has to be counted.
+ */
+bool vx_nproc_attached(struct task_struct *task)
+{
+	struct vx_task *blob = vx_task_blob(task);
+
+	if (!blob || !blob->nproc)
+		return false;
+	blob->nproc = false;
+	return true;
 }
 
 static int vx_file_alloc(struct file *file)
@@ -136,6 +187,7 @@ void vx_lock_uncharge(const struct file_lock *fl)
 
 static struct security_hook_list vx_limit_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_alloc, vx_task_alloc),
+	LSM_HOOK_INIT(task_free, vx_task_free_nproc),
 	LSM_HOOK_INIT(file_alloc_security, vx_file_alloc),
 	LSM_HOOK_INIT(file_free_security, vx_file_free),
 };

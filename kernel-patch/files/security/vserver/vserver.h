@@ -14,8 +14,8 @@
 
 /*
  * The module's blobs (vserver_lsm.c); the framework turns each size into
- * our offset: a file's charged context (limit.c), a superblock's tag
- * options (fs.c).
+ * our offset: a file's charged context (limit.c), a task's NPROC charge
+ * (limit.c), a superblock's tag options (fs.c).
  */
 extern struct lsm_blob_sizes vx_blob_sizes;
 
@@ -42,6 +42,16 @@ struct vx_sb {
 struct vx_file {
 	struct vx_info	*vxi;
 	bool		sock;
+};
+
+/**
+ * struct vx_task - the vserver part of a task (limit.c)
+ * @nproc:	counted in its context's NPROC at task_alloc and not yet
+ *		attached (a fork in progress); a fork that fails gives
+ *		the count back at task_free
+ */
+struct vx_task {
+	bool		nproc;
 };
 
 /* limit.c: refusals past a context's limits. */

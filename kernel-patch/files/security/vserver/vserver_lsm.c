@@ -17,7 +17,9 @@
  *  - capable(): a guest task holds no capability outside its context's
  *    bcaps, even if its credentials still carry one (bcaps lowered while
  *    it ran), and CAP_CONTEXT only while its context is in setup; every
- *    credential a guest task prepares is masked to that bound.
+ *    credential a guest task prepares is masked to that bound.  While the
+ *    context is in setup the bcaps do not apply yet (the setup chain
+ *    lowers them and still needs its capabilities until setup ends).
  *  - fork and open refuse to pass the context's limits (limit.c).
  *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
  *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
@@ -148,11 +150,7 @@ static int vx_capable(const struct cred *cred, struct user_namespace *ns,
 	vxi = vx_task_info(current);
 	if (!vxi)
 		return 0;
-	if (cap == CAP_CONTEXT)
-		return vx_info_flags(vxi, VXF_STATE_SETUP) ? 0 : -EPERM;
-	if (cap < 0 || cap > 63 || !(READ_ONCE(vxi->bcaps) & BIT_ULL(cap)))
-		return -EPERM;
-	return 0;
+	return vx_cap_allowed(vxi, cap) ? 0 : -EPERM;
 }
 
 /*
@@ -361,6 +359,7 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 
 struct lsm_blob_sizes vx_blob_sizes __lsm_ro_after_init = {
 	.lbs_file = sizeof(struct vx_file),
+	.lbs_task = sizeof(struct vx_task),
 	.lbs_superblock = sizeof(struct vx_sb),
 };
 

@@ -191,6 +191,7 @@ extern bool vx_lsm_enabled;
 
 struct cred;
 void vx_bound_cred(struct cred *new);
+bool vx_cap_allowed(struct vx_info *vxi, int cap);
 
 struct vx_info *vx_lookup(u32 xid);
 bool vx_id_hashed(u32 xid);

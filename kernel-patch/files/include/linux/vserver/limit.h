@@ -48,6 +48,7 @@ struct dentry;
 struct file;
 struct file_lock;
 struct seq_file;
+struct task_struct;
 struct vx_info;
 
 /**
@@ -69,7 +70,9 @@ void vx_limit_init(struct vx_info *vxi);
 long vx_limit_value(struct vx_info *vxi, unsigned int id);
 void vx_limit_note(struct vx_info *vxi, unsigned int id, long value);
 bool vx_limit_allows(struct vx_info *vxi, unsigned int id, long more);
-bool vx_limit_charge(struct vx_info *vxi, unsigned int id, long n);
+bool vx_limit_charge(struct vx_info *vxi, unsigned int id, unsigned long n);
+bool vx_nproc_charge(struct vx_info *vxi);
+void vx_nproc_uncharge(struct vx_info *vxi);
 void vx_limit_add(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_proc_show(struct seq_file *m, struct vx_info *vxi);
@@ -78,8 +81,10 @@ void vx_dentry_charge(struct dentry *dentry);
 void vx_dentry_uncharge(struct dentry *dentry);
 
 void vx_owner_init(struct vx_owner *owner);
-bool vx_owner_charge(struct vx_owner *owner, unsigned int id, long n);
-void vx_owner_uncharge(struct vx_owner *owner, unsigned int id, long n);
+bool vx_owner_charge(struct vx_owner *owner, unsigned int id,
+		     unsigned long n);
+void vx_owner_uncharge(struct vx_owner *owner, unsigned int id,
+		       unsigned long n);
 
 bool vx_vm_may_expand(unsigned long flags, unsigned long npages);
 bool vx_memlock_limited(void);
@@ -91,6 +96,7 @@ int vx_sock_file_charge(struct file *file);
 bool vx_lock_allows(const struct file_lock *fl, long n);
 void vx_lock_charge(const struct file_lock *fl);
 void vx_lock_uncharge(const struct file_lock *fl);
+bool vx_nproc_attached(struct task_struct *task);
 #else
 static inline void vx_dentry_charge(struct dentry *dentry) { }
 static inline void vx_dentry_uncharge(struct dentry *dentry) { }
@@ -98,13 +104,13 @@ static inline void vx_dentry_uncharge(struct dentry *dentry) { }
 static inline void vx_owner_init(struct vx_owner *owner) { }
 
 static inline bool vx_owner_charge(struct vx_owner *owner, unsigned int id,
-				   long n)
+				   unsigned long n)
 {
 	return true;
 }
 
 static inline void vx_owner_uncharge(struct vx_owner *owner, unsigned int id,
-				     long n) { }
+				     unsigned long n) { }
 
 static inline bool vx_vm_may_expand(unsigned long flags, unsigned long npages)
 {
