@@ -166,7 +166,8 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
   });
 
   it('chcontext --xid N enters context N when it exists already (the migrate chain: no "New security context" line)', async () => {
-    await sh().succeed(keepAlive(4114, '--endsetup'));
+    // Made by chcontext's create chain, which saves the spaces the migrate chain enters.
+    await sh().succeed("chcontext --silent --xid 4114 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'");
     try {
       const r = await sh().succeed("chcontext --xid 4114 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'");
       const [pid, extra] = r.stdout.trim().split('\n');
@@ -201,11 +202,12 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
     const pid = (await sh().succeed(keepAlive(4107))).stdout.trim();
     try {
       const out = (await sh().succeed('vps')).stdout;
-      expect(out.split('\n')[0]).toMatch(/^\s*PID {3}CONTEXT {14}\S/);
-      expect(out).toMatch(/^\s*1 {5}0 MAIN {11}\S/m);
-      expect(out).toMatch(new RegExp(`^\\s*${pid}  4107 4107 {11}\\S`, 'm'));
-      expect(out).toMatch(/^\s*\d+ {5}1 ALL_PROC {7}\S.*\bvps$/m);
-      expect(out).toMatch(/^\s*\d+ {5}1 ALL_PROC {7}\S.*\bps$/m);
+      // /usr/bin/ps (procps style, right-aligned PID); CONTEXT after the PID column and its blank.
+      expect(out.split('\n')[0]).toMatch(/^\s*PID CONTEXT {13}\S/);
+      expect(out).toMatch(/^\s*1 {5}0 MAIN {10}\S/m);
+      expect(out).toMatch(new RegExp(`^\\s*${pid}  4107 4107 {10}\\S`, 'm'));
+      expect(out).toMatch(/^\s*\d+ {5}1 ALL_PROC {6}\S.*\bvps$/m);
+      expect(out).toMatch(/^\s*\d+ {5}1 ALL_PROC {6}\S.*\bps$/m);
     } finally {
       await sh().run('vkill --xid 4107');
     }
