@@ -344,8 +344,18 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     expect((await sh().run(`ncontext --create --silent --nid 7207 -- naddress --add --silent --nid 7207 --ip 10.42.0.2 -- nattribute --nid 7207 --set --ncap raw_icmp -- sh -c "${ping}"`)).stdout).toBe('rc=0\n');
     expect((await sh().run(`ncontext --create --silent --nid 7208 -- naddress --add --silent --nid 7208 --ip fd42::2 -- nattribute --nid 7208 --set --ncap raw_icmp -- sh -c "${ping.replace('ping -c1 -W2 10.42.0.1', 'ping6 -c1 -W2 fd42::1')}"`)).stdout).toBe('rc=0\n');
     // The ccap: a security context with raw_icmp, no network context.
-    const ccap = await sh().run(`vcontext --create --silent --xid 7209 -- vattribute --xid 7209 --set --ccap raw_icmp -- sh -c "${ping}"`);
-    expect(ccap.stdout).toBe('rc=0\n');
+    // The host grants it (from inside a context may only narrow itself), then a task joins.
+    const ctxCreate = '0x09010001';
+    const ctxMigrate = '0x0b010001';
+    const setCflags = '0x34020000';
+    expect(await vc(sh(), `--in ${u64(STATE_SETUP | STATE_ADMIN | (1n << 33n) | PERSISTENT)} ${ctxCreate} 7209`)).toMatchObject(ok(7209));
+    try {
+      await sh().succeed('vattribute --xid 7209 --set --ccap raw_icmp');
+      const ccap = await sh().run(`vsyscall --in ${u64(0n)} ${ctxMigrate} 7209 -- sh -c "${ping}"`);
+      expect(ccap.stdout).toBe('ret=0 errno=0 OK\nrc=0\n');
+    } finally {
+      await vc(sh(), `--in ${u64(0n)}${u64(PERSISTENT)} ${setCflags} 7209`);
+    }
   });
 
   it('raw sockets (ping) send from the primary address: the socket is bound to it, and the replies come back to it', async () => {
