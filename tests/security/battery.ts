@@ -172,7 +172,7 @@ function check(label: string, o: Outcome, want: Expectation, defaultExit: number
   const where = `${label}\nstdout: ${o.stdout}\nstderr: ${o.stderr}`;
   if (want.errno !== undefined) {
     const names = typeof want.errno === 'string' ? [want.errno] : want.errno;
-    const m = /^REFUSED (\S+) (\S+)$/m.exec(o.stdout);
+    const m = /^REFUSED (.+) (\S+)$/m.exec(o.stdout);
     expect(m?.[2], where).toBeOneOf([...names]);
     expect(o.exitCode, where).toBe(want.exitCode ?? 1);
   } else {
