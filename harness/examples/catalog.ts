@@ -727,7 +727,7 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
       { command: 'ls /tmp/e15/guest && setattr --~barrier /tmp/e15/guest && showattr -d /tmp/e15/guest', note: 'the host passes it, and removes it' },
       {
         command: 'cd /tmp/e15/guest/root && vcontext --create --silent --endsetup --xid 1503 --chroot -- /bin/chroot-escape cat /tmp/e15/where-host',
-        note: 'without the barrier the guest escapes too',
+        note: 'without the barrier the walk up passes, but the chroot outside its root is refused (issue #23)',
       },
     ],
     invariants: [
@@ -740,7 +740,10 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
       },
       { says: 'a guest cannot list the barrier directory', check: (s) => (stepOf(s, 5).exitCode !== 0 && /Permission denied/.test(stepOf(s, 5).stderr)) || `exit ${stepOf(s, 5).exitCode}: ${stepOf(s, 5).stdout}${stepOf(s, 5).stderr}` },
       { says: 'the host passes the barrier and can remove it', check: (s) => (/^root$/m.test(stepOf(s, 6).stdout) && showattrOf(stepOf(s, 6).stdout, '/tmp/e15/guest')?.[4] === 'b') || stepOf(s, 6).stdout + stepOf(s, 6).stderr },
-      { says: 'without the barrier the guest escape works: the barrier is what stops it', check: (s) => (stepOf(s, 7).exitCode === 0 && /^host$/m.test(stepOf(s, 7).stdout)) || stepOf(s, 7).stdout + stepOf(s, 7).stderr },
+      {
+        says: 'without the barrier the walk up reaches the top, but a guest cannot chroot outside its root (second line, issue #23): the host file stays out of reach',
+        check: (s) => (stepOf(s, 7).exitCode === 1 && /chroot \.: Operation not permitted/.test(stepOf(s, 7).stderr) && !/^host$/m.test(stepOf(s, 7).stdout)) || `exit ${stepOf(s, 7).exitCode}: ${stepOf(s, 7).stdout}${stepOf(s, 7).stderr}`,
+      },
     ],
     cleanup: 'cd /; setattr --~barrier /tmp/e15/guest 2>/dev/null; rm -rf /tmp/e15',
   },
