@@ -161,13 +161,15 @@ describe('filesystem isolation', () => {
     await h.guest.shell.succeed('rm -rf /tmp/fsiso-dev');
   });
 
-  it('a unified file (immutable + iunlink) cannot be changed, but each of its names can be unlinked', async () => {
+  it('a unified file (immutable + iunlink) cannot be changed, but each of its names can be unlinked and (K4) linked', async () => {
     await h.guest.shell.succeed('mkdir -p /tmp/fsiso-u && echo shared >/tmp/fsiso-u/a && ln /tmp/fsiso-u/a /tmp/fsiso-u/b && setattr --iunlink /tmp/fsiso-u/a');
     expect((await h.guest.shell.succeed('showattr /tmp/fsiso-u/b')).stdout).toBe('-----UIc-  /tmp/fsiso-u/b\n');
-    for (const cmd of ['echo x >>/tmp/fsiso-u/b', 'echo x >/tmp/fsiso-u/b', 'chmod 600 /tmp/fsiso-u/b', 'ln /tmp/fsiso-u/b /tmp/fsiso-u/c']) {
+    for (const cmd of ['echo x >>/tmp/fsiso-u/b', 'echo x >/tmp/fsiso-u/b', 'chmod 600 /tmp/fsiso-u/b']) {
       const r = await sh(as('guestA', cmd));
       expect(r.exitCode, cmd).not.toBe(0);
     }
+    // Unification links such files into every guest (ABI §11 K4): a new name works.
+    await h.guest.shell.succeed(as('guestA', 'ln /tmp/fsiso-u/b /tmp/fsiso-u/c && rm /tmp/fsiso-u/c'));
     await h.guest.shell.succeed(as('guestA', 'rm /tmp/fsiso-u/b'));
     expect((await h.guest.shell.succeed('ls /tmp/fsiso-u; cat /tmp/fsiso-u/a')).stdout).toBe('a\nshared\n');
     // Plain immutable (no iunlink): not even unlinking.

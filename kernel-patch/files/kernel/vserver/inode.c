@@ -19,8 +19,10 @@
  *              IMMUTABLE and IXUNLINK, a guest that opens the file for
  *              writing gets a private copy in its place (vx_cow_break())
  *   ADMIN, WATCH, HIDE  on /proc entries (fs/proc/vserver_iattr.c);
- *              only the host (xid 0) changes them: they decide what
- *              every guest sees (-EPERM for anyone else)
+ *              only the host and the spectator (xid 0 and 1) change
+ *              them: they decide what every guest sees (-EPERM for a
+ *              guest); the spectator, which WATCH keeps seeing an
+ *              entry, can give the host back one it hid from itself
  *   TAG        on filesystems mounted with "tag": set_iattr with TAG in
  *              the mask sets the inode's context tag (chxid); tag is
  *              0..65535 (security/vserver/fs.c).  Also on devpts, whose
@@ -174,8 +176,8 @@ static int vx_iattr_set(const struct path *path, u32 tag, u32 flags,
 		return -EPERM;
 	if ((mask & ~VX_IATTR_ALL) || (mask & ~applies))
 		return -EINVAL;
-	/* /proc visibility is global: the host's to decide. */
-	if ((mask & IATTR_FLAGS) && vx_current_xid() != VX_HOST_XID)
+	/* /proc visibility is global: the host's (and spectator's) to decide. */
+	if ((mask & IATTR_FLAGS) && vx_is_guest_xid(vx_current_xid()))
 		return -EPERM;
 	if ((mask & IATTR_TAG) && tag > VX_ID_MAX)
 		return -EINVAL;
