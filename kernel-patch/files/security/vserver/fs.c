@@ -328,15 +328,21 @@ static bool vx_path_below_root(const struct path *path)
  * any tree (pipes, sockets, anonymous inodes) live on internal mounts
  * nobody can mount; devices have their own allowlist; a terminal or
  * FIFO the host handed over is a channel it chose to give, and reopening
- * it through /dev/stdout (/proc/self/fd/1) must keep working.
+ * it through /dev/stdout (/proc/self/fd/1) must keep working.  POSIX
+ * message queues are opened by mq_open() on the IPC namespace's own
+ * mount, outside every root: they are IPC objects, and ipc.c decides
+ * who may open them.
  */
 static bool vx_confined_open(const struct file *file)
 {
 	umode_t mode = file_inode(file)->i_mode;
+	const struct super_block *sb = file->f_path.mnt->mnt_sb;
 
 	if (!S_ISREG(mode) && !S_ISDIR(mode))
 		return false;
-	return !(file->f_path.mnt->mnt_sb->s_flags & SB_NOUSER);
+	if (sb->s_magic == VX_MQUEUE_MAGIC)
+		return false;
+	return !(sb->s_flags & SB_NOUSER);
 }
 
 static int vx_file_open(struct file *file)

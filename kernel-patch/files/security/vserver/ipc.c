@@ -35,9 +35,6 @@
 #include <linux/vserver/isolation.h>
 #include "vserver.h"
 
-/* ipc/mqueue.c's superblock magic (defined there, not in a header). */
-#define VX_MQUEUE_MAGIC		0x19800202
-
 static u32 *vx_ipc_owner(struct kern_ipc_perm *perm)
 {
 	return perm->security + vx_blob_sizes.lbs_ipc;

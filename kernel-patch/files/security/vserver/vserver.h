@@ -20,6 +20,9 @@
  */
 extern struct lsm_blob_sizes vx_blob_sizes;
 
+/* ipc/mqueue.c's superblock magic (defined there, not in a header). */
+#define VX_MQUEUE_MAGIC		0x19800202
+
 /* Superblock tag options. */
 #define VX_SB_TAG		0x01	/* tag new inodes, check tags */
 #define VX_SB_NOTAGCHECK	0x02	/* ... but do not check */
