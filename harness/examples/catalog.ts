@@ -36,7 +36,12 @@ const ADDRESS_HIDING: Requirement = {
 const listedAddrs = (stdout: string): string[] => [...stdout.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
 const RAW_ICMP_CCAP: Requirement = {
   what: 'the RAW_ICMP ccap (ping without CAP_NET_RAW)',
-  probe: 'ip link set lo up; vcontext --create --silent --xid 2 -- vattribute --set --ccap raw_icmp --bcap ~CAP_NET_RAW -- ping -c 1 -W 2 127.0.0.1 >/dev/null 2>&1',
+  // Granted from the host: from inside, a context may only narrow its ccaps (kernel-patch/README.md).
+  probe:
+    'ip link set lo up; vcontext --create --silent --endsetup --xid 3499 -- sleep 30 >/dev/null 2>&1 & ' +
+    'i=0; while [ ! -e /proc/virtual/3499 ] && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done; ' +
+    'vattribute --xid 3499 --set --ccap raw_icmp --bcap ~CAP_NET_RAW >/dev/null && vcontext --migrate --xid 3499 -- ping -c 1 -W 2 127.0.0.1 >/dev/null 2>&1; ' +
+    'r=$?; vkill --xid 3499 >/dev/null 2>&1; wait; exit $r',
 };
 const RAW_ICMP_NCAP: Requirement = {
   what: 'the RAW_ICMP network capability (ping without CAP_NET_RAW in a network context)',
