@@ -29,7 +29,7 @@ describe('watchdog', () => {
   });
 
   it('leaves ordinary lines alone', () => {
-    for (const line of ['<3>[ 1.0] error-level message', '<4>[ 1.0] warning-level message', '<6>[ 1.0] info', 'text <2> in the middle', 'vslab:/# echo hello', 'VSLAB{ab:out:5}', 'SW5pdGlhbGl6aW5nIGNncm91cCBzdWJzeXMgY3B1c2V0', 'NOWARNING:x', 'debug: BUGS fixed']) {
+    for (const line of ['<0>[    5.123456] reboot: Restarting system', '<3>[ 1.0] error-level message', '<4>[ 1.0] warning-level message', '<6>[ 1.0] info', 'text <2> in the middle', 'vslab:/# echo hello', 'VSLAB{ab:out:5}', 'SW5pdGlhbGl6aW5nIGNncm91cCBzdWJzeXMgY3B1c2V0', 'NOWARNING:x', 'debug: BUGS fixed']) {
       expect(classifyLine(line)).toBeUndefined();
     }
   });
