@@ -123,6 +123,9 @@ function toArrayBuffer(b: Buffer): ArrayBuffer {
   return copy;
 }
 
+/** How long a stopping emulator may take to destroy itself before the machine counts as ended. */
+const DESTROY_TIMEOUT_MS = 2_000;
+
 export class V86Machine implements Machine {
   readonly backend = 'v86' as const;
   description = 'v86 (not started)';
@@ -283,11 +286,14 @@ export class V86Machine implements Machine {
       this.flush();
       const emulator = this.emulator;
       if (emulator !== undefined) {
-        try {
-          await emulator.destroy();
-        } catch {
-          // A half-initialised emulator may fail to destroy; it has no timer running then.
-        }
+        // A half-initialised emulator may fail to destroy (it has no timer running then), and one
+        // whose WebAssembly trapped may never finish destroying: the machine ends regardless.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          emulator.destroy().catch(() => undefined),
+          new Promise<void>((r) => (timer = setTimeout(r, DESTROY_TIMEOUT_MS))),
+        ]);
+        clearTimeout(timer);
       }
       await this.saveDisk();
       const log = this.consoleLog;
