@@ -164,11 +164,15 @@ uint32_t vc_addr_ip4(const struct vc_addr *a);
 
 /*
  * The guest's default capability bound (ABI §9, what `vserver NAME start`
- * applies).  The --secure options of chcontext, vattribute and reducecap
- * use exactly this set.
+ * applies); reducecap --secure keeps exactly this set.
+ */
+uint64_t vc_default_bcaps(void);
+/*
+ * util-vserver's "secure" bcaps (vattribute/chcontext --secure): every
+ * bit but its insecure set, so also every capability newer than 2.6.
  */
 uint64_t vc_secure_bcaps(void);
-/* ccaps of the §9 guest defaults: SET_UTSNAME, RAW_ICMP. */
+/* util-vserver's secure ccaps: SET_UTSNAME, RAW_ICMP. */
 uint64_t vc_secure_ccaps(void);
 /* Every POSIX capability this build knows, CAP_CONTEXT excluded. */
 uint64_t vc_all_bcaps(void);
