@@ -82,6 +82,22 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
     expect((await sh().succeed('hostname')).stdout).toBe('vslab\n');
   });
 
+  it('vuname --xid self --dir D --missingok -- CMD (the step of vserver NAME start): each TAG file of D sets that name, trailing newlines dropped; a missing D is an error only without --missingok', async () => {
+    await sh().succeed("mkdir -p /tmp/uts5210 && printf 'n5210\\n\\n' >/tmp/uts5210/nodename && printf d5210 >/tmp/uts5210/domainname");
+    const r = await sh().succeed(
+      "vcontext --create --silent --xid 5210 -- vuname --xid self --dir /tmp/uts5210 --missingok -- sh -c 'hostname; cat /proc/sys/kernel/domainname'",
+    );
+    expect(r.stdout).toBe('n5210\nd5210\n');
+    expect((await sh().succeed("vcontext --create --silent --xid 5211 -- vuname --xid self --dir /tmp/none --missingok -- echo ran")).stdout).toBe('ran\n');
+    const missing = await sh().run('vcontext --create --silent --xid 5212 -- vuname --xid self --dir /tmp/none -- echo ran');
+    expect(missing.exitCode).toBe(255);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/^vuname: \/tmp\/none: No such file or directory$/m);
+    // util-vserver matches a TAG without case and by its beginning.
+    const abbreviated = await sh().succeed('vcontext --create --silent --xid 5213 -- vuname --xid self --dir /tmp/uts5210 -- vuname --xid self NODE Dom');
+    expect(abbreviated.stdout).toBe('n5210 d5210\n');
+  });
+
   it('vwait --status-fd FD writes the status there; --terminate kills the context at the timeout (KILLED, exit 1)', async () => {
     await sh().succeed(keepAlive(5205, '--endsetup'));
     try {
