@@ -101,7 +101,7 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   const logPath = join(cacheRoot(), 'logs', `kernel-${arch}-${variant}.log`);
   await mkdir(buildDir, { recursive: true });
   await rm(logPath, { force: true });
-  if ((await which(kernelCc(arch))) === undefined) throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).guestCcPackages.split(' ')[0] ?? ''}; run scripts/setup`);
+  if ((await which(kernelCc(arch))) === undefined) throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).kernelCcPackage}; run scripts/setup`);
   const fragments = await readFragments(arch, variant);
   const cross = archInfo(arch).crossPrefix === '' ? [] : [`CROSS_COMPILE=${archInfo(arch).crossPrefix}`];
   const fragmentPath = join(buildDir, 'vslab-fragments.config');
