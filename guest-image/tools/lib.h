@@ -71,6 +71,7 @@ long vc_vx_info(uint32_t xid, struct vcmd_vx_info_v0 *info);
 long vc_wait_exit(uint32_t xid, struct vcmd_wait_exit_v0 *res);
 /* Limits: the caller sets lim->id; CRLIM_KEEP keeps a value on set. */
 long vc_get_rlimit(uint32_t xid, struct vcmd_ctx_rlimit_v0 *lim);
+long vc_get_rlimit_mask(uint32_t xid, struct vcmd_ctx_rlimit_mask_v0 *mask);
 long vc_set_rlimit(uint32_t xid, const struct vcmd_ctx_rlimit_v0 *lim);
 
 /*
