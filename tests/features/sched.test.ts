@@ -227,6 +227,15 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     }
   });
 
+  it('a paused guest can still be killed: vkill -s KILL ends its tasks and the context goes away', async () => {
+    await burner(3032);
+    await sh('vattribute --xid 3032 --set --flag sched_pause');
+    await sh("i=0; while ! grep -q '^nr_onhold:	1' /proc/virtual/3032/cvirt && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done");
+    await sh('vkill --xid 3032 -s KILL');
+    await sh('i=0; while [ -e /proc/virtual/3032 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+    expect((await h.guest.shell.run('test -e /proc/virtual/3032')).exitCode).not.toBe(0);
+  });
+
   it('SCHED_PRIO: a guest that overspends its rate loses against one within its rate (measured ratio; control without the flag)', async () => {
     try {
       const pids = [await burner(3041), await burner(3042)];
