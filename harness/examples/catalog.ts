@@ -108,8 +108,8 @@ const SCHED: Requirement = { what: 'the CPU scheduler (/proc/virtual/<xid>/sched
  * "share=N" with the task's CPU share in percent (utime + stime ticks at USER_HZ 100).
  */
 const cpuShare = (pidFile: string, seconds: number): string =>
-  `vcontext --migrate --xid 1 -- sh -c 'p=$(cat ${pidFile}); read u0 x </proc/uptime; set -- $(sed "s/.*) //" /proc/$p/stat); t0=$(($12 + $13)); ` +
-  `sleep ${seconds}; read u1 x </proc/uptime; set -- $(sed "s/.*) //" /proc/$p/stat); t1=$(($12 + $13)); ` +
+  `vcontext --migrate --xid 1 -- sh -c 'p=$(cat ${pidFile}); read u0 x </proc/uptime; set -- $(sed "s/.*) //" /proc/$p/stat); t0=$((\${12} + \${13})); ` +
+  `sleep ${seconds}; read u1 x </proc/uptime; set -- $(sed "s/.*) //" /proc/$p/stat); t1=$((\${12} + \${13})); ` +
   `echo "ticks=$((t1 - t0)) uptime=$u0..$u1"; awk -v t=$((t1 - t0)) -v a=$u0 -v b=$u1 "BEGIN { printf \\"share=%.1f\\n\\", t / (b - a) }"'`;
 /** The share=N a cpuShare step printed. */
 const shareOf = (stdout: string): number | undefined => {
