@@ -201,10 +201,10 @@ static int vx_sched_apply(struct vx_info *vxi, bool force)
 		s->burst = burst;
 	}
 
-	s->vavavoom = 0;
+	WRITE_ONCE(s->vavavoom, 0);
 	if (flags & VXF_SCHED_PRIO) {
 		vx_bucket_refresh(s);
-		s->vavavoom = vx_bucket_bonus(s);
+		WRITE_ONCE(s->vavavoom, vx_bucket_bonus(s));
 		nice += s->vavavoom;
 	}
 	nice = clamp(nice, MIN_NICE, MAX_NICE);
@@ -519,7 +519,7 @@ long vc_set_sched(const struct vc_call *call)
 	struct vx_info *vxi = call->vxi;
 	struct vx_sched *s = vx_sched_of(vxi);
 	struct vcmd_sched_v5 r;
-	u64 cpu_mask = s->cpu_mask;
+	u64 cpu_mask = (u64)SCHED_KEEP;
 	u32 m;
 	int ret;
 
@@ -551,9 +551,10 @@ long vc_set_sched(const struct vc_call *call)
 		s->level_rest = 0;
 	}
 	if (m & VXSM_PRIO_BIAS)
-		s->prio_bias = clamp(r.prio_bias, VX_PRIO_BIAS_MIN,
-				     VX_PRIO_BIAS_MAX);
-	s->cpu_mask = cpu_mask;
+		WRITE_ONCE(s->prio_bias, clamp(r.prio_bias, VX_PRIO_BIAS_MIN,
+					       VX_PRIO_BIAS_MAX));
+	if (cpu_mask != (u64)SCHED_KEEP)
+		s->cpu_mask = cpu_mask;
 	s->tokens_min = min(s->tokens_min, s->tokens_max);
 	s->tokens = min(s->tokens, s->tokens_max);
 	ret = vx_sched_apply(vxi, m & VXSM_FORCE);
@@ -634,7 +635,8 @@ long vc_set_prio_bias(const struct vc_call *call)
 		return -EINVAL;
 
 	mutex_lock(&s->mutex);
-	s->prio_bias = clamp(r.prio_bias, VX_PRIO_BIAS_MIN, VX_PRIO_BIAS_MAX);
+	WRITE_ONCE(s->prio_bias,
+		   clamp(r.prio_bias, VX_PRIO_BIAS_MIN, VX_PRIO_BIAS_MAX));
 	ret = vx_sched_apply(vxi, false);
 	mutex_unlock(&s->mutex);
 	return ret;
