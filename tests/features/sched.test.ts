@@ -196,6 +196,36 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     }
   });
 
+  it('burst: after a quiet spell a full bucket runs about tokens_max ticks at full speed before the first hold, then the rate', async () => {
+    try {
+      // An idle guest (one sleeping task) with a bucket of 100 ticks that refills 1 per 4 ticks.
+      await sh(`vcontext --create --silent --xid 3091 -- sh -c 'sleep 1000' </dev/null >/dev/null 2>&1 &`);
+      await sh('i=0; while [ ! -e /proc/virtual/3091 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+      await sh('vsched --xid 3091 --fill-rate 1 --interval 4 --tokens-min 50 --tokens-max 100 && vattribute --xid 3091 --set --flag sched_hard');
+      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3091`);
+      const tickMs = info.out!.readUInt32LE(32) / 1000;
+      // Quiet for longer than the bucket takes to fill (100 tokens at 1 per 4 ticks).
+      await sh(`sleep ${Math.ceil((400 * tickMs) / 1000) + 1}`);
+      expect(await holdTicks(3091)).toBe(0);
+      await sh(`rm -f /tmp/burn3091; vcontext --migrate --xid 3091 -- sh -c 'echo $$ >/tmp/burn3091; while :; do :; done' </dev/null >/dev/null 2>&1 &`);
+      await sh('i=0; while [ ! -s /tmp/burn3091 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+      const pid = Number((await sh('cat /tmp/burn3091')).stdout.trim());
+      await waitHeld(3091);
+      // CPU time (USER_HZ 100) the loop got before its first hold: tokens_max ticks of the kernel.
+      const burst = (await sample([pid])).ticks[0]!;
+      const want = (100 * tickMs) / 10;
+      console.log(`burst: ${burst} USER_HZ ticks before the first hold (tokens_max = ${want})`);
+      expect(burst).toBeGreaterThanOrEqual(want * 0.8);
+      expect(burst).toBeLessThanOrEqual(want * 1.25);
+      const [rate] = await shares([pid], 6);
+      console.log(`after the burst: ${rate!.toFixed(1)} %`);
+      expect(rate).toBeGreaterThanOrEqual(20);
+      expect(rate).toBeLessThanOrEqual(30);
+    } finally {
+      await stop(3091);
+    }
+  });
+
   it('SCHED_HARD control: without the flag the same buckets do not limit (the shares are not 25/50)', async () => {
     try {
       const pids = [await burner(3021), await burner(3022)];
