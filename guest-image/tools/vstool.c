@@ -29,6 +29,7 @@ static const struct {
 	{ "showcaps",		showcaps_main },
 	{ "tiocsti",		tiocsti_main },
 	{ "vlimit",		vlimit_main },
+	{ "vsched",		vsched_main },
 	{ "vwait",		vwait_main },
 	{ "ncontext",		ncontext_main },
 	{ "naddress",		naddress_main },

@@ -101,6 +101,21 @@ const lsxidOf = (stdout: string, path: string): number => Number(new RegExp(`^\\
 /** Run CMD as root of a new guest XID (past setup). */
 const inGuest = (xid: number, cmd: string): string => `vcontext --create --silent --endsetup --xid ${xid} -- sh -c '${cmd}'`;
 
+/** Inside a guest: its CPU scheduler (/proc/virtual/<xid>/sched). */
+const SCHED: Requirement = { what: 'the CPU scheduler (/proc/virtual/<xid>/sched)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/sched' };
+/**
+ * As the spectator: the uptime and the /proc/<pid>/stat of the pid in PIDFILE, SECONDS apart; then
+ * "share=N" with the task's CPU share in percent (utime + stime ticks at USER_HZ 100).
+ */
+const cpuShare = (pidFile: string, seconds: number): string =>
+  `vcontext --migrate --xid 1 -- sh -c 'p=$(cat ${pidFile}); read u0 x </proc/uptime; set -- $(sed "s/.*) //" /proc/$p/stat); t0=$((\${12} + \${13})); ` +
+  `sleep ${seconds}; read u1 x </proc/uptime; set -- $(sed "s/.*) //" /proc/$p/stat); t1=$((\${12} + \${13})); ` +
+  `echo "ticks=$((t1 - t0)) uptime=$u0..$u1"; awk -v t=$((t1 - t0)) -v a=$u0 -v b=$u1 "BEGIN { printf \\"share=%.1f\\n\\", t / (b - a) }"'`;
+/** The share=N a cpuShare step printed. */
+const shareOf = (stdout: string): number | undefined => {
+  const m = /^share=(\d+(?:\.\d+)?)$/m.exec(stdout);
+  return m === null ? undefined : Number(m[1]);
+};
 /** Entries written out in full sit above the one-line ones; the catalogue reads in id order. */
 const inIdOrder = (list: Example[]): Example[] => [...list].sort((a, b) => a.id.localeCompare(b.id));
 
@@ -821,6 +836,34 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
       { says: 'unhidden: the guest sees it again', check: (s) => (showattrOf(stepOf(s, 10).stdout, '/proc/uptime')?.slice(0, 3) === 'AWh' && seen(stepOf(s, 10).stdout).join() === 'true,true') || stepOf(s, 10).stdout + stepOf(s, 10).stderr },
     ],
     cleanup: 'vcontext --migrate --xid 1 -- setattr --admin --watch --~hide /proc/uptime; vkill --xid 4501; vkill --xid 4502; rm -f /tmp/e45-*.pid',
+  },
+  {
+    id: 'E46',
+    title: 'Token bucket CPU limit',
+    section: '06.3',
+    demonstrates: 'A busy loop in a guest whose bucket gets 1 token every 4 ticks (vsched) runs at its full share until SCHED_HARD is set, then at about 1/4 of the CPU, measured from its /proc/<pid>/stat over 5 s.',
+    requires: [tool('vsched'), tool('vattribute'), CTX_CREATE, SCHED],
+    steps: [
+      {
+        command: `vcontext --create --silent --xid 4601 -- sh -c 'echo $$ >/tmp/e46.pid; while :; do :; done' </dev/null >/dev/null 2>&1 & ${waitFile('/tmp/e46.pid')}`,
+        note: 'guest 4601 runs a busy loop',
+      },
+      { command: `sleep 1; ${cpuShare('/tmp/e46.pid', 3)}`, note: 'its share of the CPU, no limit yet' },
+      { command: 'vsched --xid 4601 --fill-rate 1 --interval 4 && vattribute --xid 4601 --set --flag sched_hard && cat /proc/virtual/4601/sched', note: 'a bucket of 1 token per 4 ticks, hard limit on' },
+      { command: `sleep 1; ${cpuShare('/tmp/e46.pid', 5)}`, note: 'its share now' },
+    ],
+    invariants: [
+      { says: 'without the limit the loop has most of the CPU (over 80 %)', check: (s) => (shareOf(stepOf(s, 1).stdout) ?? 0) > 80 || stepOf(s, 1).stdout + stepOf(s, 1).stderr },
+      { says: '/proc/virtual/4601/sched shows the bucket: FillRate 1, Interval 4', check: (s) => (/^FillRate:\t +1,0$/m.test(stepOf(s, 2).stdout) && /^Interval:\t +4,0$/m.test(stepOf(s, 2).stdout)) || stepOf(s, 2).stdout + stepOf(s, 2).stderr },
+      {
+        says: 'with SCHED_HARD the loop gets 25 % of the CPU (±5 percentage points)',
+        check: (s) => {
+          const share = shareOf(stepOf(s, 3).stdout);
+          return (share !== undefined && share >= 20 && share <= 30) || `share ${share ?? '?'} %: ${stepOf(s, 3).stdout}${stepOf(s, 3).stderr}`;
+        },
+      },
+    ],
+    cleanup: 'vkill --xid 4601 -s KILL; rm -f /tmp/e46.pid',
   },
   {
     id: 'E31',

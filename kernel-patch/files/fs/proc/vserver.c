@@ -14,7 +14,8 @@
  * /proc/virtual also holds one directory per context, /proc/virtual/<xid>,
  * with "info" (id, init pid), "status" (references, tasks, flags and
  * capabilities), "limit" (counters and limits), "cvirt" (the guest's
- * clock and task counts), "cacct" (socket traffic) and "nsproxy",
+ * clock and task counts), "cacct" (socket traffic), "sched" (the token
+ * bucket, with CONFIG_VSERVER_SCHED) and "nsproxy",
  * "nsproxy1" (what space slots 0 and 1 saved, empty if nothing).  They come and go
  * with the contexts: lookup and readdir ask the context hash each time,
  * and readdir takes the ids in chunks of 32 under RCU, then emits them
@@ -303,6 +304,21 @@ static int vx_proc_xid_limit_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+#ifdef CONFIG_VSERVER_SCHED
+static int vx_proc_xid_sched_show(struct seq_file *m, void *v)
+{
+	struct vx_info *vxi = vx_proc_seq_info(m);
+
+	if (!vxi)
+		return -ENOENT;
+	vx_sched_proc_show(m, vxi);
+	vx_put(vxi);
+	return 0;
+}
+
+VX_PROC_SEQ_FOPS(vx_proc_xid_sched_fops, vx_proc_xid_sched_show);
+#endif
+
 VX_PROC_SEQ_FOPS(vx_proc_xid_info_fops, vx_proc_xid_info_show);
 VX_PROC_SEQ_FOPS(vx_proc_xid_status_fops, vx_proc_xid_status_show);
 static int vx_proc_xid_cacct_show(struct seq_file *m, void *v)
@@ -350,6 +366,9 @@ static const struct vx_proc_file vx_proc_xid_files[] = {
 	{ "limit",	&vx_proc_xid_limit_fops },
 	{ "cvirt",	&vx_proc_xid_cvirt_fops },
 	{ "cacct",	&vx_proc_xid_cacct_fops },
+#ifdef CONFIG_VSERVER_SCHED
+	{ "sched",	&vx_proc_xid_sched_fops },
+#endif
 	{ "nsproxy",	&vx_proc_xid_nsproxy_fops },
 	{ "nsproxy1",	&vx_proc_xid_nsproxy1_fops },
 };

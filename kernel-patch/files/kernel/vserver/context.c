@@ -136,6 +136,7 @@ static struct vx_info *vx_alloc(u32 xid, u64 flags)
 	static atomic_t vx_serial = ATOMIC_INIT(0);
 	struct vx_info *vxi;
 	struct uts_namespace *uts;
+	int err;
 
 	vxi = kzalloc(sizeof(*vxi), GFP_KERNEL);
 	if (!vxi)
@@ -163,12 +164,19 @@ static struct vx_info *vx_alloc(u32 xid, u64 flags)
 	vx_cvirt_init(vxi);
 	vx_limit_init(vxi);
 	vx_space_init(vxi);
+	err = vx_sched_init(vxi);
+	if (err) {
+		put_uts_ns(uts);
+		kfree(vxi);
+		return ERR_PTR(err);
+	}
 	atomic_inc(&vx_total_count);
 	return vxi;
 }
 
 static void vx_free(struct vx_info *vxi)
 {
+	vx_sched_free(vxi);
 	put_uts_ns(vxi->uts_ns);
 	kfree(vxi);
 	atomic_dec(&vx_total_count);
@@ -385,6 +393,7 @@ void vx_task_release(struct task_struct *p)
 	if (!vxi)
 		return;
 	WRITE_ONCE(vxi->exit_code, p->exit_code);
+	vx_sched_exit(p);
 	if (thread_group_leader(p))
 		cmpxchg(&vxi->initpid, p->pid, 0);
 	vx_tasks_dec(vxi);
@@ -611,6 +620,7 @@ static int vx_migrate(struct vx_info *vxi, u64 mflags)
 	if (nsp)
 		switch_task_namespaces(current, nsp);
 	commit_creds(new);
+	vx_sched_migrate();
 
 	if (old) {
 		vx_tasks_dec(old);
@@ -932,6 +942,8 @@ long vc_set_cflags(const struct vc_call *call)
 		vx_put(vxi);
 	if (took_init)
 		vx_set_reaper();
+	if ((old ^ new) & (VXF_SCHED_HARD | VXF_SCHED_PRIO | VXF_SCHED_PAUSE))
+		vx_sched_flags(vxi);
 	/* Leaving setup takes CAP_CONTEXT from every task inside. */
 	if (old & ~new & VXF_STATE_SETUP) {
 		vx_remask_tasks(vxi);

@@ -264,6 +264,9 @@ static void vx_count_states(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
 		/* The states the load average counts, as the scheduler does. */
 		if (state == TASK_RUNNING)
 			vs->nr_running++;
+		/* Runnable, but its context's bucket holds it. */
+		if (vx_sched_task_held(t))
+			vs->nr_onhold++;
 		else if ((state & TASK_UNINTERRUPTIBLE) &&
 			 !(state & (TASK_NOLOAD | TASK_FROZEN)))
 			vs->nr_uninterruptible++;

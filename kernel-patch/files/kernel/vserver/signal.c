@@ -48,6 +48,8 @@ static int vx_kill_all(u32 xid, int sig, pid_t skip)
 		    task_tgid_nr(p) == skip)
 			continue;
 		group_send_sig_info(sig, SEND_SIG_PRIV, p, PIDTYPE_TGID);
+		if (sig == SIGKILL)
+			vx_sched_killed(p);
 		ret = 0;
 	}
 	read_unlock(&tasklist_lock);
@@ -62,8 +64,11 @@ static int vx_kill_one(u32 xid, pid_t nr, int sig)
 
 	rcu_read_lock();
 	p = find_task_by_pid_ns(nr, &init_pid_ns);
-	if (p && vx_task_xid(p) == xid)
+	if (p && vx_task_xid(p) == xid) {
 		ret = group_send_sig_info(sig, SEND_SIG_PRIV, p, PIDTYPE_TGID);
+		if (sig == SIGKILL)
+			vx_sched_killed(p);
+	}
 	rcu_read_unlock();
 	return ret;
 }

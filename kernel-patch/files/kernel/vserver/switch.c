@@ -35,6 +35,7 @@
 #include <linux/syscalls.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/network.h>
+#include <linux/vserver/sched.h>
 #include <linux/vserver/switch.h>
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
@@ -42,6 +43,7 @@
 #include <vserver/inode.h>
 #include <vserver/limit.h>
 #include <vserver/network.h>
+#include <vserver/sched.h>
 #include <vserver/signal.h>
 #include <vserver/space.h>
 
@@ -61,7 +63,8 @@ static long vc_get_version(const struct vc_call *call)
  * tag is a field of the inode.  COWBL: a guest's write-open breaks a
  * unified COW file's link; not FULLCOWBL, truncate(2) and chmod by path
  * do not.  SPACES: the space slots (set/enter_space, kernel/vserver/
- * space.c).  PPTAG joins as its code lands.
+ * space.c).  HARDCPU: the token bucket's hard limit (kernel/vserver/
+ * sched.c).  PPTAG joins as its code lands.
  */
 u32 vc_vci_bits(void)
 {
@@ -72,6 +75,8 @@ u32 vc_vci_bits(void)
 	/* COW link breaking on open (kernel/vserver/inode.c), not FULLCOWBL. */
 	bits |= VCI_COWBL;
 
+	if (IS_ENABLED(CONFIG_VSERVER_SCHED))
+		bits |= VCI_HARDCPU;
 	if (IS_ENABLED(CONFIG_DEBUG_KERNEL))
 		bits |= VCI_DEBUG;
 	return bits;
@@ -131,6 +136,16 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_set_rlimit,	7, R | S,	VCT_CTX,  vc_set_rlimit },
 	{ VCMD_set_space_v1,	7, R | S,	VCT_CTX,  vc_set_space },
 	{ VCMD_set_space,	7, R | S,	VCT_CTX,  vc_set_space },
+#ifdef CONFIG_VSERVER_SCHED
+	{ VCMD_get_sched,	3, I,		VCT_CTX,  vc_get_sched },
+	{ VCMD_sched_info,	3, I,		VCT_CTX,  vc_sched_info },
+	{ VCMD_get_prio_bias,	3, I,		VCT_CTX,  vc_get_prio_bias },
+	{ VCMD_set_sched_v2,	7, R | S,	VCT_CTX,  vc_set_sched },
+	{ VCMD_set_sched_v3,	7, R | S,	VCT_CTX,  vc_set_sched },
+	{ VCMD_set_sched_v4,	7, R | S,	VCT_CTX,  vc_set_sched },
+	{ VCMD_set_sched,	7, R | S,	VCT_CTX,  vc_set_sched },
+	{ VCMD_set_prio_bias,	7, R | S,	VCT_CTX,  vc_set_prio_bias },
+#endif
 	/* set_namespace_v0 and cleanup_namespace are not dispatched. */
 
 	{ VCMD_task_nid,	2, 0,		VCT_NONE, vc_task_nid },

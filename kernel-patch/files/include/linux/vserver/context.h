@@ -26,6 +26,7 @@
 #include <linux/types.h>
 #include <linux/vserver/cacct.h>
 #include <linux/vserver/limit.h>
+#include <linux/vserver/sched.h>
 #include <linux/vserver/space.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
@@ -80,6 +81,7 @@ struct timespec64;
  * @helper_busy: bit 0 set while a vshelper run for the context is going
  * @limits:	per-id counters and limits (include/linux/vserver/limit.h)
  * @cacct:	socket accounting (include/linux/vserver/cacct.h)
+ * @sched:	CPU scheduler (include/linux/vserver/sched.h)
  *
  * Locking: @lock nests inside vx_hash_lock.  @flags may be tested
  * without the lock with READ_ONCE(); every change takes @lock, and
@@ -122,6 +124,7 @@ struct vx_info {
 
 	struct vx_limit		limits[NUM_LIMITS];
 	struct vx_cacct		cacct;
+	struct vx_sched		sched;
 };
 
 static inline u32 vx_task_xid(const struct task_struct *p)

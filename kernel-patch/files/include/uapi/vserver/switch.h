@@ -75,6 +75,7 @@
  */
 #define VCI_NO_DYNAMIC		(1U << 0)	/* no kernel-chosen ids */
 #define VCI_PROC_SECURE		(1U << 4)	/* /proc hidden by default */
+#define VCI_HARDCPU		(1U << 5)	/* hard CPU scheduler */
 #define VCI_COWBL		(1U << 8)	/* copy-on-write link breaking */
 #define VCI_FULLCOWBL		(1U << 9)	/* ... for every operation */
 #define VCI_SPACES		(1U << 10)	/* namespace slots */

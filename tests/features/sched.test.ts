@@ -1,0 +1,392 @@
+/**
+ * The CPU scheduler (PAPER.md §06.3, ABI.md §4.6, §5.5, §6.2, §8 vsched): a context's token bucket
+ * on its own CFS task group. SCHED_HARD holds a busy guest to fill_rate/interval of the CPU, measured
+ * from /proc/<pid>/stat over at least 5 s of guest time on the 1-CPU guest machine; SCHED_PAUSE stops a
+ * guest and clearing it lets it go on; SCHED_PRIO makes an overspending context lose against one that
+ * keeps within its rate; bad parameters are refused or clamped as kernel-patch/README.md (Scheduler)
+ * records; vsched sets the bucket from options and from a --dir.
+ */
+import { describe, expect, it } from 'vitest';
+import { useGuest } from '../fixtures.ts';
+import { vc } from '../abi/helpers.ts';
+
+const CMD = {
+  set_sched_v2: '0x0e010002',
+  set_sched_v3: '0x0e010003',
+  set_sched_v4: '0x0e010004',
+  set_sched: '0x0e010005',
+  get_sched: '0x0e020005',
+  sched_info: '0x0e030000',
+  set_prio_bias: '0x0e040000',
+  get_prio_bias: '0x0e050000',
+  get_vci: '0x00010000',
+};
+const VXSM = {
+  FILL_RATE: 0x1,
+  INTERVAL: 0x2,
+  FILL_RATE2: 0x4,
+  INTERVAL2: 0x8,
+  TOKENS: 0x10,
+  TOKENS_MIN: 0x20,
+  TOKENS_MAX: 0x40,
+  PRIO_BIAS: 0x100,
+  IDLE_TIME: 0x200,
+  CPU_ID: 0x1000,
+  BUCKET_ID: 0x2000,
+  MSEC: 0x4000,
+};
+const SCHED_KEEP = -2;
+const EINVAL = 22;
+const EFAULT = 14;
+/** ctx_migrate v1 to id 1: the spectator, which sees the tasks of every context. */
+const SPECTATOR = 'vsyscall --in 0000000000000000 0x0b010001 1 --';
+
+const i32s = (...v: number[]): string =>
+  v
+    .map((n) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32LE(n);
+      return b.toString('hex');
+    })
+    .join('');
+const u64 = (v: bigint): string => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(v);
+  return b.toString('hex');
+};
+
+interface SchedV5 {
+  mask: number;
+  cpuId: number;
+  bucketId: number;
+  fillRate: [number, number];
+  interval: [number, number];
+  tokens: number;
+  tokensMin: number;
+  tokensMax: number;
+  prioBias: number;
+}
+/** struct sched_v5 (44 bytes): u32 mask, i32 cpu_id, bucket_id, fill_rate[2], interval[2], tokens, min, max, prio_bias. */
+const v5 = (s: Partial<SchedV5>): string =>
+  i32s(
+    s.mask ?? 0,
+    s.cpuId ?? 0,
+    s.bucketId ?? 0,
+    s.fillRate?.[0] ?? 0,
+    s.fillRate?.[1] ?? 0,
+    s.interval?.[0] ?? 0,
+    s.interval?.[1] ?? 0,
+    s.tokens ?? 0,
+    s.tokensMin ?? 0,
+    s.tokensMax ?? 0,
+    s.prioBias ?? 0,
+  );
+const parseV5 = (b: Buffer): SchedV5 => ({
+  mask: b.readUInt32LE(0),
+  cpuId: b.readInt32LE(4),
+  bucketId: b.readInt32LE(8),
+  fillRate: [b.readInt32LE(12), b.readInt32LE(16)],
+  interval: [b.readInt32LE(20), b.readInt32LE(24)],
+  tokens: b.readInt32LE(28),
+  tokensMin: b.readInt32LE(32),
+  tokensMax: b.readInt32LE(36),
+  prioBias: b.readInt32LE(40),
+});
+
+/** The CPU ticks (utime + stime, USER_HZ) of the task in a /proc/<pid>/stat line. */
+function statTicks(line: string): number {
+  const rest = line.slice(line.lastIndexOf(')') + 2).split(' ');
+  return Number(rest[11]) + Number(rest[12]);
+}
+
+describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
+  const h = useGuest({ variant: 'vserver' });
+  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
+  const call = (args: string) => vc(h.guest.shell, args);
+  const getSched = async (xid: number, mask = 0): Promise<SchedV5> => {
+    const r = await call(`--in ${v5({ mask })} --out 44 ${CMD.get_sched} ${xid}`);
+    expect(r.ret).toBe(0);
+    return parseV5(r.out ?? Buffer.alloc(44));
+  };
+  /** Starts a busy loop in a new context XID (in setup, so the host administers it); returns its pid. */
+  const burner = async (xid: number): Promise<number> => {
+    await sh(`rm -f /tmp/burn${xid}; vcontext --create --silent --xid ${xid} -- sh -c 'echo $$ >/tmp/burn${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`);
+    await sh(`i=0; while [ ! -s /tmp/burn${xid} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+    return Number((await sh(`cat /tmp/burn${xid}`)).stdout.trim());
+  };
+  const stop = (...xids: number[]) => sh(xids.map((x) => `vkill --xid ${x} -s KILL 2>/dev/null;`).join(' ') + ' wait; true');
+  /** Guest uptime (s) and the CPU ticks of each pid, read at one moment by the spectator. */
+  const sample = async (pids: number[]): Promise<{ up: number; ticks: number[] }> => {
+    const out = (await sh(`${SPECTATOR} sh -c 'cat /proc/uptime; for p in ${pids.join(' ')}; do cat /proc/$p/stat; done'`)).stdout;
+    const lines = out.split('\n');
+    const up = Number(lines.find((l) => /^\d+\.\d+ \d+\.\d+$/.test(l))?.split(' ')[0]);
+    const ticks = pids.map((p) => statTicks(lines.find((l) => l.startsWith(`${p} (`)) ?? ''));
+    return { up, ticks };
+  };
+  /** CPU shares (%) of the pids over at least SECONDS of guest time. */
+  const shares = async (pids: number[], seconds: number): Promise<number[]> => {
+    const a = await sample(pids);
+    await sh(`sleep ${seconds}`);
+    const b = await sample(pids);
+    expect(b.up - a.up).toBeGreaterThanOrEqual(seconds);
+    return pids.map((_, i) => ((b.ticks[i]! - a.ticks[i]!) / ((b.up - a.up) * 100)) * 100);
+  };
+  /** The hold ticks of XID's first CPU line in /proc/virtual/<xid>/sched. */
+  const holdTicks = async (xid: number): Promise<number> => {
+    const m = /^cpu \d+: \d+ \d+ (\d+) /m.exec((await sh(`cat /proc/virtual/${xid}/sched`)).stdout);
+    return Number(m?.[1] ?? -1);
+  };
+  const waitHeld = (xid: number) =>
+    sh(`i=0; while ! awk '/^cpu /{ if ($5 > 0) f=1 } END { exit !f }' /proc/virtual/${xid}/sched && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+
+  it('the guest machine has one CPU; VCI has the hard-scheduler bit 5; /proc/virtual/<xid>/sched has the token-bucket format', async () => {
+    expect((await sh("grep -c '^processor' /proc/cpuinfo")).stdout.trim()).toBe('1');
+    const vci = (await call(`${CMD.get_vci} 0`)).ret;
+    expect(vci & 0x20).toBe(0x20);
+    expect(vci & 0xc0).toBe(0); // idle limit / idle skip: not built
+    try {
+      await burner(3001);
+      const text = (await sh('cat /proc/virtual/3001/sched')).stdout;
+      expect(text).toMatch(/^FillRate:\t +1,0\nInterval:\t +4,0\nTokensMin:\t +\d+\nTokensMax:\t +\d+\nPrioBias:\t +0\n/);
+      expect(text).toMatch(/^cpu 0: \d+ \d+ \d+ \d+ \d+ [HR][I-] \d+ \d+ \d+ 1\/4 0\/0 0 -?\d+$/m);
+    } finally {
+      await stop(3001);
+    }
+  });
+
+  it('SCHED_HARD: busy guests at fill 1/4 and 1/2 beside a third get 25 % and 50 % (±5) over ≥ 5 s; hold time grows; the host answers', async () => {
+    try {
+      const pids = [await burner(3011), await burner(3012), await burner(3013)];
+      await sh('vsched --xid 3011 --fill-rate 1 --interval 4');
+      await sh('vsched --xid 3012 --fill-rate 1 --interval 2');
+      // The third is unlimited, with a weight below the others' (prio_bias 10), so that the 1/2
+      // guest can reach its rate: with equal weights the three would split the CPU evenly first.
+      await sh('vsched --xid 3013 --prio-bias 10');
+      await sh('vattribute --xid 3011 --set --flag sched_hard && vattribute --xid 3012 --set --flag sched_hard');
+      // Once both buckets ran dry (their bursts spent), the rates hold.
+      await waitHeld(3011);
+      await waitHeld(3012);
+      const hold0 = [await holdTicks(3011), await holdTicks(3012)];
+      const [a, b, c] = await shares(pids, 6);
+      console.log(`SCHED_HARD shares: 1/4 → ${a!.toFixed(1)} %, 1/2 → ${b!.toFixed(1)} %, unlimited → ${c!.toFixed(1)} %`);
+      expect(a).toBeGreaterThanOrEqual(20);
+      expect(a).toBeLessThanOrEqual(30);
+      expect(b).toBeGreaterThanOrEqual(45);
+      expect(b).toBeLessThanOrEqual(55);
+      // The unlimited guest takes what is left.
+      expect(c).toBeGreaterThanOrEqual(15);
+      const hold1 = [await holdTicks(3011), await holdTicks(3012)];
+      expect(hold1[0]).toBeGreaterThan(hold0[0]!);
+      expect(hold1[1]).toBeGreaterThan(hold0[1]!);
+      // sched_info reports the hold time in ms, and the context's user time.
+      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3011`);
+      expect(info.ret).toBe(0);
+      const hold = Number(info.out!.readBigUInt64LE(24));
+      const user = Number(info.out!.readBigUInt64LE(8));
+      expect(hold).toBeGreaterThan(0);
+      expect(user).toBeGreaterThan(0);
+      expect(info.out!.readUInt32LE(32)).toBeGreaterThan(0); // token_usec
+      // The host shell answers while all three burn.
+      expect((await sh('echo alive')).stdout.trim()).toBe('alive');
+      // nr_onhold counts a held task at some moment of the guest's cycle.
+      await sh("i=0; while ! grep -q '^nr_onhold:\t1' /proc/virtual/3011/cvirt && [ $i -lt 400 ]; do usleep 5000; i=$((i+1)); done");
+      expect((await sh('cat /proc/virtual/3011/cvirt')).stdout).toMatch(/^nr_onhold:\t1$/m);
+    } finally {
+      await stop(3011, 3012, 3013);
+    }
+  });
+
+  it('burst: after a quiet spell a full bucket runs about tokens_max ticks at full speed before the first hold, then the rate', async () => {
+    try {
+      // An idle guest (one sleeping task) with a bucket of 100 ticks that refills 1 per 4 ticks.
+      await sh(`vcontext --create --silent --xid 3091 -- sh -c 'sleep 1000' </dev/null >/dev/null 2>&1 &`);
+      await sh('i=0; while [ ! -e /proc/virtual/3091 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+      await sh('vsched --xid 3091 --fill-rate 1 --interval 4 --tokens-min 50 --tokens-max 100 && vattribute --xid 3091 --set --flag sched_hard');
+      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3091`);
+      const tickMs = info.out!.readUInt32LE(32) / 1000;
+      // Quiet for longer than the bucket takes to fill (100 tokens at 1 per 4 ticks).
+      await sh(`sleep ${Math.ceil((400 * tickMs) / 1000) + 1}`);
+      expect(await holdTicks(3091)).toBe(0);
+      await sh(`rm -f /tmp/burn3091; vcontext --migrate --xid 3091 -- sh -c 'echo $$ >/tmp/burn3091; while :; do :; done' </dev/null >/dev/null 2>&1 &`);
+      await sh('i=0; while [ ! -s /tmp/burn3091 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+      const pid = Number((await sh('cat /tmp/burn3091')).stdout.trim());
+      await waitHeld(3091);
+      // CPU time (USER_HZ 100) the loop got before its first hold: tokens_max ticks of the kernel.
+      const burst = (await sample([pid])).ticks[0]!;
+      const want = (100 * tickMs) / 10;
+      console.log(`burst: ${burst} USER_HZ ticks before the first hold (tokens_max = ${want})`);
+      expect(burst).toBeGreaterThanOrEqual(want * 0.8);
+      expect(burst).toBeLessThanOrEqual(want * 1.25);
+      const [rate] = await shares([pid], 6);
+      console.log(`after the burst: ${rate!.toFixed(1)} %`);
+      expect(rate).toBeGreaterThanOrEqual(20);
+      expect(rate).toBeLessThanOrEqual(30);
+    } finally {
+      await stop(3091);
+    }
+  });
+
+  it('SCHED_HARD control: without the flag the same buckets do not limit (the shares are not 25/50)', async () => {
+    try {
+      const pids = [await burner(3021), await burner(3022)];
+      await sh('vsched --xid 3021 --fill-rate 1 --interval 4 && vsched --xid 3022 --fill-rate 1 --interval 2');
+      const [a, b] = await shares(pids, 5);
+      console.log(`no SCHED_HARD: ${a!.toFixed(1)} %, ${b!.toFixed(1)} %`);
+      expect(a).toBeGreaterThan(40);
+      expect(b).toBeGreaterThan(40);
+    } finally {
+      await stop(3021, 3022);
+    }
+  });
+
+  it('SCHED_PAUSE stops every task of a guest (its CPU time does not move, nr_onhold counts it); clearing it lets it go on', async () => {
+    try {
+      const [pid] = [await burner(3031)];
+      await sh('vattribute --xid 3031 --set --flag sched_pause');
+      const a = await sample([pid!]);
+      await sh('sleep 2');
+      const b = await sample([pid!]);
+      expect(b.up - a.up).toBeGreaterThanOrEqual(2);
+      expect(b.ticks[0]).toBe(a.ticks[0]);
+      expect((await sh('cat /proc/virtual/3031/cvirt')).stdout).toMatch(/^nr_onhold:\t1$/m);
+      await sh('vattribute --xid 3031 --set --flag ~sched_pause');
+      const [share] = await shares([pid!], 2);
+      expect(share).toBeGreaterThan(50);
+    } finally {
+      await stop(3031);
+    }
+  });
+
+  it('a paused guest can still be killed: vkill -s KILL ends its tasks and the context goes away', async () => {
+    await burner(3032);
+    await sh('vattribute --xid 3032 --set --flag sched_pause');
+    await sh("i=0; while ! grep -q '^nr_onhold:	1' /proc/virtual/3032/cvirt && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done");
+    await sh('vkill --xid 3032 -s KILL');
+    await sh('i=0; while [ -e /proc/virtual/3032 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+    expect((await h.guest.shell.run('test -e /proc/virtual/3032')).exitCode).not.toBe(0);
+  });
+
+  it('SCHED_PRIO: a guest that overspends its rate loses against one within its rate (measured ratio; control without the flag)', async () => {
+    try {
+      const pids = [await burner(3041), await burner(3042)];
+      // 3041 may spend 1/4 of the CPU, 3042 all of it; both busy, so 3041 overspends at 1/2.
+      await sh('vsched --xid 3041 --fill-rate 1 --interval 4 && vsched --xid 3042 --fill-rate 1 --interval 1');
+      const [c1, c2] = await shares(pids, 5);
+      console.log(`no SCHED_PRIO: ${c1!.toFixed(1)} % / ${c2!.toFixed(1)} %`);
+      expect(c1! / c2!).toBeGreaterThan(0.8);
+      await sh('vattribute --xid 3041 --set --flag sched_prio && vattribute --xid 3042 --set --flag sched_prio');
+      // The overspender's bucket runs dry first: its bonus (the last field of its cpu line) turns positive.
+      await sh(`i=0; while ! awk '/^cpu /{ if ($NF > 0) f=1 } END { exit !f }' /proc/virtual/3041/sched && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+      const [p1, p2] = await shares(pids, 5);
+      console.log(`SCHED_PRIO: ${p1!.toFixed(1)} % / ${p2!.toFixed(1)} %`);
+      expect(p1! / p2!).toBeLessThan(0.6);
+      // The bonus (vavavoom, nice levels) of the overspender is above the other's, whose full
+      // bucket gives the full -5 (the overspender settles where its bucket stays half full, near 0).
+      const bonus = async (xid: number): Promise<number> => {
+        const r = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} ${xid}`);
+        return r.out!.readInt32LE(36);
+      };
+      expect(await bonus(3042)).toBe(-5);
+      expect(await bonus(3041)).toBeGreaterThan(-5);
+    } finally {
+      await stop(3041, 3042);
+    }
+  });
+
+  it('set_sched v2 keeps SCHED_KEEP fields (28-byte i386 layout); v3 and v4 set what the mask selects; get_sched v5 reads back, in ms with MSEC', async () => {
+    try {
+      await burner(3051);
+      // v2: fill_rate 3, interval kept, tokens kept, tokens_min 7, tokens_max 90, cpu_mask kept.
+      expect((await call(`--in ${i32s(3, SCHED_KEEP, SCHED_KEEP, 7, 90)}${u64(0xfffffffffffffffen)} ${CMD.set_sched_v2} 3051`)).ret).toBe(0);
+      let s = await getSched(3051);
+      expect(s).toMatchObject({ fillRate: [3, 0], interval: [4, 0], tokensMin: 7, tokensMax: 90, prioBias: 0 });
+      // v3: set_mask, fill_rate, interval, tokens, tokens_min, tokens_max, priority_bias; only INTERVAL|PRIO_BIAS.
+      expect((await call(`--in ${i32s(VXSM.INTERVAL | VXSM.PRIO_BIAS, 99, 12, 99, 99, 99, 4)} ${CMD.set_sched_v3} 3051`)).ret).toBe(0);
+      s = await getSched(3051);
+      expect(s).toMatchObject({ fillRate: [3, 0], interval: [12, 0], tokensMin: 7, tokensMax: 90, prioBias: 4 });
+      expect((await call(`--in ${i32s(0, 0)} --out 8 ${CMD.get_prio_bias} 3051`)).out!.readInt32LE(4)).toBe(4);
+      // v4 with IDLE_TIME: the fill rate and interval are the idle-time pair.
+      const v4 = (mask: number, fill: number, ivl: number, cpu = 0, bucket = 0) => i32s(mask, fill, ivl, 0, 0, 0, 0, cpu, bucket);
+      expect((await call(`--in ${v4(VXSM.FILL_RATE | VXSM.INTERVAL | VXSM.IDLE_TIME, 5, 20)} ${CMD.set_sched_v4} 3051`)).ret).toBe(0);
+      s = await getSched(3051);
+      expect(s).toMatchObject({ fillRate: [3, 5], interval: [12, 20] });
+      // MSEC: interval 12 ticks read back in ms is 12 * (1000/HZ); HZ from the token length.
+      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3051`);
+      const tickMs = info.out!.readUInt32LE(32) / 1000;
+      expect((await getSched(3051, VXSM.MSEC)).interval[0]).toBe(12 * tickMs);
+      // set_prio_bias clamps to -20..20.
+      expect((await call(`--in ${i32s(0, 99)} ${CMD.set_prio_bias} 3051`)).ret).toBe(0);
+      expect((await getSched(3051)).prioBias).toBe(20);
+    } finally {
+      await stop(3051);
+    }
+  });
+
+  it('bad parameters: interval or fill rate 0 or negative, negative tokens, bad cpu_id or bucket_id are EINVAL; tokens_min > tokens_max is clamped; bad pointers EFAULT', async () => {
+    try {
+      await burner(3061);
+      const set = async (s: Partial<SchedV5>): Promise<number> => {
+        const r = await call(`--in ${v5(s)} ${CMD.set_sched} 3061`);
+        return r.ret < 0 ? r.errno : 0;
+      };
+      expect(await set({ mask: VXSM.INTERVAL, interval: [0, 0] })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.INTERVAL, interval: [-4, 0] })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.FILL_RATE, fillRate: [0, 0] })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.FILL_RATE, fillRate: [-1, 0] })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.TOKENS, tokens: -5 })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.TOKENS_MAX, tokensMax: 0 })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.INTERVAL2, interval: [4, 0] })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.CPU_ID, cpuId: 1 })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.CPU_ID, cpuId: -1 })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.BUCKET_ID, bucketId: 1 })).toBe(EINVAL);
+      expect(await set({ mask: VXSM.CPU_ID | VXSM.FILL_RATE, cpuId: 0, fillRate: [2, 0] })).toBe(0);
+      // A refused call changed nothing.
+      expect(await getSched(3061)).toMatchObject({ fillRate: [2, 0], interval: [4, 0] });
+      // tokens_min above tokens_max, and tokens above it, are clamped to tokens_max.
+      expect(await set({ mask: VXSM.TOKENS_MIN | VXSM.TOKENS_MAX | VXSM.TOKENS, tokensMin: 100, tokensMax: 50, tokens: 80 })).toBe(0);
+      const s = await getSched(3061);
+      expect(s.tokensMin).toBe(50);
+      expect(s.tokensMax).toBe(50);
+      expect(s.tokens).toBeLessThanOrEqual(50);
+      for (const cmd of [CMD.set_sched, CMD.get_sched, CMD.sched_info, CMD.set_prio_bias, CMD.get_prio_bias, CMD.set_sched_v2, CMD.set_sched_v3, CMD.set_sched_v4]) {
+        expect((await call(`--badptr ${cmd} 3061`)).errno, cmd).toBe(EFAULT);
+      }
+      expect((await call(`--in ${i32s(1, 0)} --out 8 ${CMD.get_prio_bias} 3061`)).errno).toBe(EINVAL);
+      expect((await call(`--in ${i32s(0, 1)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3061`)).errno).toBe(EINVAL);
+      // No such context.
+      expect((await call(`--in ${v5({ mask: VXSM.FILL_RATE, fillRate: [1, 0] })} ${CMD.set_sched} 3069`)).name).toBe('ESRCH');
+    } finally {
+      await stop(3061);
+    }
+  });
+
+  it('vsched sets the bucket from options (also --xid self from inside), from --dir D with a per-CPU subdirectory; errors exit 255', async () => {
+    try {
+      await burner(3071);
+      await sh('vsched --xid 3071 --fill-rate 2 --interval 8 --tokens-min 10 --tokens-max 100 --prio-bias 3');
+      expect(await getSched(3071)).toMatchObject({ fillRate: [2, 0], interval: [8, 0], tokensMin: 10, tokensMax: 100, prioBias: 3 });
+      await sh('rm -rf /tmp/sd && mkdir -p /tmp/sd/0 && echo 3 >/tmp/sd/fill-rate && echo 9 >/tmp/sd/interval && echo 40 >/tmp/sd/tokens-max && echo -2 >/tmp/sd/priority-bias && echo 0 >/tmp/sd/0/cpu-id && echo 4 >/tmp/sd/0/tokens-min');
+      expect((await h.guest.shell.run('vsched --xid 3071 --dir /tmp/sd')).exitCode).toBe(0);
+      expect(await getSched(3071)).toMatchObject({ fillRate: [3, 0], interval: [9, 0], tokensMin: 4, tokensMax: 40, prioBias: -2 });
+      expect((await h.guest.shell.run('vsched --xid 3071 --dir /tmp/nonexistent')).exitCode).toBe(255);
+      expect((await h.guest.shell.run('vsched --xid 3071 --dir /tmp/nonexistent --missingok')).exitCode).toBe(0);
+      expect((await h.guest.shell.run('vsched --xid 3071 --interval 0')).exitCode).toBe(255);
+      expect((await h.guest.shell.run('vsched --xid 3071 --interval x')).exitCode).toBe(255);
+      expect((await h.guest.shell.run('vsched --fill-rate 1')).exitCode).toBe(255);
+      expect((await h.guest.shell.run('vsched --xid 3071')).exitCode).toBe(255);
+    } finally {
+      await stop(3071);
+    }
+  });
+
+  it('vsched --xid self inside the context set the values it read back from there', async () => {
+    try {
+      await burner(3081);
+      const out = (await sh(`vcontext --migrate --xid 3081 -- sh -c 'vsched --xid self --fill-rate 5 --interval 11 && vsyscall --in ${v5({})} --out 44 ${CMD.get_sched} -2'`)).stdout;
+      const hex = /^out=([0-9a-f]+)$/m.exec(out)?.[1] ?? '';
+      expect(parseV5(Buffer.from(hex, 'hex'))).toMatchObject({ fillRate: [5, 0], interval: [11, 0] });
+    } finally {
+      await stop(3081);
+    }
+  });
+});
