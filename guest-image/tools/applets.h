@@ -41,5 +41,6 @@ int ps_main(int argc, char **argv);
 int vspace_main(int argc, char **argv);
 int escape_fs_main(int argc, char **argv);
 int escape_net_main(int argc, char **argv);
+int escape_caps_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */
