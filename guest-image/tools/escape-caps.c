@@ -106,7 +106,7 @@ static int usage(void)
 /* "REFUSED CALL ERRNO", exit status 1. */
 static int refused(const char *call)
 {
-	const char *name = vc_errname(errno);
+	const char *name = errno == ENOKEY ? "ENOKEY" : vc_errname(errno);
 
 	if (name)
 		printf("REFUSED %s %s\n", call, name);
@@ -393,8 +393,11 @@ static int attack_kptr(void)
 	int fd, seen = 0;
 	FILE *f;
 
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	/* bound (a port id given), so /proc/net/netlink lists it */
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
-	if (fd < 0)
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return setup_error("socket");
 	f = fopen("/proc/net/netlink", "r");
 	if (!f)

@@ -144,7 +144,8 @@ const attacks: Attack[] = [
     title: "keyctl: read a key the host's root keeps in uid 0's user keyring",
     prepare: 'escape-caps key-add vslab-key host-secret >/dev/null',
     command: 'escape-caps key-read vslab-key',
-    refused: { errno: 'EACCES', notStdout: /host-secret/ },
+    // the search meets the refusal on the keyring (EACCES) or on the key itself (skipped: ENOKEY)
+    refused: { errno: ['EACCES', 'ENOKEY'], notStdout: /host-secret/ },
     succeeded: { stdout: /^OK host-secret/m },
     distroOnly: true,
   },
