@@ -140,6 +140,21 @@ const attacks: Attack[] = [
     refused: { errno: ['ESRCH', 'EPERM'] },
   },
   {
+    id: 'cap-sys-boot-reboot',
+    title: 'CAP_SYS_BOOT: reboot(2) goes to the vshelper, not the machine (the control would reboot it)',
+    command: 'escape-fs reboot',
+    refused: { exitCode: 0 },
+    succeeded: null,
+    afterGuest: { command: 'cat /run/vshelper.log', stdout: new RegExp(`restart ${REALM.xid}`) },
+  },
+  {
+    id: 'cap-sys-boot-kexec',
+    title: 'CAP_SYS_BOOT: kexec_load(2) of a kernel for the whole machine',
+    command: 'escape-fs kexec_load',
+    refused: { errno: 'EPERM' },
+    distroOnly: true,
+  },
+  {
     id: 'keyctl-host-key',
     title: "keyctl: read a key the host's root keeps in uid 0's user keyring",
     prepare: 'escape-caps key-add vslab-key host-secret >/dev/null',
