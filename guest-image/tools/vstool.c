@@ -52,6 +52,7 @@ static const struct {
 	{ "vnamespace",		vspace_main },
 	{ "escape-fs",		escape_fs_main },
 	{ "escape-net",		escape_net_main },
+	{ "escape-caps",		escape_caps_main },
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))

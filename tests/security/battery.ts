@@ -98,7 +98,22 @@ export interface Attack {
   wrap?: (attacker: string) => string;
   /** Only on the vserver-distro kernel (the syscall is not built into the small variants). */
   distroOnly?: boolean;
+  /**
+   * Extra `--bcap` words for the host's `vattribute --secure` (guest mode), e.g. the bound
+   * util-vserver's own `--secure` leaves (UTIL_VSERVER_BOUND).
+   */
+  bcaps?: string;
 }
+
+/**
+ * util-vserver's `vattribute --set --secure` (and `chcontext --secure`) sets bcaps to ~INSECURE, a
+ * list older than most capabilities: on top of ABI §9's guest defaults (our `--secure`) the guest
+ * keeps SETPCAP, AUDIT_CONTROL, SETFCAP, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, WAKE_ALARM,
+ * BLOCK_SUSPEND, AUDIT_READ, PERFMON, BPF and CHECKPOINT_RESTORE, and loses AUDIT_WRITE (bit 29,
+ * util-vserver's "QUOTACTL").
+ */
+export const UTIL_VSERVER_BOUND =
+  'setpcap,audit_control,setfcap,mac_override,mac_admin,syslog,wake_alarm,block_suspend,audit_read,perfmon,bpf,checkpoint_restore,~audit_write';
 
 export type Mode = 'guest' | 'control';
 
@@ -128,7 +143,7 @@ const securityArch: Arch = process.env['VSLAB_SECURITY_ARCH'] === 'x86_64' ? 'x8
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The host command that runs @cmd as the attacker in @mode. */
-export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless = false): string {
+export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless = false, bcaps = ''): string {
   const fds = hostFds === '' ? '' : ` ${hostFds}`;
   if (mode === 'control' || guestless) return `cd ${REALM.root} && chroot . /bin/sh -c ${quote(cmd)}${fds}`;
   // The previous attacker's context is gone once its last task was reaped; wait for it anyway.
@@ -139,7 +154,7 @@ export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless
   return (
     `i=0; while [ -e /proc/virtual/${x} ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; ` +
     `vcontext --create --silent --xid ${x} -- vattribute --set --flag persistent && ` +
-    `vattribute --xid ${x} --set --secure --ccap set_utsname,raw_icmp --flag ~state_setup && cd ${REALM.root} && ` +
+    `vattribute --xid ${x} --set --secure${bcaps === '' ? '' : ` --bcap ${bcaps}`} --ccap set_utsname,raw_icmp --flag ~state_setup && cd ${REALM.root} && ` +
     `{ chbind --silent --ip ${REALM.ip} -- vcontext --migrate --xid ${x} --chroot -- /bin/sh -c ${quote(cmd)}${fds}; ` +
     `r=$?; vattribute --xid ${x} --set --flag ~persistent >/dev/null 2>&1; (exit $r); }`
   );
@@ -202,7 +217,7 @@ export async function runAttack(h: GuestHandle, mode: Mode, a: Attack): Promise<
   const env = `ROOT=${REALM.root} TOP=${REALM.top} MODE=${mode}`;
   if (a.prepare !== undefined) await h.guest.shell.succeed(`${env} sh -c ${quote(a.prepare)}`);
   // The control on the distro kernel is the same kernel without a context.
-  const attacker = attackerCommand(mode, a.command, a.hostFds, false);
+  const attacker = attackerCommand(mode, a.command, a.hostFds, false, a.bcaps);
   const r = await h.guest.shell.run(a.wrap ? a.wrap(attacker) : attacker, { timeoutMs: 60_000 });
   if (mode === 'guest' && a.afterGuest !== undefined) {
     const after = await h.guest.shell.run(a.afterGuest.command);

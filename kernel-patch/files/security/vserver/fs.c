@@ -224,7 +224,8 @@ static int vx_tag_permission(const struct inode *inode)
  * bpffs, efivarfs, pstore) and the proc_dir_entry files of /proc (not
  * the per-process files, not /proc/sys, which has its own rule): a
  * guest root passes their DAC checks, so a guest may read them but
- * change nothing there.
+ * change nothing there.  debugfs and tracefs are the kernel's insides
+ * (addresses, traces of every task): a guest may not even read them.
  */
 /* configfs keeps its magic to itself (fs/configfs/mount.c). */
 #define VX_CONFIGFS_MAGIC	0x62656570
@@ -267,13 +268,23 @@ static int vx_may_change(const struct inode *inode)
 	return vx_tag_permission(inode);
 }
 
+/* The kernel's debugging views, closed to guests altogether. */
+static bool vx_host_debug_fs(const struct inode *inode)
+{
+	return inode->i_sb->s_magic == DEBUGFS_MAGIC ||
+	       inode->i_sb->s_magic == TRACEFS_MAGIC;
+}
+
 static int vx_inode_permission(struct inode *inode, int mask)
 {
 	if (!static_branch_unlikely(&vx_active))
 		return 0;
-	if (unlikely(IS_BARRIER(inode)) && S_ISDIR(inode->i_mode) &&
-	    vx_is_guest_xid(vx_current_xid()))
-		return -EACCES;
+	if (vx_is_guest_xid(vx_current_xid())) {
+		if (unlikely(IS_BARRIER(inode)) && S_ISDIR(inode->i_mode))
+			return -EACCES;
+		if (vx_host_debug_fs(inode))
+			return -EACCES;
+	}
 	return vx_tag_permission(inode);
 }
 

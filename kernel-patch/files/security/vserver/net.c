@@ -533,6 +533,30 @@ bool nx_sock_visible(const struct sock *sk)
 }
 EXPORT_SYMBOL_GPL(nx_sock_visible);
 
+/**
+ * nx_sock_diag_visible - may current see @sk in a NETLINK_SOCK_DIAG dump?
+ * @sk:	a full sock of any family, or a time-wait or request sock
+ *
+ * What nx_sock_visible() shows, and of the full socks a guest sees only
+ * those made in its own context: packet and netlink sockets (the kernel's
+ * own included) have no addresses that would tell.  The host and the
+ * spectator see everything.
+ */
+bool nx_sock_diag_visible(const struct sock *sk)
+{
+	u32 me;
+
+	if (!static_branch_unlikely(&vx_active))
+		return true;
+	if (!nx_sock_visible(sk))
+		return false;
+	if (!sk_fullsock(sk))
+		return true;
+	me = vx_current_xid();
+	return !vx_is_guest_xid(me) || READ_ONCE(sk->sk_xid) == me;
+}
+EXPORT_SYMBOL_GPL(nx_sock_diag_visible);
+
 static struct security_hook_list vx_net_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(sk_alloc_security, vx_sk_alloc_security),
 	LSM_HOOK_INIT(sk_free_security, vx_sk_free_security),

@@ -20,6 +20,15 @@
  *    credential a guest task prepares is masked to that bound.  While the
  *    context is in setup the bcaps do not apply yet (the setup chain
  *    lowers them and still needs its capabilities until setup ends).
+ *  - Capabilities whose every use reaches the whole machine (kernel
+ *    tracing and bpf, audit, MAC policy, suspend and wake-up, choosing
+ *    pids) are never a guest's, whatever its bcaps: util-vserver's secure
+ *    bound predates them and leaves them in.  SYSLOG and the two audit
+ *    capabilities come back with the ccaps SYSLOG and AUDIT_CONTROL.
+ *  - Keys and keyrings are the host's: a guest shares uid 0's user
+ *    keyring and its starter's session keyring with the host, and 6.1
+ *    gives a module no place in a key to remember a context, so every
+ *    key permission check of a guest task fails (-EACCES).
  *  - fork and open refuse to pass the context's limits (limit.c).
  *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
  *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
@@ -122,9 +131,36 @@ static int vx_task_getioprio(struct task_struct *p)
 }
 
 /*
- * Hot path: every capability check of every task.  Only the caller's own
- * credentials are bounded here; has_capability() on another task is left
- * to that task's masked credentials.
+ * May a guest of @vxi use @cap, one that acts on the whole machine?  The
+ * others are left to the bound.
+ */
+static bool vx_machine_cap_allowed(struct vx_info *vxi, int cap)
+{
+	switch (cap) {
+	case CAP_SYSLOG:
+		return vx_info_ccaps(vxi, VXC_SYSLOG);
+	case CAP_AUDIT_CONTROL:
+	case CAP_AUDIT_READ:
+		return vx_info_ccaps(vxi, VXC_AUDIT_CONTROL);
+	case CAP_MAC_OVERRIDE:
+	case CAP_MAC_ADMIN:
+	case CAP_WAKE_ALARM:
+	case CAP_BLOCK_SUSPEND:
+	case CAP_PERFMON:
+	case CAP_BPF:
+	case CAP_CHECKPOINT_RESTORE:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Hot path: every capability check of every task.  The bound applies to
+ * the caller's own credentials only; has_capability() on another task is
+ * left to that task's masked credentials.  The machine-wide capabilities
+ * are refused to a guest task whatever credentials it presents (a socket
+ * or file it opened carries its opener's, see netlink_capable()).
  */
 static int vx_capable(const struct cred *cred, struct user_namespace *ns,
 		      int cap, unsigned int opts)
@@ -133,10 +169,12 @@ static int vx_capable(const struct cred *cred, struct user_namespace *ns,
 
 	if (!static_branch_unlikely(&vx_active))
 		return 0;
-	if (cred != current_cred())
-		return 0;
 	vxi = vx_task_info(current);
 	if (!vxi)
+		return 0;
+	if (!vx_machine_cap_allowed(vxi, cap))
+		return -EPERM;
+	if (cred != current_cred())
 		return 0;
 	return vx_cap_allowed(vxi, cap) ? 0 : -EPERM;
 }
@@ -184,6 +222,16 @@ static int vx_file_ioctl(struct file *file, unsigned int cmd,
 	return vx_need_ccap(VXC_TIOCSTI);
 }
 
+#ifdef CONFIG_KEYS
+static int vx_key_permission(key_ref_t key_ref, const struct cred *cred,
+			     enum key_need_perm need_perm)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	return vx_current_in_guest() ? -EACCES : 0;
+}
+#endif
+
 static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(ptrace_access_check, vx_ptrace_access_check),
 	LSM_HOOK_INIT(ptrace_traceme, vx_ptrace_traceme),
@@ -200,6 +248,9 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_movememory, vx_task_movememory),
 	LSM_HOOK_INIT(task_getpgid, vx_task_observe),
 	LSM_HOOK_INIT(task_getsid, vx_task_observe),
+#ifdef CONFIG_KEYS
+	LSM_HOOK_INIT(key_permission, vx_key_permission),
+#endif
 };
 
 struct lsm_blob_sizes vx_blob_sizes __lsm_ro_after_init = {
