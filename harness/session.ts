@@ -23,6 +23,11 @@ import { cacheRoot } from './paths.ts';
 
 export interface BootOptions {
   arch?: Arch;
+  /**
+   * The guest image's architecture when it differs from the kernel's: an i386 userland on the
+   * x86_64 kernel runs through its IA-32 emulation (the sanitizer run, harness/sanitize.ts).
+   */
+  imageArch?: Arch;
   variant?: Variant;
   backend?: BackendName;
   accel?: Accel;
@@ -134,7 +139,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     .filter((s): s is string => s !== undefined)
     .join(' ');
   const kernel = await buildKernel({ arch, variant, progress });
-  const image = await buildGuestImage(arch, progress);
+  const image = await buildGuestImage(opts.imageArch ?? arch, progress);
   const initrdPath = await joinInitrds(image.path, opts.extraInitrds ?? []);
   const logDir = join(cacheRoot(), 'logs', 'console');
   await mkdir(logDir, { recursive: true });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCpio } from '../../harness/build/cpio.ts';
-import { configMismatches, fragmentNames, parseConfig } from '../../harness/build/kernel-config.ts';
+import { buildKernel } from '../../harness/build/kernel.ts';
+import { configMismatches, fragmentNames, KNOWN_VARIANTS, parseConfig, VARIANTS } from '../../harness/build/kernel-config.ts';
 import { formatDiffstat, formatSubsystems, subsystemOf, touchedPaths } from '../../harness/build/patch-tree.ts';
 
 describe('kernel configuration from fragments', () => {
@@ -24,6 +25,13 @@ describe('kernel configuration from fragments', () => {
     expect(fragmentNames('i386', 'vserver-off')).toEqual(['base.config', 'i386.config']);
     expect(fragmentNames('x86_64', 'vserver-debug')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config']);
     expect(fragmentNames('i386', 'vserver-distro')).toEqual(['base.config', 'i386.config', 'vserver.config', 'distro.config', 'distro-i386.config']);
+    expect(fragmentNames('x86_64', 'vserver-kasan')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config', 'kasan.config']);
+  });
+
+  it('builds the sanitizer variant for x86_64 only, and never as part of "all"', async () => {
+    expect(VARIANTS).not.toContain('vserver-kasan');
+    expect(KNOWN_VARIANTS).toContain('vserver-kasan');
+    await expect(buildKernel({ arch: 'i386', variant: 'vserver-kasan' })).rejects.toThrow(/x86_64 only/);
   });
 });
 
