@@ -30,7 +30,11 @@ export function isPatched(v: Variant): boolean {
 
 export function fragmentNames(arch: Arch, variant: Variant): string[] {
   const names = ['base.config', `${arch}.config`];
+  // i386, where the selftest oracle runs: every variant, vanilla included, shares the mainline
+  // options the selftests need, so variants differ only by the patch's own (parity-i386.config).
+  if (arch === 'i386') names.push('parity-i386.config');
   if (variant === 'vserver' || variant === 'vserver-debug' || variant === 'vserver-distro' || variant === 'vserver-kasan') names.push('vserver.config');
+  if (arch === 'i386' && variant !== 'vanilla' && variant !== 'vserver-off') names.push('vserver-i386.config');
   if (variant === 'vserver-debug' || variant === 'vserver-kasan') names.push('debug.config');
   if (variant === 'vserver-kasan') names.push('kasan.config');
   if (variant === 'vserver-distro') names.push('distro.config', `distro-${arch}.config`);

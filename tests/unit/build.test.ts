@@ -21,10 +21,11 @@ describe('kernel configuration from fragments', () => {
   });
 
   it('stacks base, arch, vserver and debug fragments per variant', () => {
-    expect(fragmentNames('i386', 'vanilla')).toEqual(['base.config', 'i386.config']);
-    expect(fragmentNames('i386', 'vserver-off')).toEqual(['base.config', 'i386.config']);
+    expect(fragmentNames('i386', 'vanilla')).toEqual(['base.config', 'i386.config', 'parity-i386.config']);
+    expect(fragmentNames('i386', 'vserver-off')).toEqual(['base.config', 'i386.config', 'parity-i386.config']);
+    expect(fragmentNames('i386', 'vserver')).toEqual(['base.config', 'i386.config', 'parity-i386.config', 'vserver.config', 'vserver-i386.config']);
     expect(fragmentNames('x86_64', 'vserver-debug')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config']);
-    expect(fragmentNames('i386', 'vserver-distro')).toEqual(['base.config', 'i386.config', 'vserver.config', 'distro.config', 'distro-i386.config']);
+    expect(fragmentNames('i386', 'vserver-distro')).toEqual(['base.config', 'i386.config', 'parity-i386.config', 'vserver.config', 'vserver-i386.config', 'distro.config', 'distro-i386.config']);
     expect(fragmentNames('x86_64', 'vserver-kasan')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config', 'kasan.config']);
   });
 
