@@ -19,6 +19,7 @@ import { Watchdog } from './console/watchdog.ts';
 import { BootTimeoutError, MachineExitedError, UsageError, type GuestPanicError } from './errors.ts';
 import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
 import { QemuMachine } from './machine/qemu.ts';
+import { SANITIZER_MEMORY_MIB, SANITIZER_VARIANT } from './sanitize.ts';
 import { cacheRoot } from './paths.ts';
 
 export interface BootOptions {
@@ -149,7 +150,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     arch,
     kernelPath: kernel.image,
     initrdPath,
-    memoryMiB: opts.memoryMiB,
+    memoryMiB: opts.memoryMiB ?? (variant === SANITIZER_VARIANT ? SANITIZER_MEMORY_MIB : undefined),
     extraCmdline: extraCmdline === '' ? undefined : extraCmdline,
     accel: opts.accel,
     icountShift: opts.icountShift,
