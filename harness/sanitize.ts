@@ -16,6 +16,13 @@ export const SANITIZER_VARIANT: Variant = 'vserver-kasan';
 /** KASAN's shadow (1/8 of memory), its quarantine, kmemleak's and lockdep's tables need room. */
 export const SANITIZER_MEMORY_MIB = 512;
 
+/**
+ * Deadline multiplier for the sanitizer kernel (as for v86, harness/session.ts): every memory
+ * access checked against KASAN's shadow, lockdep and kmemleak bookkeeping on every lock and
+ * allocation make it several times slower than the vserver kernel under the same emulation.
+ */
+export const SANITIZER_TIME_SCALE = 4;
+
 /** Whether this run boots patched guests on the sanitizer kernel (VSLAB_SANITIZE=1). */
 export function sanitizeRun(): boolean {
   return process.env['VSLAB_SANITIZE'] === '1';

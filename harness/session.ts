@@ -19,7 +19,7 @@ import { Watchdog } from './console/watchdog.ts';
 import { BootTimeoutError, MachineExitedError, UsageError, type GuestPanicError } from './errors.ts';
 import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
 import { QemuMachine } from './machine/qemu.ts';
-import { SANITIZER_MEMORY_MIB, SANITIZER_VARIANT } from './sanitize.ts';
+import { SANITIZER_MEMORY_MIB, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from './sanitize.ts';
 import { cacheRoot } from './paths.ts';
 
 export interface BootOptions {
@@ -157,7 +157,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     consoleLogPath,
     diskPath: opts.diskPath,
   });
-  const timeScale = timeScaleFor(backend);
+  const timeScale = timeScaleFor(backend) * (variant === SANITIZER_VARIANT ? SANITIZER_TIME_SCALE : 1);
   const watchdog = new Watchdog();
   const shell = new Shell(machine, { commandTimeoutMs: opts.commandTimeoutMs, timeScale });
   machine.onData((chunk) => watchdog.feed(Buffer.from(chunk).toString('latin1')));

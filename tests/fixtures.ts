@@ -15,12 +15,12 @@ import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Variant } from '../harness/build/kernel-config.ts';
 import { buildExt2Image, workingCopy, type Ext2ImageSpec } from '../harness/disk/image.ts';
-import { kmemleakBaseline, kmemleakCheck, sanitizedChoice, SANITIZER_VARIANT } from '../harness/sanitize.ts';
+import { kmemleakBaseline, kmemleakCheck, sanitizedChoice, sanitizeRun, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from '../harness/sanitize.ts';
 import { backendFromEnv, bootGuest, timeScaleFor, type BootOptions, type Guest } from '../harness/session.ts';
 
 export const backend = backendFromEnv();
-/** Timeouts for v86 scale by this one factor (see harness/session.ts). */
-export const timeScale = timeScaleFor(backend);
+/** Timeouts for v86 and for the sanitizer run scale by this one factor (harness/session.ts, harness/sanitize.ts). */
+export const timeScale = timeScaleFor(backend) * (sanitizeRun() ? SANITIZER_TIME_SCALE : 1);
 
 export interface GuestHandle {
   readonly guest: Guest;
