@@ -105,9 +105,9 @@ export class BenchOutputError extends VslabError {
   }
 }
 
-export type SplatKind = 'panic' | 'oops' | 'bug' | 'warning' | 'lockdep' | 'rcu-stall' | 'kasan' | 'ubsan' | 'gpf' | 'critical';
+export type SplatKind = 'panic' | 'oops' | 'bug' | 'warning' | 'lockdep' | 'rcu-stall' | 'kasan' | 'ubsan' | 'kmemleak' | 'gpf' | 'critical';
 
-/** The kernel printed a panic, Oops, BUG, WARNING, lockdep report, RCU stall, sanitizer report or another crit-level message. */
+/** The kernel printed a panic, Oops, BUG, WARNING, lockdep report, RCU stall, sanitizer report (KASAN, KFENCE, UBSAN, kmemleak) or another crit-level message. */
 export class GuestPanicError extends VslabError {
   constructor(
     readonly kind: SplatKind,

@@ -19,10 +19,16 @@ import { Watchdog } from './console/watchdog.ts';
 import { BootTimeoutError, MachineExitedError, UsageError, type GuestPanicError } from './errors.ts';
 import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
 import { QemuMachine } from './machine/qemu.ts';
+import { SANITIZER_MEMORY_MIB, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from './sanitize.ts';
 import { cacheRoot } from './paths.ts';
 
 export interface BootOptions {
   arch?: Arch;
+  /**
+   * The guest image's architecture when it differs from the kernel's: an i386 userland on the
+   * x86_64 kernel runs through its IA-32 emulation (the sanitizer run, harness/sanitize.ts).
+   */
+  imageArch?: Arch;
   variant?: Variant;
   backend?: BackendName;
   accel?: Accel;
@@ -134,7 +140,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     .filter((s): s is string => s !== undefined)
     .join(' ');
   const kernel = await buildKernel({ arch, variant, progress });
-  const image = await buildGuestImage(arch, progress);
+  const image = await buildGuestImage(opts.imageArch ?? arch, progress);
   const initrdPath = await joinInitrds(image.path, opts.extraInitrds ?? []);
   const logDir = join(cacheRoot(), 'logs', 'console');
   await mkdir(logDir, { recursive: true });
@@ -144,14 +150,14 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     arch,
     kernelPath: kernel.image,
     initrdPath,
-    memoryMiB: opts.memoryMiB,
+    memoryMiB: opts.memoryMiB ?? (variant === SANITIZER_VARIANT ? SANITIZER_MEMORY_MIB : undefined),
     extraCmdline: extraCmdline === '' ? undefined : extraCmdline,
     accel: opts.accel,
     icountShift: opts.icountShift,
     consoleLogPath,
     diskPath: opts.diskPath,
   });
-  const timeScale = timeScaleFor(backend);
+  const timeScale = timeScaleFor(backend) * (variant === SANITIZER_VARIANT ? SANITIZER_TIME_SCALE : 1);
   const watchdog = new Watchdog();
   const shell = new Shell(machine, { commandTimeoutMs: opts.commandTimeoutMs, timeScale });
   machine.onData((chunk) => watchdog.feed(Buffer.from(chunk).toString('latin1')));

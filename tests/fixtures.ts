@@ -6,16 +6,21 @@
  * With `disk`, beforeAll first builds that ext2 image (cached) and gives the guest a fresh
  * working copy of it as /dev/sda; `diskPath` names the copy, which keeps the guest's writes, and
  * `restart()` boots a new guest on the same copy (a reboot that keeps the disk).
+ *
+ * VSLAB_SANITIZE=1 (npm run test:sanitize) boots the patched guests on the x86_64 sanitizer
+ * kernel (harness/sanitize.ts) and, on it, fails the file on any kmemleak report: a baseline scan
+ * after every boot, a check before every stop.
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Variant } from '../harness/build/kernel-config.ts';
 import { buildExt2Image, workingCopy, type Ext2ImageSpec } from '../harness/disk/image.ts';
+import { kmemleakBaseline, kmemleakCheck, sanitizedChoice, sanitizeRun, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from '../harness/sanitize.ts';
 import { backendFromEnv, bootGuest, timeScaleFor, type BootOptions, type Guest } from '../harness/session.ts';
 
 export const backend = backendFromEnv();
-/** Timeouts for v86 scale by this one factor (see harness/session.ts). */
-export const timeScale = timeScaleFor(backend);
+/** Timeouts for v86 and for the sanitizer run scale by this one factor (harness/session.ts, harness/sanitize.ts). */
+export const timeScale = timeScaleFor(backend) * (sanitizeRun() ? SANITIZER_TIME_SCALE : 1);
 
 export interface GuestHandle {
   readonly guest: Guest;
@@ -34,16 +39,23 @@ export interface GuestFixtureOptions extends BootOptions {
 }
 
 export function useGuest(opts: GuestFixtureOptions = {}): GuestHandle {
-  const { disk, ...bootOpts } = opts;
+  const { disk, ...bootOpts } = sanitizedChoice(opts);
+  const leakChecked = bootOpts.variant === SANITIZER_VARIANT;
   let guest: Guest | undefined;
   let diskPath: string | undefined;
   const boot = async (): Promise<void> => {
     guest = await bootGuest({ backend, ...bootOpts, diskPath });
+    if (leakChecked) await kmemleakBaseline(guest.shell);
   };
   const stop = async (): Promise<void> => {
     const g = guest;
     guest = undefined;
-    await g?.close();
+    try {
+      // A guest that already reported a splat is past asking; the splat is the failure.
+      if (leakChecked && g !== undefined && g.watchdog.splat === undefined) await kmemleakCheck(g.shell);
+    } finally {
+      await g?.close();
+    }
     // afterEach no longer sees this guest: a splat it printed fails whoever stopped it.
     const splat = g?.watchdog.splat;
     if (splat !== undefined) throw splat;

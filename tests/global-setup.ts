@@ -8,12 +8,22 @@
 import { buildGuestImage } from '../harness/build/guest-image.ts';
 import { buildKernel } from '../harness/build/kernel.ts';
 import { VARIANTS } from '../harness/build/kernel-config.ts';
+import { sanitizeRun, SANITIZER_VARIANT } from '../harness/sanitize.ts';
 
 export default async function setup(): Promise<void> {
   if (process.env['VSLAB_PREBUILD'] === 'none') return;
   const progress = (m: string): void => {
     process.stderr.write(`[vslab build] ${m}\n`);
   };
+  if (sanitizeRun()) {
+    // npm run test:sanitize: the sanitizer kernel, both userlands it runs, and the i386 control
+    // kernels the suites compare it with (harness/sanitize.ts).
+    await buildKernel({ arch: 'x86_64', variant: SANITIZER_VARIANT, progress });
+    for (const variant of ['vanilla', 'vserver-off'] as const) await buildKernel({ arch: 'i386', variant, progress });
+    await buildGuestImage('i386', progress);
+    await buildGuestImage('x86_64', progress);
+    return;
+  }
   for (const variant of VARIANTS) await buildKernel({ arch: 'i386', variant, progress });
   await buildGuestImage('i386', progress);
   // x86_64: the patched kernel only (tests/abi/x86_64.test.ts: slot 236 and the IA-32 compat entry).

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { kernelPatchDir } from '../paths.ts';
 import type { Arch } from '../machine/machine.ts';
 
-export type Variant = 'vanilla' | 'vserver' | 'vserver-debug' | 'vserver-off' | 'vserver-distro';
+export type Variant = 'vanilla' | 'vserver' | 'vserver-debug' | 'vserver-off' | 'vserver-distro' | 'vserver-kasan';
 /** The variants `npm test` and `vslab build --variant all` build. */
 export const VARIANTS: readonly Variant[] = ['vanilla', 'vserver', 'vserver-debug', 'vserver-off'];
 /**
@@ -16,8 +16,12 @@ export const VARIANTS: readonly Variant[] = ['vanilla', 'vserver', 'vserver-debu
  * Debian's where it matters for isolation (AppArmor and Yama stacked with vserver, kexec, file
  * handles, user namespaces, bpf, io_uring, userfaultfd, perf events, keyrings, SCTP/MPTCP/
  * UDP-Lite; distro.config). Built on demand only (npm run test:security:distro).
+ * And `vserver-kasan` (x86_64 only): vserver-debug plus KASAN, KFENCE, UBSAN, kmemleak and
+ * DEBUG_VM (kasan.config), built on demand only (npm run test:sanitize).
  */
-export const KNOWN_VARIANTS: readonly Variant[] = [...VARIANTS, 'vserver-distro'];
+export const KNOWN_VARIANTS: readonly Variant[] = [...VARIANTS, 'vserver-distro', 'vserver-kasan'];
+/** Variants built for one architecture only. */
+export const VARIANT_ARCHES: Partial<Record<Variant, readonly Arch[]>> = { 'vserver-kasan': ['x86_64'] };
 
 /** Whether the variant's tree carries our patch. */
 export function isPatched(v: Variant): boolean {
@@ -26,8 +30,13 @@ export function isPatched(v: Variant): boolean {
 
 export function fragmentNames(arch: Arch, variant: Variant): string[] {
   const names = ['base.config', `${arch}.config`];
-  if (variant === 'vserver' || variant === 'vserver-debug' || variant === 'vserver-distro') names.push('vserver.config');
-  if (variant === 'vserver-debug') names.push('debug.config');
+  // i386, where the selftest oracle runs: every variant, vanilla included, shares the mainline
+  // options the selftests need, so variants differ only by the patch's own (parity-i386.config).
+  if (arch === 'i386') names.push('parity-i386.config');
+  if (variant === 'vserver' || variant === 'vserver-debug' || variant === 'vserver-distro' || variant === 'vserver-kasan') names.push('vserver.config');
+  if (arch === 'i386' && variant !== 'vanilla' && variant !== 'vserver-off') names.push('vserver-i386.config');
+  if (variant === 'vserver-debug' || variant === 'vserver-kasan') names.push('debug.config');
+  if (variant === 'vserver-kasan') names.push('kasan.config');
   if (variant === 'vserver-distro') names.push('distro.config', `distro-${arch}.config`);
   return names;
 }

@@ -9,13 +9,13 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
-import { BuildError, PrerequisiteError } from '../errors.ts';
+import { BuildError, PrerequisiteError, UsageError } from '../errors.ts';
 import { pathExists, versionLine, which } from '../host.ts';
 import { archInfo, type Arch } from '../machine/arch.ts';
 import { cacheRoot } from '../paths.ts';
 import { debianSourceVersion, pristineSource } from './debian-source.ts';
 import { newHash, shortDigest } from './hash.ts';
-import { configMismatches, isPatched, readFragments, type Variant } from './kernel-config.ts';
+import { configMismatches, isPatched, readFragments, VARIANT_ARCHES, type Variant } from './kernel-config.ts';
 import { assemblePatchedTree, readPatchSet } from './patch-tree.ts';
 import { withLock } from './lock.ts';
 import { runStep, type Progress } from './step.ts';
@@ -92,6 +92,10 @@ async function fileSha256(path: string): Promise<string | undefined> {
 
 export async function buildKernel(opts: BuildKernelOptions): Promise<KernelArtifact> {
   const progress = opts.progress ?? (() => undefined);
+  const arches = VARIANT_ARCHES[opts.variant];
+  if (arches !== undefined && !arches.includes(opts.arch)) {
+    throw new UsageError(`variant ${opts.variant} is built for ${arches.join(', ')} only, not ${opts.arch}`);
+  }
   if (opts.force !== true) {
     const hit = await cachedKernel(opts.arch, opts.variant);
     if (hit !== undefined) return hit;

@@ -1,6 +1,6 @@
 /**
  * The watchdog reads every console byte and recognises the kernel's distress signals: a
- * panic, an Oops, BUG:, WARNING: (which includes lockdep's reports), KASAN, UBSAN, general
+ * panic, an Oops, BUG: (which includes KASAN's and KFENCE's), WARNING: (lockdep's), KASAN, UBSAN, kmemleak, general
  * protection faults, RCU stalls, and any other kernel message of level crit or higher (KernelCI's
  * baseline check): the guest kernel prints its console lines with their syslog level
  * (`console_msg_format=syslog`, harness/machine/machine.ts), so `<0>`..`<2>` mark them. The few
@@ -27,6 +27,9 @@ const PATTERNS: readonly Pattern[] = [
   { kind: 'rcu-stall', re: /(rcu: INFO: rcu_\w+ (self-)?detected stall|rcu_\w+ detected stalls on CPUs)/ },
   { kind: 'kasan', re: /KASAN:/ },
   { kind: 'ubsan', re: /UBSAN:/ },
+  // kmemleak's own distress: a scan that found leaks (its report is read by harness/sanitize.ts),
+  // or the detector switching itself off (then nothing it would have found is reported).
+  { kind: 'kmemleak', re: /kmemleak: (\d+ new suspected memory leaks|Cannot allocate|Kernel memory leak detector disabled)/ },
   { kind: 'oops', re: /(Oops[:\s]|Unable to handle kernel)/ },
   { kind: 'gpf', re: /general protection fault/ },
   { kind: 'bug', re: /(^|[\]\s])BUG:/ },

@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CommandTimeoutError, GuestPanicError, ProtocolError } from '../errors.ts';
+import { kmemleakBaseline, kmemleakCheck, SANITIZER_VARIANT } from '../sanitize.ts';
 import { bootGuest, type BootOptions, type Guest } from '../session.ts';
 
 export const FUZZ_FROM = ['all', 'host', 'guest', 'setup', 'spectator'] as const;
@@ -104,11 +105,24 @@ export async function fuzzOn(guest: Guest, o: FuzzOptions): Promise<FuzzOutcome>
   }
 }
 
-/** Boots a guest, fuzzes, closes the guest. */
+/**
+ * Boots a guest, fuzzes, closes the guest. On the sanitizer kernel kmemleak is scanned after the
+ * boot and after the fuzzing: a leak is a kernel report like any other.
+ */
 export async function runFuzz(boot: BootOptions, o: FuzzOptions): Promise<FuzzOutcome> {
   const guest = await bootGuest(boot);
+  const leakChecked = boot.variant === SANITIZER_VARIANT;
   try {
-    return await fuzzOn(guest, o);
+    if (leakChecked) await kmemleakBaseline(guest.shell);
+    const outcome = await fuzzOn(guest, o);
+    if (outcome.kind !== 'clean' || !leakChecked) return outcome;
+    try {
+      await kmemleakCheck(guest.shell);
+    } catch (err) {
+      if (!(err instanceof GuestPanicError)) throw err;
+      return { kind: 'report', what: `kernel ${err.kind}`, detail: `${err.line}\n${err.consoleTail}`, lastCalls: [], consoleLogPath: guest.consoleLogPath };
+    }
+    return outcome;
   } finally {
     await guest.close().catch(() => undefined);
   }

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCpio } from '../../harness/build/cpio.ts';
-import { cachedKernel, kernelKey } from '../../harness/build/kernel.ts';
-import { configMismatches, fragmentNames, parseConfig } from '../../harness/build/kernel-config.ts';
+import { buildKernel, cachedKernel, kernelKey } from '../../harness/build/kernel.ts';
+import { configMismatches, fragmentNames, KNOWN_VARIANTS, parseConfig, VARIANTS } from '../../harness/build/kernel-config.ts';
 import { formatDiffstat, formatSubsystems, subsystemOf, touchedPaths } from '../../harness/build/patch-tree.ts';
 
 describe('kernel configuration from fragments', () => {
@@ -22,10 +22,18 @@ describe('kernel configuration from fragments', () => {
   });
 
   it('stacks base, arch, vserver and debug fragments per variant', () => {
-    expect(fragmentNames('i386', 'vanilla')).toEqual(['base.config', 'i386.config']);
-    expect(fragmentNames('i386', 'vserver-off')).toEqual(['base.config', 'i386.config']);
+    expect(fragmentNames('i386', 'vanilla')).toEqual(['base.config', 'i386.config', 'parity-i386.config']);
+    expect(fragmentNames('i386', 'vserver-off')).toEqual(['base.config', 'i386.config', 'parity-i386.config']);
+    expect(fragmentNames('i386', 'vserver')).toEqual(['base.config', 'i386.config', 'parity-i386.config', 'vserver.config', 'vserver-i386.config']);
     expect(fragmentNames('x86_64', 'vserver-debug')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config']);
-    expect(fragmentNames('i386', 'vserver-distro')).toEqual(['base.config', 'i386.config', 'vserver.config', 'distro.config', 'distro-i386.config']);
+    expect(fragmentNames('i386', 'vserver-distro')).toEqual(['base.config', 'i386.config', 'parity-i386.config', 'vserver.config', 'vserver-i386.config', 'distro.config', 'distro-i386.config']);
+    expect(fragmentNames('x86_64', 'vserver-kasan')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config', 'kasan.config']);
+  });
+
+  it('builds the sanitizer variant for x86_64 only, and never as part of "all"', async () => {
+    expect(VARIANTS).not.toContain('vserver-kasan');
+    expect(KNOWN_VARIANTS).toContain('vserver-kasan');
+    await expect(buildKernel({ arch: 'i386', variant: 'vserver-kasan' })).rejects.toThrow(/x86_64 only/);
   });
 });
 

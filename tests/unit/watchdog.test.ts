@@ -22,6 +22,9 @@ describe('watchdog', () => {
     ['[   11.0] general protection fault: 0000 [#1]', 'gpf'],
     ['<3>[   12.0] UBSAN: shift-out-of-bounds in kernel/vserver/limit.c:100:3', 'ubsan'],
     ['<1>[   13.0] BUG: unable to handle page fault for address: 0000abcd', 'bug'],
+    ['<3>[   13.5] BUG: KASAN: slab-use-after-free in vx_put+0x1/0x2', 'kasan'],
+    ['<3>[   13.6] BUG: KFENCE: out-of-bounds read in nx_addr_match+0x1/0x2', 'bug'],
+    ['<4>[   13.7] kmemleak: Cannot allocate a kmemleak_object structure', 'kmemleak'],
     ['<2>[   14.0] ata1.00: some critical condition', 'critical'],
     ['<0>[   15.0] Kernel panic - not syncing: VFS: Unable to mount root fs', 'panic'],
   ])('classifies %s', (line, kind) => {
