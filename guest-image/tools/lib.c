@@ -240,6 +240,11 @@ long vc_get_rlimit(uint32_t xid, struct vcmd_ctx_rlimit_v0 *lim)
 	return vc_syscall(VCMD_get_rlimit, xid, lim);
 }
 
+long vc_get_rlimit_mask(uint32_t xid, struct vcmd_ctx_rlimit_mask_v0 *mask)
+{
+	return vc_syscall(VCMD_get_rlimit_mask, xid, mask);
+}
+
 long vc_set_rlimit(uint32_t xid, const struct vcmd_ctx_rlimit_v0 *lim)
 {
 	return vc_syscall(VCMD_set_rlimit, xid, (void *)lim);

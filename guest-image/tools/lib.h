@@ -71,6 +71,7 @@ long vc_vx_info(uint32_t xid, struct vcmd_vx_info_v0 *info);
 long vc_wait_exit(uint32_t xid, struct vcmd_wait_exit_v0 *res);
 /* Limits: the caller sets lim->id; CRLIM_KEEP keeps a value on set. */
 long vc_get_rlimit(uint32_t xid, struct vcmd_ctx_rlimit_v0 *lim);
+long vc_get_rlimit_mask(uint32_t xid, struct vcmd_ctx_rlimit_mask_v0 *mask);
 long vc_set_rlimit(uint32_t xid, const struct vcmd_ctx_rlimit_v0 *lim);
 
 /*
@@ -164,11 +165,15 @@ uint32_t vc_addr_ip4(const struct vc_addr *a);
 
 /*
  * The guest's default capability bound (ABI §9, what `vserver NAME start`
- * applies).  The --secure options of chcontext, vattribute and reducecap
- * use exactly this set.
+ * applies); reducecap --secure keeps exactly this set.
+ */
+uint64_t vc_default_bcaps(void);
+/*
+ * util-vserver's "secure" bcaps (vattribute/chcontext --secure): every
+ * bit but its insecure set, so also every capability newer than 2.6.
  */
 uint64_t vc_secure_bcaps(void);
-/* ccaps of the §9 guest defaults: SET_UTSNAME, RAW_ICMP. */
+/* util-vserver's secure ccaps: SET_UTSNAME, RAW_ICMP. */
 uint64_t vc_secure_ccaps(void);
 /* Every POSIX capability this build knows, CAP_CONTEXT excluded. */
 uint64_t vc_all_bcaps(void);

@@ -58,7 +58,7 @@ static const int secure_caps[] = {
 	CAP_LEASE, CAP_AUDIT_WRITE,
 };
 
-uint64_t vc_secure_bcaps(void)
+uint64_t vc_default_bcaps(void)
 {
 	uint64_t set = 0;
 	size_t i;
@@ -66,6 +66,23 @@ uint64_t vc_secure_bcaps(void)
 	for (i = 0; i < ARRAY_SIZE(secure_caps); i++)
 		set |= 1ULL << secure_caps[i];
 	return set;
+}
+
+/*
+ * util-vserver's insecure bcaps; bit 29 is AUDIT_WRITE, which util-vserver
+ * still calls QUOTACTL (a 2.4-era number).
+ */
+#define INSECURE_BCAPS	(1ULL << CAP_LINUX_IMMUTABLE | 1ULL << CAP_NET_BROADCAST | \
+			 1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_RAW |		\
+			 1ULL << CAP_IPC_LOCK | 1ULL << CAP_IPC_OWNER |		\
+			 1ULL << CAP_SYS_MODULE | 1ULL << CAP_SYS_RAWIO |	\
+			 1ULL << CAP_SYS_PACCT | 1ULL << CAP_SYS_ADMIN |	\
+			 1ULL << CAP_SYS_NICE | 1ULL << CAP_SYS_RESOURCE |	\
+			 1ULL << CAP_SYS_TIME | 1ULL << CAP_MKNOD | 1ULL << 29)
+
+uint64_t vc_secure_bcaps(void)
+{
+	return ~INSECURE_BCAPS;
 }
 
 uint64_t vc_secure_ccaps(void)

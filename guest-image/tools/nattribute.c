@@ -17,10 +17,11 @@
  *          (a legacy word without a bit).
  *   ncaps: tun_create, raw_icmp (aliases icmp, ping), multicast.
  *
- * --secure, by analogy with vattribute --secure: sets hide_netif and
- * clears every ncap but raw_icmp (which it leaves as it is: the guest
- * default grants raw ICMP, but --secure does not grant anything).
- * Explicit --flag/--ncap words win over --secure.
+ * --secure, as util-vserver's nattribute does, replaces what the options
+ * before it said: the flag word becomes hide_netif alone (mask hide_netif)
+ * and the ncaps are left as the context has them; options after it change
+ * bits on top.  Calls, in util-vserver's order: set_ncaps when an ncap
+ * was named, then set_nflags when a flag was.
  *
  * --get prints, one per line:
  *   flags: <names>
@@ -67,7 +68,7 @@ struct pair {
 
 struct args {
 	struct pair flags, ncaps;
-	int do_get, do_set, secure;
+	int do_get, do_set;
 	uint32_t nid;
 };
 
@@ -102,7 +103,10 @@ static int on_opt(void *ctx, int opt, char *arg)
 	switch (opt) {
 	case O_GET:	a->do_get = 1; return 0;
 	case O_SET:	a->do_set = 1; return 0;
-	case O_SECURE:	a->secure = 1; return 0;
+	case O_SECURE:
+		a->ncaps = (struct pair){ 0, 0 };
+		a->flags = (struct pair){ NXF_HIDE_NETIF, NXF_HIDE_NETIF };
+		return 0;
 	case O_NID:
 		return vc_parse_nid(arg, &a->nid) ? vs_usage(usage_line) : 0;
 	case O_FLAG:	return list(arg, vc_nflag_bit, &a->flags, "flag");
@@ -113,17 +117,12 @@ static int on_opt(void *ctx, int opt, char *arg)
 	       "  --set            change what the following options name\n"
 	       "  --flag [~!]FLAG  network context flags; ~ or ! clears\n"
 	       "  --ncap [~!]NCAP  network capabilities (tun_create, raw_icmp, multicast)\n"
-	       "  --secure         hide_netif, no ncaps but raw_icmp\n");
+	       "  --secure         flags: hide_netif only; ncaps unchanged\n");
 	return VC_OPT_DONE;
 }
 
 static int set(struct args *a)
 {
-	if (a->secure) {
-		a->ncaps.mask |= ~NXC_RAW_ICMP;
-		a->flags.value |= NXF_HIDE_NETIF & ~a->flags.mask;
-		a->flags.mask |= NXF_HIDE_NETIF;
-	}
 	if (a->ncaps.mask &&
 	    vc_set_ncaps(a->nid, a->ncaps.value, a->ncaps.mask) < 0)
 		return vs_fail("nattribute", "set_ncaps");
@@ -153,7 +152,7 @@ int nattribute_main(int argc, char **argv)
 	/* Exactly one of --get and --set; set options only with --set. */
 	if (a.do_get == a.do_set)
 		return vs_usage(usage_line);
-	if (a.do_get && (a.secure || a.flags.mask || a.ncaps.mask))
+	if (a.do_get && (a.flags.mask || a.ncaps.mask))
 		return vs_usage(usage_line);
 	ret = a.do_get ? get(a.nid) : set(&a);
 	return ret ? ret : vc_exec_rest("nattribute", argv + i);

@@ -97,7 +97,7 @@ int reducecap_main(int argc, char **argv)
 	/* mask & ~named: the '!' words, to drop; named: bits to keep. */
 	dropset = a.mask & ~a.named;
 	if (a.secure)
-		dropset |= ~vc_secure_bcaps() & ~a.named;
+		dropset |= ~vc_default_bcaps() & ~a.named;
 	if (vc_drop_caps(dropset, VC_DROP_BOUNDING | VC_DROP_SETS, "reducecap") < 0)
 		return 255;
 	if (a.show && showcaps_main(1, showcaps))

@@ -17,12 +17,14 @@
  * pseudo-flags "secure" = hide_netif and "default" = virt_uptime); ^N
  * names bit N.
  *
- * --secure sets bcaps to the guest default set of ABI §9 (CHOWN,
- * DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, FSETID, KILL, SETGID, SETUID,
- * NET_BIND_SERVICE, SYS_CHROOT, SYS_PTRACE, SYS_BOOT, SYS_TTY_CONFIG, LEASE,
- * AUDIT_WRITE), clears every ccap but the default ones (set_utsname,
- * raw_icmp; it does not grant them) and sets the flag hide_netif.
- * Explicit --bcap/--ccap/--flag words win over --secure.
+ * --secure, as util-vserver's vattribute does, replaces what the options
+ * before it said: bcaps become every capability but util-vserver's
+ * insecure ones (LINUX_IMMUTABLE, NET_BROADCAST, NET_ADMIN, NET_RAW,
+ * IPC_LOCK, IPC_OWNER, SYS_MODULE, SYS_RAWIO, SYS_PACCT, SYS_ADMIN,
+ * SYS_NICE, SYS_RESOURCE, SYS_TIME, MKNOD and bit 29, their QUOTACTL),
+ * ccaps exactly SET_UTSNAME and RAW_ICMP, and the flag word hide_netif
+ * (full masks for the caps, hide_netif alone for the flags).  Options after
+ * it change single bits on top (the chain's "--secure --bcap CAP_MKNOD").
  *
  * --umask M: the CLONE_* bits the guest may unshare, as a number
  * (decimal or 0x hex); it replaces the whole mask.
@@ -81,7 +83,7 @@ struct pair {
 
 struct args {
 	struct pair bcaps, ccaps, flags;
-	int do_get, do_set, secure, have_umask;
+	int do_get, do_set, have_umask;
 	uint32_t xid;
 	long long umask;
 };
@@ -120,7 +122,11 @@ static int on_opt(void *ctx, int opt, char *arg)
 	switch (opt) {
 	case O_GET:	a->do_get = 1; return 0;
 	case O_SET:	a->do_set = 1; return 0;
-	case O_SECURE:	a->secure = 1; return 0;
+	case O_SECURE:
+		a->bcaps = (struct pair){ vc_secure_bcaps(), ~0ULL };
+		a->ccaps = (struct pair){ vc_secure_ccaps(), ~0ULL };
+		a->flags = (struct pair){ VXF_HIDE_NETIF, VXF_HIDE_NETIF };
+		return 0;
 	case O_XID:
 		return vc_parse_xid(arg, &a->xid) ? vs_usage(usage_line) : 0;
 	case O_BCAP:	return list(arg, vc_cap_bit, &a->bcaps, "capability");
@@ -137,34 +143,30 @@ static int on_opt(void *ctx, int opt, char *arg)
 	       "  --set            change what the following options name\n"
 	       "  --bcap [~!]CAP   capability bound; --ccap [~!]CCAP context caps\n"
 	       "  --flag [~!]FLAG  context flags; ~ or ! clears\n"
-	       "  --secure         guest default bcaps, no extra ccaps, hide_netif\n"
+	       "  --secure         util-vserver's secure bcaps and ccaps, hide_netif\n"
 	       "  --umask M        CLONE_* bits the guest may unshare\n");
 	return VC_OPT_DONE;
 }
 
+/*
+ * util-vserver's order and calls: set_ccaps then set_bcaps when either
+ * caps mask is given, then set_cflags, then set_umask; the first error
+ * ends it.
+ */
 static int set(struct args *a)
 {
-	if (a->secure) {
-		a->bcaps.value = (vc_secure_bcaps() & ~a->bcaps.mask) |
-				 (a->bcaps.value & a->bcaps.mask);
-		a->bcaps.mask = ~0ULL;
-		a->ccaps.mask |= ~vc_secure_ccaps();
-		a->flags.value |= VXF_HIDE_NETIF & ~a->flags.mask;
-		a->flags.mask |= VXF_HIDE_NETIF;
+	if (a->ccaps.mask || a->bcaps.mask) {
+		if (vc_set_ccaps(a->xid, a->ccaps.value, a->ccaps.mask) < 0)
+			return vs_fail("vattribute", "set_ccaps");
+		if (vc_set_bcaps(a->xid, a->bcaps.value, a->bcaps.mask) < 0)
+			return vs_fail("vattribute", "set_bcaps");
 	}
-	if (a->bcaps.mask &&
-	    vc_set_bcaps(a->xid, a->bcaps.value, a->bcaps.mask) < 0)
-		return vs_fail("vattribute", "set_bcaps");
-	if (a->ccaps.mask &&
-	    vc_set_ccaps(a->xid, a->ccaps.value, a->ccaps.mask) < 0)
-		return vs_fail("vattribute", "set_ccaps");
-	if (a->have_umask &&
-	    vc_set_umask(a->xid, (uint64_t)a->umask, ~0ULL) < 0)
-		return vs_fail("vattribute", "set_umask");
-	/* Last: clearing state_setup may end what a guest may change. */
 	if (a->flags.mask &&
 	    vc_set_cflags(a->xid, a->flags.value, a->flags.mask) < 0)
 		return vs_fail("vattribute", "set_cflags");
+	if (a->have_umask &&
+	    vc_set_umask(a->xid, (uint64_t)a->umask, ~0ULL) < 0)
+		return vs_fail("vattribute", "set_umask");
 	return 0;
 }
 
@@ -186,7 +188,7 @@ int vattribute_main(int argc, char **argv)
 	/* Exactly one of --get and --set; set options only with --set. */
 	if (a.do_get == a.do_set)
 		return vs_usage(usage_line);
-	if (a.do_get && (a.secure || a.have_umask || a.bcaps.mask ||
+	if (a.do_get && (a.have_umask || a.bcaps.mask ||
 			 a.ccaps.mask || a.flags.mask))
 		return vs_usage(usage_line);
 	ret = a.do_get ? get(a.xid) : set(&a);

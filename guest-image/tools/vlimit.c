@@ -12,22 +12,25 @@
  * the default is the hard limit.  The kernel ignores minimums and clamps
  * the soft limit to the hard one.
  *
- * --dir D reads the same settings from files in D: "<res>" and
- * "<res>.hard" hold a hard limit, "<res>.soft" a soft and "<res>.min" a
- * minimum, one value each.  A missing D is an error unless --missingok.
+ * --dir D reads settings from files in D, one value each, for every limit
+ * the command line did not set: "<res>" sets minimum, soft and hard
+ * limit, "<res>.min", "<res>.soft" and "<res>.hard" one of them (after
+ * "<res>").  A missing D is an error unless --missingok.
  *
  * Without --xid the caller's own context is meant (its xid from task_xid,
  * as util-vserver's vlimit asks).  -M, -S and -H add up (as
  * util-vserver's): "-S -H --nofile 64" sets both.  -a prints, after any
- * changes, one line per limit: the name, then minimum, soft and hard
- * limit starting at columns 10, 30 and 50 (-n leaves the names out, so
- * the columns start at 0, 20 and 40).  Values print as 0x hex (decimal
- * with -d), "inf" for no limit and "N/A" when unset or not supported by
- * the kernel.
+ * changes, one line per limit the kernel reports in get_rlimit_mask, in id
+ * order, as util-vserver's vlimit lays it out: the name in capitals (its
+ * number with -n), then minimum, soft and hard limit, each as two spaces
+ * and the value, from columns 10, 30 and 50.  Values print as 0x hex
+ * (decimal with -d), "inf" for no limit and "N/A" for a value the mask
+ * says the kernel does not keep.
  *
  * Exit status: CMD's own if given, else 0; 255 on usage errors and
  * kernel errors ("vlimit: set_rlimit(nproc): <error text>").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -98,12 +101,15 @@ static void request_set(struct request *rq, int id, int which, uint64_t v)
 	rq->touched |= 1U << id;
 }
 
-/* Read "<res>", "<res>.min", "<res>.soft", "<res>.hard" files in @dir. */
+/*
+ * Read "<res>", then "<res>.min", "<res>.soft", "<res>.hard" in @dir, for
+ * the limits the command line left alone.
+ */
 static int read_dir(const char *dir, int missingok, struct request *rq)
 {
-	static const char *const suffix[] = { ".min", ".soft", ".hard", "" };
-	static const int which[] = { MIN, SOFT, HARD, HARD };
+	static const char *const suffix[] = { "", ".min", ".soft", ".hard" };
 	char path[4096], line[64];
+	uint32_t from_cli = rq->touched;
 	size_t i, s;
 	FILE *f;
 
@@ -114,6 +120,10 @@ static int read_dir(const char *dir, int missingok, struct request *rq)
 		return -1;
 	}
 	for (i = 0; i < NR_NAMES; i++) {
+		int id = (int)vlimit_names[i].id;
+
+		if (from_cli & (1U << id))
+			continue;
 		for (s = 0; s < 4; s++) {
 			uint64_t v;
 
@@ -130,43 +140,66 @@ static int read_dir(const char *dir, int missingok, struct request *rq)
 				fprintf(stderr, "vlimit: %s: bad value '%s'\n", path, line);
 				return -1;
 			}
-			request_set(rq, (int)vlimit_names[i].id, which[s], v);
+			if (s == 0) {
+				request_set(rq, id, MIN, v);
+				request_set(rq, id, SOFT, v);
+				request_set(rq, id, HARD, v);
+			} else {
+				request_set(rq, id, (int)s - 1, v);
+			}
 		}
 	}
 	return 0;
 }
 
-static void print_value(int ok, uint64_t v, int decimal, int width)
+/* Two spaces and the value at @col, util-vserver's field. */
+static char *put_field(char *line, int col, int kept, uint64_t v, int decimal)
 {
-	char buf[32];
+	char *p = line + col;
 
-	if (!ok || v == CRLIM_UNSET)
-		snprintf(buf, sizeof(buf), "N/A");
+	p += sprintf(p, "  ");
+	if (!kept)
+		p += sprintf(p, "N/A");
 	else if (v == CRLIM_INFINITY)
-		snprintf(buf, sizeof(buf), "inf");
+		p += sprintf(p, "inf");
 	else
-		snprintf(buf, sizeof(buf), decimal ? "%llu" : "0x%llx",
-			 (unsigned long long)v);
-	if (width)
-		printf("%-*s", width, buf);
-	else
-		printf("%s\n", buf);
+		p += sprintf(p, decimal ? "%llu" : "0x%llx", (unsigned long long)v);
+	*p = ' ';
+	return p;
 }
 
-static void show_all(uint32_t xid, int names, int decimal)
+static int show_all(uint32_t xid, int names, int decimal)
 {
-	size_t i;
+	struct vcmd_ctx_rlimit_mask_v0 mask;
+	unsigned int id, k;
 
-	for (i = 0; i < NR_NAMES; i++) {
-		struct vcmd_ctx_rlimit_v0 lim = { .id = vlimit_names[i].id };
-		int ok = vc_get_rlimit(xid, &lim) == 0;
+	if (vc_get_rlimit_mask(xid, &mask) < 0)
+		return vs_fail("vlimit", "get_rlimit_mask");
+	for (id = 0; id < MAX_ID; id++) {
+		struct vcmd_ctx_rlimit_v0 lim = { .id = id };
+		uint32_t bit = 1U << id;
+		const char *name = limit_name(id);
+		char line[128], *end;
 
-		if (names)
-			printf("%-10s", vlimit_names[i].name);
-		print_value(ok, lim.minimum, decimal, 20);
-		print_value(ok, lim.softlimit, decimal, 20);
-		print_value(ok, lim.maximum, decimal, 0);
+		if (!((mask.minimum | mask.softlimit | mask.maximum) & bit))
+			continue;
+		if (vc_get_rlimit(xid, &lim) < 0) {
+			fprintf(stderr, "vlimit: get_rlimit(%u): %s\n", id, strerror(errno));
+			continue;
+		}
+		memset(line, ' ', sizeof(line));
+		if (names && name)
+			for (k = 0; name[k]; k++)
+				line[k] = (char)toupper((unsigned char)name[k]);
+		else
+			line[snprintf(line, 11, "%u", id)] = ' ';
+		put_field(line, 10, mask.minimum & bit, lim.minimum, decimal);
+		put_field(line, 30, mask.softlimit & bit, lim.softlimit, decimal);
+		end = put_field(line, 50, mask.maximum & bit, lim.maximum, decimal);
+		fwrite(line, 1, (size_t)(end - line), stdout);
+		putchar('\n');
 	}
+	return 0;
 }
 
 static int apply(uint32_t xid, const struct request *rq)
@@ -246,7 +279,7 @@ static int on_opt(void *ctx, int opt, char *arg)
 	fputs(usage_line, stdout);
 	printf("  -c, --xid X     the context (default: the caller's own)\n"
 	       "  -a, --all       list every limit: name, minimum, soft, hard\n"
-	       "  -n              leave the names out; -d print decimal\n"
+	       "  -n              limit numbers instead of names; -d print decimal\n"
 	       "  -M|-S|-H        the next --RES sets the minimum, soft or hard (default) limit\n"
 	       "                  (they add up: -S -H sets both)\n"
 	       "  --RES VALUE     RES: cpu fsize data stack core rss nproc nofile memlock as\n"
@@ -324,7 +357,7 @@ int vlimit_main(int argc, char **argv)
 
 	if (apply(xid, &rq))
 		return 255;
-	if (all)
-		show_all(xid, names, decimal);
+	if (all && show_all(xid, names, decimal))
+		return 255;
 	return vc_exec_rest("vlimit", argv + i);
 }

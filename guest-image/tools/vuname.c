@@ -4,14 +4,19 @@
  *
  *   vuname [-g] --xid X [TAG]...
  *   vuname -s --xid X -t TAG=VALUE [-t TAG=VALUE]... [--] [CMD [ARG]...]
- *   vuname -s --xid X --dir D [--] [CMD [ARG]...]
+ *   vuname --xid X --dir D [--missingok] [--] [CMD [ARG]...]
  *
  * TAGs, in VHIN order: context sysname nodename release version machine
- * domainname.  Get (-g, the default) prints the values of the TAGs given
- * (all of them without TAGs) on one line, separated by spaces; a field
- * the kernel refused prints as ???.  Set changes each TAG to VALUE; with
- * --dir, each TAG that has a file of that name in D is set to the first
- * line of that file.  Long forms: --get, --set, --tag.  X may be "self",
+ * domainname; as in util-vserver a TAG is matched without case and may be
+ * abbreviated (the first tag in that order it begins wins).  Get (-g, the
+ * default) prints the values of the TAGs given (all of them without TAGs)
+ * on one line, separated by spaces; a field the kernel refused prints as
+ * ???.  Set changes each TAG to VALUE.  --dir, with or without -s, sets
+ * each TAG that has a file of that name in D to the file's content without
+ * its trailing newlines (`vserver NAME start` runs
+ * `vuname --xid self --dir .../uts --missingok -- ...`), and -t is then
+ * ignored; a missing D is an error unless --missingok.  Long forms:
+ * --get, --set, --tag.  X may be "self",
  * the caller's own context (chcontext's chain runs
  * `vuname --set --xid self -t nodename=H -- ...` inside a context that is
  * still being set up).  After a set, CMD (if given) is exec'd.
@@ -24,6 +29,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "applets.h"
 #include "lib.h"
@@ -31,7 +38,8 @@
 #define MAX_SETS 16
 
 static const char usage_line[] =
-	"usage: vuname [-g] --xid X [TAG]... | vuname -s --xid X {-t TAG=VALUE... | --dir D} [--] [CMD...]\n";
+	"usage: vuname [-g] --xid X [TAG]... | vuname -s --xid X -t TAG=VALUE... [--] [CMD...] |\n"
+	"       vuname --xid X --dir D [--missingok] [--] [CMD...]\n";
 
 static const struct {
 	const char *name;
@@ -53,7 +61,7 @@ static int tag_index(const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; i < NR_TAGS; i++)
-		if (strlen(tags[i].name) == len && !strncmp(name, tags[i].name, len))
+		if (strlen(tags[i].name) >= len && !strncasecmp(name, tags[i].name, len))
 			return (int)i;
 	return -1;
 }
@@ -67,11 +75,18 @@ static int set_one(uint32_t xid, int t, const char *value)
 	return 0;
 }
 
-static int set_from_dir(uint32_t xid, const char *dir)
+static int set_from_dir(uint32_t xid, const char *dir, int missingok)
 {
-	char path[PATH_MAX], line[VHI_NAME_LEN + 2];
-	size_t i;
+	char path[PATH_MAX], value[VHI_NAME_LEN + 1];
+	struct stat st;
+	size_t i, len;
 
+	if (stat(dir, &st) < 0) {
+		if (errno == ENOENT && missingok)
+			return 0;
+		fprintf(stderr, "vuname: %s: %s\n", dir, strerror(errno));
+		return 255;
+	}
 	for (i = 0; i < NR_TAGS; i++) {
 		FILE *f;
 
@@ -79,17 +94,18 @@ static int set_from_dir(uint32_t xid, const char *dir)
 		f = fopen(path, "r");
 		if (!f)
 			continue;
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
+		len = fread(value, 1, sizeof(value) - 1, f);
 		fclose(f);
-		line[strcspn(line, "\n")] = '\0';
-		if (set_one(xid, (int)i, line))
+		while (len && value[len - 1] == '\n')
+			len--;
+		value[len] = '\0';
+		if (set_one(xid, (int)i, value))
 			return 255;
 	}
 	return 0;
 }
 
-enum { O_DIR = 256, O_HELP };
+enum { O_DIR = 256, O_MISSINGOK, O_HELP };
 
 static const struct option longopts[] = {
 	{ "get",	no_argument,		NULL, 'g' },
@@ -97,13 +113,14 @@ static const struct option longopts[] = {
 	{ "xid",	required_argument,	NULL, 'c' },
 	{ "tag",	required_argument,	NULL, 't' },
 	{ "dir",	required_argument,	NULL, O_DIR },
+	{ "missingok",	no_argument,		NULL, O_MISSINGOK },
 	{ "help",	no_argument,		NULL, O_HELP },
 	{ NULL, 0, NULL, 0 }
 };
 
 struct args {
 	const char *sets[MAX_SETS], *dir;
-	int nsets, do_set, have_xid;
+	int nsets, do_set, have_xid, missingok;
 	uint32_t xid;
 };
 
@@ -116,6 +133,7 @@ static int on_opt(void *ctx, int opt, char *arg)
 	case 'g':	a->do_set = 0; break;
 	case 's':	a->do_set = 1; break;
 	case O_DIR:	a->dir = arg; break;
+	case O_MISSINGOK: a->missingok = 1; break;
 	case 't':
 		if (a->nsets == MAX_SETS)
 			return vs_usage(usage_line);
@@ -158,7 +176,7 @@ static int set(const struct args *a)
 		if (set_one(a->xid, t, eq + 1))
 			return 255;
 	}
-	return a->dir ? set_from_dir(a->xid, a->dir) : 0;
+	return 0;
 }
 
 int vuname_main(int argc, char **argv)
@@ -173,13 +191,14 @@ int vuname_main(int argc, char **argv)
 	if (!a.have_xid)
 		return vs_usage(usage_line);
 
-	if (a.do_set) {
-		if (!a.nsets && !a.dir)
-			return vs_usage(usage_line);
-		ret = set(&a);
+	if (a.dir || a.do_set) {
+		if (a.dir)
+			ret = set_from_dir(a.xid, a.dir, a.missingok);
+		else
+			ret = a.nsets ? set(&a) : vs_usage(usage_line);
 		return ret ? ret : vc_exec_rest("vuname", argv + i);
 	}
-	if (a.nsets || a.dir)
+	if (a.nsets)
 		return vs_usage(usage_line);
 	for (k = i; k < argc; k++)
 		if (tag_index(argv[k], strlen(argv[k])) < 0)

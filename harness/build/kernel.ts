@@ -5,6 +5,7 @@
  * make with all cores, and stores the image with a manifest under a key that hashes every
  * input. An artifact whose key exists is reused without running make.
  */
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
@@ -43,6 +44,8 @@ export interface KernelManifest {
   compiler: string;
   buildSeconds: number;
   builtAt: string;
+  /** sha256 of the image as built; a cached image that no longer matches is built again. */
+  imageSha256?: string;
 }
 
 export interface BuildKernelOptions {
@@ -72,7 +75,19 @@ export async function cachedKernel(arch: Arch, variant: Variant): Promise<Kernel
   const dir = join(cacheRoot(), 'kernels', key);
   if (!(await pathExists(join(dir, 'manifest.json')))) return undefined;
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as KernelManifest;
-  return { arch, variant, image: join(dir, imageName(arch)), config: join(dir, 'config'), manifest };
+  const image = join(dir, imageName(arch));
+  // A damaged image (a full disk, a crash while copying, a stray write) is a miss, not a boot of garbage.
+  if (manifest.imageSha256 !== undefined && (await fileSha256(image)) !== manifest.imageSha256) return undefined;
+  return { arch, variant, image, config: join(dir, 'config'), manifest };
+}
+
+/** sha256 of a file in hex, or undefined when it cannot be read. */
+async function fileSha256(path: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256').update(await readFile(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 export async function buildKernel(opts: BuildKernelOptions): Promise<KernelArtifact> {
@@ -101,7 +116,7 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   const logPath = join(cacheRoot(), 'logs', `kernel-${arch}-${variant}.log`);
   await mkdir(buildDir, { recursive: true });
   await rm(logPath, { force: true });
-  if ((await which(kernelCc(arch))) === undefined) throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).guestCcPackages.split(' ')[0] ?? ''}; run scripts/setup`);
+  if ((await which(kernelCc(arch))) === undefined) throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).kernelCcPackage}; run scripts/setup`);
   const fragments = await readFragments(arch, variant);
   const cross = archInfo(arch).crossPrefix === '' ? [] : [`CROSS_COMPILE=${archInfo(arch).crossPrefix}`];
   const fragmentPath = join(buildDir, 'vslab-fragments.config');
@@ -148,6 +163,7 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
     compiler,
     buildSeconds: Math.round((Date.now() - started) / 1000),
     builtAt: new Date().toISOString(),
+    imageSha256: await fileSha256(join(tmp, imageName(arch))),
   };
   await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await copyFile(logPath, join(tmp, 'build.log'));

@@ -8,20 +8,23 @@ import { repoRoot } from '../paths.ts';
 import { htmlReport } from '../report/html.ts';
 import { screenshot } from '../report/render.ts';
 import { junitReport } from '../report/junit.ts';
+import { ktapReport } from '../report/ktap.ts';
 import { counts } from '../report/summary.ts';
 import { terminalReport } from '../report/terminal.ts';
 import { accelOf, archOf, backendOf, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab examples [--backend qemu|v86] [--arch i386|x86_64|arm] [--accel auto|kvm|tcg] [--only E21,E22]
-                      [--tools DIR] [--json] [--junit FILE] [--html FILE] [--png FILE]
+                      [--tools DIR] [--json | --ktap] [--junit FILE] [--html FILE] [--png FILE]
 
 Boots the kernel, runs the paper's examples E01–E45 in order and prints a table: id, title,
 verdict (pass, FAIL, not implemented — with what is missing), time. Writes an HTML report
 (default out/examples.html); --png also renders it to a screenshot with headless Chromium.
 --tools DIR runs them with your own util-vserver binaries first in the guest's PATH (vslab run --help);
 the examples use only util-vserver's command line (ABI §8).
-Exit status 1 if any example fails.`;
+--ktap prints KTAP v1 (the kernel's test output format) on stdout instead of the table; --json the
+whole report as JSON. Progress goes to stderr.
+Exit status 0 all passed, 1 an example failed, 2 usage or infrastructure (build, emulator, boot).`;
 
 export async function examplesCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -30,6 +33,7 @@ export async function examplesCommand(argv: string[]): Promise<number> {
     accel: { type: 'string' },
     only: { type: 'string' },
     json: { type: 'boolean' },
+    ktap: { type: 'boolean' },
     junit: { type: 'string' },
     html: { type: 'string' },
     png: { type: 'string' },
@@ -40,6 +44,7 @@ export async function examplesCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const only = typeof values['only'] === 'string' ? values['only'].split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+  if (values['json'] === true && values['ktap'] === true) throw new UsageError('--json and --ktap both want stdout: choose one');
   const examples = findExamples(only);
   if (examples.length === 0) throw new UsageError(`--only matches no example (ids are E01…E45)`);
   const progress = makeProgress(values['json'] === true);
@@ -61,6 +66,8 @@ export async function examplesCommand(argv: string[]): Promise<number> {
   }
   if (values['json'] === true) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else if (values['ktap'] === true) {
+    process.stdout.write(ktapReport(report));
   } else {
     process.stderr.write('\n');
     process.stdout.write(`${terminalReport(report)}\n\nHTML report: ${htmlPath}\n`);

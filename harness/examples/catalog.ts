@@ -532,7 +532,7 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
     requires: [tool('vlimit'), CTX_CREATE, PROC_LIMIT],
     steps: [
       { command: keepAlive('vcontext --create --silent --xid 4201', '/tmp/e42.pid'), note: 'guest 4201 with one sleeping task' },
-      { command: 'vlimit --xid 4201 --nproc 3 && vlimit --xid 4201 -a | grep "^nproc "', note: 'at most 3 tasks in the context' },
+      { command: 'vlimit --xid 4201 --nproc 3 && vlimit --xid 4201 -a | grep "^NPROC "', note: 'at most 3 tasks in the context' },
       {
         command: "vcontext --migrate --xid 4201 -- sh -c 'ulimit -u; sleep 1000 >/dev/null 2>&1 & sleep 1000 >/dev/null 2>&1 & echo both forked'",
         note: 'the sleeper, this shell and one more sleep make 3: the next fork must fail (the first line is the per-user rlimit)',

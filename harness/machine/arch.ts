@@ -13,8 +13,9 @@ export interface ArchInfo {
   /** make target and its output under the build directory. */
   kernelTarget: string;
   kernelImage: string;
-  /** CROSS_COMPILE= prefix for the kernel ('' = the host's gcc). */
+  /** CROSS_COMPILE= prefix for the kernel ('' = the host's gcc), and the Debian package of that compiler. */
   crossPrefix: string;
+  kernelCcPackage: string;
   /** C compiler for the static guest programs, and the Debian packages that provide it. */
   guestCc: string;
   guestCcPackages: string;
@@ -38,6 +39,7 @@ const INFO: Record<Arch, ArchInfo> = {
     kernelTarget: 'bzImage',
     kernelImage: 'arch/x86/boot/bzImage',
     crossPrefix: '',
+    kernelCcPackage: 'gcc',
     guestCc: 'i686-linux-gnu-gcc',
     guestCcPackages: 'gcc-i686-linux-gnu and libc6-dev-i386-cross',
     debian: 'i386',
@@ -53,6 +55,7 @@ const INFO: Record<Arch, ArchInfo> = {
     kernelTarget: 'bzImage',
     kernelImage: 'arch/x86/boot/bzImage',
     crossPrefix: '',
+    kernelCcPackage: 'gcc',
     guestCc: 'gcc',
     guestCcPackages: 'gcc',
     debian: 'amd64',
@@ -69,6 +72,7 @@ const INFO: Record<Arch, ArchInfo> = {
     kernelTarget: 'zImage',
     kernelImage: 'arch/arm/boot/zImage',
     crossPrefix: 'arm-linux-gnueabihf-',
+    kernelCcPackage: 'gcc-arm-linux-gnueabihf',
     guestCc: 'arm-linux-gnueabihf-gcc',
     guestCcPackages: 'gcc-arm-linux-gnueabihf and libc6-dev-armhf-cross',
     debian: 'armhf',

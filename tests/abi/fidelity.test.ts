@@ -1,6 +1,7 @@
 /**
- * Fidelity to what util-vserver's real tools need (ABI.md §11, K1 and K3–K7), and the setup
- * phase's rule that a context may only narrow itself from inside (issue #23 item 7), plus the
+ * Fidelity to what util-vserver's real tools need (ABI.md §11, K1 and K3–K7, and K8: the ccaps
+ * its chain grants from inside), and the setup phase's rule that a context may otherwise only
+ * narrow itself from inside (issue #23 item 7), plus the
  * small kernel fixes of issue #23 item 10. Calls go raw through vsyscall (what util-vserver
  * sends) or through our tools where the tool's call is the point (setattr, lsxid, the chain).
  *
@@ -50,7 +51,10 @@ const ALL = 0xffffffffffffffffn;
 const NXF = { HIDE_NETIF: 0x2000000n, HIDE_LBACK: 0x4000000n, LBACK_ALLOW: 0x400n, INIT_SET: (1n << 34n) | 0x2000000n };
 const NXC_RAW_ICMP = 0x100n;
 const NXC_MULTICAST = 0x1000n;
-const VXC = { SET_UTSNAME: 0x1n, TIOCSTI: 0x10n, SYSLOG: 0x1000n };
+const VXC = { SET_UTSNAME: 0x1n, TIOCSTI: 0x10n, RAW_ICMP: 0x100n, SYSLOG: 0x1000n };
+const HIDE_NETIF = 0x2000000n;
+/** util-vserver's insecure bcaps (its vc_get_insecurebcaps(); bit 29 is its QUOTACTL). */
+const INSECURE_BCAPS = [9, 11, 12, 13, 14, 15, 16, 17, 20, 21, 23, 24, 25, 27, 29].reduce((m, b) => m | (1n << BigInt(b)), 0n);
 const NXA = { IPV4: 0x1, ADDR: 0x10, LBACK: 0x200, IPV6: 0x2 };
 const CAP_SYS_ADMIN = 21;
 const CAP_CONTEXT = 41;
@@ -169,6 +173,25 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect((flags.out?.readBigUInt64LE(0) ?? 0n) & STATE_SETUP).toBe(0n);
   });
 
+  it('K8 util-vserver\'s vattribute --set --secure, raw as it sends it from inside the new context in setup (set_ccaps {SET_UTSNAME|RAW_ICMP, ~0}, then set_bcaps {~insecure, ~0}, then set_cflags hide_netif), succeeds; CMD ends with those ccaps and that bound', async () => {
+    persistentXids.push(7312);
+    const r = await sh(
+      `vcontext --create --silent --xid 7312 -- ` +
+        `vsyscall --in ${pair(VXC.SET_UTSNAME | VXC.RAW_ICMP, ALL)} ${CMD.set_ccaps} 7312 -- ` +
+        `vsyscall --in ${pair(~INSECURE_BCAPS & ALL, ALL)} ${CMD.set_bcaps} 7312 -- ` +
+        `vsyscall --in ${pair(HIDE_NETIF, HIDE_NETIF)} ${CMD.set_cflags} 7312 -- ` +
+        `vsyscall --in ${pair(PERSISTENT, PERSISTENT | STATE_SETUP)} ${CMD.set_cflags} 7312 -- ` +
+        `sh -c 'grep -E "^Cap(Eff|Bnd)" /proc/self/status'`,
+    );
+    expect(rets(r.stdout)).toEqual([OK, OK, OK, OK]);
+    expect((await call(`--out 16 ${CMD.get_ccaps} 7312`)).out?.readBigUInt64LE(0)).toBe(VXC.SET_UTSNAME | VXC.RAW_ICMP);
+    const bound = (await call(`--out 16 ${CMD.get_bcaps} 7312`)).out?.readBigUInt64LE(0) ?? -1n;
+    // Every capability of 6.1 (0..40) but the insecure ones; CAP_CONTEXT is never a bcap.
+    expect(bound).toBe(((1n << 41n) - 1n) & ~INSECURE_BCAPS);
+    expect(capLine(r.stdout, 'CapBnd')).toBe(bound);
+    expect(capLine(r.stdout, 'CapEff')).toBe(bound);
+  });
+
   it('K4 link(2) of an IUNLINK|IMMUTABLE file succeeds (unification); other immutable files still refuse it', async () => {
     await sh('rm -rf /tmp/k4 && mkdir /tmp/k4 && echo u >/tmp/k4/unified && echo i >/tmp/k4/immutable');
     await sh('setattr --iunlink /tmp/k4/unified && setattr --immutable /tmp/k4/immutable');
@@ -256,7 +279,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect(own).toBe(`ret=${nid} errno=0 OK`);
   });
 
-  it('from inside, a context in setup may only narrow its cflags, ccaps and limits: each raise is EPERM, each lowering works, the host may raise', async () => {
+  it('from inside, a context in setup may only narrow its cflags and limits (each raise EPERM, each lowering works, the host may raise); it may grant itself ccaps as util-vserver\'s chain does', async () => {
     await persistentCtx(7320, VIRT_UPTIME);
     expect(await call(`--in ${pair(VXC.SET_UTSNAME | VXC.SYSLOG, ALL)} ${CMD.set_ccaps} 7320`)).toMatchObject({ ret: 0 });
     expect(await call(`--in ${rlimit(NOFILE, KEEP, 100n, 100n)} ${CMD.set_rlimit} 7320`)).toMatchObject({ ret: 0 });
@@ -264,7 +287,6 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     const raises = [
       `--in ${pair(0n, VIRT_UPTIME)} ${CMD.set_cflags} 7320`, // drop a restriction
       `--in ${pair(PROLIFIC, PROLIFIC)} ${CMD.set_cflags} 7320`, // take a grant
-      `--in ${pair(VXC.TIOCSTI, VXC.TIOCSTI)} ${CMD.set_ccaps} 7320`, // add a ccap
       `--in ${rlimit(NOFILE, KEEP, KEEP, 200n)} ${CMD.set_rlimit} 7320`, // raise a hard limit
       `--in ${rlimit(NOFILE, KEEP, INF, INF)} ${CMD.set_rlimit} 7320`, // no limit at all
     ];
@@ -272,6 +294,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
       `--in ${pair(VIRT_LOAD, VIRT_LOAD)} ${CMD.set_cflags} 7320`, // add a restriction
       `--in ${pair(0n, VXC.SYSLOG)} ${CMD.set_ccaps} 7320`, // drop a ccap
       `--in ${rlimit(NOFILE, KEEP, 50n, 80n)} ${CMD.set_rlimit} 7320`, // lower a limit
+      `--in ${pair(VXC.TIOCSTI, VXC.TIOCSTI)} ${CMD.set_ccaps} 7320`, // grant a ccap (util-vserver's ccapabilities)
     ];
     const inside = await sh(
       `vsyscall --in ${u64(0n)} ${CMD.ctx_migrate} 7320 -- sh -c '` +
@@ -282,7 +305,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     // Nothing of the raises happened; the lowerings did.
     const flags = (await call(`--out 16 ${CMD.get_cflags} 7320`)).out?.readBigUInt64LE(0) ?? 0n;
     expect(flags & (VIRT_UPTIME | VIRT_LOAD | PROLIFIC)).toBe(VIRT_UPTIME | VIRT_LOAD);
-    expect((await call(`--out 16 ${CMD.get_ccaps} 7320`)).out?.readBigUInt64LE(0)).toBe(VXC.SET_UTSNAME);
+    expect((await call(`--out 16 ${CMD.get_ccaps} 7320`)).out?.readBigUInt64LE(0)).toBe(VXC.SET_UTSNAME | VXC.TIOCSTI);
     const lim = await call(`--in ${rlimit(NOFILE, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 7320`);
     expect([lim.out?.readBigUInt64LE(12), lim.out?.readBigUInt64LE(20)]).toEqual([50n, 80n]);
     // The host may raise all of them.

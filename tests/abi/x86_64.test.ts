@@ -69,7 +69,7 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     expect(compat).toBe(`ret=0 errno=0 OK\nout=${i386(7, 20n, 30n)}\n`);
     const native = (await h.guest.shell.succeed(`vsyscall --in ${lp64(6, 0n, 0n)} --out 32 0x3c010000 131`)).stdout;
     expect(native).toBe(`ret=0 errno=0 OK\nout=${lp64(6, 40n, 40n)}\n`);
-    expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'40'.padEnd(20)}40`);
+    expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40`);
     await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 131`);
   });
 

@@ -52,6 +52,10 @@ function limitRow(text: string, name: string): number[] | undefined {
   return m?.slice(1).map(Number);
 }
 
+/** A line of util-vserver's `vlimit -a`: name, then two spaces and each value from columns 10, 30, 50. */
+const vlimitRow = (name: string, min: string, soft: string, hard: string): string =>
+  `${name.padEnd(10)}${`  ${min}`.padEnd(20)}${`  ${soft}`.padEnd(20)}  ${hard}`;
+
 describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   const h = useGuest({ variant: 'vserver' });
   const call = (args: string) => vc(h.guest.shell, args);
@@ -138,18 +142,23 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await persistent(162);
     await sh('vlimit --xid 162 --nproc 12 -S --nofile 0x20 -H --nofile 64');
     const all = (await sh('vlimit --xid 162 -a')).stdout.split('\n');
-    expect(all).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'0xc'.padEnd(20)}0xc`);
-    expect(all).toContain(`${'nofile'.padEnd(10)}${'N/A'.padEnd(20)}${'0x20'.padEnd(20)}0x40`);
-    expect(all).toContain(`${'as'.padEnd(10)}${'N/A'.padEnd(20)}${'inf'.padEnd(20)}inf`);
-    expect(all).toContain(`${'locks'.padEnd(10)}${'N/A'.padEnd(20)}${'inf'.padEnd(20)}inf`);
-    expect(all).toContain(`${'semary'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
-    expect(all[0]).toBe(`${'cpu'.padEnd(10)}${'N/A'.padEnd(20)}${'N/A'.padEnd(20)}N/A`);
-    expect((await sh('vlimit --xid 162 -a -n -d')).stdout.split('\n')).toContain(`${'N/A'.padEnd(20)}${'32'.padEnd(20)}64`);
+    expect(all).toContain(vlimitRow('NPROC', 'N/A', '0xc', '0xc'));
+    expect(all).toContain(vlimitRow('NOFILE', 'N/A', '0x20', '0x40'));
+    expect(all).toContain(vlimitRow('AS', 'N/A', 'inf', 'inf'));
+    expect(all).toContain(vlimitRow('LOCKS', 'N/A', 'inf', 'inf'));
+    // Only what get_rlimit_mask reports, in id order: RSS (5) first, SEMARY (accounted only) not at all.
+    expect(all[0]).toBe(vlimitRow('RSS', 'N/A', 'inf', 'inf'));
+    expect(all.filter((l) => l !== '').map((l) => l.split(' ')[0])).toEqual(['RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS', 'LOCKS', 'MSGQUEUE', 'NSOCK', 'OPENFD', 'ANON', 'SHMEM']);
+    // -n: the limit's number in place of its name.
+    expect((await sh('vlimit --xid 162 -a -n -d')).stdout.split('\n')).toContain(vlimitRow('7', 'N/A', '32', '64'));
     await sh('vlimit --xid 162 -S --nproc inf --nproc inf');
-    expect((await sh('vlimit --xid 162 -a')).stdout).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'inf'.padEnd(20)}inf`);
-    // --dir: one value per file.
-    await sh('mkdir -p /tmp/lim162 && echo 7 >/tmp/lim162/nproc && echo 5 >/tmp/lim162/nproc.soft && vlimit --xid 162 --dir /tmp/lim162');
-    expect((await sh('vlimit --xid 162 -a -d')).stdout).toContain(`${'nproc'.padEnd(10)}${'N/A'.padEnd(20)}${'5'.padEnd(20)}7`);
+    expect((await sh('vlimit --xid 162 -a')).stdout.split('\n')).toContain(vlimitRow('NPROC', 'N/A', 'inf', 'inf'));
+    // --dir: "<res>" sets all three values, "<res>.soft" then the soft one; a limit named on the
+    // command line keeps its value over the file's.
+    await sh('mkdir -p /tmp/lim162 && echo 7 >/tmp/lim162/nproc && echo 5 >/tmp/lim162/nproc.soft && echo 9 >/tmp/lim162/nofile && vlimit --xid 162 --nofile 33 --dir /tmp/lim162');
+    const fromDir = (await sh('vlimit --xid 162 -a -d')).stdout.split('\n');
+    expect(fromDir).toContain(vlimitRow('NPROC', 'N/A', '5', '7'));
+    expect(fromDir).toContain(vlimitRow('NOFILE', 'N/A', '32', '33'));
     // Bad input: usage or a named kernel error, exit 255.
     for (const bad of ['vlimit', 'vlimit --xid 162 --nproc', 'vlimit --xid 162 --bogus 1', 'vlimit --xid 162 --nproc many', 'vlimit --missingok -a']) {
       expect((await h.guest.shell.run(bad)).exitCode).toBe(255);

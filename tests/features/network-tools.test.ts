@@ -236,12 +236,17 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         expect((await sh().succeed('nattribute --nid 6106 --get')).stdout).not.toMatch(/state_setup/);
         // Without --nid: the caller's own network context.
         expect((await sh().succeed('ncontext --migrate --nid 6106 -- nattribute --get')).stdout).toBe(out);
-        // --secure: hide_netif, and no ncap but raw_icmp.
+        // --secure (util-vserver's): hide_netif set, the ncaps left alone; it replaces the words
+        // before it, the words after it count.
         await sh().succeed('nattribute --nid 6106 --set --flag ~hide_netif --ncap tun_create');
-        await sh().succeed('nattribute --nid 6106 --set --secure');
+        await sh().succeed('nattribute --nid 6106 --set --ncap ~tun_create --secure');
         out = (await sh().succeed('nattribute --nid 6106 --get')).stdout;
         expect(out).toMatch(/^flags: .*\bhide_netif\b/m);
-        expect(out).toMatch(/^ncapabilities: raw_icmp$/m);
+        expect(out).toMatch(/^ncapabilities: tun_create,raw_icmp,multicast$/m);
+        await sh().succeed('nattribute --nid 6106 --set --secure --ncap ~tun_create --flag hide_lback');
+        out = (await sh().succeed('nattribute --nid 6106 --get')).stdout;
+        expect(out).toMatch(/^ncapabilities: raw_icmp,multicast$/m);
+        expect(out).toMatch(/^flags: .*\bhide_lback\b/m);
       } finally {
         await sh().run(`kill ${pid}`);
       }

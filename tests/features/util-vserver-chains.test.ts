@@ -13,14 +13,17 @@
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 
-/** The guest default bound of ABI §9 (vattribute/chcontext --secure). */
-const SECURE_CAPS = [0, 1, 2, 3, 4, 5, 6, 7, 10, 18, 19, 22, 26, 28, 29];
+/** util-vserver's --secure bound: every capability of 6.1 (0..40) but its insecure ones. */
+const INSECURE = [9, 11, 12, 13, 14, 15, 16, 17, 20, 21, 23, 24, 25, 27, 29];
+const SECURE_CAPS = [...Array(41).keys()].filter((b) => !INSECURE.includes(b));
 const MKNOD = 27;
 const capMask = (bits: number[]): bigint => bits.reduce((m, b) => m | (1n << BigInt(b)), 0n);
 const VXF_INFO_PRIVATE = 0x8n;
 const VXF_INFO_INIT = 0x10n;
 const VXF_HIDE_NETIF = 0x2000000n;
 const VXF_STATE_SETUP = 1n << 32n;
+/** --secure's ccaps: SET_UTSNAME | RAW_ICMP, granted from inside the context in setup (K8). */
+const SECURE_CCAPS = 0x101n;
 
 /** What the command at the end of a chain reports about itself. */
 const PROBE = "sh -c 'cat /proc/self/vinfo; echo Host: $(hostname); echo Pid: $$; cat /proc/self/ninfo'";
@@ -28,6 +31,7 @@ const PROBE = "sh -c 'cat /proc/self/vinfo; echo Host: $(hostname); echo Pid: $$
 interface State {
   xid: number;
   bcaps: bigint;
+  ccaps: bigint;
   cflags: bigint;
   host: string;
   pid: number;
@@ -44,6 +48,7 @@ function stateOf(out: string): State {
   return {
     xid: num('XID'),
     bcaps: hex('BCaps'),
+    ccaps: hex('CCaps'),
     cflags: hex('CFlags'),
     host: /^Host: (.*)$/m.exec(out)?.[1] ?? '',
     pid: num('Pid'),
@@ -90,6 +95,7 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
       const s = stateOf(r.stdout);
       expect(s.xid).toBe(5101);
       expect(s.bcaps).toBe(capMask([...SECURE_CAPS, MKNOD]));
+      expect(s.ccaps).toBe(SECURE_CCAPS);
       expect(s.cflags & VXF_STATE_SETUP).toBe(0n);
       expect(s.cflags & VXF_INFO_PRIVATE).toBe(VXF_INFO_PRIVATE);
       expect(s.cflags & VXF_HIDE_NETIF).toBe(VXF_HIDE_NETIF);
@@ -110,6 +116,7 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
       expect(s.xid).toBe(5102);
       expect(s.host).toBe('chain5102');
       expect(s.bcaps).toBe(capMask([...SECURE_CAPS, MKNOD]));
+      expect(s.ccaps).toBe(SECURE_CCAPS);
     } finally {
       await sh().run('vkill --xid 5102');
     }
@@ -122,6 +129,7 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
       const s = stateOf(r.stdout);
       expect(s.xid).toBe(5103);
       expect(s.bcaps).toBe(capMask([...SECURE_CAPS, MKNOD]));
+      expect(s.ccaps).toBe(SECURE_CCAPS);
       expect(s.cflags & VXF_STATE_SETUP).toBe(0n);
       expect(s.cflags & VXF_INFO_PRIVATE).toBe(VXF_INFO_PRIVATE);
       expect(s.host).toBe('chain5103');
@@ -152,6 +160,7 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
     const s = stateOf(r.stdout);
     expect(s.xid).toBe(n);
     expect(s.bcaps).toBe(capMask(SECURE_CAPS));
+    expect(s.ccaps).toBe(SECURE_CCAPS);
     expect(s.cflags & VXF_STATE_SETUP).toBe(0n);
   });
 

@@ -13,6 +13,10 @@ import { useGuest } from '../fixtures.ts';
 const keepAlive = (xid: number, extra = ''): string => `vcontext --create --silent ${extra} --xid ${xid} -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`;
 const VXF_STATE_SETUP = 1n << 32n;
 
+/** A line of util-vserver's `vlimit -a`: name, then two spaces and each value from columns 10, 30, 50. */
+const vlimitRow = (name: string, min: string, soft: string, hard: string): string =>
+  `${name.padEnd(10)}${`  ${min}`.padEnd(20)}${`  ${soft}`.padEnd(20)}  ${hard}`;
+
 describe('util-vserver forms of our tools on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
   const sh = () => h.guest.shell;
@@ -82,6 +86,22 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
     expect((await sh().succeed('hostname')).stdout).toBe('vslab\n');
   });
 
+  it('vuname --xid self --dir D --missingok -- CMD (the step of vserver NAME start): each TAG file of D sets that name, trailing newlines dropped; a missing D is an error only without --missingok', async () => {
+    await sh().succeed("mkdir -p /tmp/uts5210 && printf 'n5210\\n\\n' >/tmp/uts5210/nodename && printf d5210 >/tmp/uts5210/domainname");
+    const r = await sh().succeed(
+      "vcontext --create --silent --xid 5210 -- vuname --xid self --dir /tmp/uts5210 --missingok -- sh -c 'hostname; cat /proc/sys/kernel/domainname'",
+    );
+    expect(r.stdout).toBe('n5210\nd5210\n');
+    expect((await sh().succeed("vcontext --create --silent --xid 5211 -- vuname --xid self --dir /tmp/none --missingok -- echo ran")).stdout).toBe('ran\n');
+    const missing = await sh().run('vcontext --create --silent --xid 5212 -- vuname --xid self --dir /tmp/none -- echo ran');
+    expect(missing.exitCode).toBe(255);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/^vuname: \/tmp\/none: No such file or directory$/m);
+    // util-vserver matches a TAG without case and by its beginning.
+    const abbreviated = await sh().succeed('vcontext --create --silent --xid 5213 -- vuname --xid self --dir /tmp/uts5210 -- vuname --xid self NODE Dom');
+    expect(abbreviated.stdout).toBe('n5210 d5210\n');
+  });
+
   it('vwait --status-fd FD writes the status there; --terminate kills the context at the timeout (KILLED, exit 1)', async () => {
     await sh().succeed(keepAlive(5205, '--endsetup'));
     try {
@@ -95,16 +115,17 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
     }
   });
 
-  it('vlimit -a shows a limit after it was set (not N/A), also without --xid from inside; -S -H add up', async () => {
-    const inside = await sh().succeed(`vcontext --create --silent --xid 5213 -- sh -c 'vlimit --nproc 9 && vlimit -d -a | grep "^nproc "'`);
-    expect(inside.stdout).toMatch(/^nproc {5}.{20}.{20}9$/m);
+  it("vlimit -a shows a limit after it was set (not N/A), in util-vserver's layout, also without --xid from inside; -S -H add up", async () => {
+    const inside = await sh().succeed(`vcontext --create --silent --xid 5213 -- sh -c 'vlimit --nproc 9 && vlimit -d -a | grep "^NPROC "'`);
+    // A hard limit alone pulls the soft one down with it (the kernel keeps soft <= hard).
+    expect(inside.stdout).toBe(`${vlimitRow('NPROC', 'N/A', '9', '9')}\n`);
     await sh().succeed(keepAlive(5206));
     try {
-      expect((await sh().succeed('vlimit --xid 5206 -S -H --nsock 5 && vlimit --xid 5206 -d -a | grep "^nsock "')).stdout).toMatch(/^nsock {5}.{20}5 {19}5$/m);
-      const r = await sh().succeed('vlimit --xid 5206 --nproc 7 && vlimit --xid 5206 -d -a | grep "^nproc "');
-      expect(r.stdout).toMatch(/^nproc {5}.{20}.{20}7$/m);
-      const s = await sh().succeed('vlimit --xid 5206 -S --nofile 9 --nofile 11 && vlimit --xid 5206 -d -a | grep "^nofile "');
-      expect(s.stdout).toMatch(/^nofile {4}.{20}9 {19}11$/m);
+      expect((await sh().succeed('vlimit --xid 5206 -S -H --nsock 5 && vlimit --xid 5206 -d -a | grep "^NSOCK "')).stdout).toBe(`${vlimitRow('NSOCK', 'N/A', '5', '5')}\n`);
+      const r = await sh().succeed('vlimit --xid 5206 --nproc 7 && vlimit --xid 5206 -d -a | grep "^NPROC "');
+      expect(r.stdout).toBe(`${vlimitRow('NPROC', 'N/A', '7', '7')}\n`);
+      const s = await sh().succeed('vlimit --xid 5206 -S --nofile 9 --nofile 11 && vlimit --xid 5206 -d -a | grep "^NOFILE "');
+      expect(s.stdout).toBe(`${vlimitRow('NOFILE', 'N/A', '9', '11')}\n`);
     } finally {
       await sh().run('vkill --xid 5206');
     }

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shell } from '../../harness/console/shell.ts';
 import { useGuest } from '../fixtures.ts';
+import { pollUntil } from '../poll.ts';
 
 const CYCLES_PER_SHELL = 2500;
 
@@ -28,15 +29,8 @@ async function currentValues(shell: Shell, xid: number): Promise<string[]> {
   return [...out.matchAll(/^(\w+):\t\s*(-?\d+)\t/gm)].map((m) => `${m[1]} ${m[2]}`);
 }
 
-/** Objects are freed after an RCU grace period: poll until the totals read `want`. */
-async function settle(shell: Shell, want: string): Promise<string> {
-  let now = await totals(shell);
-  for (let i = 0; i < 100 && now !== want; i++) {
-    await shell.succeed('sleep 0.1');
-    now = await totals(shell);
-  }
-  return now;
-}
+/** The totals once they read `want` (objects are freed after an RCU grace period), or as they stay. */
+const settle = (shell: Shell, want: string): Promise<string> => pollUntil(shell, () => totals(shell), want);
 
 describe('10,000-cycle churn', () => {
   const h = useGuest({ variant: 'vserver-debug' });

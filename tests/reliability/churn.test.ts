@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shell } from '../../harness/console/shell.ts';
 import { useGuest } from '../fixtures.ts';
+import { pollUntil } from '../poll.ts';
 
 const COUNTERS = /#CTotal:\t(\d+)\n#CActive:\t(\d+)/;
 
@@ -18,15 +19,8 @@ async function counters(shell: Shell): Promise<string> {
   return `${m[1]}/${m[2]}`;
 }
 
-/** Polls until the counters read `want` (contexts are freed after an RCU grace period). */
-async function settle(shell: Shell, want: string): Promise<string> {
-  let now = await counters(shell);
-  for (let i = 0; i < 50 && now !== want; i++) {
-    await shell.succeed('sleep 0.1');
-    now = await counters(shell);
-  }
-  return now;
-}
+/** The counters once they read `want` (contexts are freed after an RCU grace period), or as they stay. */
+const settle = (shell: Shell, want: string): Promise<string> => pollUntil(shell, () => counters(shell), want, 50);
 
 describe('context churn on the debug kernel', () => {
   const h = useGuest({ variant: 'vserver-debug' });

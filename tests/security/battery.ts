@@ -5,8 +5,10 @@
  * attack is real (it does reach the host's data or hardware when nothing stops it); the guest
  * run proves that the context stops it.
  *
- * The guest (issue #23's threat model): root in a context with util-vserver's default bcaps
- * (ABI §9: `vattribute --secure`) and the ccaps SET_UTSNAME and RAW_ICMP, chrooted in a guest
+ * The guest (issue #23's threat model): root in a context with the bound util-vserver's
+ * `vattribute --secure` gives (every capability but its insecure set, so SETPCAP, SYSLOG, BPF,
+ * PERFMON, MAC_ADMIN, CHECKPOINT_RESTORE and the other newer ones stay in) and the ccaps
+ * SET_UTSNAME and RAW_ICMP, chrooted in a guest
  * root directory below a barrier on a tagged filesystem, bound by chbind to 10.42.0.2 (dummy0),
  * started from a host terminal (the console agent's shell). Concretely, per booted machine:
  *

@@ -1,9 +1,11 @@
 import { execa } from 'execa';
-import { mkdtemp, readFile, readlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCpio } from '../../harness/build/cpio.ts';
+import { cachedKernel, kernelKey } from '../../harness/build/kernel.ts';
 import { configMismatches, fragmentNames, parseConfig } from '../../harness/build/kernel-config.ts';
 import { formatDiffstat, formatSubsystems, subsystemOf, touchedPaths } from '../../harness/build/patch-tree.ts';
 
@@ -86,5 +88,35 @@ describe('newc cpio writer', () => {
   it('is reproducible', () => {
     const entries = [{ kind: 'file' as const, path: 'x', mode: 0o644, data: Buffer.from('x') }];
     expect(buildCpio(entries).equals(buildCpio(entries))).toBe(true);
+  });
+});
+
+describe('the kernel cache', () => {
+  it('a cached image that no longer matches the sha256 its manifest recorded is a miss (built again), not booted', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'vslab-cache-'));
+    const saved = process.env['VSLAB_CACHE'];
+    process.env['VSLAB_CACHE'] = cache;
+    try {
+      const { key } = await kernelKey('i386', 'vanilla');
+      const dir = join(cache, 'kernels', key);
+      await mkdir(dir, { recursive: true });
+      const image = Buffer.from('a kernel image');
+      const manifest = { arch: 'i386', variant: 'vanilla', key, imageSha256: createHash('sha256').update(image).digest('hex') };
+      await writeFile(join(dir, 'bzImage'), image);
+      await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+      expect((await cachedKernel('i386', 'vanilla'))?.image).toBe(join(dir, 'bzImage'));
+      await writeFile(join(dir, 'bzImage'), image.subarray(0, 7)); // truncated, as by a full disk
+      expect(await cachedKernel('i386', 'vanilla')).toBeUndefined();
+      await rm(join(dir, 'bzImage'));
+      expect(await cachedKernel('i386', 'vanilla')).toBeUndefined();
+      // A manifest from before the checksum was recorded is trusted as it was.
+      await writeFile(join(dir, 'bzImage'), image.subarray(0, 7));
+      await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, imageSha256: undefined }));
+      expect(await cachedKernel('i386', 'vanilla')).toBeDefined();
+    } finally {
+      if (saved === undefined) delete process.env['VSLAB_CACHE'];
+      else process.env['VSLAB_CACHE'] = saved;
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });

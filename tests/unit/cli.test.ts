@@ -16,6 +16,7 @@ describe('vslab command line', () => {
     [['run', '--put', 'nocolon', '--', 'true'], /--put expects HOSTPATH:\/GUESTDIR/],
     [['build', '--arch', 'sparc'], /--arch must be one of i386, x86_64, arm, not "sparc"/],
     [['examples', '--only', 'E99'], /--only matches no example/],
+    [['examples', '--json', '--ktap'], /--json and --ktap both want stdout/],
     [['patch', 'explode'], /usage: vslab patch/],
     [['fetch', 'gcc'], /usage: vslab fetch busybox/],
     [['run', '--disk', '/nonexistent/disk.img', '--', 'true'], /disk image \/nonexistent\/disk.img does not exist/],

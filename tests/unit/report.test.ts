@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { htmlEscape, htmlReport } from '../../harness/report/html.ts';
 import { junitReport } from '../../harness/report/junit.ts';
+import { ktapReport } from '../../harness/report/ktap.ts';
+import { parseResultLine } from '../../harness/selftests/ktap.ts';
 import { terminalReport } from '../../harness/report/terminal.ts';
 import { sampleReport } from './sample-report.ts';
 
@@ -20,6 +22,27 @@ describe('examples reports', () => {
     expect(x).toContain('<skipped message="not implemented: missing: the vcontext tool"/>');
     expect(x).toContain('\\x01');
     expect(x).not.toMatch(/[\x00-\x08]/);
+  });
+
+  it('ktap: a KTAP v1 document — version line, plan, one result per example; fail reasons and transcripts as diagnostics; not implemented as SKIP', () => {
+    const k = ktapReport(sampleReport);
+    const lines = k.split('\n');
+    expect(lines[0]).toBe('KTAP version 1');
+    expect(lines).toContain('1..3');
+    // Every line is a version line, a plan, a result or a diagnostic: nothing a KTAP reader would reject.
+    for (const l of lines.filter((x) => x !== '')) expect(l, l).toMatch(/^(KTAP version 1|1\.\.\d+|# .*|#|(not )?ok \d+ .*)$/);
+    const results = lines.map((l) => parseResultLine(l)).filter((r) => r !== undefined);
+    expect(results.map((r) => [r.number, r.name, r.status])).toEqual([
+      [1, 'E11 Resource limits via the shell', 'pass'],
+      [2, 'E12 CPU time limit', 'fail'],
+      [3, 'E21 Process isolation', 'skip'],
+    ]);
+    expect(results[2]?.detail).toBe('not implemented: missing: the vcontext tool');
+    // The failure's reason and transcript come before its result line.
+    const failAt = lines.indexOf('not ok 2 E12 CPU time limit');
+    expect(lines.slice(0, failAt)).toContain('# E12: the loop ends with SIGXCPU: status=137');
+    expect(lines.slice(0, failAt)).toContain('# $ loop');
+    expect(lines.slice(0, failAt)).toContain('# [exit 137]');
   });
 
   it('html: self-contained, escaped, with the summary facts', () => {

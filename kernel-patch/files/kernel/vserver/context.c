@@ -26,10 +26,14 @@
  * that migrates in meets it at once.
  *
  * From inside (a guest task acting on its own context, which it can do
- * only during setup) every setting may only narrow: ccaps and bcaps only
- * lose bits, cflags only gain restrictions (VX_CFLAGS_RESTRICT) and lose
- * grants (VXF_PROLIFIC) and one-time bits; limits only go down
- * (limit.c).  The host may change anything.
+ * only during setup) settings may only narrow: bcaps only lose bits,
+ * cflags only gain restrictions (VX_CFLAGS_RESTRICT) and lose grants
+ * (VXF_PROLIFIC) and one-time bits; limits only go down (limit.c).  The
+ * ccaps are the exception: util-vserver grants them from inside its setup
+ * chain (`vattribute --set --secure` sets SET_UTSNAME and RAW_ICMP, and
+ * `vserver NAME start` the guest's configured ccaps), and a task in setup
+ * still holds the host's capabilities (see above), so refusing it a ccap
+ * would protect nothing.  The host may change anything.
  *
  * Commands (levels and permission checks in switch.c):
  *   ctx_create_v0/v1	-EINVAL bad id or flags, -EEXIST id in use
@@ -117,7 +121,7 @@ static u32 vx_dynamic_next = VX_ID_MIN_DYNAMIC;
 
 /*
  * Is the caller a task of @vxi?  Only a guest in setup can act on its own
- * context; such calls may only narrow what the context holds.
+ * context; such calls may only narrow what the context holds (ccaps aside).
  */
 static bool vx_inside(struct vx_info *vxi)
 {
@@ -950,29 +954,23 @@ long vc_set_cflags(const struct vc_call *call)
 }
 
 /*
- * A {value, mask} set command on one plain word of the context.  With
- * @narrow, a caller inside the context may only clear bits (-EPERM).
+ * A {value, mask} set command on one plain word of the context.
  * Locking: vxi->lock orders the read-modify-write against other setters;
  * readers use READ_ONCE and need no lock.
  */
-static int vc_set_word(const struct vc_call *call, u64 *word, bool narrow)
+static int vc_set_word(const struct vc_call *call, u64 *word)
 {
 	struct vx_info *vxi = call->vxi;
-	u64 value, mask, new;
+	u64 value, mask;
 	int ret;
 
 	ret = vc_read_pair(call, &value, &mask);
 	if (ret)
 		return ret;
-	narrow = narrow && vx_inside(vxi);
 	spin_lock(&vxi->lock);
-	new = vx_apply_mask(*word, value, mask);
-	if (narrow && (new & ~*word))
-		ret = -EPERM;
-	else
-		WRITE_ONCE(*word, new);
+	WRITE_ONCE(*word, vx_apply_mask(*word, value, mask));
 	spin_unlock(&vxi->lock);
-	return ret;
+	return 0;
 }
 
 long vc_get_ccaps(const struct vc_call *call)
@@ -982,7 +980,7 @@ long vc_get_ccaps(const struct vc_call *call)
 
 long vc_set_ccaps(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->ccaps, true);
+	return vc_set_word(call, &call->vxi->ccaps);
 }
 
 long vc_get_bcaps(const struct vc_call *call)
@@ -1030,7 +1028,7 @@ long vc_get_umask(const struct vc_call *call)
 
 long vc_set_umask(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->umask, false);
+	return vc_set_word(call, &call->vxi->umask);
 }
 
 long vc_get_wmask(const struct vc_call *call)
@@ -1040,7 +1038,7 @@ long vc_get_wmask(const struct vc_call *call)
 
 long vc_set_wmask(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->wmask, false);
+	return vc_set_word(call, &call->vxi->wmask);
 }
 
 /* ---- visibility ------------------------------------------------------- */
