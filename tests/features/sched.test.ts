@@ -188,9 +188,9 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       expect(info.out!.readUInt32LE(32)).toBeGreaterThan(0); // token_usec
       // The host shell answers while all three burn.
       expect((await sh('echo alive')).stdout.trim()).toBe('alive');
-      // nr_onhold counts a held task at some moment of the guest's cycle.
-      await sh("i=0; while ! grep -q '^nr_onhold:\t1' /proc/virtual/3011/cvirt && [ $i -lt 400 ]; do usleep 5000; i=$((i+1)); done");
-      expect((await sh('cat /proc/virtual/3011/cvirt')).stdout).toMatch(/^nr_onhold:\t1$/m);
+      // nr_onhold counts the held task at some moment of the guest's cycle (it is held 3/4 of the time).
+      const onhold = await h.guest.shell.run("i=0; until grep -q '^nr_onhold:\t1$' /proc/virtual/3011/cvirt; do [ $i -ge 400 ] && exit 1; usleep 5000; i=$((i+1)); done");
+      expect(onhold.exitCode).toBe(0);
     } finally {
       await stop(3011, 3012, 3013);
     }
@@ -211,12 +211,16 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       await sh('i=0; while [ ! -s /tmp/burn3091 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
       const pid = Number((await sh('cat /tmp/burn3091')).stdout.trim());
       await waitHeld(3091);
-      // CPU time (USER_HZ 100) the loop got before its first hold: tokens_max ticks of the kernel.
+      // CPU time (USER_HZ 100) the loop got before its first hold: the full bucket, tokens_max
+      // kernel ticks, plus what refills meanwhile. The paper's bucket refills continuously (about
+      // tokens_max / (1 - 1/4)); CFS adds one quota (tokens_min ticks here) at each period boundary,
+      // so tokens_max plus at most one quota, depending on where the boundary falls.
       const burst = (await sample([pid])).ticks[0]!;
-      const want = (100 * tickMs) / 10;
-      console.log(`burst: ${burst} USER_HZ ticks before the first hold (tokens_max = ${want})`);
-      expect(burst).toBeGreaterThanOrEqual(want * 0.8);
-      expect(burst).toBeLessThanOrEqual(want * 1.25);
+      const full = (100 * tickMs) / 10;
+      const quota = (50 * tickMs) / 10;
+      console.log(`burst: ${burst} USER_HZ ticks before the first hold (tokens_max = ${full}, one quota = ${quota})`);
+      expect(burst).toBeGreaterThanOrEqual(full * 0.9);
+      expect(burst).toBeLessThanOrEqual((full + quota) * 1.1);
       const [rate] = await shares([pid], 6);
       console.log(`after the burst: ${rate!.toFixed(1)} %`);
       expect(rate).toBeGreaterThanOrEqual(20);
