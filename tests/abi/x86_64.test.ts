@@ -126,4 +126,17 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
   });
 
   defineExampleTests(h, ' (x86_64)');
+  it('TIOCSTI through the IA-32 compat ioctl entry needs the ccap TIOCSTI, as the native entry does', async () => {
+    // The attack: an i386 program in a guest pushes input into the console (compat_sys_ioctl asks
+    // the LSM's file_ioctl_compat hook, not file_ioctl). Found by the sanitizer run, which runs the
+    // i386 suites on the 64-bit kernel.
+    const sh = async (cmd: string): Promise<string> => (await h.guest.shell.run(cmd)).stdout;
+    expect(await sh(`vcontext --create --silent --xid 140 -- tiocsti abc`)).toBe('tiocsti: EPERM\n');
+    expect(await sh(`vcontext --create --silent --xid 141 -- ${COMPAT_BIN}/tiocsti abc`)).toBe('tiocsti: EPERM\n');
+    // The control: the host may, and so may a guest the host granted the ccap, from both ABIs.
+    expect(await sh(`${COMPAT_BIN}/tiocsti abc`)).toBe('tiocsti: ok\n');
+    await h.guest.shell.succeed(`vsyscall --in 0000000047000000 0x09010001 142 && vsyscall --in 10000000000000001000000000000000 0x34040001 142`);
+    expect(await sh(`vsyscall --in 0000000000000000 0x0b010001 142 -- ${COMPAT_BIN}/tiocsti abc`)).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
+    expect(await sh(`vsyscall --in 0000000000000000 0x0b010001 142 -- tiocsti abc`)).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
+  });
 });

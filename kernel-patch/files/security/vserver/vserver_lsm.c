@@ -31,7 +31,8 @@
  *    key permission check of a guest task fails (-EACCES).
  *  - fork and open refuse to pass the context's limits (limit.c).
  *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
- *    TIOCSTI ioctl (pushing input into a terminal) the ccap TIOCSTI.
+ *    TIOCSTI ioctl (pushing input into a terminal; native and compat
+ *    entry) the ccap TIOCSTI.
  *  - Sockets (net.c), IPC objects (ipc.c), SIGIO owners and terminals
  *    (sigio.c) have hook files of their own, added at init.
  *
@@ -213,7 +214,12 @@ static int vx_syslog(int type)
 	return vx_need_ccap(VXC_SYSLOG);
 }
 
-/* Pushing bytes into a terminal's input: the classic way out of a guest. */
+/*
+ * Pushing bytes into a terminal's input: the classic way out of a guest.
+ * 32-bit tasks on a 64-bit kernel reach ioctl through compat_sys_ioctl,
+ * which asks file_ioctl_compat instead of file_ioctl: TIOCSTI has the same
+ * number in both ABIs, so one check serves both hooks.
+ */
 static int vx_file_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -239,6 +245,7 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(cred_prepare, vx_cred_prepare),
 	LSM_HOOK_INIT(syslog, vx_syslog),
 	LSM_HOOK_INIT(file_ioctl, vx_file_ioctl),
+	LSM_HOOK_INIT(file_ioctl_compat, vx_file_ioctl),
 	LSM_HOOK_INIT(task_kill, vx_task_kill),
 	LSM_HOOK_INIT(task_setnice, vx_task_setnice),
 	LSM_HOOK_INIT(task_setioprio, vx_task_setioprio),
