@@ -107,10 +107,12 @@ export interface Attack {
 
 /**
  * util-vserver's `vattribute --set --secure` (and `chcontext --secure`) sets bcaps to ~INSECURE, a
- * list older than most capabilities: on top of ABI §9's guest defaults (our `--secure`) the guest
- * keeps SETPCAP, AUDIT_CONTROL, SETFCAP, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, WAKE_ALARM,
- * BLOCK_SUSPEND, AUDIT_READ, PERFMON, BPF and CHECKPOINT_RESTORE, and loses AUDIT_WRITE (bit 29,
- * util-vserver's "QUOTACTL").
+ * list older than most capabilities: beyond ABI §9's guest defaults the guest keeps SETPCAP,
+ * AUDIT_CONTROL, SETFCAP, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, WAKE_ALARM, BLOCK_SUSPEND, AUDIT_READ,
+ * PERFMON, BPF and CHECKPOINT_RESTORE, and loses AUDIT_WRITE (bit 29, util-vserver's "QUOTACTL").
+ * Our `--secure` sets exactly that bound too (contexts-tools.test.ts); the capability attacks still
+ * name these words, so that each of them holds the capability it uses whatever `--secure` becomes,
+ * and a refusal can only come from the kernel's rule for it.
  */
 export const UTIL_VSERVER_BOUND =
   'setpcap,audit_control,setfcap,mac_override,mac_admin,syslog,wake_alarm,block_suspend,audit_read,perfmon,bpf,checkpoint_restore,~audit_write';

@@ -6,8 +6,8 @@
  * ~INSECURE, a list older than many capabilities: SETPCAP, SYS_BOOT, SYS_PTRACE, AUDIT_CONTROL,
  * SETFCAP, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, WAKE_ALARM, BLOCK_SUSPEND, AUDIT_READ, PERFMON, BPF
  * and CHECKPOINT_RESTORE stay in the bound. Every attack here runs in a guest with exactly that
- * bound (battery.ts's UTIL_VSERVER_BOUND on top of our `--secure`, which is ABI §9's narrower
- * set) and uses one of them; the machine-wide ones are refused by the vserver
+ * bound (our `--secure`, with battery.ts's UTIL_VSERVER_BOUND named on top so the attack holds its
+ * capability whatever `--secure` sets) and uses one of them; the machine-wide ones are refused by the vserver
  * LSM's capable hook whatever the bound says (SYSLOG and the audit pair come back with the
  * ccaps SYSLOG and AUDIT_CONTROL). Then the NETLINK_SOCK_DIAG listings (ss's interface) and the
  * host interfaces of item 8 (uevent helper, cgroupfs, binfmt_misc, debugfs, quotas).
