@@ -41,10 +41,7 @@ int ps_main(int argc, char **argv);
 int vspace_main(int argc, char **argv);
 int escape_fs_main(int argc, char **argv);
 int escape_net_main(int argc, char **argv);
-<<<<<<< HEAD
 int vsched_main(int argc, char **argv);
-=======
 int escape_caps_main(int argc, char **argv);
->>>>>>> iso
 
 #endif /* VSLAB_APPLETS_H */
