@@ -268,7 +268,8 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await persistent(168);
     // busybox cat copies a file to its stdout with sendfile(2); under nc -e that stdout is the TCP socket.
     await sh(`printf '%5000s' x >/tmp/sendfile.data; vcontext --migrate --xid 168 -- nc -l -p 4168 -e cat /tmp/sendfile.data >/dev/null 2>&1 &`);
-    await sh('i=0; while ! grep -q ":1048 " /proc/net/tcp && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    // busybox nc listens dual-stack, so the listener shows in tcp6 (grepping tcp alone always waited the full 200 rounds).
+    await sh('i=0; while ! grep -qh ":1048 " /proc/net/tcp /proc/net/tcp6 && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
     expect((await sh('nc 127.0.0.1 4168 | wc -c')).stdout.trim()).toBe('5000');
     await sh('i=0; while grep -q "^Tasks:\t[1-9]" /proc/virtual/168/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
     // busybox nc listens dual-stack: the accepted socket may be INET6 (v4-mapped); add both rows.
