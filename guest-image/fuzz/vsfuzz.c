@@ -21,7 +21,8 @@
  * setup), every second group without CAP_SYS_ADMIN and CAP_CONTEXT.
  * Commands that move the caller (create, migrate, enter_space,
  * tag_migrate) or block (wait_exit) run in a short-lived child, so the
- * worker stays where it was; C churn processes meanwhile create contexts
+ * worker stays where it was, also when a random word or revision happens
+ * to be one of them; C churn processes meanwhile create contexts
  * and network contexts with ids from the same pool, fork inside them and
  * exit, so calls meet objects being born and torn down.
  *
@@ -30,7 +31,8 @@
  * "vsfuzz: seed=S worker=W call=I" to /dev/kmsg, so the console shows
  * where each worker was when the kernel reported something.  --replay
  * writes every call to /dev/kmsg before making it (slow, exact), and
- * --dry W:FIRST:COUNT prints worker W's calls FIRST.. without making them.
+ * --dry W:FIRST:COUNT prints worker W's calls FIRST.. without making them
+ * (" in-child" marks those made in a child).
  *
  * Output: one summary line "vsfuzz: seed=S calls=N seconds=T rate=R/s
  * ok=.. enosys=.. other=.. killed=.. hung=..".  Exit status 0; 2 on usage
@@ -442,6 +444,17 @@ struct call {
 
 static int fds[4];
 
+/* The table's entry for @word, or NULL for a word the table does not name. */
+static const struct command *command_of(uint32_t word)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (commands[i].word == word)
+			return &commands[i];
+	return NULL;
+}
+
 /* Draws call number @n of a worker; the result never depends on the kernel. */
 static void draw_call(struct rng *r, struct call *c, char *scratch)
 {
@@ -462,9 +475,15 @@ static void draw_call(struct rng *r, struct call *c, char *scratch)
 	default:
 		cmd = &commands[below(r, NR_COMMANDS)];
 		c->word = cmd->word;
-		c->how = cmd->how;
 		break;
 	}
+	/*
+	 * How to make the call follows the word, however it was drawn: a random
+	 * revision or word that lands on ctx_migrate or wait_exit still moves or
+	 * blocks only a throw-away child, never the worker.
+	 */
+	if (command_of(c->word))
+		c->how = command_of(c->word)->how;
 	c->id = (c->how & F_FD) && below(r, 4) ? (uint32_t)fds[below(r, 4)] : pick_id(r);
 	/* never shoot the worker itself: its own context is not a ctx_kill target */
 	if (c->word == VCMD_ctx_kill && c->id == self_xid)
@@ -521,12 +540,9 @@ static void draw_call(struct rng *r, struct call *c, char *scratch)
 
 static void describe(const struct call *c, char *out, size_t len)
 {
-	const char *name = "unknown";
-	size_t i;
+	const struct command *cmd = command_of(c->word);
+	const char *name = cmd ? cmd->name : "unknown";
 
-	for (i = 0; i < NR_COMMANDS; i++)
-		if (commands[i].word == c->word)
-			name = commands[i].name;
 	snprintf(out, len, "%s(%08x) id=%d data=%s size=%zu", name, c->word,
 		 (int32_t)c->id, ptr_names[c->kind], c->size);
 }
@@ -889,7 +905,8 @@ static int dry_run(uint64_t seed, const char *spec)
 		if (i < first)
 			continue;
 		describe(&c, line, sizeof(line));
-		printf("worker=%u call=%lu %s\n", worker, i, line);
+		printf("worker=%u call=%lu %s%s\n", worker, i, line,
+		       c.how & (F_SELF | F_BLOCK) ? " in-child" : "");
 	}
 	return 0;
 }
