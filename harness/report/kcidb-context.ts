@@ -19,7 +19,7 @@ import type { KernelArtifact } from '../build/kernel.ts';
 import { listTree } from '../build/hash.ts';
 import type { Arch } from '../machine/arch.ts';
 import { kernelPatchDir, repoRoot } from '../paths.ts';
-import type { BuildFacts, CheckoutFacts, KcidbDocument } from './kcidb.ts';
+import { kcidbDocument, type BuildFacts, type CheckoutFacts, type KcidbDocument, type TestFacts } from './kcidb.ts';
 
 /** Lines of a build log kept as its excerpt. */
 const BUILD_LOG_LINES = 60;
@@ -120,4 +120,11 @@ export async function writeKcidb(path: string, doc: KcidbDocument): Promise<stri
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(doc, null, 2)}\n`);
   return out;
+}
+
+/** A finished run's document: the checkout, each kernel it booted (once) as a build, its tests. */
+export async function runKcidb(kernels: readonly KernelArtifact[], tests: TestFacts[]): Promise<KcidbDocument> {
+  const builds: BuildFacts[] = [];
+  for (const k of kernels) if (!builds.some((b) => b.key === k.manifest.key)) builds.push(await builtKernelFacts(k));
+  return kcidbDocument({ runId: newRunId(), checkout: { ...(await checkoutFacts()), debianVersion: kernels[0]?.manifest.debianVersion }, builds, tests });
 }

@@ -13,6 +13,8 @@ import type { Example } from '../../harness/examples/types.ts';
 import { excerpt, exampleTests, kcidbDocument, LOG_EXCERPT_MAX, pathPart } from '../../harness/report/kcidb.ts';
 import { newRunId, patchsetHash, publicHttpsUrl } from '../../harness/report/kcidb-context.ts';
 import { examplesKcidb } from '../../harness/report/kcidb-examples.ts';
+import { bootTests, overheadTests } from '../../harness/bench/kcidb.ts';
+import type { Mode } from '../../harness/bench/vsbench.ts';
 import { kcidbErrors, kcidbValidator } from './kcidb-schema.ts';
 import { sampleReport } from './sample-report.ts';
 
@@ -89,6 +91,42 @@ describe('KCIDB documents', () => {
     expect(bad((d) => Object.assign(d.version, { major: 4 }))).toMatch(/version/);
     expect(bad((d) => Object.assign(d.tests[0] ?? {}, { id: 'no origin' }))).toMatch(/id/);
     expect(bad((d) => Object.assign(d.checkouts[0] ?? {}, { git_repository_url: 'not a url' }))).toMatch(/git_repository_url/);
+  });
+});
+
+describe('KCIDB benchmark rows', () => {
+  const VANILLA = { ...BUILD, variant: 'vanilla', key: 'i386-vanilla-a0355f29c3c42c70' };
+
+  it('bench:overhead: one DONE test per benchmark and place, the median in seconds, compared across builds by path', () => {
+    const results = new Map<string, Map<Mode, number[]>>([['null', new Map<Mode, number[]>([['vanilla', [400, 440, 420]], ['host', [430, 450, 470]], ['guest', [500]]])]]);
+    const tests = overheadTests(results, (m) => (m === 'vanilla' ? VANILLA.key : BUILD.key), 'qemu-system-i386 tcg');
+    const doc = kcidbDocument({ runId: 'r', checkout: CHECKOUT, builds: [VANILLA, BUILD], tests });
+    expect(kcidbErrors(validate, doc)).toBe('');
+    expect(doc.tests.map((t) => [t.path, t.build_id.endsWith(VANILLA.key) ? 'vanilla' : 'vserver', t.status, t.number])).toEqual([
+      ['vslab.bench.overhead.null.host', 'vanilla', 'DONE', { value: 420e-9, unit: 's', prefix: 'metric' }],
+      ['vslab.bench.overhead.null.host', 'vserver', 'DONE', { value: 450e-9, unit: 's', prefix: 'metric' }],
+      ['vslab.bench.overhead.null.guest', 'vserver', 'DONE', { value: 500e-9, unit: 's', prefix: 'metric' }],
+    ]);
+    expect(doc.tests[1]?.misc).toMatchObject({ mode: 'host', samples_ns: [430, 450, 470], ratio_to_vanilla: 450 / 420 });
+    expect(doc.tests[0]?.misc).not.toHaveProperty('ratio_to_vanilla');
+  });
+
+  it("bench:boot: boot and round trip per backend, in seconds, on the variant's build", () => {
+    const tests = bootTests(
+      [
+        { backend: 'qemu tcg', variant: 'vanilla', bootMs: [3000, 2000, 4000], roundTripMs: [5, 7, 6] },
+        { backend: 'v86', variant: 'vserver', bootMs: [9000], roundTripMs: [] },
+      ],
+      (v) => (v === 'vanilla' ? VANILLA.key : BUILD.key),
+    );
+    const doc = kcidbDocument({ runId: 'r', checkout: CHECKOUT, builds: [VANILLA, BUILD], tests });
+    expect(kcidbErrors(validate, doc)).toBe('');
+    expect(doc.tests.map((t) => [t.path, t.number?.value])).toEqual([
+      ['vslab.bench.boot.qemu_tcg.boot', 3],
+      ['vslab.bench.boot.qemu_tcg.round_trip', 0.006],
+      ['vslab.bench.boot.v86.boot', 9],
+    ]);
+    expect(doc.tests[2]?.build_id.endsWith(BUILD.key)).toBe(true);
   });
 });
 
