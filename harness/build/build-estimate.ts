@@ -6,10 +6,11 @@
  * (from the previous build's pace while it has done too little to have one). An incremental
  * build does fewer steps than the one before it: it ends early, which is the good direction to
  * be wrong in; and it does not replace a record four times its size (nextStepRecord), so the next
- * full build is not shown as nearly done from its start. Without a record it shows the step
- * count only, as before.
+ * full build is not shown as nearly done from its start. Before the first record (a cache from
+ * an older vslab) the build logs kept beside the cached kernels stand in; with neither it shows
+ * the step count only, as before.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheRoot } from '../paths.ts';
 
@@ -26,6 +27,9 @@ export interface BuildEstimate {
   /** Seconds left, undefined without a record or once past the recorded step count. */
   secondsLeft?: number;
 }
+
+/** A line of make's output that counts as one build step. */
+export const BUILD_STEP = /^\s+(CC|LD|AS|AR|OBJCOPY)\s+(\S+)/;
 
 /** Below this many steps the build's own pace is too noisy: the previous build's pace stands in. */
 const OWN_PACE_AFTER_STEPS = 50;
@@ -48,6 +52,45 @@ export async function readStepRecord(arch: string, variant: string): Promise<Ste
   } catch {
     return undefined;
   }
+}
+
+/** Steps in a build log. */
+export function countSteps(log: string): number {
+  let n = 0;
+  for (const line of log.split('\n')) if (BUILD_STEP.test(line)) n++;
+  return n;
+}
+
+/**
+ * A record made from the cached kernels of this arch/variant (kernels/<arch>-<variant>-<digest>/,
+ * each with its build.log and manifest): the biggest build among them.
+ */
+export async function stepRecordFromCache(arch: string, variant: string): Promise<StepRecord | undefined> {
+  const dir = join(cacheRoot(), 'kernels');
+  const mine = new RegExp(`^${arch.replace(/[^A-Za-z0-9_]/g, '\\$&')}-${variant.replace(/[^A-Za-z0-9_]/g, '\\$&')}-[0-9a-f]{16}$`);
+  let best: StepRecord | undefined;
+  let names: string[] = [];
+  try {
+    names = (await readdir(dir)).filter((n) => mine.test(n));
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    try {
+      const steps = countSteps(await readFile(join(dir, name, 'build.log'), 'utf8'));
+      const manifest: unknown = JSON.parse(await readFile(join(dir, name, 'manifest.json'), 'utf8'));
+      const seconds = typeof manifest === 'object' && manifest !== null ? (manifest as Record<string, unknown>)['buildSeconds'] : undefined;
+      if (steps > 0 && typeof seconds === 'number' && (best === undefined || steps > best.steps)) best = { steps, seconds };
+    } catch {
+      // a kernel without its log: nothing to learn from it
+    }
+  }
+  return best;
+}
+
+/** The count to measure this build against: the record, else the cached kernels' logs. */
+export async function previousSteps(arch: string, variant: string): Promise<StepRecord | undefined> {
+  return (await readStepRecord(arch, variant)) ?? (await stepRecordFromCache(arch, variant));
 }
 
 export async function writeStepRecord(arch: string, variant: string, record: StepRecord): Promise<void> {

@@ -19,7 +19,7 @@ import { configMismatches, isPatched, readFragments, VARIANT_ARCHES, type Varian
 import { assemblePatchedTree, readPatchSet } from './patch-tree.ts';
 import { withLock } from './lock.ts';
 import { runStep, type Progress } from './step.ts';
-import { estimate, nextStepRecord, progressLine, readStepRecord, writeStepRecord } from './build-estimate.ts';
+import { BUILD_STEP, estimate, nextStepRecord, previousSteps, progressLine, writeStepRecord } from './build-estimate.ts';
 
 /** Bump when the build recipe itself changes in a way that affects the output. */
 const RECIPE = 'kernel-recipe-1';
@@ -140,10 +140,10 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   }
   let objects = 0;
   let lastShown = 0;
-  const previous = await readStepRecord(arch, variant);
+  const previous = await previousSteps(arch, variant);
   const compileStarted = Date.now();
   await make('compile', [`-j${availableParallelism()}`, archInfo(arch).kernelTarget], {}, (line) => {
-    const m = /^\s+(CC|LD|AS|AR|OBJCOPY)\s+(\S+)/.exec(line);
+    const m = BUILD_STEP.exec(line);
     if (m === null) return;
     objects++;
     const now = Date.now();

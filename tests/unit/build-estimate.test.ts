@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProgress } from '../../harness/cli/progress.ts';
-import { estimate, formatTimeLeft, nextStepRecord, progressLine, readStepRecord, stepRecordPath, writeStepRecord } from '../../harness/build/build-estimate.ts';
+import { countSteps, estimate, formatTimeLeft, nextStepRecord, previousSteps, progressLine, readStepRecord, stepRecordFromCache, stepRecordPath, writeStepRecord } from '../../harness/build/build-estimate.ts';
 
 const PREVIOUS = { steps: 10_000, seconds: 1_000 };
 
@@ -67,6 +67,27 @@ describe('the step record in the cache', () => {
     await writeStepRecord('x86_64', 'vserver', { steps: 8_000, seconds: 600 });
     expect(await readStepRecord('x86_64', 'vserver')).toEqual({ steps: 8_000, seconds: 600 });
     expect(await readStepRecord('x86_64', 'vanilla')).toBeUndefined();
+  });
+
+  it('before the first record, the biggest build log kept beside the cached kernels of that arch/variant stands in', async () => {
+    const cache = process.env['VSLAB_CACHE'] ?? '';
+    const kernel = async (name: string, log: string, buildSeconds: number): Promise<void> => {
+      await mkdir(join(cache, 'kernels', name), { recursive: true });
+      await writeFile(join(cache, 'kernels', name, 'build.log'), log);
+      await writeFile(join(cache, 'kernels', name, 'manifest.json'), JSON.stringify({ buildSeconds }));
+    };
+    const log = (n: number): string => `$ make allnoconfig\n  HOSTCC  scripts/basic/fixdep\n${'  CC      kernel/fork.o\n'.repeat(n)}  AR      kernel/built-in.a\n  LD      vmlinux\n`;
+    expect(countSteps(log(3))).toBe(5);
+    expect(await stepRecordFromCache('i386', 'vserver')).toBeUndefined();
+    await kernel('i386-vserver-0123456789abcdef', log(98), 600);
+    await kernel('i386-vserver-fedcba9876543210', log(8), 60);
+    await kernel('i386-vserver-debug-0123456789abcdef', log(500), 900);
+    await mkdir(join(cache, 'kernels', 'i386-vserver-0000000000000000'), { recursive: true });
+    expect(await stepRecordFromCache('i386', 'vserver')).toEqual({ steps: 100, seconds: 600 });
+    expect(await stepRecordFromCache('i386', 'vserver-debug')).toEqual({ steps: 502, seconds: 900 });
+    expect(await previousSteps('i386', 'vserver')).toEqual({ steps: 100, seconds: 600 });
+    await writeStepRecord('i386', 'vserver', { steps: 1_300, seconds: 700 });
+    expect(await previousSteps('i386', 'vserver')).toEqual({ steps: 1_300, seconds: 700 });
   });
 
   it('a damaged record is no record (an estimate never fails a build)', async () => {
