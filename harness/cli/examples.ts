@@ -13,7 +13,7 @@ import type { KernelArtifact } from '../build/kernel.ts';
 import type { ExampleResult } from '../examples/types.ts';
 import { examplesKcidb } from '../report/kcidb-examples.ts';
 import { writeKcidb } from '../report/kcidb-context.ts';
-import { counts } from '../report/summary.ts';
+import { counts, type Report } from '../report/summary.ts';
 import { terminalReport } from '../report/terminal.ts';
 import { accelOf, archOf, backendOf, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
@@ -59,7 +59,7 @@ export async function examplesCommand(argv: string[]): Promise<number> {
   const kcidbPath = typeof values['kcidb'] === 'string' ? values['kcidb'] : undefined;
   const kernels: KernelArtifact[] = [];
   const done: ExampleResult[] = [];
-  let report;
+  let report: Report;
   try {
     report = await runExamples(examples, {
       backend: backendOf(values['backend']),
@@ -73,7 +73,12 @@ export async function examplesCommand(argv: string[]): Promise<number> {
     });
   } catch (err) {
     // The run broke off: what ran, and MISS for the rest, still reach the CI system.
-    if (kcidbPath !== undefined) await writeKcidb(kcidbPath, await examplesKcidb({ arch, examples, results: done, kernels, error: err }));
+    // Writing it must not hide why the run broke off.
+    if (kcidbPath !== undefined) {
+      await examplesKcidb({ arch, examples, results: done, kernels, error: err })
+        .then((doc) => writeKcidb(kcidbPath, doc))
+        .catch((e: unknown) => progress(`no KCIDB document: ${e instanceof Error ? e.message : String(e)}`));
+    }
     throw err;
   }
   if (kcidbPath !== undefined) {
