@@ -3,7 +3,9 @@
  * vanilla and the vserver kernel on every backend that works here (QEMU TCG, QEMU KVM when it
  * boots our guest, v86). A benchmark, not a test: it reports figures, it asserts nothing.
  *
- *   npm run bench:boot [-- --boots N --commands N --json]
+ *   npm run bench:boot [-- --boots N --commands N --json --no-v86 --kcidb FILE]
+ *
+ * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts).
  */
 import { parseArgs } from 'node:util';
 import { buildGuestImage } from '../build/guest-image.ts';
@@ -12,6 +14,8 @@ import type { Variant } from '../build/kernel-config.ts';
 import { resolveAccel } from '../machine/kvm-probe.ts';
 import type { Accel, BackendName } from '../machine/machine.ts';
 import { bootGuest } from '../session.ts';
+import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
+import { bootTests } from './kcidb.ts';
 import { formatTable, median } from './stats.ts';
 
 interface Row {
@@ -39,7 +43,7 @@ async function measure(backend: BackendName, accel: Accel, variant: Variant, boo
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { boots: { type: 'string' }, commands: { type: 'string' }, json: { type: 'boolean' }, 'no-v86': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { boots: { type: 'string' }, commands: { type: 'string' }, json: { type: 'boolean' }, 'no-v86': { type: 'boolean' }, kcidb: { type: 'string' } } });
   const boots = Number(values.boots ?? 5);
   const commands = Number(values.commands ?? 100);
   const variants: Variant[] = ['vanilla', 'vserver'];
@@ -59,6 +63,11 @@ async function main(): Promise<void> {
       progress(`${s.backend} ${s.accel} ${v}: ${boots} boots, ${commands} commands`);
       rows.push(await measure(s.backend, s.accel, v, boots, commands));
     }
+  }
+  if (values.kcidb !== undefined) {
+    const keyOf = (variant: string): string => kernels.find((k) => k.variant === variant)?.manifest.key ?? 'unknown';
+    const path = await writeKcidb(values.kcidb, await runKcidb(kernels, bootTests(rows, keyOf)));
+    progress(`KCIDB document: ${path}`);
   }
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify({ kvmUsable: kvmOk, rows }, null, 2)}\n`);

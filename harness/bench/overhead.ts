@@ -8,13 +8,17 @@
  * spreads over all modes. Reported: the median time per operation and its ratio to vanilla.
  * A benchmark, not a test: it reports figures, it asserts nothing.
  *
- *   npm run bench:overhead [-- --rounds N --time MS --backend qemu|v86 --only null,fork --json]
+ *   npm run bench:overhead [-- --rounds N --time MS --backend qemu|v86 --only null,fork --json --kcidb FILE]
+ *
+ * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts).
  */
 import { parseArgs } from 'node:util';
 import type { Variant } from '../build/kernel-config.ts';
 import { UsageError } from '../errors.ts';
 import type { BackendName } from '../machine/machine.ts';
 import { bootGuest, type Guest } from '../session.ts';
+import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
+import { overheadTests } from './kcidb.ts';
 import { formatTable, median } from './stats.ts';
 import { BENCH_ADDR, MACRO, MICRO, MODES, modeVariant, parseVsbench, vsbenchCommand, type Mode } from './vsbench.ts';
 
@@ -27,14 +31,16 @@ interface Options {
   json: boolean;
   /** QEMU -icount shift: guest time counts instructions, so figures ignore host load. */
   icount?: number;
+  /** Also write the figures as a KCIDB v5.3 document here. */
+  kcidb?: string;
 }
 
-const HELP = 'usage: npm run bench:overhead -- [--rounds N] [--time MS] [--backend qemu|v86] [--icount SHIFT] [--only NAME,...] [--json]';
+const HELP = 'usage: npm run bench:overhead -- [--rounds N] [--time MS] [--backend qemu|v86] [--icount SHIFT] [--only NAME,...] [--json] [--kcidb FILE]';
 
 function options(argv: string[]): Options {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { rounds: { type: 'string' }, time: { type: 'string' }, backend: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean' }, icount: { type: 'string' } } });
+    parsed = parseArgs({ args: argv, options: { rounds: { type: 'string' }, time: { type: 'string' }, backend: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean' }, icount: { type: 'string' }, kcidb: { type: 'string' } } });
   } catch (err) {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${HELP}`);
   }
@@ -59,6 +65,7 @@ function options(argv: string[]): Options {
     micro: MICRO.filter((n) => only.includes(n)),
     macro: MACRO.filter((m) => only.includes(m.name)),
     json: v.json === true,
+    kcidb: v.kcidb,
   };
 }
 
@@ -124,6 +131,12 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const g of guests.values()) await g.close();
+  }
+  if (o.kcidb !== undefined) {
+    const keyOf = (mode: Mode): string => guests.get(modeVariant(mode))?.kernel.manifest.key ?? 'unknown';
+    const environment = [...guests.values()][0]?.machine.description;
+    const path = await writeKcidb(o.kcidb, await runKcidb([...guests.values()].map((g) => g.kernel), overheadTests(results, keyOf, environment)));
+    progress(`KCIDB document: ${path}`);
   }
   if (o.json) {
     const out = Object.fromEntries([...results].map(([name, byMode]) => [name, Object.fromEntries(byMode)]));

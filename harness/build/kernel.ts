@@ -19,6 +19,7 @@ import { configMismatches, isPatched, readFragments, VARIANT_ARCHES, type Varian
 import { assemblePatchedTree, readPatchSet } from './patch-tree.ts';
 import { withLock } from './lock.ts';
 import { runStep, type Progress } from './step.ts';
+import { BUILD_STEP, estimate, nextStepRecord, previousSteps, progressLine, writeStepRecord } from './build-estimate.ts';
 
 /** Bump when the build recipe itself changes in a way that affects the output. */
 const RECIPE = 'kernel-recipe-1';
@@ -139,16 +140,20 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   }
   let objects = 0;
   let lastShown = 0;
+  const previous = await previousSteps(arch, variant);
+  const compileStarted = Date.now();
   await make('compile', [`-j${availableParallelism()}`, archInfo(arch).kernelTarget], {}, (line) => {
-    const m = /^\s+(CC|LD|AS|AR|OBJCOPY)\s+(\S+)/.exec(line);
+    const m = BUILD_STEP.exec(line);
     if (m === null) return;
     objects++;
     const now = Date.now();
     if (now - lastShown > 2000) {
       lastShown = now;
-      progress(`${arch}/${variant}: ${objects} steps, ${m[1]} ${m[2]}`);
+      const e = estimate(objects, (now - compileStarted) / 1000, previous);
+      progress(progressLine(`${arch}/${variant}`, objects, e, previous, `${m[1] ?? ''} ${m[2] ?? ''}`));
     }
   });
+  const compiled = { steps: objects, seconds: Math.round((Date.now() - compileStarted) / 1000) };
   const kernelVersion = (await make('kernelversion', ['-s', 'kernelrelease'])).trim().split('\n').pop() ?? src.kernelVersion;
   const outDir = join(cacheRoot(), 'kernels', key);
   const tmp = `${outDir}.tmp-${process.pid}`;
@@ -173,6 +178,7 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   await copyFile(logPath, join(tmp, 'build.log'));
   await rm(outDir, { recursive: true, force: true });
   await rename(tmp, outDir);
+  if (compiled.steps > 0) await writeStepRecord(arch, variant, nextStepRecord(previous, compiled)).catch(() => undefined);
   progress(`${arch}/${variant}: built ${kernelVersion} in ${manifest.buildSeconds} s`);
   return { arch, variant, image: join(outDir, imageName(arch)), config: join(outDir, 'config'), manifest };
 }

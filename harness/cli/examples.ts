@@ -9,13 +9,17 @@ import { htmlReport } from '../report/html.ts';
 import { screenshot } from '../report/render.ts';
 import { junitReport } from '../report/junit.ts';
 import { ktapReport } from '../report/ktap.ts';
-import { counts } from '../report/summary.ts';
+import type { KernelArtifact } from '../build/kernel.ts';
+import type { ExampleResult } from '../examples/types.ts';
+import { examplesKcidb } from '../report/kcidb-examples.ts';
+import { writeKcidb } from '../report/kcidb-context.ts';
+import { counts, type Report } from '../report/summary.ts';
 import { terminalReport } from '../report/terminal.ts';
 import { accelOf, archOf, backendOf, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
 const HELP = `usage: vslab examples [--backend qemu|v86] [--arch i386|x86_64|arm] [--accel auto|kvm|tcg] [--only E21,E22]
-                      [--tools DIR] [--json | --ktap] [--junit FILE] [--html FILE] [--png FILE]
+                      [--tools DIR] [--json | --ktap] [--junit FILE] [--html FILE] [--png FILE] [--kcidb FILE]
 
 Boots the kernel, runs the paper's examples E01–E45 in order and prints a table: id, title,
 verdict (pass, FAIL, not implemented — with what is missing), time. Writes an HTML report
@@ -23,7 +27,9 @@ verdict (pass, FAIL, not implemented — with what is missing), time. Writes an 
 --tools DIR runs them with your own util-vserver binaries first in the guest's PATH (vslab run --help);
 the examples use only util-vserver's command line (ABI §8).
 --ktap prints KTAP v1 (the kernel's test output format) on stdout instead of the table; --json the
-whole report as JSON. Progress goes to stderr.
+whole report as JSON. Progress goes to stderr. --kcidb FILE writes the run as a KCIDB v5.3 document
+(checkout, the kernels booted as builds, tests vslab.examples.E01…), also when the run breaks off:
+the examples that never ran are then MISS.
 Exit status 0 all passed, 1 an example failed, 2 usage or infrastructure (build, emulator, boot).`;
 
 export async function examplesCommand(argv: string[]): Promise<number> {
@@ -38,6 +44,7 @@ export async function examplesCommand(argv: string[]): Promise<number> {
     html: { type: 'string' },
     png: { type: 'string' },
     tools: { type: 'string' },
+    kcidb: { type: 'string' },
   });
   if (values['help'] === true) {
     process.stdout.write(`${HELP}\n`);
@@ -48,14 +55,35 @@ export async function examplesCommand(argv: string[]): Promise<number> {
   const examples = findExamples(only);
   if (examples.length === 0) throw new UsageError(`--only matches no example (ids are E01…E45)`);
   const progress = makeProgress(values['json'] === true);
-  const report = await runExamples(examples, {
-    backend: backendOf(values['backend']),
-    arch: archOf(values['arch']),
-    accel: accelOf(values['accel']),
-    toolsDir: typeof values['tools'] === 'string' ? resolve(values['tools']) : undefined,
-    progress,
-    onStart: (ex, i, n) => progress(`[${i + 1}/${n}] ${ex.id} ${ex.title}`),
-  });
+  const arch = archOf(values['arch']);
+  const kcidbPath = typeof values['kcidb'] === 'string' ? values['kcidb'] : undefined;
+  const kernels: KernelArtifact[] = [];
+  const done: ExampleResult[] = [];
+  let report: Report;
+  try {
+    report = await runExamples(examples, {
+      backend: backendOf(values['backend']),
+      arch,
+      accel: accelOf(values['accel']),
+      toolsDir: typeof values['tools'] === 'string' ? resolve(values['tools']) : undefined,
+      progress,
+      onStart: (ex, i, n) => progress(`[${i + 1}/${n}] ${ex.id} ${ex.title}`),
+      onResult: (r) => done.push(r),
+      onBoot: (k) => kernels.push(k),
+    });
+  } catch (err) {
+    // The run broke off: what ran, and MISS for the rest, still reach the CI system.
+    // Writing it must not hide why the run broke off.
+    if (kcidbPath !== undefined) {
+      await examplesKcidb({ arch, examples, results: done, kernels, error: err })
+        .then((doc) => writeKcidb(kcidbPath, doc))
+        .catch((e: unknown) => progress(`no KCIDB document: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    throw err;
+  }
+  if (kcidbPath !== undefined) {
+    await writeKcidb(kcidbPath, await examplesKcidb({ arch, examples, results: report.results, kernels, environment: report.info.backend }));
+  }
   const htmlPath = resolve(typeof values['html'] === 'string' ? values['html'] : join(repoRoot, 'out', 'examples.html'));
   await mkdir(dirname(htmlPath), { recursive: true });
   await writeFile(htmlPath, htmlReport(report));

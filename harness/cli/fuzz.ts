@@ -5,9 +5,12 @@ import { FUZZ_FROM, runFuzz, type FuzzFrom, type FuzzOptions } from '../fuzz/fuz
 import { bootOptionsFrom, intOf, machineOptions, parse, variantOf } from './args.ts';
 import { EXIT_TEST_FAILED } from './exit-status.ts';
 import { makeProgress } from './progress.ts';
+import type { KernelArtifact } from '../build/kernel.ts';
+import { fuzzFindings, fuzzKtap, fuzzTests } from '../fuzz/report.ts';
+import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
 
 const HELP = `usage: vslab fuzz [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--calls N] [--seed S]
-                  [--from all|host|guest|setup|spectator] [--procs P] [--churn C] [--replay] [--json]
+                  [--from all|host|guest|setup|spectator] [--procs P] [--churn C] [--replay] [--json | --ktap] [--kcidb FILE]
 
 Boots a guest (kernel variant default: vserver-debug, with lockdep) and runs vsfuzz: P worker
 processes (default 8) make N sys_vserver calls together (default 100000) over every command word
@@ -18,7 +21,9 @@ contexts and network contexts. Prints calls per second, or the kernel's report w
 each worker's last logged call. A worker's calls depend only on the seed, so
   vslab fuzz --seed S --calls N --replay
 repeats them, logging every call to the kernel log first (the last one before the report is the
-culprit). Exit status 0 clean, 1 a kernel report or hang, 2 usage or infrastructure.`;
+culprit). --ktap prints the outcome as KTAP v1 (one test, sys_vserver) instead, --json as JSON;
+--kcidb FILE writes it as a KCIDB v5.3 document (test vslab.fuzz.sys_vserver, the call rate as its number).
+Exit status 0 clean, 1 a kernel report or hang, 2 usage or infrastructure.`;
 
 function fromOf(v: unknown): FuzzFrom {
   if (v === undefined) return 'all';
@@ -36,6 +41,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     churn: { type: 'string' },
     replay: { type: 'boolean' },
     json: { type: 'boolean' },
+    ktap: { type: 'boolean' },
+    kcidb: { type: 'string' },
   });
   if (values['help'] === true) {
     process.stdout.write(`${HELP}\n`);
@@ -54,9 +61,20 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     replay: values['replay'] === true,
   };
   const json = values['json'] === true;
-  const boot = { ...bootOptionsFrom(values), variant: variantOf(values['variant'], 'vserver-debug'), progress: makeProgress(json) };
-  const outcome = await runFuzz(boot, opts);
-  if (json) {
+  const ktap = values['ktap'] === true;
+  if (json && ktap) throw new UsageError('--json and --ktap both want stdout: choose one');
+  const boot = { ...bootOptionsFrom(values), variant: variantOf(values['variant'], 'vserver-debug'), progress: makeProgress(json || ktap) };
+  let kernel: KernelArtifact | undefined;
+  const outcome = await runFuzz(boot, opts, (k) => {
+    kernel = k;
+  });
+  const target = { arch: boot.arch ?? 'i386', variant: boot.variant };
+  if (typeof values['kcidb'] === 'string' && kernel !== undefined) {
+    await writeKcidb(values['kcidb'], await runKcidb([kernel], fuzzTests(outcome, opts, target, kernel.manifest.key)));
+  }
+  if (ktap) {
+    process.stdout.write(fuzzKtap(outcome, opts, target));
+  } else if (json) {
     process.stdout.write(`${JSON.stringify({ options: opts, arch: boot.arch, variant: boot.variant, outcome })}\n`);
   } else if (outcome.kind === 'clean') {
     const s = outcome.summary;
@@ -65,13 +83,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
         `no kernel report (ok ${s.ok}, ENOSYS ${s.enosys}, other errors ${s.other}, children killed ${s.killed})\n`,
     );
   } else {
-    const what = outcome.kind === 'report' ? `${outcome.what}: ${outcome.detail}` : `hang: ${outcome.detail}`;
-    process.stdout.write(
-      `fuzz: seed ${opts.seed} on ${boot.arch}/${boot.variant}: ${what}\n` +
-        `last logged call of each worker:\n${outcome.lastCalls.map((l) => `  ${l}\n`).join('') || '  (none logged)\n'}` +
-        `full console log: ${outcome.consoleLogPath}\n` +
-        `reproduce: vslab fuzz --arch ${boot.arch} --variant ${boot.variant} --seed ${opts.seed} --calls ${opts.calls} --procs ${opts.procs} --from ${opts.from} --replay\n`,
-    );
+    process.stdout.write(`${fuzzFindings(outcome, opts, target)}\n`);
   }
   return outcome.kind === 'clean' ? 0 : EXIT_TEST_FAILED;
 }

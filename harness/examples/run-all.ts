@@ -3,6 +3,7 @@
  * order the examples come. A guest whose shell broke (a panic, say) is replaced for the rest.
  */
 import type { Variant } from '../build/kernel-config.ts';
+import type { KernelArtifact } from '../build/kernel.ts';
 import { bootGuest, type BootOptions, type Guest } from '../session.ts';
 import type { RunInfo } from '../report/summary.ts';
 import { runExample } from './runner.ts';
@@ -11,6 +12,8 @@ import type { Example, ExampleResult } from './types.ts';
 export interface RunAllOptions extends Omit<BootOptions, 'variant'> {
   onStart?: (ex: Example, index: number, total: number) => void;
   onResult?: (r: ExampleResult) => void;
+  /** Called with each kernel a guest boots (KCIDB's builds). */
+  onBoot?: (kernel: KernelArtifact) => void;
 }
 
 export async function runExamples(examples: readonly Example[], opts: RunAllOptions = {}): Promise<{ info: RunInfo; results: ExampleResult[] }> {
@@ -23,6 +26,7 @@ export async function runExamples(examples: readonly Example[], opts: RunAllOpti
     if (have !== undefined) await have.close();
     const g = await bootGuest({ ...opts, variant });
     guests.set(variant, g);
+    opts.onBoot?.(g.kernel);
     return g;
   };
   try {
@@ -38,7 +42,7 @@ export async function runExamples(examples: readonly Example[], opts: RunAllOpti
         arch: guest.kernel.arch,
         date: new Date().toISOString(),
       };
-      const r = await runExample(guest.shell, ex);
+      const r: ExampleResult = { ...(await runExample(guest.shell, ex)), variant: guest.kernel.variant };
       results.push(r);
       opts.onResult?.(r);
     }

@@ -71,6 +71,8 @@ export interface ExampleResult {
   steps: StepResult[];
   invariants: InvariantResult[];
   durationMs: number;
+  /** The kernel variant it ran on (set by run-all.ts). */
+  variant?: Variant;
 }
 
 /** Helper for invariants: the result of step i, or an error naming the missing step. */

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { CommandTimeoutError, GuestPanicError, ProtocolError } from '../errors.ts';
 import { kmemleakBaseline, kmemleakCheck, SANITIZER_VARIANT } from '../sanitize.ts';
 import { bootGuest, type BootOptions, type Guest } from '../session.ts';
+import type { KernelArtifact } from '../build/kernel.ts';
 
 export const FUZZ_FROM = ['all', 'host', 'guest', 'setup', 'spectator'] as const;
 export type FuzzFrom = (typeof FUZZ_FROM)[number];
@@ -109,8 +110,9 @@ export async function fuzzOn(guest: Guest, o: FuzzOptions): Promise<FuzzOutcome>
  * Boots a guest, fuzzes, closes the guest. On the sanitizer kernel kmemleak is scanned after the
  * boot and after the fuzzing: a leak is a kernel report like any other.
  */
-export async function runFuzz(boot: BootOptions, o: FuzzOptions): Promise<FuzzOutcome> {
+export async function runFuzz(boot: BootOptions, o: FuzzOptions, onBoot?: (kernel: KernelArtifact) => void): Promise<FuzzOutcome> {
   const guest = await bootGuest(boot);
+  onBoot?.(guest.kernel);
   const leakChecked = boot.variant === SANITIZER_VARIANT;
   try {
     if (leakChecked) await kmemleakBaseline(guest.shell);
