@@ -33,7 +33,7 @@ describe('vslab command line', () => {
     expect(r.stdout).toBe('');
   });
 
-  it.each([[['examples']], [['fuzz']]])('vslab %j --help names --ktap and --kcidb', async (args) => {
+  it.each([[['examples']], [['fuzz']], [['selftests']]])('vslab %j --help names --ktap and --kcidb', async (args) => {
     const r = await vslab(...args, '--help');
     expect(r.stdout).toMatch(/--ktap/);
     expect(r.stdout).toMatch(/--kcidb FILE/);

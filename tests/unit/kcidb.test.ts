@@ -15,6 +15,9 @@ import { newRunId, patchsetHash, publicHttpsUrl } from '../../harness/report/kci
 import { examplesKcidb } from '../../harness/report/kcidb-examples.ts';
 import { bootTests, overheadTests } from '../../harness/bench/kcidb.ts';
 import type { Mode } from '../../harness/bench/vsbench.ts';
+import { parseKselftestOutput } from '../../harness/selftests/ktap.ts';
+import { selftestTests } from '../../harness/selftests/kcidb.ts';
+import type { SelftestRun } from '../../harness/selftests/run.ts';
 import { kcidbErrors, kcidbValidator } from './kcidb-schema.ts';
 import { sampleReport } from './sample-report.ts';
 
@@ -127,6 +130,44 @@ describe('KCIDB benchmark rows', () => {
       ['vslab.bench.boot.v86.boot', 9],
     ]);
     expect(doc.tests[2]?.build_id.endsWith(BUILD.key)).toBe(true);
+  });
+});
+
+describe('KCIDB selftest rows', () => {
+  const OUTPUT = [
+    'TAP version 13',
+    '1..3',
+    '# selftests: mqueue: mq_open_tests',
+    '# ok 1 queue opens',
+    'ok 1 selftests: mqueue: mq_open_tests',
+    '# selftests: mqueue: mq_perf_tests',
+    '# not ok 1 priority order',
+    'not ok 2 selftests: mqueue: mq_perf_tests # exit=1',
+    '# selftests: net: reuseport_bpf.sh',
+    'not ok 3 selftests: net: reuseport_bpf.sh # TIMEOUT 45 seconds',
+    '',
+  ].join('\n');
+  const run = (place: 'host' | 'guest', aborted?: SelftestRun['aborted']): SelftestRun => ({
+    arch: 'i386', variant: 'vserver', place, kernel: '6.1.192 #1 SMP', results: parseKselftestOutput(OUTPUT), ktap: OUTPUT, bootMs: 1, durationMs: 2, aborted,
+  });
+
+  it('one test per program: PASS, FAIL with its output and exit status, ERROR for a timeout', () => {
+    const doc = kcidbDocument({ runId: 'r', checkout: CHECKOUT, builds: [BUILD], tests: selftestTests(run('host'), BUILD.key) });
+    expect(kcidbErrors(validate, doc)).toBe('');
+    expect(doc.tests.map((t) => [t.path, t.status])).toEqual([
+      ['vslab.selftests.mqueue.mq_open_tests', 'PASS'],
+      ['vslab.selftests.mqueue.mq_perf_tests', 'FAIL'],
+      ['vslab.selftests.net.reuseport_bpf_sh', 'ERROR'],
+    ]);
+    expect(doc.tests[1]?.log_excerpt).toBe('not ok 1 priority order\nexit=1');
+    expect(doc.tests[1]?.misc).toMatchObject({ exit_code: 1, subtests: { pass: 0, fail: 1, skip: 0, timeout: 0 } });
+    expect(doc.tests[0]?.environment).toEqual({ comment: 'vserver/host: 6.1.192 #1 SMP' });
+  });
+
+  it('inside a guest under its own path; a run a splat stopped fails the collection it stopped in', () => {
+    const tests = selftestTests(run('guest', { collection: 'pidfd', message: 'kernel bug: BUG: unable to handle page fault' }), BUILD.key);
+    expect(tests.map((t) => t.path.join('.'))).toEqual(['selftests_in_guest.mqueue.mq_open_tests', 'selftests_in_guest.mqueue.mq_perf_tests', 'selftests_in_guest.net.reuseport_bpf.sh', 'selftests_in_guest.pidfd']);
+    expect(tests[3]).toMatchObject({ status: 'FAIL', logExcerpt: 'kernel bug: BUG: unable to handle page fault' });
   });
 });
 
