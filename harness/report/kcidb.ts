@@ -27,6 +27,7 @@ export interface KcidbCheckout {
   tree_name?: string;
   git_repository_url?: string;
   git_commit_hash?: string;
+  git_commit_name?: string;
   git_repository_branch?: string;
   patchset_hash?: string;
   comment?: string;
@@ -77,6 +78,8 @@ export interface KcidbDocument {
 export interface CheckoutFacts {
   /** The repository's HEAD (40 hex digits), when it is a git checkout. */
   gitCommitHash?: string;
+  /** `git describe --always --tags --dirty`: "-dirty" when the work tree has changes HEAD lacks. */
+  gitCommitName?: string;
   gitBranch?: string;
   /** An https:// URL of the repository, when known (CI tells it). */
   gitRepositoryUrl?: string;
@@ -162,6 +165,7 @@ export function kcidbDocument(input: KcidbInput): KcidbDocument {
     tree_name: 'vslab',
     git_repository_url: c.gitRepositoryUrl,
     git_commit_hash: c.gitCommitHash,
+    git_commit_name: c.gitCommitName,
     git_repository_branch: c.gitBranch,
     patchset_hash: c.patchsetHash,
     comment: c.debianVersion === undefined ? undefined : `Linux-VServer for Debian linux-source-6.1 ${c.debianVersion}`,

@@ -23,7 +23,7 @@ import { sampleReport } from './sample-report.ts';
 
 const validate = kcidbValidator();
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
-const CHECKOUT = { gitCommitHash: 'e8c1ae5aa27fc229025c7dedc852af674e053556', gitBranch: 'main', patchsetHash: sha('x'), debianVersion: '6.1.176-1' };
+const CHECKOUT = { gitCommitHash: 'e8c1ae5aa27fc229025c7dedc852af674e053556', gitCommitName: 'e8c1ae5-dirty', gitBranch: 'main', patchsetHash: sha('x'), debianVersion: '6.1.176-1' };
 const BUILD = { arch: 'i386', variant: 'vserver', key: 'i386-vserver-26b005126a53c651', status: 'PASS' as const, compiler: 'gcc (Debian 12.2.0-14) 12.2.0', configName: 'allnoconfig+base.config+vserver.config', durationSeconds: 240, startTime: '2026-12-06T10:00:00.000Z', logExcerpt: '  LD      vmlinux\nKernel: arch/x86/boot/bzImage is ready' };
 
 function sampleDoc() {
@@ -37,7 +37,7 @@ describe('KCIDB documents', () => {
     expect(doc.version).toEqual({ major: 5, minor: 3 });
     expect(doc.checkouts).toHaveLength(1);
     const c = doc.checkouts[0];
-    expect(c).toMatchObject({ origin: 'vslab', git_commit_hash: CHECKOUT.gitCommitHash, git_repository_branch: 'main', patchset_hash: CHECKOUT.patchsetHash, tree_name: 'vslab' });
+    expect(c).toMatchObject({ origin: 'vslab', git_commit_hash: CHECKOUT.gitCommitHash, git_commit_name: 'e8c1ae5-dirty', git_repository_branch: 'main', patchset_hash: CHECKOUT.patchsetHash, tree_name: 'vslab' });
     expect(c?.id).toMatch(/^vslab:e8c1ae5aa27fc229025c7dedc852af674e053556\+[0-9a-f]{16}$/);
     expect(doc.builds[0]).toMatchObject({ checkout_id: c?.id, architecture: 'i386', compiler: BUILD.compiler, config_name: BUILD.configName, duration: 240, status: 'PASS' });
     expect(doc.tests.map((t) => [t.path, t.status])).toEqual([
