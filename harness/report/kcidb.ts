@@ -208,11 +208,18 @@ export function kcidbDocument(input: KcidbInput): KcidbDocument {
   return { version: { ...KCIDB_VERSION }, checkouts: [checkout], builds, tests };
 }
 
-/** An example's verdict as a KCIDB status: not implemented is SKIP (it did not run: not applicable). */
+/** Errors that are the kernel's doing (a splat, a command the kernel never let finish): the example failed. */
+const KERNEL_ERRORS: readonly string[] = ['GUEST_PANIC', 'COMMAND_TIMEOUT'];
+
+/**
+ * An example's verdict as a KCIDB status: not implemented is SKIP (it did not run: not
+ * applicable); a failure the harness caused (a protocol error, an emulator that died, a bug of
+ * ours) is ERROR — nothing is known of the kernel —, any other failure FAIL.
+ */
 export function exampleStatus(r: ExampleResult): KcidbStatus {
   if (r.verdict === 'pass') return 'PASS';
   if (r.verdict === 'not-implemented') return 'SKIP';
-  return 'FAIL';
+  return r.errorCode !== undefined && !KERNEL_ERRORS.includes(r.errorCode) ? 'ERROR' : 'FAIL';
 }
 
 /** What the console showed for an example, as a log excerpt: the reason, then each step's transcript. */

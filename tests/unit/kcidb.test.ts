@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { KernelArtifact } from '../../harness/build/kernel.ts';
 import { BootTimeoutError } from '../../harness/errors.ts';
 import type { Example } from '../../harness/examples/types.ts';
-import { excerpt, exampleTests, kcidbDocument, LOG_EXCERPT_MAX, pathPart } from '../../harness/report/kcidb.ts';
+import { excerpt, exampleStatus, exampleTests, kcidbDocument, LOG_EXCERPT_MAX, pathPart } from '../../harness/report/kcidb.ts';
 import { newRunId, patchsetHash, publicHttpsUrl } from '../../harness/report/kcidb-context.ts';
 import { examplesKcidb } from '../../harness/report/kcidb-examples.ts';
 import { bootTests, overheadTests } from '../../harness/bench/kcidb.ts';
@@ -56,6 +56,13 @@ describe('KCIDB documents', () => {
     expect(fail?.log_excerpt).toContain('$ loop\nstatus=137\nKilled');
     expect(fail?.log_excerpt).toContain('[exit 137]');
     expect(skip?.misc).toMatchObject({ reason: 'missing: the vcontext tool' });
+  });
+
+  it('a failure the harness caused is ERROR; a splat or a command the kernel never let finish is FAIL', () => {
+    const [, failed] = sampleReport.results;
+    if (failed === undefined) throw new Error('sample');
+    const statuses = ['PROTOCOL_ERROR', 'MACHINE_EXITED', 'INTERNAL', 'GUEST_PANIC', 'COMMAND_TIMEOUT', undefined].map((errorCode) => exampleStatus({ ...failed, errorCode }));
+    expect(statuses).toEqual(['ERROR', 'ERROR', 'ERROR', 'FAIL', 'FAIL', 'FAIL']);
   });
 
   it('keeps log excerpts within the schema limit (the tail, from a line start) and without NULs', () => {
