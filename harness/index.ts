@@ -11,3 +11,5 @@ export { EXAMPLES, findExamples } from './examples/catalog.ts';
 export { runExample } from './examples/runner.ts';
 export { runExamples } from './examples/run-all.ts';
 export * from './errors.ts';
+export { kcidbDocument, type KcidbDocument, type KcidbInput, type BuildFacts, type CheckoutFacts, type TestFacts, type KcidbStatus } from './report/kcidb.ts';
+export { checkoutFacts, patchsetHash, runKcidb, writeKcidb } from './report/kcidb-context.ts';

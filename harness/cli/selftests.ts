@@ -5,8 +5,13 @@ import { runLabel, selftestTable, verdictText } from '../selftests/report.ts';
 import { runOracle } from '../selftests/oracle.ts';
 import { archOf, backendOf, parse, variantOf } from './args.ts';
 import { makeProgress } from './progress.ts';
+import { cachedKernel, type KernelArtifact } from '../build/kernel.ts';
+import type { Arch } from '../machine/arch.ts';
+import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
+import { selftestTests } from '../selftests/kcidb.ts';
+import type { TestFacts } from '../report/kcidb.ts';
 
-const HELP = `usage: vslab selftests [--arch i386] [--variant NAME] [--in host|guest] [--only T,…] [--ktap] [--json]
+const HELP = `usage: vslab selftests [--arch i386] [--variant NAME] [--in host|guest] [--only T,…] [--ktap] [--json] [--kcidb FILE]
 
 Builds tools/testing/selftests of Debian's linux-source-6.1 (static i386, cached), boots a guest
 with them at /opt/kselftest and runs them with the kernel's own runner (run_kselftest.sh), one
@@ -22,7 +27,25 @@ With --variant (and --in, default host): that one run, as a table (--ktap: the r
 output as it came; --json: the parsed run). Exit status 1 if the run stopped early (a kernel
 splat, a hung test).
 
---only takes collections (pidfd) or tests (pidfd:pidfd_test), comma-separated.`;
+--only takes collections (pidfd) or tests (pidfd:pidfd_test), comma-separated.
+--kcidb FILE writes the run(s) as a KCIDB v5.3 document: a test per program,
+vslab.selftests.<collection>.<program> (vslab.selftests_in_guest.… inside a guest), on the build of
+the kernel it ran on.`;
+
+/** The runs as a KCIDB document, each on the cached build of its variant. */
+async function writeSelftestsKcidb(path: string, arch: Arch, runs: readonly SelftestRun[]): Promise<void> {
+  const kernels: KernelArtifact[] = [];
+  const tests: TestFacts[] = [];
+  for (const run of runs) {
+    let k = kernels.find((x) => x.variant === run.variant);
+    if (k === undefined) {
+      k = await cachedKernel(arch, run.variant);
+      if (k !== undefined) kernels.push(k);
+    }
+    tests.push(...selftestTests(run, k?.manifest.key ?? `${arch}-${run.variant}`));
+  }
+  await writeKcidb(path, await runKcidb(kernels, tests));
+}
 
 function placeOf(v: unknown): RunPlace {
   if (v === undefined) return 'host';
@@ -39,12 +62,14 @@ export async function selftestsCommand(argv: string[]): Promise<number> {
     backend: { type: 'string' },
     ktap: { type: 'boolean' },
     json: { type: 'boolean' },
+    kcidb: { type: 'string' },
   });
   if (values['help'] === true) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
   const arch = archOf(values['arch']);
+  const kcidbPath = typeof values['kcidb'] === 'string' ? values['kcidb'] : undefined;
   const backend = backendOf(values['backend']);
   const only = typeof values['only'] === 'string' ? values['only'].split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
   const quiet = values['json'] === true || values['ktap'] === true;
@@ -53,6 +78,7 @@ export async function selftestsCommand(argv: string[]): Promise<number> {
 
   if (values['variant'] !== undefined) {
     const run = await runSelftests({ arch, backend, variant: variantOf(values['variant']), place: placeOf(values['in']), only, progress, onCollection });
+    if (kcidbPath !== undefined) await writeSelftestsKcidb(kcidbPath, arch, [run]);
     if (values['ktap'] === true) process.stdout.write(run.ktap);
     else if (values['json'] === true) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
     else process.stdout.write(`${run.kernel}\n${selftestTable([run])}\n`);
@@ -61,6 +87,7 @@ export async function selftestsCommand(argv: string[]): Promise<number> {
   if (values['in'] !== undefined) throw new UsageError('--in goes with --variant (without --variant all four runs are made)');
   const { runs: r, verdict: v, flaky } = await runOracle({ arch, backend, only, progress });
   const runs: SelftestRun[] = [r.vanilla, r.vserver, r.vserverOff, ...(r.guest !== undefined ? [r.guest] : [])];
+  if (kcidbPath !== undefined) await writeSelftestsKcidb(kcidbPath, arch, runs);
   if (values['ktap'] === true) {
     for (const run of runs) process.stdout.write(`# ---- ${runLabel(run)}\n${run.ktap}`);
   } else if (values['json'] === true) {

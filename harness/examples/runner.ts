@@ -5,6 +5,7 @@
  * example makes it fail with that error as the reason.
  */
 import type { Shell } from '../console/shell.ts';
+import { VslabError } from '../errors.ts';
 import type { Example, ExampleResult, InvariantResult, StepResult } from './types.ts';
 
 const NOT_WRITTEN = 'its steps and invariants are not written yet';
@@ -36,7 +37,8 @@ export async function runExample(shell: Shell, ex: Example): Promise<ExampleResu
       steps.push({ command: step.command, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs });
     }
   } catch (err) {
-    return done({ verdict: 'fail', reason: err instanceof Error ? err.message : String(err), steps, invariants: [] });
+    const errorCode = err instanceof VslabError ? err.code : 'INTERNAL';
+    return done({ verdict: 'fail', reason: err instanceof Error ? err.message : String(err), errorCode, steps, invariants: [] });
   } finally {
     if (ex.cleanup !== undefined && shell.failed === undefined) await shell.run(ex.cleanup).catch(() => undefined);
   }

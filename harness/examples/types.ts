@@ -68,6 +68,8 @@ export interface ExampleResult {
   verdict: Verdict;
   /** For not-implemented: what is missing; for fail: the first failing invariant or the error. */
   reason?: string;
+  /** For a fail that an error ended: its code (VslabError codes, INTERNAL for anything else). */
+  errorCode?: string;
   steps: StepResult[];
   invariants: InvariantResult[];
   durationMs: number;

@@ -71,6 +71,7 @@ export async function checkoutFacts(env: NodeJS.ProcessEnv = process.env): Promi
   const fromCi = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}` : undefined;
   return {
     gitCommitHash: head !== undefined && /^[0-9a-f]{40}$/.test(head) ? head : undefined,
+    gitCommitName: await git(['describe', '--always', '--tags', '--dirty']),
     gitBranch: branch === '' ? undefined : branch,
     gitRepositoryUrl: publicHttpsUrl(fromCi ?? (await git(['remote', 'get-url', 'origin']))),
     patchsetHash: await patchsetHash(),

@@ -27,6 +27,7 @@ export interface KcidbCheckout {
   tree_name?: string;
   git_repository_url?: string;
   git_commit_hash?: string;
+  git_commit_name?: string;
   git_repository_branch?: string;
   patchset_hash?: string;
   comment?: string;
@@ -77,6 +78,8 @@ export interface KcidbDocument {
 export interface CheckoutFacts {
   /** The repository's HEAD (40 hex digits), when it is a git checkout. */
   gitCommitHash?: string;
+  /** `git describe --always --tags --dirty`: "-dirty" when the work tree has changes HEAD lacks. */
+  gitCommitName?: string;
   gitBranch?: string;
   /** An https:// URL of the repository, when known (CI tells it). */
   gitRepositoryUrl?: string;
@@ -162,6 +165,7 @@ export function kcidbDocument(input: KcidbInput): KcidbDocument {
     tree_name: 'vslab',
     git_repository_url: c.gitRepositoryUrl,
     git_commit_hash: c.gitCommitHash,
+    git_commit_name: c.gitCommitName,
     git_repository_branch: c.gitBranch,
     patchset_hash: c.patchsetHash,
     comment: c.debianVersion === undefined ? undefined : `Linux-VServer for Debian linux-source-6.1 ${c.debianVersion}`,
@@ -204,11 +208,18 @@ export function kcidbDocument(input: KcidbInput): KcidbDocument {
   return { version: { ...KCIDB_VERSION }, checkouts: [checkout], builds, tests };
 }
 
-/** An example's verdict as a KCIDB status: not implemented is SKIP (it did not run: not applicable). */
+/** Errors that are the kernel's doing (a splat, a command the kernel never let finish): the example failed. */
+const KERNEL_ERRORS: readonly string[] = ['GUEST_PANIC', 'COMMAND_TIMEOUT'];
+
+/**
+ * An example's verdict as a KCIDB status: not implemented is SKIP (it did not run: not
+ * applicable); a failure the harness caused (a protocol error, an emulator that died, a bug of
+ * ours) is ERROR — nothing is known of the kernel —, any other failure FAIL.
+ */
 export function exampleStatus(r: ExampleResult): KcidbStatus {
   if (r.verdict === 'pass') return 'PASS';
   if (r.verdict === 'not-implemented') return 'SKIP';
-  return 'FAIL';
+  return r.errorCode !== undefined && !KERNEL_ERRORS.includes(r.errorCode) ? 'ERROR' : 'FAIL';
 }
 
 /** What the console showed for an example, as a log excerpt: the reason, then each step's transcript. */

@@ -17,6 +17,8 @@ describe('vslab command line', () => {
     [['build', '--arch', 'sparc'], /--arch must be one of i386, x86_64, arm, not "sparc"/],
     [['examples', '--only', 'E99'], /--only matches no example/],
     [['examples', '--json', '--ktap'], /--json and --ktap both want stdout/],
+    [['fuzz', '--json', '--ktap'], /--json and --ktap both want stdout/],
+    [['examples', '--kcidb'], /Option '--kcidb <value>' argument missing/],
     [['patch', 'explode'], /usage: vslab patch/],
     [['fetch', 'gcc'], /usage: vslab fetch busybox/],
     [['run', '--disk', '/nonexistent/disk.img', '--', 'true'], /disk image \/nonexistent\/disk.img does not exist/],
@@ -31,7 +33,13 @@ describe('vslab command line', () => {
     expect(r.stdout).toBe('');
   });
 
-  it.each([[[]], [['run']], [['build']], [['shell']], [['examples']], [['patch']], [['fetch']], [['disk']]])('vslab %j --help prints usage and exits 0', async (args) => {
+  it.each([[['examples']], [['fuzz']], [['selftests']]])('vslab %j --help names --ktap and --kcidb', async (args) => {
+    const r = await vslab(...args, '--help');
+    expect(r.stdout).toMatch(/--ktap/);
+    expect(r.stdout).toMatch(/--kcidb FILE/);
+  });
+
+  it.each([[[]], [['run']], [['build']], [['shell']], [['examples']], [['patch']], [['fetch']], [['disk']], [['fuzz']]])('vslab %j --help prints usage and exits 0', async (args) => {
     const r = await vslab(...args, '--help');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^usage: vslab/);

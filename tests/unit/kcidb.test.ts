@@ -10,17 +10,20 @@ import { describe, expect, it } from 'vitest';
 import type { KernelArtifact } from '../../harness/build/kernel.ts';
 import { BootTimeoutError } from '../../harness/errors.ts';
 import type { Example } from '../../harness/examples/types.ts';
-import { excerpt, exampleTests, kcidbDocument, LOG_EXCERPT_MAX, pathPart } from '../../harness/report/kcidb.ts';
+import { excerpt, exampleStatus, exampleTests, kcidbDocument, LOG_EXCERPT_MAX, pathPart } from '../../harness/report/kcidb.ts';
 import { newRunId, patchsetHash, publicHttpsUrl } from '../../harness/report/kcidb-context.ts';
 import { examplesKcidb } from '../../harness/report/kcidb-examples.ts';
 import { bootTests, overheadTests } from '../../harness/bench/kcidb.ts';
 import type { Mode } from '../../harness/bench/vsbench.ts';
+import { parseKselftestOutput } from '../../harness/selftests/ktap.ts';
+import { selftestTests } from '../../harness/selftests/kcidb.ts';
+import type { SelftestRun } from '../../harness/selftests/run.ts';
 import { kcidbErrors, kcidbValidator } from './kcidb-schema.ts';
 import { sampleReport } from './sample-report.ts';
 
 const validate = kcidbValidator();
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
-const CHECKOUT = { gitCommitHash: 'e8c1ae5aa27fc229025c7dedc852af674e053556', gitBranch: 'main', patchsetHash: sha('x'), debianVersion: '6.1.176-1' };
+const CHECKOUT = { gitCommitHash: 'e8c1ae5aa27fc229025c7dedc852af674e053556', gitCommitName: 'e8c1ae5-dirty', gitBranch: 'main', patchsetHash: sha('x'), debianVersion: '6.1.176-1' };
 const BUILD = { arch: 'i386', variant: 'vserver', key: 'i386-vserver-26b005126a53c651', status: 'PASS' as const, compiler: 'gcc (Debian 12.2.0-14) 12.2.0', configName: 'allnoconfig+base.config+vserver.config', durationSeconds: 240, startTime: '2026-12-06T10:00:00.000Z', logExcerpt: '  LD      vmlinux\nKernel: arch/x86/boot/bzImage is ready' };
 
 function sampleDoc() {
@@ -34,7 +37,7 @@ describe('KCIDB documents', () => {
     expect(doc.version).toEqual({ major: 5, minor: 3 });
     expect(doc.checkouts).toHaveLength(1);
     const c = doc.checkouts[0];
-    expect(c).toMatchObject({ origin: 'vslab', git_commit_hash: CHECKOUT.gitCommitHash, git_repository_branch: 'main', patchset_hash: CHECKOUT.patchsetHash, tree_name: 'vslab' });
+    expect(c).toMatchObject({ origin: 'vslab', git_commit_hash: CHECKOUT.gitCommitHash, git_commit_name: 'e8c1ae5-dirty', git_repository_branch: 'main', patchset_hash: CHECKOUT.patchsetHash, tree_name: 'vslab' });
     expect(c?.id).toMatch(/^vslab:e8c1ae5aa27fc229025c7dedc852af674e053556\+[0-9a-f]{16}$/);
     expect(doc.builds[0]).toMatchObject({ checkout_id: c?.id, architecture: 'i386', compiler: BUILD.compiler, config_name: BUILD.configName, duration: 240, status: 'PASS' });
     expect(doc.tests.map((t) => [t.path, t.status])).toEqual([
@@ -53,6 +56,13 @@ describe('KCIDB documents', () => {
     expect(fail?.log_excerpt).toContain('$ loop\nstatus=137\nKilled');
     expect(fail?.log_excerpt).toContain('[exit 137]');
     expect(skip?.misc).toMatchObject({ reason: 'missing: the vcontext tool' });
+  });
+
+  it('a failure the harness caused is ERROR; a splat or a command the kernel never let finish is FAIL', () => {
+    const [, failed] = sampleReport.results;
+    if (failed === undefined) throw new Error('sample');
+    const statuses = ['PROTOCOL_ERROR', 'MACHINE_EXITED', 'INTERNAL', 'GUEST_PANIC', 'COMMAND_TIMEOUT', undefined].map((errorCode) => exampleStatus({ ...failed, errorCode }));
+    expect(statuses).toEqual(['ERROR', 'ERROR', 'ERROR', 'FAIL', 'FAIL', 'FAIL']);
   });
 
   it('keeps log excerpts within the schema limit (the tail, from a line start) and without NULs', () => {
@@ -127,6 +137,44 @@ describe('KCIDB benchmark rows', () => {
       ['vslab.bench.boot.v86.boot', 9],
     ]);
     expect(doc.tests[2]?.build_id.endsWith(BUILD.key)).toBe(true);
+  });
+});
+
+describe('KCIDB selftest rows', () => {
+  const OUTPUT = [
+    'TAP version 13',
+    '1..3',
+    '# selftests: mqueue: mq_open_tests',
+    '# ok 1 queue opens',
+    'ok 1 selftests: mqueue: mq_open_tests',
+    '# selftests: mqueue: mq_perf_tests',
+    '# not ok 1 priority order',
+    'not ok 2 selftests: mqueue: mq_perf_tests # exit=1',
+    '# selftests: net: reuseport_bpf.sh',
+    'not ok 3 selftests: net: reuseport_bpf.sh # TIMEOUT 45 seconds',
+    '',
+  ].join('\n');
+  const run = (place: 'host' | 'guest', aborted?: SelftestRun['aborted']): SelftestRun => ({
+    arch: 'i386', variant: 'vserver', place, kernel: '6.1.192 #1 SMP', results: parseKselftestOutput(OUTPUT), ktap: OUTPUT, bootMs: 1, durationMs: 2, aborted,
+  });
+
+  it('one test per program: PASS, FAIL with its output and exit status, ERROR for a timeout', () => {
+    const doc = kcidbDocument({ runId: 'r', checkout: CHECKOUT, builds: [BUILD], tests: selftestTests(run('host'), BUILD.key) });
+    expect(kcidbErrors(validate, doc)).toBe('');
+    expect(doc.tests.map((t) => [t.path, t.status])).toEqual([
+      ['vslab.selftests.mqueue.mq_open_tests', 'PASS'],
+      ['vslab.selftests.mqueue.mq_perf_tests', 'FAIL'],
+      ['vslab.selftests.net.reuseport_bpf_sh', 'ERROR'],
+    ]);
+    expect(doc.tests[1]?.log_excerpt).toBe('not ok 1 priority order\nexit=1');
+    expect(doc.tests[1]?.misc).toMatchObject({ exit_code: 1, subtests: { pass: 0, fail: 1, skip: 0, timeout: 0 } });
+    expect(doc.tests[0]?.environment).toEqual({ comment: 'vserver/host: 6.1.192 #1 SMP' });
+  });
+
+  it('inside a guest under its own path; a run a splat stopped fails the collection it stopped in', () => {
+    const tests = selftestTests(run('guest', { collection: 'pidfd', message: 'kernel bug: BUG: unable to handle page fault' }), BUILD.key);
+    expect(tests.map((t) => t.path.join('.'))).toEqual(['selftests_in_guest.mqueue.mq_open_tests', 'selftests_in_guest.mqueue.mq_perf_tests', 'selftests_in_guest.net.reuseport_bpf.sh', 'selftests_in_guest.pidfd']);
+    expect(tests[3]).toMatchObject({ status: 'FAIL', logExcerpt: 'kernel bug: BUG: unable to handle page fault' });
   });
 });
 
