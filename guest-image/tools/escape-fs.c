@@ -54,6 +54,8 @@
  *   escape-fs nice INC                  nice(2) (the system call, not the C
  *                                       library's setpriority), then print
  *                                       "OK nice N", N the niceness now
+ *   escape-fs setns-self uts|ipc|mnt    setns(2) through a pidfd of the caller
+ *                                       into its own namespace of that kind
  *   escape-fs asuser UID SUBCOMMAND ... drop to uid and gid UID (no
  *                                       groups), then SUBCOMMAND
  *   escape-fs umount DIR                umount2(2)
@@ -76,6 +78,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -649,6 +652,21 @@ int escape_fs_main(int argc, char **argv)
 		return ok_or(mount(a[0], a[1], a[2], (unsigned long)flags, NULL),
 			     "mount");
 	}
+#ifdef SYS_pidfd_open
+	if (!strcmp(cmd, "setns-self") && n == 1) {
+		int kind = !strcmp(a[0], "uts") ? CLONE_NEWUTS :
+			   !strcmp(a[0], "ipc") ? CLONE_NEWIPC :
+			   !strcmp(a[0], "mnt") ? CLONE_NEWNS : 0;
+		long fd;
+
+		if (!kind)
+			return usage();
+		fd = syscall(SYS_pidfd_open, getpid(), 0);
+		if (fd < 0)
+			return refused("pidfd_open");
+		return ok_or(setns((int)fd, kind), "setns");
+	}
+#endif
 #ifdef SYS_nice
 	if (!strcmp(cmd, "nice") && n == 1) {
 		if (num(a[0], -40, 40, &v))

@@ -200,6 +200,15 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
       nextXid++;
       expect((await ok('dmesg')).stdout).toMatch(new RegExp(`vserver: xid ${xid}: namespace kinds 0x8000000 refused to vspace\\[\\d+\\]`));
     });
+
+    it('setns(2) through a pidfd is gated the same way: a guest with CAP_SYS_ADMIN joins a namespace only with the ccap (or the kind in its umask); the host joins', async () => {
+      // A guest cannot open /proc/PID/ns files at all (they lie outside its root); a pidfd reaches setns.
+      const probe = 'escape-fs setns-self uts';
+      expect((await guest('--bcap CAP_SYS_ADMIN', probe)).stdout).toBe('REFUSED setns EPERM\n');
+      expect((await guest('--bcap CAP_SYS_ADMIN --ccap namespace', probe)).stdout).toBe('OK\n');
+      expect((await guest(`--bcap CAP_SYS_ADMIN --umask ${CLONE.NEWUTS}`, probe)).stdout).toBe('OK\n');
+      expect((await ok(probe)).stdout).toBe('OK\n');
+    });
   });
 
   describe('set_ccaps refuses what it would only store', () => {
