@@ -27,6 +27,7 @@ ls /proc/self | grep -qx vinfo && echo vinfo-listed
 ls /proc | grep -qx virtual && echo virtual-listed
 grep -q '^[^ ]* / ' /proc/mounts || echo no-root-mount
 grep -q '^[0-9]* [0-9]* [0-9:]* [^ ]* / ' /proc/self/mountinfo || echo no-root-mountinfo
+grep -q ' mounted on / ' /proc/self/mountstats || echo no-root-mountstats
 [ -r /proc/1/stat ] || echo no-pid1
 up=$(cut -d. -f1 /proc/uptime)
 oldest=
@@ -93,6 +94,7 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
       'virtual-listed',
       'no-root-mount',
       'no-root-mountinfo',
+      'no-root-mountstats',
       'no-pid1',
       'oldest-process-late',
       'foreign-address',
