@@ -46,6 +46,18 @@
  *   escape-fs mknod PATH b|c MAJ MIN    mknod, then open the node and
  *                                       read one byte
  *   escape-fs mount SRC DIR TYPE        mount(2)
+ *   escape-fs mountf SRC DIR TYPE FLAGS mount(2) with FLAGS, a comma list of
+ *                                       bind rec remount ro rw move nodev
+ *                                       nosuid noexec (or "none")
+ *   escape-fs setxattr PATH NAME VALUE  setxattr(2)
+ *   escape-fs rmxattr PATH NAME         removexattr(2)
+ *   escape-fs nice INC                  nice(2) (the system call, not the C
+ *                                       library's setpriority), then print
+ *                                       "OK nice N", N the niceness now
+ *   escape-fs setns-self uts|ipc|mnt    setns(2) through a pidfd of the caller
+ *                                       into its own namespace of that kind
+ *   escape-fs asuser UID SUBCOMMAND ... drop to uid and gid UID (no
+ *                                       groups), then SUBCOMMAND
  *   escape-fs umount DIR                umount2(2)
  *   escape-fs pivot NEW OLD             pivot_root(2)
  *   escape-fs fsopen TYPE               fsopen(2) (the new mount API)
@@ -65,6 +77,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -80,7 +94,9 @@
 #include <sys/swap.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -97,6 +113,33 @@ static int refused(const char *step)
 	else
 		printf("REFUSED %s errno %d\n", step, errno);
 	return 1;
+}
+
+/* The mount(2) flags of a comma list; -1 for an unknown word. */
+static long mount_flags(const char *list)
+{
+	static const struct { const char *name; unsigned long flag; } f[] = {
+		{ "none", 0 }, { "rw", 0 }, { "bind", MS_BIND }, { "rec", MS_REC },
+		{ "remount", MS_REMOUNT }, { "ro", MS_RDONLY },
+		{ "move", MS_MOVE }, { "nodev", MS_NODEV },
+		{ "nosuid", MS_NOSUID }, { "noexec", MS_NOEXEC },
+	};
+	char buf[128], *w, *save = NULL;
+	unsigned long flags = 0;
+	size_t i;
+
+	if (strlen(list) >= sizeof(buf))
+		return -1;
+	strcpy(buf, list);
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			if (!strcmp(w, f[i].name))
+				break;
+		if (i == sizeof(f) / sizeof(f[0]))
+			return -1;
+		flags |= f[i].flag;
+	}
+	return (long)flags;
 }
 
 static int usage(void)
@@ -520,6 +563,16 @@ int escape_fs_main(int argc, char **argv)
 	long long v, w;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "asuser") && n >= 2) {
+		if (num(a[0], 0, 65534, &v))
+			return usage();
+		if (setgroups(0, NULL) < 0 || setresgid((gid_t)v, (gid_t)v, (gid_t)v) < 0 ||
+		    setresuid((uid_t)v, (uid_t)v, (uid_t)v) < 0) {
+			printf("ERROR setup asuser: %s\n", strerror(errno));
+			return 2;
+		}
+		return escape_fs_main(argc - 2, argv + 2);
+	}
 	if (!strcmp(cmd, "read") && n == 1)
 		return read_at(AT_FDCWD, a[0]);
 	if (!strcmp(cmd, "read1") && n == 1)
@@ -591,6 +644,48 @@ int escape_fs_main(int argc, char **argv)
 		return do_mknod(a[0], a[1], a[2], a[3]);
 	if (!strcmp(cmd, "mount") && n == 3)
 		return ok_or(mount(a[0], a[1], a[2], 0, NULL), "mount");
+	if (!strcmp(cmd, "mountf") && n == 4) {
+		long flags = mount_flags(a[3]);
+
+		if (flags < 0)
+			return usage();
+		return ok_or(mount(a[0], a[1], a[2], (unsigned long)flags, NULL),
+			     "mount");
+	}
+#ifdef SYS_pidfd_open
+	if (!strcmp(cmd, "setns-self") && n == 1) {
+		int kind = !strcmp(a[0], "uts") ? CLONE_NEWUTS :
+			   !strcmp(a[0], "ipc") ? CLONE_NEWIPC :
+			   !strcmp(a[0], "mnt") ? CLONE_NEWNS : 0;
+		long fd;
+
+		if (!kind)
+			return usage();
+		fd = syscall(SYS_pidfd_open, getpid(), 0);
+		if (fd < 0)
+			return refused("pidfd_open");
+		return ok_or(setns((int)fd, kind), "setns");
+	}
+#endif
+#ifdef SYS_nice
+	if (!strcmp(cmd, "nice") && n == 1) {
+		if (num(a[0], -40, 40, &v))
+			return usage();
+		if (syscall(SYS_nice, (int)v) < 0)
+			return refused("nice");
+		errno = 0;
+		w = getpriority(PRIO_PROCESS, 0);
+		if (errno)
+			return refused("getpriority");
+		printf("OK nice %lld\n", w);
+		return 0;
+	}
+#endif
+	if (!strcmp(cmd, "setxattr") && n == 3)
+		return ok_or(setxattr(a[0], a[1], a[2], strlen(a[2]), 0),
+			     "setxattr");
+	if (!strcmp(cmd, "rmxattr") && n == 2)
+		return ok_or(removexattr(a[0], a[1]), "removexattr");
 	if (!strcmp(cmd, "umount") && n == 1)
 		return ok_or(umount2(a[0], MNT_DETACH), "umount");
 	if (!strcmp(cmd, "pivot") && n == 2)

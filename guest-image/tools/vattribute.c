@@ -5,7 +5,8 @@
  *
  *   vattribute [--xid X] --get [-- CMD...]
  *   vattribute [--xid X] --set [--bcap [~!]CAP]... [--ccap [~!]CCAP]...
- *              [--flag [~!]FLAG]... [--secure] [--umask M] [-- CMD...]
+ *              [--flag [~!]FLAG]... [--secure] [--stealth] [--umask M]
+ *              [-- CMD...]
  *
  * Without --xid the caller's own context is meant (its xid, from
  * task_xid, as util-vserver's vattribute asks).  Each of --bcap,
@@ -25,6 +26,14 @@
  * ccaps exactly SET_UTSNAME and RAW_ICMP, and the flag word hide_netif
  * (full masks for the caps, hide_netif alone for the flags).  Options after
  * it change single bits on top (the chain's "--secure --bcap CAP_MKNOD").
+ *
+ * --stealth (ours, paper section 06.7) sets the flags that keep a guest
+ * from telling it runs in a context: fakeinit (its init is pid 1),
+ * hide_vinfo (no VxID/NxID lines, no vinfo/ninfo, no /proc/virtual or
+ * /proc/virtnet), hide_mount (its root mount shows as "/"), hide_netif
+ * (only its own interfaces and addresses), virt_uptime (uptime and
+ * process start times from the context's creation), virt_load and
+ * virt_mem.  It only adds flags; options after it change bits on top.
  *
  * --umask M: the CLONE_* bits the guest may unshare, as a number
  * (decimal or 0x hex); it replaces the whole mask.
@@ -51,7 +60,7 @@
 
 static const char usage_line[] =
 	"usage: vattribute [--xid X] {--get | --set [--bcap [~!]CAP]... [--ccap [~!]CAP]... "
-	"[--flag [~!]FLAG]... [--secure] [--umask M]} [-- CMD...]\n";
+	"[--flag [~!]FLAG]... [--secure] [--stealth] [--umask M]} [-- CMD...]\n";
 
 static int get(uint32_t xid)
 {
@@ -77,6 +86,11 @@ static int get(uint32_t xid)
 	return 0;
 }
 
+/* The --stealth preset (see the top of this file). */
+#define VX_STEALTH_FLAGS	(VXF_INFO_INIT | VXF_HIDE_VINFO | VXF_HIDE_MOUNT | \
+				 VXF_HIDE_NETIF | VXF_VIRT_UPTIME |		 \
+				 VXF_VIRT_LOAD | VXF_VIRT_MEM)
+
 struct pair {
 	uint64_t value, mask;
 };
@@ -88,13 +102,14 @@ struct args {
 	long long umask;
 };
 
-enum { O_GET = 256, O_SET, O_SECURE, O_XID, O_BCAP, O_CCAP, O_FLAG, O_UMASK,
+enum { O_GET = 256, O_SET, O_SECURE, O_STEALTH, O_XID, O_BCAP, O_CCAP, O_FLAG, O_UMASK,
        O_HELP };
 
 static const struct option longopts[] = {
 	{ "get",	no_argument,		NULL, O_GET },
 	{ "set",	no_argument,		NULL, O_SET },
 	{ "secure",	no_argument,		NULL, O_SECURE },
+	{ "stealth",	no_argument,		NULL, O_STEALTH },
 	{ "xid",	required_argument,	NULL, O_XID },
 	{ "bcap",	required_argument,	NULL, O_BCAP },
 	{ "ccap",	required_argument,	NULL, O_CCAP },
@@ -127,6 +142,10 @@ static int on_opt(void *ctx, int opt, char *arg)
 		a->ccaps = (struct pair){ vc_secure_ccaps(), ~0ULL };
 		a->flags = (struct pair){ VXF_HIDE_NETIF, VXF_HIDE_NETIF };
 		return 0;
+	case O_STEALTH:
+		a->flags.value |= VX_STEALTH_FLAGS;
+		a->flags.mask |= VX_STEALTH_FLAGS;
+		return 0;
 	case O_XID:
 		return vc_parse_xid(arg, &a->xid) ? vs_usage(usage_line) : 0;
 	case O_BCAP:	return list(arg, vc_cap_bit, &a->bcaps, "capability");
@@ -144,6 +163,8 @@ static int on_opt(void *ctx, int opt, char *arg)
 	       "  --bcap [~!]CAP   capability bound; --ccap [~!]CCAP context caps\n"
 	       "  --flag [~!]FLAG  context flags; ~ or ! clears\n"
 	       "  --secure         util-vserver's secure bcaps and ccaps, hide_netif\n"
+	       "  --stealth        fakeinit, hide_vinfo, hide_mount, hide_netif,\n"
+	       "                   virt_uptime, virt_load, virt_mem (stealth guest)\n"
 	       "  --umask M        CLONE_* bits the guest may unshare\n");
 	return VC_OPT_DONE;
 }

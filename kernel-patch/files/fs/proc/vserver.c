@@ -34,10 +34,13 @@
  * nobody tracks yet print 0.
  *
  * Per task, /proc/<pid>/status gains "VxID:" and "NxID:" lines (left out
- * when the task's context has HIDE_VINFO), and /proc/<pid>/vinfo shows
- * the task's xid and, for a guest task, its context's bcaps, ccaps,
- * flags and init pid; /proc/<pid>/ninfo (kernel/vserver/network.c) the
- * same for its network context.
+ * when the task's or the reader's context has HIDE_VINFO), and
+ * /proc/<pid>/vinfo shows the task's xid and, for a guest task, its
+ * context's bcaps, ccaps, flags and init pid; /proc/<pid>/ninfo
+ * (kernel/vserver/network.c) the same for its network context.  A guest
+ * with HIDE_VINFO finds neither file, nor /proc/virtual and
+ * /proc/virtnet (fs/proc/vserver_iattr.c): it cannot tell from /proc
+ * that it runs in a context.
  *
  * This lives in fs/proc because the per-id directories need procfs
  * internals (struct proc_dir_entry), as fs/proc/proc_sysctl.c does.
@@ -114,6 +117,18 @@ static int nx_proc_status_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* Is the reader a guest whose context has HIDE_VINFO? */
+static bool vx_reader_hides_vinfo(void)
+{
+	if (!static_branch_unlikely(&vx_active) || !vx_current_in_guest())
+		return false;
+	return vx_info_flags(vx_task_info(current), VXF_HIDE_VINFO);
+}
+
+/*
+ * The VxID/NxID lines are left out when the reader's context has
+ * HIDE_VINFO (the guest asks about itself), or the task's does (ABI 6.4).
+ */
 void vx_proc_pid_status(struct seq_file *m, struct task_struct *p)
 {
 	struct vx_info *vxi;
@@ -121,12 +136,26 @@ void vx_proc_pid_status(struct seq_file *m, struct task_struct *p)
 
 	rcu_read_lock();
 	vxi = vx_task_info(p);
-	hide = vx_info_flags(vxi, VXF_HIDE_VINFO);
+	hide = vx_info_flags(vxi, VXF_HIDE_VINFO) || vx_reader_hides_vinfo();
 	rcu_read_unlock();
 	if (hide)
 		return;
 	seq_printf(m, "VxID:\t%u\n", vx_task_xid(p));
 	seq_printf(m, "NxID:\t%u\n", nx_task_nid(p));
+}
+
+/**
+ * vx_proc_pident_hidden - is /proc/<pid>/@name hidden from the reader?
+ *
+ * "vinfo" and "ninfo" are, from a guest with HIDE_VINFO: lookup gives
+ * -ENOENT, readdir leaves them out, a cached dentry fails revalidation.
+ * Safe in RCU walk.
+ */
+bool vx_proc_pident_hidden(const char *name, unsigned int len)
+{
+	if (len != 5 || !vx_reader_hides_vinfo())
+		return false;
+	return !memcmp(name, "vinfo", 5) || !memcmp(name, "ninfo", 5);
 }
 
 int vx_proc_pid_vinfo(struct seq_file *m, struct pid_namespace *ns,

@@ -27,6 +27,9 @@
  * dentry the host left in the dcache fails revalidation with -ENOENT for
  * whoever may not see it (fs/proc/generic.c calls vx_proc_hidden()).
  *
+ * /proc/virtual and /proc/virtnet are also hidden from a guest whose
+ * context has HIDE_VINFO (stealth: nothing in /proc names the context).
+ *
  * Locking: the bits are one byte in the proc_dir_entry, written with
  * WRITE_ONCE() under the inode lock of the entry's inode and read with
  * READ_ONCE(), so lookups see either the old or the new set.
@@ -42,6 +45,8 @@
 
 /* Not an IATTR bit: never visible to a guest, whatever the bits say. */
 #define VX_PROC_GUEST_NEVER	0x80
+/* Not an IATTR bit: hidden from a guest with HIDE_VINFO (stealth). */
+#define VX_PROC_VINFO		0x40
 
 struct vx_proc_default {
 	const char	*name;
@@ -83,6 +88,8 @@ void vx_proc_init_iattr(struct proc_dir_entry *dir, struct proc_dir_entry *de)
 	de->vx_flags = IATTR_ADMIN | IATTR_WATCH;
 	if (dir != &proc_root)
 		return;
+	if (!strcmp(de->name, "virtual") || !strcmp(de->name, "virtnet"))
+		de->vx_flags |= VX_PROC_VINFO;
 	for (i = 0; i < ARRAY_SIZE(vx_proc_secure); i++) {
 		if (!strcmp(de->name, vx_proc_secure[i].name)) {
 			de->vx_flags |= vx_proc_secure[i].flags;
@@ -105,8 +112,12 @@ bool vx_proc_hidden(const struct proc_dir_entry *de)
 	u8 flags = READ_ONCE(de->vx_flags);
 	u32 xid = vx_current_xid();
 
-	if (vx_is_guest_xid(xid))
+	if (vx_is_guest_xid(xid)) {
+		if ((flags & VX_PROC_VINFO) &&
+		    vx_info_flags(vx_task_info(current), VXF_HIDE_VINFO))
+			return true;
 		return flags & (IATTR_HIDE | VX_PROC_GUEST_NEVER);
+	}
 	if (!(flags & IATTR_HIDE))
 		return false;
 	if (xid == VX_HOST_XID)

@@ -90,11 +90,41 @@ atomic_t vx_active_count = ATOMIC_INIT(0);
 static DEFINE_HASHTABLE(vx_hash, VX_HASH_BITS);
 static DEFINE_SPINLOCK(vx_hash_lock);
 
-/* Flags a caller may name; anything else is -EINVAL. */
-#define VXF_VALID	(0x7ffULL | 0x1f0000ULL | 0x7000000ULL |	\
+/*
+ * Flags a caller may name; anything else is -EINVAL.  Every flag here
+ * does what the ABI says (kernel-patch/README.md lists where).  Refused,
+ * because nothing in this kernel would honour them: INFO_NPROC,
+ * INFO_HIDE, INFO_ULIMIT and INFO_NSPACE (2.4-era flags whose jobs the
+ * NPROC limit, HIDE_VINFO, set_rlimit and the space slots do now),
+ * VIRT_CPU and VIRT_TIME (no per-context CPU statistics or clock).
+ * INFO_LOCK and INFO_SCHED hold by construction: a guest past setup can
+ * no longer switch contexts, and a context's tasks are scheduled as one
+ * group (kernel/vserver/sched.c).
+ */
+#define VXF_VALID	(VXF_INFO_LOCK | VXF_INFO_SCHED |		\
+			 VXF_INFO_PRIVATE | VXF_INFO_INIT |		\
+			 VXF_SCHED_HARD | VXF_SCHED_PRIO |		\
+			 VXF_SCHED_PAUSE | VXF_VIRT_MEM |		\
+			 VXF_VIRT_UPTIME | VXF_VIRT_LOAD |		\
+			 VXF_HIDE_MOUNT | VXF_HIDE_NETIF |		\
+			 VXF_HIDE_VINFO |				\
 			 VXF_ONE_TIME | VXF_SC_HELPER |			\
 			 VXF_REBOOT_KILL | VXF_PERSISTENT |		\
 			 VXF_FORK_RSS | VXF_PROLIFIC | VXF_IGNEG_NICE)
+
+/*
+ * Context capabilities a caller may name; anything else is -EINVAL.
+ * KTHREAD is refused: no kernel thread is made on a task's behalf in
+ * this kernel, so there is nothing for it to grant.
+ */
+#define VXC_VALID	(VXC_SET_UTSNAME | VXC_SET_RLIMIT |		\
+			 VXC_FS_SECURITY | VXC_FS_TRUSTED |		\
+			 VXC_TIOCSTI | VXC_RAW_ICMP | VXC_SYSLOG |	\
+			 VXC_OOM_ADJUST | VXC_AUDIT_CONTROL |		\
+			 VXC_SECURE_MOUNT | VXC_SECURE_REMOUNT |	\
+			 VXC_BINARY_MOUNT | VXC_QUOTA_CTL |		\
+			 VXC_ADMIN_MAPPER | VXC_ADMIN_CLOOP |		\
+			 VXC_NAMESPACE)
 
 /* Every POSIX capability this kernel knows, except CAP_CONTEXT. */
 #define VX_BCAPS_ALL	(GENMASK_ULL(CAP_LAST_CAP, 0) & ~BIT_ULL(CAP_CONTEXT))
@@ -107,12 +137,11 @@ static DEFINE_SPINLOCK(vx_hash_lock);
  * INFO_LOCK move either way: util-vserver's setup chain sets them from
  * inside, and they give the context's tasks nothing.
  */
-#define VX_CFLAGS_RESTRICT	(VXF_INFO_SCHED | VXF_INFO_NPROC |	\
-				 VXF_INFO_PRIVATE | VXF_INFO_INIT |	\
-				 VXF_INFO_HIDE | VXF_INFO_ULIMIT |	\
-				 VXF_INFO_NSPACE | VXF_SCHED_HARD |	\
+#define VX_CFLAGS_RESTRICT	(VXF_INFO_SCHED | VXF_INFO_PRIVATE |	\
+				 VXF_INFO_INIT | VXF_SCHED_HARD |	\
 				 VXF_SCHED_PRIO | VXF_SCHED_PAUSE |	\
-				 0x1f0000ULL | VXF_HIDE_MOUNT |		\
+				 VXF_VIRT_MEM | VXF_VIRT_UPTIME |	\
+				 VXF_VIRT_LOAD | VXF_HIDE_MOUNT |	\
 				 VXF_HIDE_NETIF | VXF_HIDE_VINFO |	\
 				 VXF_FORK_RSS | VXF_IGNEG_NICE)
 
@@ -954,11 +983,12 @@ long vc_set_cflags(const struct vc_call *call)
 }
 
 /*
- * A {value, mask} set command on one plain word of the context.
+ * A {value, mask} set command on one plain word of the context; setting
+ * a bit outside @valid is -EINVAL.
  * Locking: vxi->lock orders the read-modify-write against other setters;
  * readers use READ_ONCE and need no lock.
  */
-static int vc_set_word(const struct vc_call *call, u64 *word)
+static int vc_set_word(const struct vc_call *call, u64 *word, u64 valid)
 {
 	struct vx_info *vxi = call->vxi;
 	u64 value, mask;
@@ -967,6 +997,8 @@ static int vc_set_word(const struct vc_call *call, u64 *word)
 	ret = vc_read_pair(call, &value, &mask);
 	if (ret)
 		return ret;
+	if (value & mask & ~valid)
+		return -EINVAL;
 	spin_lock(&vxi->lock);
 	WRITE_ONCE(*word, vx_apply_mask(*word, value, mask));
 	spin_unlock(&vxi->lock);
@@ -980,7 +1012,7 @@ long vc_get_ccaps(const struct vc_call *call)
 
 long vc_set_ccaps(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->ccaps);
+	return vc_set_word(call, &call->vxi->ccaps, VXC_VALID);
 }
 
 long vc_get_bcaps(const struct vc_call *call)
@@ -1028,7 +1060,7 @@ long vc_get_umask(const struct vc_call *call)
 
 long vc_set_umask(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->umask);
+	return vc_set_word(call, &call->vxi->umask, ~0ULL);
 }
 
 long vc_get_wmask(const struct vc_call *call)
@@ -1038,7 +1070,7 @@ long vc_get_wmask(const struct vc_call *call)
 
 long vc_set_wmask(const struct vc_call *call)
 {
-	return vc_set_word(call, &call->vxi->wmask);
+	return vc_set_word(call, &call->vxi->wmask, ~0ULL);
 }
 
 /* ---- visibility ------------------------------------------------------- */

@@ -250,6 +250,23 @@ void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns)
 			   *idle_ns - vxi->bias_idle : 0;
 }
 
+/**
+ * vx_vstart_time - a task's start time (boot-clock ns) as a guest sees it
+ * @ns: the start time, changed in place
+ *
+ * Under VIRT_UPTIME the reader's clock starts at its context's creation
+ * (vx_vuptime()), so the start times /proc/<pid>/stat shows it count from
+ * there too; a start before the creation shows as 0.
+ */
+void vx_vstart_time(u64 *ns)
+{
+	struct vx_info *vxi = vx_task_info(current);
+
+	if (!vx_info_flags(vxi, VXF_VIRT_UPTIME))
+		return;
+	*ns = *ns > vxi->bias_uptime ? *ns - vxi->bias_uptime : 0;
+}
+
 /* Walk the tasks of @vxi once and fill in the scheduler-state counts. */
 static void vx_count_states(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
 {

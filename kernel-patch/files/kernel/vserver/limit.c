@@ -294,7 +294,9 @@ bool vx_nproc_charge(struct vx_info *vxi)
 	struct vx_limit *l = &vxi->limits[RLIMIT_NPROC];
 	int tasks = atomic_inc_return(&vxi->tasks);
 
-	if (tasks > vx_limit_ceiling(l)) {
+	/* PROLIFIC: the context forks past its limit. */
+	if (tasks > vx_limit_ceiling(l) &&
+	    !vx_info_flags(vxi, VXF_PROLIFIC)) {
 		/* The parent is still counted: never the last one. */
 		atomic_dec(&vxi->tasks);
 		atomic_inc(&l->hits);

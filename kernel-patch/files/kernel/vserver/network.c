@@ -1459,6 +1459,18 @@ static bool nx_lback_own(struct nx_info *nxi, bool ipv6)
 	return !ipv6 && nx_lback_remapped(nxi, &lback);
 }
 
+/*
+ * Does the caller see only its own interfaces and addresses?  Its network
+ * context's HIDE_NETIF says so, and so does the context flag of the same
+ * name (VXF_HIDE_NETIF, where util-vserver's --secure and the stealth
+ * preset put it).
+ */
+static bool nx_hide_netif(struct nx_info *nxi)
+{
+	return nx_info_flags(nxi, NXF_HIDE_NETIF) ||
+	       vx_info_flags(vx_task_info(current), VXF_HIDE_NETIF);
+}
+
 /**
  * nx_v4_visible - may the caller see local IPv4 address @addr listed?
  *
@@ -1478,7 +1490,7 @@ bool nx_v4_visible(__be32 addr)
 		if (nx_lback_own(nxi, false))
 			return true;
 	}
-	return !nx_info_flags(nxi, NXF_HIDE_NETIF) ||
+	return !nx_hide_netif(nxi) ||
 	       nx_v4_addr_allowed(nxi, addr);
 }
 
@@ -1495,7 +1507,7 @@ bool nx_v6_visible(const struct in6_addr *addr)
 		if (nx_lback_own(nxi, true))
 			return true;
 	}
-	return !nx_info_flags(nxi, NXF_HIDE_NETIF) ||
+	return !nx_hide_netif(nxi) ||
 	       nx_v6_addr_allowed(nxi, addr);
 }
 
@@ -1547,7 +1559,7 @@ bool nx_dev_visible(struct net_device *dev)
 		if (nx_lback_own(nxi, false))
 			return true;
 	}
-	if (!nx_info_flags(nxi, NXF_HIDE_NETIF))
+	if (!nx_hide_netif(nxi))
 		return true;
 	rcu_read_lock();
 	visible = nx_dev_has_addr(nxi, dev);

@@ -33,6 +33,16 @@
  * setns() would join it, all or nothing; the fs root and cwd are set
  * afterwards with set_fs_root()/set_fs_pwd().
  *
+ * Namespaces a guest makes itself.  Past setup, a guest task gets a new
+ * namespace (unshare(2), clone(2) with CLONE_NEW*, setns(2) into an
+ * existing one) only of a kind its context allows: every kind with the
+ * ccap NAMESPACE, else the kinds named by the context's umask (CLONE_NEW*
+ * bits, set_umask / `vattribute --umask`); anything else is -EPERM
+ * before the kernel's own capability checks.  While the context is in
+ * setup nothing is refused (util-vserver's chain makes and saves the
+ * guest's namespaces then).  A refused kind that the context's wmask
+ * names is logged, rate limited, with the context and the kinds.
+ *
  * Locking: ->space_mutex of the context serializes every use of its slots
  * (save, enter, /proc).  A slot holds one reference on each saved
  * namespace (dropped through its ->put()) and owns its private fs_struct
@@ -479,4 +489,40 @@ void vx_space_proc_show(struct seq_file *m, struct vx_info *vxi,
 	}
 out_unlock:
 	mutex_unlock(&vxi->space_mutex);
+}
+
+/* Every namespace kind, as CLONE_* bits (whether built or not). */
+#define VX_NS_KINDS	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |	\
+			 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |	\
+			 CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+/**
+ * vx_ns_permit - may current make or join namespaces of @flags' kinds?
+ * @flags: CLONE_* flags of unshare, clone or setns
+ *
+ * Returns 0 or -EPERM.  Called by copy_namespaces(),
+ * unshare_nsproxy_namespaces() and setns(2); atomic-safe.
+ */
+int vx_ns_permit(unsigned long flags)
+{
+	struct vx_info *vxi;
+	u64 kinds, denied;
+
+	kinds = flags & VX_NS_KINDS;
+	if (!kinds || !static_branch_unlikely(&vx_active))
+		return 0;
+	if (!vx_current_in_guest())
+		return 0;
+	vxi = vx_task_info(current);
+	if (vx_info_flags(vxi, VXF_STATE_SETUP) ||
+	    vx_info_ccaps(vxi, VXC_NAMESPACE))
+		return 0;
+	denied = kinds & ~READ_ONCE(vxi->umask);
+	if (!denied)
+		return 0;
+	if (denied & READ_ONCE(vxi->wmask))
+		pr_notice_ratelimited("vserver: xid %u: namespace kinds %#llx refused to %s[%d]\n",
+				      vxi->xid, denied, current->comm,
+				      task_tgid_nr(current));
+	return -EPERM;
 }

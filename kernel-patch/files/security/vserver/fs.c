@@ -38,6 +38,23 @@
  * (/dev/pts).  Every other device node, and every block device, gives
  * -EPERM, wherever the node lives and whoever made it, so a node the
  * host left in reach or a guest made with CAP_MKNOD opens nothing else.
+ * Two context capabilities widen the list: ADMIN_CLOOP the loop devices
+ * (block major 7) and /dev/loop-control (misc 237), whose ioctls need no
+ * further capability; ADMIN_MAPPER the device-mapper control node
+ * /dev/mapper/control (misc 236), whose ioctls still ask CAP_SYS_ADMIN.
+ *
+ * Extended attributes.  security.* and trusted.* name the host's policy
+ * (security modules, integrity, overlay metadata): a guest sets or
+ * removes security.* only with the ccap FS_SECURITY and trusted.* only
+ * with FS_TRUSTED, on top of the CAP_SYS_ADMIN the kernel already asks
+ * (-EPERM).  security.capability (file capabilities) is left to the
+ * bound, which decides what such a file may give.  Because this module
+ * answers inode_setxattr and inode_removexattr, the framework no longer
+ * calls the capability module's checks for them itself: we do
+ * (cap_inode_setxattr(), cap_inode_removexattr()), for every task.
+ *
+ * Mounts.  A guest mounts the binary or network filesystems of
+ * kernel/vserver/mount.c only with the ccap BINARY_MOUNT (sb_mount).
  *
  * The hooks live in their own array and join the vserver LSM from its
  * init through vx_fs_lsm_init().
@@ -64,6 +81,7 @@
 #include <linux/lsm_hooks.h>
 #include <linux/magic.h>
 #include <linux/major.h>
+#include <linux/miscdevice.h>
 #include <linux/path.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -72,6 +90,8 @@
 #include <linux/string.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/inode.h>
+#include <linux/vserver/mount.h>
+#include <linux/xattr.h>
 #include "vserver.h"
 
 /**
@@ -298,15 +318,29 @@ static void vx_retag(struct inode *inode)
 		vx_set_inode_tag(inode, vx_current_tag());
 }
 
-/* The character devices of the minimal guest /dev (ABI section 9). */
+/*
+ * The character devices of the minimal guest /dev (ABI section 9), plus
+ * the loop and device-mapper nodes the ccaps ADMIN_CLOOP and ADMIN_MAPPER
+ * admit.
+ */
 static bool vx_guest_device(const struct inode *inode)
 {
 	unsigned int major = MAJOR(inode->i_rdev);
 	unsigned int minor = MINOR(inode->i_rdev);
+	struct vx_info *vxi = vx_task_info(current);
 
+	if (S_ISBLK(inode->i_mode))
+		return major == LOOP_MAJOR &&
+		       vx_info_ccaps(vxi, VXC_ADMIN_CLOOP);
 	if (!S_ISCHR(inode->i_mode))
 		return false;
 	switch (major) {
+	case MISC_MAJOR:
+		if (minor == LOOP_CTRL_MINOR)
+			return vx_info_ccaps(vxi, VXC_ADMIN_CLOOP);
+		if (minor == MAPPER_CTRL_MINOR)
+			return vx_info_ccaps(vxi, VXC_ADMIN_MAPPER);
+		return false;
 	case MEM_MAJOR:		/* null, zero, full, random, urandom */
 		return minor == 3 || minor == 5 || minor == 7 ||
 		       minor == 8 || minor == 9;
@@ -446,17 +480,63 @@ static int vx_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 	       vx_may_change(old_dir) ?: vx_may_change(new_dir);
 }
 
+/*
+ * The ccap a guest needs to change the extended attribute @name, or 0:
+ * security.* (but security.capability) needs FS_SECURITY, trusted.*
+ * FS_TRUSTED.
+ */
+static u64 vx_xattr_ccap(const char *name)
+{
+	if (!strncmp(name, XATTR_SECURITY_PREFIX, XATTR_SECURITY_PREFIX_LEN))
+		return strcmp(name, XATTR_NAME_CAPS) ? VXC_FS_SECURITY : 0;
+	if (!strncmp(name, XATTR_TRUSTED_PREFIX, XATTR_TRUSTED_PREFIX_LEN))
+		return VXC_FS_TRUSTED;
+	return 0;
+}
+
+static int vx_xattr_change(struct dentry *dentry, const char *name)
+{
+	struct vx_info *vxi;
+	u64 ccap;
+	int ret;
+
+	ret = vx_may_change(d_inode(dentry));
+	if (ret || !static_branch_unlikely(&vx_active))
+		return ret;
+	if (!vx_current_in_guest())
+		return 0;
+	ccap = vx_xattr_ccap(name);
+	vxi = vx_task_info(current);
+	if (ccap && !vx_info_ccaps(vxi, ccap))
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * A module that answers these two hooks takes over the capability
+ * module's checks (security/security.c calls them only when no module
+ * answers), as SELinux and Smack do.
+ */
 static int vx_inode_setxattr(struct user_namespace *mnt_userns,
 			     struct dentry *dentry, const char *name,
 			     const void *value, size_t size, int flags)
 {
-	return vx_may_change(d_inode(dentry));
+	return cap_inode_setxattr(dentry, name, value, size, flags) ?:
+	       vx_xattr_change(dentry, name);
 }
 
 static int vx_inode_removexattr(struct user_namespace *mnt_userns,
 				struct dentry *dentry, const char *name)
 {
-	return vx_may_change(d_inode(dentry));
+	return cap_inode_removexattr(mnt_userns, dentry, name) ?:
+	       vx_xattr_change(dentry, name);
+}
+
+/* BINARY_MOUNT (kernel/vserver/mount.c), before any other mount check. */
+static int vx_sb_mount(const char *dev_name, const struct path *path,
+		       const char *type, unsigned long flags, void *data)
+{
+	return vx_mount_binary(type, flags);
 }
 
 /* chroot: a guest may go deeper, never to a directory outside its root. */
@@ -666,6 +746,7 @@ static struct security_hook_list vx_fs_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(inode_rename, vx_inode_rename),
 	LSM_HOOK_INIT(inode_setxattr, vx_inode_setxattr),
 	LSM_HOOK_INIT(inode_removexattr, vx_inode_removexattr),
+	LSM_HOOK_INIT(sb_mount, vx_sb_mount),
 	LSM_HOOK_INIT(path_chroot, vx_path_chroot),
 	LSM_HOOK_INIT(ptrace_access_check, vx_fs_ptrace_access_check),
 	LSM_HOOK_INIT(kernel_load_data, vx_kernel_load_data),

@@ -14,7 +14,9 @@
  * socket file also remembers its NSOCK charge, and a lock is charged to
  * its file's context (a lock lives no longer than its file).  Files
  * opened on the host are not charged at all, nor are their sockets and
- * locks.
+ * locks.  A context with FORK_RSS forks nothing while its resident pages
+ * are past its RSS limit (-ENOMEM; counted as an RSS hit); one with
+ * PROLIFIC forks past its NPROC limit (kernel/vserver/limit.c).
  *
  * Locking: the blob is written at allocation (the context) and when the
  * socket file is made (the NSOCK mark), before the file is shared, and
@@ -73,6 +75,10 @@ static int vx_task_alloc(struct task_struct *task, unsigned long clone_flags)
 	vxi = vx_task_info(task);
 	if (!vxi || !blob)
 		return 0;
+	/* FORK_RSS: no fork while the context is past its RSS limit. */
+	if (vx_info_flags(vxi, VXF_FORK_RSS) &&
+	    !vx_limit_allows(vxi, RLIMIT_RSS, 0))
+		return -ENOMEM;
 	if (!vx_nproc_charge(vxi))
 		return -EAGAIN;
 	blob->nproc = true;

@@ -32,7 +32,8 @@
  *  - fork and open refuse to pass the context's limits (limit.c).
  *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
  *    TIOCSTI ioctl (pushing input into a terminal; native and compat
- *    entry) the ccap TIOCSTI.
+ *    entry) the ccap TIOCSTI; quotactl(2) and quota_on the ccap
+ *    QUOTA_CTL, on top of the capabilities the quota code asks.
  *  - Sockets (net.c), IPC objects (ipc.c), SIGIO owners and terminals
  *    (sigio.c) have hook files of their own, added at init.
  *
@@ -214,6 +215,17 @@ static int vx_syslog(int type)
 	return vx_need_ccap(VXC_SYSLOG);
 }
 
+static int vx_quotactl(int cmds, int type, int id,
+		       struct super_block *sb)
+{
+	return vx_need_ccap(VXC_QUOTA_CTL);
+}
+
+static int vx_quota_on(struct dentry *dentry)
+{
+	return vx_need_ccap(VXC_QUOTA_CTL);
+}
+
 /*
  * Pushing bytes into a terminal's input: the classic way out of a guest.
  * 32-bit tasks on a 64-bit kernel reach ioctl through compat_sys_ioctl,
@@ -244,6 +256,8 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(capable, vx_capable),
 	LSM_HOOK_INIT(cred_prepare, vx_cred_prepare),
 	LSM_HOOK_INIT(syslog, vx_syslog),
+	LSM_HOOK_INIT(quotactl, vx_quotactl),
+	LSM_HOOK_INIT(quota_on, vx_quota_on),
 	LSM_HOOK_INIT(file_ioctl, vx_file_ioctl),
 	LSM_HOOK_INIT(file_ioctl_compat, vx_file_ioctl),
 	LSM_HOOK_INIT(task_kill, vx_task_kill),

@@ -228,6 +228,7 @@ bool vx_sysctl_write_allowed(const struct ctl_table *table);
 /* Virtual clock and kernel helper (kernel/vserver/cvirt.c, helper.c). */
 void vx_cvirt_init(struct vx_info *vxi);
 void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns);
+void vx_vstart_time(u64 *ns);
 void vx_vloadavg(unsigned long *avnrun, unsigned int *running, int *threads);
 struct sysinfo;
 void vx_vmeminfo(struct sysinfo *si, long *available);
@@ -244,6 +245,7 @@ void vx_helper_event_async(unsigned int event, u32 id);
 
 /* /proc/<pid>/status lines and /proc/<pid>/vinfo (kernel/vserver/proc.c). */
 void vx_proc_pid_status(struct seq_file *m, struct task_struct *p);
+bool vx_proc_pident_hidden(const char *name, unsigned int len);
 int vx_proc_pid_vinfo(struct seq_file *m, struct pid_namespace *ns,
 		      struct pid *pid, struct task_struct *p);
 
@@ -285,7 +287,13 @@ static inline bool vx_ccap_grants(u64 ccap)
 static inline void vx_proc_pid_status(struct seq_file *m,
 				      struct task_struct *p) { }
 
+static inline bool vx_proc_pident_hidden(const char *name, unsigned int len)
+{
+	return false;
+}
+
 static inline void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns) { }
+static inline void vx_vstart_time(u64 *ns) { }
 static inline void vx_vloadavg(unsigned long *avnrun, unsigned int *running,
 			       int *threads) { }
 struct sysinfo;
@@ -336,6 +344,36 @@ static inline u32 vx_current_xid(void)
 static inline bool vx_current_in_guest(void)
 {
 	return vx_current_xid() > VX_SPECTATOR_XID;
+}
+
+/*
+ * Is current a guest task whose context lacks the context capability
+ * @ccap?  Where a ccap adds a requirement on top of a POSIX capability
+ * (OOM_ADJUST, FS_SECURITY, ...), the hook refuses when this is true.
+ * Never true for the host, the spectator or without CONFIG_VSERVER.
+ */
+static inline bool vx_ccap_missing(u64 ccap)
+{
+#ifdef CONFIG_VSERVER
+	return vx_current_in_guest() &&
+	       !vx_info_ccaps(vx_task_info(current), ccap);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Is current a guest task whose context has IGNEG_NICE (a request to
+ * lower its niceness succeeds and changes nothing)?
+ */
+static inline bool vx_igneg_nice(void)
+{
+#ifdef CONFIG_VSERVER
+	return vx_current_in_guest() &&
+	       vx_info_flags(vx_task_info(current), VXF_IGNEG_NICE);
+#else
+	return false;
+#endif
 }
 
 #endif /* _LINUX_VSERVER_CONTEXT_H */

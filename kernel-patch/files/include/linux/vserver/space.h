@@ -46,4 +46,13 @@ void vx_space_proc_show(struct seq_file *m, struct vx_info *vxi,
 			unsigned int index);
 struct uts_namespace *vx_get_uts_ns(struct vx_info *vxi);
 
+#ifdef CONFIG_VSERVER
+int vx_ns_permit(unsigned long flags);
+#else
+static inline int vx_ns_permit(unsigned long flags)
+{
+	return 0;
+}
+#endif
+
 #endif /* _LINUX_VSERVER_SPACE_H */
