@@ -7,6 +7,9 @@
  * working copy of it as /dev/sda; `diskPath` names the copy, which keeps the guest's writes, and
  * `restart()` boots a new guest on the same copy (a reboot that keeps the disk).
  *
+ * VSLAB_ICOUNT=SHIFT runs the guests under QEMU's -icount, so guest time counts instructions and
+ * measured shares repeat from run to run.
+ *
  * VSLAB_SANITIZE=1 (npm run test:sanitize) boots the patched guests on the x86_64 sanitizer
  * kernel (harness/sanitize.ts) and, on it, fails the file on any kmemleak report: a baseline scan
  * after every boot, a check before every stop.
@@ -38,8 +41,18 @@ export interface GuestFixtureOptions extends BootOptions {
   disk?: Ext2ImageSpec;
 }
 
+/** VSLAB_ICOUNT=SHIFT boots every guest of the run with QEMU's -icount (deterministic guest time). */
+function icountFromEnv(): number | undefined {
+  const v = process.env['VSLAB_ICOUNT'];
+  if (v === undefined || v === '') return undefined;
+  const shift = Number(v);
+  if (!Number.isInteger(shift) || shift < 0 || shift > 10) throw new Error(`VSLAB_ICOUNT must be a shift 0..10, not ${v}`);
+  return shift;
+}
+
 export function useGuest(opts: GuestFixtureOptions = {}): GuestHandle {
-  const { disk, ...bootOpts } = sanitizedChoice(opts);
+  const { disk, ...chosen } = sanitizedChoice(opts);
+  const bootOpts = { ...chosen, icountShift: chosen.icountShift ?? icountFromEnv() };
   const leakChecked = bootOpts.variant === SANITIZER_VARIANT;
   let guest: Guest | undefined;
   let diskPath: string | undefined;
