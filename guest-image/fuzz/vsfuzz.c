@@ -38,6 +38,13 @@
  * ok=.. enosys=.. other=.. killed=.. hung=..".  Exit status 0; 2 on usage
  * errors; 3 when a call did not return within 30 seconds of guest time (a
  * hang; the stuck task's state, wait channel and kernel stack go to stderr).
+ * A child (whose call its own alarm interrupts after 1 s) still there after
+ * 3 s gets SIGKILL: one that ends within the next 27 s was held by its
+ * context's scheduler (SCHED_PAUSE, an empty SCHED_HARD bucket: what the
+ * scheduler is for) and counts as killed; one that does not is the hang.  A
+ * worker never pauses or limits its own context (set_sched on it goes to
+ * context 42, set_cflags on it keeps the SCHED_* bits), and each churn
+ * cycle first clears SCHED_* on the context it uses, so that holds pass.
  */
 #define _GNU_SOURCE
 #include <endian.h>
@@ -76,6 +83,9 @@
 #define WORKER_XID_BASE		40000
 #define HEARTBEAT_EVERY		1024
 #define HANG_SECONDS		30
+/* A child's call is interrupted after 1 s; one still there after this is held or hung. */
+#define CHILD_SECONDS		3
+#define HELD_SECONDS		(HANG_SECONDS - CHILD_SECONDS)
 #define EXIT_HANG		3
 #define MAX_PROCS		64
 
@@ -455,6 +465,32 @@ static const struct command *command_of(uint32_t word)
 	return NULL;
 }
 
+/* set_sched in any revision, also the old SCHED category's v1. */
+static int is_set_sched(uint32_t word)
+{
+	return (word & ~VC_VER_MASK) == (0x0e010005 & ~VC_VER_MASK) ||
+	       (word & ~VC_VER_MASK) == (0x3d010001 & ~VC_VER_MASK);
+}
+
+/*
+ * A worker's set_cflags on its own context leaves SCHED_HARD, SCHED_PRIO and
+ * SCHED_PAUSE alone (flagword and mask, the struct's two words): a worker
+ * that paused itself would make no more calls, one that starved its own
+ * bucket would run out of its deadlines.
+ */
+static void keep_sched_flags(unsigned char *cflags)
+{
+	const uint64_t sched = VXF_SCHED_HARD | VXF_SCHED_PRIO | VXF_SCHED_PAUSE;
+	uint64_t word;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		memcpy(&word, cflags + 8 * i, sizeof(word));
+		word &= ~sched;
+		memcpy(cflags + 8 * i, &word, sizeof(word));
+	}
+}
+
 /* Draws call number @n of a worker; the result never depends on the kernel. */
 static void draw_call(struct rng *r, struct call *c, char *scratch)
 {
@@ -488,11 +524,16 @@ static void draw_call(struct rng *r, struct call *c, char *scratch)
 	/* never shoot the worker itself: its own context is not a ctx_kill target */
 	if (c->word == VCMD_ctx_kill && c->id == self_xid)
 		c->id = churn_ids[0];
+	/* nor hold it: the scheduler of its own context is not a target either */
+	if (c->id == self_xid && is_set_sched(c->word))
+		c->id = churn_ids[0];
 
 	if (cmd && cmd->layout[0])
 		size = fill_struct(r, cmd->layout, tmp, scratch);
 	else if (below(r, 2))
 		size = fill_struct(r, "QQQQ", tmp, scratch);
+	if (c->word == VCMD_set_cflags && c->id == self_xid && size >= 16)
+		keep_sched_flags(tmp);
 	c->size = size;
 	/* half of the calls with a struct get a good one, so handlers run past copy-in */
 	if (size)
@@ -623,6 +664,34 @@ static void show_task(pid_t pid)
 	}
 }
 
+/*
+ * The child's deadline passed and it is still there.  A child that entered
+ * a context whose scheduler holds it (SCHED_PAUSE, an empty SCHED_HARD
+ * bucket), or whose worker was itself held past the deadline, is no hang:
+ * SIGKILL takes it out of the held group (vx_sched_killed) and it ends at
+ * once.  Only a child that not even SIGKILL ends within HELD_SECONDS is
+ * stuck in the kernel.  0 (and the status) when it ended, -1 when not.
+ * The child may be in a context whose /proc this worker cannot read, so
+ * its state is not asked for first.
+ */
+static int kill_held_child(pid_t pid, int *status)
+{
+	struct timespec t0, t1;
+
+	kill(pid, SIGKILL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	alarm(HELD_SECONDS);
+	while (waitpid(pid, status, 0) != pid) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (errno != EINTR || t1.tv_sec - t0.tv_sec >= HELD_SECONDS - 1) {
+			alarm(0);
+			return -1;
+		}
+	}
+	alarm(0);
+	return 0;
+}
+
 /* Runs a call that moves or blocks the caller in a child; 0 ok, -1 hung. */
 static int call_in_child(const struct call *c, struct tally *t)
 {
@@ -646,11 +715,13 @@ static int call_in_child(const struct call *c, struct tally *t)
 		_exit(ret >= 0 ? 0 : errno == ENOSYS ? 1 : 2);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	alarm(HANG_SECONDS);
+	alarm(CHILD_SECONDS);
 	while (waitpid(pid, &status, 0) != pid) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (errno == EINTR && t1.tv_sec - t0.tv_sec < HANG_SECONDS - 1)
+		if (errno == EINTR && t1.tv_sec - t0.tv_sec < CHILD_SECONDS - 1)
 			continue;	/* another signal, not the deadline */
+		if (!kill_held_child(pid, &status))
+			break;
 		show_task(pid);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
@@ -815,7 +886,17 @@ static void run_churn(uint64_t seed, int index)
 			struct vcmd_net_create ncreate = { .flagword = NXF_INIT_SET };
 			uint32_t xid = churn_ids[below(&r, NR_CHURN_IDS)];
 			struct vcmd_ctx_flags_v0 fl = { 0, VXF_STATE_SETUP };
+			struct vcmd_ctx_flags_v0 go = {
+				0, VXF_SCHED_HARD | VXF_SCHED_PRIO | VXF_SCHED_PAUSE
+			};
 
+			/*
+			 * Let a context that a fuzzed call paused or starved go
+			 * on first: its held tasks end, it can end and be made
+			 * anew, and a worker's child that enters it is not held
+			 * for long.
+			 */
+			syscall(__NR_vserver, VCMD_set_cflags, xid, &go);
 			if (below(&r, 2))
 				syscall(__NR_vserver, VCMD_net_create, xid, &ncreate);
 			if (syscall(__NR_vserver, VCMD_ctx_create, xid, &create) < 0) {
