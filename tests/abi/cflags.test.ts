@@ -14,7 +14,6 @@ const u64 = (v: bigint): string => {
   b.writeBigUInt64LE(v);
   return b.toString('hex');
 };
-const ALL = 0xffffffffffffffffn;
 const INIT_SET = 7n << 32n;
 const PERSISTENT = 1n << 38n;
 const VXF = {
