@@ -21,6 +21,7 @@ int showcaps_main(int argc, char **argv);
 int tiocsti_main(int argc, char **argv);
 int vlimit_main(int argc, char **argv);
 int vwait_main(int argc, char **argv);
+int vdevmap_main(int argc, char **argv);
 int ncontext_main(int argc, char **argv);
 int naddress_main(int argc, char **argv);
 int nattribute_main(int argc, char **argv);

@@ -77,6 +77,7 @@
 #include <linux/utsname.h>
 #include <linux/wait.h>
 #include <linux/vserver/context.h>
+#include <linux/vserver/device.h>
 #include <linux/vserver/network.h>
 #include <linux/vserver/switch.h>
 
@@ -343,6 +344,8 @@ static void vx_unhash_locked(struct vx_info *vxi)
 	wake_up_all(&vxi->exit_wq);
 	if (READ_ONCE(vxi->flags) & VXF_SC_HELPER)
 		vx_helper_event_async(VX_HELPER_SHUTDOWN, vxi->xid);
+	/* A later context with this id starts without its mappings. */
+	vx_devmap_drop(vxi->xid);
 }
 
 /* Unhash if nothing keeps the context alive; true if it was unhashed. */

@@ -26,9 +26,11 @@
  * has HIDE_MOUNT sees that mount as "/" (its root as the mount's root),
  * as on a machine of its own, and nothing outside its root.
  *
- * Whatever its capabilities, a guest binds only directories below its
- * root: a path it reached through a leaked descriptor or a /proc link
- * would otherwise put the host's tree inside its own.
+ * Whatever its capabilities, a guest's mount(2) binds only directories
+ * below its root: a path it reached through a leaked descriptor or a
+ * /proc link would otherwise put the host's tree inside its own.
+ * (open_tree(2) and move_mount(2) need CAP_SYS_ADMIN and are not
+ * covered.)
  *
  * The host and the spectator are never asked (they keep the stock
  * rules).  Errors: -EPERM.

@@ -39,6 +39,7 @@
 #include <linux/vserver/switch.h>
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
+#include <vserver/device.h>
 #include <vserver/info.h>
 #include <vserver/inode.h>
 #include <vserver/limit.h>
@@ -95,6 +96,7 @@ static long vc_get_vci(const struct vc_call *call)
 #define A	VCF_ADMIN
 #define R	(VCF_ADMIN | VCF_ARES)
 #define S	VCF_SETUP
+#define Z	VCF_ZIDOK
 
 static const struct vc_cmd vc_commands[] = {
 	{ VCMD_get_version,	0, 0,		VCT_NONE, vc_get_version },
@@ -173,12 +175,16 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_fget_iattr,	2, 0,		VCT_NONE, vc_fget_iattr },
 	{ VCMD_set_iattr,	7, 0,		VCT_NONE, vc_set_iattr },
 	{ VCMD_fset_iattr,	7, 0,		VCT_NONE, vc_fset_iattr },
+
+	{ VCMD_set_mapping,	8, R | Z,	VCT_CTX,  vc_set_mapping },
+	{ VCMD_unset_mapping,	8, R | Z,	VCT_CTX,  vc_unset_mapping },
 };
 
 #undef I
 #undef A
 #undef R
 #undef S
+#undef Z
 
 /* A linear scan is plenty for a table of this size and a rare call. */
 static const struct vc_cmd *vc_find_cmd(u32 cmd)

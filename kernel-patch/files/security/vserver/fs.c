@@ -38,9 +38,10 @@
  * (/dev/pts).  Every other device node, and every block device, gives
  * -EPERM, wherever the node lives and whoever made it, so a node the
  * host left in reach or a guest made with CAP_MKNOD opens nothing else.
- * Two context capabilities widen the list: ADMIN_CLOOP the loop devices
- * (block major 7) and /dev/loop-control (misc 237), whose ioctls need no
- * further capability; ADMIN_MAPPER the device-mapper control node
+ * The host widens it per device with set_mapping (DATTR_OPEN,
+ * kernel/vserver/device.c).  Two context capabilities widen the list:
+ * ADMIN_CLOOP the loop devices (block major 7) and /dev/loop-control
+ * (misc 237), whose ioctls need no further capability; ADMIN_MAPPER the device-mapper control node
  * /dev/mapper/control (misc 236), whose ioctls still ask CAP_SYS_ADMIN.
  *
  * Extended attributes.  security.* and trusted.* name the host's policy
@@ -89,6 +90,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vserver/context.h>
+#include <linux/vserver/device.h>
 #include <linux/vserver/inode.h>
 #include <linux/vserver/mount.h>
 #include <linux/xattr.h>
@@ -400,7 +402,8 @@ static int vx_file_open(struct file *file)
 	if (!vx_is_guest_xid(vx_current_xid()))
 		return 0;
 	if ((S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)) &&
-	    !vx_guest_device(inode))
+	    !vx_guest_device(inode) &&
+	    !vx_devmap_allows(inode->i_mode, inode->i_rdev, DATTR_OPEN))
 		return -EPERM;
 	/*
 	 * Whatever led here (a leaked directory fd, a /proc link, a file

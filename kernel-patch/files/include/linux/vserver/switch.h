@@ -130,6 +130,8 @@ long vc_net_add_ipv6(const struct vc_call *call);
 long vc_net_remove_ipv6(const struct vc_call *call);
 
 /* kernel/vserver/inode.c */
+long vc_set_mapping(const struct vc_call *call);
+long vc_unset_mapping(const struct vc_call *call);
 long vc_get_iattr(const struct vc_call *call);
 long vc_set_iattr(const struct vc_call *call);
 long vc_fget_iattr(const struct vc_call *call);

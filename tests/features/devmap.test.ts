@@ -1,0 +1,106 @@
+/**
+ * Device mapping (ABI §4.5, util-vserver's vdevmap): a guest opens only the minimal /dev unless
+ * the host maps a device for it (DATTR_OPEN), and makes device nodes without CAP_MKNOD only for a
+ * device mapped with DATTR_CREATE. Each mapping is shown beside the same action without it. The
+ * device used is /dev/loop-control's number (misc 237), whose driver is not built here: an open the
+ * vserver LSM lets through ends in the driver's ENODEV/ENXIO, as the host's does.
+ */
+import { describe, expect, it } from 'vitest';
+import { useGuest } from '../fixtures.ts';
+
+describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
+  const h = useGuest({ variant: 'vserver' });
+  const sh = () => h.guest.shell;
+  const ok = (cmd: string) => h.guest.shell.succeed(cmd);
+  /** Runs CMD in persistent-free guest XID past setup (util-vserver's --secure bound, no CAP_MKNOD). */
+  const inGuest = (xid: number, cmd: string) => sh().run(`vcontext --migrate --xid ${xid} -- sh -c '${cmd}'`);
+  /** A guest past setup that stays (a sleeping task), for mappings set while it runs. */
+  const start = (xid: number) =>
+    ok(`vcontext --create --silent --xid ${xid} -- vattribute --set --secure -- vcontext --silent --endsetup --migrate-self -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
+  const stop = (xid: number) => sh().run(`vkill --xid ${xid} -s KILL; i=0; while [ -d /proc/virtual/${xid} ] && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done`);
+  let hostOpen = '';
+
+  it('setup: a loop-control node; the host opening it reaches the driver', async () => {
+    await ok('mkdir -p /tmp/dm && rm -f /tmp/dm/* && mknod -m 666 /tmp/dm/lc c 10 237 && mknod -m 666 /tmp/dm/null c 1 3');
+    hostOpen = (await sh().run('escape-fs read1 /tmp/dm/lc')).stdout;
+    expect(hostOpen).toMatch(/^REFUSED open (ENODEV|ENXIO)\n$/);
+  });
+
+  it('--open: the guest opens the mapped device (before: EPERM); --unset takes it away again', async () => {
+    await start(2001);
+    try {
+      expect((await inGuest(2001, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe('REFUSED open EPERM\n');
+      await ok('vdevmap --xid 2001 --set --open --device /tmp/dm/lc');
+      expect((await inGuest(2001, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe(hostOpen);
+      // Another guest is not concerned.
+      await start(2002);
+      expect((await inGuest(2002, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe('REFUSED open EPERM\n');
+      await ok('vdevmap --xid 2001 --unset --device /tmp/dm/lc');
+      expect((await inGuest(2001, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe('REFUSED open EPERM\n');
+      // Unsetting what is not mapped: ESRCH.
+      expect(await sh().run('vdevmap --xid 2001 --unset --device /tmp/dm/lc')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: unset_mapping: No such process\n' });
+    } finally {
+      await stop(2001);
+      await stop(2002);
+    }
+  });
+
+  it('--create: the guest makes a node of the mapped device without CAP_MKNOD (before: EPERM), and opens it only with --open too', async () => {
+    await start(2003);
+    try {
+      const mk = (name: string) => `escape-fs mknod /tmp/dm/${name} c 10 237`;
+      expect((await inGuest(2003, mk('g1'))).stdout).toBe('REFUSED mknod EPERM\n');
+      await ok('vdevmap --xid 2003 --set --create --device /tmp/dm/lc');
+      // Made; the open is still refused (not mapped for opening).
+      expect((await inGuest(2003, mk('g2'))).stdout).toBe('REFUSED open EPERM\n');
+      expect((await ok('ls -l /tmp/dm/g2')).stdout).toMatch(/^c.* 10, *237 /);
+      // Setting again replaces the flags.
+      await ok('vdevmap --xid 2003 --set --create --open --device /tmp/dm/lc');
+      expect((await inGuest(2003, mk('g3'))).stdout).toBe(hostOpen);
+      // Only that device: another number is still EPERM.
+      expect((await inGuest(2003, 'escape-fs mknod /tmp/dm/g4 c 10 236')).stdout).toBe('REFUSED mknod EPERM\n');
+    } finally {
+      await stop(2003);
+    }
+  });
+
+  it("xid 0 is the host's table: its mappings apply to every guest", async () => {
+    await start(2004);
+    try {
+      expect((await inGuest(2004, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe('REFUSED open EPERM\n');
+      await ok('vdevmap --xid 0 --set --open --device /tmp/dm/lc');
+      expect((await inGuest(2004, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe(hostOpen);
+    } finally {
+      await sh().run('vdevmap --xid 0 --unset --device /tmp/dm/lc');
+      await stop(2004);
+    }
+  });
+
+  it('a context that ends takes its mappings along: a new context with the same id starts without them', async () => {
+    await start(2005);
+    await ok('vdevmap --xid 2005 --set --open --device /tmp/dm/lc');
+    expect((await inGuest(2005, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe(hostOpen);
+    await stop(2005);
+    await start(2005);
+    try {
+      expect((await inGuest(2005, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe('REFUSED open EPERM\n');
+    } finally {
+      await stop(2005);
+    }
+  });
+
+  it('refused: --remap (EINVAL, not supported), a path that is no device node (ENODEV, EISDIR), an unknown context (ESRCH)', async () => {
+    await start(2006);
+    try {
+      expect(await sh().run('vdevmap --xid 2006 --set --open --remap --device /tmp/dm/lc --target /tmp/dm/null')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: Invalid argument\n' });
+      await ok('touch /tmp/dm/file');
+      expect(await sh().run('vdevmap --xid 2006 --set --open --device /tmp/dm/file')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: No such device\n' });
+      expect(await sh().run('vdevmap --xid 2006 --set --open --device /tmp/dm')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: Is a directory\n' });
+      expect(await sh().run('vdevmap --xid 2099 --set --open --device /tmp/dm/lc')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: No such process\n' });
+      // From inside a guest past setup the command does not exist (ENOSYS, ABI §3).
+      expect((await inGuest(2006, 'vdevmap --xid 2006 --set --open --device /tmp/dm/lc')).stderr).toBe('vdevmap: set_mapping: Function not implemented\n');
+    } finally {
+      await stop(2006);
+    }
+  });
+});
