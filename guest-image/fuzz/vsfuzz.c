@@ -665,20 +665,41 @@ static void show_task(pid_t pid)
 }
 
 /*
+ * SIGKILL to @k->pid in context @xid through ctx_kill; a context without
+ * STATE_ADMIN takes only "every task" (pid 0, ABI §4's ctx_kill), so then
+ * that.
+ */
+static void ctx_kill_child(uint32_t xid, struct vcmd_ctx_kill_v0 *k)
+{
+	if (syscall(__NR_vserver, VCMD_ctx_kill, xid, k) && errno == EACCES) {
+		k->pid = 0;
+		syscall(__NR_vserver, VCMD_ctx_kill, xid, k);
+	}
+}
+
+/*
  * The child's deadline passed and it is still there.  A child that entered
  * a context whose scheduler holds it (SCHED_PAUSE, an empty SCHED_HARD
  * bucket), or whose worker was itself held past the deadline, is no hang:
  * SIGKILL takes it out of the held group (vx_sched_killed) and it ends at
- * once.  Only a child that not even SIGKILL ends within HELD_SECONDS is
- * stuck in the kernel.  0 (and the status) when it ended, -1 when not.
+ * once (sent by ctx_kill where kill(2) may not reach it).  Only a child
+ * that not even SIGKILL ends within HELD_SECONDS is stuck in the kernel.  0 (and the status) when it
+ * ended, -1 when not.
  * The child may be in a context whose /proc this worker cannot read, so
  * its state is not asked for first.
  */
-static int kill_held_child(pid_t pid, int *status)
+static int kill_held_child(const struct call *c, pid_t pid, int *status)
 {
+	struct vcmd_ctx_kill_v0 k = { .pid = pid, .sig = SIGKILL };
 	struct timespec t0, t1;
 
-	kill(pid, SIGKILL);
+	/*
+	 * A child that entered a guest context is no longer this worker's to
+	 * signal with kill(2) (two-way isolation: EPERM); ctx_kill on the
+	 * context it went to reaches it.
+	 */
+	if (kill(pid, SIGKILL))
+		ctx_kill_child(c->id, &k);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	alarm(HELD_SECONDS);
 	while (waitpid(pid, status, 0) != pid) {
@@ -720,11 +741,10 @@ static int call_in_child(const struct call *c, struct tally *t)
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (errno == EINTR && t1.tv_sec - t0.tv_sec < CHILD_SECONDS - 1)
 			continue;	/* another signal, not the deadline */
-		if (!kill_held_child(pid, &status))
+		if (!kill_held_child(c, pid, &status))
 			break;
+		/* the worker reports and ends; the stuck child is left to init */
 		show_task(pid);
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
 		t->hung++;
 		return -1;
 	}
@@ -875,8 +895,14 @@ static int run_worker(uint64_t seed, int worker, unsigned long ncalls, enum from
 static void run_churn(uint64_t seed, int index)
 {
 	struct rng r = worker_rng(seed ^ 0x5eed, 1000 + index);
+	struct sigaction sa = { .sa_handler = on_alarm };
 
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: a held child's wait ends */
 	for (;;) {
+		/* drawn here, so that every cycle draws anew */
+		uint32_t xid = churn_ids[below(&r, NR_CHURN_IDS)];
+		int with_net = below(&r, 2), end_setup = below(&r, 2);
+		struct vcmd_ctx_kill_v0 k = { .sig = SIGKILL };
 		pid_t pid = fork();
 
 		if (pid < 0)
@@ -884,7 +910,6 @@ static void run_churn(uint64_t seed, int index)
 		if (pid == 0) {
 			struct vcmd_ctx_create create = { .flagword = VXF_INIT_SET };
 			struct vcmd_net_create ncreate = { .flagword = NXF_INIT_SET };
-			uint32_t xid = churn_ids[below(&r, NR_CHURN_IDS)];
 			struct vcmd_ctx_flags_v0 fl = { 0, VXF_STATE_SETUP };
 			struct vcmd_ctx_flags_v0 go = {
 				0, VXF_SCHED_HARD | VXF_SCHED_PRIO | VXF_SCHED_PAUSE
@@ -892,25 +917,35 @@ static void run_churn(uint64_t seed, int index)
 
 			/*
 			 * Let a context that a fuzzed call paused or starved go
-			 * on first: its held tasks end, it can end and be made
-			 * anew, and a worker's child that enters it is not held
-			 * for long.
+			 * on first (where it is still administrable): its held
+			 * tasks end, it can end and be made anew, and a worker's
+			 * child that enters it is not held for long.
 			 */
 			syscall(__NR_vserver, VCMD_set_cflags, xid, &go);
-			if (below(&r, 2))
+			if (with_net)
 				syscall(__NR_vserver, VCMD_net_create, xid, &ncreate);
 			if (syscall(__NR_vserver, VCMD_ctx_create, xid, &create) < 0) {
 				struct vcmd_ctx_migrate mig = { 0 };
 
 				syscall(__NR_vserver, VCMD_ctx_migrate, xid, &mig);
 			}
-			if (below(&r, 2))
+			if (end_setup)
 				syscall(__NR_vserver, VCMD_set_cflags, xid, &fl);
 			if (fork() == 0)
 				_exit(0);
 			_exit(0);
 		}
-		waitpid(pid, NULL, 0);
+		/*
+		 * A child that entered a paused context is held, and kill(2)
+		 * no longer reaches it there: ctx_kill does, and moves it out
+		 * of the held group; the loop below reaps it.
+		 */
+		alarm(CHILD_SECONDS);
+		if (waitpid(pid, NULL, 0) != pid) {
+			k.pid = pid;
+			ctx_kill_child(xid, &k);
+		}
+		alarm(0);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 	}
