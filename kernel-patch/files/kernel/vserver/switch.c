@@ -39,6 +39,7 @@
 #include <linux/vserver/switch.h>
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
+#include <vserver/dlimit.h>
 #include <vserver/info.h>
 #include <vserver/inode.h>
 #include <vserver/limit.h>
@@ -173,6 +174,12 @@ static const struct vc_cmd vc_commands[] = {
 	{ VCMD_fget_iattr,	2, 0,		VCT_NONE, vc_fget_iattr },
 	{ VCMD_set_iattr,	7, 0,		VCT_NONE, vc_set_iattr },
 	{ VCMD_fset_iattr,	7, 0,		VCT_NONE, vc_fset_iattr },
+
+	/* Disk limits: the id is a tag, no context is looked up. */
+	{ VCMD_get_dlimit,	3, I,		VCT_NONE, vc_get_dlimit },
+	{ VCMD_set_dlimit,	7, R,		VCT_NONE, vc_set_dlimit },
+	{ VCMD_add_dlimit,	8, R,		VCT_NONE, vc_add_dlimit },
+	{ VCMD_rem_dlimit,	8, R,		VCT_NONE, vc_rem_dlimit },
 };
 
 #undef I
