@@ -30,6 +30,7 @@ static const struct {
 	{ "tiocsti",		tiocsti_main },
 	{ "vlimit",		vlimit_main },
 	{ "vsched",		vsched_main },
+	{ "vdlimit",		vdlimit_main },
 	{ "vwait",		vwait_main },
 	{ "vdevmap",		vdevmap_main },
 	{ "ncontext",		ncontext_main },

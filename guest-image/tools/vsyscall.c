@@ -2,12 +2,15 @@
 /*
  * vsyscall: make one raw sys_vserver() call, for ABI tests.
  *
- *   vsyscall [--drop-cap N]... [--in HEX] [--out NBYTES] [--null]
- *            [--badptr] CMD ID [-- PROG [ARG]...]
+ *   vsyscall [--drop-cap N]... [--in HEX] [--ptr OFF=TEXT]... [--out NBYTES]
+ *            [--null] [--badptr] CMD ID [-- PROG [ARG]...]
  *
  * --drop-cap N  drop capability N (0..63) from the bounding, effective,
  *               permitted and inheritable sets first (repeatable)
  * --in HEX      data points to a buffer holding these bytes
+ * --ptr OFF=TEXT  store a pointer to the string TEXT at byte OFF of that
+ *               buffer (a native pointer: 4 bytes on i386, 8 on x86_64),
+ *               for the structs that carry a path (repeatable, up to 4)
  * --out NBYTES  data points to a buffer of (at least) NBYTES, printed after
  *               the call as "out=<hex>"
  * --null        data is NULL (the default without --in/--out)
@@ -37,9 +40,10 @@
 
 #define MAX_BUF		4096
 #define MAX_DROPS	64
+#define MAX_PTRS	4
 
 static const char usage_line[] =
-	"usage: vsyscall [--drop-cap N]... [--in HEX] [--out NBYTES] [--null] [--badptr] CMD ID [-- PROG [ARG]...]\n";
+	"usage: vsyscall [--drop-cap N]... [--in HEX] [--ptr OFF=TEXT]... [--out NBYTES] [--null] [--badptr] CMD ID [-- PROG [ARG]...]\n";
 
 static int hexval(int c)
 {
@@ -135,6 +139,9 @@ int vsyscall_main(int argc, char **argv)
 {
 	static unsigned char buf[MAX_BUF];
 	int caps[MAX_DROPS], ncaps = 0;
+	const char *ptr_text[MAX_PTRS];
+	long long ptr_off[MAX_PTRS];
+	int nptrs = 0;
 	int in_len = -1, badptr = 0, null = 0;
 	long long out_len = -1, cmd, id, v;
 	const char *errname;
@@ -168,6 +175,16 @@ int vsyscall_main(int argc, char **argv)
 			in_len = parse_hex(argv[++i], buf, sizeof(buf));
 			if (in_len < 0)
 				return vs_usage(usage_line);
+		} else if (!strcmp(opt, "--ptr")) {
+			char *arg = argv[++i], *eq = strchr(arg, '=');
+
+			if (!eq || nptrs == MAX_PTRS)
+				return vs_usage(usage_line);
+			*eq = '\0';
+			if (vc_parse_num(arg, 0, MAX_BUF - sizeof(void *),
+					 &ptr_off[nptrs]))
+				return vs_usage(usage_line);
+			ptr_text[nptrs++] = eq + 1;
 		} else if (!strcmp(opt, "--out")) {
 			if (vc_parse_num(argv[++i], 0, MAX_BUF, &out_len))
 				return vs_usage(usage_line);
@@ -183,6 +200,12 @@ int vsyscall_main(int argc, char **argv)
 	/* Exactly one way of passing data. */
 	if (badptr + null + (in_len >= 0 || out_len >= 0) > 1)
 		return vs_usage(usage_line);
+
+	/* A pointer goes into the --in buffer. */
+	if (nptrs && in_len < 0)
+		return vs_usage(usage_line);
+	for (v = 0; v < nptrs; v++)
+		memcpy(buf + ptr_off[v], &ptr_text[v], sizeof(void *));
 
 	if (badptr)
 		data = unmapped_page();

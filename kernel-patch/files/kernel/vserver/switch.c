@@ -40,6 +40,7 @@
 #include <vserver/context.h>
 #include <vserver/cvirt.h>
 #include <vserver/device.h>
+#include <vserver/dlimit.h>
 #include <vserver/info.h>
 #include <vserver/inode.h>
 #include <vserver/limit.h>
@@ -178,6 +179,11 @@ static const struct vc_cmd vc_commands[] = {
 
 	{ VCMD_set_mapping,	8, R | Z,	VCT_CTX,  vc_set_mapping },
 	{ VCMD_unset_mapping,	8, R | Z,	VCT_CTX,  vc_unset_mapping },
+	/* Disk limits: the id is a tag, no context is looked up. */
+	{ VCMD_get_dlimit,	3, I,		VCT_NONE, vc_get_dlimit },
+	{ VCMD_set_dlimit,	7, R,		VCT_NONE, vc_set_dlimit },
+	{ VCMD_add_dlimit,	8, R,		VCT_NONE, vc_add_dlimit },
+	{ VCMD_rem_dlimit,	8, R,		VCT_NONE, vc_rem_dlimit },
 };
 
 #undef I

@@ -91,6 +91,7 @@
 #include <linux/string.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/device.h>
+#include <linux/vserver/dlimit.h>
 #include <linux/vserver/inode.h>
 #include <linux/vserver/mount.h>
 #include <linux/xattr.h>
@@ -123,6 +124,25 @@ static u32 vx_sb_flags(const struct super_block *sb)
 	if (!vx_lsm_enabled || !sb->s_security)
 		return 0;
 	return READ_ONCE(vx_sb(sb)->flags);
+}
+
+/**
+ * vx_sb_dlimits - the list of disk limits of @sb
+ *
+ * NULL without the vserver LSM (no blob of ours); the list itself belongs
+ * to kernel/vserver/dlimit.c.
+ */
+struct hlist_head *vx_sb_dlimits(const struct super_block *sb)
+{
+	if (!vx_lsm_enabled || !sb->s_security)
+		return NULL;
+	return &vx_sb(sb)->dlimits;
+}
+
+/* The superblock goes: its disk limits go with it. */
+static void vx_sb_free_security(struct super_block *sb)
+{
+	vx_dl_sb_free(sb);
 }
 
 /**
@@ -171,9 +191,12 @@ u32 vx_inode_tag(const struct inode *inode)
  */
 void vx_set_inode_tag(struct inode *inode, u32 tag)
 {
-	if (READ_ONCE(inode->i_tag) == tag)
+	u32 old = READ_ONCE(inode->i_tag);
+
+	if (old == tag)
 		return;
 	WRITE_ONCE(inode->i_tag, tag);
+	vx_dl_transfer(inode, old, tag);
 	mark_inode_dirty(inode);
 }
 
@@ -755,6 +778,7 @@ static struct security_hook_list vx_fs_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(kernel_load_data, vx_kernel_load_data),
 	LSM_HOOK_INIT(kernel_read_file, vx_kernel_read_file),
 	LSM_HOOK_INIT(file_open, vx_file_open),
+	LSM_HOOK_INIT(sb_free_security, vx_sb_free_security),
 	LSM_HOOK_INIT(sb_free_mnt_opts, vx_free_mnt_opts),
 	LSM_HOOK_INIT(sb_eat_lsm_opts, vx_sb_eat_lsm_opts),
 	LSM_HOOK_INIT(sb_set_mnt_opts, vx_sb_set_mnt_opts),

@@ -32,10 +32,12 @@ extern struct lsm_blob_sizes vx_blob_sizes;
  * struct vx_sb - the vserver part of a superblock
  * @flags:	VX_SB_* options in force
  * @tagid:	tag of new inodes with VX_SB_TAGID
+ * @dlimits:	its disk limits (kernel/vserver/dlimit.c; RCU list)
  */
 struct vx_sb {
-	u32	flags;
-	u32	tagid;
+	u32			flags;
+	u32			tagid;
+	struct hlist_head	dlimits;
 };
 
 /**

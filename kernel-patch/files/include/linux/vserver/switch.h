@@ -139,6 +139,12 @@ long vc_fset_iattr(const struct vc_call *call);
 long vc_task_tag(const struct vc_call *call);
 long vc_tag_migrate(const struct vc_call *call);
 
+/* kernel/vserver/dlimit.c */
+long vc_add_dlimit(const struct vc_call *call);
+long vc_rem_dlimit(const struct vc_call *call);
+long vc_set_dlimit(const struct vc_call *call);
+long vc_get_dlimit(const struct vc_call *call);
+
 /* kernel/vserver/space.c */
 long vc_enter_space(const struct vc_call *call);
 long vc_set_space(const struct vc_call *call);

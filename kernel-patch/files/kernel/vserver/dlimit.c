@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Linux-VServer disk limits: space and inodes per (filesystem, tag).
+ *
+ * Guests that share one filesystem each get a budget on it.  An entry
+ * belongs to one superblock and one context tag (the tag of the files,
+ * not the task that writes them: a host task writing into a guest's file
+ * charges the guest).  It holds the space used and its total, the inodes
+ * used and their total, and a percentage of the space total that only
+ * root (fsuid 0) may fill.  What users see:
+ *
+ *  - a block or inode allocation that would pass a total fails with
+ *    -EDQUOT, the error quota gives: write(2) and create(2) return it;
+ *    frees give the charge back and never take a count below 0;
+ *  - statfs(2) in a guest (xid 2 or more) shows the guest's own totals
+ *    on a filesystem where its tag has an entry: f_blocks is the space
+ *    total, f_bfree what is left of it, f_bavail that minus the root
+ *    reserve, f_files and f_ffree the inodes; never more free than the
+ *    filesystem itself has.  So df in a guest shows its budget;
+ *  - the counters start at 0 when the entry is added, count only what
+ *    is charged afterwards, and are not stored on disk: util-vserver
+ *    seeds them from vdu's count with set_dlimit at guest start.
+ *
+ * The charges come from the quota choke points (fs/quota/dquot.c, or the
+ * stubs in include/linux/quotaops.h without CONFIG_QUOTA): every
+ * filesystem that reserves its blocks and inodes through dquot_alloc_*()
+ * before it takes them (ext2, ext4, ...) is covered, with no change to
+ * the filesystem.  A reservation (delayed allocation) is charged when it
+ * is made; claiming it changes nothing.  Allocations that must not fail
+ * (DQUOT_SPACE_NOFAIL) are charged past the total.  A retag (chxid, a
+ * guest taking over an untagged file) moves the file's space and inode
+ * to the new tag's entry, past its totals if need be.
+ *
+ * Entries live in the superblock's vserver LSM blob and die with it:
+ * after umount util-vserver adds them again.
+ *
+ * Locking: dl_mutex serialises adding and removing entries (and the
+ * command lookups); the lists are walked under RCU by the charge paths,
+ * which may run with spinlocks held (ext2 holds none, other filesystems
+ * may), and entries are freed after a grace period.  Each entry's
+ * counters are guarded by its spinlock.  The static key vx_dl_active
+ * goes on with the first entry and stays on.
+ */
+
+#include <linux/compat.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/math64.h>
+#include <linux/mutex.h>
+#include <linux/namei.h>
+#include <linux/quotaops.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/statfs.h>
+#include <linux/uaccess.h>
+#include <linux/vserver/context.h>
+#include <linux/vserver/dlimit.h>
+#include <linux/vserver/inode.h>
+#include <linux/vserver/switch.h>
+#include <vserver/context.h>
+#include <vserver/dlimit.h>
+
+#define DL_NO_LIMIT	U64_MAX
+
+/**
+ * struct dl_info - the disk limit of one tag on one filesystem
+ * @node:		in the superblock's list (RCU)
+ * @rcu:		frees it after a grace period
+ * @lock:		guards the counters and totals
+ * @tag:		the files' context tag
+ * @space_used:		bytes charged
+ * @space_total:	bytes allowed, DL_NO_LIMIT for no limit
+ * @inodes_used:	inodes charged
+ * @inodes_total:	inodes allowed, DL_NO_LIMIT for no limit
+ * @reserved:		percent of @space_total only root may fill
+ */
+struct dl_info {
+	struct hlist_node	node;
+	struct rcu_head		rcu;
+	spinlock_t		lock;		/* the fields below */
+	u32			tag;
+	u64			space_used;
+	u64			space_total;
+	u64			inodes_used;
+	u64			inodes_total;
+	u32			reserved;
+};
+
+DEFINE_STATIC_KEY_FALSE(vx_dl_active);
+static DEFINE_MUTEX(dl_mutex);
+
+/* Find @tag's entry in @head; under RCU or dl_mutex. */
+static struct dl_info *dl_find(struct hlist_head *head, u32 tag)
+{
+	struct dl_info *dli;
+
+	hlist_for_each_entry_rcu(dli, head, node,
+				 lockdep_is_held(&dl_mutex))
+		if (dli->tag == tag)
+			return dli;
+	return NULL;
+}
+
+/* ---- charging ------------------------------------------------------- */
+
+/*
+ * Run @fn on the entry of @inode's tag, if there is one, with its lock
+ * held; returns what @fn returns, 0 without an entry.
+ */
+static int dl_charge(struct inode *inode, s64 n, int flags,
+		     int (*fn)(struct dl_info *dli, s64 n, int flags))
+{
+	struct hlist_head *head = vx_sb_dlimits(inode->i_sb);
+	struct dl_info *dli;
+	int ret = 0;
+
+	if (!head || hlist_empty(head))
+		return 0;
+	rcu_read_lock();
+	dli = dl_find(head, vx_inode_tag(inode));
+	if (dli) {
+		spin_lock(&dli->lock);
+		ret = fn(dli, n, flags);
+		spin_unlock(&dli->lock);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* The space @dli lets the current task fill: all of it for root. */
+static u64 dl_space_limit(const struct dl_info *dli)
+{
+	u64 total = dli->space_total;
+
+	if (total == DL_NO_LIMIT || !dli->reserved ||
+	    uid_eq(current_fsuid(), GLOBAL_ROOT_UID))
+		return total;
+	return total - div_u64(total, 100) * dli->reserved -
+	       div_u64((total % 100) * dli->reserved, 100);
+}
+
+static int dl_add_space(struct dl_info *dli, s64 n, int flags)
+{
+	if (!(flags & DQUOT_SPACE_NOFAIL) &&
+	    dli->space_used + n > dl_space_limit(dli))
+		return -EDQUOT;
+	dli->space_used += n;
+	return 0;
+}
+
+static int dl_sub_space(struct dl_info *dli, s64 n, int flags)
+{
+	dli->space_used -= min_t(u64, dli->space_used, n);
+	return 0;
+}
+
+static int dl_add_inode(struct dl_info *dli, s64 n, int flags)
+{
+	if (dli->inodes_total != DL_NO_LIMIT &&
+	    dli->inodes_used + n > dli->inodes_total)
+		return -EDQUOT;
+	dli->inodes_used += n;
+	return 0;
+}
+
+static int dl_sub_inode(struct dl_info *dli, s64 n, int flags)
+{
+	dli->inodes_used -= min_t(u64, dli->inodes_used, n);
+	return 0;
+}
+
+int __vx_dl_alloc_space(struct inode *inode, s64 bytes, int flags)
+{
+	if (bytes <= 0)
+		return 0;
+	return dl_charge(inode, bytes, flags, dl_add_space);
+}
+
+void __vx_dl_free_space(struct inode *inode, s64 bytes)
+{
+	if (bytes > 0)
+		dl_charge(inode, bytes, 0, dl_sub_space);
+}
+
+int __vx_dl_alloc_inode(struct inode *inode)
+{
+	return dl_charge(inode, 1, 0, dl_add_inode);
+}
+
+void __vx_dl_free_inode(struct inode *inode)
+{
+	dl_charge(inode, 1, 0, dl_sub_inode);
+}
+
+/**
+ * __vx_dl_transfer - move @inode's charges to its new tag
+ * @inode: the inode, retagged from @from to @to (chxid, a guest taking
+ *	   over an untagged file)
+ * @from: the old tag
+ * @to: the new tag
+ *
+ * Its bytes and its inode leave @from's entry (never below 0) and join
+ * @to's, past the totals if need be: a retag is never refused.  A write
+ * racing with the retag may be charged to either tag.
+ */
+void __vx_dl_transfer(struct inode *inode, u32 from, u32 to)
+{
+	struct hlist_head *head = vx_sb_dlimits(inode->i_sb);
+	struct dl_info *dli;
+	s64 bytes;
+
+	if (!head || hlist_empty(head))
+		return;
+	bytes = inode_get_bytes(inode);
+	rcu_read_lock();
+	dli = dl_find(head, from);
+	if (dli) {
+		spin_lock(&dli->lock);
+		dl_sub_space(dli, bytes, 0);
+		dl_sub_inode(dli, 1, 0);
+		spin_unlock(&dli->lock);
+	}
+	dli = dl_find(head, to);
+	if (dli) {
+		spin_lock(&dli->lock);
+		dli->space_used += bytes;
+		dli->inodes_used++;
+		spin_unlock(&dli->lock);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * __vx_dl_statfs - a guest's own totals in statfs
+ * @sb: the filesystem asked about
+ * @buf: what its ->statfs answered; f_frsize is set
+ *
+ * Only for guests (xid 2 or more), only where the caller's file tag has
+ * an entry, and only for the totals that are set.
+ */
+void __vx_dl_statfs(struct super_block *sb, struct kstatfs *buf)
+{
+	struct hlist_head *head = vx_sb_dlimits(sb);
+	u64 unit = buf->f_frsize;
+	struct dl_info *dli;
+
+	if (!head || hlist_empty(head) || !unit ||
+	    !vx_is_guest_xid(vx_current_xid()))
+		return;
+	rcu_read_lock();
+	dli = dl_find(head, vx_task_tag(current));
+	if (!dli)
+		goto out;
+	spin_lock(&dli->lock);
+	if (dli->space_total != DL_NO_LIMIT) {
+		u64 blocks = div64_u64(dli->space_total, unit);
+		u64 used = div64_u64(dli->space_used + unit - 1, unit);
+		u64 bfree = blocks > used ? blocks - used : 0;
+		u64 rsv = div_u64(blocks * dli->reserved, 100);
+
+		buf->f_blocks = blocks;
+		buf->f_bfree = min_t(u64, bfree, buf->f_bfree);
+		buf->f_bavail = min_t(u64, bfree > rsv ? bfree - rsv : 0,
+				      buf->f_bavail);
+	}
+	if (dli->inodes_total != DL_NO_LIMIT) {
+		u64 total = dli->inodes_total, used = dli->inodes_used;
+
+		buf->f_files = total;
+		buf->f_ffree = min_t(u64, total > used ? total - used : 0,
+				     buf->f_ffree);
+	}
+	spin_unlock(&dli->lock);
+out:
+	rcu_read_unlock();
+}
+
+/**
+ * vx_dl_sb_free - drop the entries of a superblock that goes away
+ * @sb: the superblock; no inode of it is left, nothing charges it
+ */
+void vx_dl_sb_free(struct super_block *sb)
+{
+	struct hlist_head *head = vx_sb_dlimits(sb);
+	struct dl_info *dli;
+	struct hlist_node *next;
+
+	if (!head || hlist_empty(head))
+		return;
+	mutex_lock(&dl_mutex);
+	hlist_for_each_entry_safe(dli, next, head, node) {
+		hlist_del_rcu(&dli->node);
+		kfree_rcu(dli, rcu);
+	}
+	mutex_unlock(&dl_mutex);
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+/* The 32-bit layouts (compat entry): 8 and 28 bytes. */
+struct vcmd_ctx_dlimit_base_v0_32 {
+	u32 name;
+	u32 flags;
+};
+
+struct vcmd_ctx_dlimit_v0_32 {
+	u32 name;
+	u32 space_used;
+	u32 space_total;
+	u32 inodes_used;
+	u32 inodes_total;
+	u32 reserved;
+	u32 flags;
+};
+
+/* The tag the id names: 0..65535, a negative id the caller's own xid. */
+static int dl_tag(const struct vc_call *call, u32 *tag)
+{
+	if ((int)call->id < 0) {
+		*tag = vx_current_xid();
+		return 0;
+	}
+	if (call->id > VX_ID_MAX)
+		return -EINVAL;
+	*tag = call->id;
+	return 0;
+}
+
+static int dl_copy_in(const struct vc_call *call, struct vcmd_ctx_dlimit_v0 *dl)
+{
+#ifdef CONFIG_COMPAT
+	if (call->compat) {
+		struct vcmd_ctx_dlimit_v0_32 d32;
+
+		if (copy_from_user(&d32, call->data, sizeof(d32)))
+			return -EFAULT;
+		dl->name = compat_ptr(d32.name);
+		dl->space_used = d32.space_used;
+		dl->space_total = d32.space_total;
+		dl->inodes_used = d32.inodes_used;
+		dl->inodes_total = d32.inodes_total;
+		dl->reserved = d32.reserved;
+		dl->flags = d32.flags;
+		return 0;
+	}
+#endif
+	if (copy_from_user(dl, call->data, sizeof(*dl)))
+		return -EFAULT;
+	return 0;
+}
+
+static int dl_copy_out(const struct vc_call *call,
+		       const struct vcmd_ctx_dlimit_v0 *dl)
+{
+#ifdef CONFIG_COMPAT
+	if (call->compat) {
+		struct vcmd_ctx_dlimit_v0_32 d32 = {
+			.name		= ptr_to_compat((void __user *)dl->name),
+			.space_used	= dl->space_used,
+			.space_total	= dl->space_total,
+			.inodes_used	= dl->inodes_used,
+			.inodes_total	= dl->inodes_total,
+			.reserved	= dl->reserved,
+			.flags		= dl->flags,
+		};
+
+		return copy_to_user(call->data, &d32, sizeof(d32)) ? -EFAULT : 0;
+	}
+#endif
+	return copy_to_user(call->data, dl, sizeof(*dl)) ? -EFAULT : 0;
+}
+
+static int dl_copy_in_base(const struct vc_call *call,
+			   struct vcmd_ctx_dlimit_base_v0 *base)
+{
+#ifdef CONFIG_COMPAT
+	if (call->compat) {
+		struct vcmd_ctx_dlimit_base_v0_32 b32;
+
+		if (copy_from_user(&b32, call->data, sizeof(b32)))
+			return -EFAULT;
+		base->name = compat_ptr(b32.name);
+		base->flags = b32.flags;
+		return 0;
+	}
+#endif
+	if (copy_from_user(base, call->data, sizeof(*base)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * The disk limits of the filesystem @name is on (a final symlink is
+ * followed); the caller drops @path.
+ */
+static int dl_lookup_sb(const char *name, struct path *path,
+			struct hlist_head **head)
+{
+	int err;
+
+	err = user_path_at(AT_FDCWD, (const char __user *)name, LOOKUP_FOLLOW,
+			   path);
+	if (err)
+		return err;
+	*head = vx_sb_dlimits(path->dentry->d_sb);
+	if (!*head) {
+		path_put(path);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* Bytes from a user value: KiB, or 1024^exp bytes with DLIMF_SHIFT. */
+static u64 dl_bytes(u32 v, u32 flags, int shift)
+{
+	unsigned int exp = DLIME_KILO;
+
+	if (flags & DLIMF_SHIFT)
+		exp = (flags >> shift) & 3;
+	return (u64)v << (10 * exp);
+}
+
+/* The other way; what does not fit in a u32 reads as the largest value. */
+static u32 dl_from_bytes(u64 bytes, u32 flags, int shift)
+{
+	unsigned int exp = DLIME_KILO;
+
+	if (flags & DLIMF_SHIFT)
+		exp = (flags >> shift) & 3;
+	bytes >>= 10 * exp;
+	return bytes < CDLIM_KEEP ? bytes : CDLIM_KEEP - 1;
+}
+
+static u32 dl_count_out(u64 v)
+{
+	return v < CDLIM_KEEP ? v : CDLIM_KEEP - 1;
+}
+
+long vc_add_dlimit(const struct vc_call *call)
+{
+	struct vcmd_ctx_dlimit_base_v0 base;
+	struct hlist_head *head;
+	struct dl_info *dli;
+	struct path path;
+	u32 tag;
+	int err;
+
+	err = dl_tag(call, &tag);
+	if (err)
+		return err;
+	err = dl_copy_in_base(call, &base);
+	if (err)
+		return err;
+	if (base.flags & ~DLIMF_VALID)
+		return -EINVAL;
+	err = dl_lookup_sb(base.name, &path, &head);
+	if (err)
+		return err;
+
+	dli = kzalloc(sizeof(*dli), GFP_KERNEL);
+	if (!dli) {
+		err = -ENOMEM;
+		goto out_path;
+	}
+	spin_lock_init(&dli->lock);
+	dli->tag = tag;
+	dli->space_total = DL_NO_LIMIT;
+	dli->inodes_total = DL_NO_LIMIT;
+
+	/* Before the first entry is visible, so no charge is missed. */
+	static_branch_enable(&vx_dl_active);
+	mutex_lock(&dl_mutex);
+	if (dl_find(head, tag)) {
+		err = -EEXIST;
+		goto out_unlock;
+	}
+	hlist_add_head_rcu(&dli->node, head);
+	dli = NULL;
+out_unlock:
+	mutex_unlock(&dl_mutex);
+	kfree(dli);
+out_path:
+	path_put(&path);
+	return err;
+}
+
+long vc_rem_dlimit(const struct vc_call *call)
+{
+	struct vcmd_ctx_dlimit_base_v0 base;
+	struct hlist_head *head;
+	struct dl_info *dli;
+	struct path path;
+	u32 tag;
+	int err;
+
+	err = dl_tag(call, &tag);
+	if (err)
+		return err;
+	err = dl_copy_in_base(call, &base);
+	if (err)
+		return err;
+	if (base.flags & ~DLIMF_VALID)
+		return -EINVAL;
+	err = dl_lookup_sb(base.name, &path, &head);
+	if (err)
+		return err;
+
+	mutex_lock(&dl_mutex);
+	dli = dl_find(head, tag);
+	if (dli) {
+		hlist_del_rcu(&dli->node);
+		kfree_rcu(dli, rcu);
+	} else {
+		err = -ESRCH;
+	}
+	mutex_unlock(&dl_mutex);
+	path_put(&path);
+	return err;
+}
+
+/* Every field of a set request is valid before any is applied. */
+static int dl_check_set(const struct vcmd_ctx_dlimit_v0 *dl)
+{
+	if (dl->flags & ~DLIMF_VALID)
+		return -EINVAL;
+	if (dl->space_used == CDLIM_INFINITY ||
+	    dl->inodes_used == CDLIM_INFINITY)
+		return -EINVAL;
+	if (dl->reserved != CDLIM_KEEP && dl->reserved > 100)
+		return -EINVAL;
+	return 0;
+}
+
+/* A total from the caller into *@v: KEEP keeps, INFINITY is no limit. */
+static void dl_set_total(u64 *v, u32 user, u64 value)
+{
+	if (user == CDLIM_KEEP)
+		return;
+	*v = user == CDLIM_INFINITY ? DL_NO_LIMIT : value;
+}
+
+long vc_set_dlimit(const struct vc_call *call)
+{
+	struct vcmd_ctx_dlimit_v0 dl;
+	struct hlist_head *head;
+	struct dl_info *dli;
+	struct path path;
+	u32 tag;
+	int err;
+
+	err = dl_tag(call, &tag);
+	if (err)
+		return err;
+	err = dl_copy_in(call, &dl);
+	if (err)
+		return err;
+	err = dl_check_set(&dl);
+	if (err)
+		return err;
+	err = dl_lookup_sb(dl.name, &path, &head);
+	if (err)
+		return err;
+
+	mutex_lock(&dl_mutex);
+	dli = dl_find(head, tag);
+	if (!dli) {
+		err = -ESRCH;
+		goto out_unlock;
+	}
+	spin_lock(&dli->lock);
+	if (dl.space_used != CDLIM_KEEP)
+		dli->space_used = dl_bytes(dl.space_used, dl.flags, DLIMS_USED);
+	dl_set_total(&dli->space_total, dl.space_total,
+		     dl_bytes(dl.space_total, dl.flags, DLIMS_TOTAL));
+	if (dl.inodes_used != CDLIM_KEEP)
+		dli->inodes_used = dl.inodes_used;
+	dl_set_total(&dli->inodes_total, dl.inodes_total, dl.inodes_total);
+	if (dl.reserved != CDLIM_KEEP)
+		dli->reserved = dl.reserved;
+	spin_unlock(&dli->lock);
+out_unlock:
+	mutex_unlock(&dl_mutex);
+	path_put(&path);
+	return err;
+}
+
+long vc_get_dlimit(const struct vc_call *call)
+{
+	struct vcmd_ctx_dlimit_v0 dl;
+	struct hlist_head *head;
+	struct dl_info *dli;
+	struct path path;
+	u32 tag;
+	int err;
+
+	err = dl_tag(call, &tag);
+	if (err)
+		return err;
+	err = dl_copy_in(call, &dl);
+	if (err)
+		return err;
+	if (dl.flags & ~DLIMF_VALID)
+		return -EINVAL;
+	err = dl_lookup_sb(dl.name, &path, &head);
+	if (err)
+		return err;
+
+	mutex_lock(&dl_mutex);
+	dli = dl_find(head, tag);
+	if (!dli) {
+		err = -ESRCH;
+		goto out_unlock;
+	}
+	spin_lock(&dli->lock);
+	dl.space_used = dl_from_bytes(dli->space_used, dl.flags, DLIMS_USED);
+	dl.space_total = dli->space_total == DL_NO_LIMIT ? CDLIM_INFINITY :
+		dl_from_bytes(dli->space_total, dl.flags, DLIMS_TOTAL);
+	dl.inodes_used = dl_count_out(dli->inodes_used);
+	dl.inodes_total = dli->inodes_total == DL_NO_LIMIT ? CDLIM_INFINITY :
+		dl_count_out(dli->inodes_total);
+	dl.reserved = dli->reserved;
+	spin_unlock(&dli->lock);
+out_unlock:
+	mutex_unlock(&dl_mutex);
+	path_put(&path);
+	if (!err)
+		err = dl_copy_out(call, &dl);
+	return err;
+}
