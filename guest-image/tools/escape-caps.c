@@ -31,6 +31,10 @@
  *   key-add DESC DATA        host side: a "user" key in uid 0's user keyring
  *   key-read DESC            find that key and read it
  * Host interfaces:
+ *   cgroup-clone DIR         clone3(CLONE_INTO_CGROUP) a child into the
+ *                            cgroup v2 directory DIR (no write open of its
+ *                            cgroup.procs); prints the child's cgroup2
+ *                            line of /proc/PID/cgroup
  *   quotaoff DEV             quotactl(Q_QUOTAOFF) of user quotas on DEV's
  *                            filesystem
  * Socket listings over NETLINK_SOCK_DIAG (works if another context's or
@@ -313,11 +317,15 @@ static int attack_epoll_wakeup(void)
 	return 0;
 }
 
-/* struct clone_args of clone3(2), up to set_tid_size (CLONE_ARGS_SIZE_VER1). */
+/* struct clone_args of clone3(2), up to cgroup (CLONE_ARGS_SIZE_VER2). */
 struct vx_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
-	uint64_t stack, stack_size, tls, set_tid, set_tid_size;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP	0x200000000ULL
+#endif
 
 static int attack_set_tid(int want)
 {
@@ -337,6 +345,57 @@ static int attack_set_tid(int want)
 		_exit(0);
 	waitpid(pid, &status, 0);
 	printf("OK child got pid %ld\n", pid);
+	return 0;
+}
+
+/*
+ * clone3() with CLONE_INTO_CGROUP asks for write permission on the
+ * common ancestor's cgroup.procs without opening it: the child waits on
+ * a pipe while the parent reads its /proc/PID/cgroup.
+ */
+static int attack_cgroup_clone(const char *dir)
+{
+	struct vx_clone_args a;
+	char path[64], buf[1024], *line;
+	int fd, p[2], status;
+	ssize_t n;
+	long pid;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return refused("open");
+	if (pipe(p))
+		return setup_error("pipe");
+	memset(&a, 0, sizeof(a));
+	a.flags = CLONE_INTO_CGROUP;
+	a.exit_signal = SIGCHLD;
+	a.cgroup = fd;
+	pid = syscall(SYS_clone3, &a, sizeof(a));
+	if (pid < 0)
+		return refused("clone3");
+	if (pid == 0) {
+		char c;
+
+		close(p[1]);
+		while (read(p[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	close(p[1]);
+	waitpid(pid, &status, 0);
+	if (n <= 0)
+		return setup_error("read cgroup");
+	buf[n] = 0;
+	/* the cgroup2 line; named v1 hierarchies come first */
+	line = strstr(buf, "0::");
+	if (!line || (line != buf && line[-1] != '\n'))
+		return setup_error("no cgroup2 line");
+	line[strcspn(line, "\n")] = 0;
+	printf("OK child in %s\n", line);
 	return 0;
 }
 
@@ -677,6 +736,8 @@ int escape_caps_main(int argc, char **argv)
 		return key_add(argv[1], argv[2]);
 	if (!strcmp(a, "key-read") && argc > 1)
 		return attack_key_read(argv[1]);
+	if (!strcmp(a, "cgroup-clone") && argc > 1)
+		return attack_cgroup_clone(argv[1]);
 	if (!strcmp(a, "quotaoff") && argc > 1)
 		return attack_quotaoff(argv[1]);
 	if (!strcmp(a, "diag"))

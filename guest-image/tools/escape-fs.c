@@ -49,6 +49,8 @@
  *   escape-fs mountf SRC DIR TYPE FLAGS mount(2) with FLAGS, a comma list of
  *                                       bind rec remount ro rw move nodev
  *                                       nosuid noexec (or "none")
+ *   escape-fs mountd SRC DIR TYPE DATA  mount(2) with the option string DATA
+ *                                       (e.g. a cgroup v1 "none,name=N")
  *   escape-fs setxattr PATH NAME VALUE  setxattr(2)
  *   escape-fs rmxattr PATH NAME         removexattr(2)
  *   escape-fs nice INC                  nice(2) (the system call, not the C
@@ -644,6 +646,8 @@ int escape_fs_main(int argc, char **argv)
 		return do_mknod(a[0], a[1], a[2], a[3]);
 	if (!strcmp(cmd, "mount") && n == 3)
 		return ok_or(mount(a[0], a[1], a[2], 0, NULL), "mount");
+	if (!strcmp(cmd, "mountd") && n == 4)
+		return ok_or(mount(a[0], a[1], a[2], 0, a[3]), "mount");
 	if (!strcmp(cmd, "mountf") && n == 4) {
 		long flags = mount_flags(a[3]);
 

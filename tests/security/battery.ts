@@ -46,16 +46,28 @@
  * `VSLAB_SECURITY_CONTROL=vserver` runs the control on the vserver kernel as the host instead of
  * on vserver-off (see `controlVariant`).
  *
- * `VSLAB_SECURITY_ARCH=x86_64` runs it on the x86_64 kernels.
+ * `VSLAB_SECURITY_ARCH=x86_64` runs it on the x86_64 kernels; with `VSLAB_SECURITY_COMPAT=1` as
+ * well, the probes in the guest root are the i386 build of the tools (the x86_64 image carries it,
+ * harness/build/guest-image.ts), so every attack's system calls go through the IA-32 compat entry
+ * of the 64-bit kernel (the shell and the host's own tools stay 64-bit).
  *
  * `VSLAB_SECURITY_VARIANT=distro` (npm run test:security:distro) runs the same battery on the
  * `vserver-distro` kernel (Debian-like: AppArmor and Yama stacked, kexec, user namespaces, bpf,
  * io_uring, …); its control is the same kernel with no context (root in the chroot), since that
  * variant has no vserver-off twin. Attacks with `distroOnly` run only there (their syscalls are
  * not built into the small variants).
+ *
+ * An attack with `needsConfig` (e.g. CONFIG_CGROUPS) runs in each mode whose kernel builds that
+ * option, read from the variant's config fragments: the vserver kernel builds cgroups for its
+ * scheduler, so a guest on it meets cgroupfs and the attack is refused there in every run, while
+ * vserver-off does not, so its control runs on the vserver host (VSLAB_SECURITY_CONTROL=vserver)
+ * or on vserver-distro. A mode whose kernel lacks the option has nothing to attack.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Variant } from '../../harness/build/kernel-config.ts';
+import { fragmentNames, parseConfig, type Variant } from '../../harness/build/kernel-config.ts';
+import { kernelPatchDir } from '../../harness/paths.ts';
 import type { Arch } from '../../harness/machine/machine.ts';
 import { useGuest, type GuestHandle } from '../fixtures.ts';
 
@@ -99,6 +111,11 @@ export interface Attack {
   /** Only on the vserver-distro kernel (the syscall is not built into the small variants). */
   distroOnly?: boolean;
   /**
+   * A kernel option the attacked interface needs (`CONFIG_CGROUPS`): the attack runs in a mode
+   * only if that mode's kernel builds it (see the top of this file).
+   */
+  needsConfig?: string;
+  /**
    * Extra `--bcap` words for the host's `vattribute --secure` (guest mode), e.g. the bound
    * util-vserver's own `--secure` leaves (UTIL_VSERVER_BOUND).
    */
@@ -141,6 +158,10 @@ export const REALM_DISK = {
 export const distroRun = process.env['VSLAB_SECURITY_VARIANT'] === 'distro';
 /** VSLAB_SECURITY_ARCH=x86_64 runs the battery on the 64-bit kernels (default i386). */
 const securityArch: Arch = process.env['VSLAB_SECURITY_ARCH'] === 'x86_64' ? 'x86_64' : 'i386';
+/** VSLAB_SECURITY_COMPAT=1 on x86_64: the attackers are i386 programs (the compat entry). */
+const compatProbes = securityArch === 'x86_64' && process.env['VSLAB_SECURITY_COMPAT'] === '1';
+/** The tool binary copied into the guest root (every probe is a link to it). */
+const probeBinary = compatProbes ? '/usr/lib/vslab/i386/vstool' : '/usr/lib/vslab/vstool';
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -169,7 +190,7 @@ export function realmSetup(mode: Mode): string {
   const lines = [
     `mkdir -p ${top} && mount -t ext2${tag} /dev/sda ${top}`,
     `cp -a /bin /sbin ${root}/ && mkdir -p ${root}/usr/lib/vslab ${root}/usr/sbin ${root}/dev ${root}/proc ${root}/sys ${root}/tmp ${root}/run`,
-    `cp /usr/lib/vslab/vstool ${root}/usr/lib/vslab/ && cp -a /usr/sbin/. ${root}/usr/sbin/`,
+    `cp ${probeBinary} ${root}/usr/lib/vslab/vstool && cp -a /usr/sbin/. ${root}/usr/sbin/`,
     `mknod -m 666 ${root}/dev/null c 1 3 && mknod -m 666 ${root}/dev/zero c 1 5 && mknod -m 666 ${root}/dev/tty c 5 0`,
     `chmod 1777 ${root}/tmp && chmod 600 ${top}/etc/shadow`,
     `mount -t proc proc ${root}/proc && mount -t sysfs sysfs ${root}/sys`,
@@ -214,6 +235,14 @@ function modeVariant(mode: Mode): Variant {
   return mode === 'guest' ? 'vserver' : controlVariant;
 }
 
+/** Whether @variant's kernel on the battery's architecture builds @option (=y), from its fragments. */
+export function variantBuilds(variant: Variant, option: string): boolean {
+  const text = fragmentNames(securityArch, variant)
+    .map((name) => readFileSync(join(kernelPatchDir, 'config', name), 'utf8'))
+    .join('\n');
+  return parseConfig(text).get(option) === 'y';
+}
+
 /** Runs one attack in a booted realm and returns what it printed. */
 export async function runAttack(h: GuestHandle, mode: Mode, a: Attack): Promise<Outcome> {
   const env = `ROOT=${REALM.root} TOP=${REALM.top} MODE=${mode}`;
@@ -235,13 +264,14 @@ export async function runAttack(h: GuestHandle, mode: Mode, a: Attack): Promise<
 export function defineBattery(area: string, attacks: readonly Attack[]): void {
   const chosen = attacks.filter((a) => distroRun || a.distroOnly !== true);
   for (const mode of ['guest', 'control'] as const) {
-    describe(`${area} escape battery, ${mode} (${modeVariant(mode)})`, () => {
+    describe(`${area} escape battery, ${mode} (${modeVariant(mode)}${compatProbes ? ', i386 probes' : ''})`, () => {
       const h = useGuest({ arch: securityArch, variant: modeVariant(mode), disk: REALM_DISK });
       beforeAll(async () => {
         await h.guest.shell.succeed(realmSetup(mode));
       });
       for (const a of chosen) {
         if (mode === 'control' && a.succeeded === null) continue;
+        if (a.needsConfig !== undefined && !variantBuilds(modeVariant(mode), a.needsConfig)) continue;
         it(`${mode}: ${a.id} ${a.title}`, async () => {
           const o = await runAttack(h, mode, a);
           if (mode === 'guest') check(`${a.id} in the guest`, o, a.refused, 1);

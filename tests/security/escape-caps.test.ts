@@ -13,8 +13,10 @@
  * host interfaces of item 8 (uevent helper, cgroupfs, binfmt_misc, debugfs, quotas).
  *
  * Most of these interfaces are only built into the vserver-distro kernel (bpf, perf, audit,
- * suspend, keys, the diag modules, cgroups, binfmt_misc, debugfs, quotas, the uevent helper):
- * those attacks are `distroOnly`. MAC_OVERRIDE has no user there (neither Smack nor SELinux is
+ * suspend, keys, the diag modules, binfmt_misc, debugfs, quotas, the uevent helper): those
+ * attacks are `distroOnly`. Cgroups are built into the vserver kernel too (its scheduler's task
+ * groups), not into vserver-off: the cgroup attacks (`needsConfig: 'CONFIG_CGROUPS'`) run in every
+ * guest run and have their control on the vserver host or on vserver-distro. MAC_OVERRIDE has no user there (neither Smack nor SELinux is
  * built); ns_last_pid needs PID namespaces, which no variant builds (CHECKPOINT_RESTORE is tried
  * with clone3's set_tid instead). Probe: `escape-caps` (guest-image/tools/escape-caps.c).
  */
@@ -226,11 +228,27 @@ const attacks: Attack[] = [
     distroOnly: true,
   },
   {
+    id: 'sysctl-hotplug',
+    title: "write /proc/sys/kernel/hotplug (the same uevent helper, through the sysctl)",
+    command: 'escape-fs write /proc/sys/kernel/hotplug /tmp/helper',
+    refused: { errno: EACCES_OR_EPERM },
+    distroOnly: true,
+  },
+  {
     id: 'cgroup2-mount',
     title: 'mount cgroup2',
     command: 'mkdir -p /tmp/cg && escape-fs mount cgroup2 /tmp/cg cgroup2',
     refused: { errno: 'EPERM' },
-    distroOnly: true,
+    needsConfig: 'CONFIG_CGROUPS',
+  },
+  {
+    id: 'cgroup1-mount-release-agent',
+    title: 'mount a cgroup v1 hierarchy of its own and set its release_agent (runs as root on the host)',
+    command:
+      'mkdir -p /tmp/cg1 && escape-fs mountd cgroup /tmp/cg1 cgroup none,name=vslabg && ' +
+      'escape-fs write /tmp/cg1/release_agent /tmp/agent',
+    refused: { errno: 'EPERM' },
+    needsConfig: 'CONFIG_CGROUPS',
   },
   {
     id: 'cgroup2-procs',
@@ -238,7 +256,28 @@ const attacks: Attack[] = [
     prepare: `${hostMount('cgroup2', 'mnt/cg2')} && mkdir -p $ROOT/mnt/cg2/vs`,
     command: 'escape-fs write /mnt/cg2/vs/cgroup.procs 0',
     refused: { errno: EACCES_OR_EPERM },
-    distroOnly: true,
+    needsConfig: 'CONFIG_CGROUPS',
+  },
+  {
+    id: 'cgroup2-procs-host-task',
+    title: "move a host task in a cgroup2 hierarchy the host mounted (its pid into cgroup.procs)",
+    prepare:
+      `${hostMount('cgroup2', 'mnt/cg2')} && mkdir -p $ROOT/mnt/cg2/vs-host && ` +
+      'sleep 600 </dev/null >/dev/null 2>&1 & echo $! >$ROOT/tmp/hostpid',
+    command: 'escape-fs write /mnt/cg2/vs-host/cgroup.procs $(cat /tmp/hostpid)',
+    refused: { errno: EACCES_OR_EPERM },
+    needsConfig: 'CONFIG_CGROUPS',
+  },
+  {
+    id: 'cgroup2-clone-into',
+    title:
+      'clone3(CLONE_INTO_CGROUP) a child into a cgroup of a cgroup2 hierarchy the host mounted ' +
+      '(the kernel asks write permission on cgroup.procs without opening it)',
+    prepare: `${hostMount('cgroup2', 'mnt/cg2')} && mkdir -p $ROOT/mnt/cg2/vs-clone`,
+    command: 'escape-caps cgroup-clone /mnt/cg2/vs-clone',
+    refused: { errno: 'EACCES' },
+    succeeded: { stdout: /^OK child in 0::\/vs-clone$/m },
+    needsConfig: 'CONFIG_CGROUPS',
   },
   {
     id: 'cgroup1-release-agent',
@@ -246,6 +285,15 @@ const attacks: Attack[] = [
     prepare: hostMount('cgroup', 'mnt/cg1', 'none,name=vslab'),
     command: 'escape-fs write /mnt/cg1/release_agent /tmp/agent',
     refused: { errno: EACCES_OR_EPERM },
+    needsConfig: 'CONFIG_CGROUPS',
+  },
+  {
+    id: 'binfmt-misc-mount-register',
+    title: 'mount binfmt_misc and register an interpreter (every exec of a matching file on the host runs it)',
+    command:
+      'mkdir -p /tmp/bm && escape-fs mount binfmt_misc /tmp/bm binfmt_misc && ' +
+      "escape-fs write /tmp/bm/register ':vslabg:E::vslabg::/bin/sh:'",
+    refused: { errno: 'EPERM' },
     distroOnly: true,
   },
   {

@@ -320,6 +320,12 @@ static bool vx_host_debug_fs(const struct inode *inode)
 	       inode->i_sb->s_magic == TRACEFS_MAGIC;
 }
 
+/*
+ * Write permission on a host pseudo filesystem is refused here as well as
+ * at open: the kernel asks it without an open, e.g. clone3() with
+ * CLONE_INTO_CGROUP and the cgroup.procs writes of cgroup_may_write(),
+ * which check the common ancestor's cgroup.procs with inode_permission().
+ */
 static int vx_inode_permission(struct inode *inode, int mask)
 {
 	if (!static_branch_unlikely(&vx_active))
@@ -328,6 +334,9 @@ static int vx_inode_permission(struct inode *inode, int mask)
 		if (unlikely(IS_BARRIER(inode)) && S_ISDIR(inode->i_mode))
 			return -EACCES;
 		if (vx_host_debug_fs(inode))
+			return -EACCES;
+		if ((mask & (MAY_WRITE | MAY_APPEND)) &&
+		    vx_host_pseudo_fs(inode))
 			return -EACCES;
 	}
 	return vx_tag_permission(inode);
