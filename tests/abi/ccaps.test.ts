@@ -8,14 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from './helpers.ts';
+import { u64, vc } from './helpers.ts';
 
 const CMD = { get_ccaps: '0x34030001', set_ccaps: '0x34040001', ctx_create: '0x09010001', set_cflags: '0x34020000' };
-const u64 = (v: bigint): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b.toString('hex');
-};
 const INIT_SET = 7n << 32n;
 const PERSISTENT = 1n << 38n;
 const CLONE = { NEWNS: 0x20000n, NEWUTS: 0x4000000n, NEWIPC: 0x8000000n };

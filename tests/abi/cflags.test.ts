@@ -6,14 +6,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from './helpers.ts';
+import { u64, vc } from './helpers.ts';
 
 const CMD = { ctx_create: '0x09010001', set_cflags: '0x34020000', get_cflags: '0x34010000' };
-const u64 = (v: bigint): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b.toString('hex');
-};
 const INIT_SET = 7n << 32n;
 const PERSISTENT = 1n << 38n;
 const VXF = {

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from './helpers.ts';
+import { u64, vc } from './helpers.ts';
 
 const CMD = {
   ctx_create: '0x09010001',
@@ -25,11 +25,6 @@ const CMD = {
   wait_exit: '0x30630000',
 };
 
-const u64 = (v: bigint): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b.toString('hex');
-};
 /** vhi_name_v0: {u32 field; char name[65]}, padded to 72 bytes. */
 const vhiName = (field: number, name: string): string => {
   const b = Buffer.alloc(72);

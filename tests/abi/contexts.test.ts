@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from './helpers.ts';
+import { u64, vc } from './helpers.ts';
 
 const CMD = {
   ctx_create: '0x09010001',
@@ -21,11 +21,6 @@ const CAP_SYS_ADMIN = 21;
 const CAP_SYS_RESOURCE = 24;
 
 /** A u64 as the little-endian hex vsyscall takes and prints. */
-const u64 = (v: bigint): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b.toString('hex');
-};
 const STATE_SETUP = 1n << 32n;
 const STATE_ADMIN = 1n << 34n;
 const INIT_SET = 7n << 32n;

@@ -15,3 +15,10 @@ export async function vc(shell: Shell, args: string): Promise<VcResult> {
   const out = /^out=([0-9a-f]*)$/m.exec(r.stdout)?.[1];
   return { ret: Number(m[1]), errno: Number(m[2]), name: m[3] ?? '', ...(out !== undefined ? { out: Buffer.from(out, 'hex') } : {}) };
 }
+
+/** A u64 as vsyscall --in takes it: 16 hex digits, little-endian. */
+export const u64 = (v: bigint): string => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(v);
+  return b.toString('hex');
+};

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from '../abi/helpers.ts';
+import { u64, vc } from '../abi/helpers.ts';
 
 const CMD = {
   ctx_create: '0x09010001',
@@ -36,11 +36,6 @@ const KEEP = 0xfffffffffffffffen;
 const u32 = (v: number): string => {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(v);
-  return b.toString('hex');
-};
-const u64 = (v: bigint): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
   return b.toString('hex');
 };
 /** ctx_rlimit_v0 as an i386 task lays it out: u32 id, then three u64 at 4-byte alignment (28 bytes). */

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from '../abi/helpers.ts';
+import { u64, vc } from '../abi/helpers.ts';
 
 const CMD = {
   set_sched_v2: '0x0e010002',
@@ -49,11 +49,6 @@ const i32s = (...v: number[]): string =>
       return b.toString('hex');
     })
     .join('');
-const u64 = (v: bigint): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b.toString('hex');
-};
 
 interface SchedV5 {
   mask: number;

@@ -10,7 +10,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from '../abi/helpers.ts';
+import { u64, vc } from '../abi/helpers.ts';
 
 const CLONE_FS = 0x200n;
 const NEWNS = 0x20000n;
@@ -50,11 +50,6 @@ const STATE_ADMIN = 1n << 34n;
 const PERSISTENT = 1n << 38n;
 const INFO_PRIVATE = 8n;
 
-const u64 = (v: bigint): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b.toString('hex');
-};
 const u32 = (v: number): string => {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(v);
