@@ -80,7 +80,12 @@ static struct vx_info *vx_guest(void)
 	return vx_task_info(current);
 }
 
-static bool vx_below_root(const struct path *path)
+/*
+ * Is @path below the current task's root?  The walk takes the mount lock
+ * and rename_lock as readers (path_is_under()).  Also the LSM's
+ * below-the-root rule for opens (security/vserver/fs.c).
+ */
+bool vx_path_below_root(const struct path *path)
 {
 	struct path root;
 	bool ret;
@@ -117,7 +122,7 @@ int vx_secure_mount(const struct path *path, const char *type,
 	struct vx_info *vxi = vx_guest();
 	int i;
 
-	if (!vxi || !vx_below_root(path))
+	if (!vxi || !vx_path_below_root(path))
 		return -EPERM;
 	if (*flags & MS_REMOUNT) {
 		if (!(*flags & MS_BIND) ||
@@ -165,7 +170,7 @@ int vx_mount_bind_source(const struct path *source)
 {
 	if (!vx_guest())
 		return 0;
-	return vx_below_root(source) ? 0 : -EPERM;
+	return vx_path_below_root(source) ? 0 : -EPERM;
 }
 
 /**
@@ -176,7 +181,7 @@ bool vx_may_umount(const struct path *path)
 	struct vx_info *vxi = vx_guest();
 
 	return vxi && vx_info_ccaps(vxi, VXC_SECURE_MOUNT) &&
-	       vx_below_root(path);
+	       vx_path_below_root(path);
 }
 
 /**

@@ -387,21 +387,6 @@ static bool vx_guest_device(const struct inode *inode)
 }
 
 /*
- * Is @path below the current task's root?  The walk takes the mount
- * lock and rename_lock as readers (path_is_under()).
- */
-static bool vx_path_below_root(const struct path *path)
-{
-	struct path root;
-	bool ret;
-
-	get_fs_root(current->fs, &root);
-	ret = path_is_under(path, &root);
-	path_put(&root);
-	return ret;
-}
-
-/*
  * Which opens must lie below the opener's root: regular files and
  * directories on a mountable filesystem.  Files that have no place in
  * any tree (pipes, sockets, anonymous inodes) live on internal mounts

@@ -19,6 +19,7 @@ struct fs_context;
 struct path;
 
 #ifdef CONFIG_VSERVER
+bool vx_path_below_root(const struct path *path);
 int vx_secure_mount(const struct path *path, const char *type,
 		    unsigned long *flags);
 bool vx_mount_capable(const struct fs_context *fc);
