@@ -19,8 +19,9 @@ export type VslabErrorCode =
 export class VslabError extends Error {
   readonly code: VslabErrorCode;
 
-  constructor(code: VslabErrorCode, message: string) {
-    super(message);
+  /** `options.cause` keeps the error this one explains (a failed stat, a child's error). */
+  constructor(code: VslabErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.code = code;
     this.name = new.target.name;
   }
@@ -42,14 +43,15 @@ export class PrerequisiteError extends VslabError {
   constructor(
     readonly what: string,
     readonly hint: string,
+    options?: ErrorOptions,
   ) {
-    super('PREREQUISITE_MISSING', `missing prerequisite: ${what} (${hint})`);
+    super('PREREQUISITE_MISSING', `missing prerequisite: ${what} (${hint})`, options);
   }
 }
 
 export class UsageError extends VslabError {
-  constructor(message: string) {
-    super('USAGE', message);
+  constructor(message: string, options?: ErrorOptions) {
+    super('USAGE', message, options);
   }
 }
 
@@ -68,8 +70,9 @@ export class MachineExitedError extends VslabError {
   constructor(
     readonly detail: string,
     readonly consoleTail: string,
+    options?: ErrorOptions,
   ) {
-    super('MACHINE_EXITED', `emulator exited: ${detail}\n--- console tail ---\n${consoleTail}`);
+    super('MACHINE_EXITED', `emulator exited: ${detail}\n--- console tail ---\n${consoleTail}`, options);
   }
 }
 
@@ -120,7 +123,7 @@ export class GuestPanicError extends VslabError {
 
 /** The guest's answer did not follow the framed console protocol. */
 export class ProtocolError extends VslabError {
-  constructor(message: string) {
-    super('PROTOCOL_ERROR', message);
+  constructor(message: string, options?: ErrorOptions) {
+    super('PROTOCOL_ERROR', message, options);
   }
 }

@@ -19,6 +19,7 @@ import { Watchdog } from './console/watchdog.ts';
 import { BootTimeoutError, MachineExitedError, UsageError, type GuestPanicError } from './errors.ts';
 import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
 import { QemuMachine } from './machine/qemu.ts';
+import { resolveAccel } from './accel.ts';
 import { SANITIZER_MEMORY_MIB, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from './sanitize.ts';
 import { cacheRoot } from './paths.ts';
 
@@ -67,8 +68,8 @@ async function checkToolsDir(dir: string): Promise<void> {
   let st;
   try {
     st = await stat(dir);
-  } catch {
-    throw new UsageError(`--tools: ${dir} does not exist`);
+  } catch (err) {
+    throw new UsageError(`--tools: ${dir} does not exist`, { cause: err });
   }
   if (!st.isDirectory()) throw new UsageError(`--tools: ${dir} is not a directory`);
 }
@@ -104,12 +105,13 @@ export function backendFromEnv(): BackendName {
   return b === 'v86' ? 'v86' : 'qemu';
 }
 
+/** A machine on `backend`; for QEMU, accel "auto" is decided here (harness/accel.ts). */
 export async function createMachine(backend: BackendName, opts: MachineOptions): Promise<Machine> {
   if (backend === 'v86') {
     const { V86Machine } = await import('./machine/v86.ts');
     return new V86Machine(opts);
   }
-  return new QemuMachine(opts);
+  return new QemuMachine({ ...opts, accel: await resolveAccel(opts) });
 }
 
 let bootCounter = 0;

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { buildGuestImage } from '../build/guest-image.ts';
 import { buildKernel } from '../build/kernel.ts';
 import type { Variant } from '../build/kernel-config.ts';
-import { resolveAccel } from '../machine/kvm-probe.ts';
+import { resolveAccel } from '../accel.ts';
 import type { Accel, BackendName } from '../machine/machine.ts';
 import { bootGuest } from '../session.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';

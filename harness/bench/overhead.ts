@@ -42,7 +42,7 @@ function options(argv: string[]): Options {
   try {
     parsed = parseArgs({ args: argv, options: { rounds: { type: 'string' }, time: { type: 'string' }, backend: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean' }, icount: { type: 'string' }, kcidb: { type: 'string' } } });
   } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${HELP}`);
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${HELP}`, { cause: err });
   }
   const v = parsed.values;
   const int = (s: string, min: number, max: number, what: string): number => {

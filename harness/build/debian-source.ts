@@ -27,8 +27,8 @@ export async function debianSourceVersion(): Promise<string> {
   if (r.failed || r.stdout.trim() === '') throw new PrerequisiteError(SOURCE_PACKAGE, 'Debian package not installed; run scripts/setup');
   try {
     await access(TARBALL);
-  } catch {
-    throw new PrerequisiteError(TARBALL, `${SOURCE_PACKAGE} is installed but its tarball is missing; reinstall the package`);
+  } catch (err) {
+    throw new PrerequisiteError(TARBALL, `${SOURCE_PACKAGE} is installed but its tarball is missing; reinstall the package`, { cause: err });
   }
   return r.stdout.trim();
 }

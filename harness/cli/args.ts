@@ -15,7 +15,7 @@ export function parse(argv: string[], options: Options, allowPositionals = false
     const r = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
     return { values: r.values as Record<string, string | boolean | string[] | undefined>, positionals: r.positionals };
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? String(err));
+    throw new UsageError((err as Error).message.split('\n')[0] ?? String(err), { cause: err });
   }
 }
 

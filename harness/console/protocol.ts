@@ -154,5 +154,46 @@ export function encodeFrame(nonce: string, frame: Frame): string {
   return `${part('out', frame.stdout)}${part('err', frame.stderr)}\n${MARKER}{${nonce}:end:${frame.exitCode}:${frame.stdout.length}:${frame.stderr.length}}\n`;
 }
 
+/**
+ * Uploads (`vsxr NONCE PATH SIZE`): the agent answers VSLAB{NONCE:ready:0}, takes base64 lines
+ * of B64_LINE characters, acknowledges every UPLOAD_WINDOW_LINES of them with
+ * VSLAB{NONCE:ack:LINES}, and after a line "." writes the file and answers VSLAB{NONCE:end:STATUS}.
+ */
+export const UPLOAD_WINDOW_LINES = 32;
+
+export function uploadRequestLine(nonce: string, guestPath: string, size: number): string {
+  return `vsxr ${nonce} ${guestPath} ${size}\n`;
+}
+
+export const UPLOAD_END_LINE = '.\n';
+
+export function uploadReadyMarker(nonce: string): string {
+  return `${MARKER}{${nonce}:ready:0}`;
+}
+
+/** The acknowledgement after `lines` base64 lines. */
+export function uploadAckMarker(nonce: string, lines: number): string {
+  return `${MARKER}{${nonce}:ack:${lines}}`;
+}
+
+/** The upload's status from the agent's end marker, or undefined while it has not come. */
+export function scanUploadEnd(text: string, nonce: string): number | undefined {
+  const m = new RegExp(`${MARKER}\\{${nonce}:end:(\\d+)\\}`).exec(text);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** `data` as the upload's windows: each a string of up to UPLOAD_WINDOW_LINES base64 lines. */
+export function uploadWindows(data: Buffer): { text: string; lines: number; acked: boolean }[] {
+  const b64 = data.toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += B64_LINE) lines.push(b64.slice(i, i + B64_LINE));
+  const windows: { text: string; lines: number; acked: boolean }[] = [];
+  for (let i = 0; i < lines.length; i += UPLOAD_WINDOW_LINES) {
+    const window = lines.slice(i, i + UPLOAD_WINDOW_LINES);
+    windows.push({ text: window.map((l) => `${l}\n`).join(''), lines: i + window.length, acked: window.length === UPLOAD_WINDOW_LINES });
+  }
+  return windows;
+}
+
 /** The line the agent prints once it serves requests. */
 export const READY_MARKER = `${MARKER}{boot:ready}`;

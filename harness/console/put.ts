@@ -14,8 +14,8 @@ export async function tarTree(hostDir: string): Promise<Buffer> {
   let st;
   try {
     st = await lstat(hostDir);
-  } catch {
-    throw new UsageError(`--put: ${hostDir} does not exist`);
+  } catch (err) {
+    throw new UsageError(`--put: ${hostDir} does not exist`, { cause: err });
   }
   const p = pack();
   const chunks: Buffer[] = [];

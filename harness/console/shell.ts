@@ -15,15 +15,16 @@ import {
   requestLine,
   resendLine,
   scanFrame,
+  scanUploadEnd,
+  UPLOAD_END_LINE,
+  uploadAckMarker,
+  uploadReadyMarker,
+  uploadRequestLine,
+  uploadWindows,
   type Frame,
 } from './protocol.ts';
 import { Transcript } from './transcript.ts';
-
-export interface ConsoleStream {
-  write(data: string | Uint8Array): void;
-  /** Subscribe to console output; returns an unsubscribe function. */
-  onData(listener: (chunk: Uint8Array) => void): () => void;
-}
+import type { ConsoleStream } from '../machine/machine.ts';
 
 export interface RunOptions {
   /** Deadline for the command, ms (default: the shell's commandTimeoutMs). */
@@ -47,7 +48,6 @@ export interface ShellOptions {
 }
 
 const MAX_RESENDS = 3;
-const UPLOAD_WINDOW_LINES = 32;
 
 interface Waiter {
   test: () => boolean;
@@ -218,8 +218,8 @@ export class Shell {
     this.stream.write(`\n${requestLine(nonce, 'true') ?? ''}`);
     try {
       await this.awaitFrameQuiet(nonce, 10_000);
-    } catch {
-      this.fail(new ProtocolError('shell did not answer after interrupting a timed-out command'));
+    } catch (err) {
+      this.fail(new ProtocolError('shell did not answer after interrupting a timed-out command', { cause: err }));
     }
   }
 
@@ -237,35 +237,26 @@ export class Shell {
     if (!/^[\x21-\x7e]+$/.test(guestPath)) throw new UsageError(`upload path must be printable ASCII without spaces: ${JSON.stringify(guestPath)}`);
     const timeoutMs = opts.timeoutMs ?? this.commandTimeoutMs;
     const nonce = this.nextNonce();
-    const marker = (kind: string, n: number | string): string => `VSLAB{${nonce}:${kind}:${n}}`;
     const what = `upload of ${data.length} bytes to ${guestPath}`;
     const timeout = (): Error => new CommandTimeoutError(what, timeoutMs * this.timeScale, this.transcript.tail());
-    const endRe = new RegExp(`VSLAB\\{${nonce}:end:(\\d+)\\}`);
     this.buf = '';
     try {
-      this.stream.write(`vsxr ${nonce} ${guestPath} ${data.length}\n`);
-      await this.waitFor(() => this.buf.includes(marker('ready', 0)), timeoutMs, timeout);
-      const b64 = data.toString('base64');
-      const lines: string[] = [];
-      for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
-      for (let i = 0; i < lines.length; i += UPLOAD_WINDOW_LINES) {
-        const window = lines.slice(i, i + UPLOAD_WINDOW_LINES);
-        this.stream.write(window.map((l) => `${l}\n`).join(''));
-        if (window.length === UPLOAD_WINDOW_LINES) {
-          const ack = marker('ack', i + UPLOAD_WINDOW_LINES);
-          await this.waitFor(() => this.buf.includes(ack), timeoutMs, timeout);
-        }
+      this.stream.write(uploadRequestLine(nonce, guestPath, data.length));
+      await this.waitFor(() => this.buf.includes(uploadReadyMarker(nonce)), timeoutMs, timeout);
+      for (const window of uploadWindows(data)) {
+        this.stream.write(window.text);
+        if (window.acked) await this.waitFor(() => this.buf.includes(uploadAckMarker(nonce, window.lines)), timeoutMs, timeout);
       }
-      this.stream.write('.\n');
-      await this.waitFor(() => endRe.test(this.buf), timeoutMs, timeout);
+      this.stream.write(UPLOAD_END_LINE);
+      await this.waitFor(() => scanUploadEnd(this.buf, nonce) !== undefined, timeoutMs, timeout);
     } catch (err) {
       // Ctrl-C makes the agent abandon the file; without it the next requests would be taken for base64.
       if (err instanceof CommandTimeoutError) await this.recover();
       throw err;
     }
-    const status = endRe.exec(this.buf)?.[1];
+    const status = scanUploadEnd(this.buf, nonce);
     this.buf = '';
-    if (status !== '0') throw new ProtocolError(`${what} failed in the guest (status ${status ?? '?'})`);
+    if (status !== 0) throw new ProtocolError(`${what} failed in the guest (status ${status ?? '?'})`);
   }
 }
 

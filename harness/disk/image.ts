@@ -114,8 +114,8 @@ export async function checkDiskFile(path: string): Promise<void> {
   let st;
   try {
     st = await stat(path);
-  } catch {
-    throw new UsageError(`disk image ${path} does not exist`);
+  } catch (err) {
+    throw new UsageError(`disk image ${path} does not exist`, { cause: err });
   }
   if (!st.isFile()) throw new UsageError(`disk image ${path} is not a regular file`);
   if (st.size === 0 || st.size % 512 !== 0) throw new UsageError(`disk image ${path} must be a whole number of 512-byte sectors (${st.size} bytes)`);

@@ -2,12 +2,18 @@
  * The Machine interface: an emulator running one guest, seen as a byte stream (its serial
  * console) plus a lifecycle. QEMU and v86 implement it; nothing above this layer knows which.
  */
-import type { ConsoleStream } from '../console/shell.ts';
 import { archInfo, type Arch } from './arch.ts';
 
 export type { Arch } from './arch.ts';
 export type BackendName = 'qemu' | 'v86';
 export type Accel = 'auto' | 'kvm' | 'tcg';
+
+/** A serial console as a byte stream: what a Machine offers and what the console layer reads. */
+export interface ConsoleStream {
+  write(data: string | Uint8Array): void;
+  /** Subscribe to console output; returns an unsubscribe function. */
+  onData(listener: (chunk: Uint8Array) => void): () => void;
+}
 
 export interface MachineExit {
   /** Exit status of the emulator process, if it was a process. */

@@ -6,10 +6,9 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
-import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
+import { PrerequisiteError, UsageError } from '../errors.ts';
 import { archInfo } from './arch.ts';
 import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
-import { resolveAccel } from './kvm-probe.ts';
 import { trackChild, untrackChild } from './reaper.ts';
 import { which } from '../host.ts';
 
@@ -79,7 +78,8 @@ export class QemuMachine implements Machine {
   async start(): Promise<void> {
     const bin = QemuMachine.binaryFor(this.opts.arch);
     if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; run scripts/setup`);
-    const accel = await resolveAccel(this.opts);
+    // 'auto' is decided before a machine is made (harness/accel.ts, session.ts's createMachine).
+    const accel = this.opts.accel === 'kvm' ? 'kvm' : 'tcg';
     this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}`;
     if (this.opts.consoleLogPath !== undefined) this.consoleLog = createWriteStream(this.opts.consoleLogPath);
     const child = execa('setpriv', ['--pdeathsig', 'KILL', bin, ...QemuMachine.args(this.opts, accel)], {
@@ -124,10 +124,5 @@ export class QemuMachine implements Machine {
     this.stopRequested = true;
     this.child.kill('SIGKILL');
     await this.exited;
-  }
-
-  /** An error describing an unexpected exit. */
-  exitError(e: MachineExit, tail: string): MachineExitedError {
-    return new MachineExitedError(`${this.description} ended (status ${e.code ?? '-'}, signal ${e.signal ?? '-'})`, tail);
   }
 }

@@ -154,8 +154,8 @@ export class V86Machine implements Machine {
   private async startNow(): Promise<void> {
     try {
       await access(SEABIOS_PATH);
-    } catch {
-      throw new PrerequisiteError(`SeaBIOS (${SEABIOS_PATH})`, 'Debian package seabios; run scripts/setup');
+    } catch (err) {
+      throw new PrerequisiteError(`SeaBIOS (${SEABIOS_PATH})`, 'Debian package seabios; run scripts/setup', { cause: err });
     }
     const [bios, bzimage, initrd] = await Promise.all([readFile(SEABIOS_PATH), readFile(this.opts.kernelPath), readFile(this.opts.initrdPath)]);
     if (this.opts.diskPath !== undefined) this.disk = toArrayBuffer(await readFile(this.opts.diskPath));
@@ -276,7 +276,7 @@ export class V86Machine implements Machine {
     try {
       await writeFile(path, new Uint8Array(this.disk));
     } catch (err) {
-      this.diskSaveError = new MachineExitedError(`v86 could not save the disk image ${path}: ${err instanceof Error ? err.message : String(err)}`, '');
+      this.diskSaveError = new MachineExitedError(`v86 could not save the disk image ${path}: ${err instanceof Error ? err.message : String(err)}`, '', { cause: err });
     }
   }
 

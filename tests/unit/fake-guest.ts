@@ -4,7 +4,7 @@
  * running command, which is answered with status 130), in pseudo-random chunks.
  */
 import { encodeFrame, type Frame } from '../../harness/console/protocol.ts';
-import type { ConsoleStream } from '../../harness/console/shell.ts';
+import type { ConsoleStream } from '../../harness/machine/machine.ts';
 
 /** What the agent makes of an escaped command: \0ooo is one byte. */
 function unescapeCommand(text: string): string {

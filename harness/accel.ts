@@ -1,7 +1,8 @@
 /**
  * Decides whether KVM can run our guests. /dev/kvm existing is not enough (some hosts offer a
  * KVM that triple-faults a 32-bit kernel), so with accel "auto" we try: boot the very kernel
- * and initramfs under KVM and wait for init's ready marker. The verdict is cached per host
+ * and initramfs under KVM, with the argument vector QemuMachine would use, and wait for the
+ * guest agent's ready marker. It lives above machine/ because it reads the console protocol. The verdict is cached per host
  * kernel, QEMU binary and guest kernel in ~/.cache/vslab/kvm-probe.json.
  * VSLAB_ACCEL=kvm|tcg overrides the choice.
  */
@@ -11,10 +12,11 @@ import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { cacheRoot } from '../paths.ts';
-import { READY_MARKER } from '../console/protocol.ts';
-import { archInfo } from './arch.ts';
-import { baseCmdline, machineExtraCmdline, type MachineOptions } from './machine.ts';
+import { cacheRoot } from './paths.ts';
+import { READY_MARKER } from './console/protocol.ts';
+import { archInfo } from './machine/arch.ts';
+import type { MachineOptions } from './machine/machine.ts';
+import { QemuMachine } from './machine/qemu.ts';
 
 const PROBE_TIMEOUT_MS = 20_000;
 const memo = new Map<string, Promise<boolean>>();
@@ -37,12 +39,8 @@ async function probeKey(opts: MachineOptions, bin: string): Promise<string> {
 }
 
 async function bootsUnderKvm(opts: MachineOptions, bin: string): Promise<boolean> {
-  const child = execa('setpriv', ['--pdeathsig', 'KILL', bin,
-    '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
-    '-accel', 'kvm', '-cpu', 'host', '-m', String(opts.memoryMiB ?? 128),
-    '-kernel', opts.kernelPath, '-initrd', opts.initrdPath, '-append', baseCmdline(machineExtraCmdline(opts.extraCmdline, false, opts.arch), archInfo(opts.arch).console)], {
-    stdin: 'pipe', buffer: false, reject: false,
-  });
+  const args = QemuMachine.args({ ...opts, diskPath: undefined, icountShift: undefined }, 'kvm');
+  const child = execa('setpriv', ['--pdeathsig', 'KILL', bin, ...args], { stdin: 'pipe', buffer: false, reject: false });
   let seen = '';
   const ok = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
