@@ -7,7 +7,9 @@
  *
  * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts).
  */
-import { parseArgs } from 'node:util';
+import { jsonOption, kcidbOption } from '../cli/args.ts';
+import { defineCommand, type Values } from '../cli/command.ts';
+import { UsageError } from '../errors.ts';
 import { buildGuestImage } from '../build/guest-image.ts';
 import { buildKernel } from '../build/kernel.ts';
 import type { Variant } from '../build/kernel-config.ts';
@@ -42,10 +44,25 @@ async function measure(backend: BackendName, accel: Accel, variant: Variant, boo
   return row;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { boots: { type: 'string' }, commands: { type: 'string' }, json: { type: 'boolean' }, 'no-v86': { type: 'boolean' }, kcidb: { type: 'string' } } });
-  const boots = Number(values.boots ?? 5);
-  const commands = Number(values.commands ?? 100);
+const bootCommand = defineCommand({
+  program: 'npm run bench:boot --',
+  summary: 'boot-to-shell time and command round trip per backend and kernel',
+  about: 'Boots the vanilla and the vserver kernel on every backend that works here and reports boot time and round trips.',
+  options: {
+    boots: { kind: 'int', arg: 'N', min: 1, default: 5, help: 'boots per row' },
+    commands: { kind: 'int', arg: 'N', min: 1, default: 100, help: 'round trips per row (on the first boot)' },
+    'no-v86': { kind: 'flag', help: 'leave v86 out' },
+    json: jsonOption,
+    kcidb: kcidbOption,
+  },
+  run: async (values) => {
+    await benchBoot(values);
+    return 0;
+  },
+});
+
+async function benchBoot(values: Values<typeof bootCommand.options>): Promise<void> {
+  const { boots, commands } = values;
   const variants: Variant[] = ['vanilla', 'vserver'];
   const progress = (m: string): void => {
     process.stderr.write(`[bench] ${m}\n`);
@@ -56,7 +73,7 @@ async function main(): Promise<void> {
   const kvmOk = probe !== undefined && (await resolveAccel({ arch: 'i386', kernelPath: probe.image, initrdPath: image.path, accel: 'auto' })) === 'kvm';
   const setups: Array<{ backend: BackendName; accel: Accel }> = [{ backend: 'qemu', accel: 'tcg' }];
   if (kvmOk) setups.push({ backend: 'qemu', accel: 'kvm' });
-  if (values['no-v86'] !== true) setups.push({ backend: 'v86', accel: 'auto' });
+  if (!values['no-v86']) setups.push({ backend: 'v86', accel: 'auto' });
   const rows: Row[] = [];
   for (const s of setups) {
     for (const v of variants) {
@@ -69,7 +86,7 @@ async function main(): Promise<void> {
     const path = await writeKcidb(values.kcidb, await runKcidb(kernels, bootTests(rows, keyOf)));
     progress(`KCIDB document: ${path}`);
   }
-  if (values.json === true) {
+  if (values.json) {
     process.stdout.write(`${JSON.stringify({ kvmUsable: kvmOk, rows }, null, 2)}\n`);
     return;
   }
@@ -83,7 +100,12 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatTable(['backend', 'kernel', 'boot ms (median)', 'vs vanilla', 'round trip ms (median)', 'min'], table)}\n`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench:boot: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+bootCommand.invoke(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench:boot: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  },
+);

@@ -10,11 +10,13 @@
  *
  *   npm run bench:overhead [-- --rounds N --time MS --backend qemu|v86 --only null,fork --json --kcidb FILE]
  *
- * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts).
+ * (`npm run bench:overhead -- --help` lists the options.) --kcidb FILE also writes the medians as a
+ * KCIDB v5.3 document (bench/kcidb.ts).
  */
-import { parseArgs } from 'node:util';
 import type { Variant } from '../build/kernel-config.ts';
 import { UsageError } from '../errors.ts';
+import { backendOption, jsonOption, kcidbOption } from '../cli/args.ts';
+import { defineCommand, type Values } from '../cli/command.ts';
 import type { BackendName } from '../machine/machine.ts';
 import { bootGuest, type Guest } from '../session.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
@@ -35,36 +37,41 @@ interface Options {
   kcidb?: string;
 }
 
-const HELP = 'usage: npm run bench:overhead -- [--rounds N] [--time MS] [--backend qemu|v86] [--icount SHIFT] [--only NAME,...] [--json] [--kcidb FILE]';
+const KNOWN = [...MICRO, ...MACRO.map((m) => m.name)];
 
-function options(argv: string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { rounds: { type: 'string' }, time: { type: 'string' }, backend: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean' }, icount: { type: 'string' }, kcidb: { type: 'string' } } });
-  } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${HELP}`, { cause: err });
-  }
-  const v = parsed.values;
-  const int = (s: string, min: number, max: number, what: string): number => {
-    const n = Number(s);
-    if (s.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${what} must be an integer ${min}..${max}\n${HELP}`);
-    return n;
-  };
-  const backend = v.backend ?? 'qemu';
-  if (backend !== 'qemu' && backend !== 'v86') throw new UsageError(`--backend must be qemu or v86\n${HELP}`);
-  const known = [...MICRO, ...MACRO.map((m) => m.name)];
-  const only = v.only === undefined ? known : v.only.split(',');
-  const unknown = only.filter((n) => !known.includes(n));
-  if (unknown.length > 0) throw new UsageError(`unknown benchmark ${unknown.join(', ')} (known: ${known.join(', ')})\n${HELP}`);
-  if (v.icount !== undefined && backend !== 'qemu') throw new UsageError(`--icount needs --backend qemu\n${HELP}`);
+export const overheadCommand = defineCommand({
+  program: 'npm run bench:overhead --',
+  summary: 'the patch\'s cost per operation: vanilla, patched host context, inside a guest',
+  about: `Runs vsbench in three modes side by side, a round of each at a time in rotated order, and
+prints the median time per operation and its ratio to vanilla. Benchmarks: ${KNOWN.join(', ')}.`,
+  options: {
+    rounds: { kind: 'int', arg: 'N', min: 1, max: 100, default: 3, help: 'rounds of every mode' },
+    time: { kind: 'int', arg: 'MS', min: 1, max: 10_000, default: 200, help: 'time per micro benchmark and round' },
+    backend: { ...backendOption, default: 'qemu', help: 'emulator' },
+    icount: { kind: 'int', arg: 'SHIFT', max: 10, help: 'QEMU -icount shift: guest time counts instructions (needs --backend qemu)' },
+    only: { kind: 'list', arg: 'NAME,…', help: 'run only these benchmarks' },
+    json: jsonOption,
+    kcidb: kcidbOption,
+  },
+  run: async (values) => {
+    await measureOverhead(options(values));
+    return 0;
+  },
+});
+
+function options(v: Values<typeof overheadCommand.options>): Options {
+  const only = v.only ?? KNOWN;
+  const unknown = only.filter((n) => !KNOWN.includes(n));
+  if (unknown.length > 0) throw new UsageError(`unknown benchmark ${unknown.join(', ')} (known: ${KNOWN.join(', ')})`);
+  if (v.icount !== undefined && v.backend !== 'qemu') throw new UsageError('--icount needs --backend qemu');
   return {
-    icount: v.icount === undefined ? undefined : int(v.icount, 0, 10, 'icount'),
-    rounds: v.rounds === undefined ? 3 : int(v.rounds, 1, 100, 'rounds'),
-    timeMs: v.time === undefined ? 200 : int(v.time, 1, 10_000, 'time'),
-    backend,
+    icount: v.icount,
+    rounds: v.rounds,
+    timeMs: v.time,
+    backend: v.backend,
     micro: MICRO.filter((n) => only.includes(n)),
     macro: MACRO.filter((m) => only.includes(m.name)),
-    json: v.json === true,
+    json: v.json,
     kcidb: v.kcidb,
   };
 }
@@ -111,8 +118,7 @@ function report(o: Options, results: Results, guests: Map<Variant, Guest>): stri
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const o = options(process.argv.slice(2));
+async function measureOverhead(o: Options): Promise<void> {
   const progress = (m: string): void => {
     process.stderr.write(`[bench] ${m}\n`);
   };
@@ -146,7 +152,12 @@ async function main(): Promise<void> {
   process.stdout.write(`${report(o, results, guests)}\n`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench:overhead: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = err instanceof UsageError ? 2 : 1;
-});
+overheadCommand.invoke(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench:overhead: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  },
+);

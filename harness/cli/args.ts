@@ -1,76 +1,45 @@
-/** Shared option parsing for the CLI: strict (unknown options are errors), typed values. */
-import { ARCHES, isArch } from '../machine/arch.ts';
-import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../errors.ts';
-import type { Variant } from '../build/kernel-config.ts';
+/** The options that several commands share, declared once (command.ts), and the boot options they make. */
 import { KNOWN_VARIANTS } from '../build/kernel-config.ts';
-import type { Accel, Arch, BackendName } from '../machine/machine.ts';
+import { ARCHES } from '../machine/arch.ts';
+import { ACCELS, BACKENDS } from '../machine/machine.ts';
 import type { BootOptions } from '../session.ts';
+import type { Values } from './command.ts';
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
+export const archOption = { kind: 'enum', values: ARCHES, default: 'i386', help: 'guest architecture' } as const;
+export const variantOption = { kind: 'enum', values: KNOWN_VARIANTS, help: 'kernel variant (default vserver)' } as const;
+export const backendOption = { kind: 'enum', values: BACKENDS, help: 'emulator (default qemu, or $VSLAB_BACKEND)' } as const;
+export const accelOption = { kind: 'enum', values: ACCELS, help: 'QEMU accelerator (auto: KVM if it boots our guests)' } as const;
+export const toolsOption = {
+  kind: 'path',
+  arg: 'DIR',
+  help: 'your own static util-vserver binaries: first in the guest PATH (/opt/util-vserver/bin)',
+} as const;
+export const jsonOption = { kind: 'flag', help: 'print the result as JSON' } as const;
+export const ktapOption = { kind: 'flag', help: 'print the result as KTAP v1' } as const;
+export const kcidbOption = { kind: 'path', arg: 'FILE', help: 'also write the run as a KCIDB v5.3 document' } as const;
 
-export function parse(argv: string[], options: Options, allowPositionals = false): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  try {
-    const r = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
-    return { values: r.values as Record<string, string | boolean | string[] | undefined>, positionals: r.positionals };
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? String(err), { cause: err });
-  }
-}
+/** What every command that boots a guest takes. */
+export const machineOptions = {
+  arch: archOption,
+  variant: variantOption,
+  backend: backendOption,
+  accel: accelOption,
+  icount: { kind: 'int', arg: 'SHIFT', max: 10, help: 'QEMU TCG -icount shift (instruction-exact guest time)' },
+  memory: { kind: 'int', arg: 'MIB', min: 16, help: 'guest RAM (default 128)' },
+  disk: { kind: 'path', arg: 'FILE', help: "a raw disk image (vslab disk): the guest's /dev/sda, its writes stay in FILE" },
+  tools: toolsOption,
+} as const;
 
-export const machineOptions: Options = {
-  arch: { type: 'string' },
-  variant: { type: 'string' },
-  backend: { type: 'string' },
-  accel: { type: 'string' },
-  icount: { type: 'string' },
-  memory: { type: 'string' },
-  disk: { type: 'string' },
-  tools: { type: 'string' },
-};
-
-export function archOf(v: unknown): Arch {
-  if (v === undefined) return 'i386';
-  if (typeof v === 'string' && isArch(v)) return v;
-  throw new UsageError(`--arch must be one of ${ARCHES.join(', ')}, not "${String(v)}"`);
-}
-
-export function variantOf(v: unknown, fallback: Variant = 'vserver'): Variant {
-  if (v === undefined) return fallback;
-  if (typeof v === 'string' && (KNOWN_VARIANTS as readonly string[]).includes(v)) return v as Variant;
-  throw new UsageError(`--variant must be one of ${KNOWN_VARIANTS.join(', ')}, not "${String(v)}"`);
-}
-
-export function backendOf(v: unknown): BackendName | undefined {
-  if (v === undefined) return undefined;
-  if (v === 'qemu' || v === 'v86') return v;
-  throw new UsageError(`--backend must be qemu or v86, not "${String(v)}"`);
-}
-
-export function accelOf(v: unknown): Accel | undefined {
-  if (v === undefined) return undefined;
-  if (v === 'auto' || v === 'kvm' || v === 'tcg') return v;
-  throw new UsageError(`--accel must be auto, kvm or tcg, not "${String(v)}"`);
-}
-
-export function intOf(name: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a non-negative whole number, not "${String(v)}"`);
-  return n;
-}
-
-/** Boot options from the shared machine options (--arch, --variant, --backend, --accel, --icount, --memory, --disk, --tools). */
-export function bootOptionsFrom(values: Record<string, unknown>): BootOptions {
+/** Boot options from the shared machine options. */
+export function bootOptionsFrom(values: Partial<Values<typeof machineOptions>>): BootOptions {
   return {
-    arch: archOf(values['arch']),
-    variant: variantOf(values['variant']),
-    backend: backendOf(values['backend']),
-    accel: accelOf(values['accel']),
-    icountShift: intOf('icount', values['icount']),
-    memoryMiB: intOf('memory', values['memory']),
-    diskPath: typeof values['disk'] === 'string' ? resolve(values['disk']) : undefined,
-    toolsDir: typeof values['tools'] === 'string' ? resolve(values['tools']) : undefined,
+    arch: values.arch,
+    variant: values.variant,
+    backend: values.backend,
+    accel: values.accel,
+    icountShift: values.icount,
+    memoryMiB: values.memory,
+    diskPath: values.disk,
+    toolsDir: values.tools,
   };
 }

@@ -1,19 +1,20 @@
 /** vslab fetch busybox: download Debian's busybox-static for a guest arch (used by scripts/setup). */
 import { fetchBusybox } from '../build/busybox.ts';
 import { UsageError } from '../errors.ts';
-import { archOf, parse } from './args.ts';
+import { archOption } from './args.ts';
+import { defineCommand } from './command.ts';
 import { makeProgress } from './progress.ts';
 
-const HELP = `usage: vslab fetch busybox [--arch i386|x86_64|arm]`;
-
-export async function fetchCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { arch: { type: 'string' } }, true);
-  if (values['help'] === true) {
-    process.stdout.write(`${HELP}\n`);
+export const fetchCommand = defineCommand({
+  program: 'vslab fetch',
+  summary: "fetch Debian's busybox-static for a guest architecture",
+  operands: 'busybox',
+  about: "Downloads Debian's busybox-static for the guest architecture into the cache (scripts/setup runs it).",
+  options: { arch: archOption },
+  async run(values, operands) {
+    if (operands.length !== 1 || operands[0] !== 'busybox') throw new UsageError('usage: vslab fetch busybox [--arch ARCH] (vslab fetch --help)');
+    const bb = await fetchBusybox(values.arch, makeProgress());
+    process.stdout.write(`${bb.deb}: ${bb.binary}\n`);
     return 0;
-  }
-  if (positionals.length !== 1 || positionals[0] !== 'busybox') throw new UsageError(HELP);
-  const bb = await fetchBusybox(archOf(values['arch']), makeProgress());
-  process.stdout.write(`${bb.deb}: ${bb.binary}\n`);
-  return 0;
-}
+  },
+});

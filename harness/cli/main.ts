@@ -4,6 +4,7 @@
  * Each subcommand lives in its own module; this file only dispatches and reports errors.
  */
 import { VslabError } from '../errors.ts';
+import type { Invocable } from './command.ts';
 import { buildCommand } from './build.ts';
 import { patchCommand } from './patch.ts';
 import { runCommand } from './run.ts';
@@ -15,43 +16,38 @@ import { exitStatusFor } from './exit-status.ts';
 import { fuzzCommand } from './fuzz.ts';
 import { selftestsCommand } from './selftests.ts';
 
-const USAGE = `usage: vslab <command> [options]
+/** In the order `vslab --help` lists them. */
+const COMMANDS: Record<string, Invocable> = {
+  examples: examplesCommand,
+  build: buildCommand,
+  run: runCommand,
+  shell: shellCommand,
+  disk: diskCommand,
+  fuzz: fuzzCommand,
+  selftests: selftestsCommand,
+  patch: patchCommand,
+  fetch: fetchCommand,
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const list = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: vslab <command> [options]
 
 commands:
-  examples  reproduce the paper's examples E01–E45 on the booted kernel and report them
-  build     build kernels and the guest image (cached under ~/.cache/vslab)
-  run       boot a guest, run one command, print its output, exit with its status
-  shell     boot a guest and attach this terminal to its console (Ctrl-] leaves)
-  disk      make an ext2 disk image on the host for run/shell --disk
-  fuzz      run the seeded sys_vserver fuzzer in a guest; report calls/s or the kernel's report
-  selftests run the kernel's own selftests on our kernels and compare them with vanilla
-  patch     work on the kernel patch: prepare | export | diff
-  fetch     fetch Debian's busybox-static for a guest architecture
+${list.join('\n')}
 
 "vslab <command> --help" describes each command.
 
 exit status: 0 passed (run: the command's own status), 1 a test failed or the kernel
 printed a splat, 2 usage error or infrastructure (build, emulator, boot, harness timeout),
 124 run --timeout ended the command.`;
-
-type Command = (argv: string[]) => Promise<number>;
-
-const COMMANDS: Record<string, Command> = {
-  build: buildCommand,
-  run: runCommand,
-  shell: shellCommand,
-  patch: patchCommand,
-  fetch: fetchCommand,
-  examples: examplesCommand,
-  disk: diskCommand,
-  fuzz: fuzzCommand,
-  selftests: selftestsCommand,
-};
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
   }
   const cmd = COMMANDS[name];
@@ -59,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`vslab: unknown command "${name}" (try vslab --help)\n`);
     return 2;
   }
-  return cmd(rest);
+  return cmd.invoke(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -5,8 +5,10 @@
 import { archInfo, type Arch } from './arch.ts';
 
 export type { Arch } from './arch.ts';
-export type BackendName = 'qemu' | 'v86';
-export type Accel = 'auto' | 'kvm' | 'tcg';
+export const BACKENDS = ['qemu', 'v86'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export const ACCELS = ['auto', 'kvm', 'tcg'] as const;
+export type Accel = (typeof ACCELS)[number];
 
 /** A serial console as a byte stream: what a Machine offers and what the console layer reads. */
 export interface ConsoleStream {

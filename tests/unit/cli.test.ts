@@ -25,7 +25,7 @@ describe('vslab command line', () => {
     [['run', '--tools', '/nonexistent/tools', '--', 'true'], /--tools: \/nonexistent\/tools does not exist/],
     [['examples', '--tools', '/etc/hostname'], /--tools: \/etc\/hostname is not a directory/],
     [['disk'], /give exactly one OUTPUT file/],
-    [['disk', '--size', 'big', 'x.img'], /--size takes a non-negative whole number/],
+    [['disk', '--size', 'big', 'x.img'], /--size takes a whole number from 1, not "big"/],
   ])('vslab %j fails with a usage message and status 2', async (args, message) => {
     const r = await vslab(...args);
     expect(r.exitCode).toBe(2);

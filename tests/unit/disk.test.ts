@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootOptionsFrom } from '../../harness/cli/args.ts';
+import { parseCommand } from '../../harness/cli/command.ts';
+import { runCommand } from '../../harness/cli/run.ts';
 import {
   EXT2_TAG_OFFSET,
   EXT2_VX_FLAGS,
@@ -47,8 +49,13 @@ describe('attaching a disk image', () => {
   });
 
   it('takes --disk on the command line as an absolute path', () => {
-    expect(bootOptionsFrom({ disk: 'x/d.img' }).diskPath).toBe(join(process.cwd(), 'x/d.img'));
-    expect(bootOptionsFrom({}).diskPath).toBeUndefined();
+    const boot = (argv: string[]) => {
+      const p = parseCommand(runCommand, argv);
+      if (p.help) throw new Error('help');
+      return bootOptionsFrom(p.values);
+    };
+    expect(boot(['--disk', 'x/d.img', '--', 'true']).diskPath).toBe(join(process.cwd(), 'x/d.img'));
+    expect(boot(['--', 'true']).diskPath).toBeUndefined();
   });
 
   it('refuses a missing file or one that is not whole sectors', async () => {

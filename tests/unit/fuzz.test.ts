@@ -32,8 +32,8 @@ describe('fuzz harness', () => {
 
   it.each([
     [['--from', 'moon'], /--from must be one of all, host, guest, setup, spectator/],
-    [['--procs', '0'], /--procs takes 1..64/],
-    [['--calls', 'many'], /--calls takes a non-negative whole number/],
+    [['--procs', '0'], /--procs takes a whole number 1..64, not "0"/],
+    [['--calls', 'many'], /--calls takes a whole number from 1, not "many"/],
   ])('vslab fuzz %j is a usage error (status 2)', async (args, message) => {
     const r = await execa(join(repoRoot, 'bin', 'vslab'), ['fuzz', ...args], { reject: false });
     expect(r.exitCode).toBe(2);
