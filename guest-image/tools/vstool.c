@@ -4,8 +4,8 @@
  *
  * The applet is chosen by the basename of argv[0], so a symlink
  * "vserver-info -> vstool" runs vserver-info.  Called as "vstool" itself,
- * the first argument names the applet instead.  To add a tool, add one
- * line to the table below.
+ * the first argument names the applet instead.  The table comes from
+ * applets.def, the one list of applets.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,45 +16,9 @@ static const struct {
 	const char *name;
 	int (*main)(int argc, char **argv);
 } applets[] = {
-	{ "vserver-info",	vserver_info_main },
-	{ "vsyscall",		vsyscall_main },
-	{ "chcontext",		chcontext_main },
-	{ "vcontext",		vcontext_main },
-	{ "vattribute",		vattribute_main },
-	{ "vkill",		vkill_main },
-	{ "vps",		vps_main },
-	{ "vserver-stat",	vserver_stat_main },
-	{ "vuname",		vuname_main },
-	{ "reducecap",		reducecap_main },
-	{ "showcaps",		showcaps_main },
-	{ "tiocsti",		tiocsti_main },
-	{ "vlimit",		vlimit_main },
-	{ "vsched",		vsched_main },
-	{ "vdlimit",		vdlimit_main },
-	{ "vwait",		vwait_main },
-	{ "vdevmap",		vdevmap_main },
-	{ "ncontext",		ncontext_main },
-	{ "naddress",		naddress_main },
-	{ "nattribute",		nattribute_main },
-	{ "chbind",		chbind_main },
-	{ "vsagent",		vsagent_main },
-	{ "chattr",		chattr_main },
-	{ "lsattr",		lsattr_main },
-	{ "setattr",		setattr_main },
-	{ "showattr",		showattr_main },
-	{ "chroot-escape",	chroot_escape_main },
-	{ "lsxid",		lsxid_main },
-	{ "chxid",		chxid_main },
-	{ "xflg",		xflg_main },
-	{ "limprobe",		limprobe_main },
-	{ "pingsock",		pingsock_main },
-	{ "vtag",		vtag_main },
-	{ "ps",			ps_main },
-	{ "vspace",		vspace_main },
-	{ "vnamespace",		vspace_main },
-	{ "escape-fs",		escape_fs_main },
-	{ "escape-net",		escape_net_main },
-	{ "escape-caps",		escape_caps_main },
+#define APPLET(name, fn) { name, fn },
+#include "applets.def"
+#undef APPLET
 };
 
 #define NR_APPLETS (sizeof(applets) / sizeof(applets[0]))
