@@ -3,13 +3,12 @@
  * vanilla and the vserver kernel on every backend that works here (QEMU TCG, QEMU KVM when it
  * boots our guest, v86). A benchmark, not a test: it reports figures, it asserts nothing.
  *
- *   npm run bench:boot [-- --boots N --commands N --json --no-v86 --kcidb FILE]
+ *   vslab bench boot [--boots N --commands N --json --no-v86 --kcidb FILE]   (or npm run bench:boot --)
  *
  * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts).
  */
 import { jsonOption, kcidbOption } from '../cli/args.ts';
 import { defineCommand, type Values } from '../cli/command.ts';
-import { UsageError } from '../errors.ts';
 import { buildGuestImage } from '../build/guest-image.ts';
 import { buildKernel } from '../build/kernel.ts';
 import type { Variant } from '../build/kernel-config.ts';
@@ -44,8 +43,8 @@ async function measure(backend: BackendName, accel: Accel, variant: Variant, boo
   return row;
 }
 
-const bootCommand = defineCommand({
-  program: 'npm run bench:boot --',
+export const bootCommand = defineCommand({
+  program: 'vslab bench boot',
   summary: 'boot-to-shell time and command round trip per backend and kernel',
   about: 'Boots the vanilla and the vserver kernel on every backend that works here and reports boot time and round trips.',
   options: {
@@ -99,13 +98,3 @@ async function benchBoot(values: Values<typeof bootCommand.options>): Promise<vo
   process.stdout.write(`i386 guest, ${boots} boots and ${commands} round trips per row; KVM ${kvmOk ? 'usable' : 'not usable here (TCG only)'}\n\n`);
   process.stdout.write(`${formatTable(['backend', 'kernel', 'boot ms (median)', 'vs vanilla', 'round trip ms (median)', 'min'], table)}\n`);
 }
-
-bootCommand.invoke(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench:boot: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
-  },
-);

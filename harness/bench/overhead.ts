@@ -8,10 +8,10 @@
  * spreads over all modes. Reported: the median time per operation and its ratio to vanilla.
  * A benchmark, not a test: it reports figures, it asserts nothing.
  *
- *   npm run bench:overhead [-- --rounds N --time MS --backend qemu|v86 --only null,fork --json --kcidb FILE]
+ *   vslab bench overhead [--rounds N --time MS --backend qemu|v86 --only null,fork --json --kcidb FILE]
  *
- * (`npm run bench:overhead -- --help` lists the options.) --kcidb FILE also writes the medians as a
- * KCIDB v5.3 document (bench/kcidb.ts).
+ * (`vslab bench overhead --help` lists the options; `npm run bench:overhead --` is the same.)
+ * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts).
  */
 import type { Variant } from '../build/kernel-config.ts';
 import { UsageError } from '../errors.ts';
@@ -40,7 +40,7 @@ interface Options {
 const KNOWN = [...MICRO, ...MACRO.map((m) => m.name)];
 
 export const overheadCommand = defineCommand({
-  program: 'npm run bench:overhead --',
+  program: 'vslab bench overhead',
   summary: 'the patch\'s cost per operation: vanilla, patched host context, inside a guest',
   about: `Runs vsbench in three modes side by side, a round of each at a time in rotated order, and
 prints the median time per operation and its ratio to vanilla. Benchmarks: ${KNOWN.join(', ')}.`,
@@ -151,13 +151,3 @@ async function measureOverhead(o: Options): Promise<void> {
   }
   process.stdout.write(`${report(o, results, guests)}\n`);
 }
-
-overheadCommand.invoke(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench:overhead: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
-  },
-);

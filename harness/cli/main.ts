@@ -14,6 +14,7 @@ import { examplesCommand } from './examples.ts';
 import { diskCommand } from './disk.ts';
 import { exitStatusFor } from './exit-status.ts';
 import { fuzzCommand } from './fuzz.ts';
+import { benchCommand } from './bench.ts';
 import { selftestsCommand } from './selftests.ts';
 
 /** In the order `vslab --help` lists them. */
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Invocable> = {
   shell: shellCommand,
   disk: diskCommand,
   fuzz: fuzzCommand,
+  bench: benchCommand,
   selftests: selftestsCommand,
   patch: patchCommand,
   fetch: fetchCommand,
