@@ -25,6 +25,9 @@ describe('vslab command line', () => {
     [['run', '--tools', '/nonexistent/tools', '--', 'true'], /--tools: \/nonexistent\/tools does not exist/],
     [['examples', '--tools', '/etc/hostname'], /--tools: \/etc\/hostname is not a directory/],
     [['disk'], /give exactly one OUTPUT file/],
+    [['bench', 'nope'], /bench: unknown benchmark "nope"/],
+    [['bench', 'overhead', '--only', 'nope'], /unknown benchmark nope/],
+    [['bench', 'boot', '--boots', '0'], /--boots takes a whole number from 1, not "0"/],
     [['disk', '--size', 'big', 'x.img'], /--size takes a whole number from 1, not "big"/],
   ])('vslab %j fails with a usage message and status 2', async (args, message) => {
     const r = await vslab(...args);
@@ -39,7 +42,7 @@ describe('vslab command line', () => {
     expect(r.stdout).toMatch(/--kcidb FILE/);
   });
 
-  it.each([[[]], [['run']], [['build']], [['shell']], [['examples']], [['patch']], [['fetch']], [['disk']], [['fuzz']]])('vslab %j --help prints usage and exits 0', async (args) => {
+  it.each([[[]], [['run']], [['build']], [['shell']], [['examples']], [['patch']], [['fetch']], [['disk']], [['fuzz']], [['selftests']], [['bench']], [['bench', 'overhead']], [['bench', 'boot']]])('vslab %j --help prints usage and exits 0', async (args) => {
     const r = await vslab(...args, '--help');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^usage: vslab/);
