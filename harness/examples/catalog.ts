@@ -11,7 +11,7 @@ const vcmd = (what: string, cmd: string, id = '0', extra = ''): Requirement => (
   what,
   probe: `vsyscall ${extra} ${cmd} ${id} | grep -qv ENOSYS`,
 });
-const CTX_CREATE = vcmd('contexts (ctx_create)', '0x09010001', '2', '--in 0000000007000000');
+const CTX_CREATE = vcmd('contexts (ctx_create)', 'ctx_create', '2', '--in 0000000007000000');
 
 /** Kernel features the context examples need beyond ctx_create, each probed in a throw-away context 2. */
 const PROC_VIRTUAL_CTX: Requirement = { what: '/proc/virtual/<xid>/ entries', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/status' };
@@ -22,7 +22,7 @@ const PROC_LIMIT: Requirement = { what: 'context limits (/proc/virtual/<xid>/lim
 const VIRT_UPTIME: Requirement = { what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt' };
 const UTSNAME_CCAP: Requirement = { what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)', probe: "vcontext --create --silent --xid 2 -- sh -c '! hostname probe 2>/dev/null'" };
 /** Network contexts: the guest's test addresses, net_create, and what the kernel does with a context's address set. */
-const NET_CREATE = vcmd('network contexts (net_create)', '0x19010001', '2', '--in 0000000004000000');
+const NET_CREATE = vcmd('network contexts (net_create)', 'net_create', '2', '--in 0000000004000000');
 const TEST_ADDRESSES: Requirement = { what: "the guest's test addresses (10.42.0.1-3 on dummy0)", probe: "ip -o addr show dev dummy0 | grep -q 'inet 10.42.0.2/'" };
 const BIND_RESTRICTION: Requirement = {
   what: 'bind restriction (a network context binds only its own addresses)',

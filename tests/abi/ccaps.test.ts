@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { u64, vc } from './helpers.ts';
 
-const CMD = { get_ccaps: '0x34030001', set_ccaps: '0x34040001', ctx_create: '0x09010001', set_cflags: '0x34020000' };
 const INIT_SET = 7n << 32n;
 const PERSISTENT = 1n << 38n;
 const CLONE = { NEWNS: 0x20000n, NEWUTS: 0x4000000n, NEWIPC: 0x8000000n };
@@ -189,7 +188,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
       expect((await ok('dmesg')).stdout).not.toMatch(/namespace kinds/);
       const xid = nextXid;
       await sh().run(
-        `vcontext --create --silent --xid ${xid} -- vsyscall --in ${u64(CLONE.NEWIPC)}${u64(~0n & 0xffffffffffffffffn)} 0x34100000 ${xid} -- ` +
+        `vcontext --create --silent --xid ${xid} -- vsyscall --in ${u64(CLONE.NEWIPC)}${u64(~0n & 0xffffffffffffffffn)} set_wmask ${xid} -- ` +
           `vattribute --set --secure --bcap CAP_SYS_ADMIN -- vcontext --silent --endsetup --migrate-self -- vspace --new --mask ipc -- true`,
       );
       nextXid++;
@@ -210,22 +209,22 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
     it('KTHREAD (0x1000000) and bits outside ABI §5.2 are EINVAL, from the host too; every other ccap is accepted; a clear of anything is fine', async () => {
       const xid = nextXid++;
       const call = (args: string) => vc(sh(), args);
-      expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ${CMD.ctx_create} ${xid}`)).toMatchObject({ ret: xid });
+      expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create ${xid}`)).toMatchObject({ ret: xid });
       try {
         for (const bad of [0x1000000n, 0x20n, 0x800000n, 1n << 40n]) {
-          expect(await call(`--in ${u64(bad)}${u64(bad)} ${CMD.set_ccaps} ${xid}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+          expect(await call(`--in ${u64(bad)}${u64(bad)} set_ccaps ${xid}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
         }
         const all = 0x1n | 0x2n | 0x4n | 0x8n | 0x10n | 0x100n | 0x1000n | 0x2000n | 0x4000n | 0x10000n | 0x20000n | 0x40000n | 0x100000n | 0x200000n | 0x400000n | 0x2000000n;
-        expect(await call(`--in ${u64(all)}${u64(~0n & 0xffffffffffffffffn)} ${CMD.set_ccaps} ${xid}`)).toMatchObject({ ret: 0 });
-        const got = await call(`--out 16 ${CMD.get_ccaps} ${xid}`);
+        expect(await call(`--in ${u64(all)}${u64(~0n & 0xffffffffffffffffn)} set_ccaps ${xid}`)).toMatchObject({ ret: 0 });
+        const got = await call(`--out 16 get_ccaps ${xid}`);
         expect(got.out?.readBigUInt64LE(0)).toBe(all);
         // Clearing (value 0) under a mask with the refused bits is fine: nothing is set.
-        expect(await call(`--in ${u64(0n)}${u64(0x1000000n)} ${CMD.set_ccaps} ${xid}`)).toMatchObject({ ret: 0 });
+        expect(await call(`--in ${u64(0n)}${u64(0x1000000n)} set_ccaps ${xid}`)).toMatchObject({ ret: 0 });
         // The tool names the refusal.
         const tool = await sh().run(`vattribute --xid ${xid} --set --ccap kthread`);
         expect(tool).toMatchObject({ exitCode: 255, stderr: 'vattribute: set_ccaps: Invalid argument\n' });
       } finally {
-        await call(`--in ${u64(0n)}${u64(PERSISTENT)} ${CMD.set_cflags} ${xid}`);
+        await call(`--in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid}`);
       }
     });
   });

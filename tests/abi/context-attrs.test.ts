@@ -7,23 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { u64, vc } from './helpers.ts';
 
-const CMD = {
-  ctx_create: '0x09010001',
-  ctx_migrate: '0x0b010001',
-  vx_info: '0x2e050000',
-  task_xid: '0x2e010000',
-  set_cflags: '0x34020000',
-  get_ccaps: '0x34030001',
-  set_ccaps: '0x34040001',
-  get_umask: '0x340d0000',
-  set_umask: '0x340e0000',
-  get_wmask: '0x340f0000',
-  set_wmask: '0x34100000',
-  get_vhi_name: '0x02020000',
-  set_vhi_name: '0x02010000',
-  ctx_kill: '0x0c010000',
-  wait_exit: '0x30630000',
-};
 
 /** vhi_name_v0: {u32 field; char name[65]}, padded to 72 bytes. */
 const vhiName = (field: number, name: string): string => {
@@ -45,17 +28,17 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
   const sh = (cmd: string) => h.guest.shell.succeed(cmd);
 
   afterAll(async () => {
-    for (const xid of [XID, 121, 126]) await call(`--in ${u64(0n)}${u64(PERSISTENT)} ${CMD.set_cflags} ${xid}`).catch(() => undefined);
+    for (const xid of [XID, 121, 126]) await call(`--in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid}`).catch(() => undefined);
   });
 
   it('setup: a persistent context to work on', async () => {
-    expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ${CMD.ctx_create} ${XID}`)).toMatchObject({ ret: XID });
+    expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create ${XID}`)).toMatchObject({ ret: XID });
   });
 
   for (const [name, get, set] of [
-    ['ctx_caps_v1 {u64 ccaps, u64 cmask}', CMD.get_ccaps, CMD.set_ccaps],
-    ['umask {u64 umask, u64 mask}', CMD.get_umask, CMD.set_umask],
-    ['wmask {u64 wmask, u64 mask}', CMD.get_wmask, CMD.set_wmask],
+    ['ctx_caps_v1 {u64 ccaps, u64 cmask}', 'get_ccaps', 'set_ccaps'],
+    ['umask {u64 umask, u64 mask}', 'get_umask', 'set_umask'],
+    ['wmask {u64 wmask, u64 mask}', 'get_wmask', 'set_wmask'],
   ] as const) {
     it(`${name}: starts at 0 with mask ~0, and set applies new = (old & ~mask) | (value & mask)`, async () => {
       const read = async (): Promise<[bigint, bigint]> => {
@@ -76,22 +59,22 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
   }
 
   it('set_vhi_name sets one field of the context only; an unknown field is EINVAL; long names are cut at 64 bytes', async () => {
-    expect(await call(`--in ${vhiName(VHIN.NODENAME, 'guest120')} ${CMD.set_vhi_name} ${XID}`)).toMatchObject({ ret: 0 });
-    const node = await call(`--in ${vhiName(VHIN.NODENAME, '')} --out 72 ${CMD.get_vhi_name} ${XID}`);
+    expect(await call(`--in ${vhiName(VHIN.NODENAME, 'guest120')} set_vhi_name ${XID}`)).toMatchObject({ ret: 0 });
+    const node = await call(`--in ${vhiName(VHIN.NODENAME, '')} --out 72 get_vhi_name ${XID}`);
     expect(node.out?.subarray(4, 4 + 9).toString('latin1')).toBe('guest120\0');
     expect((await sh('hostname')).stdout).toBe('vslab\n'); // the host's name is unchanged
     // The context name (VHIN_CONTEXT) lives beside the uts fields.
-    expect(await call(`--in ${vhiName(VHIN.CONTEXT, 'web')} ${CMD.set_vhi_name} ${XID}`)).toMatchObject({ ret: 0 });
-    const ctx = await call(`--in ${vhiName(VHIN.CONTEXT, '')} --out 72 ${CMD.get_vhi_name} ${XID}`);
+    expect(await call(`--in ${vhiName(VHIN.CONTEXT, 'web')} set_vhi_name ${XID}`)).toMatchObject({ ret: 0 });
+    const ctx = await call(`--in ${vhiName(VHIN.CONTEXT, '')} --out 72 get_vhi_name ${XID}`);
     expect(ctx.out?.subarray(4, 8).toString('latin1')).toBe('web\0');
     for (const field of [7, 0xffffffff]) {
-      expect(await call(`--in ${vhiName(field, 'x')} ${CMD.set_vhi_name} ${XID}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
-      expect(await call(`--in ${vhiName(field, '')} --out 72 ${CMD.get_vhi_name} ${XID}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+      expect(await call(`--in ${vhiName(field, 'x')} set_vhi_name ${XID}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+      expect(await call(`--in ${vhiName(field, '')} --out 72 get_vhi_name ${XID}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     }
     // 65 bytes with no terminator: the kernel keeps the first 64.
     const long = 'd'.repeat(65);
-    expect(await call(`--in ${vhiName(VHIN.DOMAINNAME, long)} ${CMD.set_vhi_name} ${XID}`)).toMatchObject({ ret: 0 });
-    const dom = await call(`--in ${vhiName(VHIN.DOMAINNAME, '')} --out 72 ${CMD.get_vhi_name} ${XID}`);
+    expect(await call(`--in ${vhiName(VHIN.DOMAINNAME, long)} set_vhi_name ${XID}`)).toMatchObject({ ret: 0 });
+    const dom = await call(`--in ${vhiName(VHIN.DOMAINNAME, '')} --out 72 get_vhi_name ${XID}`);
     expect(dom.out?.subarray(4, 4 + 65).toString('latin1')).toBe(`${'d'.repeat(64)}\0`);
     // The guest sees what was set.
     const seen = await sh(`vcontext --migrate --xid ${XID} -- sh -c 'hostname; cat /proc/sys/kernel/domainname'`);
@@ -99,9 +82,9 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
   });
 
   it('ctx_migrate VXM_SET_INIT makes the caller the context init (Init: is its pid), and unknown flags are EINVAL', async () => {
-    expect(await call(`--in ${u64(4n)} ${CMD.ctx_migrate} ${XID}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    expect(await call(`--in ${u64(4n)} ctx_migrate ${XID}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     const r = await sh(
-      `vsyscall --in ${u64(1n)} ${CMD.ctx_migrate} ${XID} -- sh -c 'echo $$; grep ^Init: /proc/virtual/${XID}/info; vsyscall ${CMD.task_xid} 0'`,
+      `vsyscall --in ${u64(1n)} ctx_migrate ${XID} -- sh -c 'echo $$; grep ^Init: /proc/virtual/${XID}/info; vsyscall task_xid 0'`,
     );
     const [ret, pid, init, xid] = r.stdout.trim().split('\n');
     expect(ret).toBe('ret=0 errno=0 OK');
@@ -115,7 +98,7 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
     // A grandchild orphaned by its parent is re-parented to the reaper, not to the host's init.
     const orphanPpid = (flags: bigint) =>
       sh(
-        `vsyscall --in ${u64(flags)} ${CMD.ctx_migrate} ${XID} -- sh -c '` +
+        `vsyscall --in ${u64(flags)} ctx_migrate ${XID} -- sh -c '` +
           `sh -c "sleep 30 >/dev/null & echo \\$!" >/tmp/orphan; ` +
           `p=$(cat /tmp/orphan); echo $$ $(cut -d" " -f4 /proc/$p/stat); kill $p'`,
       );
@@ -126,20 +109,20 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
   });
 
   it('task_xid answers a guest for its own tasks, and ESRCH for tasks it cannot see', async () => {
-    const r = await sh(`vcontext --create --silent --xid 121 -- sh -c 'vsyscall ${CMD.task_xid} 0; vsyscall ${CMD.task_xid} $$; vsyscall ${CMD.task_xid} 1'`);
+    const r = await sh(`vcontext --create --silent --xid 121 -- sh -c 'vsyscall task_xid 0; vsyscall task_xid $$; vsyscall task_xid 1'`);
     expect(r.stdout).toBe('ret=121 errno=0 OK\nret=121 errno=0 OK\nret=-1 errno=3 ESRCH\n');
     // From the host: a host task is 0, a guest task is its xid.
-    expect(await call(`${CMD.task_xid} 1`)).toMatchObject({ ret: 0 });
+    expect(await call(`task_xid 1`)).toMatchObject({ ret: 0 });
   });
 
   it('a guest in setup may run SETUP commands on itself, but not other ADMIN commands (EPERM), and finds no other context (ESRCH)', async () => {
     const r = await sh(
       `vcontext --create --silent --xid 122 -- sh -c '` +
         // From inside only narrowing (a raise is EPERM: fidelity.test.ts); clearing a ccap works.
-        `vsyscall --in ${u64(0n)}${u64(VXC.SET_UTSNAME)} ${CMD.set_ccaps} 122; ` +
-        `vsyscall --in 0000000000000000 ${CMD.ctx_kill} 122; ` +
-        `vsyscall --in ${u64(0n)} ${CMD.ctx_migrate} 122; ` +
-        `vsyscall --out 16 ${CMD.get_ccaps} ${XID}'`,
+        `vsyscall --in ${u64(0n)}${u64(VXC.SET_UTSNAME)} set_ccaps 122; ` +
+        `vsyscall --in 0000000000000000 ctx_kill 122; ` +
+        `vsyscall --in ${u64(0n)} ctx_migrate 122; ` +
+        `vsyscall --out 16 get_ccaps ${XID}'`,
     );
     expect(r.stdout.split('\n').filter((l) => l.startsWith('ret='))).toEqual([
       'ret=0 errno=0 OK',
@@ -154,19 +137,19 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
     const without = await h.guest.shell.run(`vcontext --create --silent --xid 125 -- tiocsti abc`);
     expect(without).toMatchObject({ exitCode: 1, stdout: 'tiocsti: EPERM\n' });
     // The host grants the ccap (from inside a context may only narrow itself), then a task joins.
-    expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ${CMD.ctx_create} 126`)).toMatchObject({ ret: 126 });
-    expect(await call(`--in ${u64(VXC.TIOCSTI)}${u64(VXC.TIOCSTI)} ${CMD.set_ccaps} 126`)).toMatchObject({ ret: 0 });
-    const granted = await sh(`vsyscall --in ${u64(0n)} ${CMD.ctx_migrate} 126 -- tiocsti abc`);
+    expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create 126`)).toMatchObject({ ret: 126 });
+    expect(await call(`--in ${u64(VXC.TIOCSTI)}${u64(VXC.TIOCSTI)} set_ccaps 126`)).toMatchObject({ ret: 0 });
+    const granted = await sh(`vsyscall --in ${u64(0n)} ctx_migrate 126 -- tiocsti abc`);
     expect(granted.stdout).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
   });
 
   it('wait_exit blocks until the context is gone, then reports {reboot_cmd, exit_code} of the last task', async () => {
-    await call(`--in ${u64(INIT_SET | PERSISTENT)} ${CMD.ctx_create} 123`);
+    await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create 123`);
     // The waiter and a task inside; then the context loses its persistence, and the task exits with 3.
-    await sh(`vsyscall --out 8 ${CMD.wait_exit} 123 >/tmp/waited & echo $! >/tmp/waiter`);
+    await sh(`vsyscall --out 8 wait_exit 123 >/tmp/waited & echo $! >/tmp/waiter`);
     await sh(`vcontext --migrate --xid 123 -- sh -c 'while [ ! -e /tmp/go ]; do sleep 0.05; done; exit 3' >/dev/null 2>&1 & true`);
     expect((await sh('cat /tmp/waited')).stdout).toBe(''); // still blocked
-    await call(`--in ${u64(0n)}${u64(PERSISTENT)} ${CMD.set_cflags} 123`);
+    await call(`--in ${u64(0n)}${u64(PERSISTENT)} set_cflags 123`);
     expect((await sh('cat /tmp/waited')).stdout).toBe(''); // a task is still inside
     await sh('touch /tmp/go');
     await sh(`i=0; while kill -0 $(cat /tmp/waiter) 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`);
@@ -176,9 +159,9 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
     expect(data.readInt32LE(0)).toBe(0); // no reboot was asked for
     expect(data.readInt32LE(4)).toBe(3 << 8); // wait(2) status of exit(3)
     // A missing context is ESRCH at once; a bad pointer is EFAULT before any wait.
-    expect(await call(`--out 8 ${CMD.wait_exit} 123`)).toMatchObject({ ret: -1, name: 'ESRCH' });
-    expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ${CMD.ctx_create} 124`)).toMatchObject({ ret: 124 });
-    expect(await call(`--badptr ${CMD.wait_exit} 124`)).toMatchObject({ ret: -1, name: 'EFAULT' });
-    await call(`--in ${u64(0n)}${u64(PERSISTENT)} ${CMD.set_cflags} 124`);
+    expect(await call(`--out 8 wait_exit 123`)).toMatchObject({ ret: -1, name: 'ESRCH' });
+    expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create 124`)).toMatchObject({ ret: 124 });
+    expect(await call(`--badptr wait_exit 124`)).toMatchObject({ ret: -1, name: 'EFAULT' });
+    await call(`--in ${u64(0n)}${u64(PERSISTENT)} set_cflags 124`);
   });
 });

@@ -7,16 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { u64, vc } from './helpers.ts';
 
-const CMD = {
-  ctx_create: '0x09010001',
-  vx_info: '0x2e050000',
-  ctx_stat: '0x28000000',
-  get_cflags: '0x34010000',
-  set_cflags: '0x34020000',
-  get_bcaps: '0x34090000',
-  get_vhi_name: '0x02020000',
-  ctx_kill: '0x0c010000',
-};
 const CAP_SYS_ADMIN = 21;
 const CAP_SYS_RESOURCE = 24;
 
@@ -32,36 +22,36 @@ describe('context commands: layouts, values and permission errnos', () => {
   const call = (args: string) => vc(h.guest.shell, args);
 
   afterAll(async () => {
-    await call(`--in ${u64(0n)}${u64(PERSISTENT)} ${CMD.set_cflags} ${XID}`).catch(() => undefined);
+    await call(`--in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${XID}`).catch(() => undefined);
   });
 
   it('ctx_create v1 returns the new id; ids outside 2..65535 are EINVAL; an id still in setup is EBUSY', async () => {
-    expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ${CMD.ctx_create} ${XID}`)).toMatchObject({ ret: XID });
-    expect(await call(`--in ${u64(INIT_SET)} ${CMD.ctx_create} 1`)).toMatchObject({ ret: -1, name: 'EINVAL' });
-    expect(await call(`--in ${u64(INIT_SET)} ${CMD.ctx_create} 65536`)).toMatchObject({ ret: -1, name: 'EINVAL' });
-    expect(await call(`--in ${u64(INIT_SET)} ${CMD.ctx_create} ${XID}`)).toMatchObject({ ret: -1, name: 'EBUSY' });
+    expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create ${XID}`)).toMatchObject({ ret: XID });
+    expect(await call(`--in ${u64(INIT_SET)} ctx_create 1`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    expect(await call(`--in ${u64(INIT_SET)} ctx_create 65536`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    expect(await call(`--in ${u64(INIT_SET)} ctx_create ${XID}`)).toMatchObject({ ret: -1, name: 'EBUSY' });
   });
 
   it('vx_info_v0 is {u32 xid, u32 initpid}; ctx_stat_v0 is {u32 usecnt, u32 tasks}', async () => {
-    const info = await call(`--out 8 ${CMD.vx_info} ${XID}`);
+    const info = await call(`--out 8 vx_info ${XID}`);
     expect(info).toMatchObject({ ret: 0 });
     expect(info.out?.readUInt32LE(0)).toBe(XID);
     expect(info.out?.readUInt32LE(4)).toBe(0); // no init chosen
-    const stat = await call(`--out 8 ${CMD.ctx_stat} ${XID}`);
+    const stat = await call(`--out 8 ctx_stat ${XID}`);
     expect(stat).toMatchObject({ ret: 0 });
     expect(stat.out?.readUInt32LE(0)).toBeGreaterThanOrEqual(1); // the persistence reference
     expect(stat.out?.readUInt32LE(4)).toBe(0); // its creator has exited
   });
 
   it('ctx_flags_v0 is {u64 flagword, u64 mask}: the create flags, and a full mask while no one-time bit is cleared', async () => {
-    const r = await call(`--out 16 ${CMD.get_cflags} ${XID}`);
+    const r = await call(`--out 16 get_cflags ${XID}`);
     expect(r).toMatchObject({ ret: 0 });
     expect(r.out?.readBigUInt64LE(0)).toBe(INIT_SET | PERSISTENT);
     expect(r.out?.readBigUInt64LE(8)).toBe(0xffffffffffffffffn);
   });
 
   it('bcaps is {u64 bcaps, u64 bmask}: a new context may hold every capability but CAP_CONTEXT', async () => {
-    const r = await call(`--out 16 ${CMD.get_bcaps} ${XID}`);
+    const r = await call(`--out 16 get_bcaps ${XID}`);
     expect(r).toMatchObject({ ret: 0 });
     const bcaps = r.out?.readBigUInt64LE(0) ?? 0n;
     expect(bcaps & (1n << BigInt(CAP_SYS_ADMIN))).not.toBe(0n);
@@ -70,30 +60,30 @@ describe('context commands: layouts, values and permission errnos', () => {
   });
 
   it('vhi_name_v0 is {u32 field; char name[65]} (72 bytes): the nodename is copied from the host', async () => {
-    const r = await call(`--in 02000000 --out 72 ${CMD.get_vhi_name} ${XID}`);
+    const r = await call(`--in 02000000 --out 72 get_vhi_name ${XID}`);
     expect(r).toMatchObject({ ret: 0 });
     expect(r.out?.subarray(4, 4 + 6).toString('latin1')).toBe('vslab\0');
   });
 
   it('a missing context is ESRCH, and so are ids 0 and 1, which have no context object', async () => {
-    for (const id of ['89', '0', '1']) expect(await call(`--out 8 ${CMD.vx_info} ${id}`)).toMatchObject({ ret: -1, name: 'ESRCH' });
+    for (const id of ['89', '0', '1']) expect(await call(`--out 8 vx_info ${id}`)).toMatchObject({ ret: -1, name: 'ESRCH' });
   });
 
   it('level > 1 without CAP_SYS_ADMIN is EPERM; ARES without CAP_SYS_RESOURCE is EPERM', async () => {
-    expect(await call(`--drop-cap ${CAP_SYS_ADMIN} --out 8 ${CMD.vx_info} ${XID}`)).toMatchObject({ ret: -1, name: 'EPERM' });
-    expect(await call(`--drop-cap ${CAP_SYS_RESOURCE} --in ${u64(0n)}${u64(0n)} ${CMD.set_cflags} ${XID}`)).toMatchObject({ ret: -1, name: 'EPERM' });
-    expect(await call(`--in ${u64(0n)}${u64(0n)} ${CMD.set_cflags} ${XID}`)).toMatchObject({ ret: 0 });
+    expect(await call(`--drop-cap ${CAP_SYS_ADMIN} --out 8 vx_info ${XID}`)).toMatchObject({ ret: -1, name: 'EPERM' });
+    expect(await call(`--drop-cap ${CAP_SYS_RESOURCE} --in ${u64(0n)}${u64(0n)} set_cflags ${XID}`)).toMatchObject({ ret: -1, name: 'EPERM' });
+    expect(await call(`--in ${u64(0n)}${u64(0n)} set_cflags ${XID}`)).toMatchObject({ ret: 0 });
   });
 
   it('set_cflags applies new = (old & ~mask) | (value & mask), and a cleared one-time bit cannot be set again', async () => {
-    expect(await call(`--in ${u64(0n)}${u64(STATE_SETUP)} ${CMD.set_cflags} ${XID}`)).toMatchObject({ ret: 0 });
-    const after = await call(`--out 16 ${CMD.get_cflags} ${XID}`);
+    expect(await call(`--in ${u64(0n)}${u64(STATE_SETUP)} set_cflags ${XID}`)).toMatchObject({ ret: 0 });
+    const after = await call(`--out 16 get_cflags ${XID}`);
     expect(after.out?.readBigUInt64LE(0)).toBe((INIT_SET | PERSISTENT) & ~STATE_SETUP);
     expect(after.out?.readBigUInt64LE(8)).toBe(0xffffffffffffffffn & ~STATE_SETUP);
-    await call(`--in ${u64(STATE_SETUP)}${u64(STATE_SETUP)} ${CMD.set_cflags} ${XID}`);
-    expect((await call(`--out 16 ${CMD.get_cflags} ${XID}`)).out?.readBigUInt64LE(0)).toBe((INIT_SET | PERSISTENT) & ~STATE_SETUP);
+    await call(`--in ${u64(STATE_SETUP)}${u64(STATE_SETUP)} set_cflags ${XID}`);
+    expect((await call(`--out 16 get_cflags ${XID}`)).out?.readBigUInt64LE(0)).toBe((INIT_SET | PERSISTENT) & ~STATE_SETUP);
     // Past setup, the id is taken: EEXIST.
-    expect(await call(`--in ${u64(INIT_SET)} ${CMD.ctx_create} ${XID}`)).toMatchObject({ ret: -1, name: 'EEXIST' });
+    expect(await call(`--in ${u64(INIT_SET)} ctx_create ${XID}`)).toMatchObject({ ret: -1, name: 'EEXIST' });
   });
 
   it('a caller inside a context that has left setup sees no interface at all (no CAP_CONTEXT: ENOSYS)', async () => {
@@ -103,12 +93,12 @@ describe('context commands: layouts, values and permission errnos', () => {
 
   it('once STATE_ADMIN is cleared the host may no longer administer the context (EACCES), but may still kill it', async () => {
     await h.guest.shell.succeed(`vcontext --create --silent --endsetup --xid 91 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
-    expect(await call(`--in ${u64(0n)}${u64(STATE_ADMIN)} ${CMD.set_cflags} 91`)).toMatchObject({ ret: 0 });
-    expect(await call(`--in ${u64(0n)}${u64(0n)} ${CMD.set_cflags} 91`)).toMatchObject({ ret: -1, name: 'EACCES' });
-    expect(await call(`--out 8 ${CMD.vx_info} 91`)).toMatchObject({ ret: 0 }); // INFO commands still answer
-    expect(await call(`--in 0000000009000000 ${CMD.ctx_kill} 91`)).toMatchObject({ ret: 0 }); // {pid 0, SIGKILL}
+    expect(await call(`--in ${u64(0n)}${u64(STATE_ADMIN)} set_cflags 91`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${u64(0n)}${u64(0n)} set_cflags 91`)).toMatchObject({ ret: -1, name: 'EACCES' });
+    expect(await call(`--out 8 vx_info 91`)).toMatchObject({ ret: 0 }); // INFO commands still answer
+    expect(await call(`--in 0000000009000000 ctx_kill 91`)).toMatchObject({ ret: 0 }); // {pid 0, SIGKILL}
     // Its last task gone, the context goes too (host pids do not show guest tasks, so ask the kernel).
-    await h.guest.shell.run(`i=0; while vsyscall --out 8 ${CMD.vx_info} 91 | grep -q '^ret=0' && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done`);
-    expect(await call(`--out 8 ${CMD.vx_info} 91`)).toMatchObject({ ret: -1, name: 'ESRCH' });
+    await h.guest.shell.run(`i=0; while vsyscall --out 8 vx_info 91 | grep -q '^ret=0' && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done`);
+    expect(await call(`--out 8 vx_info 91`)).toMatchObject({ ret: -1, name: 'ESRCH' });
   });
 });

@@ -11,34 +11,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { vc } from './helpers.ts';
 
-const CMD = {
-  get_vci: '0x00010000',
-  task_xid: '0x2e010000',
-  task_nid: '0x2e020000',
-  ctx_create_v0: '0x09010000',
-  ctx_create: '0x09010001',
-  ctx_migrate: '0x0b010001',
-  get_cflags: '0x34010000',
-  set_cflags: '0x34020000',
-  get_ccaps: '0x34030001',
-  set_ccaps: '0x34040001',
-  get_bcaps: '0x34090000',
-  set_bcaps: '0x340a0000',
-  net_create_v0: '0x19010000',
-  net_create: '0x19010001',
-  net_migrate: '0x1b010000',
-  get_nflags: '0x34050000',
-  set_nflags: '0x34060000',
-  get_ncaps: '0x34070000',
-  set_ncaps: '0x34080000',
-  net_add: '0x1a010000',
-  net_add_ipv4: '0x1a010002',
-  net_rem_ipv4: '0x1a020002',
-  net_add_ipv6: '0x1a030001',
-  get_rlimit: '0x3c010000',
-  set_rlimit: '0x3c020000',
-  rlimit_stat: '0x28010000',
-};
 
 const STATE_SETUP = 1n << 32n;
 const STATE_ADMIN = 1n << 34n;
@@ -106,38 +78,38 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   const persistentNids: number[] = [];
 
   afterAll(async () => {
-    for (const xid of persistentXids) await call(`--in ${pair(0n, PERSISTENT)} ${CMD.set_cflags} ${xid}`).catch(() => undefined);
-    for (const nid of persistentNids) await call(`--in ${pair(0n, PERSISTENT)} ${CMD.set_nflags} ${nid}`).catch(() => undefined);
+    for (const xid of persistentXids) await call(`--in ${pair(0n, PERSISTENT)} set_cflags ${xid}`).catch(() => undefined);
+    for (const nid of persistentNids) await call(`--in ${pair(0n, PERSISTENT)} set_nflags ${nid}`).catch(() => undefined);
   });
 
   /** A persistent context with the flag word INIT_SET | PERSISTENT | extra, left at once by vsyscall. */
   const persistentCtx = async (xid: number, extra = 0n): Promise<void> => {
-    expect(await call(`--in ${u64(INIT_SET | PERSISTENT | extra)} ${CMD.ctx_create} ${xid}`)).toMatchObject({ ret: xid });
+    expect(await call(`--in ${u64(INIT_SET | PERSISTENT | extra)} ctx_create ${xid}`)).toMatchObject({ ret: xid });
     persistentXids.push(xid);
   };
 
   it('K1 net_create v1 with data NULL creates the network context with NXF_INIT_SET defaults', async () => {
-    const r = await sh(`vsyscall --null ${CMD.net_create} 7301 -- vsyscall --out 16 ${CMD.get_nflags} 7301`);
+    const r = await sh(`vsyscall --null net_create 7301 -- vsyscall --out 16 get_nflags 7301`);
     expect(rets(r.stdout)).toEqual(['ret=7301 errno=0 OK', OK]);
     const [flags] = outs(r.stdout);
     expect(flags?.readBigUInt64LE(0)).toBe(NXF.INIT_SET);
     // The same as v0, which takes no data at all.
-    const v0 = await sh(`vsyscall ${CMD.net_create_v0} 7302 -- vsyscall --out 16 ${CMD.get_nflags} 7302`);
+    const v0 = await sh(`vsyscall net_create_v0 7302 -- vsyscall --out 16 get_nflags 7302`);
     expect(rets(v0.stdout)).toEqual(['ret=7302 errno=0 OK', OK]);
     expect(outs(v0.stdout)[0]?.readBigUInt64LE(0)).toBe(NXF.INIT_SET);
     // A bad pointer is still EFAULT: only NULL means "defaults".
-    expect(await call(`--badptr ${CMD.net_create} 7303`)).toMatchObject({ ret: -1, name: 'EFAULT' });
+    expect(await call(`--badptr net_create 7303`)).toMatchObject({ ret: -1, name: 'EFAULT' });
   });
 
   it('K3 set_bcaps from inside a context in setup keeps the caller\'s capabilities until setup ends, then the bound applies', async () => {
     const noAdmin = ALL & ~(1n << BigInt(CAP_SYS_ADMIN));
     const r = await sh(
       `vcontext --create --silent --xid 7310 -- sh -c '` +
-        `vsyscall --in ${pair(noAdmin, ALL)} ${CMD.set_bcaps} 7310; ` +
+        `vsyscall --in ${pair(noAdmin, ALL)} set_bcaps 7310; ` +
         `grep -E "^Cap(Eff|Bnd)" /proc/self/status; ` +
         // Still a setup command that needs CAP_SYS_ADMIN: it must work.
-        `vsyscall --in ${pair(VIRT_UPTIME, VIRT_UPTIME)} ${CMD.set_cflags} 7310; ` +
-        `vsyscall --in ${pair(0n, STATE_SETUP)} ${CMD.set_cflags} 7310 -- grep -E "^Cap(Eff|Bnd)" /proc/self/status'`,
+        `vsyscall --in ${pair(VIRT_UPTIME, VIRT_UPTIME)} set_cflags 7310; ` +
+        `vsyscall --in ${pair(0n, STATE_SETUP)} set_cflags 7310 -- grep -E "^Cap(Eff|Bnd)" /proc/self/status'`,
     );
     expect(rets(r.stdout)).toEqual([OK, OK, OK]);
     const [during, after] = r.stdout.split(/^ret=.*$/m).filter((s) => s.includes('Cap'));
@@ -158,18 +130,18 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
       // set_cflags clearing STATE_SETUP (no ctx_migrate): sent here raw, exactly so.
       "vcontext --create --silent --xid 7311 -- sh -c 'vuname --set --xid 7311 -t nodename=k3node && exec " +
         'vattribute --set --secure --bcap ~SYS_CHROOT --flag fakeinit,persistent -- ' +
-        `vsyscall ${CMD.task_xid} 0 -- vsyscall --in ${pair(0n, STATE_SETUP)} ${CMD.set_cflags} 7311 -- ` +
+        `vsyscall task_xid 0 -- vsyscall --in ${pair(0n, STATE_SETUP)} set_cflags 7311 -- ` +
         'sh -c "grep -E \\"^Cap(Eff|Bnd)\\" /proc/self/status; uname -n"\'',
     );
     expect(rets(r.stdout)).toEqual(['ret=7311 errno=0 OK', OK]);
     expect(r.stdout).toMatch(/^k3node$/m);
-    const bcaps = await call(`--out 16 ${CMD.get_bcaps} 7311`);
+    const bcaps = await call(`--out 16 get_bcaps 7311`);
     expect(bcaps).toMatchObject({ ret: 0 });
     const bound = bcaps.out?.readBigUInt64LE(0) ?? -1n;
     expect(bound & ((1n << BigInt(CAP_SYS_ADMIN)) | (1n << 18n))).toBe(0n); // --secure, ~SYS_CHROOT
     expect(capLine(r.stdout, 'CapBnd')).toBe(bound);
     expect(capLine(r.stdout, 'CapEff')).toBe(bound);
-    const flags = await call(`--out 16 ${CMD.get_cflags} 7311`);
+    const flags = await call(`--out 16 get_cflags 7311`);
     expect((flags.out?.readBigUInt64LE(0) ?? 0n) & STATE_SETUP).toBe(0n);
   });
 
@@ -177,15 +149,15 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     persistentXids.push(7312);
     const r = await sh(
       `vcontext --create --silent --xid 7312 -- ` +
-        `vsyscall --in ${pair(VXC.SET_UTSNAME | VXC.RAW_ICMP, ALL)} ${CMD.set_ccaps} 7312 -- ` +
-        `vsyscall --in ${pair(~INSECURE_BCAPS & ALL, ALL)} ${CMD.set_bcaps} 7312 -- ` +
-        `vsyscall --in ${pair(HIDE_NETIF, HIDE_NETIF)} ${CMD.set_cflags} 7312 -- ` +
-        `vsyscall --in ${pair(PERSISTENT, PERSISTENT | STATE_SETUP)} ${CMD.set_cflags} 7312 -- ` +
+        `vsyscall --in ${pair(VXC.SET_UTSNAME | VXC.RAW_ICMP, ALL)} set_ccaps 7312 -- ` +
+        `vsyscall --in ${pair(~INSECURE_BCAPS & ALL, ALL)} set_bcaps 7312 -- ` +
+        `vsyscall --in ${pair(HIDE_NETIF, HIDE_NETIF)} set_cflags 7312 -- ` +
+        `vsyscall --in ${pair(PERSISTENT, PERSISTENT | STATE_SETUP)} set_cflags 7312 -- ` +
         `sh -c 'grep -E "^Cap(Eff|Bnd)" /proc/self/status'`,
     );
     expect(rets(r.stdout)).toEqual([OK, OK, OK, OK]);
-    expect((await call(`--out 16 ${CMD.get_ccaps} 7312`)).out?.readBigUInt64LE(0)).toBe(VXC.SET_UTSNAME | VXC.RAW_ICMP);
-    const bound = (await call(`--out 16 ${CMD.get_bcaps} 7312`)).out?.readBigUInt64LE(0) ?? -1n;
+    expect((await call(`--out 16 get_ccaps 7312`)).out?.readBigUInt64LE(0)).toBe(VXC.SET_UTSNAME | VXC.RAW_ICMP);
+    const bound = (await call(`--out 16 get_bcaps 7312`)).out?.readBigUInt64LE(0) ?? -1n;
     // Every capability of 6.1 (0..40) but the insecure ones; CAP_CONTEXT is never a bcap.
     expect(bound).toBe(((1n << 41n) - 1n) & ~INSECURE_BCAPS);
     expect(capLine(r.stdout, 'CapBnd')).toBe(bound);
@@ -243,11 +215,11 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   });
 
   it('K7 ctx_create v1 and v0 with id -1 pick a free dynamic id in 49152..65535, and get_vci clears NO_DYNAMIC', async () => {
-    const vci = await call(`${CMD.get_vci} 0`);
+    const vci = await call(`get_vci 0`);
     expect(vci.ret & 1).toBe(0);
     const ids: number[] = [];
-    for (const create of [`--in ${u64(INIT_SET)} ${CMD.ctx_create}`, `--in ${u64(INIT_SET)} ${CMD.ctx_create}`, CMD.ctx_create_v0]) {
-      const r = await sh(`vsyscall ${create} -1 -- vsyscall ${CMD.task_xid} 0`);
+    for (const create of [`--in ${u64(INIT_SET)} ctx_create`, `--in ${u64(INIT_SET)} ctx_create`, 'ctx_create_v0']) {
+      const r = await sh(`vsyscall ${create} -1 -- vsyscall task_xid 0`);
       const [created, own] = rets(r.stdout);
       const id = Number(/^ret=(-?\d+)/.exec(created ?? '')?.[1]);
       expect(id).toBeGreaterThanOrEqual(49152);
@@ -258,20 +230,20 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     }
     expect(new Set(ids).size).toBe(3);
     // A dynamic id never collides with a live context: one is held while the next is made.
-    const held = await sh(`vsyscall --in ${u64(INIT_SET | PERSISTENT)} ${CMD.ctx_create} -1`);
+    const held = await sh(`vsyscall --in ${u64(INIT_SET | PERSISTENT)} ctx_create -1`);
     const heldId = Number(/^ret=(\d+)/.exec(held.stdout)?.[1]);
     persistentXids.push(heldId);
-    const next = await call(`--in ${u64(INIT_SET)} ${CMD.ctx_create} -1`);
+    const next = await call(`--in ${u64(INIT_SET)} ctx_create -1`);
     expect(next.ret).toBeGreaterThanOrEqual(49152);
     expect(next.ret).not.toBe(heldId);
     // Other ids outside 2..65535 stay EINVAL.
     for (const id of ['0', '1', '65536', '-2']) {
-      expect(await call(`--in ${u64(INIT_SET)} ${CMD.ctx_create} ${id}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+      expect(await call(`--in ${u64(INIT_SET)} ctx_create ${id}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     }
   });
 
   it('K7 net_create with id -1 picks a free dynamic nid in 49152..65535', async () => {
-    const r = await sh(`vsyscall --in ${u64(NXF.INIT_SET)} ${CMD.net_create} -1 -- vsyscall ${CMD.task_nid} 0`);
+    const r = await sh(`vsyscall --in ${u64(NXF.INIT_SET)} net_create -1 -- vsyscall task_nid 0`);
     const [created, own] = rets(r.stdout);
     const nid = Number(/^ret=(-?\d+)/.exec(created ?? '')?.[1]);
     expect(nid).toBeGreaterThanOrEqual(49152);
@@ -281,32 +253,32 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
 
   it('from inside, a context in setup may only narrow its cflags and limits (each raise EPERM, each lowering works, the host may raise); it may grant itself ccaps as util-vserver\'s chain does', async () => {
     await persistentCtx(7320, VIRT_UPTIME);
-    expect(await call(`--in ${pair(VXC.SET_UTSNAME | VXC.SYSLOG, ALL)} ${CMD.set_ccaps} 7320`)).toMatchObject({ ret: 0 });
-    expect(await call(`--in ${rlimit(NOFILE, KEEP, 100n, 100n)} ${CMD.set_rlimit} 7320`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${pair(VXC.SET_UTSNAME | VXC.SYSLOG, ALL)} set_ccaps 7320`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${rlimit(NOFILE, KEEP, 100n, 100n)} set_rlimit 7320`)).toMatchObject({ ret: 0 });
 
     const raises = [
-      `--in ${pair(0n, VIRT_UPTIME)} ${CMD.set_cflags} 7320`, // drop a restriction
-      `--in ${pair(PROLIFIC, PROLIFIC)} ${CMD.set_cflags} 7320`, // take a grant
-      `--in ${rlimit(NOFILE, KEEP, KEEP, 200n)} ${CMD.set_rlimit} 7320`, // raise a hard limit
-      `--in ${rlimit(NOFILE, KEEP, INF, INF)} ${CMD.set_rlimit} 7320`, // no limit at all
+      `--in ${pair(0n, VIRT_UPTIME)} set_cflags 7320`, // drop a restriction
+      `--in ${pair(PROLIFIC, PROLIFIC)} set_cflags 7320`, // take a grant
+      `--in ${rlimit(NOFILE, KEEP, KEEP, 200n)} set_rlimit 7320`, // raise a hard limit
+      `--in ${rlimit(NOFILE, KEEP, INF, INF)} set_rlimit 7320`, // no limit at all
     ];
     const lowerings = [
-      `--in ${pair(VIRT_LOAD, VIRT_LOAD)} ${CMD.set_cflags} 7320`, // add a restriction
-      `--in ${pair(0n, VXC.SYSLOG)} ${CMD.set_ccaps} 7320`, // drop a ccap
-      `--in ${rlimit(NOFILE, KEEP, 50n, 80n)} ${CMD.set_rlimit} 7320`, // lower a limit
-      `--in ${pair(VXC.TIOCSTI, VXC.TIOCSTI)} ${CMD.set_ccaps} 7320`, // grant a ccap (util-vserver's ccapabilities)
+      `--in ${pair(VIRT_LOAD, VIRT_LOAD)} set_cflags 7320`, // add a restriction
+      `--in ${pair(0n, VXC.SYSLOG)} set_ccaps 7320`, // drop a ccap
+      `--in ${rlimit(NOFILE, KEEP, 50n, 80n)} set_rlimit 7320`, // lower a limit
+      `--in ${pair(VXC.TIOCSTI, VXC.TIOCSTI)} set_ccaps 7320`, // grant a ccap (util-vserver's ccapabilities)
     ];
     const inside = await sh(
-      `vsyscall --in ${u64(0n)} ${CMD.ctx_migrate} 7320 -- sh -c '` +
+      `vsyscall --in ${u64(0n)} ctx_migrate 7320 -- sh -c '` +
         [...raises, ...lowerings].map((a) => `vsyscall ${a}`).join('; ') +
         `'`,
     );
     expect(rets(inside.stdout)).toEqual([OK, ...raises.map(() => EPERM), ...lowerings.map(() => OK)]);
     // Nothing of the raises happened; the lowerings did.
-    const flags = (await call(`--out 16 ${CMD.get_cflags} 7320`)).out?.readBigUInt64LE(0) ?? 0n;
+    const flags = (await call(`--out 16 get_cflags 7320`)).out?.readBigUInt64LE(0) ?? 0n;
     expect(flags & (VIRT_UPTIME | VIRT_LOAD | PROLIFIC)).toBe(VIRT_UPTIME | VIRT_LOAD);
-    expect((await call(`--out 16 ${CMD.get_ccaps} 7320`)).out?.readBigUInt64LE(0)).toBe(VXC.SET_UTSNAME | VXC.TIOCSTI);
-    const lim = await call(`--in ${rlimit(NOFILE, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 7320`);
+    expect((await call(`--out 16 get_ccaps 7320`)).out?.readBigUInt64LE(0)).toBe(VXC.SET_UTSNAME | VXC.TIOCSTI);
+    const lim = await call(`--in ${rlimit(NOFILE, 0n, 0n, 0n)} --out 28 get_rlimit 7320`);
     expect([lim.out?.readBigUInt64LE(12), lim.out?.readBigUInt64LE(20)]).toEqual([50n, 80n]);
     // The host may raise all of them.
     for (const a of raises) expect(await call(a), a).toMatchObject({ ret: 0 });
@@ -314,38 +286,38 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
 
   it('from inside, a guest in its network context in setup may only narrow nflags, ncaps and addresses; the host may raise them', async () => {
     const nid = 7321;
-    expect(await call(`--in ${u64(STATE_SETUP | STATE_ADMIN | PERSISTENT | NXF.HIDE_NETIF)} ${CMD.net_create} ${nid}`)).toMatchObject({ ret: nid });
+    expect(await call(`--in ${u64(STATE_SETUP | STATE_ADMIN | PERSISTENT | NXF.HIDE_NETIF)} net_create ${nid}`)).toMatchObject({ ret: nid });
     persistentNids.push(nid);
     await persistentCtx(7322);
-    expect(await call(`--in ${ipv4V2(NXA.ADDR, '10.42.0.1', '255.255.255.0')} ${CMD.net_add_ipv4} ${nid}`)).toMatchObject({ ret: 0 });
-    expect(await call(`--in ${pair(NXC_MULTICAST, ALL)} ${CMD.set_ncaps} ${nid}`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${ipv4V2(NXA.ADDR, '10.42.0.1', '255.255.255.0')} net_add_ipv4 ${nid}`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${pair(NXC_MULTICAST, ALL)} set_ncaps ${nid}`)).toMatchObject({ ret: 0 });
 
     const raises = [
-      `--in ${pair(NXF.LBACK_ALLOW, NXF.LBACK_ALLOW)} ${CMD.set_nflags} ${nid}`, // take a loopback grant
-      `--in ${pair(0n, NXF.HIDE_NETIF)} ${CMD.set_nflags} ${nid}`, // drop a restriction
-      `--in ${pair(NXC_RAW_ICMP, NXC_RAW_ICMP)} ${CMD.set_ncaps} ${nid}`, // add an ncap
-      `--in ${ipv4V2(NXA.ADDR, '10.42.0.2', '255.255.255.0')} ${CMD.net_add_ipv4} ${nid}`, // add an address
-      `--in ${addrV0(NXA.IPV4 | NXA.LBACK, '127.0.0.5', '0.0.0.0')} ${CMD.net_add} ${nid}`, // a loopback address
-      `--in ${ipv6Addr('fd420000000000000000000000000002')} ${CMD.net_add_ipv6} ${nid}`, // an IPv6 address
+      `--in ${pair(NXF.LBACK_ALLOW, NXF.LBACK_ALLOW)} set_nflags ${nid}`, // take a loopback grant
+      `--in ${pair(0n, NXF.HIDE_NETIF)} set_nflags ${nid}`, // drop a restriction
+      `--in ${pair(NXC_RAW_ICMP, NXC_RAW_ICMP)} set_ncaps ${nid}`, // add an ncap
+      `--in ${ipv4V2(NXA.ADDR, '10.42.0.2', '255.255.255.0')} net_add_ipv4 ${nid}`, // add an address
+      `--in ${addrV0(NXA.IPV4 | NXA.LBACK, '127.0.0.5', '0.0.0.0')} net_add ${nid}`, // a loopback address
+      `--in ${ipv6Addr('fd420000000000000000000000000002')} net_add_ipv6 ${nid}`, // an IPv6 address
     ];
     const lowerings = [
-      `--in ${pair(NXF.HIDE_LBACK, NXF.HIDE_LBACK)} ${CMD.set_nflags} ${nid}`,
-      `--in ${pair(0n, NXC_MULTICAST)} ${CMD.set_ncaps} ${nid}`,
-      `--in ${ipv4V2(NXA.ADDR, '10.42.0.1', '255.255.255.0')} ${CMD.net_rem_ipv4} ${nid}`,
+      `--in ${pair(NXF.HIDE_LBACK, NXF.HIDE_LBACK)} set_nflags ${nid}`,
+      `--in ${pair(0n, NXC_MULTICAST)} set_ncaps ${nid}`,
+      `--in ${ipv4V2(NXA.ADDR, '10.42.0.1', '255.255.255.0')} net_rem_ipv4 ${nid}`,
     ];
     const inside = await sh(
-      `vsyscall ${CMD.net_migrate} ${nid} -- vsyscall --in ${u64(0n)} ${CMD.ctx_migrate} 7322 -- sh -c '` +
+      `vsyscall net_migrate ${nid} -- vsyscall --in ${u64(0n)} ctx_migrate 7322 -- sh -c '` +
         [...raises, ...lowerings].map((a) => `vsyscall ${a}`).join('; ') +
         `'`,
     );
     expect(rets(inside.stdout)).toEqual([OK, OK, ...raises.map(() => EPERM), ...lowerings.map(() => OK)]);
-    const nflags = (await call(`--out 16 ${CMD.get_nflags} ${nid}`)).out?.readBigUInt64LE(0) ?? 0n;
+    const nflags = (await call(`--out 16 get_nflags ${nid}`)).out?.readBigUInt64LE(0) ?? 0n;
     expect(nflags & (NXF.LBACK_ALLOW | NXF.HIDE_NETIF | NXF.HIDE_LBACK)).toBe(NXF.HIDE_NETIF | NXF.HIDE_LBACK);
-    expect((await call(`--out 16 ${CMD.get_ncaps} ${nid}`)).out?.readBigUInt64LE(0)).toBe(0n);
+    expect((await call(`--out 16 get_ncaps ${nid}`)).out?.readBigUInt64LE(0)).toBe(0n);
     expect((await sh(`cat /proc/virtnet/${nid}/info`)).stdout).not.toMatch(/10\.42\.0\.[12]/);
     // The host may raise all of them (it is the host even from inside the network context).
     for (const a of raises) expect((await call(a)).ret, a).toBeGreaterThanOrEqual(0);
-    const hostInside = await sh(`vsyscall ${CMD.net_migrate} ${nid} -- vsyscall --in ${ipv4V2(NXA.ADDR, '10.42.0.3', '255.255.255.0')} ${CMD.net_add_ipv4} ${nid}`);
+    const hostInside = await sh(`vsyscall net_migrate ${nid} -- vsyscall --in ${ipv4V2(NXA.ADDR, '10.42.0.3', '255.255.255.0')} net_add_ipv4 ${nid}`);
     expect(rets(hostInside.stdout)).toEqual([OK, OK]);
   });
 
@@ -370,20 +342,20 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     const old = (await sh('cat /proc/sys/user/max_uts_namespaces')).stdout.trim();
     try {
       await sh('echo 0 >/proc/sys/user/max_uts_namespaces');
-      expect(await call(`--in ${u64(INIT_SET)} ${CMD.ctx_create} 7370`)).toMatchObject({ ret: -1, name: 'ENOSPC' });
+      expect(await call(`--in ${u64(INIT_SET)} ctx_create 7370`)).toMatchObject({ ret: -1, name: 'ENOSPC' });
     } finally {
       await sh(`echo ${old} >/proc/sys/user/max_uts_namespaces`);
     }
-    expect(await call(`--in ${u64(INIT_SET)} ${CMD.ctx_create} 7370`)).toMatchObject({ ret: 7370 });
+    expect(await call(`--in ${u64(INIT_SET)} ctx_create 7370`)).toMatchObject({ ret: 7370 });
   });
 
   it('MSGQUEUE: a POSIX queue of more than 2 GiB on 32-bit is refused as past the limit, never charged as a negative amount', async () => {
     await persistentCtx(7380);
-    expect(await call(`--in ${rlimit(MSGQUEUE, KEEP, 1048576n, 1048576n)} ${CMD.set_rlimit} 7380`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${rlimit(MSGQUEUE, KEEP, 1048576n, 1048576n)} set_rlimit 7380`)).toMatchObject({ ret: 0 });
     // 200 messages of 16 MiB: 3.2 GB, above LONG_MAX on i386 (root may ask for it: CAP_SYS_RESOURCE).
-    const r = await h.guest.shell.run(`vsyscall --in ${u64(0n)} ${CMD.ctx_migrate} 7380 -- limprobe mq 1 200 16777216`);
+    const r = await h.guest.shell.run(`vsyscall --in ${u64(0n)} ctx_migrate 7380 -- limprobe mq 1 200 16777216`);
     expect(r.stdout).toMatch(/^mq ok=0 EMFILE$/m);
-    const st = await call(`--in ${u32(MSGQUEUE)}${'00'.repeat(28)} --out 32 ${CMD.rlimit_stat} 7380`);
+    const st = await call(`--in ${u32(MSGQUEUE)}${'00'.repeat(28)} --out 32 rlimit_stat 7380`);
     expect(st).toMatchObject({ ret: 0 });
     const out = st.out ?? Buffer.alloc(32);
     // hits (the refusal was ours), value, minimum, maximum: never below 0.
@@ -396,15 +368,15 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   it('NPROC is charged at fork: forks racing from several processes never take the context past its limit', async () => {
     await persistentCtx(7395);
     const LIMIT = 12;
-    expect(await call(`--in ${rlimit(NPROC, KEEP, BigInt(LIMIT), BigInt(LIMIT))} ${CMD.set_rlimit} 7395`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${rlimit(NPROC, KEEP, BigInt(LIMIT), BigInt(LIMIT))} set_rlimit 7395`)).toMatchObject({ ret: 0 });
     // Six processes with 4 MiB of touched memory each (a fork copies their page tables for a
     // while) fork children that live about a millisecond, waiting for one when refused.
     const r = await h.guest.shell.succeed(
-      `vsyscall --in ${u64(0n)} ${CMD.ctx_migrate} 7395 -- sh -c 'for i in 1 2 3 4 5 6; do limprobe forks 150 1024 & done; wait'`,
+      `vsyscall --in ${u64(0n)} ctx_migrate 7395 -- sh -c 'for i in 1 2 3 4 5 6; do limprobe forks 150 1024 & done; wait'`,
       { timeoutMs: 120_000 },
     );
     expect(r.stdout.match(/^forks ok=\d+ refused=\d+ done$/gm)).toHaveLength(6);
-    const st = await call(`--in ${u32(NPROC)}${'00'.repeat(28)} --out 32 ${CMD.rlimit_stat} 7395`);
+    const st = await call(`--in ${u32(NPROC)}${'00'.repeat(28)} --out 32 rlimit_stat 7395`);
     const out = st.out ?? Buffer.alloc(32);
     // The limit was reached (refusals counted) and never passed.
     expect(out.readUInt32LE(4)).toBeGreaterThan(0);

@@ -8,9 +8,9 @@ import { useGuest } from '../fixtures.ts';
 import { vc } from './helpers.ts';
 
 const VERSION = 0x00020308;
-const GET_VERSION = '0x00000000';
-const GET_VCI = '0x00010000';
-const TASK_XID = '0x2e010000';
+const GET_VERSION = 'get_version';
+const GET_VCI = 'get_vci';
+const TASK_XID = 'task_xid';
 const CAP_SYS_ADMIN = 21;
 const CAP_CONTEXT = 41;
 
@@ -61,16 +61,16 @@ describe('sys_vserver on the vserver kernel (i386 slot 273)', () => {
 
   it('a command that copies its argument answers a bad pointer with EFAULT', async () => {
     // A persistent context (flag word INIT_SET | PERSISTENT, little-endian) outlives its creator.
-    expect(await vc(h.guest.shell, '--in 0000000047000000 0x09010001 77')).toMatchObject({ ret: 77 });
+    expect(await vc(h.guest.shell, '--in 0000000047000000 ctx_create 77')).toMatchObject({ ret: 77 });
     try {
-      expect(await vc(h.guest.shell, '--badptr 0x2e050000 77')).toMatchObject({ ret: -1, name: 'EFAULT' }); // vx_info
-      expect(await vc(h.guest.shell, '--badptr 0x34010000 77')).toMatchObject({ ret: -1, name: 'EFAULT' }); // get_cflags
-      expect(await vc(h.guest.shell, '--out 8 0x2e050000 77')).toMatchObject({ ret: 0 });
+      expect(await vc(h.guest.shell, '--badptr vx_info 77')).toMatchObject({ ret: -1, name: 'EFAULT' }); // vx_info
+      expect(await vc(h.guest.shell, '--badptr get_cflags 77')).toMatchObject({ ret: -1, name: 'EFAULT' }); // get_cflags
+      expect(await vc(h.guest.shell, '--out 8 vx_info 77')).toMatchObject({ ret: 0 });
     } finally {
       // set_cflags {flagword 0, mask PERSISTENT}: the context goes away with its last reference.
-      await vc(h.guest.shell, '--in 00000000000000000000000040000000 0x34020000 77');
+      await vc(h.guest.shell, '--in 00000000000000000000000040000000 set_cflags 77');
     }
-    expect(await vc(h.guest.shell, '--out 8 0x2e050000 77')).toMatchObject({ ret: -1, name: 'ESRCH' });
+    expect(await vc(h.guest.shell, '--out 8 vx_info 77')).toMatchObject({ ret: -1, name: 'ESRCH' });
   });
 
   it('host root holds CAP_CONTEXT (bit 41) in its effective and bounding sets', async () => {
@@ -112,7 +112,7 @@ for (const variant of ['vanilla', 'vserver-off'] as const) {
     const h = useGuest({ variant });
 
     it('every sys_vserver command returns ENOSYS', async () => {
-      for (const cmd of [GET_VERSION, GET_VCI, TASK_XID, '0x09010001']) {
+      for (const cmd of [GET_VERSION, GET_VCI, TASK_XID, 'ctx_create']) {
         expect(await vc(h.guest.shell, `${cmd} 0`)).toMatchObject({ ret: -1, name: 'ENOSYS' });
       }
     });

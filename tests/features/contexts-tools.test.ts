@@ -59,7 +59,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
   });
 
   it('vcontext --create prints "New security context is N" and runs the command in context N', async () => {
-    const r = await sh().run('vcontext --create --xid 4101 -- vsyscall 0x2e010000 0');
+    const r = await sh().run('vcontext --create --xid 4101 -- vsyscall task_xid 0');
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('New security context is 4101\nret=4101 errno=0 OK\n');
     expect(r.exitCode).toBe(0);
@@ -72,7 +72,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
       expect(again.exitCode).toBe(254);
       expect(again.stderr).toMatch(/4102/);
       expect(await sh().run('vcontext --create --silentexist --xid 4102 -- true')).toMatchObject({ exitCode: 254, stdout: '', stderr: '' });
-      expect((await sh().succeed('vcontext --migrate --xid 4102 -- vsyscall 0x2e010000 0')).stdout).toBe('ret=4102 errno=0 OK\n');
+      expect((await sh().succeed('vcontext --migrate --xid 4102 -- vsyscall task_xid 0')).stdout).toBe('ret=4102 errno=0 OK\n');
       // Inside the context its own process is visible.
       expect((await sh().run(`vcontext --migrate --xid 4102 -- kill -0 ${pid}`)).exitCode).toBe(0);
     } finally {
@@ -81,7 +81,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
   });
 
   it('vcontext --initpid makes the command the context\'s init (vx_info initpid)', async () => {
-    const r = await sh().succeed("vcontext --create --silent --initpid --xid 4112 -- sh -c 'echo $$; exec vsyscall --out 8 0x2e050000 4112'");
+    const r = await sh().succeed("vcontext --create --silent --initpid --xid 4112 -- sh -c 'echo $$; exec vsyscall --out 8 vx_info 4112'");
     const [pid, call, out] = r.stdout.trim().split('\n');
     expect(call).toBe('ret=0 errno=0 OK');
     const info = Buffer.from((out ?? '').replace(/^out=/, ''), 'hex');
@@ -180,7 +180,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
       const r = await sh().succeed("chcontext --xid 4114 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'");
       const [pid, extra] = r.stdout.trim().split('\n');
       expect(extra).toBeUndefined();
-      expect((await sh().succeed(`vsyscall 0x2e010000 ${pid ?? ''}`)).stdout).toBe('ret=4114 errno=0 OK\n');
+      expect((await sh().succeed(`vsyscall task_xid ${pid ?? ''}`)).stdout).toBe('ret=4114 errno=0 OK\n');
     } finally {
       await sh().run('vkill --xid 4114');
     }

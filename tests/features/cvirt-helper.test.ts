@@ -65,7 +65,7 @@ describe('guest clock, task counts and the reboot helper', () => {
     await sh(`vcontext --create --silent --xid 154 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
     await sh('vattribute --xid 154 --set --flag reboot_kill');
     expect((await sh('grep ^Tasks: /proc/virtual/154/status')).stdout).toBe('Tasks:\t1\n');
-    await sh(`vsyscall --out 8 0x30630000 154 >/tmp/w154 & echo $! >/tmp/w154.pid`);
+    await sh(`vsyscall --out 8 wait_exit 154 >/tmp/w154 & echo $! >/tmp/w154.pid`);
     await run(`vcontext --migrate --xid 154 -- sh -c 'reboot -f; sleep 5'`);
     // The waiter returns once the context is gone; poll for it with a deadline.
     await sh('i=0; while kill -0 $(cat /tmp/w154.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
@@ -82,7 +82,7 @@ describe('guest clock, task counts and the reboot helper', () => {
     await sh('i=0; while ! grep -q "^total_forks:\t3$" /proc/virtual/155/cvirt 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
     const cvirt = (await sh('cat /proc/virtual/155/cvirt')).stdout;
     expect(cvirt).toMatch(/^BiasUptime:\t\d+\.\d\d\nnr_threads:\t1\nnr_running:\t0\nnr_unintr:\t0\nnr_onhold:\t0\nload_updates:\t\d+\nloadavg:\t0\.00 0\.00 0\.00\ntotal_forks:\t3\n$/);
-    const r = await sh('vsyscall --out 48 0x28030000 155');
+    const r = await sh('vsyscall --out 48 virt_stat 155');
     expect(r.stdout).toMatch(/^ret=0 errno=0 OK\n/);
     const vs = Buffer.from(/^out=([0-9a-f]+)$/m.exec(r.stdout)?.[1] ?? '', 'hex');
     expect(vs).toHaveLength(48);
@@ -93,19 +93,19 @@ describe('guest clock, task counts and the reboot helper', () => {
     expect([4, 5, 6, 7, 8].map((i) => vs.readUInt32LE(16 + 4 * (i - 4)))).toEqual([1, 0, 0, 0, 3]);
     expect([0, 1, 2].map((i) => vs.readUInt32LE(36 + 4 * i))).toEqual([0, 0, 0]);
     // A missing context is ESRCH; a bad pointer EFAULT.
-    expect((await sh('vsyscall --out 48 0x28030000 156')).stdout).toBe('ret=-1 errno=3 ESRCH\nout=' + '00'.repeat(48) + '\n');
-    expect((await sh('vsyscall --badptr 0x28030000 155')).stdout).toBe('ret=-1 errno=14 EFAULT\n');
+    expect((await sh('vsyscall --out 48 virt_stat 156')).stdout).toBe('ret=-1 errno=3 ESRCH\nout=' + '00'.repeat(48) + '\n');
+    expect((await sh('vsyscall --badptr virt_stat 155')).stdout).toBe('ret=-1 errno=14 EFAULT\n');
     await sh('vkill --xid 155');
   });
 
   it('vwait reports how a context ended: FINISHED with the last status, REBOOT with the action, TIMEOUT', async () => {
     // Exit status of the last task.
-    await sh(`vsyscall --in 0000000047000000 0x09010001 158 >/dev/null`);
+    await sh(`vsyscall --in 0000000047000000 ctx_create 158 >/dev/null`);
     await sh(`vwait 158 >/tmp/vw158 2>&1 & echo $! >/tmp/vw158.pid`);
     await sh(`vcontext --migrate --xid 158 -- sh -c 'while [ ! -e /tmp/go158 ]; do usleep 20000; done; exit 7' >/dev/null 2>&1 &`);
     // The task must be inside before persistence goes, or the empty context ends at once.
     await sh('i=0; while ! grep -q "^Tasks:\t1$" /proc/virtual/158/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
-    await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 158 >/dev/null; touch /tmp/go158');
+    await sh('vsyscall --in 00000000000000000000000040000000 set_cflags 158 >/dev/null; touch /tmp/go158');
     await sh('i=0; while kill -0 $(cat /tmp/vw158.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
     expect((await sh('cat /tmp/vw158')).stdout).toBe('FINISHED 7\n');
     // A guest reboot with REBOOT_KILL.
@@ -153,7 +153,7 @@ describe('guest clock, task counts and the reboot helper', () => {
   it('VIRT_MEM: with an RSS limit the guest\'s /proc/meminfo and sysinfo(2) show that limit as its memory; without the flag, the machine\'s', async () => {
     const kb = (meminfo: string, key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(meminfo)?.[1]);
     const host = (await sh('cat /proc/meminfo')).stdout;
-    await sh(`vsyscall --in 0000000047000000 0x09010001 172 >/dev/null && vlimit --xid 172 --rss 0x2000`);
+    await sh(`vsyscall --in 0000000047000000 ctx_create 172 >/dev/null && vlimit --xid 172 --rss 0x2000`);
     const plain = (await sh('vcontext --migrate --xid 172 -- cat /proc/meminfo')).stdout;
     expect(kb(plain, 'MemTotal')).toBe(kb(host, 'MemTotal'));
     await sh('vattribute --xid 172 --set --flag virt_mem');
@@ -168,7 +168,7 @@ describe('guest clock, task counts and the reboot helper', () => {
     // The RSS row counts what the guest's processes keep resident.
     const rss = /^RSS:\t\s*(\d+)\t/m.exec((await sh('cat /proc/virtual/172/limit')).stdout)?.[1];
     expect(rss).toBe('0'); // nothing runs in it now
-    await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 172 >/dev/null');
+    await sh('vsyscall --in 00000000000000000000000040000000 set_cflags 172 >/dev/null');
   });
 
   const env = 'path=/sbin:/usr/sbin:/bin:/usr/bin';
@@ -180,35 +180,35 @@ describe('guest clock, task counts and the reboot helper', () => {
 
   it('SC_HELPER: ctx_create runs "startup XID" and waits for it; the context\'s end runs "shutdown XID"', async () => {
     // ctx_create v1 with STATE_SETUP|STATE_ADMIN|STATE_INIT|SC_HELPER moves vsyscall in; its exit ends the context.
-    expect((await sh('vsyscall --in 0000000017000000 0x09010001 190')).stdout).toBe('ret=190 errno=0 OK\n');
+    expect((await sh('vsyscall --in 0000000017000000 ctx_create 190')).stdout).toBe('ret=190 errno=0 OK\n');
     expect(await logLines(2)).toEqual([`startup 190 uid= pid= cmd=00000001 ${env}`, `shutdown 190 uid= pid= cmd=00000002 ${env}`]);
     expect((await run('cat /proc/virtual/190/status')).exitCode).not.toBe(0);
     // Without the flag: no helper.
-    await sh(`rm -f ${LOG}; vsyscall --in 0000000007000000 0x09010001 191 >/dev/null`);
+    await sh(`rm -f ${LOG}; vsyscall --in 0000000007000000 ctx_create 191 >/dev/null`);
     expect((await run(`cat ${LOG}`)).exitCode).not.toBe(0);
     // A persistent context runs shutdown only once persistence is cleared.
-    expect((await sh('vsyscall --in 0000000057000000 0x09010001 192')).stdout).toBe('ret=192 errno=0 OK\n');
+    expect((await sh('vsyscall --in 0000000057000000 ctx_create 192')).stdout).toBe('ret=192 errno=0 OK\n');
     expect(await logLines(1)).toEqual([`startup 192 uid= pid= cmd=00000001 ${env}`]);
-    await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 192 >/dev/null');
+    await sh('vsyscall --in 00000000000000000000000040000000 set_cflags 192 >/dev/null');
     expect(await logLines(2)).toEqual([`startup 192 uid= pid= cmd=00000001 ${env}`, `shutdown 192 uid= pid= cmd=00000002 ${env}`]);
   });
 
   it('SC_HELPER: a startup or netup helper that fails makes the create fail with ENOEXEC and nothing is created', async () => {
     await sh('echo /bin/false > /proc/sys/kernel/vshelper');
     try {
-      expect((await sh('vsyscall --in 0000000017000000 0x09010001 193')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
+      expect((await sh('vsyscall --in 0000000017000000 ctx_create 193')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
       expect((await run('cat /proc/virtual/193/status')).exitCode).not.toBe(0);
-      expect((await sh('vsyscall --in 0000000014000000 0x19010001 7193')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
+      expect((await sh('vsyscall --in 0000000014000000 net_create 7193')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
       expect((await run('cat /proc/virtual/7193/status')).exitCode).not.toBe(0);
       // Without SC_HELPER the helper is not asked.
-      expect((await sh('vsyscall --in 0000000007000000 0x09010001 194')).stdout).toBe('ret=194 errno=0 OK\n');
+      expect((await sh('vsyscall --in 0000000007000000 ctx_create 194')).stdout).toBe('ret=194 errno=0 OK\n');
     } finally {
       await sh('echo /sbin/vshelper > /proc/sys/kernel/vshelper');
     }
     // A helper that cannot be started at all counts as a failure too.
     await sh('echo /nonexistent/vshelper > /proc/sys/kernel/vshelper');
     try {
-      expect((await sh('vsyscall --in 0000000017000000 0x09010001 195')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
+      expect((await sh('vsyscall --in 0000000017000000 ctx_create 195')).stdout).toBe('ret=-1 errno=8 ENOEXEC\n');
     } finally {
       await sh('echo /sbin/vshelper > /proc/sys/kernel/vshelper');
     }
@@ -217,7 +217,7 @@ describe('guest clock, task counts and the reboot helper', () => {
 
   it('NXF_SC_HELPER: net_create runs "netup NID", the network context\'s end runs "netdown NID"', async () => {
     // net_create v1 with STATE_ADMIN|SC_HELPER moves vsyscall in; its exit ends the network context.
-    expect((await sh('vsyscall --in 0000000014000000 0x19010001 7190')).stdout).toBe('ret=7190 errno=0 OK\n');
+    expect((await sh('vsyscall --in 0000000014000000 net_create 7190')).stdout).toBe('ret=7190 errno=0 OK\n');
     expect(await logLines(2)).toEqual([`netup 7190 uid= pid= cmd=00000003 ${env}`, `netdown 7190 uid= pid= cmd=00000004 ${env}`]);
     expect((await run('cat /proc/virtnet/7190/status')).exitCode).not.toBe(0);
   });

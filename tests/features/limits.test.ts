@@ -9,16 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { u64, vc } from '../abi/helpers.ts';
 
-const CMD = {
-  ctx_create: '0x09010001',
-  set_cflags: '0x34020000',
-  get_rlimit: '0x3c010000',
-  set_rlimit: '0x3c020000',
-  get_rlimit_mask: '0x3c030000',
-  reset_hits: '0x3c070000',
-  reset_minmax: '0x3c090000',
-  rlimit_stat: '0x28010000',
-};
 const NPROC = 6;
 const NOFILE = 7;
 const AS = 9;
@@ -56,9 +46,9 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   const call = (args: string) => vc(h.guest.shell, args);
   const sh = (cmd: string) => h.guest.shell.succeed(cmd);
   const persistent = async (xid: number): Promise<void> => {
-    expect(await call(`--in ${u64((7n << 32n) | (1n << 38n))} ${CMD.ctx_create} ${xid}`)).toMatchObject({ ret: xid });
+    expect(await call(`--in ${u64((7n << 32n) | (1n << 38n))} ctx_create ${xid}`)).toMatchObject({ ret: xid });
   };
-  const release = (xid: number) => sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} ${CMD.set_cflags} ${xid} >/dev/null`);
+  const release = (xid: number) => sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} set_cflags ${xid} >/dev/null`);
   /** Waits (briefly) until the current value of the NAME row of XID is `want`; returns the row. */
   const settleRow = async (xid: number, name: string, want: number): Promise<number[] | undefined> => {
     await sh(`i=0; while ! grep -q "^${name}:\t *${want}\t" /proc/virtual/${xid}/limit && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done`);
@@ -103,7 +93,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   };
 
   it('get_rlimit_mask names the supported ids as soft and hard, none as minimum', async () => {
-    const r = await call(`--out 12 ${CMD.get_rlimit_mask} 0`);
+    const r = await call(`--out 12 get_rlimit_mask 0`);
     expect(r).toMatchObject({ ret: 0 });
     const bits = [NPROC, NOFILE, AS, RSS, MEMLOCK, LOCKS, MSGQUEUE, NSOCK, OPENFD, ANON, SHMEM].reduce((m, id) => m | (1 << id), 0);
     expect([r.out?.readUInt32LE(0), r.out?.readUInt32LE(4), r.out?.readUInt32LE(8)]).toEqual([0, bits, bits]);
@@ -112,24 +102,24 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   it('ctx_rlimit_v0 is 28 bytes on i386; set keeps CRLIM_KEEP fields, clamps soft to hard; unsupported ids are EINVAL', async () => {
     await persistent(160);
     const get = async (id: number): Promise<bigint[]> => {
-      const r = await call(`--in ${rlimit(id, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 160`);
+      const r = await call(`--in ${rlimit(id, 0n, 0n, 0n)} --out 28 get_rlimit 160`);
       expect(r).toMatchObject({ ret: 0 });
       const b = r.out ?? Buffer.alloc(28);
       return [BigInt(b.readUInt32LE(0)), b.readBigUInt64LE(4), b.readBigUInt64LE(12), b.readBigUInt64LE(20)];
     };
     expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, INF, INF]);
-    expect(await call(`--in ${rlimit(NPROC, KEEP, 50n, 100n)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${rlimit(NPROC, KEEP, 50n, 100n)} set_rlimit 160`)).toMatchObject({ ret: 0 });
     expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, 50n, 100n]);
-    expect(await call(`--in ${rlimit(NPROC, KEEP, KEEP, 20n)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${rlimit(NPROC, KEEP, KEEP, 20n)} set_rlimit 160`)).toMatchObject({ ret: 0 });
     expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, 20n, 20n]); // soft clamped to the new hard
-    expect(await call(`--in ${rlimit(NPROC, KEEP, INF, INF)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: 0 });
+    expect(await call(`--in ${rlimit(NPROC, KEEP, INF, INF)} set_rlimit 160`)).toMatchObject({ ret: 0 });
     expect(await get(NPROC)).toEqual([BigInt(NPROC), 0n, INF, INF]);
     for (const id of [0, 24, 0xffffffff]) {
-      expect(await call(`--in ${rlimit(id, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
-      expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} ${CMD.set_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+      expect(await call(`--in ${rlimit(id, 0n, 0n, 0n)} --out 28 get_rlimit 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+      expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} set_rlimit 160`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     }
-    expect(await call(`--badptr ${CMD.set_rlimit} 160`)).toMatchObject({ ret: -1, name: 'EFAULT' });
-    expect(await call(`--in ${rlimit(NPROC, 0n, 0n, 0n)} --out 28 ${CMD.get_rlimit} 161`)).toMatchObject({ ret: -1, name: 'ESRCH' });
+    expect(await call(`--badptr set_rlimit 160`)).toMatchObject({ ret: -1, name: 'EFAULT' });
+    expect(await call(`--in ${rlimit(NPROC, 0n, 0n, 0n)} --out 28 get_rlimit 161`)).toMatchObject({ ret: -1, name: 'ESRCH' });
     await release(160);
   });
 
@@ -182,14 +172,14 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(limitRow(limit, 'PROC')).toEqual([2, 0, 3, 3, 3, 1]);
     expect(limit.split('\n')[0]).toBe('Limit\t current\t     min/max\t\t    soft/hard\t\thits');
     // rlimit_stat: {id, hits, value, minimum, maximum}.
-    const st = await call(`--in ${u32(NPROC)}${'00'.repeat(28)} --out 32 ${CMD.rlimit_stat} 164`);
+    const st = await call(`--in ${u32(NPROC)}${'00'.repeat(28)} --out 32 rlimit_stat 164`);
     expect(st).toMatchObject({ ret: 0 });
     expect([st.out?.readUInt32LE(0), st.out?.readUInt32LE(4), st.out?.readBigUInt64LE(8), st.out?.readBigUInt64LE(24)]).toEqual([NPROC, 1, 2n, 3n]);
     // The host forks freely meanwhile.
     expect((await sh('for i in 1 2 3 4 5; do /bin/true & done; wait; echo host-ok')).stdout).toBe('host-ok\n');
     // reset_hits and reset_minmax.
-    expect(await call(`${CMD.reset_hits} 164`)).toMatchObject({ ret: 0 });
-    expect(await call(`${CMD.reset_minmax} 164`)).toMatchObject({ ret: 0 });
+    expect(await call(`reset_hits 164`)).toMatchObject({ ret: 0 });
+    expect(await call(`reset_minmax 164`)).toMatchObject({ ret: 0 });
     expect(limitRow((await sh('cat /proc/virtual/164/limit')).stdout, 'PROC')).toEqual([2, 2, 2, 3, 3, 0]);
     await release(164);
   });
@@ -249,13 +239,13 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(cacct.slice(7, 10)).toEqual(['', 'slab:\t        0        0        0        0', '']);
     expect(cacct[10]).toBe('page[0]:        0        0        0        0\t        0        0        0        0');
     // sock_stat {u32 field; u32 count[3]; u64 total[3]} (40 bytes), field = INET (2).
-    const st = await call(`--in 02000000 --out 40 0x28050000 167`);
+    const st = await call(`--in 02000000 --out 40 sock_stat 167`);
     expect(st).toMatchObject({ ret: 0 });
     const b = st.out ?? Buffer.alloc(40);
     expect([b.readUInt32LE(0), b.readUInt32LE(4), b.readBigUInt64LE(16), b.readBigUInt64LE(24), b.readBigUInt64LE(32)]).toEqual([2, 0, 0n, 777n, 0n]);
     expect(b.readUInt32LE(8)).toBeGreaterThanOrEqual(1);
-    expect(await call(`--in 06000000 --out 40 0x28050000 167`)).toMatchObject({ ret: -1, name: 'EINVAL' });
-    expect(await call(`--badptr 0x28050000 167`)).toMatchObject({ ret: -1, name: 'EFAULT' });
+    expect(await call(`--in 06000000 --out 40 sock_stat 167`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    expect(await call(`--badptr sock_stat 167`)).toMatchObject({ ret: -1, name: 'EFAULT' });
     await release(167);
   });
 
@@ -339,11 +329,11 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(limitRow(text, 'SEMS')).toEqual([12, 0, 12, -1, -1, 0]);
     expect(limitRow(text, 'RMAP')?.[0]).toBeGreaterThan(0);
     // rlimit_stat reads them; get/set_rlimit refuse them (nothing to limit).
-    const st = await call(`--in ${u32(NSEMS)}${'00'.repeat(28)} --out 32 ${CMD.rlimit_stat} 190`);
+    const st = await call(`--in ${u32(NSEMS)}${'00'.repeat(28)} --out 32 rlimit_stat 190`);
     expect(st).toMatchObject({ ret: 0 });
     expect([st.out?.readUInt32LE(4), st.out?.readBigUInt64LE(8), st.out?.readBigUInt64LE(24)]).toEqual([0, 12n, 12n]);
     for (const id of [SEMARY, NSEMS, MAPPED]) {
-      expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} ${CMD.set_rlimit} 190`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+      expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} set_rlimit 190`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     }
     await sh('vkill --xid 190 -s TERM; wait');
     expect((await settleRow(190, 'SEMA', 0))?.[0]).toBe(0);
@@ -367,7 +357,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     // tmpfs kills a dentry when its file goes: the 51 are given back, whoever removes them.
     await sh('rm -rf /tmp/dent192 /tmp/dent-host');
     expect(await dent(192)).toBeLessThanOrEqual(d1 - 51);
-    expect(await call(`--in ${rlimit(22, KEEP, 5n, 5n)} ${CMD.set_rlimit} 192`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+    expect(await call(`--in ${rlimit(22, KEEP, 5n, 5n)} set_rlimit 192`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     // A dentry made in context 192 outlives it; a new context 192 is not charged for it.
     await sh(`vcontext --migrate --xid 192 -- sh -c 'mkdir /tmp/dent192b && : >/tmp/dent192b/kept'`);
     await release(192);

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 
 const TOOLS = ['ncontext', 'naddress', 'nattribute', 'chbind'];
-const TASK_NID = '0x2e020000';
+const TASK_NID = 'task_nid';
 
 /** A process that keeps network context NID alive (created with ncontext); prints its pid. */
 const keepAlive = (nid: number, extra = ''): string => `ncontext --create --silent ${extra} --nid ${nid} -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`;
@@ -130,7 +130,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
       expect(nid).toBeGreaterThanOrEqual(49152);
       expect(call).toBe(`ret=${nid} errno=0 OK`);
       // The security context is untouched: still the host's.
-      expect((await sh().succeed('ncontext --create --silent --nid 6101 -- vsyscall 0x2e010000 0')).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await sh().succeed('ncontext --create --silent --nid 6101 -- vsyscall task_xid 0')).stdout).toBe('ret=0 errno=0 OK\n');
     });
 
     it('ncontext --create exits 254 if the nid exists (silently with --silentexist); --migrate enters it', async () => {

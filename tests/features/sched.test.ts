@@ -10,17 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { u64, vc } from '../abi/helpers.ts';
 
-const CMD = {
-  set_sched_v2: '0x0e010002',
-  set_sched_v3: '0x0e010003',
-  set_sched_v4: '0x0e010004',
-  set_sched: '0x0e010005',
-  get_sched: '0x0e020005',
-  sched_info: '0x0e030000',
-  set_prio_bias: '0x0e040000',
-  get_prio_bias: '0x0e050000',
-  get_vci: '0x00010000',
-};
 const VXSM = {
   FILL_RATE: 0x1,
   INTERVAL: 0x2,
@@ -39,7 +28,7 @@ const SCHED_KEEP = -2;
 const EINVAL = 22;
 const EFAULT = 14;
 /** ctx_migrate v1 to id 1: the spectator, which sees the tasks of every context. */
-const SPECTATOR = 'vsyscall --in 0000000000000000 0x0b010001 1 --';
+const SPECTATOR = 'vsyscall --in 0000000000000000 ctx_migrate 1 --';
 
 const i32s = (...v: number[]): string =>
   v
@@ -99,7 +88,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   const sh = (cmd: string) => h.guest.shell.succeed(cmd);
   const call = (args: string) => vc(h.guest.shell, args);
   const getSched = async (xid: number, mask = 0): Promise<SchedV5> => {
-    const r = await call(`--in ${v5({ mask })} --out 44 ${CMD.get_sched} ${xid}`);
+    const r = await call(`--in ${v5({ mask })} --out 44 get_sched ${xid}`);
     expect(r.ret).toBe(0);
     return parseV5(r.out ?? Buffer.alloc(44));
   };
@@ -136,7 +125,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
 
   it('the guest machine has one CPU; VCI has the hard-scheduler bit 5; /proc/virtual/<xid>/sched has the token-bucket format', async () => {
     expect((await sh("grep -c '^processor' /proc/cpuinfo")).stdout.trim()).toBe('1');
-    const vci = (await call(`${CMD.get_vci} 0`)).ret;
+    const vci = (await call(`get_vci 0`)).ret;
     expect(vci & 0x20).toBe(0x20);
     expect(vci & 0xc0).toBe(0); // idle limit / idle skip: not built
     try {
@@ -174,7 +163,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       expect(hold1[0]).toBeGreaterThan(hold0[0]!);
       expect(hold1[1]).toBeGreaterThan(hold0[1]!);
       // sched_info reports the hold time in ms, and the context's user time.
-      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3011`);
+      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 sched_info 3011`);
       expect(info.ret).toBe(0);
       const hold = Number(info.out!.readBigUInt64LE(24));
       const user = Number(info.out!.readBigUInt64LE(8));
@@ -197,7 +186,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       await sh(`vcontext --create --silent --xid 3091 -- sh -c 'sleep 1000' </dev/null >/dev/null 2>&1 &`);
       await sh('i=0; while [ ! -e /proc/virtual/3091 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
       await sh('vsched --xid 3091 --fill-rate 1 --interval 4 --tokens-min 50 --tokens-max 100 && vattribute --xid 3091 --set --flag sched_hard');
-      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3091`);
+      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 sched_info 3091`);
       const tickMs = info.out!.readUInt32LE(32) / 1000;
       // Quiet for longer than the bucket takes to fill (100 tokens at 1 per 4 ticks).
       await sh(`sleep ${Math.ceil((400 * tickMs) / 1000) + 1}`);
@@ -307,7 +296,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       // The bonus (vavavoom, nice levels) of the overspender is above the other's, whose full
       // bucket gives the full -5 (the overspender settles where its bucket stays half full, near 0).
       const bonus = async (xid: number): Promise<number> => {
-        const r = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} ${xid}`);
+        const r = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 sched_info ${xid}`);
         return r.out!.readInt32LE(36);
       };
       expect(await bonus(3042)).toBe(-5);
@@ -321,25 +310,25 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     try {
       await burner(3051);
       // v2: fill_rate 3, interval kept, tokens kept, tokens_min 7, tokens_max 90, cpu_mask kept.
-      expect((await call(`--in ${i32s(3, SCHED_KEEP, SCHED_KEEP, 7, 90)}${u64(0xfffffffffffffffen)} ${CMD.set_sched_v2} 3051`)).ret).toBe(0);
+      expect((await call(`--in ${i32s(3, SCHED_KEEP, SCHED_KEEP, 7, 90)}${u64(0xfffffffffffffffen)} set_sched_v2 3051`)).ret).toBe(0);
       let s = await getSched(3051);
       expect(s).toMatchObject({ fillRate: [3, 0], interval: [4, 0], tokensMin: 7, tokensMax: 90, prioBias: 0 });
       // v3: set_mask, fill_rate, interval, tokens, tokens_min, tokens_max, priority_bias; only INTERVAL|PRIO_BIAS.
-      expect((await call(`--in ${i32s(VXSM.INTERVAL | VXSM.PRIO_BIAS, 99, 12, 99, 99, 99, 4)} ${CMD.set_sched_v3} 3051`)).ret).toBe(0);
+      expect((await call(`--in ${i32s(VXSM.INTERVAL | VXSM.PRIO_BIAS, 99, 12, 99, 99, 99, 4)} set_sched_v3 3051`)).ret).toBe(0);
       s = await getSched(3051);
       expect(s).toMatchObject({ fillRate: [3, 0], interval: [12, 0], tokensMin: 7, tokensMax: 90, prioBias: 4 });
-      expect((await call(`--in ${i32s(0, 0)} --out 8 ${CMD.get_prio_bias} 3051`)).out!.readInt32LE(4)).toBe(4);
+      expect((await call(`--in ${i32s(0, 0)} --out 8 get_prio_bias 3051`)).out!.readInt32LE(4)).toBe(4);
       // v4 with IDLE_TIME: the fill rate and interval are the idle-time pair.
       const v4 = (mask: number, fill: number, ivl: number, cpu = 0, bucket = 0) => i32s(mask, fill, ivl, 0, 0, 0, 0, cpu, bucket);
-      expect((await call(`--in ${v4(VXSM.FILL_RATE | VXSM.INTERVAL | VXSM.IDLE_TIME, 5, 20)} ${CMD.set_sched_v4} 3051`)).ret).toBe(0);
+      expect((await call(`--in ${v4(VXSM.FILL_RATE | VXSM.INTERVAL | VXSM.IDLE_TIME, 5, 20)} set_sched_v4 3051`)).ret).toBe(0);
       s = await getSched(3051);
       expect(s).toMatchObject({ fillRate: [3, 5], interval: [12, 20] });
       // MSEC: interval 12 ticks read back in ms is 12 * (1000/HZ); HZ from the token length.
-      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3051`);
+      const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 sched_info 3051`);
       const tickMs = info.out!.readUInt32LE(32) / 1000;
       expect((await getSched(3051, VXSM.MSEC)).interval[0]).toBe(12 * tickMs);
       // set_prio_bias clamps to -20..20.
-      expect((await call(`--in ${i32s(0, 99)} ${CMD.set_prio_bias} 3051`)).ret).toBe(0);
+      expect((await call(`--in ${i32s(0, 99)} set_prio_bias 3051`)).ret).toBe(0);
       expect((await getSched(3051)).prioBias).toBe(20);
     } finally {
       await stop(3051);
@@ -350,7 +339,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     try {
       await burner(3061);
       const set = async (s: Partial<SchedV5>): Promise<number> => {
-        const r = await call(`--in ${v5(s)} ${CMD.set_sched} 3061`);
+        const r = await call(`--in ${v5(s)} set_sched 3061`);
         return r.ret < 0 ? r.errno : 0;
       };
       expect(await set({ mask: VXSM.INTERVAL, interval: [0, 0] })).toBe(EINVAL);
@@ -372,13 +361,13 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       expect(s.tokensMin).toBe(50);
       expect(s.tokensMax).toBe(50);
       expect(s.tokens).toBeLessThanOrEqual(50);
-      for (const cmd of [CMD.set_sched, CMD.get_sched, CMD.sched_info, CMD.set_prio_bias, CMD.get_prio_bias, CMD.set_sched_v2, CMD.set_sched_v3, CMD.set_sched_v4]) {
+      for (const cmd of ['set_sched', 'get_sched', 'sched_info', 'set_prio_bias', 'get_prio_bias', 'set_sched_v2', 'set_sched_v3', 'set_sched_v4']) {
         expect((await call(`--badptr ${cmd} 3061`)).errno, cmd).toBe(EFAULT);
       }
-      expect((await call(`--in ${i32s(1, 0)} --out 8 ${CMD.get_prio_bias} 3061`)).errno).toBe(EINVAL);
-      expect((await call(`--in ${i32s(0, 1)}${'00'.repeat(32)} --out 40 ${CMD.sched_info} 3061`)).errno).toBe(EINVAL);
+      expect((await call(`--in ${i32s(1, 0)} --out 8 get_prio_bias 3061`)).errno).toBe(EINVAL);
+      expect((await call(`--in ${i32s(0, 1)}${'00'.repeat(32)} --out 40 sched_info 3061`)).errno).toBe(EINVAL);
       // No such context.
-      expect((await call(`--in ${v5({ mask: VXSM.FILL_RATE, fillRate: [1, 0] })} ${CMD.set_sched} 3069`)).name).toBe('ESRCH');
+      expect((await call(`--in ${v5({ mask: VXSM.FILL_RATE, fillRate: [1, 0] })} set_sched 3069`)).name).toBe('ESRCH');
     } finally {
       await stop(3061);
     }
@@ -406,7 +395,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   it('vsched --xid self inside the context set the values it read back from there', async () => {
     try {
       await burner(3081);
-      const out = (await sh(`vcontext --migrate --xid 3081 -- sh -c 'vsched --xid self --fill-rate 5 --interval 11 && vsyscall --in ${v5({})} --out 44 ${CMD.get_sched} -2'`)).stdout;
+      const out = (await sh(`vcontext --migrate --xid 3081 -- sh -c 'vsched --xid self --fill-rate 5 --interval 11 && vsyscall --in ${v5({})} --out 44 get_sched -2'`)).stdout;
       const hex = /^out=([0-9a-f]+)$/m.exec(out)?.[1] ?? '';
       expect(parseV5(Buffer.from(hex, 'hex'))).toMatchObject({ fillRate: [5, 0], interval: [11, 0] });
     } finally {

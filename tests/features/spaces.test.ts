@@ -28,20 +28,20 @@ const DEFAULT = CLONE_FS | NEWNS | NEWUTS | NEWIPC;
 const ALL = DEFAULT | NEWUSER | NEWPID | NEWNET | NEWCGROUP | NEWTIME;
 
 const CMD = {
-  get_vci: '0x00010000',
-  enter_v0: '0x0a010000',
-  enter_v1: '0x0a010001',
-  enter: '0x0a010002',
+  get_vci: 'get_vci',
+  enter_v0: 'enter_space_v0',
+  enter_v1: 'enter_space_v1',
+  enter: 'enter_space',
   cleanup: '0x0a020000',
   set_v0: '0x0a030000',
-  set_v1: '0x0a030001',
-  set: '0x0a030002',
-  mask_v0: '0x0a040000',
-  mask: '0x36000001',
-  def: '0x36010000',
-  ctx_create: '0x09010001',
-  set_cflags: '0x34020000',
-  migrate_v0: '0x0b010000',
+  set_v1: 'set_space_v1',
+  set: 'set_space',
+  mask_v0: 'get_space_mask_v0',
+  mask: 'get_space_mask',
+  def: 'get_space_default',
+  ctx_create: 'ctx_create',
+  set_cflags: 'set_cflags',
+  migrate_v0: 'ctx_migrate_v0',
 };
 
 const STATE_SETUP = 1n << 32n;

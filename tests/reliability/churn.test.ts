@@ -36,7 +36,7 @@ describe('context churn on the debug kernel', () => {
   });
 
   it('garbage to every context command, with good, bad and null pointers, returns an errno', async () => {
-    const cmds = ['0x09010000', '0x09010001', '0x0b010000', '0x0b010001', '0x2e050000', '0x28000000', '0x34010000', '0x34020000', '0x34030001', '0x34040001', '0x34090000', '0x340a0000', '0x02010000', '0x02020000', '0x0c010000', '0x30630000', '0x28030000', '0x3c010000', '0x3c020000', '0x3c030000', '0x3c070000', '0x3c090000', '0x28010000', '0x28050000'];
+    const cmds = ['ctx_create_v0', 'ctx_create', 'ctx_migrate_v0', 'ctx_migrate', 'vx_info', 'ctx_stat', 'get_cflags', 'set_cflags', 'get_ccaps', 'set_ccaps', 'get_bcaps', 'set_bcaps', 'set_vhi_name', 'get_vhi_name', 'ctx_kill', 'wait_exit', 'virt_stat', 'get_rlimit', 'set_rlimit', 'get_rlimit_mask', 'reset_hits', 'reset_minmax', 'rlimit_stat', 'sock_stat'];
     const ids = ['0', '1', '2', '65535', '65536', '-1', '-2', '0x7fffffff'];
     const script = `for c in ${cmds.join(' ')}; do for id in ${ids.join(' ')}; do
       for how in --badptr --null '--in ffffffffffffffffffffffffffffffff --out 16'; do vsyscall $how $c $id || echo "vsyscall failed: $c $id"; done
@@ -48,7 +48,7 @@ describe('context churn on the debug kernel', () => {
 
   it('limits hit from 3 parallel shells (forks, opens, mappings) give every charge back once the tasks are gone', async () => {
     // A persistent context with small limits; every shell keeps running into all three.
-    await h.guest.shell.succeed('vsyscall --in 0000000047000000 0x09010001 500 >/dev/null && vlimit --xid 500 --nproc 6 --nofile 12 --as 0x2000');
+    await h.guest.shell.succeed('vsyscall --in 0000000047000000 ctx_create 500 >/dev/null && vlimit --xid 500 --nproc 6 --nofile 12 --as 0x2000');
     // Each round forks, opens files, maps past AS (dd's 64 MiB buffer) and then makes sockets (each a
     // file) until NOFILE refuses one: FILES and VM are hit without relying on the three shells
     // overlapping in time.
@@ -76,13 +76,13 @@ describe('context churn on the debug kernel', () => {
     expect((await row('PROC'))[0]).toBe(0);
     expect((await row('FILES'))[0]).toBe(0);
     expect((await row('VM'))[0]).toBe(0);
-    await h.guest.shell.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 500 >/dev/null');
+    await h.guest.shell.succeed('vsyscall --in 00000000000000000000000040000000 set_cflags 500 >/dev/null');
     expect(await settle(h.guest.shell, '0/0')).toBe('0/0');
   });
 
   it('the object limits (sockets, descriptors, locks, queues, segments, locked and anonymous pages) hit from 3 parallel shells give every charge back', async () => {
     await h.guest.shell.succeed(
-      'vsyscall --in 0000000047000000 0x09010001 501 >/dev/null && vlimit --xid 501 --nsock 4 --openfd 24 --locks 4 --msgqueue 1000 --shmem 6 --memlock 6 --anon 100',
+      'vsyscall --in 0000000047000000 ctx_create 501 >/dev/null && vlimit --xid 501 --nsock 4 --openfd 24 --locks 4 --msgqueue 1000 --shmem 6 --memlock 6 --anon 100',
     );
     const probes = ['socks 6', 'fds 8', 'posix 6 /tmp/churn.lk.$$', 'flock 6 /tmp/churn.fl', 'mq 6 4 64', 'shm 6 2', 'mlock 6 2', 'anon 6 16'].map((p) => `limprobe ${p}`).join('; ');
     const hammer = `( i=0; while [ $i -lt 40 ]; do vcontext --migrate --xid 501 -- sh -c '${probes}; rm -f /tmp/churn.lk.$$' >/dev/null 2>&1; i=$((i + 1)); done )`;
@@ -107,13 +107,13 @@ describe('context churn on the debug kernel', () => {
     expect(t.get('SOCK')?.[2]).toBeLessThanOrEqual(4);
     expect(t.get('MSGQ')?.[2]).toBeLessThanOrEqual(1000);
     expect(t.get('SHM')?.[2]).toBeLessThanOrEqual(6);
-    await h.guest.shell.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 501 >/dev/null; rm -f /tmp/churn.fl');
+    await h.guest.shell.succeed('vsyscall --in 00000000000000000000000040000000 set_cflags 501 >/dev/null; rm -f /tmp/churn.fl');
     expect(await settle(h.guest.shell, '0/0')).toBe('0/0');
   });
 
   it('garbage to the inode attribute commands and the tag mount options returns an errno', async () => {
     // get/set_iattr, fget/fset_iattr, task_tag, tag_migrate; fd 3 is a tmpfs file, a directory or a /proc entry.
-    const cmds = ['0x26010001', '0x26020001', '0x26030000', '0x26040000', '0x2e030000', '0x23010000'];
+    const cmds = ['get_iattr', 'set_iattr', 'fget_iattr', 'fset_iattr', 'task_tag', 'tag_migrate'];
     const ids = ['0', '1', '3', '65535', '-1', '0x7fffffff'];
     const ins = ['--badptr', '--null', "'--in ffffffffffffffffffffffffffffffff --out 16'", "'--in 00000000000000000000000000000000 --out 16'", "'--in 0100000000000000ffffffffffffffff --out 16'"];
     const script = `mkdir -p /tmp/garbage/d && echo x >/tmp/garbage/f && for target in /tmp/garbage/f /tmp/garbage/d /proc/uptime; do

@@ -32,7 +32,7 @@ describe('a fork bomb and a memory hog inside limited guests', () => {
   it('a fork bomb under NPROC 20: the host answers and forks, the guest stays at its limit with hits, and everything is given back after vkill', async () => {
     const before = await active();
     // Persistent context 600 (setup, admin, init, persistent) with 20 tasks at most.
-    await sh('vsyscall --in 0000000047000000 0x09010001 600 >/dev/null && vlimit --xid 600 --nproc 20');
+    await sh('vsyscall --in 0000000047000000 ctx_create 600 >/dev/null && vlimit --xid 600 --nproc 20');
     // Every shell of the bomb leaves a sleeper behind: busybox sh exits at its first refused fork,
     // so without them the tree would die out on its own and the limit would hold nothing.
     await sh(`vcontext --migrate --xid 600 -- sh -c 'b() { sleep 600 & b & b & wait; }; b' >/dev/null 2>&1 &`);
@@ -49,14 +49,14 @@ describe('a fork bomb and a memory hog inside limited guests', () => {
     expect(max).toBeLessThanOrEqual(20 + 4);
     await killAll(h.guest.shell, 600);
     expect((await limitRow(h.guest.shell, 600, 'PROC'))[0]).toBe(0);
-    await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 600 >/dev/null');
+    await sh('vsyscall --in 00000000000000000000000040000000 set_cflags 600 >/dev/null');
     await sh(`i=0; while ! grep -q "^#CActive:\t${before}$" /proc/virtual/status && [ $i -lt 100 ]; do usleep 50000; i=$((i+1)); done`);
     expect(await active()).toBe(before);
   });
 
   it('a memory hog under ANON 2048 pages: it is stopped with ENOMEM, the host still allocates, and the pages are given back when it is killed', async () => {
     const before = await active();
-    await sh('vsyscall --in 0000000047000000 0x09010001 601 >/dev/null && vlimit --xid 601 --anon 2048');
+    await sh('vsyscall --in 0000000047000000 ctx_create 601 >/dev/null && vlimit --xid 601 --anon 2048');
     // Chunks of 256 pages (1 MiB), each touched, until refused; then hold them.
     await sh(`rm -f /tmp/hog.out; vcontext --migrate --xid 601 -- limprobe --hold anon 1000 256 >/tmp/hog.out 2>&1 </dev/null &`);
     await sh('i=0; while ! grep -q held /tmp/hog.out && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
@@ -75,7 +75,7 @@ describe('a fork bomb and a memory hog inside limited guests', () => {
     expect((await sh('limprobe anon 12 256')).stdout).toBe('anon ok=12 done\n');
     await killAll(h.guest.shell, 601);
     expect((await limitRow(h.guest.shell, 601, 'ANON'))[0]).toBe(0);
-    await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 601 >/dev/null');
+    await sh('vsyscall --in 00000000000000000000000040000000 set_cflags 601 >/dev/null');
     await sh(`i=0; while ! grep -q "^#CActive:\t${before}$" /proc/virtual/status && [ $i -lt 100 ]; do usleep 50000; i=$((i+1)); done`);
     expect(await active()).toBe(before);
   });
