@@ -3,7 +3,7 @@
  * grace period (contexts, network contexts, their counters) reach their baseline a moment after
  * the last task is gone.
  */
-import type { Shell } from '../harness/console/shell.ts';
+import { shellQuote, type Shell } from '../harness/console/shell.ts';
 
 /** Reads with `read` until it returns `want` or `tries` reads 0.1 s apart; returns the last reading. */
 export async function pollUntil(shell: Shell, read: () => Promise<string>, want: string, tries = 100): Promise<string> {
@@ -13,4 +13,21 @@ export async function pollUntil(shell: Shell, read: () => Promise<string>, want:
     now = await read();
   }
   return now;
+}
+
+/**
+ * A guest command line that waits until CONDITION (a line for sh) holds, checking every 20 ms
+ * (the guest's vpoll): status 0 once it holds, 1 with "vpoll: timed out …" on stderr after
+ * `timeoutMs`. With `not`, until it fails.
+ */
+export function vpoll(condition: string, opts: { timeoutMs?: number; not?: boolean } = {}): string {
+  return `vpoll --timeout ${opts.timeoutMs ?? 5000}${opts.not === true ? ' --not' : ''} ${shellQuote(condition)}`;
+}
+
+/**
+ * Waits in the guest until CONDITION holds (see vpoll); true if it did, false on timeout. It never
+ * throws on a timeout: the caller's next assertion says what the guest shows instead.
+ */
+export async function settleUntil(shell: Shell, condition: string, opts: { timeoutMs?: number; not?: boolean } = {}): Promise<boolean> {
+  return (await shell.run(vpoll(condition, opts), { timeoutMs: (opts.timeoutMs ?? 5000) + 30_000 })).exitCode === 0;
 }

@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { settleUntil } from '../poll.ts';
 
 const REBOOT = { RESTART: '01234567', HALT: 'cdef0123', POWER_OFF: '4321fedc' };
 const LOG = '/run/vshelper.log';
@@ -68,7 +69,7 @@ describe('guest clock, task counts and the reboot helper', () => {
     await sh(`vsyscall --out 8 wait_exit 154 >/tmp/w154 & echo $! >/tmp/w154.pid`);
     await run(`vcontext --migrate --xid 154 -- sh -c 'reboot -f; sleep 5'`);
     // The waiter returns once the context is gone; poll for it with a deadline.
-    await sh('i=0; while kill -0 $(cat /tmp/w154.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'kill -0 $(cat /tmp/w154.pid) 2>/dev/null', { timeoutMs: 5000, not: true });
     const out = (await sh('cat /tmp/w154')).stdout;
     expect(out).toMatch(/^ret=0 errno=0 OK\n/);
     const data = Buffer.from(/^out=([0-9a-f]+)$/m.exec(out)?.[1] ?? '', 'hex');
@@ -79,7 +80,7 @@ describe('guest clock, task counts and the reboot helper', () => {
 
   it('cvirt and virt_stat count the tasks and forks of the context and its creation time', async () => {
     await sh(`vcontext --create --silent --xid 155 -- sh -c '/bin/true; /bin/true; /bin/true; exec sleep 1000' >/dev/null 2>&1 &`);
-    await sh('i=0; while ! grep -q "^total_forks:\t3$" /proc/virtual/155/cvirt 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q "^total_forks:\t3$" /proc/virtual/155/cvirt 2>/dev/null', { timeoutMs: 5000 });
     const cvirt = (await sh('cat /proc/virtual/155/cvirt')).stdout;
     expect(cvirt).toMatch(/^BiasUptime:\t\d+\.\d\d\nnr_threads:\t1\nnr_running:\t0\nnr_unintr:\t0\nnr_onhold:\t0\nload_updates:\t\d+\nloadavg:\t0\.00 0\.00 0\.00\ntotal_forks:\t3\n$/);
     const r = await sh('vsyscall --out 48 virt_stat 155');
@@ -104,16 +105,16 @@ describe('guest clock, task counts and the reboot helper', () => {
     await sh(`vwait 158 >/tmp/vw158 2>&1 & echo $! >/tmp/vw158.pid`);
     await sh(`vcontext --migrate --xid 158 -- sh -c 'while [ ! -e /tmp/go158 ]; do usleep 20000; done; exit 7' >/dev/null 2>&1 &`);
     // The task must be inside before persistence goes, or the empty context ends at once.
-    await sh('i=0; while ! grep -q "^Tasks:\t1$" /proc/virtual/158/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q "^Tasks:\t1$" /proc/virtual/158/status', { timeoutMs: 5000 });
     await sh('vsyscall --in 00000000000000000000000040000000 set_cflags 158 >/dev/null; touch /tmp/go158');
-    await sh('i=0; while kill -0 $(cat /tmp/vw158.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'kill -0 $(cat /tmp/vw158.pid) 2>/dev/null', { timeoutMs: 5000, not: true });
     expect((await sh('cat /tmp/vw158')).stdout).toBe('FINISHED 7\n');
     // A guest reboot with REBOOT_KILL.
     await sh(`vcontext --create --silent --xid 159 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
     await sh('vattribute --xid 159 --set --flag reboot_kill');
     await sh(`vwait 159 >/tmp/vw159 2>&1 & echo $! >/tmp/vw159.pid`);
     await run(`vcontext --migrate --xid 159 -- halt -f`);
-    await sh('i=0; while kill -0 $(cat /tmp/vw159.pid) 2>/dev/null && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'kill -0 $(cat /tmp/vw159.pid) 2>/dev/null', { timeoutMs: 5000, not: true });
     expect((await sh('cat /tmp/vw159')).stdout).toBe('REBOOT halt\n');
     // Nothing happens within the timeout.
     await sh(`vcontext --create --silent --xid 160 -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
@@ -174,7 +175,7 @@ describe('guest clock, task counts and the reboot helper', () => {
   const env = 'path=/sbin:/usr/sbin:/bin:/usr/bin';
   /** Waits until the helper log has LINES lines; returns them. */
   const logLines = async (lines: number): Promise<string[]> => {
-    await sh(`i=0; while [ "$(cat ${LOG} 2>/dev/null | wc -l)" -lt ${lines} ] && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done`);
+    await settleUntil(h.guest.shell, `[ "$(cat ${LOG} 2>/dev/null | wc -l)" -ge ${lines} ]`, { timeoutMs: 5000 });
     return (await run(`cat ${LOG}`)).stdout.trim().split('\n').filter((l) => l !== '');
   };
 

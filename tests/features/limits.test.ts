@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { settleUntil } from '../poll.ts';
 import { u64, vc } from '../abi/helpers.ts';
 
 const NPROC = 6;
@@ -51,7 +52,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   const release = (xid: number) => sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} set_cflags ${xid} >/dev/null`);
   /** Waits (briefly) until the current value of the NAME row of XID is `want`; returns the row. */
   const settleRow = async (xid: number, name: string, want: number): Promise<number[] | undefined> => {
-    await sh(`i=0; while ! grep -q "^${name}:\t *${want}\t" /proc/virtual/${xid}/limit && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done`);
+    await settleUntil(h.guest.shell, `grep -q "^${name}:\t *${want}\t" /proc/virtual/${xid}/limit`, { timeoutMs: 5000 });
     return limitRow((await sh(`cat /proc/virtual/${xid}/limit`)).stdout, name);
   };
   /** Runs limprobe with ARGS in XID (0: the host), output to a file; returns its stdout. */
@@ -62,7 +63,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   /** The current value of ROW while a task of XID holds what `limprobe --hold ARGS` takes. */
   const heldValue = async (xid: number, row: string, args: string): Promise<number> => {
     await sh(`rm -f /tmp/held.out; vcontext --migrate --xid ${xid} -- limprobe --hold ${args} >/tmp/held.out 2>&1 </dev/null &`);
-    await sh('i=0; while ! grep -q held /tmp/held.out && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q held /tmp/held.out', { timeoutMs: 5000 });
     const value = limitRow((await sh(`cat /proc/virtual/${xid}/limit`)).stdout, row)?.[0] ?? -1;
     // The host cannot signal a guest's task by pid: end it through the context.
     await sh(`vkill --xid ${xid} -s TERM; wait`);
@@ -191,13 +192,13 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await sh(
       `vcontext --migrate --xid 165 -- sh -c 'exec 3</dev/null 4</dev/null 5</dev/null; true 6</dev/null && echo sixth; echo end; exec 5<&-; true 6</dev/null && echo reopened; exec sleep 1000' >/tmp/nofile.out 2>&1 &`,
     );
-    await sh('i=0; while ! grep -q reopened /tmp/nofile.out && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q reopened /tmp/nofile.out', { timeoutMs: 5000 });
     const out = (await sh('cat /tmp/nofile.out')).stdout;
     expect(out).toMatch(/Too many open files/);
     expect(out).not.toMatch(/sixth/);
     expect(out).toMatch(/end\n(.|\n)*reopened/);
     // Now: sleep's executable and fds 3 and 4 (5 was closed); the peak was 4; one refusal.
-    await sh('i=0; while ! grep -q "^FILES:\t *3\t" /proc/virtual/165/limit && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q "^FILES:\t *3\t" /proc/virtual/165/limit', { timeoutMs: 5000 });
     expect(limitRow((await sh('cat /proc/virtual/165/limit')).stdout, 'FILES')).toEqual([3, 0, 4, 4, 4, 1]);
     // The host opens what it likes.
     expect((await sh('exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null; echo host-ok')).stdout).toBe('host-ok\n');
@@ -208,7 +209,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   it('AS: the pages mapped by the context\'s processes, summed; a mapping past the limit fails with ENOMEM (a hit); the host is unaffected', async () => {
     await persistent(166);
     const sleepPid = (await sh(`vcontext --migrate --xid 166 -- sh -c 'exec sleep 1000' >/dev/null 2>&1 & echo $!`)).stdout.trim();
-    await sh('i=0; while ! grep -q "^Tasks:\t1$" /proc/virtual/166/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q "^Tasks:\t1$" /proc/virtual/166/status', { timeoutMs: 5000 });
     const vmOf = async (): Promise<number[] | undefined> => limitRow((await sh('cat /proc/virtual/166/limit')).stdout, 'VM');
     const sleeping = (await vmOf())?.[0] ?? 0;
     // Only the context itself (or the spectator) may look at its task.
@@ -254,9 +255,9 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     // busybox cat copies a file to its stdout with sendfile(2); under nc -e that stdout is the TCP socket.
     await sh(`printf '%5000s' x >/tmp/sendfile.data; vcontext --migrate --xid 168 -- nc -l -p 4168 -e cat /tmp/sendfile.data >/dev/null 2>&1 &`);
     // busybox nc listens dual-stack, so the listener shows in tcp6 (grepping tcp alone always waited the full 200 rounds).
-    await sh('i=0; while ! grep -qh ":1048 " /proc/net/tcp /proc/net/tcp6 && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -qh ":1048 " /proc/net/tcp /proc/net/tcp6', { timeoutMs: 5000 });
     expect((await sh('nc 127.0.0.1 4168 | wc -c')).stdout.trim()).toBe('5000');
-    await sh('i=0; while grep -q "^Tasks:\t[1-9]" /proc/virtual/168/status && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q "^Tasks:\t[1-9]" /proc/virtual/168/status', { timeoutMs: 5000, not: true });
     // busybox nc listens dual-stack: the accepted socket may be INET6 (v4-mapped); add both rows.
     const rows = (await sh('grep "^INET6\\?:" /proc/virtual/168/cacct')).stdout.trim().split('\n');
     expect(rows).toHaveLength(2);
@@ -320,7 +321,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     const MAPPED = 23;
     await persistent(190);
     await sh(`rm -f /tmp/held.out; vcontext --migrate --xid 190 -- limprobe --hold sem 3 4 >/tmp/held.out 2>&1 </dev/null &`);
-    await sh('i=0; while ! grep -q held /tmp/held.out && [ $i -lt 200 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q held /tmp/held.out', { timeoutMs: 5000 });
     expect((await sh('cat /tmp/held.out')).stdout).toBe('sem ok=3 done\nheld\n');
     // The host's own arrays are not the guest's.
     expect((await sh('limprobe sem 2 5')).stdout).toBe('sem ok=2 done\n');

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { settleUntil } from '../poll.ts';
 import { u64, vc } from '../abi/helpers.ts';
 
 const VXSM = {
@@ -95,7 +96,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   /** Starts a busy loop in a new context XID (in setup, so the host administers it); returns its pid. */
   const burner = async (xid: number): Promise<number> => {
     await sh(`rm -f /tmp/burn${xid}; vcontext --create --silent --xid ${xid} -- sh -c 'echo $$ >/tmp/burn${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`);
-    await sh(`i=0; while [ ! -s /tmp/burn${xid} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+    await settleUntil(h.guest.shell, `[ -s /tmp/burn${xid} ]`, { timeoutMs: 10000 });
     return Number((await sh(`cat /tmp/burn${xid}`)).stdout.trim());
   };
   const stop = (...xids: number[]) => sh(xids.map((x) => `vkill --xid ${x} -s KILL 2>/dev/null;`).join(' ') + ' wait; true');
@@ -184,7 +185,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     try {
       // An idle guest (one sleeping task) with a bucket of 100 ticks that refills 1 per 4 ticks.
       await sh(`vcontext --create --silent --xid 3091 -- sh -c 'sleep 1000' </dev/null >/dev/null 2>&1 &`);
-      await sh('i=0; while [ ! -e /proc/virtual/3091 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+      await settleUntil(h.guest.shell, '[ -e /proc/virtual/3091 ]', { timeoutMs: 10000 });
       await sh('vsched --xid 3091 --fill-rate 1 --interval 4 --tokens-min 50 --tokens-max 100 && vattribute --xid 3091 --set --flag sched_hard');
       const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 sched_info 3091`);
       const tickMs = info.out!.readUInt32LE(32) / 1000;
@@ -192,7 +193,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       await sh(`sleep ${Math.ceil((400 * tickMs) / 1000) + 1}`);
       expect(await holdTicks(3091)).toBe(0);
       await sh(`rm -f /tmp/burn3091; vcontext --migrate --xid 3091 -- sh -c 'echo $$ >/tmp/burn3091; while :; do :; done' </dev/null >/dev/null 2>&1 &`);
-      await sh('i=0; while [ ! -s /tmp/burn3091 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+      await settleUntil(h.guest.shell, '[ -s /tmp/burn3091 ]', { timeoutMs: 10000 });
       const pid = Number((await sh('cat /tmp/burn3091')).stdout.trim());
       await waitHeld(3091);
       // CPU time (USER_HZ 100) the loop got before its first hold: the full bucket, tokens_max
@@ -275,7 +276,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     await sh('vattribute --xid 3032 --set --flag sched_pause');
     await sh("i=0; while ! grep -q '^nr_onhold:	1' /proc/virtual/3032/cvirt && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done");
     await sh('vkill --xid 3032 -s KILL');
-    await sh('i=0; while [ -e /proc/virtual/3032 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, '[ -e /proc/virtual/3032 ]', { timeoutMs: 10000, not: true });
     expect((await h.guest.shell.run('test -e /proc/virtual/3032')).exitCode).not.toBe(0);
   });
 
@@ -289,7 +290,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       expect(c1! / c2!).toBeGreaterThan(0.8);
       await sh('vattribute --xid 3041 --set --flag sched_prio && vattribute --xid 3042 --set --flag sched_prio');
       // The overspender's bucket runs dry first: its bonus (the last field of its cpu line) turns positive.
-      await sh(`i=0; while ! awk '/^cpu /{ if ($NF > 0) f=1 } END { exit !f }' /proc/virtual/3041/sched && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+      await settleUntil(h.guest.shell, `awk '/^cpu /{ if ($NF > 0) f=1 } END { exit !f }' /proc/virtual/3041/sched`, { timeoutMs: 10000 });
       const [p1, p2] = await shares(pids, 5);
       console.log(`SCHED_PRIO: ${p1!.toFixed(1)} % / ${p2!.toFixed(1)} %`);
       expect(p1! / p2!).toBeLessThan(0.6);

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shell } from '../../harness/console/shell.ts';
 import { useGuest } from '../fixtures.ts';
+import { settleUntil } from '../poll.ts';
 
 /** The NAME row of /proc/virtual/<xid>/limit: current, min, max, soft, hard, hits. */
 async function limitRow(shell: Shell, xid: number, name: string): Promise<number[]> {
@@ -37,7 +38,7 @@ describe('a fork bomb and a memory hog inside limited guests', () => {
     // so without them the tree would die out on its own and the limit would hold nothing.
     await sh(`vcontext --migrate --xid 600 -- sh -c 'b() { sleep 600 & b & b & wait; }; b' >/dev/null 2>&1 &`);
     // The bomb is running into its limit.
-    await sh('i=0; while [ $(grep ^PROC: /proc/virtual/600/limit | cut -f5) -eq 0 ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, '[ $(grep ^PROC: /proc/virtual/600/limit | cut -f5) -ne 0 ]', { timeoutMs: 10000 });
     // The host still answers, forks and runs programs meanwhile.
     expect((await sh('echo host-alive')).stdout).toBe('host-alive\n');
     expect((await sh('for i in 1 2 3 4 5 6 7 8; do /bin/true & done; wait; echo forked')).stdout).toBe('forked\n');
@@ -50,7 +51,7 @@ describe('a fork bomb and a memory hog inside limited guests', () => {
     await killAll(h.guest.shell, 600);
     expect((await limitRow(h.guest.shell, 600, 'PROC'))[0]).toBe(0);
     await sh('vsyscall --in 00000000000000000000000040000000 set_cflags 600 >/dev/null');
-    await sh(`i=0; while ! grep -q "^#CActive:\t${before}$" /proc/virtual/status && [ $i -lt 100 ]; do usleep 50000; i=$((i+1)); done`);
+    await settleUntil(h.guest.shell, `grep -q "^#CActive:\t${before}$" /proc/virtual/status`, { timeoutMs: 5000 });
     expect(await active()).toBe(before);
   });
 
@@ -59,7 +60,7 @@ describe('a fork bomb and a memory hog inside limited guests', () => {
     await sh('vsyscall --in 0000000047000000 ctx_create 601 >/dev/null && vlimit --xid 601 --anon 2048');
     // Chunks of 256 pages (1 MiB), each touched, until refused; then hold them.
     await sh(`rm -f /tmp/hog.out; vcontext --migrate --xid 601 -- limprobe --hold anon 1000 256 >/tmp/hog.out 2>&1 </dev/null &`);
-    await sh('i=0; while ! grep -q held /tmp/hog.out && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q held /tmp/hog.out', { timeoutMs: 10000 });
     const out = (await sh('cat /tmp/hog.out')).stdout;
     expect(out).toMatch(/^anon ok=(\d+) ENOMEM\nheld\n$/);
     const ok = Number(/ok=(\d+)/.exec(out)?.[1]);
@@ -76,7 +77,7 @@ describe('a fork bomb and a memory hog inside limited guests', () => {
     await killAll(h.guest.shell, 601);
     expect((await limitRow(h.guest.shell, 601, 'ANON'))[0]).toBe(0);
     await sh('vsyscall --in 00000000000000000000000040000000 set_cflags 601 >/dev/null');
-    await sh(`i=0; while ! grep -q "^#CActive:\t${before}$" /proc/virtual/status && [ $i -lt 100 ]; do usleep 50000; i=$((i+1)); done`);
+    await settleUntil(h.guest.shell, `grep -q "^#CActive:\t${before}$" /proc/virtual/status`, { timeoutMs: 5000 });
     expect(await active()).toBe(before);
   });
 });
