@@ -8,7 +8,8 @@
  * The pristine source is never written to: `make headers` runs out of tree, and the tests build in
  * a copy of tools/ with those headers beside it. Each collection builds on its own with `make -k`,
  * so one program that does not build costs only itself; the installed tree is assembled here (what
- * each collection's Makefile lists, the programs stripped) with the kernel's own runner
+ * each collection's Makefile lists, with its SUBDIRS as its install rule puts them, the programs
+ * stripped) with the kernel's own runner
  * (run_kselftest.sh, kselftest/runner.sh) and a kselftest-list.txt of the tests that did build.
  * Every program that does not build is named in the manifest with its reason (DROPPED below) or,
  * when it is not one we know of, as unexpected.
@@ -30,7 +31,7 @@ import { pristineSource } from './debian-source.ts';
 import { newHash, shortDigest } from './hash.ts';
 import { runStep, type Progress } from './step.ts';
 
-const RECIPE = 'selftests-recipe-2';
+const RECIPE = 'selftests-recipe-3';
 
 /** Where the tree lands in the guest. */
 export const GUEST_SELFTEST_DIR = '/opt/kselftest';
@@ -137,6 +138,7 @@ async function fetchLibraries(arch: Arch, progress: Progress): Promise<{ sysroot
 const PRINT_LISTS_MK = `vslab-print-lists:
 \t@echo 'progs: $(TEST_GEN_PROGS) $(TEST_CUSTOM_PROGS) $(TEST_PROGS)'
 \t@echo 'files: $(TEST_PROGS_EXTENDED) $(TEST_FILES) $(TEST_GEN_PROGS_EXTENDED) $(TEST_GEN_FILES) $(wildcard config settings)'
+\t@echo 'subdirs: $(SUBDIRS)'
 `;
 
 async function isElf(path: string): Promise<boolean> {
@@ -195,7 +197,11 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
   const libs = await fetchLibraries(arch, progress);
   const h = newHash();
   h.update(`${RECIPE}\0${arch}\0${source.debianVersion}\0${(await versionLine(cc)) ?? cc}\0${libs.debs.join(',')}\0`);
-  h.update(`${SELFTEST_COLLECTIONS.join(',')}\0${JSON.stringify(DROPPED)}\0${targetMakeArgs.toString()}\0${PRINT_LISTS_MK}\0`);
+  // The make arguments themselves, not targetMakeArgs' source text: vitest transforms the module
+  // and node strips its types differently, so the text (and the key) differed between
+  // `npm run test:selftests` and `vslab selftests`, and each built a tree of its own.
+  const makeArgs = SELFTEST_COLLECTIONS.map((c) => `${c}=${JSON.stringify(targetMakeArgs(c, '<headers>'))}`).join(';');
+  h.update(`${SELFTEST_COLLECTIONS.join(',')}\0${JSON.stringify(DROPPED)}\0${makeArgs}\0${PRINT_LISTS_MK}\0`);
   const key = `${arch}-${shortDigest(h)}`;
   const out = join(cacheRoot(), 'selftests', key);
   const manifestPath = join(out, 'manifest.json');
@@ -239,32 +245,40 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
       // make -k went on past what does not build; what is missing is listed below.
       if (!(err instanceof BuildError)) throw err;
     }
-    const dir = join(sel, t);
-    const lists = await runStep(`list selftests ${t}`, 'make', ['-s', '--no-print-directory', '-C', dir, '-f', 'Makefile', '-f', join(work, 'print-lists.mk'), `OUTPUT=${dir}`, ...common, 'vslab-print-lists'], {
-      logPath: join(work, 'lists.log'),
-    });
-    const field = (name: string): string[] =>
-      (new RegExp(`^${name}: (.*)$`, 'm').exec(lists)?.[1] ?? '')
-        .split(/\s+/)
-        .filter((w) => w !== '');
-    const dest = join(install, t);
-    await mkdir(dest, { recursive: true });
-    const seen = new Set<string>();
-    const place = async (item: string, isTest: boolean): Promise<void> => {
-      const from = resolve(dir, item);
-      const base = from.split('/').pop() ?? item;
-      if (seen.has(base)) return;
-      seen.add(base);
-      const reason = DROPPED[`${t}:${base}`];
-      if (reason !== undefined || !(await pathExists(from))) {
-        notBuilt.push({ item: `${t}:${base}`, reason: reason ?? 'did not build (see the selftests log)', expected: reason !== undefined });
-        return;
-      }
-      await copyItem(from, join(dest, base));
-      if (isTest) tests.push(`${t}:${base}`);
+    // A collection's Makefile may build part of it in SUBDIRS (futex: functional/, whose run.sh
+    // the collection's run.sh enters); its install rule puts each at INSTALL_PATH/<subdir>. The
+    // subdirectories' programs are not tests of the runner's list: the collection's script runs
+    // them. Without them futex's run.sh, failing to cd, ran itself again without end: a chain of
+    // shells that filled the guest's memory until the runner's timeout or the OOM killer.
+    const installDir = async (dir: string, dest: string, prefix: string, isTopLevel: boolean): Promise<void> => {
+      const lists = await runStep(`list selftests ${t}${prefix !== '' ? `/${prefix}` : ''}`, 'make', ['-s', '--no-print-directory', '-C', dir, '-f', 'Makefile', '-f', join(work, 'print-lists.mk'), `OUTPUT=${dir}`, ...common, 'vslab-print-lists'], {
+        logPath: join(work, 'lists.log'),
+      });
+      const field = (name: string): string[] =>
+        (new RegExp(`^${name}: (.*)$`, 'm').exec(lists)?.[1] ?? '')
+          .split(/\s+/)
+          .filter((w) => w !== '');
+      await mkdir(dest, { recursive: true });
+      const seen = new Set<string>();
+      const place = async (item: string, isTest: boolean): Promise<void> => {
+        const from = resolve(dir, item);
+        const base = from.split('/').pop() ?? item;
+        if (seen.has(base)) return;
+        seen.add(base);
+        const name = prefix !== '' ? `${prefix}/${base}` : base;
+        const reason = DROPPED[`${t}:${name}`];
+        if (reason !== undefined || !(await pathExists(from))) {
+          notBuilt.push({ item: `${t}:${name}`, reason: reason ?? 'did not build (see the selftests log)', expected: reason !== undefined });
+          return;
+        }
+        await copyItem(from, join(dest, base));
+        if (isTest) tests.push(`${t}:${base}`);
+      };
+      for (const p of field('progs')) await place(p, isTopLevel);
+      for (const f of field('files')) await place(f, false);
+      for (const sub of field('subdirs')) await installDir(join(dir, sub), join(dest, sub), prefix !== '' ? `${prefix}/${sub}` : sub, false);
     };
-    for (const p of field('progs')) await place(p, true);
-    for (const f of field('files')) await place(f, false);
+    await installDir(join(sel, t), join(install, t), '', true);
   }
   // The runner, as the top-level Makefile's install puts it.
   await copyFile(join(sel, 'run_kselftest.sh'), join(install, 'run_kselftest.sh'));
