@@ -111,6 +111,13 @@ export interface Attack {
   /** Only on the vserver-distro kernel (the syscall is not built into the small variants). */
   distroOnly?: boolean;
   /**
+   * Run the attacker without a chroot in both modes: in the guest a task the host moved into
+   * the context without one (`vcontext --migrate` without `--chroot`), in the control host root;
+   * both start in ROOT. For what mainline already refuses to every chrooted task (a user
+   * namespace), so that the guest's refusal is the context's own and the control can succeed.
+   */
+  unchrooted?: boolean;
+  /**
    * A kernel option the attacked interface needs (`CONFIG_CGROUPS`): the attack runs in a mode
    * only if that mode's kernel builds it (see the top of this file).
    */
@@ -166,9 +173,10 @@ const probeBinary = compatProbes ? '/usr/lib/vslab/i386/vstool' : '/usr/lib/vsla
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The host command that runs @cmd as the attacker in @mode. */
-export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless = false, bcaps = ''): string {
+export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless = false, bcaps = '', unchrooted = false): string {
   const fds = hostFds === '' ? '' : ` ${hostFds}`;
-  if (mode === 'control' || guestless) return `cd ${REALM.root} && chroot . /bin/sh -c ${quote(cmd)}${fds}`;
+  const chroot = unchrooted ? '' : 'chroot . ';
+  if (mode === 'control' || guestless) return `cd ${REALM.root} && ${chroot}/bin/sh -c ${quote(cmd)}${fds}`;
   // The previous attacker's context is gone once its last task was reaped; wait for it anyway.
   // ccaps can only be raised from the host: the context is created persistent, the host sets its
   // attributes and ends its setup, the attacker enters it through chbind (vcontext --migrate
@@ -178,7 +186,7 @@ export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless
     `i=0; while [ -e /proc/virtual/${x} ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; ` +
     `vcontext --create --silent --xid ${x} -- vattribute --set --flag persistent && ` +
     `vattribute --xid ${x} --set --secure${bcaps === '' ? '' : ` --bcap ${bcaps}`} --ccap set_utsname,raw_icmp --flag ~state_setup && cd ${REALM.root} && ` +
-    `{ chbind --silent --ip ${REALM.ip} -- vcontext --migrate --xid ${x} --chroot -- /bin/sh -c ${quote(cmd)}${fds}; ` +
+    `{ chbind --silent --ip ${REALM.ip} -- vcontext --migrate --xid ${x}${unchrooted ? '' : ' --chroot'} -- /bin/sh -c ${quote(cmd)}${fds}; ` +
     `r=$?; vattribute --xid ${x} --set --flag ~persistent >/dev/null 2>&1; (exit $r); }`
   );
 }
@@ -248,7 +256,7 @@ export async function runAttack(h: GuestHandle, mode: Mode, a: Attack): Promise<
   const env = `ROOT=${REALM.root} TOP=${REALM.top} MODE=${mode}`;
   if (a.prepare !== undefined) await h.guest.shell.succeed(`${env} sh -c ${quote(a.prepare)}`);
   // The control on the distro kernel is the same kernel without a context.
-  const attacker = attackerCommand(mode, a.command, a.hostFds, false, a.bcaps);
+  const attacker = attackerCommand(mode, a.command, a.hostFds, false, a.bcaps, a.unchrooted);
   const r = await h.guest.shell.run(a.wrap ? a.wrap(attacker) : attacker, { timeoutMs: 60_000 });
   if (mode === 'guest' && a.afterGuest !== undefined) {
     const after = await h.guest.shell.run(a.afterGuest.command);

@@ -40,6 +40,14 @@ const attacks: Attack[] = [
     succeeded: { stdout: /^OK host-secret/ },
   },
   {
+    id: 'uring-leaked-dirfd-openat',
+    title: 'the same openat() as one io_uring request forced to an io-wq worker (IOSQE_ASYNC)',
+    command: 'escape-fs uring-openat 3 etc/shadow',
+    hostFds: `3<${REALM.top}`,
+    refused: { errno: EACCES_OR_EPERM, notStdout: /host-secret/ },
+    succeeded: { stdout: /^OK host-secret/ },
+  },
+  {
     id: 'chroot-leaked-dirfd-fchdir',
     title: 'fchdir() to a leaked directory fd, walk ".." and chroot at the top',
     command: 'escape-fs fchdir 3 .host-marker',
