@@ -163,6 +163,12 @@ export const REALM_DISK = {
 } as const;
 
 export const distroRun = process.env['VSLAB_SECURITY_VARIANT'] === 'distro';
+/**
+ * VSLAB_SECURITY_VARIANT=debug: the guest runs on vserver-debug (lockdep, DEBUG_ATOMIC_SLEEP,
+ * list and object debugging), so every attack also checks that the refusal paths print no splat
+ * (the fixture fails a test during which the kernel printed one); the control is unchanged.
+ */
+const debugRun = process.env['VSLAB_SECURITY_VARIANT'] === 'debug';
 /** VSLAB_SECURITY_ARCH=x86_64 runs the battery on the 64-bit kernels (default i386). */
 const securityArch: Arch = process.env['VSLAB_SECURITY_ARCH'] === 'x86_64' ? 'x86_64' : 'i386';
 /** VSLAB_SECURITY_COMPAT=1 on x86_64: the attackers are i386 programs (the compat entry). */
@@ -240,7 +246,8 @@ const controlVariant: Variant = process.env['VSLAB_SECURITY_CONTROL'] === 'vserv
 
 function modeVariant(mode: Mode): Variant {
   if (distroRun) return 'vserver-distro';
-  return mode === 'guest' ? 'vserver' : controlVariant;
+  if (mode === 'guest') return debugRun ? 'vserver-debug' : 'vserver';
+  return controlVariant;
 }
 
 /** Whether @variant's kernel on the battery's architecture builds @option (=y), from its fragments. */

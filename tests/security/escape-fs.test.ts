@@ -311,6 +311,15 @@ const attacks: Attack[] = [
     distroOnly: true,
   },
   {
+    id: 'kexec-file-load',
+    title: 'kexec_file_load(2) of a file (x86_64; the control passes the checks and fails on the image: ENOEXEC)',
+    command: 'escape-fs kexec_file_load /bin/busybox',
+    refused: { errno: 'EPERM' },
+    succeeded: { errno: 'ENOEXEC' },
+    distroOnly: true,
+    needsConfig: 'CONFIG_KEXEC_FILE',
+  },
+  {
     id: 'finit-module',
     title: 'finit_module(2) (the control passes the capability check and fails on the file: ENOEXEC)',
     command: 'escape-fs finit_module /bin/busybox',
