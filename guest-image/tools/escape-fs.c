@@ -23,6 +23,12 @@
  *                                       with an ext2 handle (FILEID_INO32_GEN,
  *                                       inode INO, generation GEN), then
  *                                       read REL below the inode reached
+ *   escape-fs fhandle-link DIR INO GEN REL NEW
+ *                                       the same handle opened O_PATH (no
+ *                                       open check), then linkat() REL below
+ *                                       it to NEW and read NEW
+ *   escape-fs linkat FD REL NEW         linkat() REL relative to inherited
+ *                                       FD to NEW, then read NEW
  *   escape-fs name2handle PATH          name_to_handle_at() on PATH
  *   escape-fs handle-write PATH TEXT    name_to_handle_at() on PATH, then
  *                                       open_by_handle_at() for writing
@@ -405,8 +411,16 @@ struct ino32_handle {
 	uint32_t gen;
 };
 
+/* linkat(@dirfd, @rel) to @newpath, then read @newpath. */
+static int link_and_read(int dirfd, const char *rel, const char *newpath)
+{
+	if (linkat(dirfd, rel, AT_FDCWD, newpath, 0) < 0)
+		return refused("linkat");
+	return read_at(AT_FDCWD, newpath);
+}
+
 static int do_fhandle(const char *dir, const char *ino_s, const char *gen_s,
-		      const char *rel)
+		      const char *rel, const char *newpath)
 {
 	struct ino32_handle h;
 	long long ino, gen;
@@ -422,9 +436,12 @@ static int do_fhandle(const char *dir, const char *ino_s, const char *gen_s,
 	h.fh.handle_type = 1;		/* FILEID_INO32_GEN */
 	h.ino = (uint32_t)ino;
 	h.gen = (uint32_t)gen;
-	fd = open_by_handle_at(mfd, &h.fh, O_RDONLY | O_CLOEXEC);
+	fd = open_by_handle_at(mfd, &h.fh,
+			       (newpath ? O_PATH : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return refused("open_by_handle_at");
+	if (newpath)
+		return link_and_read(fd, rel, newpath);
 	return read_at(fd, rel);
 }
 
@@ -672,7 +689,14 @@ int escape_fs_main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "fhandle") && n == 4)
-		return do_fhandle(a[0], a[1], a[2], a[3]);
+		return do_fhandle(a[0], a[1], a[2], a[3], NULL);
+	if (!strcmp(cmd, "fhandle-link") && n == 5)
+		return do_fhandle(a[0], a[1], a[2], a[3], a[4]);
+	if (!strcmp(cmd, "linkat") && n == 3) {
+		if (num(a[0], 0, 1023, &v))
+			return usage();
+		return link_and_read((int)v, a[1], a[2]);
+	}
 	if (!strcmp(cmd, "name2handle") && n == 1)
 		return do_name2handle(a[0]);
 	if (!strcmp(cmd, "handle-write") && n == 2)

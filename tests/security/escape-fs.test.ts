@@ -71,6 +71,23 @@ const attacks: Attack[] = [
     succeeded: { stdout: /^OK host-secret/ },
   },
   {
+    id: 'fhandle-opath-link',
+    title: "the same handle opened O_PATH (no open check), then a hard link of the host's etc/shadow into the guest's /tmp, read there",
+    prepare: 'rm -f $ROOT/tmp/fh-shadow',
+    command: 'escape-fs fhandle-link / 2 0 etc/shadow /tmp/fh-shadow',
+    refused: { errno: EACCES_OR_EPERM, notStdout: /host-secret/ },
+    succeeded: { stdout: /^OK host-secret/ },
+  },
+  {
+    id: 'chroot-leaked-dirfd-link',
+    title: "a hard link of the host's etc/shadow, named through a leaked directory fd, into the guest's /tmp, read there",
+    prepare: 'rm -f $ROOT/tmp/fd-shadow',
+    command: 'escape-fs linkat 3 etc/shadow /tmp/fd-shadow',
+    hostFds: `3<${REALM.top}`,
+    refused: { errno: EACCES_OR_EPERM, notStdout: /host-secret/ },
+    succeeded: { stdout: /^OK host-secret/ },
+  },
+  {
     id: 'proc-root-link',
     title: "/proc/PID/root of a task of the same context whose root is the host's",
     command: 'escape-fs procpeek root .host-marker',
