@@ -29,6 +29,9 @@
  *                                       it to NEW and read NEW
  *   escape-fs linkat FD REL NEW         linkat() REL relative to inherited
  *                                       FD to NEW, then read NEW
+ *   escape-fs unlinkat FD REL           unlinkat() REL relative to FD
+ *   escape-fs renameat FD REL NEW       renameat() REL relative to FD to
+ *                                       NEW, then read NEW
  *   escape-fs name2handle PATH          name_to_handle_at() on PATH
  *   escape-fs handle-write PATH TEXT    name_to_handle_at() on PATH, then
  *                                       open_by_handle_at() for writing
@@ -692,6 +695,21 @@ int escape_fs_main(int argc, char **argv)
 		return do_fhandle(a[0], a[1], a[2], a[3], NULL);
 	if (!strcmp(cmd, "fhandle-link") && n == 5)
 		return do_fhandle(a[0], a[1], a[2], a[3], a[4]);
+	if (!strcmp(cmd, "unlinkat") && n == 2) {
+		if (num(a[0], 0, 1023, &v))
+			return usage();
+		if (unlinkat((int)v, a[1], 0) < 0)
+			return refused("unlinkat");
+		printf("OK unlinked %s\n", a[1]);
+		return 0;
+	}
+	if (!strcmp(cmd, "renameat") && n == 3) {
+		if (num(a[0], 0, 1023, &v))
+			return usage();
+		if (renameat((int)v, a[1], AT_FDCWD, a[2]) < 0)
+			return refused("renameat");
+		return read_at(AT_FDCWD, a[2]);
+	}
 	if (!strcmp(cmd, "linkat") && n == 3) {
 		if (num(a[0], 0, 1023, &v))
 			return usage();
