@@ -57,6 +57,9 @@
  * variant has no vserver-off twin. Attacks with `distroOnly` run only there (their syscalls are
  * not built into the small variants).
  *
+ * `VSLAB_SECURITY_VARIANT=debug` runs the guest on vserver-debug (lockdep and friends): the refusal
+ * paths must print no splat. The control stays on `controlVariant`.
+ *
  * An attack with `needsConfig` (e.g. CONFIG_CGROUPS) runs in each mode whose kernel builds that
  * option, read from the variant's config fragments: the vserver kernel builds cgroups for its
  * scheduler, so a guest on it meets cgroupfs and the attack is refused there in every run, while
