@@ -14,6 +14,12 @@
  *   bpf-map                  bpf(BPF_MAP_CREATE) of an array (BPF)
  *   bpf-prog                 bpf(BPF_PROG_LOAD) of a socket filter (BPF)
  *   perf-cpu                 perf_event_open of every task on CPU 0 (PERFMON)
+ *   perf-task PID            perf_event_open of the host task PID (a
+ *                            software counter that follows it)
+ *   userfaultfd              userfaultfd(2) without UFFD_USER_MODE_ONLY:
+ *                            a handler for the kernel's own page faults
+ *                            (with vm.unprivileged_userfaultfd 0, only
+ *                            for CAP_SYS_PTRACE, which the bound leaves)
  *   audit-set                AUDIT_GET, then AUDIT_SET of the same backlog
  *                            limit over NETLINK_AUDIT (AUDIT_CONTROL)
  *   audit-read               join the audit log multicast group (AUDIT_READ)
@@ -185,6 +191,34 @@ static int attack_perf_cpu(void)
 	if (fd < 0)
 		return refused("perf_event_open");
 	puts("OK counting every task on cpu 0");
+	return 0;
+}
+
+static int attack_perf_task(int pid)
+{
+	struct perf_event_attr a;
+	long fd;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_SOFTWARE;
+	a.config = PERF_COUNT_SW_TASK_CLOCK;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	fd = syscall(SYS_perf_event_open, &a, pid, -1, -1, 0);
+	if (fd < 0)
+		return refused("perf_event_open");
+	printf("OK counting task %d\n", pid);
+	return 0;
+}
+
+static int attack_userfaultfd(void)
+{
+	long fd = syscall(SYS_userfaultfd, O_CLOEXEC);
+
+	if (fd < 0)
+		return refused("userfaultfd");
+	puts("OK userfaultfd for kernel faults");
 	return 0;
 }
 
@@ -716,6 +750,10 @@ int escape_caps_main(int argc, char **argv)
 		return attack_bpf_prog();
 	if (!strcmp(a, "perf-cpu"))
 		return attack_perf_cpu();
+	if (!strcmp(a, "perf-task") && argc > 1)
+		return attack_perf_task(atoi(argv[1]));
+	if (!strcmp(a, "userfaultfd"))
+		return attack_userfaultfd();
 	if (!strcmp(a, "audit-set"))
 		return attack_audit_set();
 	if (!strcmp(a, "audit-read"))

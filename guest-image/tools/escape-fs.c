@@ -23,6 +23,15 @@
  *                                       with an ext2 handle (FILEID_INO32_GEN,
  *                                       inode INO, generation GEN), then
  *                                       read REL below the inode reached
+ *   escape-fs fhandle-link DIR INO GEN REL NEW
+ *                                       the same handle opened O_PATH (no
+ *                                       open check), then linkat() REL below
+ *                                       it to NEW and read NEW
+ *   escape-fs linkat FD REL NEW         linkat() REL relative to inherited
+ *                                       FD to NEW, then read NEW
+ *   escape-fs unlinkat FD REL           unlinkat() REL relative to FD
+ *   escape-fs renameat FD REL NEW       renameat() REL relative to FD to
+ *                                       NEW, then read NEW
  *   escape-fs name2handle PATH          name_to_handle_at() on PATH
  *   escape-fs handle-write PATH TEXT    name_to_handle_at() on PATH, then
  *                                       open_by_handle_at() for writing
@@ -31,6 +40,10 @@
  *                                       openat2(DIR, REL, O_WRONLY|O_APPEND,
  *                                       RESOLVE_IN_ROOT), append TEXT
  *   escape-fs openat FD REL             read REL relative to inherited FD
+ *   escape-fs uring-openat FD REL       the same open through io_uring
+ *                                       (IORING_OP_OPENAT with IOSQE_ASYNC:
+ *                                       an io-wq worker opens it), then
+ *                                       read REL
  *   escape-fs fchdir FD REL             fchdir(FD), walk ".." to the top,
  *                                       chroot there, read REL
  *   escape-fs dotdot REL                the classic chroot breakout: keep "/",
@@ -89,7 +102,9 @@
 #include <dirent.h>
 #include <signal.h>
 #include <time.h>
+#include <linux/io_uring.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -187,6 +202,74 @@ static int read_at(int dirfd, const char *path)
 	if (fd < 0)
 		return refused("open");
 	return dump(fd, "read");
+}
+
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#endif
+#ifndef SYS_io_uring_enter
+#define SYS_io_uring_enter 426
+#endif
+
+/*
+ * openat(@dirfd, @path) as one io_uring request forced to the async
+ * workers (IOSQE_ASYNC), so the open runs in an io-wq kernel thread of
+ * the caller rather than in the caller itself; then read the file.
+ */
+static int uring_openat(int dirfd, const char *path)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	unsigned int *tail, *head;
+	size_t sq_len, cq_len;
+	char *sq, *cq;
+	int ring, res;
+
+	memset(&p, 0, sizeof(p));
+	ring = syscall(SYS_io_uring_setup, 4, &p);
+	if (ring < 0)
+		return refused("io_uring_setup");
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED, ring,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED, ring,
+		  IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
+		    MAP_SHARED, ring, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
+		printf("ERROR setup mmap: %s\n", strerror(errno));
+		return 2;
+	}
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_OPENAT;
+	sqes[0].flags = IOSQE_ASYNC;
+	sqes[0].fd = dirfd;
+	sqes[0].addr = (unsigned long)path;
+	sqes[0].open_flags = O_RDONLY | O_CLOEXEC;
+	sqes[0].user_data = 1;
+	tail = (unsigned int *)(sq + p.sq_off.tail);
+	((unsigned int *)(sq + p.sq_off.array))[*tail & (p.sq_entries - 1)] = 0;
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	if (syscall(SYS_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) < 0)
+		return refused("io_uring_enter");
+	head = (unsigned int *)(cq + p.cq_off.head);
+	tail = (unsigned int *)(cq + p.cq_off.tail);
+	if (*head == __atomic_load_n(tail, __ATOMIC_ACQUIRE)) {
+		puts("ERROR no completion");
+		return 2;
+	}
+	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes) +
+	      (*head & (p.cq_entries - 1));
+	res = cqe->res;
+	close(ring);
+	if (res < 0) {
+		errno = -res;
+		return refused("io_uring-openat");
+	}
+	return dump(res, "read");
 }
 
 static int do_read1(const char *path)
@@ -331,8 +414,16 @@ struct ino32_handle {
 	uint32_t gen;
 };
 
+/* linkat(@dirfd, @rel) to @newpath, then read @newpath. */
+static int link_and_read(int dirfd, const char *rel, const char *newpath)
+{
+	if (linkat(dirfd, rel, AT_FDCWD, newpath, 0) < 0)
+		return refused("linkat");
+	return read_at(AT_FDCWD, newpath);
+}
+
 static int do_fhandle(const char *dir, const char *ino_s, const char *gen_s,
-		      const char *rel)
+		      const char *rel, const char *newpath)
 {
 	struct ino32_handle h;
 	long long ino, gen;
@@ -348,9 +439,12 @@ static int do_fhandle(const char *dir, const char *ino_s, const char *gen_s,
 	h.fh.handle_type = 1;		/* FILEID_INO32_GEN */
 	h.ino = (uint32_t)ino;
 	h.gen = (uint32_t)gen;
-	fd = open_by_handle_at(mfd, &h.fh, O_RDONLY | O_CLOEXEC);
+	fd = open_by_handle_at(mfd, &h.fh,
+			       (newpath ? O_PATH : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return refused("open_by_handle_at");
+	if (newpath)
+		return link_and_read(fd, rel, newpath);
 	return read_at(fd, rel);
 }
 
@@ -598,7 +692,29 @@ int escape_fs_main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "fhandle") && n == 4)
-		return do_fhandle(a[0], a[1], a[2], a[3]);
+		return do_fhandle(a[0], a[1], a[2], a[3], NULL);
+	if (!strcmp(cmd, "fhandle-link") && n == 5)
+		return do_fhandle(a[0], a[1], a[2], a[3], a[4]);
+	if (!strcmp(cmd, "unlinkat") && n == 2) {
+		if (num(a[0], 0, 1023, &v))
+			return usage();
+		if (unlinkat((int)v, a[1], 0) < 0)
+			return refused("unlinkat");
+		printf("OK unlinked %s\n", a[1]);
+		return 0;
+	}
+	if (!strcmp(cmd, "renameat") && n == 3) {
+		if (num(a[0], 0, 1023, &v))
+			return usage();
+		if (renameat((int)v, a[1], AT_FDCWD, a[2]) < 0)
+			return refused("renameat");
+		return read_at(AT_FDCWD, a[2]);
+	}
+	if (!strcmp(cmd, "linkat") && n == 3) {
+		if (num(a[0], 0, 1023, &v))
+			return usage();
+		return link_and_read((int)v, a[1], a[2]);
+	}
 	if (!strcmp(cmd, "name2handle") && n == 1)
 		return do_name2handle(a[0]);
 	if (!strcmp(cmd, "handle-write") && n == 2)
@@ -609,6 +725,11 @@ int escape_fs_main(int argc, char **argv)
 		if (num(a[0], 0, 1023, &v))
 			return usage();
 		return read_at((int)v, a[1]);
+	}
+	if (!strcmp(cmd, "uring-openat") && n == 2) {
+		if (num(a[0], 0, 1023, &v))
+			return usage();
+		return uring_openat((int)v, a[1]);
 	}
 	if (!strcmp(cmd, "fchdir") && n == 2)
 		return do_fchdir(a[0], a[1]);

@@ -27,7 +27,11 @@
  *   sockopt NAME             setsockopt freebind, transparent,
  *                            freebind6, transparent6 or pktinfo6
  *   bind ADDR PORT           bind a UDP socket to ADDR
- *   sctp                     open an SCTP, MPTCP or DCCP socket (any)
+ *   tcp ADDR PORT sctp|mptcp the same over an SCTP or MPTCP stream socket
+ *   stream-serve PROTO ADDR PORT
+ *                            host side: listen on ADDR:PORT with a tcp,
+ *                            sctp or mptcp stream socket, go to the
+ *                            background once listening, accept forever
  *   rawsniff DST             a raw ICMP socket sees, within 3 s, an ICMP
  *                            packet addressed to DST
  *   raw PROTO                open a raw socket of protocol PROTO
@@ -64,6 +68,9 @@
  *   exec-regain              exec ourselves as "sysadmin" after capset
  *   setns PATH               setns() into the namespace file PATH
  *   unshare-mnt              unshare(CLONE_NEWNS)
+ *   userns-mount             unshare(CLONE_NEWUSER), then with the
+ *                            capabilities it gives unshare(CLONE_NEWNS)
+ *                            and mount a tmpfs on /tmp
  *   rlimit-raise             raise the hard RLIMIT_NOFILE by one
  *   settime                  settimeofday() to now
  *   vhangup                  vhangup(2)
@@ -242,23 +249,77 @@ static int attack_udp(int argc, char **argv)
 	return verdict_source(fd);
 }
 
+/* The protocol number of a stream protocol name; -1 if unknown. */
+static int stream_proto(const char *name)
+{
+	if (!strcmp(name, "tcp"))
+		return IPPROTO_TCP;
+	if (!strcmp(name, "sctp"))
+		return IPPROTO_SCTP;
+	if (!strcmp(name, "mptcp"))
+		return IPPROTO_MPTCP;
+	return -1;
+}
+
 static int attack_tcp(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int fam, fd;
+	int fam, fd, proto;
 
 	if (argc < 3)
 		return usage();
 	fam = parse_addr(argv[1], argv[2], &ss, &len);
 	if (!fam)
 		return usage();
-	fd = socket(fam, SOCK_STREAM, 0);
+	proto = argc > 3 ? stream_proto(argv[3]) : 0;
+	if (proto < 0)
+		return usage();
+	fd = socket(fam, SOCK_STREAM, proto);
 	if (fd < 0)
 		return refused("socket");
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
 		return refused("connect");
 	return verdict_source(fd);
+}
+
+/* Host side: a stream listener of PROTO on ADDR:PORT, in the background. */
+static int stream_serve(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fam, fd, proto, c, one = 1;
+
+	if (argc < 4)
+		return usage();
+	proto = stream_proto(argv[1]);
+	fam = parse_addr(argv[2], argv[3], &ss, &len);
+	if (proto < 0 || !fam)
+		return usage();
+	fd = socket(fam, SOCK_STREAM, proto);
+	if (fd < 0)
+		return setup_error("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return setup_error("bind");
+	if (listen(fd, 16) < 0)
+		return setup_error("listen");
+	if (fork() > 0)
+		return 0;
+	setsid();
+	c = open("/dev/null", O_RDWR);
+	if (c >= 0) {
+		dup2(c, 0);
+		dup2(c, 1);
+		dup2(c, 2);
+		if (c > 2)
+			close(c);
+	}
+	for (;;) {
+		c = accept(fd, NULL, NULL);
+		if (c >= 0)
+			close(c);
+	}
 }
 
 static int attack_listen_any(void)
@@ -946,6 +1007,18 @@ static int pgrp_run(char **cmd, int nice, int signal_verdict)
 	return 1;
 }
 
+static int attack_userns_mount(void)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		return refused("unshare-user");
+	if (unshare(CLONE_NEWNS) < 0)
+		return refused("unshare-mnt");
+	if (mount("vslab-userns", "/tmp", "tmpfs", 0, NULL) < 0)
+		return refused("mount");
+	puts("OK tmpfs mounted in a user namespace");
+	return 0;
+}
+
 int escape_net_main(int argc, char **argv)
 {
 	const char *a;
@@ -962,6 +1035,8 @@ int escape_net_main(int argc, char **argv)
 		return attack_udp(argc, argv);
 	if (!strcmp(a, "tcp"))
 		return attack_tcp(argc, argv);
+	if (!strcmp(a, "stream-serve"))
+		return stream_serve(argc, argv);
 	if (!strcmp(a, "listen-any"))
 		return attack_listen_any();
 	if (!strcmp(a, "pktinfo") || !strcmp(a, "pktinfo6"))
@@ -1020,6 +1095,8 @@ int escape_net_main(int argc, char **argv)
 	if (!strcmp(a, "unshare-mnt"))
 		return unshare(CLONE_NEWNS) < 0 ? refused("unshare") :
 		       (puts("OK new mount namespace"), 0);
+	if (!strcmp(a, "userns-mount"))
+		return attack_userns_mount();
 	if (!strcmp(a, "rlimit-raise"))
 		return attack_rlimit();
 	if (!strcmp(a, "settime"))

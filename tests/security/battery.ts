@@ -57,6 +57,9 @@
  * variant has no vserver-off twin. Attacks with `distroOnly` run only there (their syscalls are
  * not built into the small variants).
  *
+ * `VSLAB_SECURITY_VARIANT=debug` runs the guest on vserver-debug (lockdep and friends): the refusal
+ * paths must print no splat. The control stays on `controlVariant`.
+ *
  * An attack with `needsConfig` (e.g. CONFIG_CGROUPS) runs in each mode whose kernel builds that
  * option, read from the variant's config fragments: the vserver kernel builds cgroups for its
  * scheduler, so a guest on it meets cgroupfs and the attack is refused there in every run, while
@@ -111,6 +114,13 @@ export interface Attack {
   /** Only on the vserver-distro kernel (the syscall is not built into the small variants). */
   distroOnly?: boolean;
   /**
+   * Run the attacker without a chroot in both modes: in the guest a task the host moved into
+   * the context without one (`vcontext --migrate` without `--chroot`), in the control host root;
+   * both start in ROOT. For what mainline already refuses to every chrooted task (a user
+   * namespace), so that the guest's refusal is the context's own and the control can succeed.
+   */
+  unchrooted?: boolean;
+  /**
    * A kernel option the attacked interface needs (`CONFIG_CGROUPS`): the attack runs in a mode
    * only if that mode's kernel builds it (see the top of this file).
    */
@@ -156,6 +166,12 @@ export const REALM_DISK = {
 } as const;
 
 export const distroRun = process.env['VSLAB_SECURITY_VARIANT'] === 'distro';
+/**
+ * VSLAB_SECURITY_VARIANT=debug: the guest runs on vserver-debug (lockdep, DEBUG_ATOMIC_SLEEP,
+ * list and object debugging), so every attack also checks that the refusal paths print no splat
+ * (the fixture fails a test during which the kernel printed one); the control is unchanged.
+ */
+const debugRun = process.env['VSLAB_SECURITY_VARIANT'] === 'debug';
 /** VSLAB_SECURITY_ARCH=x86_64 runs the battery on the 64-bit kernels (default i386). */
 const securityArch: Arch = process.env['VSLAB_SECURITY_ARCH'] === 'x86_64' ? 'x86_64' : 'i386';
 /** VSLAB_SECURITY_COMPAT=1 on x86_64: the attackers are i386 programs (the compat entry). */
@@ -166,9 +182,10 @@ const probeBinary = compatProbes ? '/usr/lib/vslab/i386/vstool' : '/usr/lib/vsla
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The host command that runs @cmd as the attacker in @mode. */
-export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless = false, bcaps = ''): string {
+export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless = false, bcaps = '', unchrooted = false): string {
   const fds = hostFds === '' ? '' : ` ${hostFds}`;
-  if (mode === 'control' || guestless) return `cd ${REALM.root} && chroot . /bin/sh -c ${quote(cmd)}${fds}`;
+  const chroot = unchrooted ? '' : 'chroot . ';
+  if (mode === 'control' || guestless) return `cd ${REALM.root} && ${chroot}/bin/sh -c ${quote(cmd)}${fds}`;
   // The previous attacker's context is gone once its last task was reaped; wait for it anyway.
   // ccaps can only be raised from the host: the context is created persistent, the host sets its
   // attributes and ends its setup, the attacker enters it through chbind (vcontext --migrate
@@ -178,7 +195,7 @@ export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless
     `i=0; while [ -e /proc/virtual/${x} ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; ` +
     `vcontext --create --silent --xid ${x} -- vattribute --set --flag persistent && ` +
     `vattribute --xid ${x} --set --secure${bcaps === '' ? '' : ` --bcap ${bcaps}`} --ccap set_utsname,raw_icmp --flag ~state_setup && cd ${REALM.root} && ` +
-    `{ chbind --silent --ip ${REALM.ip} -- vcontext --migrate --xid ${x} --chroot -- /bin/sh -c ${quote(cmd)}${fds}; ` +
+    `{ chbind --silent --ip ${REALM.ip} -- vcontext --migrate --xid ${x}${unchrooted ? '' : ' --chroot'} -- /bin/sh -c ${quote(cmd)}${fds}; ` +
     `r=$?; vattribute --xid ${x} --set --flag ~persistent >/dev/null 2>&1; (exit $r); }`
   );
 }
@@ -232,7 +249,8 @@ const controlVariant: Variant = process.env['VSLAB_SECURITY_CONTROL'] === 'vserv
 
 function modeVariant(mode: Mode): Variant {
   if (distroRun) return 'vserver-distro';
-  return mode === 'guest' ? 'vserver' : controlVariant;
+  if (mode === 'guest') return debugRun ? 'vserver-debug' : 'vserver';
+  return controlVariant;
 }
 
 /** Whether @variant's kernel on the battery's architecture builds @option (=y), from its fragments. */
@@ -248,7 +266,7 @@ export async function runAttack(h: GuestHandle, mode: Mode, a: Attack): Promise<
   const env = `ROOT=${REALM.root} TOP=${REALM.top} MODE=${mode}`;
   if (a.prepare !== undefined) await h.guest.shell.succeed(`${env} sh -c ${quote(a.prepare)}`);
   // The control on the distro kernel is the same kernel without a context.
-  const attacker = attackerCommand(mode, a.command, a.hostFds, false, a.bcaps);
+  const attacker = attackerCommand(mode, a.command, a.hostFds, false, a.bcaps, a.unchrooted);
   const r = await h.guest.shell.run(a.wrap ? a.wrap(attacker) : attacker, { timeoutMs: 60_000 });
   if (mode === 'guest' && a.afterGuest !== undefined) {
     const after = await h.guest.shell.run(a.afterGuest.command);

@@ -71,6 +71,20 @@ const attacks: Attack[] = [
     distroOnly: true,
   },
   {
+    id: 'perf-host-task',
+    title: 'perf_event_open of a host task by pid (a counter that follows it)',
+    prepare: 'sleep 600 </dev/null >/dev/null 2>&1 & echo $! >$ROOT/tmp/victim-perf',
+    command: 'escape-caps perf-task $(cat /tmp/victim-perf)',
+    refused: { errno: ['ESRCH', 'EPERM', 'EACCES'] },
+  },
+  {
+    id: 'userfaultfd-kernel-faults',
+    title: "userfaultfd(2) for the kernel's own page faults (a race primitive against the kernel; vm.unprivileged_userfaultfd=0 leaves it to CAP_SYS_PTRACE, which the bound keeps)",
+    command: 'escape-caps userfaultfd',
+    refused: { errno: 'EPERM' },
+    distroOnly: true,
+  },
+  {
     id: 'cap-audit-control',
     title: "CAP_AUDIT_CONTROL: read and set the host's audit status over NETLINK_AUDIT",
     command: 'escape-caps audit-set',

@@ -387,8 +387,8 @@ static bool vx_guest_device(const struct inode *inode)
 }
 
 /*
- * Which opens must lie below the opener's root: regular files and
- * directories on a mountable filesystem.  Files that have no place in
+ * Which opens (and name changes, below) must lie below the caller's
+ * root: regular files and directories on a mountable filesystem.  Files that have no place in
  * any tree (pipes, sockets, anonymous inodes) live on internal mounts
  * nobody can mount; devices have their own allowlist; a terminal or
  * FIFO the host handed over is a channel it chose to give, and reopening
@@ -397,10 +397,10 @@ static bool vx_guest_device(const struct inode *inode)
  * mount, outside every root: they are IPC objects, and ipc.c decides
  * who may open them.
  */
-static bool vx_confined_open(const struct file *file)
+static bool vx_confined_path(const struct path *path)
 {
-	umode_t mode = file_inode(file)->i_mode;
-	const struct super_block *sb = file->f_path.mnt->mnt_sb;
+	umode_t mode = d_inode(path->dentry)->i_mode;
+	const struct super_block *sb = path->mnt->mnt_sb;
 
 	if (!S_ISREG(mode) && !S_ISDIR(mode))
 		return false;
@@ -427,7 +427,8 @@ static int vx_file_open(struct file *file)
 	 * handle, a walk from a cwd outside the root), a guest opens
 	 * only what lies below its root.
 	 */
-	if (vx_confined_open(file) && !vx_path_below_root(&file->f_path))
+	if (vx_confined_path(&file->f_path) &&
+	    !vx_path_below_root(&file->f_path))
 		return -EACCES;
 	if (file->f_mode & FMODE_WRITE) {
 		ret = vx_may_change(inode);
@@ -567,6 +568,92 @@ static int vx_path_chroot(const struct path *path)
 	if (!vx_is_guest_xid(vx_current_xid()))
 		return 0;
 	return vx_path_below_root(path) ? 0 : -EPERM;
+}
+
+/*
+ * Names outside the root.  The open rule is not the only way to use a
+ * directory above the root: a file handle opened O_PATH never reaches
+ * file_open (do_dentry_open() returns before it), nor does a directory
+ * fd the host leaked, or a cwd it left outside, when it only names
+ * things.  Through those a guest could hard-link the host's files into
+ * its own tree, where the open rule then lets it read them, or rename,
+ * create, remove, chmod, chown and truncate the host's files in place.
+ * So every name operation of a guest must happen below its root too:
+ * the directories of unlink, mkdir, rmdir, mknod, symlink and both ends
+ * of rename and link (a link's source is on the target's mount), and the
+ * file of truncate, chmod and chown (-EACCES, as for the open rule).
+ * What lies outside every tree (pipes, sockets, devices, see above) is
+ * left alone.  Locking: called with the parent directories locked; the
+ * walk up takes the fs_struct lock and reads the mount and rename
+ * seqlocks, never an inode lock.
+ */
+static int vx_path_confined(const struct path *path)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return 0;
+	if (!vx_is_guest_xid(vx_current_xid()))
+		return 0;
+	if (!vx_confined_path(path))
+		return 0;
+	return vx_path_below_root(path) ? 0 : -EACCES;
+}
+
+static int vx_path_unlink(const struct path *dir, struct dentry *dentry)
+{
+	return vx_path_confined(dir);
+}
+
+static int vx_path_mkdir(const struct path *dir, struct dentry *dentry,
+			 umode_t mode)
+{
+	return vx_path_confined(dir);
+}
+
+static int vx_path_rmdir(const struct path *dir, struct dentry *dentry)
+{
+	return vx_path_confined(dir);
+}
+
+static int vx_path_mknod(const struct path *dir, struct dentry *dentry,
+			 umode_t mode, unsigned int dev)
+{
+	return vx_path_confined(dir);
+}
+
+static int vx_path_symlink(const struct path *dir, struct dentry *dentry,
+			   const char *old_name)
+{
+	return vx_path_confined(dir);
+}
+
+static int vx_path_link(struct dentry *old_dentry, const struct path *new_dir,
+			struct dentry *new_dentry)
+{
+	struct path old = { .mnt = new_dir->mnt, .dentry = old_dentry };
+
+	return vx_path_confined(&old) ?: vx_path_confined(new_dir);
+}
+
+static int vx_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+			  const struct path *new_dir, struct dentry *new_dentry,
+			  unsigned int flags)
+{
+	return vx_path_confined(old_dir) ?: vx_path_confined(new_dir);
+}
+
+static int vx_path_truncate(const struct path *path)
+{
+	return vx_path_confined(path);
+}
+
+static int vx_path_chmod(const struct path *path, umode_t mode)
+{
+	return vx_path_confined(path);
+}
+
+static int vx_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
+{
+	return vx_path_confined(path);
 }
 
 /* The root of @fs without a reference; the caller holds the RCU lock. */
@@ -768,6 +855,16 @@ static struct security_hook_list vx_fs_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(inode_removexattr, vx_inode_removexattr),
 	LSM_HOOK_INIT(sb_mount, vx_sb_mount),
 	LSM_HOOK_INIT(path_chroot, vx_path_chroot),
+	LSM_HOOK_INIT(path_unlink, vx_path_unlink),
+	LSM_HOOK_INIT(path_mkdir, vx_path_mkdir),
+	LSM_HOOK_INIT(path_rmdir, vx_path_rmdir),
+	LSM_HOOK_INIT(path_mknod, vx_path_mknod),
+	LSM_HOOK_INIT(path_symlink, vx_path_symlink),
+	LSM_HOOK_INIT(path_link, vx_path_link),
+	LSM_HOOK_INIT(path_rename, vx_path_rename),
+	LSM_HOOK_INIT(path_truncate, vx_path_truncate),
+	LSM_HOOK_INIT(path_chmod, vx_path_chmod),
+	LSM_HOOK_INIT(path_chown, vx_path_chown),
 	LSM_HOOK_INIT(ptrace_access_check, vx_fs_ptrace_access_check),
 	LSM_HOOK_INIT(kernel_load_data, vx_kernel_load_data),
 	LSM_HOOK_INIT(kernel_read_file, vx_kernel_read_file),

@@ -25,6 +25,8 @@
  *    pids) are never a guest's, whatever its bcaps: util-vserver's secure
  *    bound predates them and leaves them in.  SYSLOG and the two audit
  *    capabilities come back with the ccaps SYSLOG and AUDIT_CONTROL.
+ *  - userfaultfd is refused to a guest (a kernel race primitive that the
+ *    kernel leaves to CAP_SYS_PTRACE, a capability of the guest's bound).
  *  - Keys and keyrings are the host's: a guest shares uid 0's user
  *    keyring and its starter's session keyring with the host, and 6.1
  *    gives a module no place in a key to remember a context, so every
@@ -47,6 +49,7 @@
 #include <linux/lsm_hooks.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/vserver/context.h>
 #include "vserver.h"
 
@@ -240,6 +243,28 @@ static int vx_file_ioctl(struct file *file, unsigned int cmd,
 	return vx_need_ccap(VXC_TIOCSTI);
 }
 
+#ifdef CONFIG_USERFAULTFD
+/*
+ * userfaultfd(2) and /dev/userfaultfd hand page faults to a user handler,
+ * the kernel's own faults on user memory included unless the caller asks
+ * for UFFD_USER_MODE_ONLY: a way to stall the kernel for as long as one
+ * likes in the middle of a copy from user memory, the classic primitive
+ * for winning races in the kernel.  With vm.unprivileged_userfaultfd = 0
+ * the kernel leaves that mode to CAP_SYS_PTRACE, which util-vserver's
+ * secure bound keeps for the guest's own tasks.  The mode is not visible
+ * from here (the file's context is set up later), so a guest gets no
+ * userfaultfd at all: -EPERM, as for an unprivileged caller refused.
+ */
+static int vx_inode_init_security_anon(struct inode *inode,
+				       const struct qstr *name,
+				       const struct inode *context_inode)
+{
+	if (!static_branch_unlikely(&vx_active) || !vx_current_in_guest())
+		return 0;
+	return strcmp(name->name, "[userfaultfd]") ? 0 : -EPERM;
+}
+#endif
+
 #ifdef CONFIG_KEYS
 static int vx_key_permission(key_ref_t key_ref, const struct cred *cred,
 			     enum key_need_perm need_perm)
@@ -269,6 +294,9 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_movememory, vx_task_movememory),
 	LSM_HOOK_INIT(task_getpgid, vx_task_observe),
 	LSM_HOOK_INIT(task_getsid, vx_task_observe),
+#ifdef CONFIG_USERFAULTFD
+	LSM_HOOK_INIT(inode_init_security_anon, vx_inode_init_security_anon),
+#endif
 #ifdef CONFIG_KEYS
 	LSM_HOOK_INIT(key_permission, vx_key_permission),
 #endif
