@@ -45,5 +45,6 @@ int escape_net_main(int argc, char **argv);
 int vsched_main(int argc, char **argv);
 int escape_caps_main(int argc, char **argv);
 int vdlimit_main(int argc, char **argv);
+int vclock_main(int argc, char **argv);
 
 #endif /* VSLAB_APPLETS_H */

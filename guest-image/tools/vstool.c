@@ -31,6 +31,7 @@ static const struct {
 	{ "vlimit",		vlimit_main },
 	{ "vsched",		vsched_main },
 	{ "vdlimit",		vdlimit_main },
+	{ "vclock",		vclock_main },
 	{ "vwait",		vwait_main },
 	{ "vdevmap",		vdevmap_main },
 	{ "ncontext",		ncontext_main },
