@@ -121,6 +121,10 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
     expect(await detect(1902, '--stealth', true)).toEqual([]);
   });
 
+  it('control: the stealth preset without virt_cpu and virt_time: the script finds CPU time no process of the guest used, and a CLOCK_BOOTTIME that disagrees with /proc/uptime', async () => {
+    expect(await detect(1905, '--stealth --flag ~virt_cpu,~virt_time', true)).toEqual(['cpu-time-unaccounted', 'clock-vs-uptime']);
+  });
+
   it('vattribute --stealth sets exactly fakeinit, hide_vinfo, hide_mount, hide_netif, virt_uptime, virt_load, virt_mem, virt_cpu and virt_time, and --help names it', async () => {
     const r = await sh().succeed(`vcontext --create --silent --xid 1903 -- vattribute --set --stealth -- vattribute --get`);
     const flags = /^flags: (.*)$/m.exec(r.stdout)?.[1]?.split(',') ?? [];
