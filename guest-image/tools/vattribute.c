@@ -32,8 +32,12 @@
  * hide_vinfo (no VxID/NxID lines, no vinfo/ninfo, no /proc/virtual or
  * /proc/virtnet), hide_mount (its root mount shows as "/"), hide_netif
  * (only its own interfaces and addresses), virt_uptime (uptime and
- * process start times from the context's creation), virt_load and
- * virt_mem.  It only adds flags; options after it change bits on top.
+ * process start times from the context's creation), virt_load,
+ * virt_mem, virt_cpu (its own CPU times in /proc/stat) and virt_time
+ * (CLOCK_MONOTONIC and CLOCK_BOOTTIME from the context's creation).  A
+ * kernel without time namespaces (arm) refuses virt_time with EINVAL; the
+ * preset then sets the rest.  It only adds flags; options after it change
+ * bits on top.
  *
  * --umask M: the CLONE_* bits the guest may unshare, as a number
  * (decimal or 0x hex); it replaces the whole mask.
@@ -89,7 +93,8 @@ static int get(uint32_t xid)
 /* The --stealth preset (see the top of this file). */
 #define VX_STEALTH_FLAGS	(VXF_INFO_INIT | VXF_HIDE_VINFO | VXF_HIDE_MOUNT | \
 				 VXF_HIDE_NETIF | VXF_VIRT_UPTIME |		 \
-				 VXF_VIRT_LOAD | VXF_VIRT_MEM)
+				 VXF_VIRT_LOAD | VXF_VIRT_MEM |			 \
+				 VXF_VIRT_CPU | VXF_VIRT_TIME)
 
 struct pair {
 	uint64_t value, mask;
@@ -97,7 +102,7 @@ struct pair {
 
 struct args {
 	struct pair bcaps, ccaps, flags;
-	int do_get, do_set, have_umask;
+	int do_get, do_set, have_umask, stealth;
 	uint32_t xid;
 	long long umask;
 };
@@ -145,6 +150,7 @@ static int on_opt(void *ctx, int opt, char *arg)
 	case O_STEALTH:
 		a->flags.value |= VX_STEALTH_FLAGS;
 		a->flags.mask |= VX_STEALTH_FLAGS;
+		a->stealth = 1;
 		return 0;
 	case O_XID:
 		return vc_parse_xid(arg, &a->xid) ? vs_usage(usage_line) : 0;
@@ -164,7 +170,8 @@ static int on_opt(void *ctx, int opt, char *arg)
 	       "  --flag [~!]FLAG  context flags; ~ or ! clears\n"
 	       "  --secure         util-vserver's secure bcaps and ccaps, hide_netif\n"
 	       "  --stealth        fakeinit, hide_vinfo, hide_mount, hide_netif,\n"
-	       "                   virt_uptime, virt_load, virt_mem (stealth guest)\n"
+	       "                   virt_uptime, virt_load, virt_mem, virt_cpu,\n"
+	       "                   virt_time (stealth guest)\n"
 	       "  --umask M        CLONE_* bits the guest may unshare\n");
 	return VC_OPT_DONE;
 }
@@ -183,8 +190,14 @@ static int set(struct args *a)
 			return vs_fail("vattribute", "set_bcaps");
 	}
 	if (a->flags.mask &&
-	    vc_set_cflags(a->xid, a->flags.value, a->flags.mask) < 0)
-		return vs_fail("vattribute", "set_cflags");
+	    vc_set_cflags(a->xid, a->flags.value, a->flags.mask) < 0) {
+		/* --stealth on a kernel without time namespaces (arm). */
+		if (!a->stealth || errno != EINVAL ||
+		    !(a->flags.value & VXF_VIRT_TIME) ||
+		    vc_set_cflags(a->xid, a->flags.value & ~VXF_VIRT_TIME,
+				  a->flags.mask & ~VXF_VIRT_TIME) < 0)
+			return vs_fail("vattribute", "set_cflags");
+	}
 	if (a->have_umask &&
 	    vc_set_umask(a->xid, (uint64_t)a->umask, ~0ULL) < 0)
 		return vs_fail("vattribute", "set_umask");

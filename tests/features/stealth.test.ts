@@ -2,13 +2,14 @@
  * Stealth (paper §06.7): a guest cannot easily tell it runs in a context. A detection script
  * makes the checks a guest would use to find out (the VxID/NxID lines of /proc/self/status, the
  * vinfo and ninfo files, /proc/virtual and /proc/virtnet, a mount table without "/", a missing or
- * foreign /proc/1, processes that started long after boot or after the uptime began, listed
- * addresses it cannot bind, a kernel release that names Linux-VServer) and prints one word per
- * finding. Two guests run it, made alike the way util-vserver makes them (a network context with
+ * foreign /proc/1, processes that started long after boot or after the uptime began, CPU time in
+ * /proc/stat that none of its processes used, a boot time in /proc/stat or a CLOCK_BOOTTIME that
+ * disagrees with /proc/uptime, listed addresses it cannot bind, a kernel release that names
+ * Linux-VServer) and prints one word per finding. Two guests run it, made alike the way util-vserver makes them (a network context with
  * one address and no HIDE_NETIF, `vattribute --set --secure`, chrooted into the same tree); the
  * default one clears the context flag hide_netif that --secure sets; the stealth one adds
  * `vattribute --stealth` (fakeinit, hide_vinfo, hide_mount, hide_netif, virt_uptime, virt_load,
- * virt_mem) and becomes its context's init: it must find nothing, the default one each sign.
+ * virt_mem, virt_cpu, virt_time) and becomes its context's init: it must find nothing, the default one each sign.
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
@@ -39,6 +40,20 @@ done
 [ $((oldest / 100)) -gt 5 ] && echo oldest-process-late
 self=$(cut -d' ' -f22 /proc/self/stat)
 [ $((self / 100)) -gt $((up + 1)) ] && echo started-after-uptime
+read -r cpu u n s rest </proc/stat
+own=0
+for f in /proc/[0-9]*/stat; do
+  t=$(cut -d' ' -f14-17 "$f" 2>/dev/null) || continue
+  [ -n "$t" ] || continue
+  set -- $t
+  own=$((own + $1 + $2 + $3 + $4))
+done
+[ $((u + n + s)) -gt $((own + 50)) ] && echo cpu-time-unaccounted
+bt=$(sed -n 's/^btime //p' /proc/stat)
+d=$((bt + up - $(date +%s)))
+{ [ $d -gt 2 ] || [ $d -lt -2 ]; } && echo btime-vs-uptime
+clk=$(vclock | sed -n 's/^boottime \([0-9]*\)\..*/\1/p')
+{ [ $((clk - up)) -gt 2 ] || [ $((up - clk)) -gt 2 ]; } && echo clock-vs-uptime
 foreign=
 for a in $(ip -4 addr show | sed -n 's/.* inet \([0-9.]*\)\/.*/\1/p'); do
   case $a in 127.*) continue ;; esac
@@ -56,7 +71,7 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
   it('setup: a guest root with busybox, the tools and the script, /proc mounted in it; the machine up for more than 10 s', async () => {
     await sh().succeed(
       `mkdir -p ${ROOT}/bin ${ROOT}/proc ${ROOT}/tmp ${ROOT}/dev && mknod -m 666 ${ROOT}/dev/null c 1 3 && cp /bin/busybox /usr/lib/vslab/vstool ${ROOT}/bin/ && ` +
-        `for a in sh cat cut grep ls ip sed uname; do ln -sf busybox ${ROOT}/bin/$a; done && ln -sf vstool ${ROOT}/bin/escape-net && ` +
+        `for a in sh cat cut date grep ls ip sed uname; do ln -sf busybox ${ROOT}/bin/$a; done && ln -sf vstool ${ROOT}/bin/escape-net && ln -sf vstool ${ROOT}/bin/vclock && ` +
         `mount -t proc proc ${ROOT}/proc`,
     );
     await sh().succeed(`echo ${Buffer.from(DETECT).toString('base64')} | base64 -d >${ROOT}/detect.sh && chmod 755 ${ROOT}/detect.sh`);
@@ -78,7 +93,7 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
     return words;
   };
 
-  it('a default guest: the script finds the context lines and files, /proc/virtual, the chroot in the mount table, no init, late processes and foreign addresses', async () => {
+  it('a default guest: the script finds the context lines and files, /proc/virtual, the chroot in the mount table, no init, late processes, CPU time of processes it cannot see and foreign addresses', async () => {
     // util-vserver's --secure sets the context flag hide_netif, which the kernel honours like the
     // network context's: this guest clears it (and its network context has none) so that its
     // interface listing shows what a guest without it sees.
@@ -97,6 +112,7 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
       'no-root-mountstats',
       'no-pid1',
       'oldest-process-late',
+      'cpu-time-unaccounted',
       'foreign-address',
     ]);
   });
@@ -105,11 +121,15 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
     expect(await detect(1902, '--stealth', true)).toEqual([]);
   });
 
-  it('vattribute --stealth sets exactly fakeinit, hide_vinfo, hide_mount, hide_netif, virt_uptime, virt_load and virt_mem, and --help names it', async () => {
+  it('control: the stealth preset without virt_cpu and virt_time: the script finds CPU time no process of the guest used, and a CLOCK_BOOTTIME that disagrees with /proc/uptime', async () => {
+    expect(await detect(1905, '--stealth --flag ~virt_cpu,~virt_time', true)).toEqual(['cpu-time-unaccounted', 'clock-vs-uptime']);
+  });
+
+  it('vattribute --stealth sets exactly fakeinit, hide_vinfo, hide_mount, hide_netif, virt_uptime, virt_load, virt_mem, virt_cpu and virt_time, and --help names it', async () => {
     const r = await sh().succeed(`vcontext --create --silent --xid 1903 -- vattribute --set --stealth -- vattribute --get`);
     const flags = /^flags: (.*)$/m.exec(r.stdout)?.[1]?.split(',') ?? [];
-    expect(flags.filter((f) => !f.startsWith('state_')).sort()).toEqual(['fakeinit', 'hide_mount', 'hide_netif', 'hide_vinfo', 'virt_load', 'virt_mem', 'virt_uptime']);
-    expect((await sh().succeed('vattribute --help')).stdout).toMatch(/--stealth .*fakeinit, hide_vinfo, hide_mount, hide_netif/);
+    expect(flags.filter((f) => !f.startsWith('state_')).sort()).toEqual(['fakeinit', 'hide_mount', 'hide_netif', 'hide_vinfo', 'virt_cpu', 'virt_load', 'virt_mem', 'virt_time', 'virt_uptime']);
+    expect((await sh().succeed('vattribute --help')).stdout).toMatch(/--stealth .*fakeinit, hide_vinfo, hide_mount, hide_netif,\n.*virt_cpu,\n.*virt_time/);
   });
 
   it('the host and the spectator still see the stealth guest: /proc/virtual lists it, vps names its tasks', async () => {

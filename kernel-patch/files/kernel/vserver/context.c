@@ -96,17 +96,24 @@ static DEFINE_SPINLOCK(vx_hash_lock);
  * does what the ABI says (kernel-patch/README.md lists where).  Refused,
  * because nothing in this kernel would honour them: INFO_NPROC,
  * INFO_HIDE, INFO_ULIMIT and INFO_NSPACE (2.4-era flags whose jobs the
- * NPROC limit, HIDE_VINFO, set_rlimit and the space slots do now),
- * VIRT_CPU and VIRT_TIME (no per-context CPU statistics or clock).
- * INFO_LOCK and INFO_SCHED hold by construction: a guest past setup can
- * no longer switch contexts, and a context's tasks are scheduled as one
- * group (kernel/vserver/sched.c).
+ * NPROC limit, HIDE_VINFO, set_rlimit and the space slots do now).
+ * VIRT_TIME needs time namespaces (CONFIG_TIME_NS; not on arm, whose vDSO
+ * has no namespace page) and is refused without them.  INFO_LOCK and
+ * INFO_SCHED hold by construction: a guest past setup can no longer
+ * switch contexts, and a context's tasks are scheduled as one group
+ * (kernel/vserver/sched.c).
  */
+#ifdef CONFIG_TIME_NS
+#define VXF_VALID_TIME	VXF_VIRT_TIME
+#else
+#define VXF_VALID_TIME	0
+#endif
 #define VXF_VALID	(VXF_INFO_LOCK | VXF_INFO_SCHED |		\
 			 VXF_INFO_PRIVATE | VXF_INFO_INIT |		\
 			 VXF_SCHED_HARD | VXF_SCHED_PRIO |		\
 			 VXF_SCHED_PAUSE | VXF_VIRT_MEM |		\
 			 VXF_VIRT_UPTIME | VXF_VIRT_LOAD |		\
+			 VXF_VIRT_CPU | VXF_VALID_TIME |		\
 			 VXF_HIDE_MOUNT | VXF_HIDE_NETIF |		\
 			 VXF_HIDE_VINFO |				\
 			 VXF_ONE_TIME | VXF_SC_HELPER |			\
@@ -142,7 +149,8 @@ static DEFINE_SPINLOCK(vx_hash_lock);
 				 VXF_INFO_INIT | VXF_SCHED_HARD |	\
 				 VXF_SCHED_PRIO | VXF_SCHED_PAUSE |	\
 				 VXF_VIRT_MEM | VXF_VIRT_UPTIME |	\
-				 VXF_VIRT_LOAD | VXF_HIDE_MOUNT |	\
+				 VXF_VIRT_LOAD | VXF_VIRT_CPU |		\
+				 VXF_VIRT_TIME | VXF_HIDE_MOUNT |	\
 				 VXF_HIDE_NETIF | VXF_HIDE_VINFO |	\
 				 VXF_FORK_RSS | VXF_IGNEG_NICE)
 
@@ -191,22 +199,29 @@ static struct vx_info *vx_alloc(u32 xid, u64 flags)
 	vxi->flags = flags;
 	vxi->bcaps = VX_BCAPS_ALL;
 	init_waitqueue_head(&vxi->exit_wq);
-	vx_cvirt_init(vxi);
+	err = vx_cvirt_init(vxi);
+	if (err)
+		goto out_uts;
 	vx_limit_init(vxi);
 	vx_space_init(vxi);
 	err = vx_sched_init(vxi);
-	if (err) {
-		put_uts_ns(uts);
-		kfree(vxi);
-		return ERR_PTR(err);
-	}
+	if (err)
+		goto out_cvirt;
 	atomic_inc(&vx_total_count);
 	return vxi;
+
+out_cvirt:
+	vx_cvirt_free(vxi);
+out_uts:
+	put_uts_ns(uts);
+	kfree(vxi);
+	return ERR_PTR(err);
 }
 
 static void vx_free(struct vx_info *vxi)
 {
 	vx_sched_free(vxi);
+	vx_cvirt_free(vxi);
 	put_uts_ns(vxi->uts_ns);
 	kfree(vxi);
 	atomic_dec(&vx_total_count);
@@ -615,8 +630,13 @@ static int vx_migrate(struct vx_info *vxi, u64 mflags)
 	struct cred *new;
 	int ret;
 
-	if (old == vxi && vxi)
+	if (old == vxi && vxi) {
+		/* Its clock, if the flag came after it (VIRT_TIME). */
+		ret = vx_time_enter(vxi);
+		if (ret)
+			return ret;
 		goto flags;
+	}
 	/* The spectator too: nothing may be enabled without the hooks. */
 	if (!vx_lsm_enabled)
 		return -EOPNOTSUPP;
@@ -634,6 +654,10 @@ static int vx_migrate(struct vx_info *vxi, u64 mflags)
 			ret = PTR_ERR(nsp);
 			goto out_creds;
 		}
+		/* With VIRT_TIME, the context's clock as well. */
+		ret = vx_time_prepare(vxi, nsp);
+		if (ret)
+			goto out_nsp;
 
 		/* Join the task count unless the context is going away. */
 		spin_lock(&vx_hash_lock);
@@ -649,8 +673,10 @@ static int vx_migrate(struct vx_info *vxi, u64 mflags)
 
 	WRITE_ONCE(current->vx_info, vxi);
 	WRITE_ONCE(current->xid, vxi ? vxi->xid : VX_SPECTATOR_XID);
-	if (nsp)
+	if (nsp) {
+		vx_time_commit(nsp);
 		switch_task_namespaces(current, nsp);
+	}
 	commit_creds(new);
 	vx_sched_migrate();
 
@@ -976,6 +1002,15 @@ long vc_set_cflags(const struct vc_call *call)
 		vx_set_reaper();
 	if ((old ^ new) & (VXF_SCHED_HARD | VXF_SCHED_PRIO | VXF_SCHED_PAUSE))
 		vx_sched_flags(vxi);
+	/*
+	 * A task of the context (in setup) enters its clock here, as in
+	 * util-vserver's chain (vattribute, then vcontext --endsetup).
+	 */
+	if (own) {
+		ret = vx_time_enter(vxi);
+		if (ret)
+			return ret;
+	}
 	/* Leaving setup takes CAP_CONTEXT from every task inside. */
 	if (old & ~new & VXF_STATE_SETUP) {
 		vx_remask_tasks(vxi);

@@ -39,14 +39,50 @@
  * pages as free (and at most that much as available); the other meminfo
  * lines stay the machine's.
  *
+ * VXF_VIRT_TIME gives the context a clock of its own: a time namespace
+ * (kernel/time/namespace.c), made when the first task enters it, whose
+ * CLOCK_MONOTONIC and CLOCK_BOOTTIME start at the context's creation.  A
+ * task enters it when it migrates into the context (ctx_create's caller
+ * too) and when it calls set_cflags on its own context during setup, as
+ * util-vserver's chain does (vattribute, vcontext --endsetup); children
+ * inherit it.  Tasks already in the context when the flag is set keep
+ * their clock until they make one of these calls, and clearing the flag
+ * moves nobody out.  CLOCK_REALTIME is the machine's: time namespaces do
+ * not offset it, and a guest shares the host's wall clock.  /proc/uptime,
+ * sysinfo(2) and the start times in /proc/<pid>/stat already follow the
+ * reader's time namespace; VIRT_UPTIME then only takes off what the
+ * namespace has not (nothing in the context's own), so the two flags
+ * agree and never subtract the creation twice.
+ *
+ * VXF_VIRT_CPU shows a guest the CPU time of its own tasks in /proc/stat.
+ * The scheduler adds every tick (or vtime slice) of a task to the
+ * machine's kernel_cpustat, per CPU and kind (user, nice, system, irq,
+ * softirq, guest), and to its cgroup's; vx_account_cputime() adds a
+ * context's tasks' share to the context's own per-CPU copy at the same
+ * place, for every context, so the figures count from the creation
+ * whenever the flag is set.  A guest's idle time on a CPU is the time
+ * since the creation minus its busy time there (it sees an otherwise idle
+ * machine: the host's and other guests' work shows as idle), iowait and
+ * steal are 0.  /proc/uptime's idle column becomes the sum of these idle
+ * times, processes/procs_running/procs_blocked the context's forks since
+ * creation and its running and uninterruptible tasks; ctxt, intr and
+ * softirq stay the machine's.
+ *
  * Locking: the names live under uts_sem like every utsname; the label
  * under the context's ->lock.  The biases are written once, before the
- * context is hashed, and only read afterwards.
+ * context is hashed, and only read afterwards.  ->time_ns is set once
+ * with cmpxchg() and dropped when the context is freed; ->cpustat is
+ * per-CPU, added to with interrupts off on its own CPU (like
+ * kernel_cpustat) and read without a lock.
  */
 
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/kernel_stat.h>
 #include <linux/nsproxy.h>
+#include <linux/percpu.h>
+#include <linux/time_namespace.h>
+#include <linux/user_namespace.h>
 #include <linux/rwsem.h>
 #include <linux/mm.h>
 #include <linux/sched/loadavg.h>
@@ -221,50 +257,299 @@ static u64 vx_idle_ns(void)
 	return idle;
 }
 
-/* A new context's clock starts now. */
-void vx_cvirt_init(struct vx_info *vxi)
+/**
+ * vx_cvirt_init - a new context's clock starts now
+ * @vxi: the context, not yet hashed
+ *
+ * Returns 0 or -ENOMEM (the per-CPU time counters).
+ */
+int vx_cvirt_init(struct vx_info *vxi)
 {
+	vxi->cpustat = alloc_percpu(struct kernel_cpustat);
+	if (!vxi->cpustat)
+		return -ENOMEM;
+	vxi->bias_mono = ktime_get_ns();
 	vxi->bias_uptime = ktime_get_boottime_ns();
 	vxi->bias_idle = vx_idle_ns();
 	vxi->load_last = jiffies;
+	return 0;
 }
+
+/* The context goes (may run as an RCU callback: nothing here sleeps). */
+void vx_cvirt_free(struct vx_info *vxi)
+{
+	if (vxi->time_ns)
+		put_time_ns(vxi->time_ns);
+	free_percpu(vxi->cpustat);
+}
+
+/* Boot-clock offset of the reader's time namespace (ns; 0 for the host's). */
+static s64 vx_timens_boot_offset(void)
+{
+#ifdef CONFIG_TIME_NS
+	return timespec64_to_ns(&current->nsproxy->time_ns->offsets.boottime);
+#else
+	return 0;
+#endif
+}
+
+/*
+ * What to take off a boot-clock reading the reader's time namespace has
+ * already shifted, so that it counts from the reader's zero: under
+ * VIRT_UPTIME that is the context's creation, whichever namespace the
+ * reader is in (in the context's own, VIRT_TIME, the namespace did it all
+ * and this is 0); otherwise the namespace's reading stands.
+ */
+static s64 vx_uptime_shift(struct vx_info *vxi)
+{
+	if (!vx_info_flags(vxi, VXF_VIRT_UPTIME))
+		return 0;
+	return (s64)vxi->bias_uptime + vx_timens_boot_offset();
+}
+
+static u64 vx_vidle_ns(struct vx_info *vxi);
 
 /**
  * vx_vuptime - the uptime and idle time current's context shows
- * @uptime:	boot-clock time, adjusted in place
+ * @uptime:	boot-clock time, shifted by the reader's time namespace;
+ *		adjusted in place
  * @idle_ns:	summed idle time, adjusted in place (may be NULL)
  *
- * Unchanged outside a context or without VXF_VIRT_UPTIME.
+ * Unchanged outside a context.  VIRT_UPTIME counts both from the
+ * creation; VIRT_CPU makes the idle time the sum /proc/stat shows.
  */
 void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns)
 {
 	struct vx_info *vxi = vx_task_info(current);
 	s64 ns;
 
-	if (!vx_info_flags(vxi, VXF_VIRT_UPTIME))
+	if (!vxi)
 		return;
-	ns = timespec64_to_ns(uptime) - (s64)vxi->bias_uptime;
+	ns = timespec64_to_ns(uptime) - vx_uptime_shift(vxi);
 	*uptime = ns_to_timespec64(max_t(s64, ns, 0));
-	if (idle_ns)
+	if (!idle_ns)
+		return;
+	if (vx_info_flags(vxi, VXF_VIRT_CPU))
+		*idle_ns = vx_vidle_ns(vxi);
+	else if (vx_info_flags(vxi, VXF_VIRT_UPTIME))
 		*idle_ns = *idle_ns > vxi->bias_idle ?
 			   *idle_ns - vxi->bias_idle : 0;
 }
 
 /**
  * vx_vstart_time - a task's start time (boot-clock ns) as a guest sees it
- * @ns: the start time, changed in place
+ * @ns: the start time, shifted by the reader's time namespace; changed
+ *	in place
  *
- * Under VIRT_UPTIME the reader's clock starts at its context's creation
- * (vx_vuptime()), so the start times /proc/<pid>/stat shows it count from
- * there too; a start before the creation shows as 0.
+ * The start times /proc/<pid>/stat shows a guest count from the zero of
+ * its uptime (vx_vuptime()): the creation under VIRT_UPTIME, else its
+ * time namespace's.  A start before that zero shows as 0 (a task that
+ * migrated in, which a time namespace alone would show near 2^64).
  */
 void vx_vstart_time(u64 *ns)
 {
 	struct vx_info *vxi = vx_task_info(current);
+	s64 off, raw, zero, v;
 
-	if (!vx_info_flags(vxi, VXF_VIRT_UPTIME))
+	if (!vxi)
 		return;
-	*ns = *ns > vxi->bias_uptime ? *ns - vxi->bias_uptime : 0;
+	off = vx_timens_boot_offset();
+	raw = (s64)(*ns - off);
+	zero = vx_info_flags(vxi, VXF_VIRT_UPTIME) ? (s64)vxi->bias_uptime :
+						      -off;
+	v = raw - zero;
+	*ns = v > 0 ? v : 0;
+}
+
+/* ---- VIRT_TIME: the context's time namespace -------------------------- */
+
+#ifdef CONFIG_TIME_NS
+/*
+ * The context's time namespace, with a reference, made on first use with
+ * its clocks' zero at the creation.  Offsets count only until the first
+ * task enters (timens_commit() freezes them), and nobody can enter before
+ * the namespace is published here.
+ */
+static struct time_namespace *vx_get_time_ns(struct vx_info *vxi)
+{
+	struct time_namespace *ns, *old;
+
+	/* Pairs with the cmpxchg() below: the offsets are set before. */
+	ns = smp_load_acquire(&vxi->time_ns);
+	if (ns)
+		return get_time_ns(ns);
+
+	ns = copy_time_ns(CLONE_NEWTIME, &init_user_ns, &init_time_ns);
+	if (IS_ERR(ns))
+		return ns;
+	ns->offsets.monotonic = ns_to_timespec64(-(s64)vxi->bias_mono);
+	ns->offsets.boottime = ns_to_timespec64(-(s64)vxi->bias_uptime);
+	old = cmpxchg(&vxi->time_ns, NULL, ns);
+	if (old) {
+		put_time_ns(ns);
+		ns = old;
+	}
+	return get_time_ns(ns);
+}
+
+/**
+ * vx_time_prepare - give a new nsproxy the clocks of a context
+ * @vxi:	the context
+ * @nsp:	a private nsproxy current is about to switch to
+ *
+ * Without VXF_VIRT_TIME @nsp is left alone.  Else its time namespace and
+ * its children's become the context's; vx_time_commit() then maps the
+ * namespace's clock page before the switch.  As for setns(2), current
+ * must not share its mm (the clock page changes for the whole mm).
+ *
+ * Returns 0, -EBUSY (shared mm) or the namespace's -ENOMEM/-ENOSPC.
+ */
+int vx_time_prepare(struct vx_info *vxi, struct nsproxy *nsp)
+{
+	struct time_namespace *ns;
+
+	if (!vx_info_flags(vxi, VXF_VIRT_TIME))
+		return 0;
+	if (!current_is_single_threaded())
+		return -EBUSY;
+	ns = vx_get_time_ns(vxi);
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	put_time_ns(nsp->time_ns);
+	nsp->time_ns = ns;
+	put_time_ns(nsp->time_ns_for_children);
+	nsp->time_ns_for_children = get_time_ns(ns);
+	return 0;
+}
+
+/* Right before switching to @nsp: its clocks, if they change current's. */
+void vx_time_commit(struct nsproxy *nsp)
+{
+	if (nsp->time_ns != current->nsproxy->time_ns)
+		timens_commit(current, nsp->time_ns);
+}
+
+/**
+ * vx_time_enter - move current into its context's clock
+ * @vxi: current's context
+ *
+ * For set_cflags on one's own context (in setup): a task of a context
+ * with VXF_VIRT_TIME that is not in its time namespace yet enters it, as
+ * it would at migration.  The nsproxy comes from the unshare helper (a
+ * throw-away copy of the time namespace, replaced at once; it checks
+ * CAP_SYS_ADMIN, which a task in setup holds).
+ *
+ * Returns 0 or -errno.
+ */
+int vx_time_enter(struct vx_info *vxi)
+{
+	struct time_namespace *ns;
+	struct nsproxy *nsp = NULL;
+	int err;
+
+	if (!vx_info_flags(vxi, VXF_VIRT_TIME))
+		return 0;
+	/* Only compared, never dereferenced: READ_ONCE() would do. */
+	ns = smp_load_acquire(&vxi->time_ns);
+	if (ns && current->nsproxy->time_ns == ns &&
+	    current->nsproxy->time_ns_for_children == ns)
+		return 0;
+
+	err = unshare_nsproxy_namespaces(CLONE_NEWTIME, &nsp, NULL, NULL);
+	if (err)
+		return err;
+	err = vx_time_prepare(vxi, nsp);
+	if (err) {
+		put_nsproxy(nsp);
+		return err;
+	}
+	vx_time_commit(nsp);
+	switch_task_namespaces(current, nsp);
+	return 0;
+}
+#else /* !CONFIG_TIME_NS: set_cflags refuses VXF_VIRT_TIME */
+int vx_time_prepare(struct vx_info *vxi, struct nsproxy *nsp)
+{
+	return 0;
+}
+
+void vx_time_commit(struct nsproxy *nsp) { }
+
+int vx_time_enter(struct vx_info *vxi)
+{
+	return 0;
+}
+#endif /* CONFIG_TIME_NS */
+
+/* ---- VIRT_CPU: the context's CPU statistics --------------------------- */
+
+/**
+ * __vx_account_cputime - add a task's CPU time to its context's counters
+ * @vxi:	the task's context
+ * @index:	CPUTIME_* kind
+ * @delta:	nanoseconds
+ *
+ * Called by vx_account_cputime() from task_group_account_field(), with
+ * interrupts off on the CPU the time was spent on.
+ */
+void __vx_account_cputime(struct vx_info *vxi, int index, u64 delta)
+{
+	__this_cpu_add(vxi->cpustat->cpustat[index], delta);
+}
+
+/* @cpu's times for @vxi, idle included (see the top of this file). */
+static void vx_cpu_times(struct vx_info *vxi, struct kernel_cpustat *kcs,
+			 int cpu)
+{
+	const struct kernel_cpustat *src = per_cpu_ptr(vxi->cpustat, cpu);
+	u64 *t = kcs->cpustat;
+	u64 busy, elapsed;
+	int i;
+
+	for (i = 0; i < NR_STATS; i++)
+		t[i] = READ_ONCE(src->cpustat[i]);
+	t[CPUTIME_IDLE] = 0;
+	t[CPUTIME_IOWAIT] = 0;
+	t[CPUTIME_STEAL] = 0;
+	if (!cpu_online(cpu))
+		return;
+	/* Guest time is counted in user and nice as well. */
+	busy = t[CPUTIME_USER] + t[CPUTIME_NICE] + t[CPUTIME_SYSTEM] +
+	       t[CPUTIME_IRQ] + t[CPUTIME_SOFTIRQ];
+	elapsed = ktime_get_boottime_ns() - vxi->bias_uptime;
+	t[CPUTIME_IDLE] = elapsed > busy ? elapsed - busy : 0;
+}
+
+/* The idle time of every CPU, as /proc/stat shows it to @vxi. */
+static u64 vx_vidle_ns(struct vx_info *vxi)
+{
+	struct kernel_cpustat kcs;
+	u64 idle = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		vx_cpu_times(vxi, &kcs, cpu);
+		idle += kcs.cpustat[CPUTIME_IDLE];
+	}
+	return idle;
+}
+
+/**
+ * __vx_vcpustat - one CPU's line of /proc/stat as current's context sees it
+ * @kcs:	filled in, CPUTIME_IDLE and CPUTIME_IOWAIT included
+ * @cpu:	the CPU
+ *
+ * Returns false (and leaves @kcs alone) outside a context with
+ * VXF_VIRT_CPU.
+ */
+bool __vx_vcpustat(struct kernel_cpustat *kcs, int cpu)
+{
+	struct vx_info *vxi = vx_task_info(current);
+
+	if (!vx_info_flags(vxi, VXF_VIRT_CPU))
+		return false;
+	vx_cpu_times(vxi, kcs, cpu);
+	return true;
 }
 
 /* Walk the tasks of @vxi once and fill in the scheduler-state counts. */
@@ -289,6 +574,36 @@ static void vx_count_states(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
 			vs->nr_uninterruptible++;
 	}
 	rcu_read_unlock();
+}
+
+/**
+ * vx_vstat - the rest of /proc/stat as current's context sees it
+ * @btime:	boot time (wall clock), shifted by the reader's time
+ *		namespace; adjusted in place
+ * @forks:	processes
+ * @running:	procs_running
+ * @blocked:	procs_blocked
+ *
+ * Under VIRT_UPTIME btime is the creation, so that btime plus
+ * /proc/uptime is now; under VIRT_CPU the counts are the context's:
+ * tasks forked inside since the creation, tasks running and tasks in
+ * uninterruptible sleep.  Unchanged otherwise.
+ */
+void vx_vstat(struct timespec64 *btime, unsigned long *forks,
+	      unsigned int *running, unsigned int *blocked)
+{
+	struct vx_info *vxi = vx_task_info(current);
+	struct vcmd_virt_stat_v0 vs = {};
+
+	if (vx_info_flags(vxi, VXF_VIRT_UPTIME))
+		*btime = timespec64_add(*btime,
+					ns_to_timespec64(vx_uptime_shift(vxi)));
+	if (!vx_info_flags(vxi, VXF_VIRT_CPU))
+		return;
+	vx_count_states(vxi, &vs);
+	*forks = atomic_read(&vxi->forks);
+	*running = vs.nr_running;
+	*blocked = vs.nr_uninterruptible;
 }
 
 /* Fold the intervals since the last update into the load average of @vxi. */

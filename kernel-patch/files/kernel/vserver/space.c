@@ -97,9 +97,11 @@ static const struct vx_space_kind {
 #ifdef CONFIG_NET_NS
 	{ CLONE_NEWNET,		&netns_operations },
 #endif
-#ifdef CONFIG_TIME_NS
-	{ CLONE_NEWTIME,	&timens_for_children_operations },
-#endif
+	/*
+	 * No CLONE_NEWTIME: a context's clock is its VIRT_TIME namespace
+	 * (cvirt.c), and util-vserver unshares every kind listed here in
+	 * each new guest.
+	 */
 };
 
 #define VX_SPACE_KINDS	ARRAY_SIZE(vx_space_kinds)

@@ -43,6 +43,8 @@ struct pid;
 struct pid_namespace;
 struct seq_file;
 struct timespec64;
+struct kernel_cpustat;
+struct nsproxy;
 
 #ifdef CONFIG_VSERVER
 
@@ -74,6 +76,11 @@ struct timespec64;
  * @reboot_cmd:	reboot(2) cmd recorded for wait_exit (0: none)
  * @bias_uptime: boot-clock time of creation (ns), the guest's uptime zero
  * @bias_idle:	summed CPU idle time at creation (ns)
+ * @bias_mono:	monotonic-clock time of creation (ns), VIRT_TIME's zero
+ * @time_ns:	VIRT_TIME's time namespace, made on first use (set once,
+ *		with cmpxchg; kernel/vserver/cvirt.c)
+ * @cpustat:	the CPU time of the context's tasks, per CPU and kind, as
+ *		kernel_cpustat counts the machine's (VIRT_CPU)
  * @forks:	tasks created inside since creation
  * @load_last:	jiffies of the last load-average update (under @lock)
  * @avenrun:	the context's load average, fixed point (under @lock)
@@ -116,6 +123,9 @@ struct vx_info {
 
 	u64			bias_uptime;
 	u64			bias_idle;
+	u64			bias_mono;
+	struct time_namespace	*time_ns;
+	struct kernel_cpustat __percpu *cpustat;
 	atomic_t		forks;
 	unsigned long		load_last;
 	unsigned long		avenrun[3];
@@ -226,9 +236,48 @@ bool vx_uts_capable(void);
 bool vx_sysctl_write_allowed(const struct ctl_table *table);
 
 /* Virtual clock and kernel helper (kernel/vserver/cvirt.c, helper.c). */
-void vx_cvirt_init(struct vx_info *vxi);
+int vx_cvirt_init(struct vx_info *vxi);
+void vx_cvirt_free(struct vx_info *vxi);
 void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns);
 void vx_vstart_time(u64 *ns);
+int vx_time_prepare(struct vx_info *vxi, struct nsproxy *nsp);
+void vx_time_commit(struct nsproxy *nsp);
+int vx_time_enter(struct vx_info *vxi);
+
+/* VIRT_CPU (cvirt.c): the context's CPU time, kept per CPU and kind. */
+void __vx_account_cputime(struct vx_info *vxi, int index, u64 delta);
+
+/*
+ * Called where the scheduler adds a task's CPU time to kernel_cpustat
+ * (task_group_account_field()); the host's tasks pay one static branch.
+ */
+static inline void vx_account_cputime(struct task_struct *p, int index,
+				      u64 delta)
+{
+	struct vx_info *vxi;
+
+	if (!static_branch_unlikely(&vx_active))
+		return;
+	vxi = vx_task_info(p);
+	if (vxi)
+		__vx_account_cputime(vxi, index, delta);
+}
+
+bool __vx_vcpustat(struct kernel_cpustat *kcs, int cpu);
+
+/*
+ * /proc/stat: fill @kcs with @cpu's times as a reader in a context with
+ * VIRT_CPU sees them (idle and iowait included); false for everyone else.
+ */
+static inline bool vx_vcpustat(struct kernel_cpustat *kcs, int cpu)
+{
+	if (!static_branch_unlikely(&vx_active))
+		return false;
+	return __vx_vcpustat(kcs, cpu);
+}
+
+void vx_vstat(struct timespec64 *btime, unsigned long *forks,
+	      unsigned int *running, unsigned int *blocked);
 void vx_vloadavg(unsigned long *avnrun, unsigned int *running, int *threads);
 struct sysinfo;
 void vx_vmeminfo(struct sysinfo *si, long *available);
@@ -294,6 +343,16 @@ static inline bool vx_proc_pident_hidden(const char *name, unsigned int len)
 
 static inline void vx_vuptime(struct timespec64 *uptime, u64 *idle_ns) { }
 static inline void vx_vstart_time(u64 *ns) { }
+static inline void vx_account_cputime(struct task_struct *p, int index,
+				      u64 delta) { }
+
+static inline bool vx_vcpustat(struct kernel_cpustat *kcs, int cpu)
+{
+	return false;
+}
+
+static inline void vx_vstat(struct timespec64 *btime, unsigned long *forks,
+			    unsigned int *running, unsigned int *blocked) { }
 static inline void vx_vloadavg(unsigned long *avnrun, unsigned int *running,
 			       int *threads) { }
 struct sysinfo;
