@@ -298,21 +298,67 @@ void vx_dl_sb_free(struct super_block *sb)
 
 /* ---- commands -------------------------------------------------------- */
 
-/* The 32-bit layouts (compat entry): 8 and 28 bytes. */
-struct vcmd_ctx_dlimit_base_v0_32 {
-	u32 name;
-	u32 flags;
-};
+/*
+ * The requests, native and 32-bit (compat entry) alike, are the path
+ * pointer followed by u32 fields in one order: flags for add/rem
+ * (ctx_dlimit_base_v0, 8 or 16 bytes), the five values and flags for
+ * set/get (ctx_dlimit_v0, 28 or 32 bytes).  Only the pointer's size
+ * differs, so one copy-in and one copy-out serve both ABIs.
+ */
+#define DL_VALUES_SIZE	(offsetofend(struct vcmd_ctx_dlimit_v0, flags) - \
+			 offsetof(struct vcmd_ctx_dlimit_v0, space_used))
+static_assert(DL_VALUES_SIZE == 6 * sizeof(u32));
+static_assert(offsetof(struct vcmd_ctx_dlimit_base_v0, flags) ==
+	      offsetof(struct vcmd_ctx_dlimit_v0, space_used));
 
-struct vcmd_ctx_dlimit_v0_32 {
-	u32 name;
-	u32 space_used;
-	u32 space_total;
-	u32 inodes_used;
-	u32 inodes_total;
-	u32 reserved;
-	u32 flags;
-};
+/* Where the u32 fields start in the caller's layout. */
+static size_t dl_name_size(const struct vc_call *call)
+{
+#ifdef CONFIG_COMPAT
+	if (call->compat)
+		return sizeof(compat_uptr_t);
+#endif
+	return sizeof(void __user *);
+}
+
+/*
+ * Read the request into @dl: the whole ctx_dlimit_v0 if @full, else the
+ * name and flags of the base (the other fields stay as they are).
+ */
+static int dl_copy_in(const struct vc_call *call, struct vcmd_ctx_dlimit_v0 *dl,
+		      bool full)
+{
+	void __user *values = call->data + dl_name_size(call);
+	unsigned long left;
+
+#ifdef CONFIG_COMPAT
+	if (call->compat) {
+		compat_uptr_t name;
+
+		left = copy_from_user(&name, call->data, sizeof(name));
+		dl->name = compat_ptr(name);
+	} else
+#endif
+		left = copy_from_user(&dl->name, call->data, sizeof(dl->name));
+	if (left)
+		return -EFAULT;
+	if (full)
+		left = copy_from_user(&dl->space_used, values, DL_VALUES_SIZE);
+	else
+		left = copy_from_user(&dl->flags, values, sizeof(dl->flags));
+	return left ? -EFAULT : 0;
+}
+
+/* Write the values and flags back; the caller's name stays untouched. */
+static int dl_copy_out(const struct vc_call *call,
+		       const struct vcmd_ctx_dlimit_v0 *dl)
+{
+	void __user *values = call->data + dl_name_size(call);
+
+	if (copy_to_user(values, &dl->space_used, DL_VALUES_SIZE))
+		return -EFAULT;
+	return 0;
+}
 
 /* The tag the id names: 0..65535, a negative id the caller's own xid. */
 static int dl_tag(const struct vc_call *call, u32 *tag)
@@ -324,69 +370,6 @@ static int dl_tag(const struct vc_call *call, u32 *tag)
 	if (call->id > VX_ID_MAX)
 		return -EINVAL;
 	*tag = call->id;
-	return 0;
-}
-
-static int dl_copy_in(const struct vc_call *call, struct vcmd_ctx_dlimit_v0 *dl)
-{
-#ifdef CONFIG_COMPAT
-	if (call->compat) {
-		struct vcmd_ctx_dlimit_v0_32 d32;
-
-		if (copy_from_user(&d32, call->data, sizeof(d32)))
-			return -EFAULT;
-		dl->name = compat_ptr(d32.name);
-		dl->space_used = d32.space_used;
-		dl->space_total = d32.space_total;
-		dl->inodes_used = d32.inodes_used;
-		dl->inodes_total = d32.inodes_total;
-		dl->reserved = d32.reserved;
-		dl->flags = d32.flags;
-		return 0;
-	}
-#endif
-	if (copy_from_user(dl, call->data, sizeof(*dl)))
-		return -EFAULT;
-	return 0;
-}
-
-static int dl_copy_out(const struct vc_call *call,
-		       const struct vcmd_ctx_dlimit_v0 *dl)
-{
-#ifdef CONFIG_COMPAT
-	if (call->compat) {
-		struct vcmd_ctx_dlimit_v0_32 d32 = {
-			.name		= ptr_to_compat((void __user *)dl->name),
-			.space_used	= dl->space_used,
-			.space_total	= dl->space_total,
-			.inodes_used	= dl->inodes_used,
-			.inodes_total	= dl->inodes_total,
-			.reserved	= dl->reserved,
-			.flags		= dl->flags,
-		};
-
-		return copy_to_user(call->data, &d32, sizeof(d32)) ? -EFAULT : 0;
-	}
-#endif
-	return copy_to_user(call->data, dl, sizeof(*dl)) ? -EFAULT : 0;
-}
-
-static int dl_copy_in_base(const struct vc_call *call,
-			   struct vcmd_ctx_dlimit_base_v0 *base)
-{
-#ifdef CONFIG_COMPAT
-	if (call->compat) {
-		struct vcmd_ctx_dlimit_base_v0_32 b32;
-
-		if (copy_from_user(&b32, call->data, sizeof(b32)))
-			return -EFAULT;
-		base->name = compat_ptr(b32.name);
-		base->flags = b32.flags;
-		return 0;
-	}
-#endif
-	if (copy_from_user(base, call->data, sizeof(*base)))
-		return -EFAULT;
 	return 0;
 }
 
@@ -437,93 +420,44 @@ static u32 dl_count_out(u64 v)
 	return v < CDLIM_KEEP ? v : CDLIM_KEEP - 1;
 }
 
-long vc_add_dlimit(const struct vc_call *call)
+/*
+ * add: a new entry, nothing used, no limits.  The static key goes on
+ * before the first entry is visible, so no charge is missed.
+ */
+static int dl_do_add(struct hlist_head *head, u32 tag,
+		     struct vcmd_ctx_dlimit_v0 *dl)
 {
-	struct vcmd_ctx_dlimit_base_v0 base;
-	struct hlist_head *head;
 	struct dl_info *dli;
-	struct path path;
-	u32 tag;
-	int err;
 
-	err = dl_tag(call, &tag);
-	if (err)
-		return err;
-	err = dl_copy_in_base(call, &base);
-	if (err)
-		return err;
-	if (base.flags & ~DLIMF_VALID)
-		return -EINVAL;
-	err = dl_lookup_sb(base.name, &path, &head);
-	if (err)
-		return err;
-
+	if (dl_find(head, tag))
+		return -EEXIST;
 	dli = kzalloc(sizeof(*dli), GFP_KERNEL);
-	if (!dli) {
-		err = -ENOMEM;
-		goto out_path;
-	}
+	if (!dli)
+		return -ENOMEM;
 	spin_lock_init(&dli->lock);
 	dli->tag = tag;
 	dli->space_total = DL_NO_LIMIT;
 	dli->inodes_total = DL_NO_LIMIT;
-
-	/* Before the first entry is visible, so no charge is missed. */
 	static_branch_enable(&vx_dl_active);
-	mutex_lock(&dl_mutex);
-	if (dl_find(head, tag)) {
-		err = -EEXIST;
-		goto out_unlock;
-	}
 	hlist_add_head_rcu(&dli->node, head);
-	dli = NULL;
-out_unlock:
-	mutex_unlock(&dl_mutex);
-	kfree(dli);
-out_path:
-	path_put(&path);
-	return err;
+	return 0;
 }
 
-long vc_rem_dlimit(const struct vc_call *call)
+static int dl_do_rem(struct hlist_head *head, u32 tag,
+		     struct vcmd_ctx_dlimit_v0 *dl)
 {
-	struct vcmd_ctx_dlimit_base_v0 base;
-	struct hlist_head *head;
-	struct dl_info *dli;
-	struct path path;
-	u32 tag;
-	int err;
+	struct dl_info *dli = dl_find(head, tag);
 
-	err = dl_tag(call, &tag);
-	if (err)
-		return err;
-	err = dl_copy_in_base(call, &base);
-	if (err)
-		return err;
-	if (base.flags & ~DLIMF_VALID)
-		return -EINVAL;
-	err = dl_lookup_sb(base.name, &path, &head);
-	if (err)
-		return err;
-
-	mutex_lock(&dl_mutex);
-	dli = dl_find(head, tag);
-	if (dli) {
-		hlist_del_rcu(&dli->node);
-		kfree_rcu(dli, rcu);
-	} else {
-		err = -ESRCH;
-	}
-	mutex_unlock(&dl_mutex);
-	path_put(&path);
-	return err;
+	if (!dli)
+		return -ESRCH;
+	hlist_del_rcu(&dli->node);
+	kfree_rcu(dli, rcu);
+	return 0;
 }
 
 /* Every field of a set request is valid before any is applied. */
 static int dl_check_set(const struct vcmd_ctx_dlimit_v0 *dl)
 {
-	if (dl->flags & ~DLIMF_VALID)
-		return -EINVAL;
 	if (dl->space_used == CDLIM_INFINITY ||
 	    dl->inodes_used == CDLIM_INFINITY)
 		return -EINVAL;
@@ -540,56 +474,71 @@ static void dl_set_total(u64 *v, u32 user, u64 value)
 	*v = user == CDLIM_INFINITY ? DL_NO_LIMIT : value;
 }
 
-long vc_set_dlimit(const struct vc_call *call)
+static int dl_do_set(struct hlist_head *head, u32 tag,
+		     struct vcmd_ctx_dlimit_v0 *dl)
 {
-	struct vcmd_ctx_dlimit_v0 dl;
-	struct hlist_head *head;
-	struct dl_info *dli;
-	struct path path;
-	u32 tag;
-	int err;
+	struct dl_info *dli = dl_find(head, tag);
 
-	err = dl_tag(call, &tag);
-	if (err)
-		return err;
-	err = dl_copy_in(call, &dl);
-	if (err)
-		return err;
-	err = dl_check_set(&dl);
-	if (err)
-		return err;
-	err = dl_lookup_sb(dl.name, &path, &head);
-	if (err)
-		return err;
-
-	mutex_lock(&dl_mutex);
-	dli = dl_find(head, tag);
-	if (!dli) {
-		err = -ESRCH;
-		goto out_unlock;
-	}
+	if (!dli)
+		return -ESRCH;
 	spin_lock(&dli->lock);
-	if (dl.space_used != CDLIM_KEEP)
-		dli->space_used = dl_bytes(dl.space_used, dl.flags, DLIMS_USED);
-	dl_set_total(&dli->space_total, dl.space_total,
-		     dl_bytes(dl.space_total, dl.flags, DLIMS_TOTAL));
-	if (dl.inodes_used != CDLIM_KEEP)
-		dli->inodes_used = dl.inodes_used;
-	dl_set_total(&dli->inodes_total, dl.inodes_total, dl.inodes_total);
-	if (dl.reserved != CDLIM_KEEP)
-		dli->reserved = dl.reserved;
+	if (dl->space_used != CDLIM_KEEP)
+		dli->space_used = dl_bytes(dl->space_used, dl->flags, DLIMS_USED);
+	dl_set_total(&dli->space_total, dl->space_total,
+		     dl_bytes(dl->space_total, dl->flags, DLIMS_TOTAL));
+	if (dl->inodes_used != CDLIM_KEEP)
+		dli->inodes_used = dl->inodes_used;
+	dl_set_total(&dli->inodes_total, dl->inodes_total, dl->inodes_total);
+	if (dl->reserved != CDLIM_KEEP)
+		dli->reserved = dl->reserved;
 	spin_unlock(&dli->lock);
-out_unlock:
-	mutex_unlock(&dl_mutex);
-	path_put(&path);
-	return err;
+	return 0;
 }
 
-long vc_get_dlimit(const struct vc_call *call)
+/* get: the values in the units the caller's flags ask for. */
+static int dl_do_get(struct hlist_head *head, u32 tag,
+		     struct vcmd_ctx_dlimit_v0 *dl)
 {
-	struct vcmd_ctx_dlimit_v0 dl;
+	struct dl_info *dli = dl_find(head, tag);
+
+	if (!dli)
+		return -ESRCH;
+	spin_lock(&dli->lock);
+	dl->space_used = dl_from_bytes(dli->space_used, dl->flags, DLIMS_USED);
+	dl->space_total = dli->space_total == DL_NO_LIMIT ? CDLIM_INFINITY :
+		dl_from_bytes(dli->space_total, dl->flags, DLIMS_TOTAL);
+	dl->inodes_used = dl_count_out(dli->inodes_used);
+	dl->inodes_total = dli->inodes_total == DL_NO_LIMIT ? CDLIM_INFINITY :
+		dl_count_out(dli->inodes_total);
+	dl->reserved = dli->reserved;
+	spin_unlock(&dli->lock);
+	return 0;
+}
+
+/**
+ * struct dl_cmd - one DLIMIT command
+ * @full:	the request is a ctx_dlimit_v0, else a ctx_dlimit_base_v0
+ * @reply:	the request goes back to the caller when @run succeeded
+ * @check:	more checks of the request before the path is walked, or NULL
+ * @run:	the work on the filesystem's entries, dl_mutex held
+ */
+struct dl_cmd {
+	bool full;
+	bool reply;
+	int (*check)(const struct vcmd_ctx_dlimit_v0 *dl);
+	int (*run)(struct hlist_head *head, u32 tag,
+		   struct vcmd_ctx_dlimit_v0 *dl);
+};
+
+/*
+ * The body of every command: the tag, the request (either ABI), its
+ * checks, the filesystem the path leads to, @cmd's work under dl_mutex,
+ * and the reply.  Errors in that order.
+ */
+static long dl_command(const struct vc_call *call, const struct dl_cmd *cmd)
+{
+	struct vcmd_ctx_dlimit_v0 dl = { };
 	struct hlist_head *head;
-	struct dl_info *dli;
 	struct path path;
 	u32 tag;
 	int err;
@@ -597,34 +546,54 @@ long vc_get_dlimit(const struct vc_call *call)
 	err = dl_tag(call, &tag);
 	if (err)
 		return err;
-	err = dl_copy_in(call, &dl);
+	err = dl_copy_in(call, &dl, cmd->full);
 	if (err)
 		return err;
 	if (dl.flags & ~DLIMF_VALID)
 		return -EINVAL;
+	if (cmd->check) {
+		err = cmd->check(&dl);
+		if (err)
+			return err;
+	}
 	err = dl_lookup_sb(dl.name, &path, &head);
 	if (err)
 		return err;
 
 	mutex_lock(&dl_mutex);
-	dli = dl_find(head, tag);
-	if (!dli) {
-		err = -ESRCH;
-		goto out_unlock;
-	}
-	spin_lock(&dli->lock);
-	dl.space_used = dl_from_bytes(dli->space_used, dl.flags, DLIMS_USED);
-	dl.space_total = dli->space_total == DL_NO_LIMIT ? CDLIM_INFINITY :
-		dl_from_bytes(dli->space_total, dl.flags, DLIMS_TOTAL);
-	dl.inodes_used = dl_count_out(dli->inodes_used);
-	dl.inodes_total = dli->inodes_total == DL_NO_LIMIT ? CDLIM_INFINITY :
-		dl_count_out(dli->inodes_total);
-	dl.reserved = dli->reserved;
-	spin_unlock(&dli->lock);
-out_unlock:
+	err = cmd->run(head, tag, &dl);
 	mutex_unlock(&dl_mutex);
 	path_put(&path);
-	if (!err)
+	if (!err && cmd->reply)
 		err = dl_copy_out(call, &dl);
 	return err;
+}
+
+static const struct dl_cmd dl_add = { .run = dl_do_add };
+static const struct dl_cmd dl_rem = { .run = dl_do_rem };
+static const struct dl_cmd dl_set = {
+	.full = true, .check = dl_check_set, .run = dl_do_set,
+};
+static const struct dl_cmd dl_get = {
+	.full = true, .reply = true, .run = dl_do_get,
+};
+
+long vc_add_dlimit(const struct vc_call *call)
+{
+	return dl_command(call, &dl_add);
+}
+
+long vc_rem_dlimit(const struct vc_call *call)
+{
+	return dl_command(call, &dl_rem);
+}
+
+long vc_set_dlimit(const struct vc_call *call)
+{
+	return dl_command(call, &dl_set);
+}
+
+long vc_get_dlimit(const struct vc_call *call)
+{
+	return dl_command(call, &dl_get);
 }
