@@ -16,7 +16,9 @@
  *    on a filesystem where its tag has an entry: f_blocks is the space
  *    total, f_bfree what is left of it, f_bavail that minus the root
  *    reserve, f_files and f_ffree the inodes; never more free than the
- *    filesystem itself has.  So df in a guest shows its budget;
+ *    filesystem itself has (where it reports a size: tmpfs without
+ *    size= or nr_inodes= reports none).  So df in a guest shows its
+ *    budget;
  *  - the counters start at 0 when the entry is added, count only what
  *    is charged afterwards, and are not stored on disk: util-vserver
  *    seeds them from vdu's count with set_dlimit at guest start.
@@ -259,17 +261,24 @@ void __vx_dl_statfs(struct super_block *sb, struct kstatfs *buf)
 		u64 bfree = blocks > used ? blocks - used : 0;
 		u64 rsv = div_u64(blocks * dli->reserved, 100);
 
+		u64 bavail = bfree > rsv ? bfree - rsv : 0;
+
+		if (buf->f_blocks) {	/* 0: no size (tmpfs without size=) */
+			bfree = min_t(u64, bfree, buf->f_bfree);
+			bavail = min_t(u64, bavail, buf->f_bavail);
+		}
 		buf->f_blocks = blocks;
-		buf->f_bfree = min_t(u64, bfree, buf->f_bfree);
-		buf->f_bavail = min_t(u64, bfree > rsv ? bfree - rsv : 0,
-				      buf->f_bavail);
+		buf->f_bfree = bfree;
+		buf->f_bavail = bavail;
 	}
 	if (dli->inodes_total != DL_NO_LIMIT) {
 		u64 total = dli->inodes_total, used = dli->inodes_used;
+		u64 ffree = total > used ? total - used : 0;
 
+		if (buf->f_files)	/* 0: no count (tmpfs without nr_inodes=) */
+			ffree = min_t(u64, ffree, buf->f_ffree);
 		buf->f_files = total;
-		buf->f_ffree = min_t(u64, total > used ? total - used : 0,
-				     buf->f_ffree);
+		buf->f_ffree = ffree;
 	}
 	spin_unlock(&dli->lock);
 out:
