@@ -27,11 +27,12 @@
  * stubs in include/linux/quotaops.h without CONFIG_QUOTA): every
  * filesystem that reserves its blocks and inodes through dquot_alloc_*()
  * before it takes them (ext2, ext4, ...) is covered, with no change to
- * the filesystem.  A reservation (delayed allocation) is charged when it
- * is made; claiming it changes nothing.  Allocations that must not fail
- * (DQUOT_SPACE_NOFAIL) are charged past the total.  A retag (chxid, a
- * guest taking over an untagged file) moves the file's space and inode
- * to the new tag's entry, past its totals if need be.
+ * the filesystem; tmpfs, which has no quota calls in 6.1, charges its
+ * pages and inodes from mm/shmem.c.  A reservation (delayed allocation)
+ * is charged when it is made; claiming it changes nothing.  Allocations
+ * that must not fail (DQUOT_SPACE_NOFAIL) are charged past the total.  A
+ * retag (chxid, a guest taking over an untagged file) moves the file's
+ * space and inode to the new tag's entry, past its totals if need be.
  *
  * Entries live in the superblock's vserver LSM blob and die with it:
  * after umount util-vserver adds them again.
@@ -39,8 +40,10 @@
  * Locking: dl_mutex serialises adding and removing entries (and the
  * command lookups); the lists are walked under RCU by the charge paths,
  * which may run with spinlocks held (ext2 holds none, other filesystems
- * may), and entries are freed after a grace period.  Each entry's
- * counters are guarded by its spinlock.  The static key vx_dl_active
+ * may; with transparent huge pages khugepaged charges tmpfs under the
+ * page cache's irq-safe xa_lock), and entries are freed after a grace
+ * period.  Each entry's counters are guarded by its spinlock, taken
+ * with interrupts off.  The static key vx_dl_active
  * goes on with the first entry and stays on.
  */
 
@@ -115,6 +118,7 @@ static int dl_charge(struct inode *inode, s64 n, int flags,
 {
 	struct hlist_head *head = vx_sb_dlimits(inode->i_sb);
 	struct dl_info *dli;
+	unsigned long irqflags;
 	int ret = 0;
 
 	if (!head || hlist_empty(head))
@@ -122,9 +126,9 @@ static int dl_charge(struct inode *inode, s64 n, int flags,
 	rcu_read_lock();
 	dli = dl_find(head, vx_inode_tag(inode));
 	if (dli) {
-		spin_lock(&dli->lock);
+		spin_lock_irqsave(&dli->lock, irqflags);
 		ret = fn(dli, n, flags);
-		spin_unlock(&dli->lock);
+		spin_unlock_irqrestore(&dli->lock, irqflags);
 	}
 	rcu_read_unlock();
 	return ret;
@@ -210,6 +214,7 @@ void __vx_dl_transfer(struct inode *inode, u32 from, u32 to)
 {
 	struct hlist_head *head = vx_sb_dlimits(inode->i_sb);
 	struct dl_info *dli;
+	unsigned long irqflags;
 	s64 bytes;
 
 	if (!head || hlist_empty(head))
@@ -218,17 +223,17 @@ void __vx_dl_transfer(struct inode *inode, u32 from, u32 to)
 	rcu_read_lock();
 	dli = dl_find(head, from);
 	if (dli) {
-		spin_lock(&dli->lock);
+		spin_lock_irqsave(&dli->lock, irqflags);
 		dl_sub_space(dli, bytes, 0);
 		dl_sub_inode(dli, 1, 0);
-		spin_unlock(&dli->lock);
+		spin_unlock_irqrestore(&dli->lock, irqflags);
 	}
 	dli = dl_find(head, to);
 	if (dli) {
-		spin_lock(&dli->lock);
+		spin_lock_irqsave(&dli->lock, irqflags);
 		dli->space_used += bytes;
 		dli->inodes_used++;
-		spin_unlock(&dli->lock);
+		spin_unlock_irqrestore(&dli->lock, irqflags);
 	}
 	rcu_read_unlock();
 }
@@ -254,7 +259,7 @@ void __vx_dl_statfs(struct super_block *sb, struct kstatfs *buf)
 	dli = dl_find(head, vx_task_tag(current));
 	if (!dli)
 		goto out;
-	spin_lock(&dli->lock);
+	spin_lock_irq(&dli->lock);
 	if (dli->space_total != DL_NO_LIMIT) {
 		u64 blocks = div64_u64(dli->space_total, unit);
 		u64 used = div64_u64(dli->space_used + unit - 1, unit);
@@ -280,7 +285,7 @@ void __vx_dl_statfs(struct super_block *sb, struct kstatfs *buf)
 		buf->f_files = total;
 		buf->f_ffree = ffree;
 	}
-	spin_unlock(&dli->lock);
+	spin_unlock_irq(&dli->lock);
 out:
 	rcu_read_unlock();
 }
@@ -490,7 +495,7 @@ static int dl_do_set(struct hlist_head *head, u32 tag,
 
 	if (!dli)
 		return -ESRCH;
-	spin_lock(&dli->lock);
+	spin_lock_irq(&dli->lock);
 	if (dl->space_used != CDLIM_KEEP)
 		dli->space_used = dl_bytes(dl->space_used, dl->flags, DLIMS_USED);
 	dl_set_total(&dli->space_total, dl->space_total,
@@ -500,7 +505,7 @@ static int dl_do_set(struct hlist_head *head, u32 tag,
 	dl_set_total(&dli->inodes_total, dl->inodes_total, dl->inodes_total);
 	if (dl->reserved != CDLIM_KEEP)
 		dli->reserved = dl->reserved;
-	spin_unlock(&dli->lock);
+	spin_unlock_irq(&dli->lock);
 	return 0;
 }
 
@@ -512,7 +517,7 @@ static int dl_do_get(struct hlist_head *head, u32 tag,
 
 	if (!dli)
 		return -ESRCH;
-	spin_lock(&dli->lock);
+	spin_lock_irq(&dli->lock);
 	dl->space_used = dl_from_bytes(dli->space_used, dl->flags, DLIMS_USED);
 	dl->space_total = dli->space_total == DL_NO_LIMIT ? CDLIM_INFINITY :
 		dl_from_bytes(dli->space_total, dl->flags, DLIMS_TOTAL);
@@ -520,7 +525,7 @@ static int dl_do_get(struct hlist_head *head, u32 tag,
 	dl->inodes_total = dli->inodes_total == DL_NO_LIMIT ? CDLIM_INFINITY :
 		dl_count_out(dli->inodes_total);
 	dl->reserved = dli->reserved;
-	spin_unlock(&dli->lock);
+	spin_unlock_irq(&dli->lock);
 	return 0;
 }
 
