@@ -51,6 +51,12 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     expect(await fail('vrsetup /dev/vroot1 /dev/null')).toEqual([255, 'vrsetup: VROOT_SET_DEV: Invalid argument\n']);
     expect(await fail('vrsetup /dev/vroot1 /dev/vroot0')).toEqual([255, 'vrsetup: VROOT_SET_DEV: Invalid argument\n']);
     expect(await fail('vrsetup --fd 99 /dev/vroot1')).toEqual([255, 'vrsetup: VROOT_SET_DEV: Bad file descriptor\n']);
+    // Garbage for the descriptor: negative, huge, a regular file, a directory, a character device.
+    expect(await fail('vrsetup --fd -1 /dev/vroot1')).toEqual([255, 'vrsetup: VROOT_SET_DEV: Bad file descriptor\n']);
+    expect(await fail('vrsetup --fd 4294967298 /dev/vroot1')).toEqual([255, 'vrsetup: VROOT_SET_DEV: Bad file descriptor\n']);
+    for (const redirect of ['3</etc/passwd', '3</', '3</dev/zero']) {
+      expect(await fail(`vrsetup --fd 3 /dev/vroot1 ${redirect}`), redirect).toEqual([255, 'vrsetup: VROOT_SET_DEV: Invalid argument\n']);
+    }
     expect(await fail('vrsetup -d /dev/vroot1')).toEqual([255, 'vrsetup: VROOT_CLR_DEV: No such device or address\n']);
     // quotactl on an unbound vroot.
     expect(await fail('vquota get /dev/vroot1 user 0')).toEqual([255, 'vquota: Q_GETQUOTA: No such device or address\n']);
