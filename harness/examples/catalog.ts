@@ -96,6 +96,11 @@ const jail = (dir: string): string =>
 
 /** Tagging: a tmpfs mounted with the tag option takes the creator's xid on new files. */
 const TAGGING: Requirement = { what: 'xid tagging (mount option tag)', probe: 'mkdir -p /tmp/tagprobe && mount -t tmpfs -o tag tmpfs /tmp/tagprobe && grep -q " /tmp/tagprobe .*[,]tag[,]" /proc/mounts; r=$?; umount /tmp/tagprobe 2>/dev/null; rmdir /tmp/tagprobe; exit $r' };
+const DLIMIT_TMPFS: Requirement = {
+  what: 'disk limits on a tagged tmpfs',
+  probe:
+    "mkdir -p /tmp/dlprobe && mount -t tmpfs -o tag tmpfs /tmp/dlprobe && vdlimit --xid 2 --set space_total=4 /tmp/dlprobe >/dev/null && vcontext --create --silent --endsetup --xid 2 -- sh -c '! dd if=/dev/zero of=/tmp/dlprobe/x bs=4k count=2 2>/dev/null'; r=$?; umount /tmp/dlprobe 2>/dev/null; rmdir /tmp/dlprobe; exit $r",
+};
 /** The xid lsxid printed for PATH. */
 const lsxidOf = (stdout: string, path: string): number => Number(new RegExp(`^\\s*(\\d+)  ${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1] ?? NaN);
 /** Run CMD as root of a new guest XID (past setup). */
@@ -864,6 +869,37 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
       },
     ],
     cleanup: 'vkill --xid 4601 -s KILL; rm -f /tmp/e46.pid',
+  },
+  {
+    id: 'E47',
+    title: 'Context disk limits',
+    section: '06.4',
+    demonstrates:
+      'On a tagged tmpfs guest 4701 gets 32 KiB and 5 inodes (vdlimit): df in the guest shows its 32 KiB and its used column moves with what it writes, the usage vdlimit reports is what df shows, a write past the total and a 6th file fail with EDQUOT (the paper says ENOSPC, see kernel-patch/README.md) while guest 4702 without a limit writes the same, and deleting gives the space back.',
+    requires: [tool('vdlimit'), CTX_CREATE, TAGGING, DLIMIT_TMPFS],
+    steps: [
+      { command: 'mkdir -p /tmp/e47 && mount -t tmpfs -o tag tmpfs /tmp/e47 && mkdir /tmp/e47/g && chmod 777 /tmp/e47/g', note: 'a tmpfs mounted with tag' },
+      { command: 'vdlimit --xid 4701 --set space_total=32 --set inodes_total=5 /tmp/e47 && vdlimit --xid 4701 /tmp/e47', note: 'guest 4701 gets 32 KiB and 5 inodes on it' },
+      { command: inGuest(4701, 'df -k /tmp/e47 | tail -n 1'), note: 'df in the guest' },
+      { command: `${inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/a bs=4k count=4 2>/dev/null; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`, note: 'the guest writes 16 KiB' },
+      { command: inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/b bs=4k count=5'), note: '20 KiB more: past the total' },
+      { command: inGuest(4701, 'rm -f /tmp/e47/g/b; for f in c d e f; do touch /tmp/e47/g/$f || exit 1; done; touch /tmp/e47/g/six'), note: 'files 2 to 5, then a 6th' },
+      { command: inGuest(4702, 'dd if=/dev/zero of=/tmp/e47/g/o bs=4k count=9 2>/dev/null && mkdir /tmp/e47/g/o1 /tmp/e47/g/o2 /tmp/e47/g/o3 /tmp/e47/g/o4 /tmp/e47/g/o5 && echo control-ok'), note: 'guest 4702 without a limit writes 36 KiB and 6 inodes' },
+      { command: `${inGuest(4701, 'rm -f /tmp/e47/g/a; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`, note: 'guest 4701 deletes its 16 KiB' },
+    ],
+    invariants: [
+      { says: 'vdlimit lists the entry: nothing used, 32 KiB and 5 inodes', check: (s) => /^space_used=0\nspace_total=32\ninodes_used=0\ninodes_total=5\n/m.test(stepOf(s, 1).stdout) || stepOf(s, 1).stdout + stepOf(s, 1).stderr },
+      { says: "df in the guest shows the guest's total: 32 KiB, 0 used, 32 available", check: (s) => /\s32\s+0\s+32\s/.test(stepOf(s, 2).stdout) || stepOf(s, 2).stdout + stepOf(s, 2).stderr },
+      {
+        says: "after 16 KiB df's used column and vdlimit's space_used both say 16",
+        check: (s) => (/\s32\s+16\s+16\s/.test(stepOf(s, 3).stdout) && /^space_used=16$/m.test(stepOf(s, 3).stdout) && /^inodes_used=1$/m.test(stepOf(s, 3).stdout)) || stepOf(s, 3).stdout + stepOf(s, 3).stderr,
+      },
+      { says: 'the write past the total fails with EDQUOT', check: (s) => (stepOf(s, 4).exitCode !== 0 && /Disk quota exceeded/.test(stepOf(s, 4).stderr)) || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stderr}` },
+      { says: 'the 6th file fails with EDQUOT, the 5th succeeded', check: (s) => (stepOf(s, 5).exitCode !== 0 && /six: Disk quota exceeded/.test(stepOf(s, 5).stderr) && !/\/[cdef]: /.test(stepOf(s, 5).stderr)) || `exit ${stepOf(s, 5).exitCode}: ${stepOf(s, 5).stderr}` },
+      { says: 'the control: a guest without a limit writes past both totals', check: (s) => stepOf(s, 6).stdout === 'control-ok\n' || stepOf(s, 6).stdout + stepOf(s, 6).stderr },
+      { says: 'deleting gives the space back: df and vdlimit show 0 used', check: (s) => (/\s32\s+0\s+32\s/.test(stepOf(s, 7).stdout) && /^space_used=0$/m.test(stepOf(s, 7).stdout)) || stepOf(s, 7).stdout + stepOf(s, 7).stderr },
+    ],
+    cleanup: 'umount /tmp/e47; rmdir /tmp/e47',
   },
   {
     id: 'E31',

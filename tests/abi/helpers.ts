@@ -8,8 +8,8 @@ export interface VcResult {
   out?: Buffer;
 }
 
-export async function vc(shell: Shell, args: string): Promise<VcResult> {
-  const r = await shell.succeed(`vsyscall ${args}`);
+export async function vc(shell: Shell, args: string, bin = 'vsyscall'): Promise<VcResult> {
+  const r = await shell.succeed(`${bin} ${args}`);
   const m = /^ret=(-?\d+) errno=(\d+) (\w+)$/m.exec(r.stdout);
   if (m === null) throw new Error(`unexpected vsyscall output: ${r.stdout}${r.stderr}`);
   const out = /^out=([0-9a-f]*)$/m.exec(r.stdout)?.[1];

@@ -73,6 +73,52 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 131`);
   });
 
+  it('ctx_dlimit_v0 (28 bytes from i386 tools, 32 from 64-bit ones) and its base (8, 16) name one entry from both ABIs', async () => {
+    const sh = h.guest.shell;
+    const MNT = '/tmp/dl64';
+    const le32s = (vals: number[]): string =>
+      vals
+        .map((v) => {
+          const b = Buffer.alloc(4);
+          b.writeUInt32LE(v >>> 0);
+          return b.toString('hex');
+        })
+        .join('');
+    const KEEP = 0xfffffffe;
+    // The path pointer first (4 bytes on i386, 8 on x86_64), then the u32 fields; the 64-bit
+    // base has 4 bytes of tail padding.
+    const i386 = (vals: number[]): string => '00000000' + le32s(vals);
+    const lp64 = (vals: number[]): string => '0000000000000000' + le32s(vals) + (vals.length === 1 ? '00000000' : '');
+    const c32 = (hex: string, rest: string) => vc(sh, `--in ${hex} --ptr 0=${MNT} ${rest}`, `${COMPAT_BIN}/vsyscall`);
+    const n64 = (hex: string, rest: string) => vc(sh, `--in ${hex} --ptr 0=${MNT} ${rest}`);
+    await sh.succeed(`mkdir -p ${MNT} && mount -t tmpfs tmpfs ${MNT}`);
+    try {
+      expect(await c32(i386([0]), '0x24010000 133')).toMatchObject({ ret: 0 });
+      expect(await n64(lp64([0]), '0x24010000 133')).toMatchObject({ ret: -1, name: 'EEXIST' });
+      // set from i386: used 12 KiB of 1000, 3 of 50 inodes, 5 % reserved.
+      const values = [12, 1000, 3, 50, 5, 0];
+      expect(await c32(i386(values), '0x24050000 133')).toMatchObject({ ret: 0 });
+      const native = await n64(lp64([0, 0, 0, 0, 0, 0]), '--out 32 0x24060000 133');
+      expect([native.ret, native.out?.subarray(8).toString('hex')]).toEqual([0, le32s(values)]);
+      // The compat get writes the 28 bytes of the i386 struct and nothing past them.
+      const compat = await c32(i386([0, 0, 0, 0, 0, 0]) + 'abababab', '--out 32 0x24060000 133');
+      expect([compat.ret, compat.out?.subarray(4).toString('hex')]).toEqual([0, le32s(values) + 'abababab']);
+      // flags is the last field in both: a 64-bit set of 3 MiB (DLIMF_SHIFT, exponent 2 at bit 2)
+      // reads back as 3072 KiB through the compat entry.
+      expect(await n64(lp64([KEEP, 3, KEEP, KEEP, KEEP, 0x10 | (2 << 2)]), '0x24050000 133')).toMatchObject({ ret: 0 });
+      expect((await c32(i386([0, 0, 0, 0, 0, 0]), '--out 28 0x24060000 133')).out?.readUInt32LE(8)).toBe(3072);
+      // util-vserver's vdlimit, built for i386, against the native one.
+      await sh.succeed(`${COMPAT_BIN}/vdlimit --xid 133 --set inodes_total=7 ${MNT}`);
+      const listing = `133 ${MNT}\nspace_used=12\nspace_total=3072\ninodes_used=3\ninodes_total=7\nreserved=5\n`;
+      expect((await sh.succeed(`vdlimit --xid 133 ${MNT}`)).stdout).toBe(listing);
+      expect((await sh.succeed(`${COMPAT_BIN}/vdlimit --xid 133 ${MNT}`)).stdout).toBe(listing);
+      expect(await n64(lp64([0]), '0x24020000 133')).toMatchObject({ ret: 0 });
+      expect(await c32(i386([0]), '0x24020000 133')).toMatchObject({ ret: -1, name: 'ESRCH' });
+    } finally {
+      await sh.run(`umount ${MNT}`);
+    }
+  });
+
   it('ctx_iattr_v1 (24 bytes native, 16 compat) carries the path pointer in both ABIs', async () => {
     const cmd = 'mkdir -p /tmp/ia && mount -t tmpfs -o tag tmpfs /tmp/ia && touch /tmp/ia/f';
     await h.guest.shell.succeed(cmd);

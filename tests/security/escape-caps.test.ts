@@ -13,10 +13,11 @@
  * host interfaces of item 8 (uevent helper, cgroupfs, binfmt_misc, debugfs, quotas).
  *
  * Most of these interfaces are only built into the vserver-distro kernel (bpf, perf, audit,
- * suspend, keys, the diag modules, binfmt_misc, debugfs, quotas, the uevent helper): those
+ * suspend, keys, the diag modules, binfmt_misc, debugfs, the uevent helper): those
  * attacks are `distroOnly`. Cgroups are built into the vserver kernel too (its scheduler's task
  * groups), not into vserver-off: the cgroup attacks (`needsConfig: 'CONFIG_CGROUPS'`) run in every
- * guest run and have their control on the vserver host or on vserver-distro. MAC_OVERRIDE has no user there (neither Smack nor SELinux is
+ * guest run and have their control on the vserver host or on vserver-distro; so does the quota
+ * attack (`needsConfig: 'CONFIG_QUOTA'`, built for vroot and quota since issue #16). MAC_OVERRIDE has no user there (neither Smack nor SELinux is
  * built); ns_last_pid needs PID namespaces, which no variant builds (CHECKPOINT_RESTORE is tried
  * with clone3's set_tid instead). Probe: `escape-caps` (guest-image/tools/escape-caps.c).
  */
@@ -339,7 +340,9 @@ const attacks: Attack[] = [
     prepare: 'rm -f $ROOT/dev/sda && mknod $ROOT/dev/sda b 8 0',
     command: 'escape-caps quotaoff /dev/sda',
     refused: { errno: EACCES_OR_EPERM },
-    distroOnly: true,
+    // quotactl(2) is built wherever QUOTA is: vserver-distro, and the vserver variants since
+    // issue #16 (vroot and quota).
+    needsConfig: 'CONFIG_QUOTA',
   },
 ];
 

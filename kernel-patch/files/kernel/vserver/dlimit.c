@@ -16,7 +16,9 @@
  *    on a filesystem where its tag has an entry: f_blocks is the space
  *    total, f_bfree what is left of it, f_bavail that minus the root
  *    reserve, f_files and f_ffree the inodes; never more free than the
- *    filesystem itself has.  So df in a guest shows its budget;
+ *    filesystem itself has (where it reports a size: tmpfs without
+ *    size= or nr_inodes= reports none).  So df in a guest shows its
+ *    budget;
  *  - the counters start at 0 when the entry is added, count only what
  *    is charged afterwards, and are not stored on disk: util-vserver
  *    seeds them from vdu's count with set_dlimit at guest start.
@@ -25,11 +27,12 @@
  * stubs in include/linux/quotaops.h without CONFIG_QUOTA): every
  * filesystem that reserves its blocks and inodes through dquot_alloc_*()
  * before it takes them (ext2, ext4, ...) is covered, with no change to
- * the filesystem.  A reservation (delayed allocation) is charged when it
- * is made; claiming it changes nothing.  Allocations that must not fail
- * (DQUOT_SPACE_NOFAIL) are charged past the total.  A retag (chxid, a
- * guest taking over an untagged file) moves the file's space and inode
- * to the new tag's entry, past its totals if need be.
+ * the filesystem; tmpfs, which has no quota calls in 6.1, charges its
+ * pages and inodes from mm/shmem.c.  A reservation (delayed allocation)
+ * is charged when it is made; claiming it changes nothing.  Allocations
+ * that must not fail (DQUOT_SPACE_NOFAIL) are charged past the total.  A
+ * retag (chxid, a guest taking over an untagged file) moves the file's
+ * space and inode to the new tag's entry, past its totals if need be.
  *
  * Entries live in the superblock's vserver LSM blob and die with it:
  * after umount util-vserver adds them again.
@@ -37,8 +40,10 @@
  * Locking: dl_mutex serialises adding and removing entries (and the
  * command lookups); the lists are walked under RCU by the charge paths,
  * which may run with spinlocks held (ext2 holds none, other filesystems
- * may), and entries are freed after a grace period.  Each entry's
- * counters are guarded by its spinlock.  The static key vx_dl_active
+ * may; with transparent huge pages khugepaged charges tmpfs under the
+ * page cache's irq-safe xa_lock), and entries are freed after a grace
+ * period.  Each entry's counters are guarded by its spinlock, taken
+ * with interrupts off.  The static key vx_dl_active
  * goes on with the first entry and stays on.
  */
 
@@ -113,6 +118,7 @@ static int dl_charge(struct inode *inode, s64 n, int flags,
 {
 	struct hlist_head *head = vx_sb_dlimits(inode->i_sb);
 	struct dl_info *dli;
+	unsigned long irqflags;
 	int ret = 0;
 
 	if (!head || hlist_empty(head))
@@ -120,9 +126,9 @@ static int dl_charge(struct inode *inode, s64 n, int flags,
 	rcu_read_lock();
 	dli = dl_find(head, vx_inode_tag(inode));
 	if (dli) {
-		spin_lock(&dli->lock);
+		spin_lock_irqsave(&dli->lock, irqflags);
 		ret = fn(dli, n, flags);
-		spin_unlock(&dli->lock);
+		spin_unlock_irqrestore(&dli->lock, irqflags);
 	}
 	rcu_read_unlock();
 	return ret;
@@ -208,6 +214,7 @@ void __vx_dl_transfer(struct inode *inode, u32 from, u32 to)
 {
 	struct hlist_head *head = vx_sb_dlimits(inode->i_sb);
 	struct dl_info *dli;
+	unsigned long irqflags;
 	s64 bytes;
 
 	if (!head || hlist_empty(head))
@@ -216,17 +223,17 @@ void __vx_dl_transfer(struct inode *inode, u32 from, u32 to)
 	rcu_read_lock();
 	dli = dl_find(head, from);
 	if (dli) {
-		spin_lock(&dli->lock);
+		spin_lock_irqsave(&dli->lock, irqflags);
 		dl_sub_space(dli, bytes, 0);
 		dl_sub_inode(dli, 1, 0);
-		spin_unlock(&dli->lock);
+		spin_unlock_irqrestore(&dli->lock, irqflags);
 	}
 	dli = dl_find(head, to);
 	if (dli) {
-		spin_lock(&dli->lock);
+		spin_lock_irqsave(&dli->lock, irqflags);
 		dli->space_used += bytes;
 		dli->inodes_used++;
-		spin_unlock(&dli->lock);
+		spin_unlock_irqrestore(&dli->lock, irqflags);
 	}
 	rcu_read_unlock();
 }
@@ -252,26 +259,33 @@ void __vx_dl_statfs(struct super_block *sb, struct kstatfs *buf)
 	dli = dl_find(head, vx_task_tag(current));
 	if (!dli)
 		goto out;
-	spin_lock(&dli->lock);
+	spin_lock_irq(&dli->lock);
 	if (dli->space_total != DL_NO_LIMIT) {
 		u64 blocks = div64_u64(dli->space_total, unit);
 		u64 used = div64_u64(dli->space_used + unit - 1, unit);
 		u64 bfree = blocks > used ? blocks - used : 0;
 		u64 rsv = div_u64(blocks * dli->reserved, 100);
 
+		u64 bavail = bfree > rsv ? bfree - rsv : 0;
+
+		if (buf->f_blocks) {	/* 0: no size (tmpfs without size=) */
+			bfree = min_t(u64, bfree, buf->f_bfree);
+			bavail = min_t(u64, bavail, buf->f_bavail);
+		}
 		buf->f_blocks = blocks;
-		buf->f_bfree = min_t(u64, bfree, buf->f_bfree);
-		buf->f_bavail = min_t(u64, bfree > rsv ? bfree - rsv : 0,
-				      buf->f_bavail);
+		buf->f_bfree = bfree;
+		buf->f_bavail = bavail;
 	}
 	if (dli->inodes_total != DL_NO_LIMIT) {
 		u64 total = dli->inodes_total, used = dli->inodes_used;
+		u64 ffree = total > used ? total - used : 0;
 
+		if (buf->f_files)	/* 0: no count (tmpfs without nr_inodes=) */
+			ffree = min_t(u64, ffree, buf->f_ffree);
 		buf->f_files = total;
-		buf->f_ffree = min_t(u64, total > used ? total - used : 0,
-				     buf->f_ffree);
+		buf->f_ffree = ffree;
 	}
-	spin_unlock(&dli->lock);
+	spin_unlock_irq(&dli->lock);
 out:
 	rcu_read_unlock();
 }
@@ -298,21 +312,67 @@ void vx_dl_sb_free(struct super_block *sb)
 
 /* ---- commands -------------------------------------------------------- */
 
-/* The 32-bit layouts (compat entry): 8 and 28 bytes. */
-struct vcmd_ctx_dlimit_base_v0_32 {
-	u32 name;
-	u32 flags;
-};
+/*
+ * The requests, native and 32-bit (compat entry) alike, are the path
+ * pointer followed by u32 fields in one order: flags for add/rem
+ * (ctx_dlimit_base_v0, 8 or 16 bytes), the five values and flags for
+ * set/get (ctx_dlimit_v0, 28 or 32 bytes).  Only the pointer's size
+ * differs, so one copy-in and one copy-out serve both ABIs.
+ */
+#define DL_VALUES_SIZE	(offsetofend(struct vcmd_ctx_dlimit_v0, flags) - \
+			 offsetof(struct vcmd_ctx_dlimit_v0, space_used))
+static_assert(DL_VALUES_SIZE == 6 * sizeof(u32));
+static_assert(offsetof(struct vcmd_ctx_dlimit_base_v0, flags) ==
+	      offsetof(struct vcmd_ctx_dlimit_v0, space_used));
 
-struct vcmd_ctx_dlimit_v0_32 {
-	u32 name;
-	u32 space_used;
-	u32 space_total;
-	u32 inodes_used;
-	u32 inodes_total;
-	u32 reserved;
-	u32 flags;
-};
+/* Where the u32 fields start in the caller's layout. */
+static size_t dl_name_size(const struct vc_call *call)
+{
+#ifdef CONFIG_COMPAT
+	if (call->compat)
+		return sizeof(compat_uptr_t);
+#endif
+	return sizeof(void __user *);
+}
+
+/*
+ * Read the request into @dl: the whole ctx_dlimit_v0 if @full, else the
+ * name and flags of the base (the other fields stay as they are).
+ */
+static int dl_copy_in(const struct vc_call *call, struct vcmd_ctx_dlimit_v0 *dl,
+		      bool full)
+{
+	void __user *values = call->data + dl_name_size(call);
+	unsigned long left;
+
+#ifdef CONFIG_COMPAT
+	if (call->compat) {
+		compat_uptr_t name;
+
+		left = copy_from_user(&name, call->data, sizeof(name));
+		dl->name = compat_ptr(name);
+	} else
+#endif
+		left = copy_from_user(&dl->name, call->data, sizeof(dl->name));
+	if (left)
+		return -EFAULT;
+	if (full)
+		left = copy_from_user(&dl->space_used, values, DL_VALUES_SIZE);
+	else
+		left = copy_from_user(&dl->flags, values, sizeof(dl->flags));
+	return left ? -EFAULT : 0;
+}
+
+/* Write the values and flags back; the caller's name stays untouched. */
+static int dl_copy_out(const struct vc_call *call,
+		       const struct vcmd_ctx_dlimit_v0 *dl)
+{
+	void __user *values = call->data + dl_name_size(call);
+
+	if (copy_to_user(values, &dl->space_used, DL_VALUES_SIZE))
+		return -EFAULT;
+	return 0;
+}
 
 /* The tag the id names: 0..65535, a negative id the caller's own xid. */
 static int dl_tag(const struct vc_call *call, u32 *tag)
@@ -324,69 +384,6 @@ static int dl_tag(const struct vc_call *call, u32 *tag)
 	if (call->id > VX_ID_MAX)
 		return -EINVAL;
 	*tag = call->id;
-	return 0;
-}
-
-static int dl_copy_in(const struct vc_call *call, struct vcmd_ctx_dlimit_v0 *dl)
-{
-#ifdef CONFIG_COMPAT
-	if (call->compat) {
-		struct vcmd_ctx_dlimit_v0_32 d32;
-
-		if (copy_from_user(&d32, call->data, sizeof(d32)))
-			return -EFAULT;
-		dl->name = compat_ptr(d32.name);
-		dl->space_used = d32.space_used;
-		dl->space_total = d32.space_total;
-		dl->inodes_used = d32.inodes_used;
-		dl->inodes_total = d32.inodes_total;
-		dl->reserved = d32.reserved;
-		dl->flags = d32.flags;
-		return 0;
-	}
-#endif
-	if (copy_from_user(dl, call->data, sizeof(*dl)))
-		return -EFAULT;
-	return 0;
-}
-
-static int dl_copy_out(const struct vc_call *call,
-		       const struct vcmd_ctx_dlimit_v0 *dl)
-{
-#ifdef CONFIG_COMPAT
-	if (call->compat) {
-		struct vcmd_ctx_dlimit_v0_32 d32 = {
-			.name		= ptr_to_compat((void __user *)dl->name),
-			.space_used	= dl->space_used,
-			.space_total	= dl->space_total,
-			.inodes_used	= dl->inodes_used,
-			.inodes_total	= dl->inodes_total,
-			.reserved	= dl->reserved,
-			.flags		= dl->flags,
-		};
-
-		return copy_to_user(call->data, &d32, sizeof(d32)) ? -EFAULT : 0;
-	}
-#endif
-	return copy_to_user(call->data, dl, sizeof(*dl)) ? -EFAULT : 0;
-}
-
-static int dl_copy_in_base(const struct vc_call *call,
-			   struct vcmd_ctx_dlimit_base_v0 *base)
-{
-#ifdef CONFIG_COMPAT
-	if (call->compat) {
-		struct vcmd_ctx_dlimit_base_v0_32 b32;
-
-		if (copy_from_user(&b32, call->data, sizeof(b32)))
-			return -EFAULT;
-		base->name = compat_ptr(b32.name);
-		base->flags = b32.flags;
-		return 0;
-	}
-#endif
-	if (copy_from_user(base, call->data, sizeof(*base)))
-		return -EFAULT;
 	return 0;
 }
 
@@ -437,93 +434,44 @@ static u32 dl_count_out(u64 v)
 	return v < CDLIM_KEEP ? v : CDLIM_KEEP - 1;
 }
 
-long vc_add_dlimit(const struct vc_call *call)
+/*
+ * add: a new entry, nothing used, no limits.  The static key goes on
+ * before the first entry is visible, so no charge is missed.
+ */
+static int dl_do_add(struct hlist_head *head, u32 tag,
+		     struct vcmd_ctx_dlimit_v0 *dl)
 {
-	struct vcmd_ctx_dlimit_base_v0 base;
-	struct hlist_head *head;
 	struct dl_info *dli;
-	struct path path;
-	u32 tag;
-	int err;
 
-	err = dl_tag(call, &tag);
-	if (err)
-		return err;
-	err = dl_copy_in_base(call, &base);
-	if (err)
-		return err;
-	if (base.flags & ~DLIMF_VALID)
-		return -EINVAL;
-	err = dl_lookup_sb(base.name, &path, &head);
-	if (err)
-		return err;
-
+	if (dl_find(head, tag))
+		return -EEXIST;
 	dli = kzalloc(sizeof(*dli), GFP_KERNEL);
-	if (!dli) {
-		err = -ENOMEM;
-		goto out_path;
-	}
+	if (!dli)
+		return -ENOMEM;
 	spin_lock_init(&dli->lock);
 	dli->tag = tag;
 	dli->space_total = DL_NO_LIMIT;
 	dli->inodes_total = DL_NO_LIMIT;
-
-	/* Before the first entry is visible, so no charge is missed. */
 	static_branch_enable(&vx_dl_active);
-	mutex_lock(&dl_mutex);
-	if (dl_find(head, tag)) {
-		err = -EEXIST;
-		goto out_unlock;
-	}
 	hlist_add_head_rcu(&dli->node, head);
-	dli = NULL;
-out_unlock:
-	mutex_unlock(&dl_mutex);
-	kfree(dli);
-out_path:
-	path_put(&path);
-	return err;
+	return 0;
 }
 
-long vc_rem_dlimit(const struct vc_call *call)
+static int dl_do_rem(struct hlist_head *head, u32 tag,
+		     struct vcmd_ctx_dlimit_v0 *dl)
 {
-	struct vcmd_ctx_dlimit_base_v0 base;
-	struct hlist_head *head;
-	struct dl_info *dli;
-	struct path path;
-	u32 tag;
-	int err;
+	struct dl_info *dli = dl_find(head, tag);
 
-	err = dl_tag(call, &tag);
-	if (err)
-		return err;
-	err = dl_copy_in_base(call, &base);
-	if (err)
-		return err;
-	if (base.flags & ~DLIMF_VALID)
-		return -EINVAL;
-	err = dl_lookup_sb(base.name, &path, &head);
-	if (err)
-		return err;
-
-	mutex_lock(&dl_mutex);
-	dli = dl_find(head, tag);
-	if (dli) {
-		hlist_del_rcu(&dli->node);
-		kfree_rcu(dli, rcu);
-	} else {
-		err = -ESRCH;
-	}
-	mutex_unlock(&dl_mutex);
-	path_put(&path);
-	return err;
+	if (!dli)
+		return -ESRCH;
+	hlist_del_rcu(&dli->node);
+	kfree_rcu(dli, rcu);
+	return 0;
 }
 
 /* Every field of a set request is valid before any is applied. */
 static int dl_check_set(const struct vcmd_ctx_dlimit_v0 *dl)
 {
-	if (dl->flags & ~DLIMF_VALID)
-		return -EINVAL;
 	if (dl->space_used == CDLIM_INFINITY ||
 	    dl->inodes_used == CDLIM_INFINITY)
 		return -EINVAL;
@@ -540,56 +488,71 @@ static void dl_set_total(u64 *v, u32 user, u64 value)
 	*v = user == CDLIM_INFINITY ? DL_NO_LIMIT : value;
 }
 
-long vc_set_dlimit(const struct vc_call *call)
+static int dl_do_set(struct hlist_head *head, u32 tag,
+		     struct vcmd_ctx_dlimit_v0 *dl)
 {
-	struct vcmd_ctx_dlimit_v0 dl;
-	struct hlist_head *head;
-	struct dl_info *dli;
-	struct path path;
-	u32 tag;
-	int err;
+	struct dl_info *dli = dl_find(head, tag);
 
-	err = dl_tag(call, &tag);
-	if (err)
-		return err;
-	err = dl_copy_in(call, &dl);
-	if (err)
-		return err;
-	err = dl_check_set(&dl);
-	if (err)
-		return err;
-	err = dl_lookup_sb(dl.name, &path, &head);
-	if (err)
-		return err;
-
-	mutex_lock(&dl_mutex);
-	dli = dl_find(head, tag);
-	if (!dli) {
-		err = -ESRCH;
-		goto out_unlock;
-	}
-	spin_lock(&dli->lock);
-	if (dl.space_used != CDLIM_KEEP)
-		dli->space_used = dl_bytes(dl.space_used, dl.flags, DLIMS_USED);
-	dl_set_total(&dli->space_total, dl.space_total,
-		     dl_bytes(dl.space_total, dl.flags, DLIMS_TOTAL));
-	if (dl.inodes_used != CDLIM_KEEP)
-		dli->inodes_used = dl.inodes_used;
-	dl_set_total(&dli->inodes_total, dl.inodes_total, dl.inodes_total);
-	if (dl.reserved != CDLIM_KEEP)
-		dli->reserved = dl.reserved;
-	spin_unlock(&dli->lock);
-out_unlock:
-	mutex_unlock(&dl_mutex);
-	path_put(&path);
-	return err;
+	if (!dli)
+		return -ESRCH;
+	spin_lock_irq(&dli->lock);
+	if (dl->space_used != CDLIM_KEEP)
+		dli->space_used = dl_bytes(dl->space_used, dl->flags, DLIMS_USED);
+	dl_set_total(&dli->space_total, dl->space_total,
+		     dl_bytes(dl->space_total, dl->flags, DLIMS_TOTAL));
+	if (dl->inodes_used != CDLIM_KEEP)
+		dli->inodes_used = dl->inodes_used;
+	dl_set_total(&dli->inodes_total, dl->inodes_total, dl->inodes_total);
+	if (dl->reserved != CDLIM_KEEP)
+		dli->reserved = dl->reserved;
+	spin_unlock_irq(&dli->lock);
+	return 0;
 }
 
-long vc_get_dlimit(const struct vc_call *call)
+/* get: the values in the units the caller's flags ask for. */
+static int dl_do_get(struct hlist_head *head, u32 tag,
+		     struct vcmd_ctx_dlimit_v0 *dl)
 {
-	struct vcmd_ctx_dlimit_v0 dl;
+	struct dl_info *dli = dl_find(head, tag);
+
+	if (!dli)
+		return -ESRCH;
+	spin_lock_irq(&dli->lock);
+	dl->space_used = dl_from_bytes(dli->space_used, dl->flags, DLIMS_USED);
+	dl->space_total = dli->space_total == DL_NO_LIMIT ? CDLIM_INFINITY :
+		dl_from_bytes(dli->space_total, dl->flags, DLIMS_TOTAL);
+	dl->inodes_used = dl_count_out(dli->inodes_used);
+	dl->inodes_total = dli->inodes_total == DL_NO_LIMIT ? CDLIM_INFINITY :
+		dl_count_out(dli->inodes_total);
+	dl->reserved = dli->reserved;
+	spin_unlock_irq(&dli->lock);
+	return 0;
+}
+
+/**
+ * struct dl_cmd - one DLIMIT command
+ * @full:	the request is a ctx_dlimit_v0, else a ctx_dlimit_base_v0
+ * @reply:	the request goes back to the caller when @run succeeded
+ * @check:	more checks of the request before the path is walked, or NULL
+ * @run:	the work on the filesystem's entries, dl_mutex held
+ */
+struct dl_cmd {
+	bool full;
+	bool reply;
+	int (*check)(const struct vcmd_ctx_dlimit_v0 *dl);
+	int (*run)(struct hlist_head *head, u32 tag,
+		   struct vcmd_ctx_dlimit_v0 *dl);
+};
+
+/*
+ * The body of every command: the tag, the request (either ABI), its
+ * checks, the filesystem the path leads to, @cmd's work under dl_mutex,
+ * and the reply.  Errors in that order.
+ */
+static long dl_command(const struct vc_call *call, const struct dl_cmd *cmd)
+{
+	struct vcmd_ctx_dlimit_v0 dl = { };
 	struct hlist_head *head;
-	struct dl_info *dli;
 	struct path path;
 	u32 tag;
 	int err;
@@ -597,34 +560,54 @@ long vc_get_dlimit(const struct vc_call *call)
 	err = dl_tag(call, &tag);
 	if (err)
 		return err;
-	err = dl_copy_in(call, &dl);
+	err = dl_copy_in(call, &dl, cmd->full);
 	if (err)
 		return err;
 	if (dl.flags & ~DLIMF_VALID)
 		return -EINVAL;
+	if (cmd->check) {
+		err = cmd->check(&dl);
+		if (err)
+			return err;
+	}
 	err = dl_lookup_sb(dl.name, &path, &head);
 	if (err)
 		return err;
 
 	mutex_lock(&dl_mutex);
-	dli = dl_find(head, tag);
-	if (!dli) {
-		err = -ESRCH;
-		goto out_unlock;
-	}
-	spin_lock(&dli->lock);
-	dl.space_used = dl_from_bytes(dli->space_used, dl.flags, DLIMS_USED);
-	dl.space_total = dli->space_total == DL_NO_LIMIT ? CDLIM_INFINITY :
-		dl_from_bytes(dli->space_total, dl.flags, DLIMS_TOTAL);
-	dl.inodes_used = dl_count_out(dli->inodes_used);
-	dl.inodes_total = dli->inodes_total == DL_NO_LIMIT ? CDLIM_INFINITY :
-		dl_count_out(dli->inodes_total);
-	dl.reserved = dli->reserved;
-	spin_unlock(&dli->lock);
-out_unlock:
+	err = cmd->run(head, tag, &dl);
 	mutex_unlock(&dl_mutex);
 	path_put(&path);
-	if (!err)
+	if (!err && cmd->reply)
 		err = dl_copy_out(call, &dl);
 	return err;
+}
+
+static const struct dl_cmd dl_add = { .run = dl_do_add };
+static const struct dl_cmd dl_rem = { .run = dl_do_rem };
+static const struct dl_cmd dl_set = {
+	.full = true, .check = dl_check_set, .run = dl_do_set,
+};
+static const struct dl_cmd dl_get = {
+	.full = true, .reply = true, .run = dl_do_get,
+};
+
+long vc_add_dlimit(const struct vc_call *call)
+{
+	return dl_command(call, &dl_add);
+}
+
+long vc_rem_dlimit(const struct vc_call *call)
+{
+	return dl_command(call, &dl_rem);
+}
+
+long vc_set_dlimit(const struct vc_call *call)
+{
+	return dl_command(call, &dl_set);
+}
+
+long vc_get_dlimit(const struct vc_call *call)
+{
+	return dl_command(call, &dl_get);
 }

@@ -34,8 +34,10 @@
  *  - fork and open refuse to pass the context's limits (limit.c).
  *  - syslog(2) and /dev/kmsg need the ccap SYSLOG in a guest, and the
  *    TIOCSTI ioctl (pushing input into a terminal; native and compat
- *    entry) the ccap TIOCSTI; quotactl(2) and quota_on the ccap
- *    QUOTA_CTL, on top of the capabilities the quota code asks.
+ *    entry) the ccap TIOCSTI; quotactl(2), quotactl_fd(2) and
+ *    quota_on the ccap QUOTA_CTL, on top of the CAP_SYS_ADMIN the quota
+ *    code asks (reading the format, the state and one's own usage need
+ *    neither).
  *  - Sockets (net.c), IPC objects (ipc.c), SIGIO owners and terminals
  *    (sigio.c) have hook files of their own, added at init.
  *
@@ -45,9 +47,11 @@
 
 #include <asm/ioctls.h>
 #include <linux/capability.h>
+#include <linux/dqblk_xfs.h>
 #include <linux/cred.h>
 #include <linux/lsm_hooks.h>
 #include <linux/ptrace.h>
+#include <linux/quota.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/vserver/context.h>
@@ -218,9 +222,39 @@ static int vx_syslog(int type)
 	return vx_need_ccap(VXC_SYSLOG);
 }
 
+/*
+ * What the quota code lets any user ask (the format, a sync, the state,
+ * the usage of one's own user or groups) needs no ccap; the rest, which
+ * it lets only CAP_SYS_ADMIN do, needs QUOTA_CTL in a guest as well.
+ */
+static bool vx_quota_unprivileged(int cmds, int type, qid_t id)
+{
+	switch (cmds) {
+	case Q_GETFMT:
+	case Q_SYNC:
+	case Q_GETINFO:
+	case Q_XGETQSTAT:
+	case Q_XGETQSTATV:
+	case Q_XQUOTASYNC:
+		return true;
+	case Q_GETQUOTA:
+	case Q_XGETQUOTA:
+		if (type == USRQUOTA)
+			return uid_eq(current_euid(),
+				      make_kuid(current_user_ns(), id));
+		if (type == GRPQUOTA)
+			return in_egroup_p(make_kgid(current_user_ns(), id));
+		return false;
+	}
+	return false;
+}
+
+/* quotactl(2) and quotactl_fd(2), after the quota code's own checks. */
 static int vx_quotactl(int cmds, int type, int id,
 		       struct super_block *sb)
 {
+	if (vx_quota_unprivileged(cmds, type, id))
+		return 0;
 	return vx_need_ccap(VXC_QUOTA_CTL);
 }
 
