@@ -5,7 +5,7 @@ import { KNOWN_VARIANTS, VARIANTS, type Variant } from '../build/kernel-config.t
 import { archOf, parse, variantOf } from './args.ts';
 import { makeProgress } from './progress.ts';
 
-const HELP = `usage: vslab build [--arch i386|x86_64|arm] [--variant NAME|all]... [--force] [--json]
+const HELP = `usage: vslab build [--arch i386|x86_64|arm|arm64] [--variant NAME|all]... [--force] [--json]
 
 Builds the kernel variant(s) (default: vserver) and the guest image for the architecture.
 Variants: ${KNOWN_VARIANTS.join(', ')}; "all" builds ${VARIANTS.join(', ')} (vserver-distro only when named). Artifacts are cached under

@@ -18,7 +18,7 @@ import { terminalReport } from '../report/terminal.ts';
 import { accelOf, archOf, backendOf, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
-const HELP = `usage: vslab examples [--backend qemu|v86] [--arch i386|x86_64|arm] [--accel auto|kvm|tcg] [--only E21,E22]
+const HELP = `usage: vslab examples [--backend qemu|v86] [--arch i386|x86_64|arm|arm64] [--accel auto|kvm|tcg] [--only E21,E22]
                       [--tools DIR] [--json | --ktap] [--junit FILE] [--html FILE] [--png FILE] [--kcidb FILE]
 
 Boots the kernel, runs the paper's examples E01–E45 in order and prints a table: id, title,

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import { archOf, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
-const HELP = `usage: vslab fetch busybox [--arch i386|x86_64|arm]`;
+const HELP = `usage: vslab fetch busybox [--arch i386|x86_64|arm|arm64]`;
 
 export async function fetchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { arch: { type: 'string' } }, true);

@@ -9,7 +9,7 @@ import type { KernelArtifact } from '../build/kernel.ts';
 import { fuzzFindings, fuzzKtap, fuzzTests } from '../fuzz/report.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
 
-const HELP = `usage: vslab fuzz [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--calls N] [--seed S]
+const HELP = `usage: vslab fuzz [--arch i386|x86_64|arm|arm64] [--variant NAME] [--backend qemu|v86] [--calls N] [--seed S]
                   [--from all|host|guest|setup|spectator] [--procs P] [--churn C] [--replay] [--json | --ktap] [--kcidb FILE]
 
 Boots a guest (kernel variant default: vserver-debug, with lockdep) and runs vsfuzz: P worker

@@ -8,7 +8,7 @@ import { EXIT_TIMEOUT } from './exit-status.ts';
 import { guestCommandLine } from './guest-command.ts';
 import { makeProgress } from './progress.ts';
 
-const HELP = `usage: vslab run [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg]
+const HELP = `usage: vslab run [--arch i386|x86_64|arm|arm64] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg]
                  [--icount SHIFT] [--memory MIB] [--disk FILE] [--tools DIR] [--put HOSTPATH:/GUESTDIR]...
                  [--timeout SECONDS] [--json] -- PROGRAM ARG...
        vslab run [options] -- 'SHELL COMMAND LINE'

@@ -7,7 +7,7 @@ import { bootGuest } from '../session.ts';
 import { bootOptionsFrom, machineOptions, parse } from './args.ts';
 import { makeProgress } from './progress.ts';
 
-const HELP = `usage: vslab shell [--arch i386|x86_64|arm] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg] [--memory MIB]
+const HELP = `usage: vslab shell [--arch i386|x86_64|arm|arm64] [--variant NAME] [--backend qemu|v86] [--accel auto|kvm|tcg] [--memory MIB]
                    [--disk FILE] [--tools DIR]
 
 Boots a guest and attaches this terminal to its serial console. Press Ctrl-] to leave.
