@@ -159,6 +159,25 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
     expect(await out('vsyscall --in 0000000000000000 0x0b010001 142 -- tiocsti abc')).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
   });
 
+  it('FORK_RSS holds on this SMP kernel, whose RSS counters are split per task: a context past its RSS limit forks nothing', async () => {
+    // arm64 is the first row built with SMP (SPLIT_RSS_COUNTING): a freshly exec'd shell's pages
+    // sit in its own counters, so a check that reads only the mm's sees it empty and lets it fork.
+    const FORK_RSS = 1n << 48n;
+    const fork = "sh -c '/bin/true && echo forked'";
+    expect(await vc(h.guest.shell, `--in ${u64((7n << 32n) | (1n << 38n))} 0x09010001 160`)).toMatchObject({ ret: 160 });
+    try {
+      await sh('vlimit --xid 160 --rss 1');
+      // The control: without the flag the same fork works.
+      expect(await h.guest.shell.run(`vcontext --migrate --xid 160 -- ${fork}`)).toMatchObject({ exitCode: 0, stdout: 'forked\n' });
+      expect(await vc(h.guest.shell, `--in ${u64(FORK_RSS)}${u64(FORK_RSS)} 0x34020000 160`)).toMatchObject({ ret: 0 });
+      const refused = await h.guest.shell.run(`vcontext --migrate --xid 160 -- ${fork}`);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(/fork.*(Out of memory|Cannot allocate memory)/i);
+    } finally {
+      await sh(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
+    }
+  });
+
   it('the disk image is virtio-blk /dev/vda: it mounts as ext2 and holds what the host put there', async () => {
     await sh('mkdir -p /mnt/vda && mount -t ext2 /dev/vda /mnt/vda');
     try {
