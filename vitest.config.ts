@@ -18,7 +18,8 @@ const withoutPackageSourceMaps: Plugin = {
 // Projects: "unit" needs no VM and runs in seconds; "vm" boots real kernels on QEMU (or on the
 // backend VSLAB_BACKEND names), after tests/global-setup.ts has built (or found in the cache) the
 // kernels and the guest image; "v86" runs the console and paper-example suites on v86 as well;
-// "long" holds suites too long for `npm test` (npm run test:long).
+// "long" holds suites too long for `npm test` (npm run test:long); "arches" the rows of
+// harness/machine/arch.ts that `npm test` leaves out (npm run test:arm64).
 // `npm run test:v86` runs every VM suite on v86. "selftests" runs the kernel's own selftests on
 // vanilla and on our patch and compares them (`npm run test:selftests`; tests/selftests/).
 export default defineConfig({
@@ -62,6 +63,17 @@ export default defineConfig({
           globalSetup: ['tests/selftests/setup.ts'],
           testTimeout: 3_600_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        // One file per architecture outside `npm test` (tests/arches/<arch>.test.ts; npm run
+        // test:arm64): each boots its row's patched kernel under TCG.
+        test: {
+          name: 'arches',
+          include: ['tests/arches/**/*.test.ts'],
+          globalSetup: ['tests/arches/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -67,7 +67,7 @@ export async function resolveAccel(opts: MachineOptions): Promise<'kvm' | 'tcg'>
   if (want !== 'auto') return want;
   if (opts.icountShift !== undefined) return 'tcg';
   if (!(await kvmDeviceUsable())) return 'tcg';
-  if (opts.arch === 'arm') return 'tcg'; // no KVM for 32-bit ARM guests on an x86 host
+  if (!archInfo(opts.arch).kvm) return 'tcg'; // no KVM for ARM guests on an x86 host
   const bin = archInfo(opts.arch).qemu;
   const key = await probeKey(opts, bin);
   let p = memo.get(key);

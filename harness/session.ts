@@ -19,6 +19,7 @@ import { Watchdog } from './console/watchdog.ts';
 import { BootTimeoutError, MachineExitedError, UsageError, type GuestPanicError } from './errors.ts';
 import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
 import { QemuMachine } from './machine/qemu.ts';
+import { ARCHES, isArch } from './machine/arch.ts';
 import { resolveAccel } from './accel.ts';
 import { SANITIZER_MEMORY_MIB, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from './sanitize.ts';
 import { cacheRoot } from './paths.ts';
@@ -98,6 +99,18 @@ export interface Guest {
 /** Deadline multiplier per backend: v86 emulates in JavaScript and is slower. */
 export function timeScaleFor(backend: BackendName): number {
   return backend === 'v86' ? 4 : 1;
+}
+
+/**
+ * VSLAB_ARCH=ARCH: the architecture a guest boots when its caller names none (the default is
+ * i386), so the architecture-neutral suites run on another row of harness/machine/arch.ts
+ * (`npm run test:arm64`). Files that name their architecture keep it.
+ */
+export function archFromEnv(): Arch | undefined {
+  const a = process.env['VSLAB_ARCH'];
+  if (a === undefined || a === '') return undefined;
+  if (!isArch(a)) throw new UsageError(`VSLAB_ARCH must be one of ${ARCHES.join(', ')}, not "${a}"`);
+  return a;
 }
 
 export function backendFromEnv(): BackendName {

@@ -7,6 +7,9 @@
  * working copy of it as /dev/sda; `diskPath` names the copy, which keeps the guest's writes, and
  * `restart()` boots a new guest on the same copy (a reboot that keeps the disk).
  *
+ * VSLAB_ARCH=ARCH boots the guests of files that name no architecture on ARCH instead of i386
+ * (harness/session.ts archFromEnv; `npm run test:arm64` runs the neutral ABI suite so).
+ *
  * VSLAB_ICOUNT=SHIFT runs the guests under QEMU's -icount, so guest time counts instructions and
  * measured shares repeat from run to run.
  *
@@ -19,7 +22,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Variant } from '../harness/build/kernel-config.ts';
 import { buildExt2Image, workingCopy, type Ext2ImageSpec } from '../harness/disk/image.ts';
 import { kmemleakBaseline, kmemleakCheck, sanitizedChoice, sanitizeRun, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from '../harness/sanitize.ts';
-import { backendFromEnv, bootGuest, timeScaleFor, type BootOptions, type Guest } from '../harness/session.ts';
+import { archFromEnv, backendFromEnv, bootGuest, timeScaleFor, type BootOptions, type Guest } from '../harness/session.ts';
 
 export const backend = backendFromEnv();
 /** Timeouts for v86 and for the sanitizer run scale by this one factor (harness/session.ts, harness/sanitize.ts). */
@@ -37,7 +40,7 @@ export interface GuestHandle {
 
 export interface GuestFixtureOptions extends BootOptions {
   variant?: Variant;
-  /** Attach an ext2 image with this content as /dev/sda. */
+  /** Attach an ext2 image with this content as /dev/sda (/dev/vda on arm64: guestDiskDevice()). */
   disk?: Ext2ImageSpec;
 }
 
@@ -51,7 +54,8 @@ function icountFromEnv(): number | undefined {
 }
 
 export function useGuest(opts: GuestFixtureOptions = {}): GuestHandle {
-  const { disk, ...chosen } = sanitizedChoice(opts);
+  const envArch = opts.arch ?? archFromEnv();
+  const { disk, ...chosen } = sanitizedChoice(envArch === undefined ? opts : { ...opts, arch: envArch });
   const bootOpts = { ...chosen, icountShift: chosen.icountShift ?? icountFromEnv() };
   const leakChecked = bootOpts.variant === SANITIZER_VARIANT;
   let guest: Guest | undefined;

@@ -75,9 +75,7 @@
 #include <vserver/network.h>
 #include <vserver/signal.h>
 
-#ifndef __NR_vserver
-#error "the C library's <sys/syscall.h> does not name the vserver system call"
-#endif
+#include "vserver-nr.h"
 
 #define CAP_CONTEXT_BIT		41
 #define WORKER_XID_BASE		40000
@@ -604,7 +602,7 @@ static void on_alarm(int sig)
 /* Makes the call in this process (which may be a throw-away child). */
 static long make_call(const struct call *c)
 {
-	return syscall(__NR_vserver, c->word, c->id, c->data);
+	return syscall(vc_lookup_syscall_nr(), c->word, c->id, c->data);
 }
 
 /* /dev/kmsg, opened before the worker moves (a guest may not open it). */
@@ -671,9 +669,9 @@ static void show_task(pid_t pid)
  */
 static void ctx_kill_child(uint32_t xid, struct vcmd_ctx_kill_v0 *k)
 {
-	if (syscall(__NR_vserver, VCMD_ctx_kill, xid, k) && errno == EACCES) {
+	if (syscall(vc_lookup_syscall_nr(), VCMD_ctx_kill, xid, k) && errno == EACCES) {
 		k->pid = 0;
-		syscall(__NR_vserver, VCMD_ctx_kill, xid, k);
+		syscall(vc_lookup_syscall_nr(), VCMD_ctx_kill, xid, k);
 	}
 }
 
@@ -794,15 +792,15 @@ static int place_worker(enum from from, int worker)
 
 	switch (from) {
 	case FROM_SPECTATOR:
-		if (syscall(__NR_vserver, VCMD_ctx_migrate, 1, &mig) < 0)
+		if (syscall(vc_lookup_syscall_nr(), VCMD_ctx_migrate, 1, &mig) < 0)
 			goto fail;
 		return 0;
 	case FROM_SETUP:
 	case FROM_GUEST:
-		if (syscall(__NR_vserver, VCMD_ctx_create, xid, &create) < 0)
+		if (syscall(vc_lookup_syscall_nr(), VCMD_ctx_create, xid, &create) < 0)
 			goto fail;
 		if (from == FROM_GUEST &&
-		    syscall(__NR_vserver, VCMD_set_cflags, xid, &fl) < 0)
+		    syscall(vc_lookup_syscall_nr(), VCMD_set_cflags, xid, &fl) < 0)
 			goto fail;
 		return 0;
 	default:
@@ -921,16 +919,16 @@ static void run_churn(uint64_t seed, int index)
 			 * tasks end, it can end and be made anew, and a worker's
 			 * child that enters it is not held for long.
 			 */
-			syscall(__NR_vserver, VCMD_set_cflags, xid, &go);
+			syscall(vc_lookup_syscall_nr(), VCMD_set_cflags, xid, &go);
 			if (with_net)
-				syscall(__NR_vserver, VCMD_net_create, xid, &ncreate);
-			if (syscall(__NR_vserver, VCMD_ctx_create, xid, &create) < 0) {
+				syscall(vc_lookup_syscall_nr(), VCMD_net_create, xid, &ncreate);
+			if (syscall(vc_lookup_syscall_nr(), VCMD_ctx_create, xid, &create) < 0) {
 				struct vcmd_ctx_migrate mig = { 0 };
 
-				syscall(__NR_vserver, VCMD_ctx_migrate, xid, &mig);
+				syscall(vc_lookup_syscall_nr(), VCMD_ctx_migrate, xid, &mig);
 			}
 			if (end_setup)
-				syscall(__NR_vserver, VCMD_set_cflags, xid, &fl);
+				syscall(vc_lookup_syscall_nr(), VCMD_set_cflags, xid, &fl);
 			if (fork() == 0)
 				_exit(0);
 			_exit(0);

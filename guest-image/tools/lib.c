@@ -15,14 +15,11 @@
 #include <sys/wait.h>
 
 #include "lib.h"
-
-#ifndef __NR_vserver
-#error "the C library's <sys/syscall.h> does not name the vserver system call"
-#endif
+#include "vserver-nr.h"
 
 long vc_syscall(uint32_t cmd, uint32_t id, void *data)
 {
-	return syscall(__NR_vserver, cmd, id, data);
+	return syscall(vc_lookup_syscall_nr(), cmd, id, data);
 }
 
 long vc_get_version(void)
@@ -42,7 +39,7 @@ long vc_task_xid(pid_t pid)
 
 int vc_syscall_nr(void)
 {
-	return __NR_vserver;
+	return (int)vc_lookup_syscall_nr();
 }
 
 #define ERRNAME(e) { e, #e }

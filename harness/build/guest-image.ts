@@ -26,10 +26,12 @@ const TOOL_LINK_DIR = 'usr/sbin';
 const TOOL_LINK_DIR_OF: Readonly<Record<string, string>> = { ps: 'usr/bin' };
 const toolLink = (name: string): string => `${TOOL_LINK_DIR_OF[name] ?? TOOL_LINK_DIR}/${name}`;
 /**
- * An x86_64 guest also gets the i386 build of the tools, so tests can reach the kernel's
- * IA-32 compat entry (slot 273 of the 32-bit table): usr/lib/vslab/i386/bin/<tool>.
+ * A 64-bit guest whose kernel runs 32-bit programs (ArchInfo.compat) also gets that architecture's
+ * build of the tools, so tests can reach the kernel's compat entry: on x86_64 the IA-32 one (slot
+ * 273 of the 32-bit table), usr/lib/vslab/i386/bin/<tool>; on arm64 the AArch32 one (arm's slot
+ * 313), usr/lib/vslab/arm/bin/<tool>.
  */
-const COMPAT_DIR = 'usr/lib/vslab/i386';
+const compatDir = (compat: Arch): string => `usr/lib/vslab/${compat}`;
 
 export interface GuestImage {
   arch: Arch;
@@ -74,8 +76,10 @@ async function buildProgram(arch: Arch, prog: GuestProgram, progress: Progress):
   if ((await which(cc)) === undefined) throw new PrerequisiteError(cc, `Debian package ${pkg}; run scripts/setup`);
   const src = join(guestImageDir, prog.dir);
   const h = newHash();
-  h.update(`${RECIPE}\0${arch}\0${(await versionLine(cc)) ?? cc}\0`);
+  const nr = archInfo(arch).syscall;
+  h.update(`${RECIPE}\0${arch}\0${(await versionLine(cc)) ?? cc}\0${nr}\0`);
   await hashTree(h, src);
+  await hashTree(h, join(guestImageDir, 'include'));
   if (prog.uapi) await hashTree(h, join(kernelPatchDir, 'files', 'include', 'uapi'));
   const digest = shortDigest(h);
   const out = join(cacheRoot(), `guest-${prog.dir}`, `${arch}-${digest}`);
@@ -89,7 +93,7 @@ async function buildProgram(arch: Arch, prog: GuestProgram, progress: Progress):
   const tmp = `${out}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  await runStep(`compile guest ${prog.dir} (${arch})`, 'make', ['-C', src, `CC=${cc}`, `OUT=${tmp}`], {
+  await runStep(`compile guest ${prog.dir} (${arch})`, 'make', ['-C', src, `CC=${cc}`, `OUT=${tmp}`, `VSERVER_NR=${nr}`], {
     logPath: join(cacheRoot(), 'logs', `guest-${prog.dir}-${arch}.log`),
   });
   await rm(out, { recursive: true, force: true });
@@ -120,7 +124,8 @@ async function rootfsEntries(): Promise<CpioEntry[]> {
 export async function buildGuestImage(arch: Arch, progress: Progress = () => undefined): Promise<GuestImage> {
   const busybox = await fetchBusybox(arch, progress);
   const tools = await buildProgram(arch, TOOLS, progress);
-  const compat = arch === 'x86_64' ? await buildProgram('i386', TOOLS, progress) : undefined;
+  const compatArch = archInfo(arch).compat;
+  const compat = compatArch !== undefined ? await buildProgram(compatArch, TOOLS, progress) : undefined;
   const bench = await buildProgram(arch, BENCH, progress);
   const fuzz = await buildProgram(arch, FUZZ, progress);
   const names = await toolNames();
@@ -151,12 +156,13 @@ export async function buildGuestImage(arch: Arch, progress: Progress = () => und
     { kind: 'file', path: `usr/bin/${BENCH.binary}`, mode: 0o755, data: await readFile(bench.binary) },
     { kind: 'file', path: `usr/bin/${FUZZ.binary}`, mode: 0o755, data: await readFile(fuzz.binary) },
   ];
-  if (compat !== undefined) {
+  if (compat !== undefined && compatArch !== undefined) {
+    const dir = compatDir(compatArch);
     base.push(
-      { kind: 'dir', path: COMPAT_DIR, mode: 0o755 },
-      { kind: 'dir', path: `${COMPAT_DIR}/bin`, mode: 0o755 },
-      { kind: 'file', path: `${COMPAT_DIR}/vstool`, mode: 0o755, data: await readFile(compat.binary) },
-      ...names.map((n): CpioEntry => ({ kind: 'symlink', path: `${COMPAT_DIR}/bin/${n}`, target: `/${COMPAT_DIR}/vstool` })),
+      { kind: 'dir', path: dir, mode: 0o755 },
+      { kind: 'dir', path: `${dir}/bin`, mode: 0o755 },
+      { kind: 'file', path: `${dir}/vstool`, mode: 0o755, data: await readFile(compat.binary) },
+      ...names.map((n): CpioEntry => ({ kind: 'symlink', path: `${dir}/bin/${n}`, target: `/${dir}/vstool` })),
     );
   }
   const seen = new Set(base.filter((e) => e.kind === 'dir').map((e) => e.path));

@@ -4,7 +4,7 @@
  * the architecture (busybox-static), the QEMU binary, board and console, and the slot of
  * sys_vserver (ABI.md §2.4). Everything else is shared.
  */
-export const ARCHES = ['i386', 'x86_64', 'arm'] as const;
+export const ARCHES = ['i386', 'x86_64', 'arm', 'arm64'] as const;
 export type Arch = (typeof ARCHES)[number];
 
 export interface ArchInfo {
@@ -23,14 +23,32 @@ export interface ArchInfo {
   debian: string;
   qemu: string;
   qemuPackage: string;
+  /** KVM can run it on an x86 host (otherwise QEMU always emulates: TCG). */
+  kvm: boolean;
   /** QEMU board and CPU options ([] = the default PC). */
   qemuMachine: string[];
   /** The serial console device the kernel writes to. */
   console: string;
-  /** The board has the PC's PIIX3 IDE controller (disk images attach there, as /dev/sda). */
-  ide: boolean;
-  /** sys_vserver's number (VCISyscall). */
+  /**
+   * Where a disk image (--disk) attaches: 'ide', the PC's PIIX3 IDE controller (/dev/sda),
+   * 'virtio-mmio', a virtio-blk device on one of the "virt" board's virtio-mmio transports (/dev/vda;
+   * the config fragment brings VIRTIO_MMIO and VIRTIO_BLK), or 'none' (--disk is refused).
+   */
+  disk: 'ide' | 'virtio-mmio' | 'none';
+  /**
+   * sys_vserver's number (VCISyscall). Where the C library has no __NR_vserver (arm64) the guest
+   * programs read it from /proc/virtual/info and fall back on this one (guest-image/include/vserver-nr.h).
+   */
   syscall: number;
+  /**
+   * The 32-bit architecture whose programs this kernel runs through its compat entry (x86_64's
+   * IA32_EMULATION, arm64's COMPAT): the guest image also holds that architecture's tools, under
+   * /usr/lib/vslab/<compat>/bin.
+   */
+  compat?: Arch;
+  /** Word size and byte order of the user ABI (struct layouts, the ABI suite's encoders). */
+  bits: 32 | 64;
+  endian: 'little' | 'big';
 }
 
 const INFO: Record<Arch, ArchInfo> = {
@@ -45,10 +63,13 @@ const INFO: Record<Arch, ArchInfo> = {
     debian: 'i386',
     qemu: 'qemu-system-i386',
     qemuPackage: 'qemu-system-x86',
+    kvm: true,
     qemuMachine: [],
     console: 'ttyS0',
-    ide: true,
+    disk: 'ide',
     syscall: 273,
+    bits: 32,
+    endian: 'little',
   },
   x86_64: {
     kernelArch: 'x86_64',
@@ -61,10 +82,14 @@ const INFO: Record<Arch, ArchInfo> = {
     debian: 'amd64',
     qemu: 'qemu-system-x86_64',
     qemuPackage: 'qemu-system-x86',
+    kvm: true,
     qemuMachine: [],
     console: 'ttyS0',
-    ide: true,
+    disk: 'ide',
     syscall: 236,
+    compat: 'i386',
+    bits: 64,
+    endian: 'little',
   },
   // 32-bit ARMv7, EABI hard-float (Debian armhf), on QEMU's "virt" board with its PL011 UART.
   arm: {
@@ -78,15 +103,47 @@ const INFO: Record<Arch, ArchInfo> = {
     debian: 'armhf',
     qemu: 'qemu-system-arm',
     qemuPackage: 'qemu-system-arm',
+    kvm: false,
     qemuMachine: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
     console: 'ttyAMA0',
-    ide: false,
+    // no virtio-blk in arm.config yet: --disk is refused (issue #18)
+    disk: 'none',
     syscall: 313,
+    bits: 32,
+    endian: 'little',
+  },
+  // 64-bit ARMv8 (Debian arm64) on the same "virt" board with a Cortex-A57. The generic syscall
+  // table has no vserver slot: 244 is our choice (kernel-patch/README.md, "arm64 syscall number").
+  arm64: {
+    kernelArch: 'arm64',
+    kernelTarget: 'Image',
+    kernelImage: 'arch/arm64/boot/Image',
+    crossPrefix: 'aarch64-linux-gnu-',
+    kernelCcPackage: 'gcc-aarch64-linux-gnu',
+    guestCc: 'aarch64-linux-gnu-gcc',
+    guestCcPackages: 'gcc-aarch64-linux-gnu and libc6-dev-arm64-cross',
+    debian: 'arm64',
+    qemu: 'qemu-system-aarch64',
+    qemuPackage: 'qemu-system-arm',
+    kvm: false,
+    qemuMachine: ['-M', 'virt', '-cpu', 'cortex-a57'],
+    console: 'ttyAMA0',
+    disk: 'virtio-mmio',
+    syscall: 244,
+    compat: 'arm',
+    bits: 64,
+    endian: 'little',
   },
 };
 
 export function archInfo(arch: Arch): ArchInfo {
   return INFO[arch];
+}
+
+/** The guest's device node of the disk image (--disk): /dev/sda on IDE, /dev/vda on virtio-blk. */
+export function guestDiskDevice(arch: Arch): string | undefined {
+  const disk = archInfo(arch).disk;
+  return disk === 'ide' ? '/dev/sda' : disk === 'virtio-mmio' ? '/dev/vda' : undefined;
 }
 
 export function isArch(s: string): s is Arch {

@@ -72,7 +72,7 @@ export const NO_DISK_CMDLINE = 'reserve=0x1f0,8,0x3f6,1,0x170,8,0x376,1';
  * extras.
  */
 export function machineExtraCmdline(extraCmdline: string | undefined, hasDisk: boolean, arch: Arch): string {
-  return [hasDisk || !archInfo(arch).ide ? '' : NO_DISK_CMDLINE, extraCmdline ?? ''].filter((s) => s !== '').join(' ');
+  return [hasDisk || archInfo(arch).disk !== 'ide' ? '' : NO_DISK_CMDLINE, extraCmdline ?? ''].filter((s) => s !== '').join(' ');
 }
 
 /**

@@ -7,7 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { PrerequisiteError, UsageError } from '../errors.ts';
-import { archInfo } from './arch.ts';
+import { ARCHES, archInfo, type Arch } from './arch.ts';
 import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 import { trackChild, untrackChild } from './reaper.ts';
 import { which } from '../host.ts';
@@ -25,6 +25,18 @@ const ICOUNT_CMDLINE = 'tsc=reliable';
  */
 export function qemuDriveSpec(path: string): string {
   return `file=${path.replaceAll(',', ',,')},format=raw,if=ide,index=0,media=disk`;
+}
+
+/**
+ * The options that attach a raw image as the guest's first disk on the architecture's board:
+ * the first IDE disk on the PC; on the "virt" board (no IDE), a virtio-blk device on the first
+ * virtio-mmio transport QEMU fills, the guest's /dev/vda. Written through to the file either way.
+ */
+export function qemuDiskArgs(arch: Arch, path: string): string[] {
+  const disk = archInfo(arch).disk;
+  if (disk === 'none') throw new UsageError(`arch ${arch} has no disk controller in its kernel configuration; --disk works on ${ARCHES.filter((a) => archInfo(a).disk !== 'none').join(', ')}`);
+  if (disk === 'ide') return ['-drive', qemuDriveSpec(path)];
+  return ['-drive', `file=${path.replaceAll(',', ',,')},format=raw,if=none,id=vslab-disk0`, '-device', 'virtio-blk-device,drive=vslab-disk0'];
 }
 
 export class QemuMachine implements Machine {
@@ -61,10 +73,7 @@ export class QemuMachine implements Machine {
       '-initrd', opts.initrdPath,
       '-append', baseCmdline([machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch), accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' '), archInfo(opts.arch).console),
     ];
-    if (opts.diskPath !== undefined) {
-      if (!archInfo(opts.arch).ide) throw new UsageError(`a disk image attaches to the PC's IDE controller; arch ${opts.arch} has none (use i386 or x86_64)`);
-      args.push('-drive', qemuDriveSpec(opts.diskPath));
-    }
+    if (opts.diskPath !== undefined) args.push(...qemuDiskArgs(opts.arch, opts.diskPath));
     if (accel === 'kvm') {
       args.push('-accel', 'kvm', '-cpu', 'host');
     } else if (opts.icountShift !== undefined) {

@@ -1,17 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { debianArch } from '../../harness/build/busybox.ts';
 import { crossCompiler } from '../../harness/build/guest-image.ts';
-import { ARCHES, archInfo, isArch } from '../../harness/machine/arch.ts';
+import { fragmentNames } from '../../harness/build/kernel-config.ts';
+import { ARCHES, archInfo, guestDiskDevice, isArch } from '../../harness/machine/arch.ts';
 import { QemuMachine } from '../../harness/machine/qemu.ts';
 
 const append = (args: string[]): string => args[args.indexOf('-append') + 1] ?? '';
 
 describe('guest architectures', () => {
-  it('knows i386, x86_64 and arm, with the sys_vserver slots of ABI.md §2.4', () => {
-    expect([...ARCHES]).toEqual(['i386', 'x86_64', 'arm']);
-    expect(ARCHES.map((a) => archInfo(a).syscall)).toEqual([273, 236, 313]);
-    expect(isArch('arm')).toBe(true);
-    expect(isArch('arm64')).toBe(false);
+  it('knows i386, x86_64 and arm with the sys_vserver slots of ABI.md §2.4, and arm64 with our 244', () => {
+    expect([...ARCHES]).toEqual(['i386', 'x86_64', 'arm', 'arm64']);
+    expect(ARCHES.map((a) => archInfo(a).syscall)).toEqual([273, 236, 313, 244]);
+    expect(isArch('arm64')).toBe(true);
+    expect(isArch('s390x')).toBe(false);
+  });
+
+  it('a 64-bit row names the 32-bit row its compat entry runs, with that row\'s slot', () => {
+    expect(ARCHES.filter((a) => archInfo(a).compat !== undefined).map((a) => [a, archInfo(a).compat])).toEqual([
+      ['x86_64', 'i386'],
+      ['arm64', 'arm'],
+    ]);
+    for (const a of ARCHES) {
+      const c = archInfo(a).compat;
+      if (c !== undefined) expect([archInfo(a).bits, archInfo(c).bits, archInfo(c).compat]).toEqual([64, 32, undefined]);
+    }
+  });
+
+  it('adding a row is a row and a config fragment: every row has its <arch>.config', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const have = await readdir(new URL('../../kernel-patch/config/', import.meta.url));
+    for (const a of ARCHES) {
+      expect(have, a).toContain(`${a}.config`);
+      expect(fragmentNames(a, 'vserver'), a).toEqual(['base.config', `${a}.config`, ...(a === 'i386' ? ['parity-i386.config'] : []), 'vserver.config', ...(a === 'i386' ? ['vserver-i386.config'] : [])]);
+    }
   });
 
   it('boots x86 on the default PC with ttyS0, arm on the virt board with its PL011 (ttyAMA0)', () => {
@@ -22,6 +43,21 @@ describe('guest architectures', () => {
     expect(arm.slice(arm.indexOf('-M'), arm.indexOf('-M') + 4)).toEqual(['-M', 'virt,highmem=off', '-cpu', 'cortex-a15']);
     expect(append(arm)).toMatch(/^console=ttyAMA0,115200 /);
     expect(QemuMachine.binaryFor('arm')).toBe('qemu-system-arm');
+    const a64 = QemuMachine.args({ arch: 'arm64', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
+    expect(a64.slice(a64.indexOf('-M'), a64.indexOf('-M') + 4)).toEqual(['-M', 'virt', '-cpu', 'cortex-a57']);
+    expect(append(a64)).toMatch(/^console=ttyAMA0,115200 /);
+    expect(QemuMachine.binaryFor('arm64')).toBe('qemu-system-aarch64');
+  });
+
+  it('attaches a disk as IDE on the PC, as virtio-blk on arm64\'s virt board, and refuses it on arm', () => {
+    const disk = (arch: 'i386' | 'arm64' | 'arm'): string[] => {
+      const args = QemuMachine.args({ arch, kernelPath: '/k', initrdPath: '/i', diskPath: '/c/d,1.img' }, 'tcg');
+      return args.slice(args.indexOf('-drive'));
+    };
+    expect(disk('i386').slice(0, 2)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=ide,index=0,media=disk']);
+    expect(disk('arm64').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-device,drive=vslab-disk0']);
+    expect(() => disk('arm')).toThrow(/arm has no disk controller/);
+    expect(ARCHES.map(guestDiskDevice)).toEqual(['/dev/sda', '/dev/sda', undefined, '/dev/vda']);
   });
 
   it('builds arm guests with Debian armhf: cross gcc, busybox-static:armhf, zImage', () => {
@@ -29,5 +65,11 @@ describe('guest architectures', () => {
     expect(debianArch('arm')).toBe('armhf');
     expect(debianArch('x86_64')).toBe('amd64');
     expect(archInfo('arm')).toMatchObject({ kernelArch: 'arm', kernelTarget: 'zImage', crossPrefix: 'arm-linux-gnueabihf-' });
+  });
+
+  it('builds arm64 guests with Debian arm64: cross gcc, busybox-static:arm64, the plain Image', () => {
+    expect(crossCompiler('arm64')).toEqual({ cc: 'aarch64-linux-gnu-gcc', pkg: 'gcc-aarch64-linux-gnu and libc6-dev-arm64-cross' });
+    expect(debianArch('arm64')).toBe('arm64');
+    expect(archInfo('arm64')).toMatchObject({ kernelArch: 'arm64', kernelTarget: 'Image', kernelImage: 'arch/arm64/boot/Image', crossPrefix: 'aarch64-linux-gnu-' });
   });
 });

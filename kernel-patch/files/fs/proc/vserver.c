@@ -47,6 +47,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/init.h>
@@ -76,13 +77,18 @@
 
 /*
  * The syscall number in the reader's own ABI: an IA-32 task on an x86_64
- * kernel reaches sys_vserver through slot 273, not 236.
+ * kernel reaches sys_vserver through slot 273, not 236, and a 32-bit arm
+ * task on an arm64 kernel through arm's slot 313, not the native 244.
  */
 static int vx_proc_syscall_nr(void)
 {
 #ifdef __NR_ia32_vserver
 	if (in_ia32_syscall())
 		return __NR_ia32_vserver;
+#endif
+#ifdef __NR_compat_vserver
+	if (in_compat_syscall())
+		return __NR_compat_vserver;
 #endif
 	return __NR_vserver;
 }

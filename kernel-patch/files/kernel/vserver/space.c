@@ -324,7 +324,11 @@ out_unlock:
 /* ---- commands --------------------------------------------------------- */
 
 #ifdef CONFIG_COMPAT
-/* struct vcmd_space_mask_v2 as an IA-32 task lays it out (12 bytes). */
+/*
+ * struct vcmd_space_mask_v2 as a 32-bit task lays it out: 12 bytes on
+ * IA-32 (u64 4-byte aligned), 16 on AArch32 (EABI aligns it to 8, so
+ * compat_u64 is a plain u64 there and the layout equals the native one).
+ */
 struct vcmd_space_mask_v2_x32 {
 	compat_u64 mask;
 	__u32 index;

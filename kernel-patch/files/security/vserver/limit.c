@@ -30,6 +30,7 @@
 
 #include <linux/fs.h>
 #include <linux/lsm_hooks.h>
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/limit.h>
@@ -75,10 +76,20 @@ static int vx_task_alloc(struct task_struct *task, unsigned long clone_flags)
 	vxi = vx_task_info(task);
 	if (!vxi || !blob)
 		return 0;
-	/* FORK_RSS: no fork while the context is past its RSS limit. */
-	if (vx_info_flags(vxi, VXF_FORK_RSS) &&
-	    !vx_limit_allows(vxi, RLIMIT_RSS, 0))
-		return -ENOMEM;
+	/*
+	 * FORK_RSS: no fork while the context is past its RSS limit.  On
+	 * SMP (SPLIT_RSS_COUNTING) a task's recent faults wait in its own
+	 * counters until the next sync into its mm; flush the forking
+	 * task's first, so a freshly exec'd process is not seen as empty.
+	 * Other tasks of the context lag by fewer than
+	 * TASK_RSS_EVENTS_THRESH events each.
+	 */
+	if (vx_info_flags(vxi, VXF_FORK_RSS)) {
+		if (current->mm)
+			sync_mm_rss(current->mm);
+		if (!vx_limit_allows(vxi, RLIMIT_RSS, 0))
+			return -ENOMEM;
+	}
 	if (!vx_nproc_charge(vxi))
 		return -EAGAIN;
 	blob->nproc = true;
