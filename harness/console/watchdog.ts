@@ -49,9 +49,14 @@ export const ALLOWED_CRITICAL: readonly RegExp[] = [
   /^<0>\[[\s\d.]+\] reboot: (Restarting system|Power down|System halted)/,
 ];
 
-export function classifyLine(line: string): SplatKind | undefined {
+/**
+ * The splat a console line shows, if any. A line still arriving (`complete` false) is judged by
+ * the patterns alone: its level prefix comes first, and the text that decides between a panic, an
+ * allowed critical message and an unknown one may not have come yet.
+ */
+export function classifyLine(line: string, complete = true): SplatKind | undefined {
   for (const p of PATTERNS) if (p.re.test(line)) return p.kind;
-  if (CRITICAL.test(line) && !ALLOWED_CRITICAL.some((re) => re.test(line))) return 'critical';
+  if (complete && CRITICAL.test(line) && !ALLOWED_CRITICAL.some((re) => re.test(line))) return 'critical';
   return undefined;
 }
 
@@ -88,9 +93,10 @@ export class Watchdog {
     this.partial = lines.pop() ?? '';
     // A partial line may already be decisive (a panic line is not always followed by a newline).
     if (this.partial.length > 4096) this.partial = this.partial.slice(-4096);
-    for (const line of [...lines, this.partial]) {
+    const candidates = [...lines.map((line) => ({ line, complete: true })), { line: this.partial, complete: false }];
+    for (const { line, complete } of candidates) {
       if (this.found !== undefined) break;
-      const kind = classifyLine(line);
+      const kind = classifyLine(line, complete);
       if (kind !== undefined) {
         this.found = { kind, line: line.replace(/\r/g, '').trim() };
         this.timer = setTimeout(() => this.report(), this.settleMs);
@@ -100,6 +106,9 @@ export class Watchdog {
 
   /** Report at once (e.g. when the emulator has exited and nothing more will come). */
   flush(): void {
+    // Nothing more will come: a partial line is now whole.
+    const kind = this.found === undefined ? classifyLine(this.partial) : undefined;
+    if (kind !== undefined) this.found = { kind, line: this.partial.replace(/\r/g, '').trim() };
     if (this.found !== undefined) this.report();
   }
 

@@ -44,6 +44,20 @@ describe('watchdog', () => {
     expect(err?.consoleTail).toContain('Comm: sh');
   });
 
+  it('judges a crit-level line by its level only once it is whole (the panic text may come in the next chunk)', async () => {
+    const panic = await splatOf(['VSLAB{boot:ready}\n<6>[ 1.0] sysrq: Trigger a crash\n<0>[    1.068246] Kern', 'el panic - not syncing: sysrq triggered crash\n']);
+    expect(panic?.kind).toBe('panic');
+    expect(await splatOf(['<0>[    5.1] reboot: Rest', 'arting system\n'])).toBeUndefined();
+    expect((await splatOf(['<2>[ 14.0] ata1.00: some crit', 'ical condition\n']))?.kind).toBe('critical');
+    // The last line before the emulator ended, without its newline, is judged whole at flush().
+    const w = new Watchdog({ settleMs: 1 });
+    const seen: string[] = [];
+    w.onSplat((e) => seen.push(e.kind));
+    w.feed('<2>[ 14.0] ata1.00: cut short');
+    w.flush();
+    expect(seen).toEqual(['critical']);
+  });
+
   it('reports only the first splat', async () => {
     const w = new Watchdog({ settleMs: 1 });
     const seen: string[] = [];
