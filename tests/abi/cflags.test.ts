@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { u64, vc } from './helpers.ts';
 
-const CMD = { ctx_create: '0x09010001', set_cflags: '0x34020000', get_cflags: '0x34010000' };
 const INIT_SET = 7n << 32n;
 const PERSISTENT = 1n << 38n;
 const VXF = {
@@ -41,14 +40,14 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
   const sh = (cmd: string) => h.guest.shell.succeed(cmd);
   const made: number[] = [];
   const persistent = async (xid: number, flags = 0n): Promise<void> => {
-    expect(await call(`--in ${u64(INIT_SET | PERSISTENT | flags)} ${CMD.ctx_create} ${xid}`)).toMatchObject({ ret: xid });
+    expect(await call(`--in ${u64(INIT_SET | PERSISTENT | flags)} ctx_create ${xid}`)).toMatchObject({ ret: xid });
     made.push(xid);
   };
-  const setFlags = (xid: number, value: bigint, mask: bigint) => call(`--in ${u64(value)}${u64(mask)} ${CMD.set_cflags} ${xid}`);
-  const flagsOf = async (xid: number): Promise<bigint> => (await call(`--out 16 ${CMD.get_cflags} ${xid}`)).out?.readBigUInt64LE(0) ?? -1n;
+  const setFlags = (xid: number, value: bigint, mask: bigint) => call(`--in ${u64(value)}${u64(mask)} set_cflags ${xid}`);
+  const flagsOf = async (xid: number): Promise<bigint> => (await call(`--out 16 get_cflags ${xid}`)).out?.readBigUInt64LE(0) ?? -1n;
 
   afterAll(async () => {
-    for (const xid of made) await sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(PERSISTENT)} ${CMD.set_cflags} ${xid} >/dev/null`).catch(() => undefined);
+    for (const xid of made) await sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid} >/dev/null`).catch(() => undefined);
   });
 
   it('INFO_NPROC, INFO_HIDE, INFO_ULIMIT and INFO_NSPACE are EINVAL in set_cflags and ctx_create, and change nothing', async () => {
@@ -56,7 +55,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     const before = await flagsOf(1801);
     for (const bit of [VXF.INFO_NPROC, VXF.INFO_HIDE, VXF.INFO_ULIMIT, VXF.INFO_NSPACE]) {
       expect(await setFlags(1801, bit, bit)).toMatchObject({ ret: -1, name: 'EINVAL' });
-      expect(await call(`--in ${u64(INIT_SET | bit)} ${CMD.ctx_create} 1802`)).toMatchObject({ ret: -1, name: 'EINVAL' });
+      expect(await call(`--in ${u64(INIT_SET | bit)} ctx_create 1802`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     }
     expect(await flagsOf(1801)).toBe(before);
     // The tools name the refusal (chcontext --flag nproc and ulimit meet the same answer).
@@ -213,7 +212,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     await sh('i=0; while [ $(cut -d. -f1 /proc/uptime) -le 10 ] && [ $i -lt 400 ]; do usleep 50000; i=$((i+1)); done');
     for (const direct of ['', ' --syscall']) {
       // The creator moves in with ctx_create (its flag word) and reads at once.
-      const inside = await clocks(`vsyscall --in ${u64(INIT_SET | VXF.VIRT_TIME)} ${CMD.ctx_create} 1841 -- vclock${direct}`);
+      const inside = await clocks(`vsyscall --in ${u64(INIT_SET | VXF.VIRT_TIME)} ctx_create 1841 -- vclock${direct}`);
       const host = await clocks(`vclock${direct}`);
       expect(host.monotonic).toBeGreaterThan(10);
       expect(inside.monotonic).toBeGreaterThanOrEqual(0);
@@ -222,7 +221,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
       expect(inside.boottime).toBeLessThan(2);
       expect(Math.abs(inside.realtime - host.realtime)).toBeLessThan(2);
       // Control: the same reading in a context without the flag is the host's.
-      const plain = await clocks(`vsyscall --in ${u64(INIT_SET)} ${CMD.ctx_create} 1842 -- vclock${direct}`);
+      const plain = await clocks(`vsyscall --in ${u64(INIT_SET)} ctx_create 1842 -- vclock${direct}`);
       const host2 = await clocks(`vclock${direct}`);
       expect(plain.monotonic).toBeGreaterThan(10);
       expect(host2.monotonic - plain.monotonic).toBeGreaterThanOrEqual(0);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { vc } from './helpers.ts';
 
-const CMD = { add: '0x24010000', rem: '0x24020000', set: '0x24050000', get: '0x24060000', get_vci: '0x00010000' };
+const CMD = { add: 'add_dlimit', rem: 'rem_dlimit', set: 'set_dlimit', get: 'get_dlimit', get_vci: 'get_vci' };
 const KEEP = 0xfffffffe;
 const INF = 0xffffffff;
 const DLIMF_SHIFT = 0x10;

@@ -24,7 +24,7 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
   });
 
   it('i386 tasks reach the compat entry through slot 273 with the same answers', async () => {
-    const r = await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall 0 63; ${COMPAT_BIN}/vsyscall 0x2e010000 999999; ${COMPAT_BIN}/vsyscall --drop-cap 41 0 0`);
+    const r = await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall 0 63; ${COMPAT_BIN}/vsyscall task_xid 999999; ${COMPAT_BIN}/vsyscall --drop-cap 41 0 0`);
     expect(r.stdout).toBe('ret=131848 errno=0 OK\nret=-1 errno=3 ESRCH\nret=-1 errno=38 ENOSYS\n');
     expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vserver-info`)).stdout).toMatch(/syscall: 273/);
   });
@@ -33,18 +33,18 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     // ctx_create {INIT_SET|PERSISTENT}, set_ccaps {SET_UTSNAME|SYSLOG, same mask}, then read back
     // ccaps, cflags and the nodename from both ABIs.
     const setup =
-      `${COMPAT_BIN}/vsyscall --in 0000000047000000 0x09010001 130; ` +
-      `${COMPAT_BIN}/vsyscall --in 01100000000000000110000000000000 0x34040001 130`;
+      `${COMPAT_BIN}/vsyscall --in 0000000047000000 ctx_create 130; ` +
+      `${COMPAT_BIN}/vsyscall --in 01100000000000000110000000000000 set_ccaps 130`;
     expect((await h.guest.shell.succeed(setup)).stdout).toBe('ret=130 errno=0 OK\nret=0 errno=0 OK\n');
-    const reads = ['--out 16 0x34030001 130', '--out 16 0x34010000 130', '--in 02000000 --out 72 0x02020000 130'];
+    const reads = ['--out 16 get_ccaps 130', '--out 16 get_cflags 130', '--in 02000000 --out 72 get_vhi_name 130'];
     for (const args of reads) {
       const compat = await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall ${args}`);
       const native = await h.guest.shell.succeed(`vsyscall ${args}`);
       expect(compat.stdout).toMatch(/^ret=0 errno=0 OK\nout=[0-9a-f]+\n$/);
       expect(compat.stdout).toBe(native.stdout);
     }
-    expect((await h.guest.shell.succeed(`vsyscall --out 16 0x34030001 130`)).stdout).toContain('out=0110000000000000ffffffffffffffff');
-    await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 130`);
+    expect((await h.guest.shell.succeed(`vsyscall --out 16 get_ccaps 130`)).stdout).toContain('out=0110000000000000ffffffffffffffff');
+    await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 set_cflags 130`);
   });
 
   it('ctx_rlimit_v0 is translated: 28 bytes from i386 tools, 32 from 64-bit ones, the same limits either way', async () => {
@@ -59,18 +59,18 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
       return b.toString('hex');
     };
     const KEEP = 0xfffffffffffffffen;
-    await h.guest.shell.succeed(`vsyscall --in 0000000047000000 0x09010001 131`);
+    await h.guest.shell.succeed(`vsyscall --in 0000000047000000 ctx_create 131`);
     // i386 layout: u32 id, then the u64s at offsets 4, 12, 20; x86_64: padding, then 8, 16, 24.
     const i386 = (id: number, soft: bigint, hard: bigint): string => le32(id) + le64(0n) + le64(soft) + le64(hard);
     const lp64 = (id: number, soft: bigint, hard: bigint): string => le32(id) + '00000000' + le64(0n) + le64(soft) + le64(hard);
-    expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(6, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
-    expect((await h.guest.shell.succeed(`vsyscall --in ${lp64(7, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
-    const compat = (await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(7, 0n, 0n)} --out 28 0x3c010000 131`)).stdout;
+    expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(6, KEEP, 40n)} set_rlimit 131`)).stdout).toBe('ret=0 errno=0 OK\n');
+    expect((await h.guest.shell.succeed(`vsyscall --in ${lp64(7, 20n, 30n)} set_rlimit 131`)).stdout).toBe('ret=0 errno=0 OK\n');
+    const compat = (await h.guest.shell.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(7, 0n, 0n)} --out 28 get_rlimit 131`)).stdout;
     expect(compat).toBe(`ret=0 errno=0 OK\nout=${i386(7, 20n, 30n)}\n`);
-    const native = (await h.guest.shell.succeed(`vsyscall --in ${lp64(6, 0n, 0n)} --out 32 0x3c010000 131`)).stdout;
+    const native = (await h.guest.shell.succeed(`vsyscall --in ${lp64(6, 0n, 0n)} --out 32 get_rlimit 131`)).stdout;
     expect(native).toBe(`ret=0 errno=0 OK\nout=${lp64(6, 40n, 40n)}\n`);
     expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40`);
-    await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 131`);
+    await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 set_cflags 131`);
   });
 
   it('ctx_dlimit_v0 (28 bytes from i386 tools, 32 from 64-bit ones) and its base (8, 16) name one entry from both ABIs', async () => {
@@ -93,27 +93,27 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     const n64 = (hex: string, rest: string) => vc(sh, `--in ${hex} --ptr 0=${MNT} ${rest}`);
     await sh.succeed(`mkdir -p ${MNT} && mount -t tmpfs tmpfs ${MNT}`);
     try {
-      expect(await c32(i386([0]), '0x24010000 133')).toMatchObject({ ret: 0 });
-      expect(await n64(lp64([0]), '0x24010000 133')).toMatchObject({ ret: -1, name: 'EEXIST' });
+      expect(await c32(i386([0]), 'add_dlimit 133')).toMatchObject({ ret: 0 });
+      expect(await n64(lp64([0]), 'add_dlimit 133')).toMatchObject({ ret: -1, name: 'EEXIST' });
       // set from i386: used 12 KiB of 1000, 3 of 50 inodes, 5 % reserved.
       const values = [12, 1000, 3, 50, 5, 0];
-      expect(await c32(i386(values), '0x24050000 133')).toMatchObject({ ret: 0 });
-      const native = await n64(lp64([0, 0, 0, 0, 0, 0]), '--out 32 0x24060000 133');
+      expect(await c32(i386(values), 'set_dlimit 133')).toMatchObject({ ret: 0 });
+      const native = await n64(lp64([0, 0, 0, 0, 0, 0]), '--out 32 get_dlimit 133');
       expect([native.ret, native.out?.subarray(8).toString('hex')]).toEqual([0, le32s(values)]);
       // The compat get writes the 28 bytes of the i386 struct and nothing past them.
-      const compat = await c32(i386([0, 0, 0, 0, 0, 0]) + 'abababab', '--out 32 0x24060000 133');
+      const compat = await c32(i386([0, 0, 0, 0, 0, 0]) + 'abababab', '--out 32 get_dlimit 133');
       expect([compat.ret, compat.out?.subarray(4).toString('hex')]).toEqual([0, le32s(values) + 'abababab']);
       // flags is the last field in both: a 64-bit set of 3 MiB (DLIMF_SHIFT, exponent 2 at bit 2)
       // reads back as 3072 KiB through the compat entry.
-      expect(await n64(lp64([KEEP, 3, KEEP, KEEP, KEEP, 0x10 | (2 << 2)]), '0x24050000 133')).toMatchObject({ ret: 0 });
-      expect((await c32(i386([0, 0, 0, 0, 0, 0]), '--out 28 0x24060000 133')).out?.readUInt32LE(8)).toBe(3072);
+      expect(await n64(lp64([KEEP, 3, KEEP, KEEP, KEEP, 0x10 | (2 << 2)]), 'set_dlimit 133')).toMatchObject({ ret: 0 });
+      expect((await c32(i386([0, 0, 0, 0, 0, 0]), '--out 28 get_dlimit 133')).out?.readUInt32LE(8)).toBe(3072);
       // util-vserver's vdlimit, built for i386, against the native one.
       await sh.succeed(`${COMPAT_BIN}/vdlimit --xid 133 --set inodes_total=7 ${MNT}`);
       const listing = `133 ${MNT}\nspace_used=12\nspace_total=3072\ninodes_used=3\ninodes_total=7\nreserved=5\n`;
       expect((await sh.succeed(`vdlimit --xid 133 ${MNT}`)).stdout).toBe(listing);
       expect((await sh.succeed(`${COMPAT_BIN}/vdlimit --xid 133 ${MNT}`)).stdout).toBe(listing);
-      expect(await n64(lp64([0]), '0x24020000 133')).toMatchObject({ ret: 0 });
-      expect(await c32(i386([0]), '0x24020000 133')).toMatchObject({ ret: -1, name: 'ESRCH' });
+      expect(await n64(lp64([0]), 'rem_dlimit 133')).toMatchObject({ ret: 0 });
+      expect(await c32(i386([0]), 'rem_dlimit 133')).toMatchObject({ ret: -1, name: 'ESRCH' });
     } finally {
       await sh.run(`umount ${MNT}`);
     }
@@ -146,28 +146,28 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     const i386 = (mask: bigint, index: number): string => le(mask, 8) + le(BigInt(index), 4);
     const lp64 = (mask: bigint, index: number): string => le(mask, 8) + le(BigInt(index), 4) + '00000000';
     const sh = h.guest.shell;
-    await sh.succeed(`vsyscall --in 0000000047000000 0x09010001 132`);
+    await sh.succeed(`vsyscall --in 0000000047000000 ctx_create 132`);
     try {
       // set_space from each ABI into its own slot, each from a new UTS namespace.
-      const set32 = await sh.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 1)} 0x0a030002 132'`);
+      const set32 = await sh.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 1)} set_space 132'`);
       expect(set32.stdout).toBe('ret=0 errno=0 OK\n');
-      const set64 = await sh.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lp64(NEWUTS, 0)} 0x0a030002 132'`);
+      const set64 = await sh.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lp64(NEWUTS, 0)} set_space 132'`);
       expect(set64.stdout).toBe('ret=0 errno=0 OK\n');
       expect((await sh.succeed('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t04000000 04000000\n');
       // enter_space reads the index from the same offset in both layouts.
-      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
-      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 0)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nn64\n');
-      expect((await sh.succeed(`vsyscall --in ${lp64(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
-      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 2)} 0x0a010002 132`)).stdout).toBe('ret=-1 errno=22 EINVAL\n');
+      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(0n, 1)} enter_space 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
+      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 0)} enter_space 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nn64\n');
+      expect((await sh.succeed(`vsyscall --in ${lp64(0n, 1)} enter_space 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
+      expect((await sh.succeed(`${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 2)} enter_space 132`)).stdout).toBe('ret=-1 errno=22 EINVAL\n');
       // The masks are the same answer through both entries.
-      for (const cmd of ['0x36000001', '0x36010000', '0x0a040000']) {
+      for (const cmd of ['get_space_mask', 'get_space_default', 'get_space_mask_v0']) {
         const compat = (await sh.succeed(`${COMPAT_BIN}/vsyscall --out 8 ${cmd} 0`)).stdout;
         expect(compat).toMatch(/^ret=0 errno=0 OK\nout=[0-9a-f]{16}\n$/);
         expect(compat).toBe((await sh.succeed(`vsyscall --out 8 ${cmd} 0`)).stdout);
       }
       expect((await sh.succeed(`${COMPAT_BIN}/vspace --enter 132 --index 1 -- hostname`)).stdout).toBe('c32\n');
     } finally {
-      await sh.succeed(`vsyscall --in 00000000000000000000000040000000 0x34020000 132`);
+      await sh.succeed(`vsyscall --in 00000000000000000000000040000000 set_cflags 132`);
     }
   });
 
@@ -181,8 +181,8 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     expect(await sh(`vcontext --create --silent --xid 141 -- ${COMPAT_BIN}/tiocsti abc`)).toBe('tiocsti: EPERM\n');
     // The control: the host may, and so may a guest the host granted the ccap, from both ABIs.
     expect(await sh(`${COMPAT_BIN}/tiocsti abc`)).toBe('tiocsti: ok\n');
-    await h.guest.shell.succeed(`vsyscall --in 0000000047000000 0x09010001 142 && vsyscall --in 10000000000000001000000000000000 0x34040001 142`);
-    expect(await sh(`vsyscall --in 0000000000000000 0x0b010001 142 -- ${COMPAT_BIN}/tiocsti abc`)).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
-    expect(await sh(`vsyscall --in 0000000000000000 0x0b010001 142 -- tiocsti abc`)).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
+    await h.guest.shell.succeed(`vsyscall --in 0000000047000000 ctx_create 142 && vsyscall --in 10000000000000001000000000000000 set_ccaps 142`);
+    expect(await sh(`vsyscall --in 0000000000000000 ctx_migrate 142 -- ${COMPAT_BIN}/tiocsti abc`)).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
+    expect(await sh(`vsyscall --in 0000000000000000 ctx_migrate 142 -- tiocsti abc`)).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
   });
 });
