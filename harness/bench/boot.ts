@@ -3,11 +3,12 @@
  * vanilla and the vserver kernel on every backend that works here (QEMU TCG, QEMU KVM when it
  * boots our guest, v86). A benchmark, not a test: it reports figures, it asserts nothing.
  *
- *   vslab bench boot [--boots N --commands N --json --no-v86 --kcidb FILE]   (or npm run bench:boot --)
+ *   vslab bench boot [--boots N --commands N --json --no-v86 --kcidb FILE --html FILE]   (or npm run bench:boot --)
  *
  * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts).
  */
-import { jsonOption, kcidbOption } from '../cli/args.ts';
+import { writeFile } from 'node:fs/promises';
+import { htmlOption, jsonOption, kcidbOption } from '../cli/args.ts';
 import { defineCommand, type Values } from '../cli/command.ts';
 import { buildGuestImage } from '../build/guest-image.ts';
 import { buildKernel } from '../build/kernel.ts';
@@ -16,6 +17,7 @@ import { resolveAccel } from '../accel.ts';
 import type { Accel, BackendName } from '../machine/machine.ts';
 import { bootGuest } from '../session.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
+import { bootHtml, chartJsSource } from './html.ts';
 import { bootTests } from './kcidb.ts';
 import { formatTable, median } from './stats.ts';
 
@@ -53,6 +55,7 @@ export const bootCommand = defineCommand({
     'no-v86': { kind: 'flag', help: 'leave v86 out' },
     json: jsonOption,
     kcidb: kcidbOption,
+    html: htmlOption,
   },
   run: async (values) => {
     await benchBoot(values);
@@ -85,6 +88,11 @@ async function benchBoot(values: Values<typeof bootCommand.options>): Promise<vo
     const path = await writeKcidb(values.kcidb, await runKcidb(kernels, bootTests(rows, keyOf)));
     progress(`KCIDB document: ${path}`);
   }
+  const summary = `i386 guest, ${boots} boots and ${commands} round trips per row; KVM ${kvmOk ? 'usable' : 'not usable here (TCG only)'}`;
+  if (values.html !== undefined) {
+    await writeFile(values.html, bootHtml(rows, summary, await chartJsSource(), median));
+    progress(`HTML report: ${values.html}`);
+  }
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ kvmUsable: kvmOk, rows }, null, 2)}\n`);
     return;
@@ -95,6 +103,6 @@ async function benchBoot(values: Values<typeof bootCommand.options>): Promise<vo
     const ratio = base === undefined ? '' : (median(r.bootMs) / median(base.bootMs)).toFixed(2);
     return [r.backend, r.variant, median(r.bootMs).toFixed(0), ratio, median(r.roundTripMs).toFixed(2), Math.min(...r.roundTripMs).toFixed(2)];
   });
-  process.stdout.write(`i386 guest, ${boots} boots and ${commands} round trips per row; KVM ${kvmOk ? 'usable' : 'not usable here (TCG only)'}\n\n`);
+  process.stdout.write(`${summary}\n\n`);
   process.stdout.write(`${formatTable(['backend', 'kernel', 'boot ms (median)', 'vs vanilla', 'round trip ms (median)', 'min'], table)}\n`);
 }

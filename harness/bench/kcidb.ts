@@ -11,8 +11,12 @@ import type { Mode } from './vsbench.ts';
 
 const seconds = (value: number): KcidbNumber => ({ value, unit: 's', prefix: 'metric' });
 
-/** The place a mode measures in: the host context (vanilla or patched kernel) or a guest. */
-const placeOf = (mode: Mode): string => (mode === 'guest' ? 'guest' : 'host');
+/**
+ * The place a mode measures in: the host context (of the vanilla, vserver-off or patched kernel:
+ * the build tells them apart), the host context beside a running guest, or a guest.
+ */
+const PLACE: Record<Mode, string> = { vanilla: 'host', off: 'host', host: 'host', busy: 'host_beside_guest', guest: 'guest' };
+const placeOf = (mode: Mode): string => PLACE[mode];
 
 /** bench:overhead: nanoseconds per operation by benchmark and mode, each on its mode's build. */
 export function overheadTests(results: ReadonlyMap<string, ReadonlyMap<Mode, readonly number[]>>, buildKeyOf: (mode: Mode) => string, environment?: string): TestFacts[] {

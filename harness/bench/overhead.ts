@@ -2,27 +2,29 @@
  * bench:overhead — PAPER §8: does the patch cost anything? The same guest benchmark program
  * (vsbench: null syscall, stat, open/close, file create/delete, fork+exit, fork+exec, pipe round
  * trip, context switch, page fault, TCP loopback round trip, and three small macro loads) runs in
- * three modes side by side in one run: the vanilla kernel, the patched kernel in the host context,
- * and the patched kernel inside a guest (a security context plus a network context). Both kernels
- * stay booted; every round measures each mode once, in a rotated order, so drift of the host
- * spreads over all modes. Reported: the median time per operation and its ratio to vanilla.
+ * five modes side by side in one run (vsbench.ts: vanilla, vserver-off, the patched host before
+ * any context, the patched host beside a guest, inside a guest) on four booted machines; every
+ * round measures each mode once, in a rotated order, so drift of the host spreads over all
+ * modes. Reported: the median time per operation and its ratio to vanilla.
  * A benchmark, not a test: it reports figures, it asserts nothing.
  *
- *   vslab bench overhead [--rounds N --time MS --backend qemu|v86 --only null,fork --json --kcidb FILE]
+ *   vslab bench overhead [--rounds N --time MS --backend qemu|v86 --icount S --only null,fork --json --kcidb FILE --html FILE]
  *
  * (`vslab bench overhead --help` lists the options; `npm run bench:overhead --` is the same.)
- * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts).
+ * --kcidb FILE also writes the medians as a KCIDB v5.3 document (bench/kcidb.ts); --json prints the
+ * report of overhead-report.ts (numbers as value and unit); --html FILE writes it as a page with plots.
  */
-import type { Variant } from '../build/kernel-config.ts';
 import { UsageError } from '../errors.ts';
-import { backendOption, jsonOption, kcidbOption } from '../cli/args.ts';
+import { writeFile } from 'node:fs/promises';
+import { backendOption, htmlOption, jsonOption, kcidbOption } from '../cli/args.ts';
 import { defineCommand, type Values } from '../cli/command.ts';
 import type { BackendName } from '../machine/machine.ts';
 import { bootGuest, type Guest } from '../session.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
 import { overheadTests } from './kcidb.ts';
-import { formatTable, median } from './stats.ts';
-import { BENCH_ADDR, MACRO, MICRO, MODES, modeVariant, parseVsbench, vsbenchCommand, type Mode } from './vsbench.ts';
+import { chartJsSource, overheadHtml } from './html.ts';
+import { overheadReport, overheadText } from './overhead-report.ts';
+import { BENCH_ADDR, busyGuestCommand, machineVariant, MACRO, MICRO, MODES, modeMachine, parseVsbench, vsbenchCommand, type BenchMachine, type Mode } from './vsbench.ts';
 
 interface Options {
   rounds: number;
@@ -35,6 +37,8 @@ interface Options {
   icount?: number;
   /** Also write the figures as a KCIDB v5.3 document here. */
   kcidb?: string;
+  /** Also write an HTML page with plots here. */
+  html?: string;
 }
 
 const KNOWN = [...MICRO, ...MACRO.map((m) => m.name)];
@@ -52,6 +56,7 @@ prints the median time per operation and its ratio to vanilla. Benchmarks: ${KNO
     only: { kind: 'list', arg: 'NAME,…', help: 'run only these benchmarks' },
     json: jsonOption,
     kcidb: kcidbOption,
+    html: htmlOption,
   },
   run: async (values) => {
     await measureOverhead(options(values));
@@ -73,6 +78,7 @@ function options(v: Values<typeof overheadCommand.options>): Options {
     macro: MACRO.filter((m) => only.includes(m.name)),
     json: v.json,
     kcidb: v.kcidb,
+    html: v.html,
   };
 }
 
@@ -97,40 +103,26 @@ async function runSuite(guest: Guest, mode: Mode, o: Options, results: Results):
   }
 }
 
-function report(o: Options, results: Results, guests: Map<Variant, Guest>): string {
-  const fmt = (ns: number): string => (ns >= 100_000 ? (ns / 1000).toFixed(0) : (ns / 1000).toFixed(2));
-  const rows = [...results].map(([name, byMode]) => {
-    const base = median(byMode.get('vanilla') ?? []);
-    const cells = [name];
-    for (const mode of MODES) {
-      const m = median(byMode.get(mode) ?? []);
-      cells.push(fmt(m));
-      if (mode !== 'vanilla') cells.push((m / base).toFixed(2));
-    }
-    return cells;
-  });
-  const kernels = [...guests].map(([v, g]) => `${v} ${g.kernel.manifest.key}`).join(', ');
-  return [
-    `vsbench on i386 under ${o.backend === 'qemu' ? `QEMU${o.icount === undefined ? '' : ` -icount shift=${o.icount} (guest time = instructions)`}` : 'v86'}; ${o.rounds} rounds, each benchmark batched to >= ${o.timeMs} ms; kernels: ${kernels}`,
-    'times are µs per operation (medians over the rounds); ratios are against vanilla (1.00 = no overhead)',
-    '',
-    formatTable(['benchmark', 'vanilla', 'patched', 'ratio', 'in guest', 'ratio'], rows),
-  ].join('\n');
+/** Boots one bench machine; the busy one gets its background guest. */
+async function bootMachine(machine: BenchMachine, o: Options, progress: (m: string) => void): Promise<Guest> {
+  const guest = await bootGuest({ variant: machineVariant(machine), backend: o.backend, icountShift: o.icount, progress });
+  if (machine === 'busy') await guest.shell.succeed(busyGuestCommand());
+  return guest;
 }
 
 async function measureOverhead(o: Options): Promise<void> {
   const progress = (m: string): void => {
     process.stderr.write(`[bench] ${m}\n`);
   };
-  const guests = new Map<Variant, Guest>();
+  const guests = new Map<BenchMachine, Guest>();
   const results: Results = new Map();
   try {
-    for (const variant of new Set(MODES.map(modeVariant))) guests.set(variant, await bootGuest({ variant, backend: o.backend, icountShift: o.icount, progress }));
+    for (const machine of new Set(MODES.map(modeMachine))) guests.set(machine, await bootMachine(machine, o, progress));
     for (let r = 0; r < o.rounds; r++) {
       const order = MODES.map((_, i) => MODES[(i + r) % MODES.length] as Mode);
       for (const mode of order) {
         progress(`round ${r + 1}/${o.rounds}: ${mode}`);
-        const guest = guests.get(modeVariant(mode));
+        const guest = guests.get(modeMachine(mode));
         if (guest === undefined) throw new Error(`no guest for ${mode}`);
         await runSuite(guest, mode, o, results);
       }
@@ -138,16 +130,18 @@ async function measureOverhead(o: Options): Promise<void> {
   } finally {
     for (const g of guests.values()) await g.close();
   }
+  const kernels = new Map([...guests.values()].map((g) => [g.kernel.manifest.key, g.kernel]));
   if (o.kcidb !== undefined) {
-    const keyOf = (mode: Mode): string => guests.get(modeVariant(mode))?.kernel.manifest.key ?? 'unknown';
+    const keyOf = (mode: Mode): string => guests.get(modeMachine(mode))?.kernel.manifest.key ?? 'unknown';
     const environment = [...guests.values()][0]?.machine.description;
-    const path = await writeKcidb(o.kcidb, await runKcidb([...guests.values()].map((g) => g.kernel), overheadTests(results, keyOf, environment)));
+    const path = await writeKcidb(o.kcidb, await runKcidb([...kernels.values()], overheadTests(results, keyOf, environment)));
     progress(`KCIDB document: ${path}`);
   }
-  if (o.json) {
-    const out = Object.fromEntries([...results].map(([name, byMode]) => [name, Object.fromEntries(byMode)]));
-    process.stdout.write(`${JSON.stringify({ backend: o.backend, icount: o.icount ?? null, rounds: o.rounds, timeMs: o.timeMs, nsPerOp: out }, null, 2)}\n`);
-    return;
+  const machines = Object.fromEntries([...guests].map(([m, g]) => [m, { variant: g.kernel.manifest.variant, key: g.kernel.manifest.key }]));
+  const r = overheadReport({ backend: o.backend, icount: o.icount ?? null, rounds: o.rounds, timeMs: o.timeMs, machines, results });
+  if (o.html !== undefined) {
+    await writeFile(o.html, overheadHtml(r, await chartJsSource()));
+    progress(`HTML report: ${o.html}`);
   }
-  process.stdout.write(`${report(o, results, guests)}\n`);
+  process.stdout.write(o.json ? `${JSON.stringify(r, null, 2)}\n` : `${overheadText(r)}\n`);
 }

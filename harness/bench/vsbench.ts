@@ -1,6 +1,6 @@
 /**
- * The guest benchmark program vsbench (guest-image/bench/vsbench.c): what it measures, the three
- * modes PAPER §8 compares, the guest command line for each, and the parser of its output
+ * The guest benchmark program vsbench (guest-image/bench/vsbench.c): what it measures, the
+ * modes PAPER §8 and issue #19 compare, the guest command line for each, and the parser of its output
  * (`NAME<TAB>NS_PER_OP<TAB>ITERATIONS` per line).
  */
 import { BenchOutputError } from '../errors.ts';
@@ -16,18 +16,65 @@ export const MACRO: ReadonlyArray<{ name: string; what: string; argv: string }> 
   { name: 'gzip', what: 'gzip -1 of busybox to /dev/null', argv: "sh -c 'gzip -1 -c /bin/busybox >/dev/null'" },
 ];
 
-/** The three modes: vanilla kernel, patched kernel in the host context, patched kernel inside a guest. */
-export type Mode = 'vanilla' | 'host' | 'guest';
-export const MODES: readonly Mode[] = ['vanilla', 'host', 'guest'];
+/**
+ * The modes, each a situation the patch's cost is judged in (issue #19's goals):
+ * - vanilla: the vanilla kernel (the baseline of every ratio);
+ * - off: the patched tree built without CONFIG_VSERVER (must cost nothing);
+ * - host: the patched kernel, host context, no context ever made since boot;
+ * - busy: the patched kernel, host context, while a guest lives beside it;
+ * - guest: the patched kernel, inside a guest (a security and a network context).
+ */
+export type Mode = 'vanilla' | 'off' | 'host' | 'busy' | 'guest';
+export const MODES: readonly Mode[] = ['vanilla', 'off', 'host', 'busy', 'guest'];
+
+/**
+ * The booted machines the modes run on: `host` needs a patched kernel on which no context has
+ * ever existed (the first context turns the patch's static keys on for good), so it has one of
+ * its own; `busy` and `guest` share one whose background guest (BUSY_XID) lives from boot on.
+ */
+export type BenchMachine = 'vanilla' | 'off' | 'fresh' | 'busy';
+
+export function modeMachine(mode: Mode): BenchMachine {
+  switch (mode) {
+    case 'vanilla':
+    case 'off':
+    case 'busy':
+      return mode;
+    case 'host':
+      return 'fresh';
+    case 'guest':
+      return 'busy';
+  }
+}
+
+export function machineVariant(machine: BenchMachine): Variant {
+  switch (machine) {
+    case 'vanilla':
+      return 'vanilla';
+    case 'off':
+      return 'vserver-off';
+    case 'fresh':
+    case 'busy':
+      return 'vserver';
+  }
+}
 
 export function modeVariant(mode: Mode): Variant {
-  return mode === 'vanilla' ? 'vanilla' : 'vserver';
+  return machineVariant(modeMachine(mode));
 }
 
 /** The address the TCP benchmark uses in every mode (dummy0, kernel-patch/README.md "Guest network"). */
 export const BENCH_ADDR = '10.42.0.2';
 /** The context a guest-mode run enters (created and left per run). */
 export const BENCH_XID = 4242;
+/** The background guest of the `busy` machine: its own context and address, asleep for the run. */
+export const BUSY_XID = 4243;
+export const BUSY_ADDR = '10.42.0.3';
+
+/** The shell line that starts the busy machine's background guest (it outlives the line). */
+export function busyGuestCommand(): string {
+  return `chbind --silent --ip ${BUSY_ADDR} -- vcontext --create --silent --xid ${BUSY_XID} -- sleep 1000000 </dev/null >/dev/null 2>&1 &`;
+}
 
 /**
  * A guest shell line running CMD in MODE. A guest run enters a network context holding

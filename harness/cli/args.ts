@@ -17,6 +17,7 @@ export const toolsOption = {
 export const jsonOption = { kind: 'flag', help: 'print the result as JSON' } as const;
 export const ktapOption = { kind: 'flag', help: 'print the result as KTAP v1' } as const;
 export const kcidbOption = { kind: 'path', arg: 'FILE', help: 'also write the run as a KCIDB v5.3 document' } as const;
+export const htmlOption = { kind: 'path', arg: 'FILE', help: 'also write the figures as an HTML page with plots' } as const;
 
 /** What every command that boots a guest takes. */
 export const machineOptions = {

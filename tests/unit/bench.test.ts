@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BenchOutputError } from '../../harness/errors.ts';
 import { QemuMachine } from '../../harness/machine/qemu.ts';
 import type { MachineOptions } from '../../harness/machine/machine.ts';
-import { BENCH_ADDR, BENCH_XID, inMode, MICRO, modeVariant, parseVsbench, vsbenchCommand } from '../../harness/bench/vsbench.ts';
+import { BENCH_ADDR, BENCH_XID, BUSY_ADDR, BUSY_XID, busyGuestCommand, inMode, MICRO, modeMachine, MODES, modeVariant, parseVsbench, vsbenchCommand } from '../../harness/bench/vsbench.ts';
 
 describe('vsbench output', () => {
   it('parses one NAME, ns per operation and iteration count per line', () => {
@@ -37,13 +37,25 @@ describe('vsbench output', () => {
 });
 
 describe('benchmark modes', () => {
-  it('runs vanilla and host mode as they are, and guest mode inside a network and a security context', () => {
-    expect(vsbenchCommand('vanilla', '-t 5 null')).toBe('vsbench -t 5 null');
-    expect(vsbenchCommand('host', '-t 5 null')).toBe('vsbench -t 5 null');
+  it('runs every host mode as it is, and guest mode inside a network and a security context', () => {
+    for (const mode of ['vanilla', 'off', 'host', 'busy'] as const) expect(vsbenchCommand(mode, '-t 5 null')).toBe('vsbench -t 5 null');
     expect(inMode('guest', 'true')).toBe(`chbind --silent --ip ${BENCH_ADDR} -- vcontext --create --silent --xid ${BENCH_XID} -- true`);
-    expect(modeVariant('vanilla')).toBe('vanilla');
-    expect(modeVariant('host')).toBe('vserver');
-    expect(modeVariant('guest')).toBe('vserver');
+  });
+
+  it('measures the untouched patched host on a machine of its own, and the busy host beside the guest mode', () => {
+    expect(MODES.map((m) => [m, modeMachine(m), modeVariant(m)])).toEqual([
+      ['vanilla', 'vanilla', 'vanilla'],
+      ['off', 'off', 'vserver-off'],
+      ['host', 'fresh', 'vserver'],
+      ['busy', 'busy', 'vserver'],
+      ['guest', 'busy', 'vserver'],
+    ]);
+  });
+
+  it('keeps the busy machine\'s background guest apart from the guest mode\'s context and address', () => {
+    expect(BUSY_XID).not.toBe(BENCH_XID);
+    expect(BUSY_ADDR).not.toBe(BENCH_ADDR);
+    expect(busyGuestCommand()).toBe(`chbind --silent --ip ${BUSY_ADDR} -- vcontext --create --silent --xid ${BUSY_XID} -- sleep 1000000 </dev/null >/dev/null 2>&1 &`);
   });
 });
 
