@@ -27,6 +27,8 @@ import { overheadReport, overheadText } from './overhead-report.ts';
 import { BENCH_ADDR, busyGuestCommand, machineVariant, MACRO, MICRO, MODES, modeMachine, parseVsbench, vsbenchCommand, type BenchMachine, type Mode } from './vsbench.ts';
 
 interface Options {
+  /** The modes to run, vanilla first. */
+  modes: readonly Mode[];
   rounds: number;
   timeMs: number;
   backend: BackendName;
@@ -54,6 +56,7 @@ prints the median time per operation and its ratio to vanilla. Benchmarks: ${KNO
     backend: { ...backendOption, default: 'qemu', help: 'emulator' },
     icount: { kind: 'int', arg: 'SHIFT', max: 10, help: 'QEMU -icount shift: guest time counts instructions (needs --backend qemu)' },
     only: { kind: 'list', arg: 'NAME,…', help: 'run only these benchmarks' },
+    modes: { kind: 'list', arg: 'MODE,…', help: `run only these modes (${MODES.join(', ')}; vanilla, the baseline, always runs)` },
     json: jsonOption,
     kcidb: kcidbOption,
     html: htmlOption,
@@ -69,11 +72,16 @@ function options(v: Values<typeof overheadCommand.options>): Options {
   const unknown = only.filter((n) => !KNOWN.includes(n));
   if (unknown.length > 0) throw new UsageError(`unknown benchmark ${unknown.join(', ')} (known: ${KNOWN.join(', ')})`);
   if (v.icount !== undefined && v.backend !== 'qemu') throw new UsageError('--icount needs --backend qemu');
+  const wanted = v.modes ?? [...MODES];
+  const badModes = wanted.filter((m) => !(MODES as readonly string[]).includes(m));
+  if (badModes.length > 0) throw new UsageError(`unknown mode ${badModes.join(', ')} (known: ${MODES.join(', ')})`);
+  const modes = MODES.filter((m) => m === 'vanilla' || wanted.includes(m));
   return {
     icount: v.icount,
     rounds: v.rounds,
     timeMs: v.time,
     backend: v.backend,
+    modes,
     micro: MICRO.filter((n) => only.includes(n)),
     macro: MACRO.filter((m) => only.includes(m.name)),
     json: v.json,
@@ -117,9 +125,9 @@ async function measureOverhead(o: Options): Promise<void> {
   const guests = new Map<BenchMachine, Guest>();
   const results: Results = new Map();
   try {
-    for (const machine of new Set(MODES.map(modeMachine))) guests.set(machine, await bootMachine(machine, o, progress));
+    for (const machine of new Set(o.modes.map(modeMachine))) guests.set(machine, await bootMachine(machine, o, progress));
     for (let r = 0; r < o.rounds; r++) {
-      const order = MODES.map((_, i) => MODES[(i + r) % MODES.length] as Mode);
+      const order = o.modes.map((_, i) => o.modes[(i + r) % o.modes.length] as Mode);
       for (const mode of order) {
         progress(`round ${r + 1}/${o.rounds}: ${mode}`);
         const guest = guests.get(modeMachine(mode));
