@@ -35,7 +35,7 @@ with them at /opt/kselftest and runs them with the kernel's own runner (run_ksel
 collection at a time.
 
 Without --variant: the verdict. Four runs — vanilla, vserver in the host context, vserver-off,
-and vserver inside a guest (chbind + vcontext --create --chroot) — then a table of every test in
+and vserver inside a guest (made as util-vserver makes one: --secure bound, setup ended; chbind + vcontext --migrate --chroot) — then a table of every test in
 each, and the verdict: every test that passes on vanilla must pass on vserver and vserver-off,
 and every difference inside the guest must be listed in tests/selftests/expectations-guest.json.
 Exit status 1 if the verdict fails.

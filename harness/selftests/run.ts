@@ -8,8 +8,9 @@
  * - guest: inside a realistic vserver guest, made as util-vserver makes one: a root directory
  *   (/vservers/kselftest) with busybox, the selftest tree bind-mounted at /opt/kselftest and
  *   proc, sysfs, /dev and a /tmp mounted from outside, entered through chbind (a network context
- *   holding 10.42.0.9 on dummy0) and vcontext --create (a new security context with the default
- *   capability bounding set) --chroot. The runner and the tests see only what a guest sees.
+ *   holding 10.42.0.9 on dummy0) and vcontext --migrate --chroot into a context the host made as
+ *   util-vserver does: persistent, its bound lowered to util-vserver's default (`vattribute
+ *   --secure`, ABI §9), its setup ended. The runner and the tests see only what a guest sees.
  *
  * busybox's timeout does not do what the runner needs (`timeout --foreground T timeout T cmd`: no
  * --foreground, only the child killed, 143 for a timeout): /usr/bin/timeout becomes a small
@@ -190,7 +191,16 @@ export function guestSetupScript(): string {
 export function runnerCommand(tests: readonly string[], place: RunPlace, xid: number): string {
   const inner = `cd ${GUEST_SELFTEST_DIR} && ./run_kselftest.sh ${tests.map((t) => `-t ${t}`).join(' ')} 2>&1`;
   if (place === 'host') return inner;
-  return `cd ${GUEST_ROOT} && chbind --silent --ip ${GUEST_ADDR} -- vcontext --create --silent --xid ${xid} --chroot -- /bin/sh -c ${shellQuote(inner)}`;
+  // util-vserver's order (as the escape battery's realistic guest, tests/security/battery.ts):
+  // the context is made persistent while in setup, the host lowers its bound to `--secure`
+  // (util-vserver's default bcaps, ABI §9) and ends the setup, the runner enters it through
+  // chbind and vcontext --migrate --chroot, and the host drops the persistence afterwards.
+  return (
+    `vcontext --create --silent --xid ${xid} -- vattribute --set --flag persistent && ` +
+    `vattribute --xid ${xid} --set --secure --flag ~state_setup && cd ${GUEST_ROOT} && ` +
+    `{ chbind --silent --ip ${GUEST_ADDR} -- vcontext --migrate --silent --xid ${xid} --chroot -- /bin/sh -c ${shellQuote(inner)}; ` +
+    `r=$?; vattribute --xid ${xid} --set --flag ~persistent >/dev/null 2>&1; (exit $r); }`
+  );
 }
 
 async function kernelOf(shell: Shell): Promise<string> {
