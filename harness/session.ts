@@ -297,7 +297,7 @@ function newQmpSocketPath(): string {
  * first). A concurrent save of the same key by another process is harmless: each file is
  * written under a temporary name and renamed, and both describe the same machine.
  */
-async function saveSnapshot(guest: Guest, machine: QemuMachine, key: string): Promise<number> {
+async function saveSnapshot(guest: Guest, machine: QemuMachine, key: string, bootLogStart: number): Promise<number> {
   const paths = snapshotPaths(key);
   await mkdir(paths.dir, { recursive: true });
   const t0 = performance.now();
@@ -314,7 +314,8 @@ async function saveSnapshot(guest: Guest, machine: QemuMachine, key: string): Pr
   };
   const pid = process.pid;
   await machine.flushConsoleLog();
-  await copyFile(guest.consoleLogPath, `${paths.bootLog}.tmp-${pid}`);
+  // Only this boot's part of the log (after a failed restore, notes and the old log precede it).
+  await writeFile(`${paths.bootLog}.tmp-${pid}`, (await readFile(guest.consoleLogPath)).subarray(bootLogStart));
   await rename(`${paths.bootLog}.tmp-${pid}`, paths.bootLog);
   await writeFile(`${paths.meta}.tmp-${pid}`, `${JSON.stringify(meta, null, 2)}\n`);
   await rename(`${paths.meta}.tmp-${pid}`, paths.meta);
@@ -389,11 +390,12 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   }
   const qmpSocketPath = newQmpSocketPath();
   const removeSocket = (): Promise<void> => rm(qmpSocketPath, { force: true });
+  const bootLogStart = (await stat(consoleLogPath)).size;
   const machine = new QemuMachine({ ...machineOpts, accel, qmpSocketPath });
   const guest = await startGuest(plan, machine, { restored: false, snapshotKey: key, onClose: removeSocket });
   if (guest.watchdog.splat === undefined && guest.shell.failed === undefined && opts.toolsDir === undefined) {
     try {
-      const ms = await saveSnapshot(guest, machine, key);
+      const ms = await saveSnapshot(guest, machine, key, bootLogStart);
       progress(`snapshot ${key}: saved in ${ms.toFixed(0)} ms`);
     } catch (err) {
       progress(`snapshot ${key}: not saved (${err instanceof Error ? err.message : String(err)})`);

@@ -86,7 +86,13 @@ describe.skipIf(backend !== 'qemu')('guest snapshots (QEMU)', () => {
     await close(b);
     const again = await findSnapshot(key);
     expect(again.found).toBe(true);
-    if (again.found) expect(await fileCrc32(again.paths.state)).toBe(again.meta.crc32);
+    if (again.found) {
+      expect(await fileCrc32(again.paths.state)).toBe(again.meta.crc32);
+      // The new snapshot's boot log is that boot's alone, not the failed restore's notes.
+      const bootLog = await readFile(again.paths.bootLog, 'latin1');
+      expect(bootLog).toContain('VSLAB{boot:ready}');
+      expect(bootLog).not.toContain('[vslab]');
+    }
   }, 180_000 * timeScale);
 
   it('a state QEMU refuses (right size and checksum, wrong content) gives a boot', async () => {
