@@ -2,9 +2,16 @@
  * Guest snapshots on the real kernel (QEMU): two guests restored from one snapshot are two
  * machines (their own random bytes, clock, files, exit codes), and a snapshot that is damaged
  * or that QEMU refuses gives a clean boot instead, never a wrong guest, and is replaced.
+ *
+ * The seed step (vsrestore) is shown by the pool it fills: 256 bits after a restore, fewer in a
+ * restore without it (the control). Distinct random bytes alone would not show it on TCG: the
+ * snapshot's generator is not yet initialised, and reading /dev/urandom then gathers jitter
+ * entropy from a clock that follows the host's, so two bare restores diverge anyway.
  */
 import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Shell } from '../../harness/console/shell.ts';
+import { QemuMachine } from '../../harness/machine/qemu.ts';
 import { fileCrc32, findSnapshot, snapshotPaths, type SnapshotMeta } from '../../harness/machine/snapshot.ts';
 import { bootGuest, type BootOptions, type Guest } from '../../harness/session.ts';
 import { backend, timeScale } from '../fixtures.ts';
@@ -46,6 +53,8 @@ describe.skipIf(backend !== 'qemu')('guest snapshots (QEMU)', () => {
     expect(b.restored).toBe(true);
     expect(b.snapshotKey).toBe(a.snapshotKey);
     const random = async (g: Guest): Promise<string> => (await g.shell.succeed('head -c 32 /dev/urandom | od -An -tx1 | tr -d " \\n"')).stdout;
+    // vsrestore credited the host's bytes: the kernel's generator is seeded (the pool full).
+    for (const g of [a, b]) expect((await g.shell.succeed('cat /proc/sys/kernel/random/entropy_avail')).stdout).toBe('256\n');
     const [ra, rb] = [await random(a), await random(b)];
     expect(ra).toMatch(/^[0-9a-f]{64}$/);
     expect(ra).not.toBe(rb);
@@ -61,6 +70,24 @@ describe.skipIf(backend !== 'qemu')('guest snapshots (QEMU)', () => {
     }
     await close(a);
     await close(b);
+  }, 180_000 * timeScale);
+
+  it('control: a restore without vsrestore has an unseeded generator (what the seed step is for)', async () => {
+    const g = await restored();
+    const key = g.snapshotKey ?? '';
+    const machineOpts = { arch: 'i386' as const, kernelPath: g.kernel.image, initrdPath: g.image.path, accel: (g.machine as QemuMachine).accel };
+    await close(g);
+    // The same restore as bootGuest's, minus its first command.
+    const m = new QemuMachine({ ...machineOpts, restoreFrom: snapshotPaths(key).state, qmpSocketPath: `/tmp/vslab-snaptest-${process.pid}.sock` });
+    const shell = new Shell(m, { timeScale });
+    try {
+      await m.start();
+      // Under emulation nothing has credited the pool this early in the guest's life.
+      expect(Number((await shell.succeed('cat /proc/sys/kernel/random/entropy_avail')).stdout)).toBeLessThan(256);
+    } finally {
+      shell.detach();
+      await m.stop();
+    }
   }, 180_000 * timeScale);
 
   it('a snapshot whose state was damaged (checksum) gives a boot, and is replaced', async () => {
