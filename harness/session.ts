@@ -7,6 +7,7 @@
 import { dirname, join } from 'node:path';
 import { appendFile, copyFile, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { putTree } from './console/put.ts';
 import { newHash, shortDigest } from './build/hash.ts';
 import { pathExists, which } from './host.ts';
@@ -293,33 +294,42 @@ function newQmpSocketPath(): string {
 
 /**
  * Saves a freshly booted guest's state as the snapshot `key`: state file, the boot's console
- * log, and last the description, which makes the snapshot visible (findSnapshot reads it
- * first). A concurrent save of the same key by another process is harmless: each file is
- * written under a temporary name and renamed, and both describe the same machine.
+ * log and the description are written into a private directory, which is then renamed into
+ * place, so a snapshot appears whole or not at all. If another process (or guest) saved the same
+ * key meanwhile, its snapshot stays and ours is dropped: both describe the same machine.
+ * Returns the time taken, ms, and whether ours is the one kept.
  */
-async function saveSnapshot(guest: Guest, machine: QemuMachine, key: string, bootLogStart: number): Promise<number> {
+async function saveSnapshot(guest: Guest, machine: QemuMachine, key: string, bootLogStart: number): Promise<{ ms: number; kept: boolean }> {
   const paths = snapshotPaths(key);
-  await mkdir(paths.dir, { recursive: true });
   const t0 = performance.now();
-  await machine.saveState(paths.state);
-  const bytes = (await stat(paths.state)).size;
-  const meta: SnapshotMeta = {
-    format: SNAPSHOT_FORMAT,
-    key,
-    bytes,
-    crc32: await fileCrc32(paths.state),
-    machine: machine.description,
-    savedAt: new Date().toISOString(),
-    bootMs: guest.bootMs,
-  };
-  const pid = process.pid;
-  await machine.flushConsoleLog();
-  // Only this boot's part of the log (after a failed restore, notes and the old log precede it).
-  await writeFile(`${paths.bootLog}.tmp-${pid}`, (await readFile(guest.consoleLogPath)).subarray(bootLogStart));
-  await rename(`${paths.bootLog}.tmp-${pid}`, paths.bootLog);
-  await writeFile(`${paths.meta}.tmp-${pid}`, `${JSON.stringify(meta, null, 2)}\n`);
-  await rename(`${paths.meta}.tmp-${pid}`, paths.meta);
-  return performance.now() - t0;
+  const tmp = snapshotPaths(key, cacheRoot(), `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp.dir, { recursive: true });
+  try {
+    await machine.saveState(tmp.state);
+    const meta: SnapshotMeta = {
+      format: SNAPSHOT_FORMAT,
+      key,
+      bytes: (await stat(tmp.state)).size,
+      crc32: await fileCrc32(tmp.state),
+      machine: machine.description,
+      savedAt: new Date().toISOString(),
+      bootMs: guest.bootMs,
+    };
+    await machine.flushConsoleLog();
+    // Only this boot's part of the log (after a failed restore, notes and the old log precede it).
+    await writeFile(tmp.bootLog, (await readFile(guest.consoleLogPath)).subarray(bootLogStart));
+    await writeFile(tmp.meta, `${JSON.stringify(meta, null, 2)}\n`);
+    const kept = await rename(tmp.dir, paths.dir).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') return false;
+        throw err;
+      },
+    );
+    return { ms: performance.now() - t0, kept };
+  } finally {
+    await rm(tmp.dir, { recursive: true, force: true });
+  }
 }
 
 export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
@@ -395,11 +405,10 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const guest = await startGuest(plan, machine, { restored: false, snapshotKey: key, onClose: removeSocket });
   if (guest.watchdog.splat === undefined && guest.shell.failed === undefined && opts.toolsDir === undefined) {
     try {
-      const ms = await saveSnapshot(guest, machine, key, bootLogStart);
-      progress(`snapshot ${key}: saved in ${ms.toFixed(0)} ms`);
+      const saved = await saveSnapshot(guest, machine, key, bootLogStart);
+      progress(`snapshot ${key}: ${saved.kept ? 'saved' : 'saved meanwhile by another boot, ours dropped'} in ${saved.ms.toFixed(0)} ms`);
     } catch (err) {
       progress(`snapshot ${key}: not saved (${err instanceof Error ? err.message : String(err)})`);
-      await removeSnapshot(key);
     }
   }
   return guest;

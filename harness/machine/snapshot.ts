@@ -13,7 +13,8 @@
  *
  * Layout: <cache>/snapshots/<key>/{state,meta.json,boot.log}: the emulator's saved state, its
  * description, and the console log of the boot it was taken from (copied to the head of each
- * restored guest's console log, for post-mortems).
+ * restored guest's console log, for post-mortems). The directory is written under a private name
+ * and renamed into place whole.
  *
  * What a restored guest must not share with another restore of the same snapshot is given to
  * it after the restore (the guest tool vsrestore): fresh random bytes from the host, mixed into
@@ -81,8 +82,9 @@ export interface SnapshotPaths {
   bootLog: string;
 }
 
-export function snapshotPaths(key: string, root: string = cacheRoot()): SnapshotPaths {
-  const dir = join(root, 'snapshots', key);
+/** Where snapshot `key` lives under `root`; `suffix` names a private directory beside it (a save in progress). */
+export function snapshotPaths(key: string, root: string = cacheRoot(), suffix = ''): SnapshotPaths {
+  const dir = join(root, 'snapshots', `${key}${suffix}`);
   return { dir, state: join(dir, 'state'), meta: join(dir, 'meta.json'), bootLog: join(dir, 'boot.log') };
 }
 
@@ -142,7 +144,12 @@ export async function findSnapshot(key: string, root?: string): Promise<Snapshot
   try {
     meta = JSON.parse(await readFile(paths.meta, 'utf8'));
   } catch {
-    return { found: false, reason: 'no snapshot yet', stale: false };
+    // A directory without a readable description is debris (a save cannot leave one: it renames a whole directory).
+    const debris = await stat(paths.dir).then(
+      () => true,
+      () => false,
+    );
+    return debris ? { found: false, reason: 'snapshot without a readable description', stale: true } : { found: false, reason: 'no snapshot yet', stale: false };
   }
   const bytes = await stat(paths.state).then(
     (s) => s.size,
