@@ -17,7 +17,8 @@ import { buildKernel } from '../build/kernel.ts';
 import type { Variant } from '../build/kernel-config.ts';
 import { resolveAccel } from '../accel.ts';
 import type { Accel, BackendName } from '../machine/machine.ts';
-import { bootGuest } from '../session.ts';
+import { bootGuest, type Guest } from '../session.ts';
+import { QemuMachine } from '../machine/qemu.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
 import { bootHtml, chartJsSource } from './html.ts';
 import { bootTests } from './kcidb.ts';
@@ -30,15 +31,26 @@ interface Row {
   bootMs: number[];
   /** Restores from a snapshot of the same machine freshly booted (QEMU; empty on v86). */
   restoreMs: number[];
+  /**
+   * CPU time QEMU used until the guest was ready, for each boot and each restore (empty on v86):
+   * on a busy host the fairer comparison of the two.
+   */
+  bootCpuMs: number[];
+  restoreCpuMs: number[];
   roundTripMs: number[];
 }
 
 async function measure(backend: BackendName, accel: Accel, variant: Variant, boots: number, commands: number): Promise<Row> {
-  const row: Row = { backend: backend === 'qemu' ? `qemu ${accel}` : 'v86', variant, bootMs: [], restoreMs: [], roundTripMs: [] };
+  const row: Row = { backend: backend === 'qemu' ? `qemu ${accel}` : 'v86', variant, bootMs: [], restoreMs: [], bootCpuMs: [], restoreCpuMs: [], roundTripMs: [] };
+  const cpu = async (g: Guest, into: number[]): Promise<void> => {
+    const ms = g.machine instanceof QemuMachine ? await g.machine.cpuMs() : undefined;
+    if (ms !== undefined) into.push(ms);
+  };
   for (let b = 0; b < boots; b++) {
     const guest = await bootGuest({ backend, accel, variant, snapshot: false });
     try {
       row.bootMs.push(guest.bootMs);
+      await cpu(guest, row.bootCpuMs);
       if (b === 0) {
         await guest.shell.succeed('true'); // warm the page cache of the tools
         for (let i = 0; i < commands; i++) row.roundTripMs.push((await guest.shell.run('true')).durationMs);
@@ -56,6 +68,7 @@ async function measure(backend: BackendName, accel: Accel, variant: Variant, boo
       try {
         if (!guest.restored) throw new Error(`${row.backend} ${variant}: the guest was booted, not restored from its snapshot`);
         row.restoreMs.push(guest.bootMs);
+        await cpu(guest, row.restoreCpuMs);
       } finally {
         await guest.close();
       }
@@ -120,9 +133,9 @@ async function benchBoot(values: Values<typeof bootCommand.options>): Promise<vo
   const table = rows.map((r) => {
     const base = baseline.get(r.backend);
     const ratio = base === undefined ? '' : (median(r.bootMs) / median(base.bootMs)).toFixed(2);
-    const restore = r.restoreMs.length === 0 ? '' : median(r.restoreMs).toFixed(0);
-    return [r.backend, r.variant, median(r.bootMs).toFixed(0), ratio, restore, median(r.roundTripMs).toFixed(2), Math.min(...r.roundTripMs).toFixed(2)];
+    const med = (xs: number[], digits = 0): string => (xs.length === 0 ? '' : median(xs).toFixed(digits));
+    return [r.backend, r.variant, med(r.bootMs), ratio, med(r.restoreMs), med(r.bootCpuMs), med(r.restoreCpuMs), med(r.roundTripMs, 2), Math.min(...r.roundTripMs).toFixed(2)];
   });
   process.stdout.write(`${summary}\n\n`);
-  process.stdout.write(`${formatTable(['backend', 'kernel', 'boot ms (median)', 'vs vanilla', 'restore ms (median)', 'round trip ms (median)', 'min'], table)}\n`);
+  process.stdout.write(`${formatTable(['backend', 'kernel', 'boot ms (median)', 'vs vanilla', 'restore ms (median)', 'boot CPU ms', 'restore CPU ms', 'round trip ms (median)', 'min'], table)}\n`);
 }

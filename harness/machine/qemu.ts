@@ -5,7 +5,7 @@
  * dies with us even if Node is killed outright; stop() and an exit hook cover the rest.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 import { QmpClient } from './qmp.ts';
 import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
@@ -232,6 +232,19 @@ export class QemuMachine implements Machine {
         qmp.close();
       }
     }
+  }
+
+  /**
+   * CPU time the emulator process has used so far (user + system, all its threads), ms; from
+   * /proc (Linux, USER_HZ 100). Undefined once it has ended. For benchmarks on a busy host, where
+   * wall time says more about the other processes than about this one.
+   */
+  async cpuMs(): Promise<number | undefined> {
+    if (this.pid === undefined) return undefined;
+    const stat = await readFile(`/proc/${this.pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined) return undefined;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   }
 
   /** Resolves once every console byte received so far is in the console log file. */
