@@ -5,10 +5,12 @@
  * `close()` ends everything.
  */
 import { dirname, join } from 'node:path';
-import { appendFile, copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { putTree } from './console/put.ts';
 import { newHash, shortDigest } from './build/hash.ts';
-import { pathExists } from './host.ts';
+import { pathExists, which } from './host.ts';
 import { buildGuestImage, type GuestImage } from './build/guest-image.ts';
 import { checkDiskFile } from './disk/image.ts';
 import { buildKernel, type KernelArtifact } from './build/kernel.ts';
@@ -16,9 +18,22 @@ import type { Variant } from './build/kernel-config.ts';
 import type { Progress } from './build/step.ts';
 import { Shell } from './console/shell.ts';
 import { Watchdog } from './console/watchdog.ts';
-import { BootTimeoutError, MachineExitedError, UsageError, type GuestPanicError } from './errors.ts';
+import { BootTimeoutError, MachineExitedError, ProtocolError, UsageError, type GuestPanicError } from './errors.ts';
 import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
 import { QemuMachine } from './machine/qemu.ts';
+import {
+  fileCrc32,
+  fileIdentity,
+  findSnapshot,
+  removeSnapshot,
+  restoreCommand,
+  SNAPSHOT_FORMAT,
+  snapshotEligibility,
+  snapshotKey,
+  snapshotPaths,
+  type SnapshotMeta,
+  type SnapshotPaths,
+} from './machine/snapshot.ts';
 import { ARCHES, isArch } from './machine/arch.ts';
 import { resolveAccel } from './accel.ts';
 import { SANITIZER_MEMORY_MIB, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from './sanitize.ts';
@@ -55,6 +70,12 @@ export interface BootOptions {
    * also goes where util-vserver's vserver-info reads it (UTIL_VSERVER_LIBDIRS).
    */
   toolsDir?: string;
+  /**
+   * Restore a snapshot of this very machine freshly booted instead of booting, and save one after
+   * a boot if there is none (harness/machine/snapshot.ts). Default: on for QEMU unless
+   * VSLAB_SNAPSHOT=0; never with a disk or -icount. false: a real boot (tests of the boot itself).
+   */
+  snapshot?: boolean;
 }
 
 /** Where --tools DIR lands in the guest (first in PATH, see guest-image/rootfs/init). */
@@ -89,8 +110,15 @@ export interface Guest {
   watchdog: Watchdog;
   kernel: KernelArtifact;
   image: GuestImage;
-  /** Milliseconds from starting the emulator to init's ready marker. */
+  /**
+   * Milliseconds from starting the emulator to a guest that serves commands: init's ready marker
+   * after a boot, the answer to vsrestore after a restore.
+   */
   bootMs: number;
+  /** True when the guest was restored from a snapshot rather than booted. */
+  restored: boolean;
+  /** The snapshot key of this machine, when snapshots were in play. */
+  snapshotKey?: string;
   /** Path of the full console log. */
   consoleLogPath: string;
   close(): Promise<void>;
@@ -128,6 +156,7 @@ export async function createMachine(backend: BackendName, opts: MachineOptions):
 }
 
 let bootCounter = 0;
+let qmpCounter = 0;
 
 /** The guest image followed by `extra` archives, as one file (cached; `base` alone if none). */
 async function joinInitrds(base: string, extra: readonly string[]): Promise<string> {
@@ -142,6 +171,165 @@ async function joinInitrds(base: string, extra: readonly string[]): Promise<stri
   for (const p of extra) await appendFile(tmp, await readFile(p));
   await rename(tmp, out);
   return out;
+}
+
+/** The parts of a guest made before its machine runs: everything but the emulator's state. */
+interface GuestPlan {
+  backend: BackendName;
+  machineOpts: MachineOptions;
+  timeScale: number;
+  kernel: KernelArtifact;
+  image: GuestImage;
+  consoleLogPath: string;
+  bootTimeoutMs: number;
+  opts: BootOptions;
+}
+
+/** Deadline for a restored guest's first answer, ms (scaled like the boot's). */
+const RESTORE_TIMEOUT_MS = 20_000;
+
+/**
+ * Starts `machine` with a watchdog and a Shell on its console and waits until it serves
+ * commands: for a boot, the agent's ready marker; for a restore (machineOpts.restoreFrom), the
+ * answer to vsrestore (snapshot.ts), which gives the guest its own random seed and clock.
+ */
+async function startGuest(plan: GuestPlan, machine: Machine, extra: { restored: boolean; snapshotKey?: string; onClose?: () => Promise<void> }): Promise<Guest> {
+  const { opts, timeScale } = plan;
+  const watchdog = new Watchdog();
+  const shell = new Shell(machine, { commandTimeoutMs: opts.commandTimeoutMs, timeScale });
+  machine.onData((chunk) => watchdog.feed(Buffer.from(chunk).toString('latin1')));
+  watchdog.onSplat((err: GuestPanicError) => shell.fail(err));
+  let closing = false;
+  void machine.exited.then((e) => {
+    watchdog.flush();
+    if (!closing && watchdog.splat === undefined) {
+      shell.fail(new MachineExitedError(`${machine.description} ended (status ${e.code ?? '-'}, signal ${e.signal ?? '-'})`, watchdog.transcript.tail()));
+    }
+  });
+  const started = performance.now();
+  try {
+    await machine.start();
+    if (extra.restored) {
+      const r = await shell.run(restoreCommand(), { timeoutMs: RESTORE_TIMEOUT_MS });
+      if (r.exitCode !== 0) throw new ProtocolError(`vsrestore failed in the restored guest (status ${r.exitCode}): ${r.stderr.trim()}`);
+    } else {
+      await shell.waitReady(plan.bootTimeoutMs, () => new BootTimeoutError(plan.bootTimeoutMs * timeScale, watchdog.transcript.tail()));
+    }
+    if (opts.toolsDir !== undefined) await installTools(shell, opts.toolsDir);
+  } catch (err) {
+    closing = true;
+    shell.detach();
+    watchdog.dispose();
+    await machine.stop();
+    await extra.onClose?.();
+    throw err;
+  }
+  const bootMs = performance.now() - started;
+  return {
+    machine,
+    shell,
+    watchdog,
+    kernel: plan.kernel,
+    image: plan.image,
+    bootMs,
+    restored: extra.restored,
+    snapshotKey: extra.snapshotKey,
+    consoleLogPath: plan.consoleLogPath,
+    async close() {
+      closing = true;
+      shell.detach();
+      watchdog.dispose();
+      await machine.stop();
+      await extra.onClose?.();
+    },
+  };
+}
+
+/** A line in the guest's console log from the harness (not from the guest). */
+async function logNote(plan: GuestPlan, note: string): Promise<void> {
+  await appendFile(plan.consoleLogPath, `\r\n[vslab] ${note}\r\n`);
+}
+
+/**
+ * Restores the snapshot `found` (QEMU). The console log starts with the log of the boot the
+ * snapshot was taken from, then a note, then what the restored guest prints.
+ */
+async function restoreGuest(plan: GuestPlan, accel: 'kvm' | 'tcg', key: string, found: { paths: SnapshotPaths; meta: SnapshotMeta }): Promise<Guest> {
+  await copyFile(found.paths.bootLog, plan.consoleLogPath).catch(() => undefined);
+  await logNote(plan, `restored from snapshot ${key} (saved ${found.meta.savedAt} after a boot of ${found.meta.bootMs.toFixed(0)} ms); the boot's console is above`);
+  const qmpSocketPath = newQmpSocketPath();
+  const machine = new QemuMachine({ ...plan.machineOpts, accel, restoreFrom: found.paths.state, qmpSocketPath });
+  // The checksum is taken while QEMU loads the same file; a mismatch ends the machine at once
+  // (whatever the damaged guest is doing) and the restore fails.
+  let mismatch: string | undefined;
+  const crc = fileCrc32(found.paths.state).then(
+    (sum) => (sum === found.meta.crc32 ? undefined : `${sum.toString(16)}, saved ${found.meta.crc32.toString(16)}`),
+    (err: unknown) => `unreadable: ${err instanceof Error ? err.message : String(err)}`,
+  );
+  void crc.then((m) => {
+    if (m === undefined) return;
+    mismatch = m;
+    void machine.stop();
+  });
+  const damaged = (): ProtocolError => new ProtocolError(`snapshot state does not match its checksum (${mismatch ?? '?'})`);
+  let guest: Guest;
+  try {
+    guest = await startGuest(plan, machine, { restored: true, snapshotKey: key, onClose: () => rm(qmpSocketPath, { force: true }) });
+  } catch (err) {
+    await crc;
+    throw mismatch !== undefined ? damaged() : err;
+  }
+  if ((await crc) !== undefined) {
+    await guest.close();
+    throw damaged();
+  }
+  return guest;
+}
+
+/** A fresh path for a QEMU machine's QMP socket (short: unix socket paths hold 107 bytes). */
+function newQmpSocketPath(): string {
+  qmpCounter += 1;
+  return join(tmpdir(), `vslab-qmp-${process.pid}-${qmpCounter}.sock`);
+}
+
+/**
+ * Saves a freshly booted guest's state as the snapshot `key`: state file, the boot's console
+ * log and the description are written into a private directory, which is then renamed into
+ * place, so a snapshot appears whole or not at all. If another process (or guest) saved the same
+ * key meanwhile, its snapshot stays and ours is dropped: both describe the same machine.
+ * Returns the time taken, ms, and whether ours is the one kept.
+ */
+async function saveSnapshot(guest: Guest, machine: QemuMachine, key: string, bootLogStart: number): Promise<{ ms: number; kept: boolean }> {
+  const paths = snapshotPaths(key);
+  const t0 = performance.now();
+  const tmp = snapshotPaths(key, cacheRoot(), `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp.dir, { recursive: true });
+  try {
+    await machine.saveState(tmp.state);
+    const meta: SnapshotMeta = {
+      format: SNAPSHOT_FORMAT,
+      key,
+      bytes: (await stat(tmp.state)).size,
+      crc32: await fileCrc32(tmp.state),
+      machine: machine.description,
+      savedAt: new Date().toISOString(),
+      bootMs: guest.bootMs,
+    };
+    await machine.flushConsoleLog();
+    // Only this boot's part of the log (after a failed restore, notes and the old log precede it).
+    await writeFile(tmp.bootLog, (await readFile(guest.consoleLogPath)).subarray(bootLogStart));
+    await writeFile(tmp.meta, `${JSON.stringify(meta, null, 2)}\n`);
+    const kept = await rename(tmp.dir, paths.dir).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') return false;
+        throw err;
+      },
+    );
+    return { ms: performance.now() - t0, kept };
+  } finally {
+    await rm(tmp.dir, { recursive: true, force: true });
+  }
 }
 
 export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
@@ -161,7 +349,8 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   await mkdir(logDir, { recursive: true });
   bootCounter += 1;
   const consoleLogPath = join(logDir, `${arch}-${variant}-${backend}-${process.pid}-${bootCounter}.log`);
-  const machine = await createMachine(backend, {
+  await writeFile(consoleLogPath, '');
+  const machineOpts: MachineOptions = {
     arch,
     kernelPath: kernel.image,
     initrdPath,
@@ -171,42 +360,56 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     icountShift: opts.icountShift,
     consoleLogPath,
     diskPath: opts.diskPath,
-  });
-  const timeScale = timeScaleFor(backend) * (variant === SANITIZER_VARIANT ? SANITIZER_TIME_SCALE : 1);
-  const watchdog = new Watchdog();
-  const shell = new Shell(machine, { commandTimeoutMs: opts.commandTimeoutMs, timeScale });
-  machine.onData((chunk) => watchdog.feed(Buffer.from(chunk).toString('latin1')));
-  watchdog.onSplat((err: GuestPanicError) => shell.fail(err));
-  let closing = false;
-  void machine.exited.then((e) => {
-    watchdog.flush();
-    if (!closing && watchdog.splat === undefined) {
-      shell.fail(new MachineExitedError(`${machine.description} ended (status ${e.code ?? '-'}, signal ${e.signal ?? '-'})`, watchdog.transcript.tail()));
-    }
-  });
-  const started = performance.now();
-  await machine.start();
-  try {
-    await shell.waitReady(opts.bootTimeoutMs ?? 60_000, () => new BootTimeoutError((opts.bootTimeoutMs ?? 60_000) * timeScale, watchdog.transcript.tail()));
-    if (opts.toolsDir !== undefined) await installTools(shell, opts.toolsDir);
-  } catch (err) {
-    await machine.stop();
-    throw err;
-  }
-  const bootMs = performance.now() - started;
-  return {
-    machine,
-    shell,
-    watchdog,
+  };
+  const plan: GuestPlan = {
+    backend,
+    machineOpts,
+    timeScale: timeScaleFor(backend) * (variant === SANITIZER_VARIANT ? SANITIZER_TIME_SCALE : 1),
     kernel,
     image,
-    bootMs,
     consoleLogPath,
-    async close() {
-      closing = true;
-      shell.detach();
-      watchdog.dispose();
-      await machine.stop();
-    },
+    bootTimeoutMs: opts.bootTimeoutMs ?? 60_000,
+    opts,
   };
+  const eligible = snapshotEligibility({ backend, arch, requested: opts.snapshot, env: process.env['VSLAB_SNAPSHOT'], diskPath: opts.diskPath, icountShift: opts.icountShift });
+  if (!eligible.use) return startGuest(plan, await createMachine(backend, machineOpts), { restored: false });
+
+  const accel = await resolveAccel(machineOpts);
+  const bin = await which(QemuMachine.binaryFor(arch));
+  if (bin === undefined) return startGuest(plan, await createMachine(backend, machineOpts), { restored: false });
+  const key = snapshotKey({
+    backend,
+    files: await Promise.all([realpath(bin), kernel.image, initrdPath].map(async (p) => fileIdentity(await p))),
+    args: QemuMachine.args({ ...machineOpts, accel }, accel),
+  });
+  const found = await findSnapshot(key);
+  if (found.found) {
+    try {
+      const guest = await restoreGuest(plan, accel, key, found);
+      progress(`snapshot ${key}: guest restored in ${guest.bootMs.toFixed(0)} ms`);
+      return guest;
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      progress(`snapshot ${key}: restore failed (${why}); booting instead`);
+      await logNote(plan, `restore from snapshot ${key} failed (${why}); booting instead, the snapshot is replaced`);
+      await removeSnapshot(key);
+    }
+  } else {
+    if (found.stale) await removeSnapshot(key);
+    progress(`snapshot ${key}: ${found.reason}; booting`);
+  }
+  const qmpSocketPath = newQmpSocketPath();
+  const removeSocket = (): Promise<void> => rm(qmpSocketPath, { force: true });
+  const bootLogStart = (await stat(consoleLogPath)).size;
+  const machine = new QemuMachine({ ...machineOpts, accel, qmpSocketPath });
+  const guest = await startGuest(plan, machine, { restored: false, snapshotKey: key, onClose: removeSocket });
+  if (guest.watchdog.splat === undefined && guest.shell.failed === undefined && opts.toolsDir === undefined) {
+    try {
+      const saved = await saveSnapshot(guest, machine, key, bootLogStart);
+      progress(`snapshot ${key}: ${saved.kept ? 'saved' : 'saved meanwhile by another boot, ours dropped'} in ${saved.ms.toFixed(0)} ms`);
+    } catch (err) {
+      progress(`snapshot ${key}: not saved (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  return guest;
 }

@@ -135,6 +135,7 @@ export interface BootHtmlRow {
   backend: string;
   variant: string;
   bootMs: readonly number[];
+  restoreMs?: readonly number[];
   roundTripMs: readonly number[];
 }
 
@@ -158,14 +159,15 @@ export function bootHtml(rows: readonly BootHtmlRow[], summary: string, chartJs:
     }),
   });
   const table = rows
-    .map((r) => `<tr><td>${htmlEscape(r.backend)}</td><td>${htmlEscape(r.variant)}</td><td>${median(r.bootMs).toFixed(0)}</td><td>${r.roundTripMs.length === 0 ? '' : median(r.roundTripMs).toFixed(2)}</td></tr>`)
+    .map((r) => `<tr><td>${htmlEscape(r.backend)}</td><td>${htmlEscape(r.variant)}</td><td>${median(r.bootMs).toFixed(0)}</td><td>${(r.restoreMs ?? []).length === 0 ? '' : median(r.restoreMs ?? []).toFixed(0)}</td><td>${r.roundTripMs.length === 0 ? '' : median(r.roundTripMs).toFixed(2)}</td></tr>`)
     .join('\n');
   const body = `<p class="meta">${htmlEscape(summary)}</p>
-<table><thead><tr><th>backend</th><th>kernel</th><th>boot ms (median)</th><th>round trip ms (median)</th></tr></thead><tbody>
+<table><thead><tr><th>backend</th><th>kernel</th><th>boot ms (median)</th><th>snapshot restore ms (median)</th><th>round trip ms (median)</th></tr></thead><tbody>
 ${table}
 </tbody></table>`;
   return page('vslab: boot and round trip', body, [
     chart('boot', 'boot to shell, ms (median; whiskers: fastest and slowest boot)', 'ms', (r) => r.bootMs),
+    chart('restore', 'snapshot restore to shell, ms (median; whiskers: fastest and slowest)', 'ms', (r) => r.restoreMs ?? []),
     chart('roundtrip', 'command round trip, ms (median; whiskers: fastest and slowest)', 'ms', (r) => r.roundTripMs),
   ], chartJs);
 }

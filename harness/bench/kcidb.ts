@@ -44,6 +44,8 @@ export interface BootRow {
   backend: string;
   variant: string;
   bootMs: readonly number[];
+  /** Restores from a snapshot of the freshly booted guest (empty where there are none: v86). */
+  restoreMs?: readonly number[];
   roundTripMs: readonly number[];
 }
 
@@ -51,6 +53,7 @@ export interface BootRow {
 export function bootTests(rows: readonly BootRow[], buildKeyOf: (variant: string) => string): TestFacts[] {
   return rows.flatMap((r) => [
     { name: 'boot', what: 'boot to shell', ms: r.bootMs },
+    { name: 'restore', what: 'snapshot restore to shell', ms: r.restoreMs ?? [] },
     { name: 'round_trip', what: 'command round trip', ms: r.roundTripMs },
   ]
     .filter((f) => f.ms.length > 0)

@@ -44,6 +44,13 @@ export interface MachineOptions {
    * end up in this file: QEMU writes through, v86 saves its buffer back when the machine ends.
    */
   diskPath?: string;
+  /**
+   * Start from this saved state (harness/machine/snapshot.ts) instead of booting: QEMU loads it
+   * with -incoming. The other options must be those the state was saved with.
+   */
+  restoreFrom?: string;
+  /** QEMU: a unix socket path for QMP, so the machine's state can be saved (saveState). */
+  qmpSocketPath?: string;
 }
 
 export interface Machine extends ConsoleStream {

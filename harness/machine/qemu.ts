@@ -5,8 +5,10 @@
  * dies with us even if Node is killed outright; stop() and an exit hook cover the rest.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
-import { PrerequisiteError, UsageError } from '../errors.ts';
+import { QmpClient } from './qmp.ts';
+import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
 import { ARCHES, archInfo, type Arch } from './arch.ts';
 import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 import { trackChild, untrackChild } from './reaper.ts';
@@ -18,6 +20,9 @@ import { which } from '../host.ts';
  * back to a jiffies-grained clock: timing loops in the guest then stall. Trust the TSC.
  */
 const ICOUNT_CMDLINE = 'tsc=reliable';
+
+/** The file descriptor a saved state is handed to QEMU on (-incoming fd:3). */
+const RESTORE_FD = 3;
 
 /**
  * -drive for a raw image as the first disk of the board's PIIX3 IDE controller, written through
@@ -58,7 +63,11 @@ export class QemuMachine implements Machine {
     return archInfo(arch).qemu;
   }
 
-  /** The QEMU argument vector (without the binary). */
+  /**
+   * The QEMU argument vector (without the binary) that makes the machine: everything a saved
+   * state depends on, so it is also the snapshot key's (harness/machine/snapshot.ts). Where to
+   * save or load a state (-qmp, -incoming) comes on top, from runArgs().
+   */
   static args(opts: MachineOptions, accel: 'kvm' | 'tcg'): string[] {
     const args = [
       '-nodefaults',
@@ -84,21 +93,41 @@ export class QemuMachine implements Machine {
     return args;
   }
 
+  /** args() plus the QMP socket and, for a restore, the saved state on file descriptor 3. */
+  static runArgs(opts: MachineOptions, accel: 'kvm' | 'tcg'): string[] {
+    const args = QemuMachine.args(opts, accel);
+    if (opts.qmpSocketPath !== undefined) args.push('-qmp', `unix:${opts.qmpSocketPath.replaceAll(',', ',,')},server=on,wait=off`);
+    if (opts.restoreFrom !== undefined) args.push('-incoming', `fd:${RESTORE_FD}`);
+    return args;
+  }
+
+  /** The accelerator start() uses ('auto' is decided before a machine is made). */
+  get accel(): 'kvm' | 'tcg' {
+    return this.opts.accel === 'kvm' ? 'kvm' : 'tcg';
+  }
+
   async start(): Promise<void> {
     const bin = QemuMachine.binaryFor(this.opts.arch);
     if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; run scripts/setup`);
     // 'auto' is decided before a machine is made (harness/accel.ts, session.ts's createMachine).
-    const accel = this.opts.accel === 'kvm' ? 'kvm' : 'tcg';
-    this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}`;
-    if (this.opts.consoleLogPath !== undefined) this.consoleLog = createWriteStream(this.opts.consoleLogPath);
-    const child = execa('setpriv', ['--pdeathsig', 'KILL', bin, ...QemuMachine.args(this.opts, accel)], {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      encoding: 'buffer',
-    });
+    const accel = this.accel;
+    this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}${this.opts.restoreFrom !== undefined ? ' (restored)' : ''}`;
+    // Appended: the caller may have put notes there (a restore: the snapshotted boot's log).
+    if (this.opts.consoleLogPath !== undefined) this.consoleLog = createWriteStream(this.opts.consoleLogPath, { flags: 'a' });
+    // The saved state goes in as an open file on fd 3 (-incoming fd:3): no shell, no cat.
+    const state = this.opts.restoreFrom !== undefined ? await open(this.opts.restoreFrom, 'r') : undefined;
+    let child: ResultPromise;
+    try {
+      child = execa('setpriv', ['--pdeathsig', 'KILL', bin, ...QemuMachine.runArgs(this.opts, accel)], {
+        // execa passes a descriptor number through to spawn (its typings admit it for fds 0-2 only).
+        stdio: ['pipe', 'pipe', 'pipe', ...(state !== undefined ? [state.fd as unknown as 'pipe'] : [])],
+        buffer: false,
+        reject: false,
+        encoding: 'buffer',
+      });
+    } finally {
+      await state?.close();
+    }
     this.child = child;
     this.pid = child.pid;
     trackChild(child);
@@ -110,6 +139,41 @@ export class QemuMachine implements Machine {
       this.consoleLog?.end();
       this.resolveExit({ code: r.exitCode ?? null, signal: r.signal ?? null, requested: this.stopRequested });
     });
+    if (this.opts.restoreFrom !== undefined) await this.awaitRestored();
+  }
+
+  /**
+   * Waits until QEMU has loaded the saved state and runs the guest. Until then nothing may be
+   * typed: the console's bytes would land in the serial port before its saved state replaces it.
+   * QEMU ending (a state it refuses) or a state that does not load in time is an error.
+   */
+  private async awaitRestored(timeoutMs = 30_000): Promise<void> {
+    const sock = this.opts.qmpSocketPath;
+    if (sock === undefined) throw new UsageError('a restore needs a machine made with qmpSocketPath');
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    const deadline = performance.now() + timeoutMs;
+    const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    let qmp: QmpClient | undefined;
+    try {
+      while (qmp === undefined) {
+        if (exited) throw new MachineExitedError(`${this.description} ended while loading its saved state`, '');
+        if (performance.now() > deadline) throw new MachineExitedError(`${this.description}: no QMP socket within ${timeoutMs} ms`, '');
+        // QEMU makes the socket early in its start; until then connecting fails.
+        qmp = await QmpClient.connect(sock, timeoutMs).catch(() => undefined);
+        if (qmp === undefined) await pause(1);
+      }
+      for (;;) {
+        const st = (await qmp.execute('query-status', undefined, timeoutMs)) as { status?: string; running?: boolean };
+        if (st.running === true) return;
+        if (st.status !== 'inmigrate' && st.status !== 'prelaunch') throw new MachineExitedError(`${this.description}: guest ${st.status ?? '?'} after loading its saved state`, '');
+        if (exited) throw new MachineExitedError(`${this.description} ended while loading its saved state`, '');
+        if (performance.now() > deadline) throw new MachineExitedError(`${this.description}: saved state not loaded within ${timeoutMs} ms`, '');
+        await pause(1);
+      }
+    } finally {
+      qmp?.close();
+    }
   }
 
   private emit(chunk: Buffer): void {
@@ -126,6 +190,68 @@ export class QemuMachine implements Machine {
   onData(listener: (chunk: Uint8Array) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Saves the machine's state to `path` through QMP (needs qmpSocketPath): a migration to `cat`
+   * (QEMU 7.2 has no file: URI), after which QEMU holds the guest paused; it is then resumed, so
+   * the caller goes on with the same guest. Written to a temporary file and
+   * renamed: `path` is complete or absent.
+   */
+  async saveState(path: string, timeoutMs = 60_000): Promise<void> {
+    const sock = this.opts.qmpSocketPath;
+    if (sock === undefined) throw new UsageError('saveState needs a machine made with qmpSocketPath');
+    if (/['\n]/.test(path)) throw new UsageError(`cannot save a state to ${JSON.stringify(path)}`);
+    const tmp = `${path}.tmp-${process.pid}`;
+    const qmp = await QmpClient.connect(sock, timeoutMs);
+    let stopped = false;
+    try {
+      // QEMU throttles a migration to 32 MiB/s by default; this one goes to a local file.
+      await qmp.execute('migrate-set-parameters', { 'max-bandwidth': 2 ** 40 }, timeoutMs);
+      // Not paused first: the state records the run state, and a state saved paused restores
+      // paused. The guest idles at the agent's read, so the live pass ends at once; QEMU pauses
+      // the source for the last pages, and `cont` below resumes it.
+      stopped = true;
+      await qmp.execute('migrate', { uri: `exec:cat > '${tmp}'` }, timeoutMs);
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const info = (await qmp.execute('query-migrate', undefined, timeoutMs)) as { status?: string; 'error-desc'?: string };
+        if (info.status === 'completed') break;
+        if (info.status === 'failed' || info.status === 'cancelled') throw new Error(`saving the state failed: ${info['error-desc'] ?? info.status}`);
+        if (performance.now() > deadline) throw new Error(`saving the state took longer than ${timeoutMs} ms (${JSON.stringify(info)})`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    } finally {
+      try {
+        if (stopped) await qmp.execute('cont', undefined, timeoutMs);
+      } finally {
+        qmp.close();
+      }
+    }
+  }
+
+  /**
+   * CPU time the emulator process has used so far (user + system, all its threads), ms; from
+   * /proc (Linux, USER_HZ 100). Undefined once it has ended. For benchmarks on a busy host, where
+   * wall time says more about the other processes than about this one.
+   */
+  async cpuMs(): Promise<number | undefined> {
+    if (this.pid === undefined) return undefined;
+    const stat = await readFile(`/proc/${this.pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined) return undefined;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
+  /** Resolves once every console byte received so far is in the console log file. */
+  flushConsoleLog(): Promise<void> {
+    const log = this.consoleLog;
+    if (log === undefined || log.writableEnded) return Promise.resolve();
+    return new Promise((r) => log.write('', () => r()));
   }
 
   async stop(): Promise<void> {

@@ -74,16 +74,17 @@ describe('benchmark pages in headless Chromium', () => {
     expect(await renderedDom(page)).toMatch(/<body>/);
   }, 90_000);
 
-  it('draws both boot charts', async () => {
+  it('draws the three boot charts (boot, snapshot restore, round trip)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vslab-bench-'));
     const page = join(dir, 'boot.html');
     const rows = [
-      { backend: 'qemu tcg', variant: 'vanilla', bootMs: [400, 410], roundTripMs: [2, 2.1] },
+      { backend: 'qemu tcg', variant: 'vanilla', bootMs: [400, 410], restoreMs: [120, 130, 140], roundTripMs: [2, 2.1] },
       { backend: 'v86', variant: 'vserver', bootMs: [1900], roundTripMs: [] },
     ];
     await writeFile(page, bootHtml(rows, 'i386 guest, 2 boots', await chartJsSource(), median));
     const dom = await renderedDom(page);
-    expect(dom).toMatch(/<body data-charts="2">/);
-    expect(dom).toContain('<td>qemu tcg</td><td>vanilla</td><td>405</td><td>2.05</td>');
+    expect(dom).toMatch(/<body data-charts="3">/);
+    expect(dom).toContain('<td>qemu tcg</td><td>vanilla</td><td>405</td><td>130</td><td>2.05</td>');
+    expect(dom).toContain('<td>v86</td><td>vserver</td><td>1900</td><td></td><td></td>');
   }, 60_000);
 });

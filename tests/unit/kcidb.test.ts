@@ -121,10 +121,10 @@ describe('KCIDB benchmark rows', () => {
     expect(doc.tests[0]?.misc).not.toHaveProperty('ratio_to_vanilla');
   });
 
-  it("bench:boot: boot and round trip per backend, in seconds, on the variant's build", () => {
+  it("bench:boot: boot, snapshot restore and round trip per backend, in seconds, on the variant's build", () => {
     const tests = bootTests(
       [
-        { backend: 'qemu tcg', variant: 'vanilla', bootMs: [3000, 2000, 4000], roundTripMs: [5, 7, 6] },
+        { backend: 'qemu tcg', variant: 'vanilla', bootMs: [3000, 2000, 4000], restoreMs: [200, 100, 300], roundTripMs: [5, 7, 6] },
         { backend: 'v86', variant: 'vserver', bootMs: [9000], roundTripMs: [] },
       ],
       (v) => (v === 'vanilla' ? VANILLA.key : BUILD.key),
@@ -133,10 +133,11 @@ describe('KCIDB benchmark rows', () => {
     expect(kcidbErrors(validate, doc)).toBe('');
     expect(doc.tests.map((t) => [t.path, t.number?.value])).toEqual([
       ['vslab.bench.boot.qemu_tcg.boot', 3],
+      ['vslab.bench.boot.qemu_tcg.restore', 0.2],
       ['vslab.bench.boot.qemu_tcg.round_trip', 0.006],
       ['vslab.bench.boot.v86.boot', 9],
     ]);
-    expect(doc.tests[2]?.build_id.endsWith(BUILD.key)).toBe(true);
+    expect(doc.tests[3]?.build_id.endsWith(BUILD.key)).toBe(true);
   });
 });
 
