@@ -1153,22 +1153,20 @@ struct pid *vx_pid_visible(struct pid *pid)
 
 static pid_t vx_fake_initpid(void)
 {
-	struct vx_info *vxi;
+	struct vx_info *vxi = vx_task_info(current);
 
-	if (!static_branch_unlikely(&vx_active))
-		return 0;
-	vxi = vx_task_info(current);
 	if (!vx_info_flags(vxi, VXF_INFO_INIT))
 		return 0;
 	return READ_ONCE(vxi->initpid);
 }
 
-/**
- * vx_map_pid_nr - the pid number the caller sees for global pid @nr
+/*
+ * __vx_map_pid_nr - the pid number the caller sees for global pid @nr
  *
  * With INFO_INIT, the context's init shows as pid 1 inside the context.
+ * The inline vx_map_pid_nr() has answered for the host already.
  */
-pid_t vx_map_pid_nr(pid_t nr)
+pid_t __vx_map_pid_nr(pid_t nr)
 {
 	pid_t init = vx_fake_initpid();
 
@@ -1176,34 +1174,41 @@ pid_t vx_map_pid_nr(pid_t nr)
 }
 
 /* The global pid the caller means by @nr (pid 1: its init). */
-pid_t vx_unmap_pid_nr(pid_t nr)
+pid_t __vx_unmap_pid_nr(pid_t nr)
 {
 	pid_t init = vx_fake_initpid();
 
 	return (init && nr == 1) ? init : nr;
 }
 
-/**
- * vx_map_ppid - the parent pid the caller sees for @p
- * @p:	a task (pinned by the caller)
- * @nr:	its parent's tgid as the kernel computed it, 0 if none
+/*
+ * __vx_map_parent_nr - the number the caller sees for its parent @parent
+ * @parent:	the parent (RCU held by the caller)
+ * @nr:		its tgid as the kernel computed it, 0 if none
  *
  * A parent the caller cannot see (the host task that started a guest's
  * init) shows as 0, as a parent outside one's pid namespace does; the
  * context's init shows as 1.
  */
+pid_t __vx_map_parent_nr(struct task_struct *parent, pid_t nr)
+{
+	if (!nr || !vx_xid_visible(vx_current_xid(), vx_task_xid(parent)))
+		return 0;
+	return vx_task_info(current) ? __vx_map_pid_nr(nr) : nr;
+}
+
+/**
+ * vx_map_ppid - the parent pid the caller sees for @p
+ * @p:	a task (pinned by the caller)
+ * @nr:	its parent's tgid as the kernel computed it, 0 if none
+ */
 pid_t vx_map_ppid(struct task_struct *p, pid_t nr)
 {
-	struct task_struct *parent;
-	bool visible = true;
-
 	if (!nr || !static_branch_unlikely(&vx_active))
 		return nr;
 	rcu_read_lock();
-	if (pid_alive(p)) {
-		parent = rcu_dereference(p->real_parent);
-		visible = vx_task_visible(parent);
-	}
+	if (pid_alive(p))
+		nr = __vx_map_parent_nr(rcu_dereference(p->real_parent), nr);
 	rcu_read_unlock();
-	return visible ? vx_map_pid_nr(nr) : 0;
+	return nr;
 }

@@ -328,18 +328,16 @@ static bool vx_host_debug_fs(const struct inode *inode)
  */
 static int vx_inode_permission(struct inode *inode, int mask)
 {
-	if (!static_branch_unlikely(&vx_active))
+	if (!static_branch_unlikely(&vx_active) ||
+	    !vx_is_guest_xid(vx_current_xid()))
 		return 0;
-	if (vx_is_guest_xid(vx_current_xid())) {
-		if (unlikely(IS_BARRIER(inode)) && S_ISDIR(inode->i_mode))
-			return -EACCES;
-		if (vx_host_debug_fs(inode))
-			return -EACCES;
-		if ((mask & (MAY_WRITE | MAY_APPEND)) &&
-		    vx_host_pseudo_fs(inode))
-			return -EACCES;
-	}
-	return vx_tag_permission(inode);
+	if (unlikely(IS_BARRIER(inode)) && S_ISDIR(inode->i_mode))
+		return -EACCES;
+	if (vx_host_debug_fs(inode))
+		return -EACCES;
+	if ((mask & (MAY_WRITE | MAY_APPEND)) && vx_host_pseudo_fs(inode))
+		return -EACCES;
+	return vx_mqueue_permission(inode) ?: vx_tag_permission(inode);
 }
 
 /* A guest changing an untagged inode of a tagged filesystem owns it. */
@@ -485,7 +483,8 @@ static int vx_inode_link(struct dentry *old_dentry, struct inode *dir,
 
 static int vx_inode_unlink(struct inode *dir, struct dentry *dentry)
 {
-	return vx_may_change(d_inode(dentry)) ?: vx_may_change(dir);
+	return vx_may_change(d_inode(dentry)) ?: vx_may_change(dir) ?:
+	       vx_mqueue_permission(d_inode(dentry));
 }
 
 static int vx_inode_rmdir(struct inode *dir, struct dentry *dentry)

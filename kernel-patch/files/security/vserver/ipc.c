@@ -110,30 +110,32 @@ static bool vx_is_mqueue(const struct inode *inode)
 	       S_ISREG(inode->i_mode);
 }
 
-/* mq_open(O_CREAT) instantiates the new queue here, in its creator. */
+/*
+ * mq_open(O_CREAT) instantiates the new queue here, in its creator.  A
+ * queue of the host or the spectator keeps tag 0 (inode_alloc_security
+ * cleared it): both reach every queue anyway.
+ */
 static void vx_d_instantiate(struct dentry *dentry, struct inode *inode)
 {
+	if (!static_branch_unlikely(&vx_active) || !vx_current_in_guest())
+		return;
 	if (inode && vx_is_mqueue(inode))
 		WRITE_ONCE(inode->i_tag, vx_current_xid());
 }
 
-static int vx_mqueue_check(struct inode *inode)
+/**
+ * vx_mqueue_permission - may current open or unlink @inode?
+ * @inode:	any inode; only POSIX message queues are checked
+ *
+ * Called by fs.c's inode_permission and inode_unlink hooks for guest
+ * tasks (one hook per operation for the whole module).
+ */
+int vx_mqueue_permission(const struct inode *inode)
 {
-	if (!static_branch_unlikely(&vx_active) || !vx_is_mqueue(inode))
+	if (!inode || !vx_is_mqueue(inode))
 		return 0;
 	return vx_xid_reaches(vx_current_xid(), READ_ONCE(inode->i_tag)) ?
 	       0 : -EACCES;
-}
-
-static int vx_mq_inode_permission(struct inode *inode, int mask)
-{
-	return vx_mqueue_check(inode);
-}
-
-static int vx_mq_inode_unlink(struct inode *dir, struct dentry *dentry)
-{
-	return d_really_is_positive(dentry) ?
-	       vx_mqueue_check(d_inode(dentry)) : 0;
 }
 
 static struct security_hook_list vx_ipc_hooks[] __lsm_ro_after_init = {
@@ -152,8 +154,6 @@ static struct security_hook_list vx_ipc_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(sem_semctl, vx_ipc_flag),
 	LSM_HOOK_INIT(sem_semop, vx_sem_semop),
 	LSM_HOOK_INIT(d_instantiate, vx_d_instantiate),
-	LSM_HOOK_INIT(inode_permission, vx_mq_inode_permission),
-	LSM_HOOK_INIT(inode_unlink, vx_mq_inode_unlink),
 };
 
 /**

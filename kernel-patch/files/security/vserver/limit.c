@@ -8,22 +8,23 @@
  * the fork fails before it is attached), an open past its NOFILE limit
  * with -EMFILE, a socket past NSOCK with
  * -ENFILE, a flock or POSIX lock past LOCKS with -ENOLCK.  Each file
- * remembers the context it was charged to in its security blob, so it is
- * uncharged from that context when it is freed, wherever that happens
- * (task work or a kworker) and whatever the opener did meanwhile.  A
- * socket file also remembers its NSOCK charge, and a lock is charged to
+ * remembers the context it was charged to (struct file's f_vx_info), so
+ * it is uncharged from that context when it is freed, wherever that
+ * happens (task work or a kworker) and whatever the opener did meanwhile.
+ * A socket file also remembers its NSOCK charge, and a lock is charged to
  * its file's context (a lock lives no longer than its file).  Files
  * opened on the host are not charged at all, nor are their sockets and
  * locks.  A context with FORK_RSS forks nothing while its resident pages
  * are past its RSS limit (-ENOMEM; counted as an RSS hit); one with
  * PROLIFIC forks past its NPROC limit (kernel/vserver/limit.c).
  *
- * Locking: the blob is written at allocation (the context) and when the
- * socket file is made (the NSOCK mark), before the file is shared, and
- * read at free.  It holds a reference on the context, dropped at free.
- * A task's blob is written by the forking parent only (task_alloc, the
- * attach under tasklist_lock, the failed fork's task_free), before the
- * child runs.
+ * Locking: a file's fields are written at allocation (the context) and
+ * when the socket file is made (the NSOCK mark), before the file is
+ * shared, and read at free.  f_vx_info holds a reference on the context,
+ * dropped at free.  A task's vx_nproc is written by the forking parent
+ * only (task_alloc, the attach under tasklist_lock, the failed fork's
+ * task_free), before the child runs.  Neither is an LSM blob: the host
+ * allocates nothing for them.
  * The lock helpers run under the inode's flc_lock and only touch
  * atomics.
  */
@@ -36,27 +37,10 @@
 #include <linux/vserver/limit.h>
 #include "vserver.h"
 
-static struct vx_file *vx_file_blob(const struct file *file)
-{
-	return file->f_security + vx_blob_sizes.lbs_file;
-}
-
-/*
- * The context @file was charged to, or NULL.  Without the vserver LSM
- * (left out of "lsm=") the file blob is not ours and the offset was
- * never assigned: callers in fs/locks.c, net/socket.c and the rest then
- * get NULL.
- */
+/* The context @file was charged to, or NULL (the host's files). */
 static struct vx_info *vx_file_owner(const struct file *file)
 {
-	if (!vx_lsm_enabled || !file || !file->f_security)
-		return NULL;
-	return vx_file_blob(file)->vxi;
-}
-
-static struct vx_task *vx_task_blob(const struct task_struct *task)
-{
-	return task->security ? task->security + vx_blob_sizes.lbs_task : NULL;
+	return file ? file->f_vx_info : NULL;
 }
 
 /*
@@ -66,15 +50,13 @@ static struct vx_task *vx_task_blob(const struct task_struct *task)
  */
 static int vx_task_alloc(struct task_struct *task, unsigned long clone_flags)
 {
-	struct vx_task *blob = vx_task_blob(task);
 	struct vx_info *vxi;
 
-	if (blob)
-		blob->nproc = false;
+	task->vx_nproc = false;		/* dup_task_struct() copied the parent's */
 	if (!static_branch_unlikely(&vx_active))
 		return 0;
 	vxi = vx_task_info(task);
-	if (!vxi || !blob)
+	if (!vxi)
 		return 0;
 	/*
 	 * FORK_RSS: no fork while the context is past its RSS limit.  On
@@ -92,7 +74,7 @@ static int vx_task_alloc(struct task_struct *task, unsigned long clone_flags)
 	}
 	if (!vx_nproc_charge(vxi))
 		return -EAGAIN;
-	blob->nproc = true;
+	task->vx_nproc = true;
 	return 0;
 }
 
@@ -103,10 +85,8 @@ static int vx_task_alloc(struct task_struct *task, unsigned long clone_flags)
  */
 static void vx_task_free_nproc(struct task_struct *task)
 {
-	struct vx_task *blob = vx_task_blob(task);
-
-	if (blob && blob->nproc) {
-		blob->nproc = false;
+	if (task->vx_nproc) {
+		task->vx_nproc = false;
 		vx_nproc_uncharge(vx_task_info(task));
 	}
 }
@@ -119,11 +99,9 @@ static void vx_task_free_nproc(struct task_struct *task)
  */
 bool vx_nproc_attached(struct task_struct *task)
 {
-	struct vx_task *blob = vx_task_blob(task);
-
-	if (!blob || !blob->nproc)
+	if (!task->vx_nproc)
 		return false;
-	blob->nproc = false;
+	task->vx_nproc = false;
 	return true;
 }
 
@@ -139,8 +117,7 @@ static int vx_file_alloc(struct file *file)
 	if (!vx_limit_charge(vxi, RLIMIT_NOFILE, 1))
 		return -EMFILE;
 	vx_get_info(vxi);
-	vx_file_blob(file)->vxi = vxi;
-	vx_file_blob(file)->sock = false;
+	file->f_vx_info = vxi;
 	return 0;
 }
 
@@ -150,7 +127,7 @@ static void vx_file_free(struct file *file)
 
 	if (!vxi)
 		return;
-	if (vx_file_blob(file)->sock)
+	if (file->f_vx_sock)
 		vx_limit_uncharge(vxi, VLIMIT_NSOCK, 1);
 	vx_limit_uncharge(vxi, RLIMIT_NOFILE, 1);
 	vx_put(vxi);
@@ -171,7 +148,7 @@ int vx_sock_file_charge(struct file *file)
 		return 0;
 	if (!vx_limit_charge(vxi, VLIMIT_NSOCK, 1))
 		return -ENFILE;
-	vx_file_blob(file)->sock = true;
+	file->f_vx_sock = true;
 	return 0;
 }
 

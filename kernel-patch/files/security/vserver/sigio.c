@@ -10,7 +10,7 @@
  *    in one group).  kill(0, ...) to that group is refused for the host
  *    members (vserver_lsm.c), but F_SETSIG + O_ASYNC would deliver any
  *    signal to them.  The file remembers the context of the task that set
- *    its owner (the file blob, struct vx_file), and the signal reaches
+ *    its owner (struct file's f_vx_fown_xid), and the signal reaches
  *    only tasks of that context (the host's owners reach everybody).
  *  - vhangup(2) hangs up the caller's controlling terminal; a guest
  *    started from an administrator's terminal would hang up the host's
@@ -38,14 +38,9 @@
 #include <linux/vserver/context.h>
 #include "vserver.h"
 
-static struct vx_file *vx_file_blob(const struct file *file)
-{
-	return file->f_security + vx_blob_sizes.lbs_file;
-}
-
 static void vx_file_set_fowner(struct file *file)
 {
-	WRITE_ONCE(vx_file_blob(file)->fown_xid, vx_current_xid());
+	WRITE_ONCE(file->f_vx_fown_xid, vx_current_xid());
 }
 
 static int vx_file_send_sigiotask(struct task_struct *tsk,
@@ -56,7 +51,7 @@ static int vx_file_send_sigiotask(struct task_struct *tsk,
 
 	if (!static_branch_unlikely(&vx_active))
 		return 0;
-	setter = READ_ONCE(vx_file_blob(file)->fown_xid);
+	setter = READ_ONCE(file->f_vx_fown_xid);
 	if (setter == VX_HOST_XID)
 		return 0;
 	return vx_task_xid(tsk) == setter ? 0 : -EPERM;

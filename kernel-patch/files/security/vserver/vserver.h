@@ -14,9 +14,10 @@
 
 /*
  * The module's blobs (vserver_lsm.c); the framework turns each size into
- * our offset: a file's charged context (limit.c) and owner setter
- * (sigio.c), a task's NPROC charge (limit.c), a superblock's tag options
- * (fs.c), an IPC object's creator context (ipc.c).
+ * our offset: a superblock's tag options (fs.c), an IPC object's creator
+ * context (ipc.c).  Files and tasks carry their few vserver fields in
+ * struct file and struct task_struct instead (limit.c, sigio.c): a blob
+ * there would cost every open and fork on the host an allocation.
  */
 extern struct lsm_blob_sizes vx_blob_sizes;
 
@@ -40,28 +41,6 @@ struct vx_sb {
 	struct hlist_head	dlimits;
 };
 
-/**
- * struct vx_file - the vserver part of a file (limit.c)
- * @vxi:	the context its NOFILE charge went to (a reference), or NULL
- * @sock:	an NSOCK charge went to @vxi as well
- * @fown_xid:	context of the task that last set the file's owner (sigio.c)
- */
-struct vx_file {
-	struct vx_info	*vxi;
-	bool		sock;
-	u32		fown_xid;
-};
-
-/**
- * struct vx_task - the vserver part of a task (limit.c)
- * @nproc:	counted in its context's NPROC at task_alloc and not yet
- *		attached (a fork in progress); a fork that fails gives
- *		the count back at task_free
- */
-struct vx_task {
-	bool		nproc;
-};
-
 /* limit.c: refusals past a context's limits. */
 void __init vx_limit_add_hooks(void);
 
@@ -73,6 +52,8 @@ void __init vx_net_lsm_init(void);
 
 /* ipc.c: SysV IPC objects and POSIX message queues between contexts. */
 void __init vx_ipc_lsm_init(void);
+struct inode;
+int vx_mqueue_permission(const struct inode *inode);
 
 /* sigio.c: SIGIO/SIGURG owners, terminals of the host. */
 void __init vx_sigio_lsm_init(void);

@@ -337,8 +337,6 @@ static struct security_hook_list vx_hooks[] __lsm_ro_after_init = {
 };
 
 struct lsm_blob_sizes vx_blob_sizes __lsm_ro_after_init = {
-	.lbs_file = sizeof(struct vx_file),
-	.lbs_task = sizeof(struct vx_task),
 	.lbs_superblock = sizeof(struct vx_sb),
 	.lbs_ipc = sizeof(u32),
 };

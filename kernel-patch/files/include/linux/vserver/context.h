@@ -223,10 +223,43 @@ void vx_task_attach(struct task_struct *p);
 void vx_task_release(struct task_struct *p);
 void vx_task_free(struct task_struct *p);
 
-/* Fake init: pid numbers as a task of the current context sees them. */
-pid_t vx_map_pid_nr(pid_t nr);
-pid_t vx_unmap_pid_nr(pid_t nr);
+/*
+ * Fake init: pid numbers as a task of the current context sees them.
+ * getpid(), gettid() and getppid() call these on every host task, so the
+ * host's answer is decided inline: nothing to map before the first
+ * context exists, nor for a caller outside any context (only a context
+ * has an init to show as 1).
+ */
+pid_t __vx_map_pid_nr(pid_t nr);
+pid_t __vx_unmap_pid_nr(pid_t nr);
+pid_t __vx_map_parent_nr(struct task_struct *parent, pid_t nr);
 pid_t vx_map_ppid(struct task_struct *p, pid_t nr);
+
+static inline pid_t vx_map_pid_nr(pid_t nr)
+{
+	if (!static_branch_unlikely(&vx_active) || !vx_task_info(current))
+		return nr;
+	return __vx_map_pid_nr(nr);
+}
+
+static inline pid_t vx_unmap_pid_nr(pid_t nr)
+{
+	if (!static_branch_unlikely(&vx_active) || !vx_task_info(current))
+		return nr;
+	return __vx_unmap_pid_nr(nr);
+}
+
+/*
+ * The number current sees for its parent @parent (RCU held), whose tgid
+ * is @nr: a host task with a host parent sees it unchanged.
+ */
+static inline pid_t vx_map_parent_nr(struct task_struct *parent, pid_t nr)
+{
+	if (!static_branch_unlikely(&vx_active) ||
+	    !(vx_task_xid(current) | vx_task_xid(parent)))
+		return nr;
+	return __vx_map_parent_nr(parent, nr);
+}
 
 /* Does a context capability let guest root do what POSIX caps would? */
 bool vx_ccap_grants(u64 ccap);
@@ -379,6 +412,11 @@ static inline pid_t vx_unmap_pid_nr(pid_t nr)
 }
 
 static inline pid_t vx_map_ppid(struct task_struct *p, pid_t nr)
+{
+	return nr;
+}
+
+static inline pid_t vx_map_parent_nr(struct task_struct *parent, pid_t nr)
 {
 	return nr;
 }
