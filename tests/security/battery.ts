@@ -46,7 +46,7 @@
  * `VSLAB_SECURITY_CONTROL=vserver` runs the control on the vserver kernel as the host instead of
  * on vserver-off (see `controlVariant`).
  *
- * `VSLAB_SECURITY_ARCH=x86_64` runs it on the x86_64 kernels; with `VSLAB_SECURITY_COMPAT=1` as
+ * `VSLAB_SECURITY_ARCH=x86_64` (or `VSLAB_ARCH=x86_64`) runs it on the x86_64 kernels; with `VSLAB_SECURITY_COMPAT=1` as
  * well, the probes in the guest root are the i386 build of the tools (the x86_64 image carries it,
  * harness/build/guest-image.ts), so every attack's system calls go through the IA-32 compat entry
  * of the 64-bit kernel (the shell and the host's own tools stay 64-bit).
@@ -172,8 +172,16 @@ export const distroRun = process.env['VSLAB_SECURITY_VARIANT'] === 'distro';
  * (the fixture fails a test during which the kernel printed one); the control is unchanged.
  */
 const debugRun = process.env['VSLAB_SECURITY_VARIANT'] === 'debug';
-/** VSLAB_SECURITY_ARCH=x86_64 runs the battery on the 64-bit kernels (default i386). */
-const securityArch: Arch = process.env['VSLAB_SECURITY_ARCH'] === 'x86_64' ? 'x86_64' : 'i386';
+/**
+ * VSLAB_SECURITY_ARCH=x86_64 runs the battery on the 64-bit kernels (default i386); without it
+ * VSLAB_ARCH decides, as it does for the area's other files (lsm-off, cow-open-paths), so that
+ * `VSLAB_ARCH=x86_64 npm run test:security` runs every file on x86_64.
+ */
+const securityArch: Arch = ((): Arch => {
+  const a = process.env['VSLAB_SECURITY_ARCH'] || process.env['VSLAB_ARCH'] || 'i386';
+  if (a !== 'i386' && a !== 'x86_64') throw new Error(`the escape battery runs on i386 or x86_64, not ${a}`);
+  return a;
+})();
 /** VSLAB_SECURITY_COMPAT=1 on x86_64: the attackers are i386 programs (the compat entry). */
 const compatProbes = securityArch === 'x86_64' && process.env['VSLAB_SECURITY_COMPAT'] === '1';
 /** The tool binary copied into the guest root (every probe is a link to it). */

@@ -103,6 +103,13 @@ const ATTACKS: Attack[] = [
   { id: 'cap-ambient', title: 'CAP_SYS_ADMIN as an ambient capability', command: 'escape-net ambient', refused: refusedWith('EPERM') },
   { id: 'cap-exec-regain', title: 'exec after raising capabilities regains CAP_SYS_ADMIN', command: 'escape-net exec-regain', refused: refusedWith('EPERM') },
   { id: 'ns-setns-host-mnt', title: "setns into the host's mount namespace (/proc/1/ns/mnt), out of the chroot", command: 'escape-net setns /proc/1/ns/mnt', refused: refusedWith('ENOENT', 'EPERM') },
+  // A context's own mount namespace, rejoined through a pidfd (no /proc/PID/ns file to open):
+  // mntns_install() sets the caller's root to the namespace's root, which leaves any chroot. A
+  // guest still in setup with the kernel's full default bcaps does leave (setup is the admin's
+  // phase); past setup the NAMESPACE gate refuses it whatever the bcaps — the second attack
+  // gives the guest CAP_SYS_ADMIN (and keeps SYS_CHROOT) so that only that gate can refuse it.
+  { id: 'ns-setns-self-mnt', title: 'setns(pidfd_open(getpid()), CLONE_NEWNS) resets the root to the namespace root, out of the chroot', command: 'escape-net setns-self-mnt', refused: refusedWith('EPERM'), succeeded: { stdout: /^OK out of the chroot: host-marker$/m } },
+  { id: 'ns-setns-self-mnt-sysadmin', title: 'the same from a guest past setup that holds CAP_SYS_ADMIN (bcaps +sys_admin): the NAMESPACE gate', command: 'escape-net setns-self-mnt', bcaps: 'sys_admin', refused: refusedWith('EPERM'), succeeded: { stdout: /^OK out of the chroot: host-marker$/m } },
   { id: 'ns-userns-mount', title: 'a user namespace, and in it CAP_SYS_ADMIN: unshare(CLONE_NEWNS) and mount a tmpfs (unchrooted: mainline refuses user namespaces to every chrooted task)', command: 'escape-net userns-mount', refused: refusedWith('EPERM'), unchrooted: true, distroOnly: true },
   { id: 'ns-unshare-mnt', title: 'unshare(CLONE_NEWNS)', command: 'escape-net unshare-mnt', refused: refusedWith('EPERM') },
   { id: 'rlimit-raise', title: 'raise the hard RLIMIT_NOFILE', command: 'escape-net rlimit-raise', refused: refusedWith('EPERM') },
