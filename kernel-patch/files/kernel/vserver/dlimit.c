@@ -38,13 +38,14 @@
  * after umount util-vserver adds them again.
  *
  * Locking: dl_mutex serialises adding and removing entries (and the
- * command lookups); the lists are walked under RCU by the charge paths,
- * which may run with spinlocks held (ext2 holds none, other filesystems
- * may; with transparent huge pages khugepaged charges tmpfs under the
- * page cache's irq-safe xa_lock), and entries are freed after a grace
- * period.  Each entry's counters are guarded by its spinlock, taken
- * with interrupts off.  The static key vx_dl_active
- * goes on with the first entry and stays on.
+ * command lookups), but for the superblock's end (vx_dl_sb_free(), under
+ * sb_lock, when no one else can reach its list); the lists are walked
+ * under RCU by the charge paths, which may run with spinlocks held (ext2
+ * holds none, other filesystems may; with transparent huge pages
+ * khugepaged charges tmpfs under the page cache's irq-safe xa_lock), and
+ * entries are freed after a grace period.  Each entry's counters are
+ * guarded by its spinlock, taken with interrupts off.  The static key
+ * vx_dl_active goes on with the first entry and stays on.
  */
 
 #include <linux/compat.h>
@@ -293,6 +294,13 @@ out:
 /**
  * vx_dl_sb_free - drop the entries of a superblock that goes away
  * @sb: the superblock; no inode of it is left, nothing charges it
+ *
+ * Locking: called from security_sb_free() with sb_lock (a spinlock)
+ * held, so it must not sleep and takes no dl_mutex.  None is needed: a
+ * command reaches the list only through a path it holds, which keeps
+ * the superblock alive, and no inode is left to charge it, so nothing
+ * else can see the list any more.  The entries still go after a grace
+ * period, as everywhere else.
  */
 void vx_dl_sb_free(struct super_block *sb)
 {
@@ -300,14 +308,12 @@ void vx_dl_sb_free(struct super_block *sb)
 	struct dl_info *dli;
 	struct hlist_node *next;
 
-	if (!head || hlist_empty(head))
+	if (!head)
 		return;
-	mutex_lock(&dl_mutex);
 	hlist_for_each_entry_safe(dli, next, head, node) {
 		hlist_del_rcu(&dli->node);
 		kfree_rcu(dli, rcu);
 	}
-	mutex_unlock(&dl_mutex);
 }
 
 /* ---- commands -------------------------------------------------------- */
