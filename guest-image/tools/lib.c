@@ -72,6 +72,17 @@ const char *vc_errname(int err)
 	return NULL;
 }
 
+int vc_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int vc_parse_num(const char *s, long long min, long long max, long long *val)
 {
 	const char *p = s;

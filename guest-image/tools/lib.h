@@ -51,6 +51,9 @@ const char *vc_errname(int err);
  */
 int vc_parse_num(const char *s, long long min, long long max, long long *val);
 
+/* The value of the hex digit c (either case), or -1. */
+int vc_hex_digit(int c);
+
 /* --- contexts (thin wrappers, same return convention) --- */
 
 long vc_ctx_create(uint32_t xid, uint64_t flagword);

@@ -36,20 +36,10 @@
 #include <unistd.h>
 
 #include "applets.h"
+#include "lib.h"
 
 #define SEED_MIN	32
 #define SEED_MAX	256
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Parses SEED into out; returns its byte count or -1. */
 static int parse_seed(const char *hex, unsigned char *out)
@@ -59,7 +49,7 @@ static int parse_seed(const char *hex, unsigned char *out)
 	if (len % 2 || len / 2 < SEED_MIN || len / 2 > SEED_MAX)
 		return -1;
 	for (i = 0; i < len / 2; i++) {
-		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+		int hi = vc_hex_digit(hex[2 * i]), lo = vc_hex_digit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -70,17 +70,6 @@ static int parse_cmd(const char *s, long long *cmd)
 	return vc_parse_num(s, 0, UINT32_MAX, cmd);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode HEX into buf; returns the byte count or -1. */
 static int parse_hex(const char *s, unsigned char *buf, size_t size)
 {
@@ -89,7 +78,7 @@ static int parse_hex(const char *s, unsigned char *buf, size_t size)
 	if (len % 2 || len / 2 > size)
 		return -1;
 	for (i = 0; i < len / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = vc_hex_digit(s[2 * i]), lo = vc_hex_digit(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
