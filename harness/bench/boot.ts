@@ -122,7 +122,7 @@ async function benchBoot(values: Values<typeof bootCommand.options>): Promise<vo
   }
   const summary = `i386 guest, ${boots} boots and ${commands} round trips per row; KVM ${kvmOk ? 'usable' : 'not usable here (TCG only)'}`;
   if (values.html !== undefined) {
-    await writeFile(values.html, bootHtml(rows, summary, await chartJsSource(), median));
+    await writeFile(values.html, bootHtml(rows, summary, await chartJsSource()));
     progress(`HTML report: ${values.html}`);
   }
   if (values.json) {

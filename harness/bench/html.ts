@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { htmlEscape } from '../report/html.ts';
 import { agreementLine, MODE_LABEL, type OverheadReport } from './overhead-report.ts';
+import { median } from './stats.ts';
 import { MODES } from './vsbench.ts';
 
 const require = createRequire(import.meta.url);
@@ -140,7 +141,7 @@ export interface BootHtmlRow {
 }
 
 /** The boot report: boot-to-shell and command round trip per backend and kernel. */
-export function bootHtml(rows: readonly BootHtmlRow[], summary: string, chartJs: string, median: (xs: readonly number[]) => number): string {
+export function bootHtml(rows: readonly BootHtmlRow[], summary: string, chartJs: string): string {
   const backends = [...new Set(rows.map((r) => r.backend))];
   const variants = [...new Set(rows.map((r) => r.variant))];
   const chart = (id: string, title: string, yTitle: string, pick: (r: BootHtmlRow) => readonly number[]): ChartSpec => ({

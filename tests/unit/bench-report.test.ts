@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootHtml, chartJsSource, overheadHtml } from '../../harness/bench/html.ts';
 import { agreementLine, overheadReport, overheadText, type OverheadRun } from '../../harness/bench/overhead-report.ts';
-import { median } from '../../harness/bench/stats.ts';
 import type { Mode } from '../../harness/bench/vsbench.ts';
 import { renderedDom } from '../../harness/report/render.ts';
 
@@ -81,7 +80,7 @@ describe('benchmark pages in headless Chromium', () => {
       { backend: 'qemu tcg', variant: 'vanilla', bootMs: [400, 410], restoreMs: [120, 130, 140], roundTripMs: [2, 2.1] },
       { backend: 'v86', variant: 'vserver', bootMs: [1900], roundTripMs: [] },
     ];
-    await writeFile(page, bootHtml(rows, 'i386 guest, 2 boots', await chartJsSource(), median));
+    await writeFile(page, bootHtml(rows, 'i386 guest, 2 boots', await chartJsSource()));
     const dom = await renderedDom(page);
     expect(dom).toMatch(/<body data-charts="3">/);
     expect(dom).toContain('<td>qemu tcg</td><td>vanilla</td><td>405</td><td>130</td><td>2.05</td>');
