@@ -13,6 +13,8 @@
  *   vquota [--fd] get TARGET TYPE ID      Q_GETQUOTA: "ID space=KIB soft=KIB
  *                                         hard=KIB inodes=N soft=N hard=N"
  *   vquota [--fd] set TARGET TYPE ID BSOFT BHARD ISOFT IHARD   Q_SETQUOTA
+ *   vquota [--fd] list TARGET TYPE        Q_GETNEXTQUOTA from id 0 on: one
+ *                                         "get" line per record
  *
  * Exit status 0, or 255 on usage errors and failures ("vquota: Q_GETQUOTA:
  * <error text>").
@@ -37,7 +39,8 @@
 
 static const char usage_line[] =
 	"usage: vquota init FILE TYPE | vquota [--fd] {on TARGET TYPE FILE | off TARGET TYPE | "
-	"info TARGET TYPE | get TARGET TYPE ID | set TARGET TYPE ID BSOFT BHARD ISOFT IHARD}\n";
+	"info TARGET TYPE | get TARGET TYPE ID | set TARGET TYPE ID BSOFT BHARD ISOFT IHARD | "
+	"list TARGET TYPE}\n";
 
 /* The vfsv0 file format (fs/quota/quotaio_v2.h, quota_tree.h). */
 #define V2_BLOCK	1024
@@ -95,7 +98,7 @@ struct target {
 	int fd;		/* -1: quotactl(2) on path as a block device */
 };
 
-static long qctl(const struct target *t, int cmd, int type, int id, void *addr)
+static long qctl(const struct target *t, int cmd, int type, unsigned int id, void *addr)
 {
 	if (t->fd >= 0)
 		return syscall(__NR_quotactl_fd, t->fd, QCMD(cmd, type), id, addr);
@@ -111,23 +114,49 @@ static int parse_num(const char *s, unsigned long long *v)
 	return (errno || !*s || *end) ? -1 : 0;
 }
 
-static int do_get(const struct target *t, int type, int id)
+/* One record: "ID space=KIB soft=KIB hard=KIB inodes=N soft=N hard=N". */
+static void print_record(unsigned int id, const struct if_dqblk *dq)
+{
+	printf("%u space=%llu soft=%llu hard=%llu inodes=%llu soft=%llu hard=%llu\n",
+	       id, (unsigned long long)(dq->dqb_curspace / 1024),
+	       (unsigned long long)dq->dqb_bsoftlimit,
+	       (unsigned long long)dq->dqb_bhardlimit,
+	       (unsigned long long)dq->dqb_curinodes,
+	       (unsigned long long)dq->dqb_isoftlimit,
+	       (unsigned long long)dq->dqb_ihardlimit);
+}
+
+static int do_get(const struct target *t, int type, unsigned int id)
 {
 	struct if_dqblk dq = { 0 };
 
 	if (qctl(t, Q_GETQUOTA, type, id, &dq) < 0)
 		return vs_fail("vquota", "Q_GETQUOTA");
-	printf("%d space=%llu soft=%llu hard=%llu inodes=%llu soft=%llu hard=%llu\n",
-	       id, (unsigned long long)(dq.dqb_curspace / 1024),
-	       (unsigned long long)dq.dqb_bsoftlimit,
-	       (unsigned long long)dq.dqb_bhardlimit,
-	       (unsigned long long)dq.dqb_curinodes,
-	       (unsigned long long)dq.dqb_isoftlimit,
-	       (unsigned long long)dq.dqb_ihardlimit);
+	print_record(id, &dq);
 	return 0;
 }
 
-static int do_set(const struct target *t, int type, int id, char **lim)
+/* Every record from id 0 on, as the kernel's walk returns them (repquota's way). */
+static int do_list(const struct target *t, int type)
+{
+	struct if_nextdqblk next;
+	struct if_dqblk dq;
+	unsigned int id = 0;
+
+	for (;;) {
+		memset(&next, 0, sizeof(next));
+		if (qctl(t, Q_GETNEXTQUOTA, type, id, &next) < 0)
+			return errno == ENOENT ? 0 : vs_fail("vquota", "Q_GETNEXTQUOTA");
+		/* struct if_nextdqblk is struct if_dqblk plus the id. */
+		memcpy(&dq, &next, sizeof(dq));
+		print_record(next.dqb_id, &dq);
+		if (next.dqb_id == UINT32_MAX - 1)
+			return 0;
+		id = next.dqb_id + 1;
+	}
+}
+
+static int do_set(const struct target *t, int type, unsigned int id, char **lim)
 {
 	struct if_dqblk dq = { 0 };
 	unsigned long long v[4];
@@ -193,9 +222,11 @@ int vquota_main(int argc, char **argv)
 			ret = vs_fail("vquota", "Q_QUOTAOFF");
 	} else if (!strcmp(op, "info") && argc == 0) {
 		ret = do_info(&t, type);
-	} else if (!strcmp(op, "get") && argc == 1 && !parse_num(argv[0], &id)) {
+	} else if (!strcmp(op, "list") && argc == 0) {
+		ret = do_list(&t, type);
+	} else if (!strcmp(op, "get") && argc == 1 && !parse_num(argv[0], &id) && id <= UINT32_MAX) {
 		ret = do_get(&t, type, id);
-	} else if (!strcmp(op, "set") && argc == 5 && !parse_num(argv[0], &id)) {
+	} else if (!strcmp(op, "set") && argc == 5 && !parse_num(argv[0], &id) && id <= UINT32_MAX) {
 		ret = do_set(&t, type, id, argv + 1);
 	}
 	if (ret < 0)

@@ -19,13 +19,6 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
   const h = useGuest({ variant: 'vserver', disk: { sizeMiB: 16, label: 'vslab-q' } });
   const sh = (cmd: string) => h.guest.shell.run(cmd);
   const ok = (cmd: string) => h.guest.shell.succeed(cmd);
-  let nextXid = 1800;
-  /** CMD (single-quote free) in a new guest past setup, with util-vserver's secure bound plus ATTRS. */
-  const guest = (attrs: string, cmd: string) =>
-    sh(
-      `vcontext --create --silent --xid ${nextXid++} -- vattribute --set --secure ${attrs} -- ` +
-        `vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`,
-    );
   const ADMIN = '--bcap CAP_SYS_ADMIN';
   const QUOTA = '--bcap CAP_SYS_ADMIN --ccap quota_ctl';
 
@@ -65,7 +58,7 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     await ok('vdevmap --xid 0 --set --open --device /dev/vroot2');
     try {
       const inGuest = await sh(
-        `vcontext --create --silent --xid ${nextXid++} -- vattribute --set --secure ${QUOTA} -- ` +
+        `vcontext --create --silent --xid 1800 -- vattribute --set --secure ${QUOTA} -- ` +
           'vcontext --silent --endsetup --migrate-self -- vrsetup --fd 3 /dev/vroot2 3</dev/sda',
       );
       expect(inGuest.stderr).toBe('vrsetup: VROOT_SET_DEV: Operation not permitted\n');
@@ -82,37 +75,120 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     expect((await ok('vquota get /dev/vroot0 user 1001')).stdout).toBe('1001 space=0 soft=100 hard=200 inodes=0 soft=10 hard=20\n');
   });
 
-  it('a guest with QUOTA_CTL sets and reads its users\' quota through /dev/vroot0; the limit holds (EDQUOT), a user without one writes the same', async () => {
-    const set = await guest(QUOTA, 'vquota set /dev/vroot0 user 1000 20 24 0 0 && vquota get /dev/vroot0 user 1000');
+  // Guests with quota records of their own: A and B (QUOTA_CTL), C for the refusals.
+  const [A, B, C] = [1811, 1812, 1813];
+  /** The record of a guest's id on the filesystem: (tag << 16) | id (kernel/vserver/quota.c). */
+  const rec = (xid: number, id: number) => xid * 65536 + id;
+  const line = (id: number, space: number, soft: number, hard: number) => `${id} space=${space} soft=${soft} hard=${hard} inodes=`;
+  /** CMD in a fresh context XID past setup (the same xid each time: the files keep its tag). */
+  const inGuest = (xid: number, attrs: string, cmd: string) =>
+    sh(
+      `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- ` +
+        `vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`,
+    );
+  /** KiB a file holds on the disk (what quota charges for it). */
+  const kib = async (path: string) => Number((await ok(`stat -c %b ${path}`)).stdout.trim()) / 2;
+  const asUser = (cmd: string) => `su -s /bin/sh -c "${cmd}" user`;
+  /** One line of lsxid: the tag right-aligned in 20 columns, two spaces, the path. */
+  const xidLine = (xid: number, path: string) => `${String(xid).padStart(20)}  ${path}\n`;
+
+  it('each guest\'s users have quota of their own (PAPER §06.5): A\'s limit for uid 1000 holds A\'s uid 1000 only, not B\'s nor the host\'s', async () => {
+    const set = await inGuest(A, QUOTA, 'vquota set /dev/vroot0 user 1000 20 24 0 0 && vquota get /dev/vroot0 user 1000');
     expect(set).toMatchObject({ exitCode: 0, stdout: '1000 space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n' });
-    expect((await ok('vquota get /dev/sda user 1000')).stdout).toBe('1000 space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n');
-    const over = await sh(`su -s /bin/sh -c "dd if=/dev/zero of=${MNT}/u/a bs=1k count=30" user`);
+    // B's uid 1000 and the host's have no limit; the host sees A's record under its raw id.
+    expect((await inGuest(B, QUOTA, 'vquota get /dev/vroot0 user 1000')).stdout).toBe('1000 space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n');
+    expect((await ok('vquota get /dev/sda user 1000')).stdout).toMatch(/^1000 space=\d+ soft=0 hard=0 /);
+    expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n`);
+
+    // Each writes 30 KiB as uid 1000: A's is cut at its 24 KiB, B's and the host's pass.
+    const over = await inGuest(A, '', asUser(`dd if=/dev/zero of=${MNT}/u/a bs=1k count=30`));
     expect(over.exitCode).not.toBe(0);
     expect(over.stderr).toMatch(/Disk quota exceeded/);
-    expect((await ok(`su -s /bin/sh -c "dd if=/dev/zero of=${MNT}/u/b bs=1k count=30 2>/dev/null" nobody && wc -c < ${MNT}/u/b`)).stdout.trim()).toBe('30720');
-    await ok(`rm -f ${MNT}/u/a ${MNT}/u/b`);
+    expect(await inGuest(B, '', asUser(`dd if=/dev/zero of=${MNT}/u/b bs=1k count=30 2>/dev/null`))).toMatchObject({ exitCode: 0 });
+    await ok(asUser(`dd if=/dev/zero of=${MNT}/u/h bs=1k count=30 2>/dev/null`));
+    expect((await ok(`wc -c < ${MNT}/u/b && wc -c < ${MNT}/u/h && lsxid ${MNT}/u/a ${MNT}/u/b ${MNT}/u/h`)).stdout).toBe(
+      `30720\n30720\n${xidLine(A, `${MNT}/u/a`)}${xidLine(B, `${MNT}/u/b`)}${xidLine(0, `${MNT}/u/h`)}`,
+    );
+    // Each record holds exactly its own file; the host's uid 1000 none of the guests'.
+    const [a, b, hostBefore] = [await kib(`${MNT}/u/a`), await kib(`${MNT}/u/b`), await kib(`${MNT}/u/h`)];
+    expect(a).toBe(24);
+    expect((await inGuest(A, QUOTA, 'vquota get /dev/vroot0 user 1000')).stdout).toBe(`1000 space=${a} soft=20 hard=24 inodes=1 soft=0 hard=0\n`);
+    expect((await ok(`vquota get /dev/sda user ${rec(B, 1000)}`)).stdout).toBe(`${rec(B, 1000)} space=${b} soft=0 hard=0 inodes=1 soft=0 hard=0\n`);
+    const host = (await ok('vquota get /dev/sda user 1000')).stdout;
+    await ok(`rm ${MNT}/u/a ${MNT}/u/b ${MNT}/u/h`);
+    // Deleting gives it back, to each record.
+    expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)} && vquota get /dev/sda user ${rec(B, 1000)}`)).stdout).toBe(
+      `${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n${rec(B, 1000)} space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n`,
+    );
+    const hostSpace = Number(/space=(\d+)/.exec(host)?.[1]);
+    expect((await ok('vquota get /dev/sda user 1000')).stdout).toMatch(new RegExp(`^1000 space=${hostSpace - hostBefore} `));
+  });
+
+  it('a guest walks only its own records (Q_GETNEXTQUOTA), by its own ids; an id past 65534 is EINVAL', async () => {
+    const listA = (await inGuest(A, QUOTA, 'vquota list /dev/vroot0 user')).stdout.trim().split('\n');
+    expect(listA).toContain('1000 space=0 soft=20 hard=24 inodes=0 soft=0 hard=0');
+    for (const l of listA) expect(Number(l.split(' ')[0]), l).toBeLessThanOrEqual(65534);
+    // B's walk has B's record (a limit for its uid 1001), not A's. (Empty records, such as B's
+    // uid 1000 after its file went, are not kept in the quota file: quota's own rule.)
+    const listB = (await inGuest(B, QUOTA, 'vquota set /dev/vroot0 user 1001 3 4 0 0 && vquota list /dev/vroot0 user')).stdout;
+    expect(listB).toContain('1001 space=0 soft=3 hard=4 inodes=0 soft=0 hard=0\n');
+    expect(listB).not.toMatch(/soft=20 hard=24/);
+    // The host walks every record by its raw id.
+    const listHost = (await ok('vquota list /dev/sda user')).stdout;
+    expect(listHost).toContain(`${line(rec(A, 1000), 0, 20, 24)}0 soft=0 hard=0\n`);
+    expect(listHost).toContain(`${line(rec(B, 1001), 0, 3, 4)}0 soft=0 hard=0\n`);
+    expect((await inGuest(A, QUOTA, 'vquota get /dev/vroot0 user 65535')).stderr).toBe('vquota: Q_GETQUOTA: Invalid argument\n');
+    expect((await ok('vquota get /dev/sda user 65535')).stdout).toMatch(/^65535 space=/);
+  });
+
+  it('switching quota of the shared filesystem stays the host\'s: a guest with QUOTA_CTL may not turn it off (EPERM); the host may', async () => {
+    const attack = await inGuest(A, QUOTA, `vquota off /dev/vroot0 user; vquota --fd off ${MNT} user; vquota on /dev/vroot0 user ${MNT}/aquota.user`);
+    expect(attack.stderr).toBe('vquota: Q_QUOTAOFF: Operation not permitted\nvquota: Q_QUOTAOFF: Operation not permitted\nvquota: Q_QUOTAON: Operation not permitted\n');
+    expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n`);
+    // The control: the host turns it off (the records stay in the file) and on again.
+    await ok(`vquota off /dev/sda user && vquota on /dev/sda user ${MNT}/aquota.user`);
+    expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n`);
+  });
+
+  it('a host file a guest takes over moves its usage to the guest\'s record; past the guest\'s hard limit the takeover fails with EDQUOT and moves nothing', async () => {
+    await ok(asUser(`dd if=/dev/zero of=${MNT}/u/t bs=1k count=8 2>/dev/null && dd if=/dev/zero of=${MNT}/u/big bs=1k count=30 2>/dev/null`));
+    const t = await kib(`${MNT}/u/t`);
+    const hostSpace = async () => Number(/space=(\d+)/.exec((await ok('vquota get /dev/sda user 1000')).stdout)?.[1]);
+    const before = await hostSpace();
+    // Changing an untagged file's attributes from A retags it to A (PAPER §04.5).
+    expect(await inGuest(A, '', `touch ${MNT}/u/t`)).toMatchObject({ exitCode: 0 });
+    expect((await ok(`lsxid ${MNT}/u/t`)).stdout).toBe(xidLine(A, `${MNT}/u/t`));
+    expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=${t} soft=20 hard=24 inodes=1 soft=0 hard=0\n`);
+    expect(await hostSpace()).toBe(before - t);
+    // 30 KiB more would pass A's 24 KiB: refused, the file stays the host's.
+    const refused = await inGuest(A, '', `touch ${MNT}/u/big`);
+    expect(refused.stderr).toMatch(/Disk quota exceeded/);
+    expect((await ok(`lsxid ${MNT}/u/big`)).stdout).toBe(xidLine(0, `${MNT}/u/big`));
+    expect(await hostSpace()).toBe(before - t);
+    await ok(`rm ${MNT}/u/t ${MNT}/u/big`);
+    expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n`);
   });
 
   it('without QUOTA_CTL a guest with CAP_SYS_ADMIN may not set quota or read another id\'s; the state and its own usage it may read', async () => {
-    const attack = await guest(ADMIN, 'vquota set /dev/vroot0 user 1000 0 0 0 0; vquota get /dev/vroot0 user 1000');
+    const attack = await inGuest(C, ADMIN, 'vquota set /dev/vroot0 user 1000 5 6 0 0; vquota get /dev/vroot0 user 1000');
     expect(attack.stderr).toBe('vquota: Q_SETQUOTA: Operation not permitted\nvquota: Q_GETQUOTA: Operation not permitted\n');
-    expect((await ok('vquota get /dev/sda user 1000')).stdout).toBe('1000 space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n');
-    const own = await guest(ADMIN, 'vquota info /dev/vroot0 user && vquota get /dev/vroot0 user 0');
+    expect((await ok(`vquota get /dev/sda user ${rec(C, 1000)}`)).stdout).toBe(`${rec(C, 1000)} space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n`);
+    const own = await inGuest(C, ADMIN, 'vquota info /dev/vroot0 user && vquota get /dev/vroot0 user 0');
     expect(own).toMatchObject({ exitCode: 0 });
     expect(own.stdout).toMatch(/^grace=604800,604800 flags=\d+\n0 space=\d+ soft=0 hard=0 inodes=\d+ soft=0 hard=0\n$/);
     // The quota code's own rule stays: QUOTA_CTL without CAP_SYS_ADMIN is refused too.
-    const noAdmin = await guest('--ccap quota_ctl', 'vquota set /dev/vroot0 user 1000 0 0 0 0');
+    const noAdmin = await inGuest(C, '--ccap quota_ctl', 'vquota set /dev/vroot0 user 1000 5 6 0 0');
     expect(noAdmin.stderr).toBe('vquota: Q_SETQUOTA: Operation not permitted\n');
     // The control: the same set with QUOTA_CTL.
-    expect(await guest(QUOTA, 'vquota set /dev/vroot0 user 1000 0 0 0 0')).toMatchObject({ exitCode: 0 });
-    expect((await ok('vquota get /dev/sda user 1000')).stdout).toBe('1000 space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n');
+    expect(await inGuest(C, QUOTA, 'vquota set /dev/vroot0 user 1000 5 6 0 0')).toMatchObject({ exitCode: 0 });
+    expect((await ok(`vquota get /dev/sda user ${rec(C, 1000)}`)).stdout).toBe(`${rec(C, 1000)} space=0 soft=5 hard=6 inodes=0 soft=0 hard=0\n`);
   });
 
   it('quotactl_fd(2) is gated the same way: refused without QUOTA_CTL, allowed with it', async () => {
-    const attack = await guest(ADMIN, `vquota --fd set ${MNT} user 1000 5 6 0 0`);
+    const attack = await inGuest(C, ADMIN, `vquota --fd set ${MNT} user 1000 7 8 0 0`);
     expect(attack.stderr).toBe('vquota: Q_SETQUOTA: Operation not permitted\n');
-    expect(await guest(QUOTA, `vquota --fd set ${MNT} user 1000 5 6 0 0`)).toMatchObject({ exitCode: 0 });
-    expect((await ok('vquota get /dev/vroot0 user 1000')).stdout).toBe('1000 space=0 soft=5 hard=6 inodes=0 soft=0 hard=0\n');
+    expect(await inGuest(C, QUOTA, `vquota --fd set ${MNT} user 1000 7 8 0 0`)).toMatchObject({ exitCode: 0 });
+    expect((await ok(`vquota get /dev/vroot0 user ${rec(C, 1000)}`)).stdout).toBe(`${rec(C, 1000)} space=0 soft=7 hard=8 inodes=0 soft=0 hard=0\n`);
   });
 
   it('vdu counts what a guest\'s files take (hard links once), as the disk limit charged it; vdlimit --set from its count holds after a remount', async () => {

@@ -187,6 +187,14 @@ static int vx_iattr_set(const struct path *path, u32 tag, u32 flags,
 	err = mnt_want_write(path->mnt);
 	if (err)
 		return err;
+	if (mask & IATTR_TAG) {
+		/* First: the one change quota may refuse (-EDQUOT). */
+		inode_lock(inode);
+		err = vx_set_inode_tag(inode, tag);
+		inode_unlock(inode);
+		if (err)
+			goto out;
+	}
 	if (mask & IATTR_IMMUTABLE) {
 		err = vx_iattr_set_immutable(path, flags & IATTR_IMMUTABLE);
 		if (err)
@@ -200,8 +208,6 @@ static int vx_iattr_set(const struct path *path, u32 tag, u32 flags,
 		inode->i_ctime = current_time(inode);
 		mark_inode_dirty(inode);
 	}
-	if (mask & IATTR_TAG)
-		vx_set_inode_tag(inode, tag);
 	if (mask & IATTR_FLAGS)
 		err = vx_proc_set_iattr(inode, flags, mask);
 	inode_unlock(inode);

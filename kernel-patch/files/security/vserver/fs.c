@@ -94,6 +94,7 @@
 #include <linux/vserver/dlimit.h>
 #include <linux/vserver/inode.h>
 #include <linux/vserver/mount.h>
+#include <linux/vserver/quota.h>
 #include <linux/xattr.h>
 #include "vserver.h"
 
@@ -188,16 +189,25 @@ u32 vx_inode_tag(const struct inode *inode)
 
 /**
  * vx_set_inode_tag - give @inode the tag @tag and write it back
+ *
+ * Its quota usage moves to the records of @tag first (kernel/vserver/
+ * quota.c); if that fails (-EDQUOT past a hard limit) nothing changes.
+ * Its disk limit charge moves after, never refused.
  */
-void vx_set_inode_tag(struct inode *inode, u32 tag)
+int vx_set_inode_tag(struct inode *inode, u32 tag)
 {
 	u32 old = READ_ONCE(inode->i_tag);
+	int ret;
 
 	if (old == tag)
-		return;
+		return 0;
+	ret = vx_dquot_transfer_tag(inode, tag);
+	if (ret)
+		return ret;
 	WRITE_ONCE(inode->i_tag, tag);
 	vx_dl_transfer(inode, old, tag);
 	mark_inode_dirty(inode);
+	return 0;
 }
 
 /*
@@ -341,13 +351,14 @@ static int vx_inode_permission(struct inode *inode, int mask)
 }
 
 /* A guest changing an untagged inode of a tagged filesystem owns it. */
-static void vx_retag(struct inode *inode)
+static int vx_retag(struct inode *inode)
 {
 	u32 xid = vx_current_xid();
 
 	if (vx_is_guest_xid(xid) && vx_sb_tagged(inode->i_sb) &&
 	    !vx_inode_tag(inode))
-		vx_set_inode_tag(inode, vx_current_tag());
+		return vx_set_inode_tag(inode, vx_current_tag());
+	return 0;
 }
 
 /*
@@ -432,7 +443,7 @@ static int vx_file_open(struct file *file)
 		ret = vx_may_change(inode);
 		if (ret)
 			return ret;
-		vx_retag(inode);
+		return vx_retag(inode);
 	}
 	return 0;
 }
@@ -446,7 +457,7 @@ static int vx_inode_setattr(struct dentry *dentry, struct iattr *attr)
 	if (ret)
 		return ret;
 	if (static_branch_unlikely(&vx_active))
-		vx_retag(inode);
+		return vx_retag(inode);
 	return 0;
 }
 

@@ -37,7 +37,8 @@
  *    entry) the ccap TIOCSTI; quotactl(2), quotactl_fd(2) and
  *    quota_on the ccap QUOTA_CTL, on top of the CAP_SYS_ADMIN the quota
  *    code asks (reading the format, the state and one's own usage need
- *    neither).
+ *    neither); on a tagged filesystem, which guests share, switching
+ *    quota on or off, its grace times and flags stay the host's.
  *  - Sockets (net.c), IPC objects (ipc.c), SIGIO owners and terminals
  *    (sigio.c) have hook files of their own, added at init.
  *
@@ -55,6 +56,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/vserver/context.h>
+#include <linux/vserver/inode.h>
 #include "vserver.h"
 
 bool vx_lsm_enabled __ro_after_init;
@@ -249,12 +251,34 @@ static bool vx_quota_unprivileged(int cmds, int type, qid_t id)
 	return false;
 }
 
+/*
+ * What switches quota of a whole filesystem.  On a tagged filesystem the
+ * guests share it (each with its own records, kernel/vserver/quota.c):
+ * that stays the host's, QUOTA_CTL or not.
+ */
+static bool vx_quota_switch(int cmds)
+{
+	switch (cmds) {
+	case Q_QUOTAON:
+	case Q_QUOTAOFF:
+	case Q_SETINFO:
+	case Q_XQUOTAON:
+	case Q_XQUOTAOFF:
+	case Q_XQUOTARM:
+		return true;
+	}
+	return false;
+}
+
 /* quotactl(2) and quotactl_fd(2), after the quota code's own checks. */
 static int vx_quotactl(int cmds, int type, int id,
 		       struct super_block *sb)
 {
 	if (vx_quota_unprivileged(cmds, type, id))
 		return 0;
+	if (sb && vx_quota_switch(cmds) && vx_sb_tagged(sb) &&
+	    vx_is_guest_xid(vx_current_xid()))
+		return -EPERM;
 	return vx_need_ccap(VXC_QUOTA_CTL);
 }
 

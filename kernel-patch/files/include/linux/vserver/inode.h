@@ -45,7 +45,7 @@ bool vx_proc_hidden(const struct proc_dir_entry *de);
 struct super_block;
 bool vx_sb_tagged(const struct super_block *sb);
 u32 vx_inode_tag(const struct inode *inode);
-void vx_set_inode_tag(struct inode *inode, u32 tag);
+int vx_set_inode_tag(struct inode *inode, u32 tag);
 void vx_inode_init_tag(struct inode *inode);
 struct task_struct;
 u32 vx_task_tag(const struct task_struct *p);
