@@ -21,8 +21,8 @@ import { makeProgress } from './progress.ts';
 
 export const examplesCommand = defineCommand({
   program: 'vslab examples',
-  summary: "reproduce the paper's examples E01–E45 on the booted kernel and report them",
-  about: `Boots the kernel, runs the paper's examples E01–E45 in order and prints a table: id, title,
+  summary: "reproduce the paper's examples E01–E48 on the booted kernel and report them",
+  about: `Boots the kernel, runs the paper's examples E01–E48 in order and prints a table: id, title,
 verdict (pass, FAIL, not implemented — with what is missing), time. Writes an HTML report
 (default out/examples.html); --png also renders it to a screenshot with headless Chromium.
 With --tools the examples run your own util-vserver binaries (they use only util-vserver's

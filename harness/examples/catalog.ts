@@ -106,6 +106,16 @@ const lsxidOf = (stdout: string, path: string): number => Number(new RegExp(`^\\
 /** Run CMD as root of a new guest XID (past setup). */
 const inGuest = (xid: number, cmd: string): string => `vcontext --create --silent --endsetup --xid ${xid} -- sh -c '${cmd}'`;
 
+/** An ext2 disk as /dev/sda (examples with `disk: true`; run-all.ts attaches one). */
+const DISK: Requirement = { what: 'an ext2 disk as /dev/sda (the arm board has no disk controller)', probe: 'test -b /dev/sda' };
+const VROOT: Requirement = { what: 'vroot devices (/dev/vroot0)', probe: 'test -b /dev/vroot0' };
+/** Run CMD as root of a new guest XID past setup with util-vserver's secure bound plus ATTRS. */
+const inSecureGuest = (xid: number, attrs: string, cmd: string): string =>
+  `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`;
+/** The quota record of a guest's id on a tagged filesystem: (tag << 16) | id. */
+const quotaRecord = (xid: number, id: number): number => xid * 65536 + id;
+const QUOTA_ADMIN = '--bcap CAP_SYS_ADMIN --ccap quota_ctl';
+
 /** Inside a guest: its CPU scheduler (/proc/virtual/<xid>/sched). */
 const SCHED: Requirement = { what: 'the CPU scheduler (/proc/virtual/<xid>/sched)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/sched' };
 /**
@@ -900,6 +910,48 @@ export const EXAMPLES: readonly Example[] = inIdOrder([
       { says: 'deleting gives the space back: df and vdlimit show 0 used', check: (s) => (/\s32\s+0\s+32\s/.test(stepOf(s, 7).stdout) && /^space_used=0$/m.test(stepOf(s, 7).stdout)) || stepOf(s, 7).stdout + stepOf(s, 7).stderr },
     ],
     cleanup: 'umount /tmp/e47; rmdir /tmp/e47',
+  },
+  {
+    id: 'E48',
+    title: 'Per-context quota through a vroot device',
+    section: '06.5, 06.6',
+    demonstrates:
+      "On one ext2 filesystem mounted with tag and usrquota, /dev/vroot0 bound to its disk, guests 4801 and 4802 each see their own uid 1000 through the vroot (quota tools without the real device): 4801's limit of 24 KiB stops 4801's uid 1000 with EDQUOT while 4802's uid 1000 writes 30 KiB; the host sees both records under (xid << 16) | uid; a guest without the ccap QUOTA_CTL may not set quota, and no guest may switch quota of the shared filesystem off.",
+    disk: true,
+    requires: [tool('vquota'), tool('vrsetup'), CTX_CREATE, DISK, VROOT],
+    steps: [
+      {
+        command:
+          'mkdir -p /mnt/e48 && mount -t ext2 -o tag,usrquota /dev/sda /mnt/e48 && mkdir -p /mnt/e48/u && chmod 1777 /mnt/e48/u && vquota init /mnt/e48/aquota.user user && vquota on /dev/sda user /mnt/e48/aquota.user && vrsetup /dev/vroot0 /dev/sda && echo ready',
+        note: 'the host mounts the disk with tag and usrquota, turns quota on and binds /dev/vroot0 to the disk',
+      },
+      { command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota set /dev/vroot0 user 1000 20 24 0 0 && vquota get /dev/vroot0 user 1000'), note: 'guest 4801 (CAP_SYS_ADMIN, QUOTA_CTL) limits its uid 1000 to 24 KiB' },
+      { command: inSecureGuest(4802, QUOTA_ADMIN, 'vquota get /dev/vroot0 user 1000'), note: "guest 4802's uid 1000" },
+      { command: inGuest(4801, 'su -s /bin/sh -c "dd if=/dev/zero of=/mnt/e48/u/a bs=1k count=30" user'), note: "4801's uid 1000 writes 30 KiB" },
+      { command: inGuest(4802, 'su -s /bin/sh -c "dd if=/dev/zero of=/mnt/e48/u/b bs=1k count=30 2>/dev/null" user && wc -c </mnt/e48/u/b'), note: "4802's uid 1000 writes the same" },
+      { command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota get /dev/vroot0 user 1000'), note: "4801's usage" },
+      { command: 'vquota list /dev/sda user', note: 'the host walks every record' },
+      { command: inSecureGuest(4803, '--bcap CAP_SYS_ADMIN', 'vquota set /dev/vroot0 user 1000 0 0 0 0'), note: 'guest 4803 without QUOTA_CTL' },
+      { command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota off /dev/vroot0 user'), note: 'guest 4801 tries to switch quota off' },
+    ],
+    invariants: [
+      { says: 'the host set it up', check: (s) => stepOf(s, 0).stdout === 'ready\n' || stepOf(s, 0).stdout + stepOf(s, 0).stderr },
+      { says: 'guest 4801 reads back its limit through the vroot', check: (s) => stepOf(s, 1).stdout === '1000 space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n' || stepOf(s, 1).stdout + stepOf(s, 1).stderr },
+      { says: "guest 4802's uid 1000 has no limit", check: (s) => stepOf(s, 2).stdout === '1000 space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n' || stepOf(s, 2).stdout + stepOf(s, 2).stderr },
+      { says: "4801's uid 1000 is stopped with EDQUOT", check: (s) => (stepOf(s, 3).exitCode !== 0 && /Disk quota exceeded/.test(stepOf(s, 3).stderr)) || `exit ${stepOf(s, 3).exitCode}: ${stepOf(s, 3).stderr}` },
+      { says: "4802's uid 1000 writes 30 KiB", check: (s) => (stepOf(s, 4).exitCode === 0 && stepOf(s, 4).stdout === '30720\n') || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}${stepOf(s, 4).stderr}` },
+      { says: "4801's record holds its 24 KiB and one file", check: (s) => /^1000 space=24 soft=20 hard=24 inodes=1 soft=0 hard=0$/m.test(stepOf(s, 5).stdout) || stepOf(s, 5).stdout + stepOf(s, 5).stderr },
+      {
+        says: 'the host sees both records under (xid << 16) | uid',
+        check: (s) =>
+          (new RegExp(`^${quotaRecord(4801, 1000)} space=24 soft=20 hard=24 inodes=1 `, 'm').test(stepOf(s, 6).stdout) &&
+            new RegExp(`^${quotaRecord(4802, 1000)} space=\\d+ soft=0 hard=0 inodes=1 `, 'm').test(stepOf(s, 6).stdout)) ||
+          stepOf(s, 6).stdout + stepOf(s, 6).stderr,
+      },
+      { says: 'without QUOTA_CTL setting quota is refused (EPERM)', check: (s) => stepOf(s, 7).stderr === 'vquota: Q_SETQUOTA: Operation not permitted\n' || `exit ${stepOf(s, 7).exitCode}: ${stepOf(s, 7).stderr}` },
+      { says: 'switching quota of the shared filesystem off is refused to a guest (EPERM)', check: (s) => stepOf(s, 8).stderr === 'vquota: Q_QUOTAOFF: Operation not permitted\n' || `exit ${stepOf(s, 8).exitCode}: ${stepOf(s, 8).stderr}` },
+    ],
+    cleanup: 'rm -f /mnt/e48/u/a /mnt/e48/u/b; vquota off /dev/sda user; vrsetup -d /dev/vroot0; umount /mnt/e48; rmdir /mnt/e48',
   },
   {
     id: 'E31',

@@ -45,6 +45,11 @@ export interface Example {
   demonstrates: string;
   /** Kernel variant to boot (default vserver). */
   variant?: Variant;
+  /**
+   * Needs an ext2 disk as /dev/sda: `vslab examples` boots its guest with a fresh one where the
+   * board has a disk controller (elsewhere the DISK requirement reports it missing).
+   */
+  disk?: boolean;
   requires?: Requirement[];
   steps: Step[];
   invariants: Invariant[];
