@@ -24,7 +24,7 @@ for (const t of UTIL_VSERVER_TOOLS) symlinkSync('/usr/lib/vslab/vstool', join(to
 writeFileSync(join(toolsDir, 'FEATURES.txt'), 'vslab reference tools\n');
 
 describe(`the paper's examples through --tools DIR (${backend})`, () => {
-  const h = useGuest({ variant: 'vserver', toolsDir });
+  const h = useGuest({ variant: 'vserver', toolsDir, disk: { sizeMiB: 16, label: 'vslab-examples' } });
 
   it('DIR comes first in the guest PATH and its FEATURES.txt is where vserver-info looks', async () => {
     for (const t of UTIL_VSERVER_TOOLS) expect((await h.guest.shell.succeed(`command -v ${t}`)).stdout, t).toBe(`${GUEST_TOOLS_DIR}/${t}\n`);
