@@ -1,7 +1,8 @@
 /**
  * The x86_64 kernel: sys_vserver in slot 236 for 64-bit tasks, and the IA-32 compat entry in
  * slot 273 of the 32-bit table for i386 programs (the i386 build of the tools); and the paper's
- * examples, which must pass on every architecture (PAPER §8).
+ * examples, which must pass on every architecture (PAPER §8): the guest has an ext2 disk as
+ * /dev/sda for the one that needs it (E48).
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
@@ -11,7 +12,7 @@ import { vc } from './helpers.ts';
 const COMPAT_BIN = '/usr/lib/vslab/i386/bin';
 
 describe('sys_vserver on the x86_64 vserver kernel', () => {
-  const h = useGuest({ arch: 'x86_64', variant: 'vserver', backend: 'qemu' });
+  const h = useGuest({ arch: 'x86_64', variant: 'vserver', backend: 'qemu', disk: { sizeMiB: 16, label: 'vslab-examples' } });
 
   it('runs a 64-bit userspace on a 64-bit kernel', async () => {
     expect((await h.guest.shell.succeed('uname -m')).stdout.trim()).toBe('x86_64');
