@@ -93,10 +93,12 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
   const xidLine = (xid: number, path: string) => `${String(xid).padStart(20)}  ${path}\n`;
 
   it('each guest\'s users have quota of their own (PAPER §06.5): A\'s limit for uid 1000 holds A\'s uid 1000 only, not B\'s nor the host\'s', async () => {
+    // Each guest its own vroot device, both bound to the one disk: A /dev/vroot0, B /dev/vroot1.
+    await ok('vrsetup /dev/vroot1 /dev/sda');
     const set = await inGuest(A, QUOTA, 'vquota set /dev/vroot0 user 1000 20 24 0 0 && vquota get /dev/vroot0 user 1000');
     expect(set).toMatchObject({ exitCode: 0, stdout: '1000 space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n' });
     // B's uid 1000 and the host's have no limit; the host sees A's record under its raw id.
-    expect((await inGuest(B, QUOTA, 'vquota get /dev/vroot0 user 1000')).stdout).toBe('1000 space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n');
+    expect((await inGuest(B, QUOTA, 'vquota get /dev/vroot1 user 1000')).stdout).toBe('1000 space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n');
     expect((await ok('vquota get /dev/sda user 1000')).stdout).toMatch(/^1000 space=\d+ soft=0 hard=0 /);
     expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n`);
 
@@ -130,7 +132,7 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     for (const l of listA) expect(Number(l.split(' ')[0]), l).toBeLessThanOrEqual(65534);
     // B's walk has B's record (a limit for its uid 1001), not A's. (Empty records, such as B's
     // uid 1000 after its file went, are not kept in the quota file: quota's own rule.)
-    const listB = (await inGuest(B, QUOTA, 'vquota set /dev/vroot0 user 1001 3 4 0 0 && vquota list /dev/vroot0 user')).stdout;
+    const listB = (await inGuest(B, QUOTA, 'vquota set /dev/vroot1 user 1001 3 4 0 0 && vquota list /dev/vroot1 user')).stdout;
     expect(listB).toContain('1001 space=0 soft=3 hard=4 inodes=0 soft=0 hard=0\n');
     expect(listB).not.toMatch(/soft=20 hard=24/);
     // The host walks every record by its raw id.
