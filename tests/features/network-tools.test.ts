@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { vpoll } from '../poll.ts';
 
 const TOOLS = ['ncontext', 'naddress', 'nattribute', 'chbind'];
 const TASK_NID = 'task_nid';
@@ -33,8 +34,6 @@ const bindIn = (nid: number, addr: string, port: number): string => {
 };
 const BOUND = { stdout: 'bound\n' };
 const REFUSED = { stdout: 'refused\n', stderr: expect.stringMatching(/httpd: bind: Cannot assign requested address/) as unknown };
-/** Polls (deadline about 5 s) until CMD succeeds: exit 0 once it did, 1 if it never did. */
-const until = (cmd: string): string => `i=0; until ${cmd} >/dev/null 2>&1; do [ $i -ge 250 ] && exit 1; usleep 20000; i=$((i+1)); done`;
 /** The IPv4 (or IPv6) addresses an `ip -o addr` listing shows. */
 const listed = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
 
@@ -297,7 +296,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
       const one = (await h.succeed('chbind --silent --nid 6109 --ip 10.42.0.1 -- httpd -f -p 8080 -h /tmp/w1 >/dev/null 2>&1 & echo $!')).stdout.trim();
       const two = (await h.succeed('chbind --silent --nid 6110 --ip 10.42.0.2 -- httpd -f -p 0.0.0.0:8080 -h /tmp/w2 >/tmp/w2.err 2>&1 & echo $!')).stdout.trim();
       try {
-        await h.succeed(until("netstat -ltn | grep -q '10.42.0.2:8080 '"));
+        await h.succeed(vpoll("netstat -ltn | grep -q '10.42.0.2:8080 '"));
         // Both bound port 8080 on a wildcard — one on [::] (httpd's default; its address shows
         // v4-mapped, ::ffff:10.42.0.1), one on 0.0.0.0 — and each ended up on its own address.
         const listen = (await h.succeed('netstat -ltn')).stdout;
