@@ -79,7 +79,7 @@ export default defineConfig({
       {
         test: {
           name: 'v86',
-          include: ['tests/reliability/console.test.ts', 'tests/paper/**/*.test.ts'],
+          include: ['tests/reliability/console.test.ts', 'tests/reliability/snapshot.test.ts', 'tests/paper/**/*.test.ts'],
           globalSetup: ['tests/global-setup.ts'],
           env: { VSLAB_BACKEND: 'v86' },
           testTimeout: 600_000,

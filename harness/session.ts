@@ -250,16 +250,61 @@ async function logNote(plan: GuestPlan, note: string): Promise<void> {
   await appendFile(plan.consoleLogPath, `\r\n[vslab] ${note}\r\n`);
 }
 
+/** A machine that can save its state (saveState), and what to do once it is closed. */
+interface SavingMachine {
+  machine: Machine & { saveState(path: string): Promise<void>; flushConsoleLog(): Promise<void> };
+  onClose?: () => Promise<void>;
+}
+
+/** How one backend makes the machines of a snapshot: its key, a booting one, a restored one. */
+interface SnapshotBackend {
+  key: string;
+  booting(): Promise<SavingMachine>;
+  restoring(state: string): Promise<{ machine: Machine; onClose?: () => Promise<void> }>;
+}
+
 /**
- * Restores the snapshot `found` (QEMU). The console log starts with the log of the boot the
- * snapshot was taken from, then a note, then what the restored guest prints.
+ * The snapshot backend for this boot, or undefined when the emulator is not there (the boot
+ * then reports the missing emulator itself). The key covers the emulator's files and every
+ * option the state depends on (snapshot.ts).
  */
-async function restoreGuest(plan: GuestPlan, accel: 'kvm' | 'tcg', key: string, found: { paths: SnapshotPaths; meta: SnapshotMeta }): Promise<Guest> {
+async function snapshotBackend(backend: BackendName, machineOpts: MachineOptions, kernel: string, initrd: string): Promise<SnapshotBackend | undefined> {
+  // The emulator's own files by their real path (a package update replaces them), the images as named.
+  const ids = async (emulator: string[]) => [...(await Promise.all(emulator.map(async (p) => fileIdentity(await realpath(p))))), await fileIdentity(kernel), await fileIdentity(initrd)];
+  if (backend === 'v86') {
+    const { V86Machine, v86EmulatorFiles, v86StateArgs } = await import('./machine/v86.ts');
+    const key = snapshotKey({ backend, files: await ids(v86EmulatorFiles()), args: v86StateArgs(machineOpts) });
+    return {
+      key,
+      booting: () => Promise.resolve({ machine: new V86Machine(machineOpts) }),
+      restoring: (state) => Promise.resolve({ machine: new V86Machine({ ...machineOpts, restoreFrom: state }) }),
+    };
+  }
+  const accel = await resolveAccel(machineOpts);
+  const bin = await which(QemuMachine.binaryFor(machineOpts.arch));
+  if (bin === undefined) return undefined;
+  const key = snapshotKey({ backend, files: await ids([bin]), args: QemuMachine.args({ ...machineOpts, accel }, accel) });
+  const withSocket = (extra: Partial<MachineOptions>) => {
+    const qmpSocketPath = newQmpSocketPath();
+    return { machine: new QemuMachine({ ...machineOpts, ...extra, accel, qmpSocketPath }), onClose: () => rm(qmpSocketPath, { force: true }) };
+  };
+  return {
+    key,
+    booting: () => Promise.resolve(withSocket({})),
+    restoring: (state) => Promise.resolve(withSocket({ restoreFrom: state })),
+  };
+}
+
+/**
+ * Restores the snapshot `found`. The console log starts with the log of the boot the snapshot
+ * was taken from, then a note, then what the restored guest prints.
+ */
+async function restoreGuest(plan: GuestPlan, snap: SnapshotBackend, found: { paths: SnapshotPaths; meta: SnapshotMeta }): Promise<Guest> {
+  const key = snap.key;
   await copyFile(found.paths.bootLog, plan.consoleLogPath).catch(() => undefined);
   await logNote(plan, `restored from snapshot ${key} (saved ${found.meta.savedAt} after a boot of ${found.meta.bootMs.toFixed(0)} ms); the boot's console is above`);
-  const qmpSocketPath = newQmpSocketPath();
-  const machine = new QemuMachine({ ...plan.machineOpts, accel, restoreFrom: found.paths.state, qmpSocketPath });
-  // The checksum is taken while QEMU loads the same file; a mismatch ends the machine at once
+  const { machine, onClose } = await snap.restoring(found.paths.state);
+  // The checksum is taken while the emulator loads the same file; a mismatch ends the machine at once
   // (whatever the damaged guest is doing) and the restore fails.
   let mismatch: string | undefined;
   const crc = fileCrc32(found.paths.state).then(
@@ -274,7 +319,7 @@ async function restoreGuest(plan: GuestPlan, accel: 'kvm' | 'tcg', key: string, 
   const damaged = (): ProtocolError => new ProtocolError(`snapshot state does not match its checksum (${mismatch ?? '?'})`);
   let guest: Guest;
   try {
-    guest = await startGuest(plan, machine, { restored: true, snapshotKey: key, onClose: () => rm(qmpSocketPath, { force: true }) });
+    guest = await startGuest(plan, machine, { restored: true, snapshotKey: key, onClose });
   } catch (err) {
     await crc;
     throw mismatch !== undefined ? damaged() : err;
@@ -299,7 +344,7 @@ function newQmpSocketPath(): string {
  * key meanwhile, its snapshot stays and ours is dropped: both describe the same machine.
  * Returns the time taken, ms, and whether ours is the one kept.
  */
-async function saveSnapshot(guest: Guest, machine: QemuMachine, key: string, bootLogStart: number): Promise<{ ms: number; kept: boolean }> {
+async function saveSnapshot(guest: Guest, machine: SavingMachine['machine'], key: string, bootLogStart: number): Promise<{ ms: number; kept: boolean }> {
   const paths = snapshotPaths(key);
   const t0 = performance.now();
   const tmp = snapshotPaths(key, cacheRoot(), `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -374,18 +419,13 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const eligible = snapshotEligibility({ backend, arch, requested: opts.snapshot, env: process.env['VSLAB_SNAPSHOT'], diskPath: opts.diskPath, icountShift: opts.icountShift });
   if (!eligible.use) return startGuest(plan, await createMachine(backend, machineOpts), { restored: false });
 
-  const accel = await resolveAccel(machineOpts);
-  const bin = await which(QemuMachine.binaryFor(arch));
-  if (bin === undefined) return startGuest(plan, await createMachine(backend, machineOpts), { restored: false });
-  const key = snapshotKey({
-    backend,
-    files: await Promise.all([realpath(bin), kernel.image, initrdPath].map(async (p) => fileIdentity(await p))),
-    args: QemuMachine.args({ ...machineOpts, accel }, accel),
-  });
+  const snap = await snapshotBackend(backend, machineOpts, kernel.image, initrdPath);
+  if (snap === undefined) return startGuest(plan, await createMachine(backend, machineOpts), { restored: false });
+  const key = snap.key;
   const found = await findSnapshot(key);
   if (found.found) {
     try {
-      const guest = await restoreGuest(plan, accel, key, found);
+      const guest = await restoreGuest(plan, snap, found);
       progress(`snapshot ${key}: guest restored in ${guest.bootMs.toFixed(0)} ms`);
       return guest;
     } catch (err) {
@@ -398,11 +438,9 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     if (found.stale) await removeSnapshot(key);
     progress(`snapshot ${key}: ${found.reason}; booting`);
   }
-  const qmpSocketPath = newQmpSocketPath();
-  const removeSocket = (): Promise<void> => rm(qmpSocketPath, { force: true });
   const bootLogStart = (await stat(consoleLogPath)).size;
-  const machine = new QemuMachine({ ...machineOpts, accel, qmpSocketPath });
-  const guest = await startGuest(plan, machine, { restored: false, snapshotKey: key, onClose: removeSocket });
+  const { machine, onClose } = await snap.booting();
+  const guest = await startGuest(plan, machine, { restored: false, snapshotKey: key, onClose });
   if (guest.watchdog.splat === undefined && guest.shell.failed === undefined && opts.toolsDir === undefined) {
     try {
       const saved = await saveSnapshot(guest, machine, key, bootLogStart);

@@ -23,6 +23,7 @@ import type { Variant } from '../harness/build/kernel-config.ts';
 import { buildExt2Image, workingCopy, type Ext2ImageSpec } from '../harness/disk/image.ts';
 import { kmemleakBaseline, kmemleakCheck, sanitizedChoice, sanitizeRun, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from '../harness/sanitize.ts';
 import { archFromEnv, backendFromEnv, bootGuest, timeScaleFor, type BootOptions, type Guest } from '../harness/session.ts';
+import type { RunOptions, RunResult } from '../harness/console/shell.ts';
 
 export const backend = backendFromEnv();
 /** Timeouts for v86 and for the sanitizer run scale by this one factor (harness/session.ts, harness/sanitize.ts). */
@@ -30,6 +31,10 @@ export const timeScale = timeScaleFor(backend) * (sanitizeRun() ? SANITIZER_TIME
 
 export interface GuestHandle {
   readonly guest: Guest;
+  /** Runs a shell line in the guest: status and output, never throws on a non-zero exit (Shell.run). */
+  run(command: string, opts?: RunOptions): Promise<RunResult>;
+  /** Runs a shell line in the guest and throws CommandFailedError unless it exits 0 (Shell.succeed). */
+  succeed(command: string, opts?: RunOptions): Promise<RunResult>;
   /** The guest's disk image (a working copy), when `disk` was given. */
   readonly diskPath: string;
   /** Closes the guest and boots a new one with the same options and disk. */
@@ -89,11 +94,16 @@ export function useGuest(opts: GuestFixtureOptions = {}): GuestHandle {
     await stop();
     if (diskPath !== undefined) await rm(diskPath, { force: true });
   });
+  const booted = (): Guest => {
+    if (guest === undefined) throw new Error('guest not booted');
+    return guest;
+  };
   return {
     get guest(): Guest {
-      if (guest === undefined) throw new Error('guest not booted');
-      return guest;
+      return booted();
     },
+    run: (command, runOpts) => booted().shell.run(command, runOpts),
+    succeed: (command, runOpts) => booted().shell.succeed(command, runOpts),
     get diskPath(): string {
       if (diskPath === undefined) throw new Error('no disk: useGuest() was called without `disk`');
       return diskPath;

@@ -1,7 +1,7 @@
 /**
  * bench:boot — boot-to-shell time, snapshot restore time and command round trip, side by side in
  * one run, for the vanilla and the vserver kernel on every backend that works here (QEMU TCG, QEMU
- * KVM when it boots our guest, v86). Boots are real boots (snapshot: false); restores (QEMU) come
+ * KVM when it boots our guest, v86). Boots are real boots (snapshot: false); restores come
  * from the snapshot of the same machine (harness/machine/snapshot.ts), made first if missing. A
  * benchmark, not a test: it reports figures, it asserts nothing.
  *
@@ -29,7 +29,7 @@ interface Row {
   variant: Variant;
   /** Real boots (snapshot: false). */
   bootMs: number[];
-  /** Restores from a snapshot of the same machine freshly booted (QEMU; empty on v86). */
+  /** Restores from a snapshot of the same machine freshly booted. */
   restoreMs: number[];
   /**
    * CPU time QEMU used until the guest was ready, for each boot and each restore (empty on v86):
@@ -59,7 +59,7 @@ async function measure(backend: BackendName, accel: Accel, variant: Variant, boo
       await guest.close();
     }
   }
-  if (backend === 'qemu') {
+  {
     // The first may boot and save the snapshot; the restores come after it.
     const first = await bootGuest({ backend, accel, variant, snapshot: true });
     await first.close();
@@ -80,7 +80,7 @@ async function measure(backend: BackendName, accel: Accel, variant: Variant, boo
 export const bootCommand = defineCommand({
   program: 'vslab bench boot',
   summary: 'boot-to-shell time, snapshot restore time and command round trip per backend and kernel',
-  about: 'Boots the vanilla and the vserver kernel on every backend that works here and reports boot time, snapshot restore time (QEMU) and round trips.',
+  about: 'Boots the vanilla and the vserver kernel on every backend that works here and reports boot time, snapshot restore time and round trips.',
   options: {
     boots: { kind: 'int', arg: 'N', min: 1, default: 5, help: 'boots per row' },
     commands: { kind: 'int', arg: 'N', min: 1, default: 100, help: 'round trips per row (on the first boot)' },

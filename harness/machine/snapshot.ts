@@ -11,6 +11,9 @@
  * reason is reported through the boot's progress. A wrong guest is never handed out: what is
  * restored is the exact machine the key names, checked byte for byte against its CRC.
  *
+ * Both backends: QEMU saves through a migration (QMP) and loads with -incoming; v86 saves with
+ * save_state() and starts from the state as its initial state.
+ *
  * Layout: <cache>/snapshots/<key>/{state,meta.json,boot.log}: the emulator's saved state, its
  * description, and the console log of the boot it was taken from (copied to the head of each
  * restored guest's console log, for post-mortems). The directory is written under a private name
@@ -103,15 +106,14 @@ export interface EligibilityInput {
 export const SNAPSHOT_ARCHES: readonly Arch[] = ['i386', 'x86_64'];
 
 /**
- * Whether a boot may use (and make) a snapshot, and if not why. Default: on for QEMU, unless
- * VSLAB_SNAPSHOT=0; an explicit `snapshot: true|false` wins over the environment. Never with a
- * disk (its content lives outside the state and changes), under -icount (a run that wants
- * repeatable guest time boots), on v86 (not yet) or on an architecture not tried.
+ * Whether a boot may use (and make) a snapshot, and if not why. Default: on for QEMU and v86,
+ * unless VSLAB_SNAPSHOT=0; an explicit `snapshot: true|false` wins over the environment. Never
+ * with a disk (its content lives outside the state and changes), under -icount (a run that wants
+ * repeatable guest time boots) or on an architecture not tried.
  */
 export function snapshotEligibility(e: EligibilityInput): { use: true } | { use: false; reason: string } {
   const wanted = e.requested ?? e.env !== '0';
   if (!wanted) return { use: false, reason: e.requested === false ? 'a real boot was asked for' : 'VSLAB_SNAPSHOT=0' };
-  if (e.backend !== 'qemu') return { use: false, reason: `no snapshots on ${e.backend} yet` };
   if (!SNAPSHOT_ARCHES.includes(e.arch)) return { use: false, reason: `snapshots not tried on ${e.arch}` };
   if (e.diskPath !== undefined) return { use: false, reason: 'a guest with a disk boots (the disk is not in the state)' };
   if (e.icountShift !== undefined) return { use: false, reason: 'an -icount guest boots (repeatable guest time)' };

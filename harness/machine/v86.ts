@@ -7,6 +7,10 @@
  * A disk image (MachineOptions.diskPath) is read into a buffer that v86 uses as its first IDE
  * disk; the buffer is written back to the file when the machine ends, however it ends.
  *
+ * A saved state (MachineOptions.restoreFrom, a file saveState() wrote) is restored into the
+ * emulator before its first instruction: the machine then starts where the saved one was, not at
+ * the BIOS. A state v86 refuses ends the start at once with v86's reason.
+ *
  * Like QEMU's -no-reboot, a guest reset (reboot, or a panic with panic=-1) ends the machine:
  * the reset request is intercepted, the emulator destroyed and `exited` resolved with
  * requested=false. stop() destroys the emulator too, so no timer is left running and Node can exit.
@@ -14,7 +18,7 @@
  * v86 wants its options in snake_case; they are made only here, by `v86Options()`.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -37,6 +41,11 @@ export interface V86Files {
   initrd: ArrayBuffer;
   /** The disk image (MachineOptions.diskPath), the guest's first IDE disk. */
   disk?: ArrayBuffer;
+  /**
+   * A state saveState() wrote (MachineOptions.restoreFrom): the emulator is then made stopped,
+   * and V86Machine restores the state and runs it.
+   */
+  state?: ArrayBuffer;
 }
 
 /** Guest RAM for v86 in MiB: the requested size (default 128), raised to at least 128. */
@@ -76,7 +85,8 @@ export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
     ...(files.disk !== undefined ? { hda: { buffer: files.disk } } : {}),
     cmdline: v86Cmdline(machineExtraCmdline(opts.extraCmdline, files.disk !== undefined, opts.arch)),
     memory_size: memoryMiB * MIB,
-    autostart: true,
+    // With a saved state the machine starts once the state is in (V86Machine.startNow).
+    autostart: files.state === undefined,
     disable_keyboard: true,
     disable_mouse: true,
     disable_speaker: true,
@@ -98,7 +108,20 @@ function v86PackageDir(): string {
   return dirname(createRequire(import.meta.url).resolve('v86'));
 }
 
-function v86Version(): string {
+/** The files a v86 machine is made of besides the kernel and initrd: its WebAssembly and BIOS. */
+export function v86EmulatorFiles(): string[] {
+  return [join(v86PackageDir(), 'v86.wasm'), SEABIOS_PATH];
+}
+
+/**
+ * What a saved state depends on besides those files (snapshot keys): v86's version and the
+ * options the machine is made with, as v86 needs them equal to restore a state.
+ */
+export function v86StateArgs(opts: MachineOptions): string[] {
+  return [`v86 ${v86Version()}`, `memory ${v86MemoryMiB(opts.memoryMiB)}`, `cmdline ${v86Cmdline(machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch))}`];
+}
+
+export function v86Version(): string {
   const req = createRequire(import.meta.url);
   const pkg = req(join(v86PackageDir(), '..', 'package.json')) as { version?: unknown };
   return typeof pkg.version === 'string' ? pkg.version.replace(/\+.*$/, '') : 'unknown';
@@ -159,11 +182,12 @@ export class V86Machine implements Machine {
     }
     const [bios, bzimage, initrd] = await Promise.all([readFile(SEABIOS_PATH), readFile(this.opts.kernelPath), readFile(this.opts.initrdPath)]);
     if (this.opts.diskPath !== undefined) this.disk = toArrayBuffer(await readFile(this.opts.diskPath));
-    const options = v86Options(this.opts, { bios: toArrayBuffer(bios), bzimage: toArrayBuffer(bzimage), initrd: toArrayBuffer(initrd), disk: this.disk });
+    const state = this.opts.restoreFrom !== undefined ? toArrayBuffer(await readFile(this.opts.restoreFrom)) : undefined;
+    const options = v86Options(this.opts, { bios: toArrayBuffer(bios), bzimage: toArrayBuffer(bzimage), initrd: toArrayBuffer(initrd), disk: this.disk, state });
     options.wasm_path = join(v86PackageDir(), 'v86.wasm');
     const memoryMiB = v86MemoryMiB(this.opts.memoryMiB);
     const raised = this.opts.memoryMiB !== undefined && this.opts.memoryMiB < memoryMiB ? ` (raised from ${this.opts.memoryMiB})` : '';
-    this.description = `v86 ${v86Version()} ${memoryMiB} MiB${raised}`;
+    this.description = `v86 ${v86Version()} ${memoryMiB} MiB${raised}${state !== undefined ? ' (restored)' : ''}`;
     if (this.opts.consoleLogPath !== undefined) this.consoleLog = createWriteStream(this.opts.consoleLogPath, { flags: 'a' });
 
     optimiseWasmCompilation();
@@ -171,8 +195,6 @@ export class V86Machine implements Machine {
     const emulator = new V86Class(options);
     this.emulator = emulator;
     emulator.add_listener('serial0-output-byte', (byte: number) => this.receive(byte));
-    // emulator-ready comes after the CPU is made and the kernel loaded, before the first instruction.
-    emulator.add_listener('emulator-ready', () => this.instrument(emulator));
     // Should loading finish after a start timeout already ended the machine, stop it at once.
     emulator.add_listener('emulator-started', () => {
       if (this.ending !== undefined) void emulator.stop();
@@ -188,6 +210,19 @@ export class V86Machine implements Machine {
         resolve();
       };
       emulator.add_listener('emulator-started', onStarted);
+      // emulator-ready comes after the CPU is made and the kernel loaded, before the first instruction.
+      emulator.add_listener('emulator-ready', () => {
+        this.instrument(emulator);
+        if (state === undefined) return;
+        emulator.restore_state(state).then(
+          () => void emulator.run(),
+          (err: unknown) => {
+            clearTimeout(timer);
+            emulator.remove_listener('emulator-started', onStarted);
+            reject(new MachineExitedError(`v86 refused the saved state: ${err instanceof Error ? err.message : String(err)}`, '', { cause: err }));
+          },
+        );
+      });
     }).catch(async (err: unknown) => {
       await this.end(false);
       throw err;
@@ -267,6 +302,33 @@ export class V86Machine implements Machine {
     await this.starting.catch(() => undefined);
     await this.end(true);
     if (this.diskSaveError !== undefined) throw this.diskSaveError;
+  }
+
+  /**
+   * Saves the machine's state to `path` (v86's save_state: registers, devices and the whole guest
+   * memory); the guest runs on. Written to a temporary file and renamed: `path` is complete or
+   * absent.
+   */
+  async saveState(path: string): Promise<void> {
+    const emulator = this.emulator;
+    if (emulator === undefined || this.ending !== undefined) throw new MachineExitedError('saveState: the v86 machine is not running', '');
+    const state = await emulator.save_state();
+    const tmp = `${path}.tmp-${process.pid}`;
+    try {
+      await writeFile(tmp, new Uint8Array(state));
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Resolves once every console byte received so far is in the console log file. */
+  flushConsoleLog(): Promise<void> {
+    this.flush();
+    const log = this.consoleLog;
+    if (log === undefined || log.writableEnded) return Promise.resolve();
+    return new Promise((r) => log.write('', () => r()));
   }
 
   /** Writes the disk buffer, with the guest's writes, back to its file. */

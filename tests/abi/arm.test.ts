@@ -11,16 +11,15 @@ import { vc } from './helpers.ts';
 
 describe('sys_vserver on the arm vserver kernel', () => {
   const h = useGuest({ arch: 'arm', variant: 'vserver', backend: 'qemu' });
-  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
 
   it('runs an ARMv7 user space on an ARMv7 kernel', async () => {
-    expect((await sh('uname -m')).stdout.trim()).toBe('armv7l');
+    expect((await h.succeed('uname -m')).stdout.trim()).toBe('armv7l');
   });
 
   it('tasks reach it through slot 313, and /proc/virtual/info says so', async () => {
     expect(await vc(h.guest.shell, '0 63')).toMatchObject({ ret: 0x00020308 });
-    expect((await sh('cat /proc/virtual/info')).stdout).toMatch(/^VCISyscall:\t313$/m);
-    expect((await sh('vserver-info')).stdout).toMatch(/syscall: 313/);
+    expect((await h.succeed('cat /proc/virtual/info')).stdout).toMatch(/^VCISyscall:\t313$/m);
+    expect((await h.succeed('vserver-info')).stdout).toMatch(/syscall: 313/);
     expect(await vc(h.guest.shell, '0x2e010000 999999')).toMatchObject({ ret: -1, name: 'ESRCH' });
     expect(await vc(h.guest.shell, '--drop-cap 41 0 0')).toMatchObject({ ret: -1, name: 'ENOSYS' });
   });
@@ -33,12 +32,12 @@ describe('sys_vserver on the arm vserver kernel', () => {
     };
     // ctx_create(160, INIT_SET|PERSISTENT), then NPROC soft 50 / hard 100 through vlimit.
     expect(await vc(h.guest.shell, `--in ${u64((7n << 32n) | (1n << 38n))} 0x09010001 160`)).toMatchObject({ ret: 160 });
-    await sh('vlimit --xid 160 -S --nproc 50 --nproc 100');
+    await h.succeed('vlimit --xid 160 -S --nproc 50 --nproc 100');
     const r = await vc(h.guest.shell, `--in 06000000${'00'.repeat(28)} --out 32 0x3c010000 160`);
     expect(r).toMatchObject({ ret: 0 });
     const b = r.out ?? Buffer.alloc(32);
     expect([b.length, b.readUInt32LE(0), b.readBigUInt64LE(16), b.readBigUInt64LE(24)]).toEqual([32, 6, 50n, 100n]);
-    await sh(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
+    await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
   });
 
   defineExampleTests(h, ' (arm)');

@@ -16,7 +16,6 @@ const CLONE = { NEWNS: 0x20000n, NEWUTS: 0x4000000n, NEWIPC: 0x8000000n };
 
 describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = () => h.guest.shell;
   const ok = (cmd: string) => h.guest.shell.succeed(cmd);
   let nextXid = 1700;
   /**
@@ -25,7 +24,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
    */
   const guest = (attrs: string, cmd: string) => {
     const xid = nextXid++;
-    return sh().run(
+    return h.run(
       `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- ` +
         `vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`,
     );
@@ -141,7 +140,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
     it('BINARY_MOUNT: a guest with CAP_SYS_ADMIN mounts nfs only with binary_mount (EPERM before; after, ENODEV as for the host: no nfs here)', async () => {
       expect((await guest('--bcap CAP_SYS_ADMIN', 'escape-fs mountf srv:/x /tmp/bm nfs none')).stdout).toBe('REFUSED mount EPERM\n');
       expect((await guest('--bcap CAP_SYS_ADMIN --ccap binary_mount', 'escape-fs mountf srv:/x /tmp/bm nfs none')).stdout).toBe('REFUSED mount ENODEV\n');
-      expect((await sh().run('escape-fs mountf srv:/x /tmp/bm nfs none')).stdout).toBe('REFUSED mount ENODEV\n');
+      expect((await h.run('escape-fs mountf srv:/x /tmp/bm nfs none')).stdout).toBe('REFUSED mount ENODEV\n');
       // A type outside the list is not its business: tmpfs works for such a guest.
       expect((await guest('--bcap CAP_SYS_ADMIN', 'escape-fs mountf none /tmp/bm tmpfs none && escape-fs umount /tmp/bm')).stdout).toBe('OK\nOK\n');
     });
@@ -150,7 +149,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
   describe('ADMIN_CLOOP and ADMIN_MAPPER widen the devices a guest may open', () => {
     it('loop-control, a loop device and the device-mapper control node: EPERM without the ccap; with it the open reaches the driver as the host does (none is built here)', async () => {
       await ok('mkdir -p /tmp/dv && mknod /tmp/dv/loop-control c 10 237 && mknod /tmp/dv/loop0 b 7 0 && mknod /tmp/dv/mapper-control c 10 236 && chmod 666 /tmp/dv/*');
-      const hostErr = async (node: string) => (await sh().run(`escape-fs read1 /tmp/dv/${node}`)).stdout;
+      const hostErr = async (node: string) => (await h.run(`escape-fs read1 /tmp/dv/${node}`)).stdout;
       for (const [node, ccap] of [['loop-control', 'admin_cloop'], ['loop0', 'admin_cloop'], ['mapper-control', 'admin_mapper']] as const) {
         const host = await hostErr(node);
         expect(host).toMatch(/^REFUSED open (ENXIO|ENODEV)\n$/);
@@ -176,7 +175,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
       expect(masked.stdout).toBe('uts-ok\n');
       expect(masked.stderr).toBe('vspace: unshare: Operation not permitted\n');
       // In setup (util-vserver's chain makes the guest's namespaces then) nothing is refused.
-      const setup = await sh().run(`vcontext --create --silent --xid ${nextXid++} -- ${uts}`);
+      const setup = await h.run(`vcontext --create --silent --xid ${nextXid++} -- ${uts}`);
       expect(setup.stdout).toBe('uts-ok\n');
       // The host is not concerned.
       expect((await ok(uts)).stdout).toBe('uts-ok\n');
@@ -187,7 +186,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
       await guest(`--bcap CAP_SYS_ADMIN --umask 0`, 'vspace --new --mask ipc -- true');
       expect((await ok('dmesg')).stdout).not.toMatch(/namespace kinds/);
       const xid = nextXid;
-      await sh().run(
+      await h.run(
         `vcontext --create --silent --xid ${xid} -- vsyscall --in ${u64(CLONE.NEWIPC)}${u64(~0n & 0xffffffffffffffffn)} set_wmask ${xid} -- ` +
           `vattribute --set --secure --bcap CAP_SYS_ADMIN -- vcontext --silent --endsetup --migrate-self -- vspace --new --mask ipc -- true`,
       );
@@ -208,7 +207,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
   describe('set_ccaps refuses what it would only store', () => {
     it('KTHREAD (0x1000000) and bits outside ABI §5.2 are EINVAL, from the host too; every other ccap is accepted; a clear of anything is fine', async () => {
       const xid = nextXid++;
-      const call = (args: string) => vc(sh(), args);
+      const call = (args: string) => vc(h.guest.shell, args);
       expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create ${xid}`)).toMatchObject({ ret: xid });
       try {
         for (const bad of [0x1000000n, 0x20n, 0x800000n, 1n << 40n]) {
@@ -221,7 +220,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
         // Clearing (value 0) under a mask with the refused bits is fine: nothing is set.
         expect(await call(`--in ${u64(0n)}${u64(0x1000000n)} set_ccaps ${xid}`)).toMatchObject({ ret: 0 });
         // The tool names the refusal.
-        const tool = await sh().run(`vattribute --xid ${xid} --set --ccap kthread`);
+        const tool = await h.run(`vattribute --xid ${xid} --set --ccap kthread`);
         expect(tool).toMatchObject({ exitCode: 255, stderr: 'vattribute: set_ccaps: Invalid argument\n' });
       } finally {
         await call(`--in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid}`);

@@ -37,7 +37,6 @@ const VXF = {
 describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => {
   const h = useGuest({ variant: 'vserver' });
   const call = (args: string) => vc(h.guest.shell, args);
-  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
   const made: number[] = [];
   const persistent = async (xid: number, flags = 0n): Promise<void> => {
     expect(await call(`--in ${u64(INIT_SET | PERSISTENT | flags)} ctx_create ${xid}`)).toMatchObject({ ret: xid });
@@ -47,7 +46,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
   const flagsOf = async (xid: number): Promise<bigint> => (await call(`--out 16 get_cflags ${xid}`)).out?.readBigUInt64LE(0) ?? -1n;
 
   afterAll(async () => {
-    for (const xid of made) await sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid} >/dev/null`).catch(() => undefined);
+    for (const xid of made) await h.succeed(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid} >/dev/null`).catch(() => undefined);
   });
 
   it('INFO_NPROC, INFO_HIDE, INFO_ULIMIT and INFO_NSPACE are EINVAL in set_cflags and ctx_create, and change nothing', async () => {
@@ -79,23 +78,23 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
 
   it('PROLIFIC: a context forks past its NPROC limit with the flag; without it the same fork is EAGAIN', async () => {
     await persistent(1811);
-    await sh('vlimit --xid 1811 --nproc 2');
+    await h.succeed('vlimit --xid 1811 --nproc 2');
     const bg = 'sleep 1000 >/dev/null 2>&1 &';
     const forks = `sh -c '${bg} ${bg} ${bg} echo all-forked'`;
     const without = await h.guest.shell.run(`vcontext --migrate --xid 1811 -- ${forks}`);
     expect(without.stdout).not.toMatch(/all-forked/);
     expect(without.stderr).toMatch(/fork.*(Resource temporarily unavailable|Try again)/i);
-    await sh('vkill --xid 1811 -s KILL; sleep 0.2');
+    await h.succeed('vkill --xid 1811 -s KILL; sleep 0.2');
     expect(await setFlags(1811, VXF.PROLIFIC, VXF.PROLIFIC)).toMatchObject({ ret: 0 });
     const withFlag = await h.guest.shell.run(`vcontext --migrate --xid 1811 -- ${forks}`);
     expect(withFlag).toMatchObject({ exitCode: 0, stdout: 'all-forked\n' });
-    await sh('vkill --xid 1811 -s KILL');
+    await h.succeed('vkill --xid 1811 -s KILL');
   });
 
   it('FORK_RSS: a context past its RSS limit cannot fork (ENOMEM) with the flag; without it the fork works', async () => {
     await persistent(1812);
     // One page of resident memory: any running shell is past it.
-    await sh('vlimit --xid 1812 --rss 1');
+    await h.succeed('vlimit --xid 1812 --rss 1');
     const fork = "sh -c '/bin/true && echo forked'";
     expect(await h.guest.shell.run(`vcontext --migrate --xid 1812 -- ${fork}`)).toMatchObject({ exitCode: 0, stdout: 'forked\n' });
     expect(await setFlags(1812, VXF.FORK_RSS, VXF.FORK_RSS)).toMatchObject({ ret: 0 });
@@ -103,7 +102,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(/fork.*(Out of memory|Cannot allocate memory)/i);
     // A hit on the RSS row, and the host and an unlimited guest fork freely.
-    expect((await sh('grep ^RSS: /proc/virtual/1812/limit')).stdout).toMatch(/\t\s*[1-9]\d*\n$/);
+    expect((await h.succeed('grep ^RSS: /proc/virtual/1812/limit')).stdout).toMatch(/\t\s*[1-9]\d*\n$/);
     await persistent(1813, VXF.FORK_RSS);
     expect(await h.guest.shell.run(`vcontext --migrate --xid 1813 -- ${fork}`)).toMatchObject({ exitCode: 0, stdout: 'forked\n' });
   });
@@ -113,14 +112,14 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     await persistent(1821);
     const nice = 'escape-fs nice -5';
     const renice = `sh -c 'renice -n -3 -p $$ >/dev/null && cut -d" " -f19 /proc/$$/stat && renice -n 4 -p $$ >/dev/null && cut -d" " -f19 /proc/$$/stat'`;
-    expect((await sh(`vcontext --migrate --xid 1821 -- ${nice}`)).stdout).toBe('OK nice -5\n');
-    expect((await sh(`vcontext --migrate --xid 1821 -- ${renice}`)).stdout).toBe('-3\n1\n');
+    expect((await h.succeed(`vcontext --migrate --xid 1821 -- ${nice}`)).stdout).toBe('OK nice -5\n');
+    expect((await h.succeed(`vcontext --migrate --xid 1821 -- ${renice}`)).stdout).toBe('-3\n1\n');
     expect(await setFlags(1821, VXF.IGNEG_NICE, VXF.IGNEG_NICE)).toMatchObject({ ret: 0 });
     expect(await h.guest.shell.run(`vcontext --migrate --xid 1821 -- ${nice}`)).toMatchObject({ exitCode: 0, stdout: 'OK nice 0\n' });
     // setpriority (renice) likewise; a positive step still applies.
-    expect((await sh(`vcontext --migrate --xid 1821 -- ${renice}`)).stdout).toBe('0\n4\n');
+    expect((await h.succeed(`vcontext --migrate --xid 1821 -- ${renice}`)).stdout).toBe('0\n4\n');
     // The host is not concerned.
-    expect((await sh(nice)).stdout).toBe('OK nice -5\n');
+    expect((await h.succeed(nice)).stdout).toBe('OK nice -5\n');
   });
 
   /** The first line of /proc/stat as fields: [user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice] (USER_HZ). */
@@ -139,15 +138,15 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
    */
   const burnBoth = async (xid: number) => {
     const inGuest = (cmd: string) => `vcontext --migrate --xid ${xid} -- sh -c '${cmd}'`;
-    await sh(`rm -f /tmp/gb${xid}; (while :; do :; done) >/dev/null 2>&1 </dev/null & echo $! >/tmp/hb${xid}`);
-    await sh(`vcontext --migrate --xid ${xid} -- sh -c 'echo $$ >/tmp/gb${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`);
-    await sh(`i=0; while [ ! -s /tmp/gb${xid} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
-    const hb = (await sh(`cat /tmp/hb${xid}`)).stdout.trim();
-    const gb = (await sh(`cat /tmp/gb${xid}`)).stdout.trim();
+    await h.succeed(`rm -f /tmp/gb${xid}; (while :; do :; done) >/dev/null 2>&1 </dev/null & echo $! >/tmp/hb${xid}`);
+    await h.succeed(`vcontext --migrate --xid ${xid} -- sh -c 'echo $$ >/tmp/gb${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`);
+    await h.succeed(`i=0; while [ ! -s /tmp/gb${xid} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+    const hb = (await h.succeed(`cat /tmp/hb${xid}`)).stdout.trim();
+    const gb = (await h.succeed(`cat /tmp/gb${xid}`)).stdout.trim();
     // One snapshot: the guest's view (its /proc/stat and its burner), then the host's.
     const snap = `${inGuest(`head -1 /proc/stat; cut -d" " -f14,15 /proc/${gb}/stat`)}; head -1 /proc/stat; cut -d" " -f14,15 /proc/${hb}/stat`;
     try {
-      const r = (await sh(`${snap}; echo ---; sleep 3; ${snap}`)).stdout.split('---\n');
+      const r = (await h.succeed(`${snap}; echo ---; sleep 3; ${snap}`)).stdout.split('---\n');
       const parse = (t: string | undefined) => {
         const l = (t ?? '').trim().split('\n');
         const ticks = (x: string | undefined) => (x ?? '').split(' ').map(Number).reduce((a, b) => a + b, 0);
@@ -158,7 +157,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
       const d = (x: number[], y: number[]) => y.map((v, i) => v - (x[i] ?? 0));
       return { guest: d(a.guest, b.guest), host: d(a.host, b.host), gburn: b.gburn - a.gburn, hburn: b.hburn - a.hburn };
     } finally {
-      await sh(`kill ${hb}; vkill --xid ${xid} -s KILL; sleep 0.2`);
+      await h.succeed(`kill ${hb}; vkill --xid ${xid} -s KILL; sleep 0.2`);
     }
   };
 
@@ -189,9 +188,9 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     await persistent(1833, VXF.VIRT_CPU);
     await persistent(1834);
     const read = `grep -c "^cpu[0-9]" /proc/stat; sed -n "s/^processes //p" /proc/stat; sed -n "s/^procs_running //p" /proc/stat`;
-    const host = (await sh(read)).stdout.trim().split('\n').map(Number);
-    const guest = (await sh(`vcontext --migrate --xid 1833 -- sh -c '${read}'`)).stdout.trim().split('\n').map(Number);
-    const plain = (await sh(`vcontext --migrate --xid 1834 -- sh -c '${read}'`)).stdout.trim().split('\n').map(Number);
+    const host = (await h.succeed(read)).stdout.trim().split('\n').map(Number);
+    const guest = (await h.succeed(`vcontext --migrate --xid 1833 -- sh -c '${read}'`)).stdout.trim().split('\n').map(Number);
+    const plain = (await h.succeed(`vcontext --migrate --xid 1834 -- sh -c '${read}'`)).stdout.trim().split('\n').map(Number);
     expect(guest[0]).toBe(host[0]);
     // The context forked a few tasks (sh, grep, sed) since it was made; the machine hundreds.
     expect(guest[1]).toBeGreaterThanOrEqual(2);
@@ -203,13 +202,13 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
 
   /** The clocks (s) a task in context XID reads through COMMAND (a vcontext/vsyscall chain ending in "vclock ARGS"). */
   const clocks = async (command: string) => {
-    const out = (await sh(command)).stdout;
+    const out = (await h.succeed(command)).stdout;
     const get = (name: string) => Number(new RegExp(`^${name} (\\d+\\.\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
     return { monotonic: get('monotonic'), boottime: get('boottime'), realtime: get('realtime') };
   };
 
   it('VIRT_TIME: CLOCK_MONOTONIC and CLOCK_BOOTTIME start at the creation inside (vDSO and syscall), CLOCK_REALTIME is the host\'s; without the flag the guest reads the host\'s clocks', async () => {
-    await sh('i=0; while [ $(cut -d. -f1 /proc/uptime) -le 10 ] && [ $i -lt 400 ]; do usleep 50000; i=$((i+1)); done');
+    await h.succeed('i=0; while [ $(cut -d. -f1 /proc/uptime) -le 10 ] && [ $i -lt 400 ]; do usleep 50000; i=$((i+1)); done');
     for (const direct of ['', ' --syscall']) {
       // The creator moves in with ctx_create (its flag word) and reads at once.
       const inside = await clocks(`vsyscall --in ${u64(INIT_SET | VXF.VIRT_TIME)} ctx_create 1841 -- vclock${direct}`);
@@ -232,7 +231,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
 
   it('VIRT_TIME: a task migrating in, and one setting the flag on its own context in setup (vattribute), enter the context\'s clock; /proc/uptime and start times agree with it, with VIRT_UPTIME too', async () => {
     await persistent(1843, VXF.VIRT_TIME);
-    await sh('sleep 2');
+    await h.succeed('sleep 2');
     const migrated = await clocks('vcontext --migrate --xid 1843 -- vclock');
     // The context was made about 2 s ago; the machine long before.
     expect(migrated.boottime).toBeGreaterThanOrEqual(1.5);
@@ -243,7 +242,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     // /proc/uptime follows the clock (the time namespace), alone and with VIRT_UPTIME: the
     // creation is never taken off twice, and the reader's start time is within its uptime.
     for (const flags of ['virt_time', 'virt_time,virt_uptime']) {
-      const r = await sh(
+      const r = await h.succeed(
         `vcontext --create --silent --xid 1845 -- vattribute --set --flag ${flags} -- sh -c 'sleep 1; vclock; cut -d" " -f1 /proc/uptime; cut -d" " -f22 /proc/self/stat'`,
       );
       const lines = r.stdout.trim().split('\n');
@@ -256,7 +255,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
       expect(start).toBeLessThanOrEqual(up);
     }
     // Control: with VIRT_UPTIME alone the uptime counts from the creation but the clock is the host's.
-    const r = await sh(`vcontext --create --silent --xid 1846 -- vattribute --set --flag virt_uptime -- sh -c 'vclock; cut -d" " -f1 /proc/uptime'`);
+    const r = await h.succeed(`vcontext --create --silent --xid 1846 -- vattribute --set --flag virt_uptime -- sh -c 'vclock; cut -d" " -f1 /proc/uptime'`);
     expect(Number(/^boottime (\S+)$/m.exec(r.stdout)?.[1])).toBeGreaterThan(10);
     expect(Number(r.stdout.trim().split('\n')[3])).toBeLessThan(3);
   });

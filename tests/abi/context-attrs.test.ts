@@ -25,7 +25,6 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
   const h = useGuest({ variant: 'vserver' });
   const XID = 120;
   const call = (args: string) => vc(h.guest.shell, args);
-  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
 
   afterAll(async () => {
     for (const xid of [XID, 121, 126]) await call(`--in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid}`).catch(() => undefined);
@@ -62,7 +61,7 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
     expect(await call(`--in ${vhiName(VHIN.NODENAME, 'guest120')} set_vhi_name ${XID}`)).toMatchObject({ ret: 0 });
     const node = await call(`--in ${vhiName(VHIN.NODENAME, '')} --out 72 get_vhi_name ${XID}`);
     expect(node.out?.subarray(4, 4 + 9).toString('latin1')).toBe('guest120\0');
-    expect((await sh('hostname')).stdout).toBe('vslab\n'); // the host's name is unchanged
+    expect((await h.succeed('hostname')).stdout).toBe('vslab\n'); // the host's name is unchanged
     // The context name (VHIN_CONTEXT) lives beside the uts fields.
     expect(await call(`--in ${vhiName(VHIN.CONTEXT, 'web')} set_vhi_name ${XID}`)).toMatchObject({ ret: 0 });
     const ctx = await call(`--in ${vhiName(VHIN.CONTEXT, '')} --out 72 get_vhi_name ${XID}`);
@@ -77,13 +76,13 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
     const dom = await call(`--in ${vhiName(VHIN.DOMAINNAME, '')} --out 72 get_vhi_name ${XID}`);
     expect(dom.out?.subarray(4, 4 + 65).toString('latin1')).toBe(`${'d'.repeat(64)}\0`);
     // The guest sees what was set.
-    const seen = await sh(`vcontext --migrate --xid ${XID} -- sh -c 'hostname; cat /proc/sys/kernel/domainname'`);
+    const seen = await h.succeed(`vcontext --migrate --xid ${XID} -- sh -c 'hostname; cat /proc/sys/kernel/domainname'`);
     expect(seen.stdout).toBe(`guest120\n${'d'.repeat(64)}\n`);
   });
 
   it('ctx_migrate VXM_SET_INIT makes the caller the context init (Init: is its pid), and unknown flags are EINVAL', async () => {
     expect(await call(`--in ${u64(4n)} ctx_migrate ${XID}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
-    const r = await sh(
+    const r = await h.succeed(
       `vsyscall --in ${u64(1n)} ctx_migrate ${XID} -- sh -c 'echo $$; grep ^Init: /proc/virtual/${XID}/info; vsyscall task_xid 0'`,
     );
     const [ret, pid, init, xid] = r.stdout.trim().split('\n');
@@ -91,13 +90,13 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
     expect(init).toBe(`Init:\t${pid}`);
     expect(xid).toBe(`ret=${XID} errno=0 OK`);
     // The init has exited: no init any more.
-    expect((await sh(`grep ^Init: /proc/virtual/${XID}/info`)).stdout).toBe('Init:\t0\n');
+    expect((await h.succeed(`grep ^Init: /proc/virtual/${XID}/info`)).stdout).toBe('Init:\t0\n');
   });
 
   it('ctx_migrate VXM_SET_REAPER makes the caller the reaper of orphans in the context', async () => {
     // A grandchild orphaned by its parent is re-parented to the reaper, not to the host's init.
     const orphanPpid = (flags: bigint) =>
-      sh(
+      h.succeed(
         `vsyscall --in ${u64(flags)} ctx_migrate ${XID} -- sh -c '` +
           `sh -c "sleep 30 >/dev/null & echo \\$!" >/tmp/orphan; ` +
           `p=$(cat /tmp/orphan); echo $$ $(cut -d" " -f4 /proc/$p/stat); kill $p'`,
@@ -109,14 +108,14 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
   });
 
   it('task_xid answers a guest for its own tasks, and ESRCH for tasks it cannot see', async () => {
-    const r = await sh(`vcontext --create --silent --xid 121 -- sh -c 'vsyscall task_xid 0; vsyscall task_xid $$; vsyscall task_xid 1'`);
+    const r = await h.succeed(`vcontext --create --silent --xid 121 -- sh -c 'vsyscall task_xid 0; vsyscall task_xid $$; vsyscall task_xid 1'`);
     expect(r.stdout).toBe('ret=121 errno=0 OK\nret=121 errno=0 OK\nret=-1 errno=3 ESRCH\n');
     // From the host: a host task is 0, a guest task is its xid.
     expect(await call(`task_xid 1`)).toMatchObject({ ret: 0 });
   });
 
   it('a guest in setup may run SETUP commands on itself, but not other ADMIN commands (EPERM), and finds no other context (ESRCH)', async () => {
-    const r = await sh(
+    const r = await h.succeed(
       `vcontext --create --silent --xid 122 -- sh -c '` +
         // From inside only narrowing (a raise is EPERM: fidelity.test.ts); clearing a ccap works.
         `vsyscall --in ${u64(0n)}${u64(VXC.SET_UTSNAME)} set_ccaps 122; ` +
@@ -133,28 +132,28 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
   });
 
   it('ccap TIOCSTI: a guest may push input into a terminal only with it; the host always may', async () => {
-    expect((await sh('tiocsti abc')).stdout).toBe('tiocsti: ok\n');
+    expect((await h.succeed('tiocsti abc')).stdout).toBe('tiocsti: ok\n');
     const without = await h.guest.shell.run(`vcontext --create --silent --xid 125 -- tiocsti abc`);
     expect(without).toMatchObject({ exitCode: 1, stdout: 'tiocsti: EPERM\n' });
     // The host grants the ccap (from inside a context may only narrow itself), then a task joins.
     expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create 126`)).toMatchObject({ ret: 126 });
     expect(await call(`--in ${u64(VXC.TIOCSTI)}${u64(VXC.TIOCSTI)} set_ccaps 126`)).toMatchObject({ ret: 0 });
-    const granted = await sh(`vsyscall --in ${u64(0n)} ctx_migrate 126 -- tiocsti abc`);
+    const granted = await h.succeed(`vsyscall --in ${u64(0n)} ctx_migrate 126 -- tiocsti abc`);
     expect(granted.stdout).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
   });
 
   it('wait_exit blocks until the context is gone, then reports {reboot_cmd, exit_code} of the last task', async () => {
     await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create 123`);
     // The waiter and a task inside; then the context loses its persistence, and the task exits with 3.
-    await sh(`vsyscall --out 8 wait_exit 123 >/tmp/waited & echo $! >/tmp/waiter`);
-    await sh(`vcontext --migrate --xid 123 -- sh -c 'while [ ! -e /tmp/go ]; do sleep 0.05; done; exit 3' >/dev/null 2>&1 & true`);
-    expect((await sh('cat /tmp/waited')).stdout).toBe(''); // still blocked
+    await h.succeed(`vsyscall --out 8 wait_exit 123 >/tmp/waited & echo $! >/tmp/waiter`);
+    await h.succeed(`vcontext --migrate --xid 123 -- sh -c 'while [ ! -e /tmp/go ]; do sleep 0.05; done; exit 3' >/dev/null 2>&1 & true`);
+    expect((await h.succeed('cat /tmp/waited')).stdout).toBe(''); // still blocked
     await call(`--in ${u64(0n)}${u64(PERSISTENT)} set_cflags 123`);
-    expect((await sh('cat /tmp/waited')).stdout).toBe(''); // a task is still inside
-    await sh('touch /tmp/go');
-    await sh(`i=0; while kill -0 $(cat /tmp/waiter) 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`);
-    const out = /^out=([0-9a-f]+)$/m.exec((await sh('cat /tmp/waited')).stdout)?.[1] ?? '';
-    expect((await sh('head -1 /tmp/waited')).stdout).toBe('ret=0 errno=0 OK\n');
+    expect((await h.succeed('cat /tmp/waited')).stdout).toBe(''); // a task is still inside
+    await h.succeed('touch /tmp/go');
+    await h.succeed(`i=0; while kill -0 $(cat /tmp/waiter) 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`);
+    const out = /^out=([0-9a-f]+)$/m.exec((await h.succeed('cat /tmp/waited')).stdout)?.[1] ?? '';
+    expect((await h.succeed('head -1 /tmp/waited')).stdout).toBe('ret=0 errno=0 OK\n');
     const data = Buffer.from(out, 'hex');
     expect(data.readInt32LE(0)).toBe(0); // no reboot was asked for
     expect(data.readInt32LE(4)).toBe(3 << 8); // wait(2) status of exit(3)

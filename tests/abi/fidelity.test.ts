@@ -73,7 +73,6 @@ const capLine = (status: string, name: string): bigint => {
 describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, issue #23 item 10', () => {
   const h = useGuest({ variant: 'vserver' });
   const call = (args: string) => vc(h.guest.shell, args);
-  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
   const persistentXids: number[] = [];
   const persistentNids: number[] = [];
 
@@ -89,12 +88,12 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   };
 
   it('K1 net_create v1 with data NULL creates the network context with NXF_INIT_SET defaults', async () => {
-    const r = await sh(`vsyscall --null net_create 7301 -- vsyscall --out 16 get_nflags 7301`);
+    const r = await h.succeed(`vsyscall --null net_create 7301 -- vsyscall --out 16 get_nflags 7301`);
     expect(rets(r.stdout)).toEqual(['ret=7301 errno=0 OK', OK]);
     const [flags] = outs(r.stdout);
     expect(flags?.readBigUInt64LE(0)).toBe(NXF.INIT_SET);
     // The same as v0, which takes no data at all.
-    const v0 = await sh(`vsyscall net_create_v0 7302 -- vsyscall --out 16 get_nflags 7302`);
+    const v0 = await h.succeed(`vsyscall net_create_v0 7302 -- vsyscall --out 16 get_nflags 7302`);
     expect(rets(v0.stdout)).toEqual(['ret=7302 errno=0 OK', OK]);
     expect(outs(v0.stdout)[0]?.readBigUInt64LE(0)).toBe(NXF.INIT_SET);
     // A bad pointer is still EFAULT: only NULL means "defaults".
@@ -103,7 +102,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
 
   it('K3 set_bcaps from inside a context in setup keeps the caller\'s capabilities until setup ends, then the bound applies', async () => {
     const noAdmin = ALL & ~(1n << BigInt(CAP_SYS_ADMIN));
-    const r = await sh(
+    const r = await h.succeed(
       `vcontext --create --silent --xid 7310 -- sh -c '` +
         `vsyscall --in ${pair(noAdmin, ALL)} set_bcaps 7310; ` +
         `grep -E "^Cap(Eff|Bnd)" /proc/self/status; ` +
@@ -124,7 +123,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
 
   it('K3 the chain util-vserver runs (vuname, vattribute --secure --bcap --flag, then the end of setup from inside) ends with exactly the lowered bound', async () => {
     persistentXids.push(7311);
-    const r = await sh(
+    const r = await h.succeed(
       // util-vserver says "--xid self" and chains vuname with "-- CMD"; our vuname wants the
       // number and a shell. Its "vcontext --endsetup --migrate-self" is task_xid(0) and then
       // set_cflags clearing STATE_SETUP (no ctx_migrate): sent here raw, exactly so.
@@ -147,7 +146,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
 
   it('K8 util-vserver\'s vattribute --set --secure, raw as it sends it from inside the new context in setup (set_ccaps {SET_UTSNAME|RAW_ICMP, ~0}, then set_bcaps {~insecure, ~0}, then set_cflags hide_netif), succeeds; CMD ends with those ccaps and that bound', async () => {
     persistentXids.push(7312);
-    const r = await sh(
+    const r = await h.succeed(
       `vcontext --create --silent --xid 7312 -- ` +
         `vsyscall --in ${pair(VXC.SET_UTSNAME | VXC.RAW_ICMP, ALL)} set_ccaps 7312 -- ` +
         `vsyscall --in ${pair(~INSECURE_BCAPS & ALL, ALL)} set_bcaps 7312 -- ` +
@@ -165,12 +164,12 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   });
 
   it('K4 link(2) of an IUNLINK|IMMUTABLE file succeeds (unification); other immutable files still refuse it', async () => {
-    await sh('rm -rf /tmp/k4 && mkdir /tmp/k4 && echo u >/tmp/k4/unified && echo i >/tmp/k4/immutable');
-    await sh('setattr --iunlink /tmp/k4/unified && setattr --immutable /tmp/k4/immutable');
+    await h.succeed('rm -rf /tmp/k4 && mkdir /tmp/k4 && echo u >/tmp/k4/unified && echo i >/tmp/k4/immutable');
+    await h.succeed('setattr --iunlink /tmp/k4/unified && setattr --immutable /tmp/k4/immutable');
     try {
       expect((await h.guest.shell.run('ln /tmp/k4/unified /tmp/k4/unified2')).exitCode).toBe(0);
-      expect((await sh('stat -c %h /tmp/k4/unified')).stdout).toBe('2\n');
-      expect((await sh('cat /tmp/k4/unified2')).stdout).toBe('u\n');
+      expect((await h.succeed('stat -c %h /tmp/k4/unified')).stdout).toBe('2\n');
+      expect((await h.succeed('cat /tmp/k4/unified2')).stdout).toBe('u\n');
       const refused = await h.guest.shell.run('ln /tmp/k4/immutable /tmp/k4/immutable2');
       expect(refused.exitCode).not.toBe(0);
       expect(refused.stderr).toMatch(/Operation not permitted/);
@@ -182,16 +181,16 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   });
 
   it('K5 set_iattr v1 with BARRIER in the mask on a non-directory ignores the bit and sets the others', async () => {
-    await sh('rm -rf /tmp/k5 && mkdir -p /tmp/k5/d && echo x >/tmp/k5/f');
+    await h.succeed('rm -rf /tmp/k5 && mkdir -p /tmp/k5/d && echo x >/tmp/k5/f');
     try {
       // One set_iattr call with mask BARRIER|IXUNLINK|IMMUTABLE on a regular file.
       const r = await h.guest.shell.run('setattr --barrier --iunlink-but-not-immutable /tmp/k5/f');
       expect(r).toMatchObject({ exitCode: 0, stderr: '' });
       // showattr: b is '-' (does not apply), U set, i clear.
-      expect((await sh('showattr /tmp/k5/f')).stdout).toMatch(/^-----Uic-\s+\/tmp\/k5\/f$/m);
+      expect((await h.succeed('showattr /tmp/k5/f')).stdout).toMatch(/^-----Uic-\s+\/tmp\/k5\/f$/m);
       // On a directory BARRIER still applies.
-      await sh('setattr --barrier /tmp/k5/d');
-      expect((await sh('showattr -d /tmp/k5/d')).stdout).toMatch(/^----B/m);
+      await h.succeed('setattr --barrier /tmp/k5/d');
+      expect((await h.succeed('showattr -d /tmp/k5/d')).stdout).toMatch(/^----B/m);
     } finally {
       await h.guest.shell.run('setattr --~barrier /tmp/k5/d; setattr --~iunlink /tmp/k5/f; rm -rf /tmp/k5');
     }
@@ -199,7 +198,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
 
   it('K6 get_iattr v1 on devpts reports IATTR_TAG; a pty slave carries the xid of the task that opened the master', async () => {
     // exec 3<>/dev/ptmx makes a new /dev/pts/N while fd 3 is open.
-    const r = await sh(
+    const r = await h.succeed(
       `vcontext --create --silent --xid 7360 -- sh -c 'exec 3<>/dev/ptmx; lsxid /dev/pts/*; showattr /dev/pts/*'`,
     );
     const tags = [...r.stdout.matchAll(/^\s+(\d+)\s+(\/dev\/pts\/\d+)$/gm)].map((m) => [Number(m[1]), m[2]] as const);
@@ -208,7 +207,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     // The 'x' column (the last letter) is X: TAG is in the mask.
     expect(r.stdout).toMatch(new RegExp(`^\\S{8}X\\s+${mine.replace(/\//g, '\\/')}$`, 'm'));
     // A pty the host opens is the host's (tag 0), and reports TAG as well.
-    const host = await sh(`sh -c 'exec 3<>/dev/ptmx; lsxid /dev/pts/*'`);
+    const host = await h.succeed(`sh -c 'exec 3<>/dev/ptmx; lsxid /dev/pts/*'`);
     const hostTags = [...host.stdout.matchAll(/^\s+(\d+)\s+\/dev\/pts\/\d+$/gm)].map((m) => Number(m[1]));
     expect(hostTags.length).toBeGreaterThan(0);
     expect(hostTags.every((t) => t === 0)).toBe(true);
@@ -219,7 +218,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect(vci.ret & 1).toBe(0);
     const ids: number[] = [];
     for (const create of [`--in ${u64(INIT_SET)} ctx_create`, `--in ${u64(INIT_SET)} ctx_create`, 'ctx_create_v0']) {
-      const r = await sh(`vsyscall ${create} -1 -- vsyscall task_xid 0`);
+      const r = await h.succeed(`vsyscall ${create} -1 -- vsyscall task_xid 0`);
       const [created, own] = rets(r.stdout);
       const id = Number(/^ret=(-?\d+)/.exec(created ?? '')?.[1]);
       expect(id).toBeGreaterThanOrEqual(49152);
@@ -230,7 +229,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     }
     expect(new Set(ids).size).toBe(3);
     // A dynamic id never collides with a live context: one is held while the next is made.
-    const held = await sh(`vsyscall --in ${u64(INIT_SET | PERSISTENT)} ctx_create -1`);
+    const held = await h.succeed(`vsyscall --in ${u64(INIT_SET | PERSISTENT)} ctx_create -1`);
     const heldId = Number(/^ret=(\d+)/.exec(held.stdout)?.[1]);
     persistentXids.push(heldId);
     const next = await call(`--in ${u64(INIT_SET)} ctx_create -1`);
@@ -243,7 +242,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   });
 
   it('K7 net_create with id -1 picks a free dynamic nid in 49152..65535', async () => {
-    const r = await sh(`vsyscall --in ${u64(NXF.INIT_SET)} net_create -1 -- vsyscall task_nid 0`);
+    const r = await h.succeed(`vsyscall --in ${u64(NXF.INIT_SET)} net_create -1 -- vsyscall task_nid 0`);
     const [created, own] = rets(r.stdout);
     const nid = Number(/^ret=(-?\d+)/.exec(created ?? '')?.[1]);
     expect(nid).toBeGreaterThanOrEqual(49152);
@@ -268,7 +267,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
       `--in ${rlimit(NOFILE, KEEP, 50n, 80n)} set_rlimit 7320`, // lower a limit
       `--in ${pair(VXC.TIOCSTI, VXC.TIOCSTI)} set_ccaps 7320`, // grant a ccap (util-vserver's ccapabilities)
     ];
-    const inside = await sh(
+    const inside = await h.succeed(
       `vsyscall --in ${u64(0n)} ctx_migrate 7320 -- sh -c '` +
         [...raises, ...lowerings].map((a) => `vsyscall ${a}`).join('; ') +
         `'`,
@@ -305,7 +304,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
       `--in ${pair(0n, NXC_MULTICAST)} set_ncaps ${nid}`,
       `--in ${ipv4V2(NXA.ADDR, '10.42.0.1', '255.255.255.0')} net_rem_ipv4 ${nid}`,
     ];
-    const inside = await sh(
+    const inside = await h.succeed(
       `vsyscall net_migrate ${nid} -- vsyscall --in ${u64(0n)} ctx_migrate 7322 -- sh -c '` +
         [...raises, ...lowerings].map((a) => `vsyscall ${a}`).join('; ') +
         `'`,
@@ -314,37 +313,37 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     const nflags = (await call(`--out 16 get_nflags ${nid}`)).out?.readBigUInt64LE(0) ?? 0n;
     expect(nflags & (NXF.LBACK_ALLOW | NXF.HIDE_NETIF | NXF.HIDE_LBACK)).toBe(NXF.HIDE_NETIF | NXF.HIDE_LBACK);
     expect((await call(`--out 16 get_ncaps ${nid}`)).out?.readBigUInt64LE(0)).toBe(0n);
-    expect((await sh(`cat /proc/virtnet/${nid}/info`)).stdout).not.toMatch(/10\.42\.0\.[12]/);
+    expect((await h.succeed(`cat /proc/virtnet/${nid}/info`)).stdout).not.toMatch(/10\.42\.0\.[12]/);
     // The host may raise all of them (it is the host even from inside the network context).
     for (const a of raises) expect((await call(a)).ret, a).toBeGreaterThanOrEqual(0);
-    const hostInside = await sh(`vsyscall net_migrate ${nid} -- vsyscall --in ${ipv4V2(NXA.ADDR, '10.42.0.3', '255.255.255.0')} net_add_ipv4 ${nid}`);
+    const hostInside = await h.succeed(`vsyscall net_migrate ${nid} -- vsyscall --in ${ipv4V2(NXA.ADDR, '10.42.0.3', '255.255.255.0')} net_add_ipv4 ${nid}`);
     expect(rets(hostInside.stdout)).toEqual([OK, OK]);
   });
 
   it('set_iattr on /proc entries (ADMIN/WATCH/HIDE) is the host\'s only: EPERM from a guest in setup, allowed from the host', async () => {
     // /proc/uptime starts with ADMIN and WATCH (the host and the spectator see it when hidden).
-    const before = (await sh('showattr /proc/uptime')).stdout;
+    const before = (await h.succeed('showattr /proc/uptime')).stdout;
     expect(before).toMatch(/^AW/m);
     const guest = await h.guest.shell.run('vcontext --create --silent --xid 7330 -- setattr --~watch /proc/uptime');
     expect(guest.exitCode).not.toBe(0);
     expect(guest.stderr).toMatch(/Operation not permitted/);
-    expect((await sh('showattr /proc/uptime')).stdout).toBe(before);
+    expect((await h.succeed('showattr /proc/uptime')).stdout).toBe(before);
     try {
-      await sh('setattr --~watch /proc/uptime');
-      expect((await sh('showattr /proc/uptime')).stdout).toMatch(/^Aw/m);
+      await h.succeed('setattr --~watch /proc/uptime');
+      expect((await h.succeed('showattr /proc/uptime')).stdout).toMatch(/^Aw/m);
     } finally {
       await h.guest.shell.run('setattr --watch /proc/uptime');
     }
-    expect((await sh('showattr /proc/uptime')).stdout).toBe(before);
+    expect((await h.succeed('showattr /proc/uptime')).stdout).toBe(before);
   });
 
   it('ctx_create reports ENOSPC, not ENOMEM, when no UTS namespace may be made (vx_alloc)', async () => {
-    const old = (await sh('cat /proc/sys/user/max_uts_namespaces')).stdout.trim();
+    const old = (await h.succeed('cat /proc/sys/user/max_uts_namespaces')).stdout.trim();
     try {
-      await sh('echo 0 >/proc/sys/user/max_uts_namespaces');
+      await h.succeed('echo 0 >/proc/sys/user/max_uts_namespaces');
       expect(await call(`--in ${u64(INIT_SET)} ctx_create 7370`)).toMatchObject({ ret: -1, name: 'ENOSPC' });
     } finally {
-      await sh(`echo ${old} >/proc/sys/user/max_uts_namespaces`);
+      await h.succeed(`echo ${old} >/proc/sys/user/max_uts_namespaces`);
     }
     expect(await call(`--in ${u64(INIT_SET)} ctx_create 7370`)).toMatchObject({ ret: 7370 });
   });
@@ -384,15 +383,15 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
   });
 
   it('a guest looking up the /proc/<pid> of a task it cannot see does not invalidate the host\'s dentry (mounts below it stay)', async () => {
-    await sh('echo bound-here >/tmp/pidrev; sleep 600 >/dev/null 2>&1 & echo $! >/tmp/pidrev.pid');
-    const pid = (await sh('cat /tmp/pidrev.pid')).stdout.trim();
+    await h.succeed('echo bound-here >/tmp/pidrev; sleep 600 >/dev/null 2>&1 & echo $! >/tmp/pidrev.pid');
+    const pid = (await h.succeed('cat /tmp/pidrev.pid')).stdout.trim();
     try {
-      await sh(`mount --bind /tmp/pidrev /proc/${pid}/environ && cat /proc/${pid}/environ`);
+      await h.succeed(`mount --bind /tmp/pidrev /proc/${pid}/environ && cat /proc/${pid}/environ`);
       const guest = await h.guest.shell.run(`vcontext --create --silent --xid 7390 -- sh -c 'cat /proc/${pid}/environ; ls -d /proc/${pid}'`);
       expect(guest.exitCode).not.toBe(0);
       expect(guest.stdout).not.toMatch(/bound-here/);
-      expect((await sh(`grep -c " /proc/${pid}/environ " /proc/mounts`)).stdout).toBe('1\n');
-      expect((await sh(`cat /proc/${pid}/environ`)).stdout).toBe('bound-here\n');
+      expect((await h.succeed(`grep -c " /proc/${pid}/environ " /proc/mounts`)).stdout).toBe('1\n');
+      expect((await h.succeed(`cat /proc/${pid}/environ`)).stdout).toBe('bound-here\n');
     } finally {
       await h.guest.shell.run(`umount /proc/${pid}/environ; kill ${pid}; rm -f /tmp/pidrev /tmp/pidrev.pid`);
     }

@@ -64,7 +64,6 @@ const err = (name: string): Partial<VcResult> => ({ ret: -1, name });
 describe('network context commands: layouts, values and permission errnos', () => {
   const h = useGuest({ variant: 'vserver' });
   const call = (args: string) => vc(h.guest.shell, args);
-  const sh = () => h.guest.shell;
   const NID = 7101;
   const created: number[] = [];
   /** A persistent network context with flags INIT_SET-like + `extra`; the vsyscall process leaves it at once. */
@@ -95,7 +94,7 @@ describe('network context commands: layouts, values and permission errnos', () =
     expect(await call(`net_create_v0 7102`)).toMatchObject(ok(7102));
     // The vsyscall process was the only task: the context went with it.
     expect((await call(`--out 4 nx_info 7102`))).toMatchObject(err('ESRCH'));
-    const flags = await sh().succeed(`chbind --silent --nid 7103 --ip 10.42.0.2 -- cat /proc/self/ninfo`);
+    const flags = await h.succeed(`chbind --silent --nid 7103 --ip 10.42.0.2 -- cat /proc/self/ninfo`);
     expect(flags.stdout).toMatch(/^NID:\t7103$/m);
     expect(flags.stdout).toMatch(/^NFlags:\t0000000402000000$/m); // chbind: INIT_SET + SETUP, setup ended
   });
@@ -147,14 +146,14 @@ describe('network context commands: layouts, values and permission errnos', () =
   });
 
   it('/proc/virtnet/<nid>/info and status have the §6.3 lines; IPv4 entries read [ip-ip2/mask:type]', async () => {
-    const info = (await sh().succeed(`cat /proc/virtnet/${NID}/info`)).stdout;
+    const info = (await h.succeed(`cat /proc/virtnet/${NID}/info`)).stdout;
     expect(info).toMatch(new RegExp(`^ID:\\t${NID}\\nInfo:\\t\\S+\\nBcast:\\t10\\.42\\.0\\.255\\nLback:\\t127\\.0\\.0\\.1\\n`));
     expect(info).toContain('0:\t[10.42.0.1-0.0.0.0/255.255.255.0:0010]\n1:\t[10.42.0.2-0.0.0.0/255.255.255.0:0010]\n');
-    const status = (await sh().succeed(`cat /proc/virtnet/${NID}/status`)).stdout;
+    const status = (await h.succeed(`cat /proc/virtnet/${NID}/status`)).stdout;
     expect(status).toMatch(/^UseCnt:\t\d+\nTasks:\t0\nFlags:\t0000004402000000\nNCaps:\t0000000000000000\n$/);
-    const st = await sh().succeed(`stat -c '%a %h' /proc/virtnet /proc/virtnet/${NID}; stat -c %a /proc/virtnet/${NID}/info`);
+    const st = await h.succeed(`stat -c '%a %h' /proc/virtnet /proc/virtnet/${NID}; stat -c %a /proc/virtnet/${NID}/info`);
     expect(st.stdout.split('\n')[2]).toBe('444');
-    const top = (await sh().succeed('cat /proc/virtnet/status')).stdout;
+    const top = (await h.succeed('cat /proc/virtnet/status')).stdout;
     expect(top).toMatch(/^#CTotal:\t\d+\n#CActive:\t\d+\n$/);
   });
 
@@ -168,7 +167,7 @@ describe('network context commands: layouts, values and permission errnos', () =
     expect(await v1('net_add_ipv4', ipv4V2(NXA.RANGE, '10.42.2.9', '10.42.2.5', '255.255.255.255'))).toMatchObject(err('EINVAL'));
     expect(await v1('net_add_ipv4', ipv4V2(NXA.RANGE, '10.42.2.5', '10.42.2.9', '255.255.255.255'))).toMatchObject(err('EEXIST'));
     expect(await v1('net_add_ipv4', ipv4V2(NXA.ANY, '10.42.2.5', '0.0.0.0', '0.0.0.0'))).toMatchObject(err('EINVAL'));
-    const info = (await sh().succeed(`cat /proc/virtnet/${NID}/info`)).stdout;
+    const info = (await h.succeed(`cat /proc/virtnet/${NID}/info`)).stdout;
     expect(info).toContain('2:\t[10.42.1.0-0.0.0.0/255.255.255.0:0020]\n3:\t[10.42.2.5-10.42.2.9/255.255.255.255:0040]\n');
     expect(info).toMatch(/^Bcast:\t10\.42\.0\.254$/m);
 
@@ -179,7 +178,7 @@ describe('network context commands: layouts, values and permission errnos', () =
     expect(await v1('net_rem_ipv4', ipv4V2(NXA.RANGE, '10.42.1.0', '0.0.0.0', '255.255.255.0'))).toMatchObject(err('EINVAL'));
     expect(await call(`--in ${addrV0(NXA.IPV4, [], [], 0)} net_remove ${NID}`)).toMatchObject(err('EINVAL'));
     expect(await call(`--in ${addrV0(NXA.ANY, [], [], 0)} net_remove ${NID}`)).toMatchObject(ok());
-    const empty = (await sh().succeed(`cat /proc/virtnet/${NID}/info`)).stdout;
+    const empty = (await h.succeed(`cat /proc/virtnet/${NID}/info`)).stdout;
     expect(empty).toMatch(/^Bcast:\t0\.0\.0\.0\nLback:\t0\.0\.0\.0\n$/m);
     expect(empty).not.toMatch(/^\d+:/m);
   });
@@ -202,13 +201,13 @@ describe('network context commands: layouts, values and permission errnos', () =
     expect(await add6(ipv6V1(NXA.MASK, 'fd42:2::', 129))).toMatchObject(err('EINVAL'));
     expect(await add6(ipv6V1(NXA.RANGE, 'fd42:2::', 64))).toMatchObject(err('EINVAL'));
     expect(await add6(ipv6V1(NXA.ANY, 'fd42:2::', 64))).toMatchObject(err('EINVAL'));
-    const info = (await sh().succeed(`cat /proc/virtnet/${NID}/info`)).stdout;
+    const info = (await h.succeed(`cat /proc/virtnet/${NID}/info`)).stdout;
     expect(info).toContain('0:\t[fd42::1/128:0010]\n1:\t[fd42:1::/64:0020]\n');
     expect(await rem6(ipv6V1(NXA.MASK, 'fd42:1::', 64))).toMatchObject(ok());
     expect(await rem6(ipv6V1(NXA.MASK, 'fd42:1::', 64))).toMatchObject(err('ESRCH'));
     expect(await rem6(ipv6V1(NXA.RANGE, 'fd42:1::', 64))).toMatchObject(err('EINVAL'));
     expect(await rem6(ipv6V1(NXA.ANY, '::', 0))).toMatchObject(ok());
-    expect((await sh().succeed(`cat /proc/virtnet/${NID}/info`)).stdout).not.toContain('fd42');
+    expect((await h.succeed(`cat /proc/virtnet/${NID}/info`)).stdout).not.toContain('fd42');
   });
 
   it('the match commands are defined but not dispatched: ENOSYS', async () => {
@@ -234,7 +233,7 @@ describe('network context commands: layouts, values and permission errnos', () =
   it('task_nid: 0 is the caller, a pid gives that task\'s nid, a missing pid is ESRCH; net_migrate to id 1 returns 1', async () => {
     expect(await call(`task_nid 0`)).toMatchObject(ok(0));
     expect(await call(`task_nid 999999`)).toMatchObject(err('ESRCH'));
-    const r = await sh().succeed(`chbind --silent --nid 7105 --ip 10.42.0.3 -- sh -c 'vsyscall task_nid $$; vsyscall task_nid 0'`);
+    const r = await h.succeed(`chbind --silent --nid 7105 --ip 10.42.0.3 -- sh -c 'vsyscall task_nid $$; vsyscall task_nid 0'`);
     expect(r.stdout).toBe('ret=7105 errno=0 OK\nret=7105 errno=0 OK\n');
     expect(await call(`net_migrate 1`)).toMatchObject(ok(1));
   });
@@ -250,17 +249,17 @@ describe('network context commands: layouts, values and permission errnos', () =
   });
 
   it('/proc/<pid>/ninfo and the NxID line show the task\'s network context (§6.4)', async () => {
-    const r = await sh().succeed(`chbind --silent --nid 7107 --ip 10.42.0.3/24 -- sh -c 'cat /proc/self/ninfo; grep -E "^(VxID|NxID):" /proc/self/status'`);
+    const r = await h.succeed(`chbind --silent --nid 7107 --ip 10.42.0.3/24 -- sh -c 'cat /proc/self/ninfo; grep -E "^(VxID|NxID):" /proc/self/status'`);
     expect(r.stdout).toBe(
       'NID:\t7107\nNCaps:\t0000000000000000\nNFlags:\t0000000402000000\nV4Root[bcast]:\t0.0.0.0\nV4Root[lback]:\t0.0.0.0\n' +
         'V4Root[0]:\t[10.42.0.3-0.0.0.0/255.255.255.0:0010]\nVxID:\t0\nNxID:\t7107\n',
     );
-    expect((await sh().succeed('cat /proc/self/ninfo')).stdout).toBe('NID:\t0\n');
+    expect((await h.succeed('cat /proc/self/ninfo')).stdout).toBe('NID:\t0\n');
   });
 
   it('visibility (§6.5): the host lists every nid; a guest lists only its own nid and gets ENOENT for others', async () => {
-    expect((await sh().succeed('ls /proc/virtnet')).stdout.split('\n')).toContain(String(NID));
-    const r = await sh().run(
+    expect((await h.succeed('ls /proc/virtnet')).stdout.split('\n')).toContain(String(NID));
+    const r = await h.run(
       `chbind --silent --nid 7108 --ip 10.42.0.3 -- vcontext --create --silent --xid 7108 -- sh -c 'ls /proc/virtnet | tr "\\n" " "; echo; cat /proc/virtnet/7108/status | head -1; cat /proc/virtnet/${NID}/info'`,
     );
     const [list, usecnt] = r.stdout.split('\n');
@@ -273,38 +272,37 @@ describe('network context commands: layouts, values and permission errnos', () =
 
 describe('network contexts and sockets (PAPER 04.1, E24)', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = () => h.guest.shell;
   /** httpd as a bind probe: exit 143 (killed by timeout) means it listened, 1 means bind failed. */
   const probe = (addr: string, port: number) => `timeout 0.3 httpd -f -p ${addr}:${port} -h /tmp; echo "rc=$?"`;
 
   it('a guest binds only addresses of its set: others are EADDRNOTAVAIL, 127.0.0.1 too without LBACK_ALLOW', async () => {
-    const r = await sh().run(`chbind --silent --nid 7201 --ip 10.42.0.2 -- sh -c '${probe('10.42.0.2', 7201)}; ${probe('10.42.0.1', 7202)}; ${probe('127.0.0.1', 7203)}' 2>&1`);
+    const r = await h.run(`chbind --silent --nid 7201 --ip 10.42.0.2 -- sh -c '${probe('10.42.0.2', 7201)}; ${probe('10.42.0.1', 7202)}; ${probe('127.0.0.1', 7203)}' 2>&1`);
     expect(r.stdout.match(/rc=\d+/g)).toEqual(['rc=143', 'rc=1', 'rc=1']);
     expect(r.stdout.match(/bind: Cannot assign requested address/g)).toHaveLength(2);
   });
 
   it('a bind to the wildcard ends up on the primary address (dual-stack sockets: v4-mapped)', async () => {
-    const r = await sh().run(`chbind --silent --nid 7202 --ip 10.42.0.3 --ip 10.42.0.2 -- sh -c 'nc -l -p 7210 </dev/null & p=$!; i=0; until netstat -ltn | grep -q :7210 || [ $i -ge 50 ]; do usleep 20000; i=$((i+1)); done; netstat -ltn | grep :7210; kill $p'`);
+    const r = await h.run(`chbind --silent --nid 7202 --ip 10.42.0.3 --ip 10.42.0.2 -- sh -c 'nc -l -p 7210 </dev/null & p=$!; i=0; until netstat -ltn | grep -q :7210 || [ $i -ge 50 ]; do usleep 20000; i=$((i+1)); done; netstat -ltn | grep :7210; kill $p'`);
     expect(r.stdout).toMatch(/(^|\s)(::ffff:)?10\.42\.0\.3:7210\s/);
     expect(r.stdout).not.toMatch(/0\.0\.0\.0:7210|:::7210/);
   });
 
   it('IPv6: the wildcard means the primary IPv6 address; other IPv6 addresses are refused', async () => {
-    const r = await sh().run(`ncontext --create --silent --nid 7203 -- naddress --add --silent --nid 7203 --ip fd42::2/64 -- sh -c 'nc -l -p 7220 </dev/null & p=$!; usleep 300000; netstat -ltn | grep :7220; kill $p; ${probe('[fd42::3]', 7221)}' 2>&1`);
+    const r = await h.run(`ncontext --create --silent --nid 7203 -- naddress --add --silent --nid 7203 --ip fd42::2/64 -- sh -c 'nc -l -p 7220 </dev/null & p=$!; usleep 300000; netstat -ltn | grep :7220; kill $p; ${probe('[fd42::3]', 7221)}' 2>&1`);
     expect(r.stdout).toMatch(/fd42::2:7220\s/);
     expect(r.stdout).toMatch(/rc=1/);
   });
 
   it('an outgoing connection of a guest has a source address from its set, not the host\'s first address', async () => {
-    const r = await sh().run(`nc -l -p 7230 </dev/null >/dev/null & p=$!; usleep 200000; chbind --silent --nid 7204 --ip 10.42.0.3 -- sh -c 'echo x | nc 10.42.0.1 7230' ; netstat -tn | grep ':7230 '; kill $p 2>/dev/null; true`);
+    const r = await h.run(`nc -l -p 7230 </dev/null >/dev/null & p=$!; usleep 200000; chbind --silent --nid 7204 --ip 10.42.0.3 -- sh -c 'echo x | nc 10.42.0.1 7230' ; netstat -tn | grep ':7230 '; kill $p 2>/dev/null; true`);
     expect(r.stdout).toMatch(/10\.42\.0\.3:\d+\s/);
     expect(r.stdout).not.toMatch(/10\.42\.0\.1:\d+\s+(::ffff:)?10\.42\.0\.1:7230/);
   });
 
   it('with HIDE_NETIF the guest\'s address listings (ip addr, ifconfig, /proc/net/if_inet6) show only its own addresses', async () => {
-    const host = await sh().succeed('ip -o addr | grep -c inet');
+    const host = await h.succeed('ip -o addr | grep -c inet');
     expect(Number(host.stdout.trim())).toBeGreaterThanOrEqual(8);
-    const r = await sh().succeed(`chbind --silent --nid 7205 --ip 10.42.0.2 -- sh -c 'ip -o addr | grep inet; echo ---; ifconfig | grep "inet addr"; echo ---; cat /proc/net/if_inet6'`);
+    const r = await h.succeed(`chbind --silent --nid 7205 --ip 10.42.0.2 -- sh -c 'ip -o addr | grep inet; echo ---; ifconfig | grep "inet addr"; echo ---; cat /proc/net/if_inet6'`);
     const [ipOut = '', ifconfig = '', inet6 = ''] = r.stdout.split('---\n');
     expect([...ipOut.matchAll(/inet6? ([0-9a-f.:]+)\//g)].map((m) => m[1])).toEqual(['10.42.0.2']);
     expect([...ifconfig.matchAll(/inet addr:(\S+)/g)].map((m) => m[1])).toEqual(['10.42.0.2']);
@@ -314,23 +312,23 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
   it('raw ICMP: without CAP_NET_RAW ping fails; NXC_RAW_ICMP or the ccap RAW_ICMP (0x100) lets it work', async () => {
     // The probe runs under sh -c "…": the escaped $? is the inner shell's exit status.
     const ping = `reducecap --cap '!NET_RAW' -- ping -c1 -W2 10.42.0.1 >/dev/null 2>&1; echo rc=\\$?`;
-    expect((await sh().run(`ncontext --create --silent --nid 7206 -- sh -c "${ping}"`)).stdout).toBe('rc=1\n');
+    expect((await h.run(`ncontext --create --silent --nid 7206 -- sh -c "${ping}"`)).stdout).toBe('rc=1\n');
     // The contexts need an address of the family they ping from: a family without one is
     // unreachable (network contexts fail closed).
-    expect((await sh().run(`ncontext --create --silent --nid 7207 -- naddress --add --silent --nid 7207 --ip 10.42.0.2 -- nattribute --nid 7207 --set --ncap raw_icmp -- sh -c "${ping}"`)).stdout).toBe('rc=0\n');
-    expect((await sh().run(`ncontext --create --silent --nid 7208 -- naddress --add --silent --nid 7208 --ip fd42::2 -- nattribute --nid 7208 --set --ncap raw_icmp -- sh -c "${ping.replace('ping -c1 -W2 10.42.0.1', 'ping6 -c1 -W2 fd42::1')}"`)).stdout).toBe('rc=0\n');
+    expect((await h.run(`ncontext --create --silent --nid 7207 -- naddress --add --silent --nid 7207 --ip 10.42.0.2 -- nattribute --nid 7207 --set --ncap raw_icmp -- sh -c "${ping}"`)).stdout).toBe('rc=0\n');
+    expect((await h.run(`ncontext --create --silent --nid 7208 -- naddress --add --silent --nid 7208 --ip fd42::2 -- nattribute --nid 7208 --set --ncap raw_icmp -- sh -c "${ping.replace('ping -c1 -W2 10.42.0.1', 'ping6 -c1 -W2 fd42::1')}"`)).stdout).toBe('rc=0\n');
     // The ccap: a security context with raw_icmp, no network context.
     // The host grants it (from inside a context may only narrow itself), then a task joins.
     const ctxCreate = 'ctx_create';
     const ctxMigrate = 'ctx_migrate';
     const setCflags = 'set_cflags';
-    expect(await vc(sh(), `--in ${u64(STATE_SETUP | STATE_ADMIN | (1n << 33n) | PERSISTENT)} ${ctxCreate} 7209`)).toMatchObject(ok(7209));
+    expect(await vc(h.guest.shell, `--in ${u64(STATE_SETUP | STATE_ADMIN | (1n << 33n) | PERSISTENT)} ${ctxCreate} 7209`)).toMatchObject(ok(7209));
     try {
-      await sh().succeed('vattribute --xid 7209 --set --ccap raw_icmp');
-      const ccap = await sh().run(`vsyscall --in ${u64(0n)} ${ctxMigrate} 7209 -- sh -c "${ping}"`);
+      await h.succeed('vattribute --xid 7209 --set --ccap raw_icmp');
+      const ccap = await h.run(`vsyscall --in ${u64(0n)} ${ctxMigrate} 7209 -- sh -c "${ping}"`);
       expect(ccap.stdout).toBe('ret=0 errno=0 OK\nrc=0\n');
     } finally {
-      await vc(sh(), `--in ${u64(0n)}${u64(PERSISTENT)} ${setCflags} 7209`);
+      await vc(h.guest.shell, `--in ${u64(0n)}${u64(PERSISTENT)} ${setCflags} 7209`);
     }
   });
 
@@ -342,9 +340,9 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     const watch = (file: string, hex: string, cmd: string) =>
       `${cmd} >/tmp/ping.out 2>&1 & p=$!; i=0; until grep -q " ${hex}:" ${file} || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
       `grep -o " [0-9A-F]*:\\(0001\\|003A\\) " ${file}; wait $p; grep -o "[0-9]* packets received" /tmp/ping.out`;
-    const v4 = await sh().run(`chbind --silent --nid 7210 --ip 10.42.0.2 -- sh -c '${watch('/proc/net/raw', '02002A0A', 'ping -c 3 10.42.0.1')}'`);
+    const v4 = await h.run(`chbind --silent --nid 7210 --ip 10.42.0.2 -- sh -c '${watch('/proc/net/raw', '02002A0A', 'ping -c 3 10.42.0.1')}'`);
     expect(v4.stdout).toBe(' 02002A0A:0001 \n3 packets received\n');
-    const v6 = await sh().run(
+    const v6 = await h.run(
       `ncontext --create --silent --nid 7211 -- naddress --add --silent --nid 7211 --ip fd42::2 -- sh -c '${watch('/proc/net/raw6', '000042FD000000000000000002000000', 'ping6 -c 3 fd42::1')}'`,
     );
     expect(v6.stdout).toBe(' 000042FD000000000000000002000000:003A \n3 packets received\n');
@@ -352,25 +350,24 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
 
   it('ping sockets (ICMP datagram) send from the primary address too, after sendto or connect; to 127.0.0.1 ENETUNREACH', async () => {
     // pingsock prints the socket's own address after the send (getsockname) and waits for the reply.
-    const range = (await sh().succeed('cat /proc/sys/net/ipv4/ping_group_range')).stdout.trim();
-    await sh().succeed("echo '0 2147483647' >/proc/sys/net/ipv4/ping_group_range");
+    const range = (await h.succeed('cat /proc/sys/net/ipv4/ping_group_range')).stdout.trim();
+    await h.succeed("echo '0 2147483647' >/proc/sys/net/ipv4/ping_group_range");
     try {
       // Outside a network context the socket stays unbound: the kernel picks the source per packet.
-      expect(await sh().run('pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 0.0.0.0\nreply\n' });
-      expect(await sh().run('chbind --silent --nid 7212 --ip 10.42.0.2 -- pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
-      expect(await sh().run('chbind --silent --nid 7213 --ip 10.42.0.2 -- pingsock --connect 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
-      expect(await sh().run('chbind --silent --nid 7214 --ip 10.42.0.2 -- pingsock 127.0.0.1')).toMatchObject({ exitCode: 1, stdout: 'pingsock: sendto: Network is unreachable\n' });
-      const v6 = await sh().run('ncontext --create --silent --nid 7215 -- naddress --add --silent --nid 7215 --ip fd42::2 -- pingsock fd42::1');
+      expect(await h.run('pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 0.0.0.0\nreply\n' });
+      expect(await h.run('chbind --silent --nid 7212 --ip 10.42.0.2 -- pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
+      expect(await h.run('chbind --silent --nid 7213 --ip 10.42.0.2 -- pingsock --connect 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
+      expect(await h.run('chbind --silent --nid 7214 --ip 10.42.0.2 -- pingsock 127.0.0.1')).toMatchObject({ exitCode: 1, stdout: 'pingsock: sendto: Network is unreachable\n' });
+      const v6 = await h.run('ncontext --create --silent --nid 7215 -- naddress --add --silent --nid 7215 --ip fd42::2 -- pingsock fd42::1');
       expect(v6).toMatchObject({ exitCode: 0, stdout: 'local fd42::2\nreply\n' });
     } finally {
-      await sh().run(`echo '${range}' >/proc/sys/net/ipv4/ping_group_range`);
+      await h.run(`echo '${range}' >/proc/sys/net/ipv4/ping_group_range`);
     }
   });
 });
 
 describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = () => h.guest.shell;
   /** Polls (about 5 s) until netstat lists a listening socket on ADDR:PORT; fails the command otherwise. */
   const listening = (addrPort: string): string =>
     `i=0; until netstat -ltn | grep -q '[ :]${addrPort} ' ; do [ $i -ge 250 ] && exit 1; usleep 20000; i=$((i+1)); done`;
@@ -378,19 +375,19 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
   const serve = (addrPort: string, dir: string, prefix = ''): string => `${prefix} httpd -f -p ${addrPort} -h ${dir} >/dev/null 2>&1 & echo $!`;
   const pids: string[] = [];
   const start = async (cmd: string, addrPort: string): Promise<void> => {
-    pids.push((await sh().succeed(cmd)).stdout.trim());
-    await sh().succeed(listening(addrPort));
+    pids.push((await h.succeed(cmd)).stdout.trim());
+    await h.succeed(listening(addrPort));
   };
 
   afterAll(async () => {
-    if (pids.length) await sh().run(`kill ${pids.join(' ')}; rm -rf /tmp/lo-h /tmp/lo-g`);
+    if (pids.length) await h.run(`kill ${pids.join(' ')}; rm -rf /tmp/lo-h /tmp/lo-g`);
   });
 
   it('a guest cannot reach the host\'s loopback (127.x, ::1, 0.0.0.0): connect and sendto fail with ENETUNREACH; LBACK_ALLOW reaches it', async () => {
-    await sh().succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
+    await h.succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
     await start(serve('127.0.0.1:7240', '/tmp/lo-h'), '127.0.0.1:7240');
     await start(serve('[::1]:7241', '/tmp/lo-h'), '::1:7241');
-    expect((await sh().succeed('wget -q -O - http://127.0.0.1:7240/ && wget -q -O - http://[::1]:7241/')).stdout).toBe('host-page\nhost-page\n');
+    expect((await h.succeed('wget -q -O - http://127.0.0.1:7240/ && wget -q -O - http://[::1]:7241/')).stdout).toBe('host-page\nhost-page\n');
     // connect() over TCP (wget) to 127.0.0.1, 127.0.0.9, ::1 and 0.0.0.0 (which the kernel sends to
     // 127.0.0.1 for a socket without a source); sendto() on a raw socket (ping).
     const probes = [
@@ -399,16 +396,16 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
       'wget -q -O - http://[::1]:7241/',
       'ping -c 1 -W 1 127.0.0.1 >/dev/null',
     ].map((c) => `${c}; echo rc=$?`);
-    const refused = await sh().run(`chbind --silent --nid 7220 --ip 10.42.0.2 -- sh -c '${probes.join('; ')}' 2>&1`);
+    const refused = await h.run(`chbind --silent --nid 7220 --ip 10.42.0.2 -- sh -c '${probes.join('; ')}' 2>&1`);
     expect(refused.stdout).not.toMatch(/host-page/);
     expect(refused.stdout.match(/rc=\d+/g)).toEqual(['rc=1', 'rc=1', 'rc=1', 'rc=1']);
     expect(refused.stdout.match(/Network is unreachable/g)).toHaveLength(4);
     // A context without any IPv4 address: 0.0.0.0 would be the host's 127.0.0.1.
-    const noV4 = await sh().run(`ncontext --create --silent --nid 7221 -- naddress --add --silent --nid 7221 --ip fd42::2 -- wget -q -O - http://0.0.0.0:7240/ 2>&1`);
+    const noV4 = await h.run(`ncontext --create --silent --nid 7221 -- naddress --add --silent --nid 7221 --ip fd42::2 -- wget -q -O - http://0.0.0.0:7240/ 2>&1`);
     expect(noV4.stdout).toMatch(/Network is unreachable/);
     expect(noV4.stdout).not.toMatch(/host-page/);
     // LBACK_ALLOW: the real loopback, IPv4 and IPv6.
-    const allow = await sh().run(
+    const allow = await h.run(
       `ncontext --create --silent --nid 7222 -- naddress --add --silent --nid 7222 --ip 10.42.0.2 -- nattribute --nid 7222 --set --flag lback_allow -- sh -c 'wget -q -O - http://127.0.0.1:7240/; wget -q -O - http://[::1]:7241/'`,
     );
     expect(allow).toMatchObject({ exitCode: 0, stdout: 'host-page\nhost-page\n' });
@@ -416,23 +413,23 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
 
   it('LBACK_REMAP with a loopback address: the guest\'s 127.0.0.1 is its own loopback address, for bind, connect and sendto', async () => {
     // Host and guest both listen on "127.0.0.1:7242"; the guest's bind lands on 127.0.0.2.
-    await sh().succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
+    await h.succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
     await start(serve('127.0.0.1:7242', '/tmp/lo-h'), '127.0.0.1:7242');
     const keep = `ncontext --create --silent --nid 7223 -- naddress --add --silent --nid 7223 --ip 10.42.0.2 --lback 127.0.0.2 -- nattribute --nid 7223 --set --flag lback_remap --`;
     await start(serve('127.0.0.1:7242', '/tmp/lo-g', keep), '127.0.0.2:7242');
-    const listen = (await sh().succeed('netstat -ltn')).stdout;
+    const listen = (await h.succeed('netstat -ltn')).stdout;
     expect(listen).toMatch(/\s127\.0\.0\.1:7242\s/);
     expect(listen).toMatch(/\s127\.0\.0\.2:7242\s/);
     // The guest's connect to 127.0.0.1 (or any 127.x) reaches its own server, the host's the host's.
-    const guest = await sh().run(`ncontext --migrate --nid 7223 -- sh -c 'wget -q -O - http://127.0.0.1:7242/; wget -q -O - http://127.0.0.7:7242/'`);
+    const guest = await h.run(`ncontext --migrate --nid 7223 -- sh -c 'wget -q -O - http://127.0.0.1:7242/; wget -q -O - http://127.0.0.7:7242/'`);
     expect(guest).toMatchObject({ exitCode: 0, stdout: 'guest-page\nguest-page\n' });
-    expect((await sh().succeed('wget -q -O - http://127.0.0.1:7242/')).stdout).toBe('host-page\n');
+    expect((await h.succeed('wget -q -O - http://127.0.0.1:7242/')).stdout).toBe('host-page\n');
     // sendto on a raw socket: the echo request goes to 127.0.0.2, which answers.
-    const ping = await sh().run(`ncontext --migrate --nid 7223 -- ping -c 1 -W 2 127.0.0.1`);
+    const ping = await h.run(`ncontext --migrate --nid 7223 -- ping -c 1 -W 2 127.0.0.1`);
     expect(ping.exitCode).toBe(0);
     expect(ping.stdout).toMatch(/bytes from 127\.0\.0\.2:/);
     // There is no IPv6 loopback address to remap to: ::1 stays out of reach.
-    const v6 = await sh().run(`ncontext --migrate --nid 7223 -- wget -q -O - http://[::1]:7241/ 2>&1`);
+    const v6 = await h.run(`ncontext --migrate --nid 7223 -- wget -q -O - http://[::1]:7241/ 2>&1`);
     expect(v6.stdout).toMatch(/Network is unreachable/);
   });
 
@@ -441,7 +438,7 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
     const addrs = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
     const look = "ip -o link; echo ---; ip -o addr; echo ---; cat /proc/net/dev; echo ---; cat /proc/net/if_inet6; echo ---; ifconfig | grep 'inet addr'";
     const inCtx = async (nid: number, flags: string) => {
-      const r = await sh().succeed(`ncontext --create --silent --nid ${nid} -- naddress --add --silent --nid ${nid} --ip 10.42.0.2 -- nattribute --nid ${nid} --set --flag ${flags} -- sh -c "${look}"`);
+      const r = await h.succeed(`ncontext --create --silent --nid ${nid} -- naddress --add --silent --nid ${nid} --ip 10.42.0.2 -- nattribute --nid ${nid} --set --flag ${flags} -- sh -c "${look}"`);
       const [link = '', addr = '', dev = '', inet6 = '', ifc = ''] = r.stdout.split('---\n');
       return {
         links: names(link),

@@ -25,17 +25,16 @@ const le32 = (v: number): string => {
 
 describe('sys_vserver on the arm64 vserver kernel', () => {
   const h = useGuest({ arch: 'arm64', variant: 'vserver', backend: 'qemu', disk: { sizeMiB: 8, files: { 'hello.txt': 'hello from the host\n' } } });
-  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
 
   it('runs an AArch64 user space on an AArch64 kernel, and armhf programs beside it', async () => {
-    expect((await sh('uname -m')).stdout.trim()).toBe('aarch64');
-    expect((await sh(`${COMPAT_BIN}/vsyscall 0 63`)).stdout).toBe('ret=131848 errno=0 OK\n');
+    expect((await h.succeed('uname -m')).stdout.trim()).toBe('aarch64');
+    expect((await h.succeed(`${COMPAT_BIN}/vsyscall 0 63`)).stdout).toBe('ret=131848 errno=0 OK\n');
   });
 
   it('64-bit tasks reach it through 244, /proc/virtual/info says so, and the tools find it there', async () => {
     expect(await vc(h.guest.shell, '0 63')).toMatchObject({ ret: 0x00020308 });
-    expect((await sh('cat /proc/virtual/info')).stdout).toMatch(/^VCISyscall:\t244$/m);
-    expect((await sh('vserver-info')).stdout).toMatch(/syscall: 244/);
+    expect((await h.succeed('cat /proc/virtual/info')).stdout).toMatch(/^VCISyscall:\t244$/m);
+    expect((await h.succeed('vserver-info')).stdout).toMatch(/syscall: 244/);
     expect(await vc(h.guest.shell, '0x2e010000 999999')).toMatchObject({ ret: -1, name: 'ESRCH' });
     expect(await vc(h.guest.shell, '--drop-cap 41 0 0')).toMatchObject({ ret: -1, name: 'ENOSYS' });
   });
@@ -45,47 +44,47 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
     const HIDE_VINFO = 0x04000000n;
     expect(await vc(h.guest.shell, `--in ${u64((7n << 32n) | (1n << 38n) | HIDE_VINFO)} 0x09010001 150`)).toMatchObject({ ret: 150 });
     try {
-      const r = await sh(`vsyscall --in 0000000000000000 0x0b010001 150 -- sh -c 'test -e /proc/virtual/info && echo visible; vsyscall 0 63; vserver-info | grep syscall:'`);
+      const r = await h.succeed(`vsyscall --in 0000000000000000 0x0b010001 150 -- sh -c 'test -e /proc/virtual/info && echo visible; vsyscall 0 63; vserver-info | grep syscall:'`);
       expect(r.stdout).toBe('ret=0 errno=0 OK\nret=131848 errno=0 OK\n    syscall: 244\n');
     } finally {
-      await sh(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 150 >/dev/null`);
+      await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 150 >/dev/null`);
     }
   });
 
   it('armhf tasks reach the compat entry through arm\'s slot 313 with the same answers', async () => {
-    const r = await sh(`${COMPAT_BIN}/vsyscall 0 63; ${COMPAT_BIN}/vsyscall 0x2e010000 999999; ${COMPAT_BIN}/vsyscall --drop-cap 41 0 0`);
+    const r = await h.succeed(`${COMPAT_BIN}/vsyscall 0 63; ${COMPAT_BIN}/vsyscall 0x2e010000 999999; ${COMPAT_BIN}/vsyscall --drop-cap 41 0 0`);
     expect(r.stdout).toBe('ret=131848 errno=0 OK\nret=-1 errno=3 ESRCH\nret=-1 errno=38 ENOSYS\n');
-    expect((await sh(`${COMPAT_BIN}/vserver-info`)).stdout).toMatch(/syscall: 313/);
+    expect((await h.succeed(`${COMPAT_BIN}/vserver-info`)).stdout).toMatch(/syscall: 313/);
   });
 
   it('the context commands keep their layouts through the compat entry (same bytes as 64-bit callers)', async () => {
     const setup = `${COMPAT_BIN}/vsyscall --in 0000000047000000 0x09010001 130; ${COMPAT_BIN}/vsyscall --in 01100000000000000110000000000000 0x34040001 130`;
-    expect((await sh(setup)).stdout).toBe('ret=130 errno=0 OK\nret=0 errno=0 OK\n');
+    expect((await h.succeed(setup)).stdout).toBe('ret=130 errno=0 OK\nret=0 errno=0 OK\n');
     try {
       for (const args of ['--out 16 0x34030001 130', '--out 16 0x34010000 130', '--in 02000000 --out 72 0x02020000 130']) {
-        const compat = await sh(`${COMPAT_BIN}/vsyscall ${args}`);
+        const compat = await h.succeed(`${COMPAT_BIN}/vsyscall ${args}`);
         expect(compat.stdout).toMatch(/^ret=0 errno=0 OK\nout=[0-9a-f]+\n$/);
-        expect(compat.stdout).toBe((await sh(`vsyscall ${args}`)).stdout);
+        expect(compat.stdout).toBe((await h.succeed(`vsyscall ${args}`)).stdout);
       }
-      expect((await sh('vsyscall --out 16 0x34030001 130')).stdout).toContain('out=0110000000000000ffffffffffffffff');
+      expect((await h.succeed('vsyscall --out 16 0x34030001 130')).stdout).toContain('out=0110000000000000ffffffffffffffff');
     } finally {
-      await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 130');
+      await h.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 130');
     }
   });
 
   it('ctx_rlimit_v0 is 32 bytes from both ABIs (EABI and LP64 both put the u64s at 8, 16, 24)', async () => {
     const KEEP = 0xfffffffffffffffen;
     const lay = (id: number, soft: bigint, hard: bigint): string => le32(id) + '00000000' + u64(0n) + u64(soft) + u64(hard);
-    await sh('vsyscall --in 0000000047000000 0x09010001 131');
+    await h.succeed('vsyscall --in 0000000047000000 0x09010001 131');
     try {
-      expect((await sh(`${COMPAT_BIN}/vsyscall --in ${lay(6, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
-      expect((await sh(`vsyscall --in ${lay(7, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(6, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`vsyscall --in ${lay(7, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
       // Each ABI reads back what the other set, into 32 bytes and not one more.
-      expect((await sh(`${COMPAT_BIN}/vsyscall --in ${lay(7, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(7, 20n, 30n)}abababab\n`);
-      expect((await sh(`vsyscall --in ${lay(6, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(6, 40n, 40n)}abababab\n`);
-      expect((await sh(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40`);
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(7, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(7, 20n, 30n)}abababab\n`);
+      expect((await h.succeed(`vsyscall --in ${lay(6, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(6, 40n, 40n)}abababab\n`);
+      expect((await h.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40`);
     } finally {
-      await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 131');
+      await h.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 131');
     }
   });
 
@@ -93,14 +92,14 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
     const MNT = '/tmp/dl64';
     const fields = [0xfffffffe, 1000, 0xfffffffe, 50, 0xfffffffe, 0];
     const body = fields.map(le32).join('');
-    await sh(`mkdir -p ${MNT} && mount -t tmpfs -o size=4m tmpfs ${MNT}`);
+    await h.succeed(`mkdir -p ${MNT} && mount -t tmpfs -o size=4m tmpfs ${MNT}`);
     try {
       expect(await vc(h.guest.shell, `--in ${u64(0n)}00000000 --ptr 0=${MNT} 0x24010000 600`)).toMatchObject({ ret: 0 });
       expect(await vc(h.guest.shell, `--in ${u64(0n)}${body} --ptr 0=${MNT} 0x24050000 600`)).toMatchObject({ ret: 0 });
       const native = await vc(h.guest.shell, `--in ${u64(0n)}${'00'.repeat(24)}abababab --ptr 0=${MNT} --out 36 0x24060000 600`);
       expect(native.ret).toBe(0);
       expect(native.out?.subarray(8).toString('hex')).toBe([0, 1000, 0, 50, 0, 0].map(le32).join('') + 'abababab');
-      const compat = await sh(`${COMPAT_BIN}/vsyscall --in 00000000${'00'.repeat(24)}abababab --ptr 0=${MNT} --out 32 0x24060000 600`);
+      const compat = await h.succeed(`${COMPAT_BIN}/vsyscall --in 00000000${'00'.repeat(24)}abababab --ptr 0=${MNT} --out 32 0x24060000 600`);
       const out = Buffer.from(/^out=([0-9a-f]+)$/m.exec(compat.stdout)?.[1] ?? '', 'hex');
       expect(compat.stdout).toMatch(/^ret=0 errno=0 OK$/m);
       expect(out.subarray(4).toString('hex')).toBe([0, 1000, 0, 50, 0, 0].map(le32).join('') + 'abababab');
@@ -110,40 +109,40 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
   });
 
   it('ctx_iattr_v1 (24 bytes native, 16 compat) carries the path pointer in both ABIs', async () => {
-    await sh('mkdir -p /tmp/ia && mount -t tmpfs -o tag tmpfs /tmp/ia && touch /tmp/ia/f');
+    await h.succeed('mkdir -p /tmp/ia && mount -t tmpfs -o tag tmpfs /tmp/ia && touch /tmp/ia/f');
     for (const bin of ['', `${COMPAT_BIN}/`]) {
-      await sh(`${bin}chxid -c 77 /tmp/ia/f && ${bin}setattr --iunlink-but-not-immutable /tmp/ia/f`);
-      expect((await sh(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(`${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`);
-      await sh(`${bin}chxid -c 0 /tmp/ia/f && ${bin}setattr --~iunlink /tmp/ia/f`);
+      await h.succeed(`${bin}chxid -c 77 /tmp/ia/f && ${bin}setattr --iunlink-but-not-immutable /tmp/ia/f`);
+      expect((await h.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(`${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`);
+      await h.succeed(`${bin}chxid -c 0 /tmp/ia/f && ${bin}setattr --~iunlink /tmp/ia/f`);
     }
   });
 
   it('FIOC_GETXFLG/SETXFLG: a long natively (0x80087805), 32 bits through the compat ioctl (0x80047805)', async () => {
     for (const bin of ['', `${COMPAT_BIN}/`]) {
-      expect((await sh(`${bin}xflg /tmp/ia/f 0x00020000`)).stdout, bin || 'native').toBe('0x01020000\n');
-      expect((await sh(`${bin}xflg /tmp/ia/f 0`)).stdout, bin || 'native').toBe('0x01000000\n');
+      expect((await h.succeed(`${bin}xflg /tmp/ia/f 0x00020000`)).stdout, bin || 'native').toBe('0x01020000\n');
+      expect((await h.succeed(`${bin}xflg /tmp/ia/f 0`)).stdout, bin || 'native').toBe('0x01000000\n');
     }
   });
 
   it('space_mask_v2 is 16 bytes from both ABIs (EABI pads the u64+u32 struct to 8, unlike i386) and reaches the same slots', async () => {
     const NEWUTS = 0x04000000n;
     const lay = (mask: bigint, index: number): string => u64(mask) + le32(index) + '00000000';
-    await sh('vsyscall --in 0000000047000000 0x09010001 132');
+    await h.succeed('vsyscall --in 0000000047000000 0x09010001 132');
     try {
-      expect((await sh(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
-      expect((await sh(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lay(NEWUTS, 0)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
-      expect((await sh('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t04000000 04000000\n');
-      expect((await sh(`${COMPAT_BIN}/vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
-      expect((await sh(`${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 0)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nn64\n');
-      expect((await sh(`vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
-      expect((await sh(`${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 2)} 0x0a010002 132`)).stdout).toBe('ret=-1 errno=22 EINVAL\n');
+      expect((await h.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lay(NEWUTS, 0)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t04000000 04000000\n');
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 0)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nn64\n');
+      expect((await h.succeed(`vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 2)} 0x0a010002 132`)).stdout).toBe('ret=-1 errno=22 EINVAL\n');
       for (const cmd of ['0x36000001', '0x36010000', '0x0a040000']) {
-        const compat = (await sh(`${COMPAT_BIN}/vsyscall --out 8 ${cmd} 0`)).stdout;
+        const compat = (await h.succeed(`${COMPAT_BIN}/vsyscall --out 8 ${cmd} 0`)).stdout;
         expect(compat).toMatch(/^ret=0 errno=0 OK\nout=[0-9a-f]{16}\n$/);
-        expect(compat).toBe((await sh(`vsyscall --out 8 ${cmd} 0`)).stdout);
+        expect(compat).toBe((await h.succeed(`vsyscall --out 8 ${cmd} 0`)).stdout);
       }
     } finally {
-      await sh('vsyscall --in 00000000000000000000000040000000 0x34020000 132');
+      await h.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 132');
     }
   });
 
@@ -154,7 +153,7 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
     expect(await out(`vcontext --create --silent --xid 141 -- ${COMPAT_BIN}/tiocsti abc`)).toBe('tiocsti: EPERM\n');
     // The control: the host may, and so may a guest the host granted the ccap, from both ABIs.
     expect(await out(`${COMPAT_BIN}/tiocsti abc`)).toBe('tiocsti: ok\n');
-    await sh('vsyscall --in 0000000047000000 0x09010001 142 && vsyscall --in 10000000000000001000000000000000 0x34040001 142');
+    await h.succeed('vsyscall --in 0000000047000000 0x09010001 142 && vsyscall --in 10000000000000001000000000000000 0x34040001 142');
     expect(await out(`vsyscall --in 0000000000000000 0x0b010001 142 -- ${COMPAT_BIN}/tiocsti abc`)).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
     expect(await out('vsyscall --in 0000000000000000 0x0b010001 142 -- tiocsti abc')).toBe('ret=0 errno=0 OK\ntiocsti: ok\n');
   });
@@ -166,7 +165,7 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
     const fork = "sh -c '/bin/true && echo forked'";
     expect(await vc(h.guest.shell, `--in ${u64((7n << 32n) | (1n << 38n))} 0x09010001 160`)).toMatchObject({ ret: 160 });
     try {
-      await sh('vlimit --xid 160 --rss 1');
+      await h.succeed('vlimit --xid 160 --rss 1');
       // The control: without the flag the same fork works.
       expect(await h.guest.shell.run(`vcontext --migrate --xid 160 -- ${fork}`)).toMatchObject({ exitCode: 0, stdout: 'forked\n' });
       expect(await vc(h.guest.shell, `--in ${u64(FORK_RSS)}${u64(FORK_RSS)} 0x34020000 160`)).toMatchObject({ ret: 0 });
@@ -174,17 +173,17 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
       expect(refused.stdout).toBe('');
       expect(refused.stderr).toMatch(/fork.*(Out of memory|Cannot allocate memory)/i);
     } finally {
-      await sh(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
+      await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
     }
   });
 
   it('the disk image is virtio-blk /dev/vda: it mounts as ext2 and holds what the host put there', async () => {
-    await sh('mkdir -p /mnt/vda && mount -t ext2 /dev/vda /mnt/vda');
+    await h.succeed('mkdir -p /mnt/vda && mount -t ext2 /dev/vda /mnt/vda');
     try {
-      expect((await sh('cat /mnt/vda/hello.txt')).stdout).toBe('hello from the host\n');
-      expect((await sh('grep " /mnt/vda " /proc/mounts')).stdout).toMatch(/^\/dev\/vda \/mnt\/vda ext2 rw/);
+      expect((await h.succeed('cat /mnt/vda/hello.txt')).stdout).toBe('hello from the host\n');
+      expect((await h.succeed('grep " /mnt/vda " /proc/mounts')).stdout).toMatch(/^\/dev\/vda \/mnt\/vda ext2 rw/);
     } finally {
-      await sh('umount /mnt/vda');
+      await h.succeed('umount /mnt/vda');
     }
   });
 

@@ -12,23 +12,22 @@ const QUICK = `-t 5 -a ${BENCH_ADDR} ${MICRO.join(' ')}`;
 
 describe('vsbench on the patched kernel', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
   const run = (cmd: string) => h.guest.shell.run(cmd);
 
   for (const mode of ['host', 'guest'] as Mode[]) {
     it(`runs every microbenchmark and a macro load in ${mode} mode`, async () => {
-      const micro = parseVsbench((await sh(vsbenchCommand(mode, QUICK))).stdout, MICRO);
+      const micro = parseVsbench((await h.succeed(vsbenchCommand(mode, QUICK))).stdout, MICRO);
       expect(micro.map((s) => s.name)).toEqual([...MICRO]);
-      const macro = parseVsbench((await sh(vsbenchCommand(mode, '-t 5 run -- /bin/true'))).stdout, ['run']);
+      const macro = parseVsbench((await h.succeed(vsbenchCommand(mode, '-t 5 run -- /bin/true'))).stdout, ['run']);
       expect(macro).toHaveLength(1);
     });
   }
 
   it('guest mode runs in its own security and network context, which end with the run', async () => {
-    const status = (await sh(inMode('guest', 'cat /proc/self/status'))).stdout;
+    const status = (await h.succeed(inMode('guest', 'cat /proc/self/status'))).stdout;
     expect(status).toMatch(new RegExp(`^VxID:\\s+${BENCH_XID}$`, 'm'));
     expect(status).toMatch(/^NxID:\s+([2-9]|\d{2,})$/m);
-    expect((await sh(inMode('guest', 'cat /proc/self/ninfo'))).stdout).toContain(BENCH_ADDR);
+    expect((await h.succeed(inMode('guest', 'cat /proc/self/ninfo'))).stdout).toContain(BENCH_ADDR);
     expect((await run(`test -e /proc/virtual/${BENCH_XID}`)).exitCode).not.toBe(0);
   });
 
@@ -45,7 +44,7 @@ describe('vsbench on the patched kernel', () => {
       expect(r.exitCode, args).toBe(2);
       expect(r.stderr, args).toMatch(/^usage: vsbench /m);
     }
-    expect((await sh('vsbench -h')).stdout).toMatch(/pagefault +anonymous page fault/);
+    expect((await h.succeed('vsbench -h')).stdout).toMatch(/pagefault +anonymous page fault/);
   });
 });
 

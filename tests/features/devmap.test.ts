@@ -10,19 +10,18 @@ import { useGuest } from '../fixtures.ts';
 
 describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = () => h.guest.shell;
   const ok = (cmd: string) => h.guest.shell.succeed(cmd);
   /** Runs CMD in persistent-free guest XID past setup (util-vserver's --secure bound, no CAP_MKNOD). */
-  const inGuest = (xid: number, cmd: string) => sh().run(`vcontext --migrate --xid ${xid} -- sh -c '${cmd}'`);
+  const inGuest = (xid: number, cmd: string) => h.run(`vcontext --migrate --xid ${xid} -- sh -c '${cmd}'`);
   /** A guest past setup that stays (a sleeping task), for mappings set while it runs. */
   const start = (xid: number) =>
     ok(`vcontext --create --silent --xid ${xid} -- vattribute --set --secure -- vcontext --silent --endsetup --migrate-self -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
-  const stop = (xid: number) => sh().run(`vkill --xid ${xid} -s KILL; i=0; while [ -d /proc/virtual/${xid} ] && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done`);
+  const stop = (xid: number) => h.run(`vkill --xid ${xid} -s KILL; i=0; while [ -d /proc/virtual/${xid} ] && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done`);
   let hostOpen = '';
 
   it('setup: a loop-control node; the host opening it reaches the driver', async () => {
     await ok('mkdir -p /tmp/dm && rm -f /tmp/dm/* && mknod -m 666 /tmp/dm/lc c 10 237 && mknod -m 666 /tmp/dm/null c 1 3');
-    hostOpen = (await sh().run('escape-fs read1 /tmp/dm/lc')).stdout;
+    hostOpen = (await h.run('escape-fs read1 /tmp/dm/lc')).stdout;
     expect(hostOpen).toMatch(/^REFUSED open (ENODEV|ENXIO)\n$/);
   });
 
@@ -38,7 +37,7 @@ describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
       await ok('vdevmap --xid 2001 --unset --device /tmp/dm/lc');
       expect((await inGuest(2001, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe('REFUSED open EPERM\n');
       // Unsetting what is not mapped: ESRCH.
-      expect(await sh().run('vdevmap --xid 2001 --unset --device /tmp/dm/lc')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: unset_mapping: No such process\n' });
+      expect(await h.run('vdevmap --xid 2001 --unset --device /tmp/dm/lc')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: unset_mapping: No such process\n' });
     } finally {
       await stop(2001);
       await stop(2002);
@@ -71,7 +70,7 @@ describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
       await ok('vdevmap --xid 0 --set --open --device /tmp/dm/lc');
       expect((await inGuest(2004, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe(hostOpen);
     } finally {
-      await sh().run('vdevmap --xid 0 --unset --device /tmp/dm/lc');
+      await h.run('vdevmap --xid 0 --unset --device /tmp/dm/lc');
       await stop(2004);
     }
   });
@@ -92,11 +91,11 @@ describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
   it('refused: --remap (EINVAL, not supported), a path that is no device node (ENODEV, EISDIR), an unknown context (ESRCH)', async () => {
     await start(2006);
     try {
-      expect(await sh().run('vdevmap --xid 2006 --set --open --remap --device /tmp/dm/lc --target /tmp/dm/null')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: Invalid argument\n' });
+      expect(await h.run('vdevmap --xid 2006 --set --open --remap --device /tmp/dm/lc --target /tmp/dm/null')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: Invalid argument\n' });
       await ok('touch /tmp/dm/file');
-      expect(await sh().run('vdevmap --xid 2006 --set --open --device /tmp/dm/file')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: No such device\n' });
-      expect(await sh().run('vdevmap --xid 2006 --set --open --device /tmp/dm')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: Is a directory\n' });
-      expect(await sh().run('vdevmap --xid 2099 --set --open --device /tmp/dm/lc')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: No such process\n' });
+      expect(await h.run('vdevmap --xid 2006 --set --open --device /tmp/dm/file')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: No such device\n' });
+      expect(await h.run('vdevmap --xid 2006 --set --open --device /tmp/dm')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: Is a directory\n' });
+      expect(await h.run('vdevmap --xid 2099 --set --open --device /tmp/dm/lc')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: No such process\n' });
       // From inside a guest past setup the command does not exist (ENOSYS, ABI §3).
       expect((await inGuest(2006, 'vdevmap --xid 2006 --set --open --device /tmp/dm/lc')).stderr).toBe('vdevmap: set_mapping: Function not implemented\n');
     } finally {

@@ -18,7 +18,6 @@ const as = (xid: number, cmd: string): string => `vcontext --create --silent --e
 
 describe('disk limits on a tagged tmpfs (PAPER §06.4)', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = (cmd: string) => h.guest.shell.run(cmd);
   const ok = (cmd: string) => h.guest.shell.succeed(cmd);
   const usage = async (xid: number, mnt = MNT): Promise<Record<string, number>> => {
     const out = (await ok(`vdlimit --xid ${xid} ${mnt}`)).stdout.trim().split('\n');
@@ -43,7 +42,7 @@ describe('disk limits on a tagged tmpfs (PAPER §06.4)', () => {
     await ok(as(52, `dd if=/dev/zero of=${MNT}/g52/a bs=1k count=16 2>/dev/null`));
     expect(await usage(52)).toMatchObject({ space_used: 16, inodes_used: 1 });
 
-    const over = await sh(as(52, `dd if=/dev/zero of=${MNT}/g52/b bs=1k count=17`));
+    const over = await h.run(as(52, `dd if=/dev/zero of=${MNT}/g52/b bs=1k count=17`));
     expect(over.exitCode).not.toBe(0);
     expect(over.stderr).toMatch(/Disk quota exceeded/);
     expect(await usage(52)).toMatchObject({ space_used: 32, inodes_used: 2 });
@@ -67,7 +66,7 @@ describe('disk limits on a tagged tmpfs (PAPER §06.4)', () => {
     await ok(as(52, `cd ${MNT}/g52 && touch f1 f2 f3 && mkdir d && ln -s f1 l`));
     expect((await usage(52)).inodes_used).toBe(5);
     for (const cmd of ['touch f6', 'mkdir d6', 'ln -s f1 l6', 'mknod p6 p']) {
-      const sixth = await sh(as(52, `cd ${MNT}/g52 && ${cmd}`));
+      const sixth = await h.run(as(52, `cd ${MNT}/g52 && ${cmd}`));
       expect(sixth.exitCode, cmd).not.toBe(0);
       expect(sixth.stderr, cmd).toMatch(/Disk quota exceeded/);
     }
@@ -81,7 +80,7 @@ describe('disk limits on a tagged tmpfs (PAPER §06.4)', () => {
     await ok(as(52, `dd if=/dev/zero of=${MNT}/g52/h bs=4k count=1 2>/dev/null`));
     await ok(`dd if=/dev/zero bs=4k count=3 2>/dev/null >> ${MNT}/g52/h`);
     expect(await usage(52)).toMatchObject({ space_used: 16, inodes_used: 1 });
-    const over = await sh(`dd if=/dev/zero bs=4k count=5 >> ${MNT}/g52/h`);
+    const over = await h.run(`dd if=/dev/zero bs=4k count=5 >> ${MNT}/g52/h`);
     expect(over.stderr).toMatch(/Disk quota exceeded/);
     // The host's own files are tag 0 and not charged to the guest.
     await ok(`dd if=/dev/zero of=${MNT}/hostfile bs=4k count=8 2>/dev/null && rm ${MNT}/hostfile`);
@@ -112,7 +111,7 @@ describe('disk limits on a tagged tmpfs (PAPER §06.4)', () => {
     expect(await df(52, NOSIZE)).toEqual([64, 16, 48]);
     const inodes = (await ok(as(52, `df -i ${NOSIZE}`))).stdout.trim().split('\n').pop()?.split(/\s+/).slice(1, 4).map(Number);
     expect(inodes).toEqual([10, 1, 9]);
-    const over = await sh(as(52, `dd if=/dev/zero of=${NOSIZE}/g52/b bs=4k count=13`));
+    const over = await h.run(as(52, `dd if=/dev/zero of=${NOSIZE}/g52/b bs=4k count=13`));
     expect(over.stderr).toMatch(/Disk quota exceeded/);
     expect(await usage(52, NOSIZE)).toMatchObject({ space_used: 64, inodes_used: 2 });
   });

@@ -17,7 +17,6 @@ const as = (xid: number, cmd: string): string => `vcontext --create --silent --e
 
 describe('disk limits on ext2 (PAPER §06.4)', () => {
   const h = useGuest({ variant: 'vserver', disk: { sizeMiB: 16, label: 'vslab-dl' } });
-  const sh = (cmd: string) => h.guest.shell.run(cmd);
   const ok = (cmd: string) => h.guest.shell.succeed(cmd);
   /** vdlimit's listing for XID as a map. */
   const usage = async (xid: number): Promise<Record<string, number>> => {
@@ -40,7 +39,7 @@ describe('disk limits on ext2 (PAPER §06.4)', () => {
     expect(a).toBeGreaterThanOrEqual(16);
     expect(await usage(42)).toMatchObject({ space_used: a, inodes_used: 1 });
 
-    const over = await sh(as(42, `dd if=/dev/zero of=${MNT}/g42/b bs=1k count=33`));
+    const over = await h.run(as(42, `dd if=/dev/zero of=${MNT}/g42/b bs=1k count=33`));
     expect(over.exitCode).not.toBe(0);
     expect(over.stderr).toMatch(/Disk quota exceeded/);
     expect((await usage(42)).space_used).toBeLessThanOrEqual(32);
@@ -69,7 +68,7 @@ describe('disk limits on ext2 (PAPER §06.4)', () => {
   it('the 6th inode fails with EDQUOT, the 5th succeeds; without a limit a 6th is fine', async () => {
     await ok(as(42, `for i in 1 2 3 4 5; do touch ${MNT}/g42/f$i || exit 1; done`));
     expect((await usage(42)).inodes_used).toBe(5);
-    const sixth = await sh(as(42, `touch ${MNT}/g42/f6`));
+    const sixth = await h.run(as(42, `touch ${MNT}/g42/f6`));
     expect(sixth.exitCode).not.toBe(0);
     expect(sixth.stderr).toMatch(/Disk quota exceeded/);
     await ok(as(43, `for i in 1 2 3 4 5 6; do touch ${MNT}/g43/f$i || exit 1; done`));
@@ -110,7 +109,7 @@ describe('disk limits on ext2 (PAPER §06.4)', () => {
     await ok(`vdlimit --xid 42 --set reserved=50 ${MNT}`);
     const avail = (await ok(as(42, `df -k ${MNT}`))).stdout.trim().split('\n').pop()?.split(/\s+/)[3];
     expect(Number(avail)).toBe(16);
-    const user = await sh(as(42, `su -s /bin/sh -c "dd if=/dev/zero of=${MNT}/g42/u bs=1k count=20" user`));
+    const user = await h.run(as(42, `su -s /bin/sh -c "dd if=/dev/zero of=${MNT}/g42/u bs=1k count=20" user`));
     expect(user.exitCode).not.toBe(0);
     expect(user.stderr).toMatch(/Disk quota exceeded/);
     await ok(as(42, `rm -f ${MNT}/g42/u && dd if=/dev/zero of=${MNT}/g42/r bs=1k count=20 2>/dev/null && rm -f ${MNT}/g42/r`));
@@ -121,11 +120,11 @@ describe('disk limits on ext2 (PAPER §06.4)', () => {
     await ok(as(42, `dd if=/dev/zero of=${MNT}/g42/keep bs=1k count=8 2>/dev/null`));
     const kept = await du(`${MNT}/g42/keep`);
     await ok(`umount ${MNT} && mount -t ext2 -o tag /dev/sda ${MNT}`);
-    expect((await sh(`vdlimit --xid 42 ${MNT}`)).exitCode).toBe(255);
+    expect((await h.run(`vdlimit --xid 42 ${MNT}`)).exitCode).toBe(255);
     // What util-vserver does at guest start: vdu counts, vdlimit seeds.
     await ok(`vdlimit --xid 42 --set space_total=32 --set inodes_total=5 --set space_used=${kept} --set inodes_used=1 ${MNT}`);
     expect(await usage(42)).toMatchObject({ space_used: kept, inodes_used: 1 });
-    const over = await sh(as(42, `dd if=/dev/zero of=${MNT}/g42/more bs=1k count=${32 - kept + 1}`));
+    const over = await h.run(as(42, `dd if=/dev/zero of=${MNT}/g42/more bs=1k count=${32 - kept + 1}`));
     expect(over.stderr).toMatch(/Disk quota exceeded/);
     await ok(as(42, `rm -f ${MNT}/g42/more ${MNT}/g42/keep`));
     expect(await usage(42)).toMatchObject({ space_used: 0, inodes_used: 0 });

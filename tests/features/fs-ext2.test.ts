@@ -47,7 +47,6 @@ const verdict = (phase: Phase, creator: Xid, accessor: Xid): string =>
 
 describe('filesystem isolation on ext2 (tags and attributes on disk)', () => {
   const h = useGuest({ variant: 'vserver', disk: { sizeMiB: 16, label: 'vslab-fs', files: { 'seed/hello': 'from the host\n' } } });
-  const sh = (cmd: string) => h.guest.shell.run(cmd);
   const ok = (cmd: string) => h.guest.shell.succeed(cmd);
 
   const prepare = async (): Promise<void> => {
@@ -107,9 +106,9 @@ describe('filesystem isolation on ext2 (tags and attributes on disk)', () => {
     await ok(`setattr --barrier ${MNT}/attr/bar && setattr --iunlink ${MNT}/attr/u && setattr --iunlink --cow ${MNT}/attr/cow && chxid -c 3 ${MNT}/attr/retag`);
     expect((await ok(`showattr ${MNT}/attr/u ${MNT}/attr/cow`)).stdout).toBe(`-----UIcX  ${MNT}/attr/u\n-----UICX  ${MNT}/attr/cow\n`);
     expect(await tagsOf([`${MNT}/attr/retag`])).toEqual([3]);
-    expect((await sh(as(2, `cat ${MNT}/attr/retag`))).stderr).toMatch(/Permission denied/);
+    expect((await h.run(as(2, `cat ${MNT}/attr/retag`))).stderr).toMatch(/Permission denied/);
     expect((await ok(as(3, `cat ${MNT}/attr/retag`))).stdout).toBe('mine\n');
-    expect((await sh(as(2, `ls ${MNT}/attr/bar`))).stderr).toMatch(/Permission denied/);
+    expect((await h.run(as(2, `ls ${MNT}/attr/bar`))).stderr).toMatch(/Permission denied/);
   });
 
   it('after umount and mount with tag: the same matrix, and tags and attributes are still there', async () => {
@@ -119,14 +118,14 @@ describe('filesystem isolation on ext2 (tags and attributes on disk)', () => {
     expect(await tagsOf([`${MNT}/attr/retag`, file('tagged', 2, 0, 'r'), file('tagged', 0, 2, 'w')])).toEqual([3, 2, 2]);
     expect((await ok(`showattr ${MNT}/attr/u ${MNT}/attr/cow`)).stdout).toBe(`-----UIcX  ${MNT}/attr/u\n-----UICX  ${MNT}/attr/cow\n`);
     expect((await ok(`showattr -d ${MNT}/attr/bar`)).stdout).toBe(`----Bui-X  ${MNT}/attr/bar\n`);
-    expect((await sh(as(2, `ls ${MNT}/attr/bar`))).stderr).toMatch(/Permission denied/);
+    expect((await h.run(as(2, `ls ${MNT}/attr/bar`))).stderr).toMatch(/Permission denied/);
     expect((await ok(as(1, `ls ${MNT}/attr/bar`))).stdout).toBe('inner\n');
-    expect((await sh(as(3, `cat ${MNT}/attr/retag`))).exitCode).toBe(0);
-    expect((await sh(as(2, `cat ${MNT}/attr/retag`))).stderr).toMatch(/Permission denied/);
+    expect((await h.run(as(3, `cat ${MNT}/attr/retag`))).exitCode).toBe(0);
+    expect((await h.run(as(2, `cat ${MNT}/attr/retag`))).stderr).toMatch(/Permission denied/);
 
     // The unified file: unchangeable, but a name of it can go, and (K4, unification) a name can be added.
     for (const cmd of [`echo x >>${MNT}/attr/u2`, `chmod 600 ${MNT}/attr/u2`]) {
-      expect((await sh(as(2, cmd))).exitCode, cmd).not.toBe(0);
+      expect((await h.run(as(2, cmd))).exitCode, cmd).not.toBe(0);
     }
     await ok(as(2, `ln ${MNT}/attr/u2 ${MNT}/attr/u3 && rm ${MNT}/attr/u3`));
     await ok(as(2, `rm ${MNT}/attr/u2`));
@@ -141,13 +140,13 @@ describe('filesystem isolation on ext2 (tags and attributes on disk)', () => {
     expect((await ok(as(2, `cat ${MNT}/attr/retag`))).stdout).toBe('mine\n');
     // Without tag the mount reports no tags (lsxid prints util-vserver's !!ERR!!) ...
     const paths = [file('untagged', 3, 2, 'w'), file('untagged', 0, 2, 'w'), `${MNT}/attr/retag`];
-    const untagged = await sh(`lsxid -d ${paths.join(' ')}`);
+    const untagged = await h.run(`lsxid -d ${paths.join(' ')}`);
     expect(untagged.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['!!ERR!!', '!!ERR!!', '!!ERR!!']);
 
-    const re = await sh(`mount -o remount,tag ${MNT}`);
+    const re = await h.run(`mount -o remount,tag ${MNT}`);
     expect(re.exitCode).not.toBe(0);
     expect(re.stderr).toMatch(/Invalid argument/);
-    expect((await sh(as(2, `cat ${file('untagged', 3, 2, 'r')}`))).exitCode).toBe(0);
+    expect((await h.run(as(2, `cat ${file('untagged', 3, 2, 'r')}`))).exitCode).toBe(0);
     // ... but the tags are still on the files, just not checked: the write of guest 2 retagged nothing.
     await ok(`umount ${MNT} && mount -t ext2 -o tag /dev/sda ${MNT}`);
     expect(await tagsOf(paths)).toEqual([3, 0, 3]);
@@ -164,7 +163,7 @@ describe('filesystem isolation on ext2 (tags and attributes on disk)', () => {
       expect(seen).toEqual(want);
       expect(await tagsOf([`${MNT}/attr/retag`, file('tagged', 3, 0, 'r'), file('tagged', 1, 0, 'r')])).toEqual([3, 3, 1]);
       expect((await ok(`showattr ${MNT}/attr/u ${MNT}/attr/cow`)).stdout).toBe(`-----UIcX  ${MNT}/attr/u\n-----UICX  ${MNT}/attr/cow\n`);
-      expect((await sh(as(2, `ls ${MNT}/attr/bar`))).stderr).toMatch(/Permission denied/);
+      expect((await h.run(as(2, `ls ${MNT}/attr/bar`))).stderr).toMatch(/Permission denied/);
 
       // Guest 2 writes its name of the unified COW file: it gets a copy tagged 2, the other name keeps the original.
       expect((await ok(as(2, `echo changed >>${MNT}/attr/cow2 && cat ${MNT}/attr/cow2`))).stdout).toBe('cow\nchanged\n');

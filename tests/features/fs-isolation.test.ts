@@ -30,7 +30,6 @@ const allowed = (actor: Actor, tag: Tag): boolean => {
 
 describe('filesystem isolation', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = (cmd: string) => h.guest.shell.run(cmd);
 
   beforeAll(async () => {
     await h.guest.shell.succeed(`mkdir -p ${MNT} && mount -t tmpfs -o tag tmpfs ${MNT}`);
@@ -53,8 +52,8 @@ describe('filesystem isolation', () => {
     const want: string[] = [];
     for (const actor of Object.keys(ACTORS) as Actor[]) {
       for (const tag of Object.keys(TAGS) as Tag[]) {
-        const read = await sh(as(actor, `cat ${MNT}/${actor}-${tag}-r`));
-        const write = await sh(as(actor, `echo more >>${MNT}/${actor}-${tag}-w`));
+        const read = await h.run(as(actor, `cat ${MNT}/${actor}-${tag}-r`));
+        const write = await h.run(as(actor, `echo more >>${MNT}/${actor}-${tag}-w`));
         const verdict = (r: { exitCode: number; stderr: string }): string => (r.exitCode === 0 ? 'ok' : /Permission denied/.test(r.stderr) ? 'EACCES' : `exit ${r.exitCode}: ${r.stderr.trim()}`);
         seen.push(`${actor} ${tag}: read ${verdict(read)}, write ${verdict(write)}`);
         const w = allowed(actor, tag) ? 'ok' : 'EACCES';
@@ -75,7 +74,7 @@ describe('filesystem isolation', () => {
 
   it("a guest cannot enter another guest's directory; it creates files with its own tag", async () => {
     await h.guest.shell.succeed(`${as('guestA', `mkdir ${MNT}/dirA && chmod 777 ${MNT}/dirA && echo a >${MNT}/dirA/f`)}`);
-    const ls = await sh(as('guestB', `ls ${MNT}/dirA`));
+    const ls = await h.run(as('guestB', `ls ${MNT}/dirA`));
     expect(ls.exitCode).not.toBe(0);
     expect(ls.stderr).toMatch(/Permission denied/);
     const tags = await h.guest.shell.succeed(`lsxid -d ${MNT}/dirA ${MNT}/dirA/f`);
@@ -85,19 +84,19 @@ describe('filesystem isolation', () => {
   it('notagcheck keeps the tags but lifts the check; tagid=N tags every new file N; tag cannot be added by remount', async () => {
     await h.guest.shell.succeed(`mkdir -p /tmp/fsiso-nc && mount -t tmpfs -o tag,notagcheck tmpfs /tmp/fsiso-nc && grep " /tmp/fsiso-nc " /proc/mounts | grep -q notagcheck`);
     await h.guest.shell.succeed(as('guestA', 'echo a >/tmp/fsiso-nc/f; chmod 666 /tmp/fsiso-nc/f'));
-    expect((await sh(as('guestB', 'cat /tmp/fsiso-nc/f'))).stdout).toBe('a\n');
+    expect((await h.run(as('guestB', 'cat /tmp/fsiso-nc/f'))).stdout).toBe('a\n');
     expect((await h.guest.shell.succeed('lsxid /tmp/fsiso-nc/f')).stdout.trim()).toBe(`${A}  /tmp/fsiso-nc/f`);
 
     await h.guest.shell.succeed('mkdir -p /tmp/fsiso-id && mount -t tmpfs -o tagid=4242 tmpfs /tmp/fsiso-id');
     // Files made by the host and by guest 4242 get 4242; guest A may not even keep the one it makes.
     await h.guest.shell.succeed('vcontext --create --silent --endsetup --xid 4242 -- touch /tmp/fsiso-id/g');
-    expect((await sh(as('guestA', 'touch /tmp/fsiso-id/a'))).stderr).toMatch(/Permission denied/);
+    expect((await h.run(as('guestA', 'touch /tmp/fsiso-id/a'))).stderr).toMatch(/Permission denied/);
     expect((await h.guest.shell.succeed('touch /tmp/fsiso-id/h && lsxid /tmp/fsiso-id/a /tmp/fsiso-id/g /tmp/fsiso-id/h')).stdout).toBe(
       `${'4242'.padStart(20)}  /tmp/fsiso-id/a\n${'4242'.padStart(20)}  /tmp/fsiso-id/g\n${'4242'.padStart(20)}  /tmp/fsiso-id/h\n`,
     );
 
     await h.guest.shell.succeed('mkdir -p /tmp/fsiso-plain && mount -t tmpfs tmpfs /tmp/fsiso-plain');
-    const re = await sh('mount -o remount,tag /tmp/fsiso-plain');
+    const re = await h.run('mount -o remount,tag /tmp/fsiso-plain');
     expect(re.exitCode).not.toBe(0);
     expect(re.stderr).toMatch(/Invalid argument/);
     await h.guest.shell.run('umount /tmp/fsiso-nc /tmp/fsiso-id /tmp/fsiso-plain; rmdir /tmp/fsiso-nc /tmp/fsiso-id /tmp/fsiso-plain');
@@ -106,23 +105,23 @@ describe('filesystem isolation', () => {
   it('bad tag options are EINVAL, and chxid on an untagged filesystem fails', async () => {
     await h.guest.shell.succeed('mkdir -p /tmp/fsiso-bad');
     for (const opt of ['tagid=65536', 'tagid=abc', 'tagid=', 'tagid=-1']) {
-      const r = await sh(`mount -t tmpfs -o ${opt} tmpfs /tmp/fsiso-bad`);
+      const r = await h.run(`mount -t tmpfs -o ${opt} tmpfs /tmp/fsiso-bad`);
       expect(r.exitCode, opt).not.toBe(0);
       expect(r.stderr, opt).toMatch(/Invalid argument/);
     }
     await h.guest.shell.succeed('rmdir /tmp/fsiso-bad && touch /tmp/fsiso-untagged');
-    const r = await sh('chxid -c 5 /tmp/fsiso-untagged');
+    const r = await h.run('chxid -c 5 /tmp/fsiso-untagged');
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/Invalid argument/);
-    expect((await sh('chxid -c 70000 /tmp/fsiso-untagged')).exitCode).toBe(255);
+    expect((await h.run('chxid -c 70000 /tmp/fsiso-untagged')).exitCode).toBe(255);
   });
 
   it('the barrier stops guests only: host and spectator pass it', async () => {
     await h.guest.shell.succeed('mkdir -p /tmp/fsiso-bar/inner && setattr --barrier /tmp/fsiso-bar');
-    expect((await sh(as('host', 'ls /tmp/fsiso-bar'))).stdout).toBe('inner\n');
-    expect((await sh(as('spectator', 'ls /tmp/fsiso-bar'))).stdout).toBe('inner\n');
+    expect((await h.run(as('host', 'ls /tmp/fsiso-bar'))).stdout).toBe('inner\n');
+    expect((await h.run(as('spectator', 'ls /tmp/fsiso-bar'))).stdout).toBe('inner\n');
     for (const cmd of ['ls /tmp/fsiso-bar', 'cd /tmp/fsiso-bar', 'ls /tmp/fsiso-bar/inner', 'chroot /tmp/fsiso-bar/inner /bin/true']) {
-      const r = await sh(as('guestA', cmd));
+      const r = await h.run(as('guestA', cmd));
       expect(r.exitCode, cmd).not.toBe(0);
       expect(r.stderr, cmd).toMatch(/Permission denied/);
     }
@@ -145,15 +144,15 @@ describe('filesystem isolation', () => {
     const seen: string[] = [];
     const want: string[] = [];
     for (const [name, , ok] of nodes) {
-      const r = await sh(as('guestA', `: </tmp/fsiso-dev/${name}`));
+      const r = await h.run(as('guestA', `: </tmp/fsiso-dev/${name}`));
       seen.push(`${name}: ${r.exitCode === 0 ? 'opened' : /not permitted/.test(r.stderr) ? 'EPERM' : r.stderr.trim()}`);
       want.push(`${name}: ${ok ? 'opened' : 'EPERM'}`);
     }
     expect(seen).toEqual(want);
     // The guest's own node, made with CAP_MKNOD, opens nothing more; the host's /dev/ttyS0 neither.
-    const own = await sh(as('guestA', 'mknod /tmp/fsiso-dev/own c 4 64 && : </tmp/fsiso-dev/own'));
+    const own = await h.run(as('guestA', 'mknod /tmp/fsiso-dev/own c 4 64 && : </tmp/fsiso-dev/own'));
     expect(own.stderr).toMatch(/not permitted/);
-    expect((await sh(as('guestA', ': </dev/ttyS0'))).stderr).toMatch(/not permitted/);
+    expect((await h.run(as('guestA', ': </dev/ttyS0'))).stderr).toMatch(/not permitted/);
     // ptmx works only next to a devpts instance: the guest's /dev/ptmx and /dev/null.
     await h.guest.shell.succeed(as('guestA', ': </dev/ptmx && : </dev/null'));
     // The host is not restricted.
@@ -165,7 +164,7 @@ describe('filesystem isolation', () => {
     await h.guest.shell.succeed('mkdir -p /tmp/fsiso-u && echo shared >/tmp/fsiso-u/a && ln /tmp/fsiso-u/a /tmp/fsiso-u/b && setattr --iunlink /tmp/fsiso-u/a');
     expect((await h.guest.shell.succeed('showattr /tmp/fsiso-u/b')).stdout).toBe('-----UIc-  /tmp/fsiso-u/b\n');
     for (const cmd of ['echo x >>/tmp/fsiso-u/b', 'echo x >/tmp/fsiso-u/b', 'chmod 600 /tmp/fsiso-u/b']) {
-      const r = await sh(as('guestA', cmd));
+      const r = await h.run(as('guestA', cmd));
       expect(r.exitCode, cmd).not.toBe(0);
     }
     // Unification links such files into every guest (ABI §11 K4): a new name works.
@@ -174,7 +173,7 @@ describe('filesystem isolation', () => {
     expect((await h.guest.shell.succeed('ls /tmp/fsiso-u; cat /tmp/fsiso-u/a')).stdout).toBe('a\nshared\n');
     // Plain immutable (no iunlink): not even unlinking.
     await h.guest.shell.succeed('setattr --~iunlink /tmp/fsiso-u/a && setattr --immutable /tmp/fsiso-u/a');
-    expect((await sh(as('guestA', 'rm /tmp/fsiso-u/a'))).exitCode).not.toBe(0);
+    expect((await h.run(as('guestA', 'rm /tmp/fsiso-u/a'))).exitCode).not.toBe(0);
     await h.guest.shell.succeed('setattr --~immutable /tmp/fsiso-u/a && rm -rf /tmp/fsiso-u');
   });
 
@@ -206,12 +205,12 @@ describe('filesystem isolation', () => {
     // Reading never copies; the host does not break links (EPERM, as for any immutable file).
     await h.guest.shell.succeed(as('guestA', `cat ${MNT}/cow/g3/r >/dev/null`));
     expect(await ino(`${MNT}/cow/g3/r`)).toBe(`${shared} 2`);
-    const host = await sh(`echo x >>${MNT}/cow/g3/r`);
+    const host = await h.run(`echo x >>${MNT}/cow/g3/r`);
     expect(host.exitCode).not.toBe(0);
     expect(host.stderr).toMatch(/not permitted/);
     // Without COW a unified file stays unwritable for guests.
     await h.guest.shell.succeed(`setattr --~cow ${MNT}/cow/master`);
-    expect((await sh(as('guestA', `echo x >>${MNT}/cow/g3/r`))).stderr).toMatch(/not permitted/);
+    expect((await h.run(as('guestA', `echo x >>${MNT}/cow/g3/r`))).stderr).toMatch(/not permitted/);
     await h.guest.shell.succeed(`setattr --~iunlink ${MNT}/cow/master && rm -rf ${MNT}/cow`);
   });
 
@@ -223,7 +222,7 @@ describe('filesystem isolation', () => {
     const attrs = (await h.guest.shell.succeed(`showattr -d ${MNT}/rec/a/b/g ${MNT}/rec/outside`)).stdout.split('\n');
     expect(attrs[0]).toMatch(/^\S*U\S*\s/);
     expect(attrs[1]).not.toMatch(/^\S*U\S*\s/);
-    const r = await sh(`chxid -c 7 -R ${MNT}/rec/missing`);
+    const r = await h.run(`chxid -c 7 -R ${MNT}/rec/missing`);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe(`chxid: ${MNT}/rec/missing: No such file or directory\n`);
   });

@@ -45,28 +45,27 @@ const vlimitRow = (name: string, min: string, soft: string, hard: string): strin
 describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   const h = useGuest({ variant: 'vserver' });
   const call = (args: string) => vc(h.guest.shell, args);
-  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
   const persistent = async (xid: number): Promise<void> => {
     expect(await call(`--in ${u64((7n << 32n) | (1n << 38n))} ctx_create ${xid}`)).toMatchObject({ ret: xid });
   };
-  const release = (xid: number) => sh(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} set_cflags ${xid} >/dev/null`);
+  const release = (xid: number) => h.succeed(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(1n << 38n)} set_cflags ${xid} >/dev/null`);
   /** Waits (briefly) until the current value of the NAME row of XID is `want`; returns the row. */
   const settleRow = async (xid: number, name: string, want: number): Promise<number[] | undefined> => {
     await settleUntil(h.guest.shell, `grep -q "^${name}:\t *${want}\t" /proc/virtual/${xid}/limit`, { timeoutMs: 5000 });
-    return limitRow((await sh(`cat /proc/virtual/${xid}/limit`)).stdout, name);
+    return limitRow((await h.succeed(`cat /proc/virtual/${xid}/limit`)).stdout, name);
   };
   /** Runs limprobe with ARGS in XID (0: the host), output to a file; returns its stdout. */
   const probe = async (xid: number, args: string): Promise<string> => {
     const ctx = xid === 0 ? '' : `vcontext --migrate --xid ${xid} -- `;
-    return (await sh(`${ctx}limprobe ${args} >/tmp/probe.out 2>&1 </dev/null; cat /tmp/probe.out`)).stdout;
+    return (await h.succeed(`${ctx}limprobe ${args} >/tmp/probe.out 2>&1 </dev/null; cat /tmp/probe.out`)).stdout;
   };
   /** The current value of ROW while a task of XID holds what `limprobe --hold ARGS` takes. */
   const heldValue = async (xid: number, row: string, args: string): Promise<number> => {
-    await sh(`rm -f /tmp/held.out; vcontext --migrate --xid ${xid} -- limprobe --hold ${args} >/tmp/held.out 2>&1 </dev/null &`);
+    await h.succeed(`rm -f /tmp/held.out; vcontext --migrate --xid ${xid} -- limprobe --hold ${args} >/tmp/held.out 2>&1 </dev/null &`);
     await settleUntil(h.guest.shell, 'grep -q held /tmp/held.out', { timeoutMs: 5000 });
-    const value = limitRow((await sh(`cat /proc/virtual/${xid}/limit`)).stdout, row)?.[0] ?? -1;
+    const value = limitRow((await h.succeed(`cat /proc/virtual/${xid}/limit`)).stdout, row)?.[0] ?? -1;
     // The host cannot signal a guest's task by pid: end it through the context.
-    await sh(`vkill --xid ${xid} -s TERM; wait`);
+    await h.succeed(`vkill --xid ${xid} -s TERM; wait`);
     expect((await settleRow(xid, row, 0))?.[0]).toBe(0);
     return value;
   };
@@ -77,7 +76,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
    * limit, and the limited row does not move.
    */
   const limitCase = async (o: { xid: number; row: string; vlimit: string; limit: number; what: string; args: string; ok: number; errno: string; peak: number | [number, number]; hits?: number }): Promise<void> => {
-    await sh(`vlimit --xid ${o.xid} ${o.vlimit}`);
+    await h.succeed(`vlimit --xid ${o.xid} ${o.vlimit}`);
     const run = (xid: number, n: number) => probe(xid, `${o.what} ${n}${o.args === '' ? '' : ` ${o.args}`}`);
     expect(await run(o.xid, o.ok + 3)).toBe(`${o.what} ok=${o.ok} ${o.errno}\n`);
     const [cur, min, max = -1, soft, hard, hits] = (await settleRow(o.xid, o.row, 0)) ?? [];
@@ -126,8 +125,8 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
 
   it('vlimit sets a limit and lists all of them in columns 10/30/50, inf and N/A as documented', async () => {
     await persistent(162);
-    await sh('vlimit --xid 162 --nproc 12 -S --nofile 0x20 -H --nofile 64');
-    const all = (await sh('vlimit --xid 162 -a')).stdout.split('\n');
+    await h.succeed('vlimit --xid 162 --nproc 12 -S --nofile 0x20 -H --nofile 64');
+    const all = (await h.succeed('vlimit --xid 162 -a')).stdout.split('\n');
     expect(all).toContain(vlimitRow('NPROC', 'N/A', '0xc', '0xc'));
     expect(all).toContain(vlimitRow('NOFILE', 'N/A', '0x20', '0x40'));
     expect(all).toContain(vlimitRow('AS', 'N/A', 'inf', 'inf'));
@@ -136,13 +135,13 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(all[0]).toBe(vlimitRow('RSS', 'N/A', 'inf', 'inf'));
     expect(all.filter((l) => l !== '').map((l) => l.split(' ')[0])).toEqual(['RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS', 'LOCKS', 'MSGQUEUE', 'NSOCK', 'OPENFD', 'ANON', 'SHMEM']);
     // -n: the limit's number in place of its name.
-    expect((await sh('vlimit --xid 162 -a -n -d')).stdout.split('\n')).toContain(vlimitRow('7', 'N/A', '32', '64'));
-    await sh('vlimit --xid 162 -S --nproc inf --nproc inf');
-    expect((await sh('vlimit --xid 162 -a')).stdout.split('\n')).toContain(vlimitRow('NPROC', 'N/A', 'inf', 'inf'));
+    expect((await h.succeed('vlimit --xid 162 -a -n -d')).stdout.split('\n')).toContain(vlimitRow('7', 'N/A', '32', '64'));
+    await h.succeed('vlimit --xid 162 -S --nproc inf --nproc inf');
+    expect((await h.succeed('vlimit --xid 162 -a')).stdout.split('\n')).toContain(vlimitRow('NPROC', 'N/A', 'inf', 'inf'));
     // --dir: "<res>" sets all three values, "<res>.soft" then the soft one; a limit named on the
     // command line keeps its value over the file's.
-    await sh('mkdir -p /tmp/lim162 && echo 7 >/tmp/lim162/nproc && echo 5 >/tmp/lim162/nproc.soft && echo 9 >/tmp/lim162/nofile && vlimit --xid 162 --nofile 33 --dir /tmp/lim162');
-    const fromDir = (await sh('vlimit --xid 162 -a -d')).stdout.split('\n');
+    await h.succeed('mkdir -p /tmp/lim162 && echo 7 >/tmp/lim162/nproc && echo 5 >/tmp/lim162/nproc.soft && echo 9 >/tmp/lim162/nofile && vlimit --xid 162 --nofile 33 --dir /tmp/lim162');
+    const fromDir = (await h.succeed('vlimit --xid 162 -a -d')).stdout.split('\n');
     expect(fromDir).toContain(vlimitRow('NPROC', 'N/A', '5', '7'));
     expect(fromDir).toContain(vlimitRow('NOFILE', 'N/A', '32', '33'));
     // Bad input: usage or a named kernel error, exit 255.
@@ -159,7 +158,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
 
   it('NPROC: tasks up to the limit fork, one more fails with EAGAIN (a hit), though the user rlimit allows it; the host is unaffected', async () => {
     await persistent(164);
-    await sh('vlimit --xid 164 --nproc 3');
+    await h.succeed('vlimit --xid 164 --nproc 3');
     // sh is task 1; two sleeps make 3; the third fork is refused and the shell stops there.
     const bg = 'sleep 1000 >/dev/null 2>&1 &';
     const r = await h.guest.shell.run(`vcontext --migrate --xid 164 -- sh -c 'ulimit -u; ${bg} ${bg} ${bg} echo all-forked'`);
@@ -168,7 +167,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(userLimit === 'unlimited' || Number(userLimit) > 3).toBe(true);
     expect(r.stdout).not.toMatch(/all-forked/);
     expect(r.stderr).toMatch(/fork.*(Resource temporarily unavailable|Try again)/i);
-    const limit = (await sh('cat /proc/virtual/164/limit')).stdout;
+    const limit = (await h.succeed('cat /proc/virtual/164/limit')).stdout;
     // The shell has exited: two sleeps remain; the count peaked at 3; one refusal.
     expect(limitRow(limit, 'PROC')).toEqual([2, 0, 3, 3, 3, 1]);
     expect(limit.split('\n')[0]).toBe('Limit\t current\t     min/max\t\t    soft/hard\t\thits');
@@ -177,46 +176,46 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(st).toMatchObject({ ret: 0 });
     expect([st.out?.readUInt32LE(0), st.out?.readUInt32LE(4), st.out?.readBigUInt64LE(8), st.out?.readBigUInt64LE(24)]).toEqual([NPROC, 1, 2n, 3n]);
     // The host forks freely meanwhile.
-    expect((await sh('for i in 1 2 3 4 5; do /bin/true & done; wait; echo host-ok')).stdout).toBe('host-ok\n');
+    expect((await h.succeed('for i in 1 2 3 4 5; do /bin/true & done; wait; echo host-ok')).stdout).toBe('host-ok\n');
     // reset_hits and reset_minmax.
     expect(await call(`reset_hits 164`)).toMatchObject({ ret: 0 });
     expect(await call(`reset_minmax 164`)).toMatchObject({ ret: 0 });
-    expect(limitRow((await sh('cat /proc/virtual/164/limit')).stdout, 'PROC')).toEqual([2, 2, 2, 3, 3, 0]);
+    expect(limitRow((await h.succeed('cat /proc/virtual/164/limit')).stdout, 'PROC')).toEqual([2, 2, 2, 3, 3, 0]);
     await release(164);
   });
 
   it('NOFILE: opens up to the limit work, one more fails with EMFILE (a hit); closing gives the room back', async () => {
     await persistent(165);
-    await sh('vlimit --xid 165 --nofile 4');
+    await h.succeed('vlimit --xid 165 --nofile 4');
     // The shell's own executable is file 1; three opens make 4; the fourth open is refused.
-    await sh(
+    await h.succeed(
       `vcontext --migrate --xid 165 -- sh -c 'exec 3</dev/null 4</dev/null 5</dev/null; true 6</dev/null && echo sixth; echo end; exec 5<&-; true 6</dev/null && echo reopened; exec sleep 1000' >/tmp/nofile.out 2>&1 &`,
     );
     await settleUntil(h.guest.shell, 'grep -q reopened /tmp/nofile.out', { timeoutMs: 5000 });
-    const out = (await sh('cat /tmp/nofile.out')).stdout;
+    const out = (await h.succeed('cat /tmp/nofile.out')).stdout;
     expect(out).toMatch(/Too many open files/);
     expect(out).not.toMatch(/sixth/);
     expect(out).toMatch(/end\n(.|\n)*reopened/);
     // Now: sleep's executable and fds 3 and 4 (5 was closed); the peak was 4; one refusal.
     await settleUntil(h.guest.shell, 'grep -q "^FILES:\t *3\t" /proc/virtual/165/limit', { timeoutMs: 5000 });
-    expect(limitRow((await sh('cat /proc/virtual/165/limit')).stdout, 'FILES')).toEqual([3, 0, 4, 4, 4, 1]);
+    expect(limitRow((await h.succeed('cat /proc/virtual/165/limit')).stdout, 'FILES')).toEqual([3, 0, 4, 4, 4, 1]);
     // The host opens what it likes.
-    expect((await sh('exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null; echo host-ok')).stdout).toBe('host-ok\n');
+    expect((await h.succeed('exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null; echo host-ok')).stdout).toBe('host-ok\n');
     await release(165);
     // Every file is uncharged when the context's tasks are gone (the context stays until then).
   });
 
   it('AS: the pages mapped by the context\'s processes, summed; a mapping past the limit fails with ENOMEM (a hit); the host is unaffected', async () => {
     await persistent(166);
-    const sleepPid = (await sh(`vcontext --migrate --xid 166 -- sh -c 'exec sleep 1000' >/dev/null 2>&1 & echo $!`)).stdout.trim();
+    const sleepPid = (await h.succeed(`vcontext --migrate --xid 166 -- sh -c 'exec sleep 1000' >/dev/null 2>&1 & echo $!`)).stdout.trim();
     await settleUntil(h.guest.shell, 'grep -q "^Tasks:\t1$" /proc/virtual/166/status', { timeoutMs: 5000 });
-    const vmOf = async (): Promise<number[] | undefined> => limitRow((await sh('cat /proc/virtual/166/limit')).stdout, 'VM');
+    const vmOf = async (): Promise<number[] | undefined> => limitRow((await h.succeed('cat /proc/virtual/166/limit')).stdout, 'VM');
     const sleeping = (await vmOf())?.[0] ?? 0;
     // Only the context itself (or the spectator) may look at its task.
-    const status = (await sh(`vcontext --migrate --xid 166 -- cat /proc/${sleepPid}/status`)).stdout;
+    const status = (await h.succeed(`vcontext --migrate --xid 166 -- cat /proc/${sleepPid}/status`)).stdout;
     const vmSize = Number(/^VmSize:\s+(\d+) kB$/m.exec(status)?.[1]);
     expect(sleeping * 4).toBe(vmSize); // one process: its VmSize, in 4 KiB pages
-    await sh('vlimit --xid 166 --as 0x1000');
+    await h.succeed('vlimit --xid 166 --as 0x1000');
     const big = await h.guest.shell.run('vcontext --migrate --xid 166 -- dd if=/dev/zero of=/dev/null bs=32M count=1');
     expect(big.exitCode).not.toBe(0);
     expect(big.stderr).toMatch(/out of memory/);
@@ -231,9 +230,9 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
 
   it('cacct and sock_stat count the bytes a guest sends over TCP, in the ABI layouts; the host is not counted', async () => {
     await persistent(167);
-    await sh(`printf '%777s' x >/tmp/cacct.data && (nc -l -p 4167 >/dev/null 2>&1 &) && usleep 100000`);
-    await sh(`vcontext --migrate --xid 167 -- sh -c 'nc 127.0.0.1 4167 </tmp/cacct.data; true'`);
-    const cacct = (await sh('cat /proc/virtual/167/cacct')).stdout.split('\n');
+    await h.succeed(`printf '%777s' x >/tmp/cacct.data && (nc -l -p 4167 >/dev/null 2>&1 &) && usleep 100000`);
+    await h.succeed(`vcontext --migrate --xid 167 -- sh -c 'nc 127.0.0.1 4167 </tmp/cacct.data; true'`);
+    const cacct = (await h.succeed('cat /proc/virtual/167/cacct')).stdout.split('\n');
     expect(cacct[0]).toBe('Type\t    recv #/bytes\t\t   send #/bytes\t\t    fail #/bytes');
     expect(cacct.slice(1, 7).map((l) => l.split(':')[0])).toEqual(['UNSPEC', 'UNIX', 'INET', 'INET6', 'PACKET', 'OTHER']);
     expect(cacct[3]).toMatch(/^INET:\t {9}0\/0 {9}\t {9}[1-9]\d*\/777 {7}\t {9}0\/0 {9}$/);
@@ -253,13 +252,13 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   it('cacct counts what a guest sends with sendfile(2) (the socket\'s sendpage) like any message', async () => {
     await persistent(168);
     // busybox cat copies a file to its stdout with sendfile(2); under nc -e that stdout is the TCP socket.
-    await sh(`printf '%5000s' x >/tmp/sendfile.data; vcontext --migrate --xid 168 -- nc -l -p 4168 -e cat /tmp/sendfile.data >/dev/null 2>&1 &`);
+    await h.succeed(`printf '%5000s' x >/tmp/sendfile.data; vcontext --migrate --xid 168 -- nc -l -p 4168 -e cat /tmp/sendfile.data >/dev/null 2>&1 &`);
     // busybox nc listens dual-stack, so the listener shows in tcp6 (grepping tcp alone always waited the full 200 rounds).
     await settleUntil(h.guest.shell, 'grep -qh ":1048 " /proc/net/tcp /proc/net/tcp6', { timeoutMs: 5000 });
-    expect((await sh('nc 127.0.0.1 4168 | wc -c')).stdout.trim()).toBe('5000');
+    expect((await h.succeed('nc 127.0.0.1 4168 | wc -c')).stdout.trim()).toBe('5000');
     await settleUntil(h.guest.shell, 'grep -q "^Tasks:\t[1-9]" /proc/virtual/168/status', { timeoutMs: 5000, not: true });
     // busybox nc listens dual-stack: the accepted socket may be INET6 (v4-mapped); add both rows.
-    const rows = (await sh('grep "^INET6\\?:" /proc/virtual/168/cacct')).stdout.trim().split('\n');
+    const rows = (await h.succeed('grep "^INET6\\?:" /proc/virtual/168/cacct')).stdout.trim().split('\n');
     expect(rows).toHaveLength(2);
     const send = rows.map((row) => /^INET6?:\t\s*\d+\/\d+\s*\t\s*(\d+)\/(\d+)\s*\t/.exec(row)?.slice(1).map(Number) ?? [0, 0]);
     expect((send[0]?.[0] ?? 0) + (send[1]?.[0] ?? 0)).toBeGreaterThanOrEqual(1);
@@ -282,16 +281,16 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
 
   it('LOCKS: POSIX locks up to the limit are taken, one more fails with ENOLCK (a hit); the process exit gives them back', async () => {
     await persistent(174);
-    await sh('touch /tmp/locks.posix');
+    await h.succeed('touch /tmp/locks.posix');
     await limitCase({ xid: 174, row: 'LOCKS', vlimit: '--locks 3', limit: 3, what: 'posix', args: '/tmp/locks.posix', ok: 3, errno: 'ENOLCK', peak: 3 });
   });
 
   it('LOCKS: flock locks count too; converting a held flock at the limit adds nothing and works', async () => {
     await persistent(176);
-    await sh('touch /tmp/locks.flock');
+    await h.succeed('touch /tmp/locks.flock');
     await limitCase({ xid: 176, row: 'LOCKS', vlimit: '--locks 2', limit: 2, what: 'flock', args: '/tmp/locks.flock', ok: 2, errno: 'ENOLCK', peak: 2 });
     await persistent(178);
-    await sh('vlimit --xid 178 --locks 1');
+    await h.succeed('vlimit --xid 178 --locks 1');
     expect(await probe(178, 'flockup 1 /tmp/locks.flock')).toBe('flockup ok=1 done\n');
     expect(await settleRow(178, 'LOCKS', 0)).toEqual([0, 0, 1, 1, 1, 0]);
     await release(178);
@@ -320,12 +319,12 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     const NSEMS = 21;
     const MAPPED = 23;
     await persistent(190);
-    await sh(`rm -f /tmp/held.out; vcontext --migrate --xid 190 -- limprobe --hold sem 3 4 >/tmp/held.out 2>&1 </dev/null &`);
+    await h.succeed(`rm -f /tmp/held.out; vcontext --migrate --xid 190 -- limprobe --hold sem 3 4 >/tmp/held.out 2>&1 </dev/null &`);
     await settleUntil(h.guest.shell, 'grep -q held /tmp/held.out', { timeoutMs: 5000 });
-    expect((await sh('cat /tmp/held.out')).stdout).toBe('sem ok=3 done\nheld\n');
+    expect((await h.succeed('cat /tmp/held.out')).stdout).toBe('sem ok=3 done\nheld\n');
     // The host's own arrays are not the guest's.
-    expect((await sh('limprobe sem 2 5')).stdout).toBe('sem ok=2 done\n');
-    const text = (await sh('cat /proc/virtual/190/limit')).stdout;
+    expect((await h.succeed('limprobe sem 2 5')).stdout).toBe('sem ok=2 done\n');
+    const text = (await h.succeed('cat /proc/virtual/190/limit')).stdout;
     expect(limitRow(text, 'SEMA')).toEqual([3, 0, 3, -1, -1, 0]);
     expect(limitRow(text, 'SEMS')).toEqual([12, 0, 12, -1, -1, 0]);
     expect(limitRow(text, 'RMAP')?.[0]).toBeGreaterThan(0);
@@ -336,7 +335,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     for (const id of [SEMARY, NSEMS, MAPPED]) {
       expect(await call(`--in ${rlimit(id, KEEP, 5n, 5n)} set_rlimit 190`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     }
-    await sh('vkill --xid 190 -s TERM; wait');
+    await h.succeed('vkill --xid 190 -s TERM; wait');
     expect((await settleRow(190, 'SEMA', 0))?.[0]).toBe(0);
     expect((await settleRow(190, 'SEMS', 0))?.[0]).toBe(0);
     expect((await settleRow(190, 'RMAP', 0))?.[0]).toBe(0);
@@ -344,30 +343,30 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
   });
 
   it('DENTRY is accounted only: the dentries a guest\'s tasks allocate count until they are killed; a dentry that outlives its context counts for no later one', async () => {
-    const dent = async (xid: number): Promise<number> => limitRow((await sh(`cat /proc/virtual/${xid}/limit`)).stdout, 'DENT')?.[0] ?? -1;
-    const status = async (): Promise<string> => /#CTotal:\t\d+\n#CActive:\t\d+/.exec((await sh('cat /proc/virtual/status')).stdout)?.[0] ?? '';
+    const dent = async (xid: number): Promise<number> => limitRow((await h.succeed(`cat /proc/virtual/${xid}/limit`)).stdout, 'DENT')?.[0] ?? -1;
+    const status = async (): Promise<string> => /#CTotal:\t\d+\n#CActive:\t\d+/.exec((await h.succeed('cat /proc/virtual/status')).stdout)?.[0] ?? '';
     const before = await status();
     await persistent(192);
     const d0 = await dent(192);
-    await sh(`vcontext --migrate --xid 192 -- sh -c 'mkdir /tmp/dent192 && cd /tmp/dent192 && for i in $(seq 50); do : >f$i; done'`);
+    await h.succeed(`vcontext --migrate --xid 192 -- sh -c 'mkdir /tmp/dent192 && cd /tmp/dent192 && for i in $(seq 50); do : >f$i; done'`);
     const d1 = await dent(192);
     expect(d1 - d0).toBeGreaterThanOrEqual(51);
     // The host's dentries are not the guest's.
-    await sh('mkdir /tmp/dent-host && cd /tmp/dent-host && for i in $(seq 30); do : >f$i; done');
+    await h.succeed('mkdir /tmp/dent-host && cd /tmp/dent-host && for i in $(seq 30); do : >f$i; done');
     expect(await dent(192)).toBe(d1);
     // tmpfs kills a dentry when its file goes: the 51 are given back, whoever removes them.
-    await sh('rm -rf /tmp/dent192 /tmp/dent-host');
+    await h.succeed('rm -rf /tmp/dent192 /tmp/dent-host');
     expect(await dent(192)).toBeLessThanOrEqual(d1 - 51);
     expect(await call(`--in ${rlimit(22, KEEP, 5n, 5n)} set_rlimit 192`)).toMatchObject({ ret: -1, name: 'EINVAL' });
     // A dentry made in context 192 outlives it; a new context 192 is not charged for it.
-    await sh(`vcontext --migrate --xid 192 -- sh -c 'mkdir /tmp/dent192b && : >/tmp/dent192b/kept'`);
+    await h.succeed(`vcontext --migrate --xid 192 -- sh -c 'mkdir /tmp/dent192b && : >/tmp/dent192b/kept'`);
     await release(192);
     // The ended context is freed (an RCU grace period later) although its dentries are still cached.
-    for (let i = 0; i < 100 && (await status()) !== before; i++) await sh('usleep 50000');
+    for (let i = 0; i < 100 && (await status()) !== before; i++) await h.succeed('usleep 50000');
     expect(await status()).toBe(before);
     await persistent(192);
     const fresh = await dent(192);
-    await sh('rm -rf /tmp/dent192b');
+    await h.succeed('rm -rf /tmp/dent192b');
     expect(await dent(192)).toBe(fresh);
     await release(192);
   });

@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { vpoll } from '../poll.ts';
 
 const TOOLS = ['ncontext', 'naddress', 'nattribute', 'chbind'];
 const TASK_NID = 'task_nid';
@@ -33,19 +34,16 @@ const bindIn = (nid: number, addr: string, port: number): string => {
 };
 const BOUND = { stdout: 'bound\n' };
 const REFUSED = { stdout: 'refused\n', stderr: expect.stringMatching(/httpd: bind: Cannot assign requested address/) as unknown };
-/** Polls (deadline about 5 s) until CMD succeeds: exit 0 once it did, 1 if it never did. */
-const until = (cmd: string): string => `i=0; until ${cmd} >/dev/null 2>&1; do [ $i -ge 250 ] && exit 1; usleep 20000; i=$((i+1)); done`;
 /** The IPv4 (or IPv6) addresses an `ip -o addr` listing shows. */
 const listed = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
 
 describe('network tools (ABI §8) on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = () => h.guest.shell;
 
   describe('options and errors', () => {
     it('every tool answers --help with its usage on stdout and exit 0', async () => {
       for (const t of TOOLS) {
-        const r = await sh().run(`${t} --help`);
+        const r = await h.run(`${t} --help`);
         expect(r.exitCode, t).toBe(0);
         expect(r.stdout, t).toMatch(new RegExp(`^usage: ${t}\\b`));
       }
@@ -53,7 +51,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
 
     it('every tool answers a bad option with a usage line on stderr and exit 255', async () => {
       for (const t of TOOLS) {
-        const r = await sh().run(`${t} --no-such-option`);
+        const r = await h.run(`${t} --no-such-option`);
         expect(r.exitCode, t).toBe(255);
         expect(r.stderr, t).toMatch(new RegExp(`^usage: ${t}\\b`));
       }
@@ -75,7 +73,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         'chbind --ip 10.42.0.1', // no command
         'chbind --nid -1 --ip 10.42.0.1 -- true',
       ]) {
-        const r = await sh().run(cmd);
+        const r = await h.run(cmd);
         expect(r.exitCode, cmd).toBe(255);
         expect(r.stderr, cmd).toMatch(/^usage: /);
         expect(r.stdout, cmd).toBe('');
@@ -95,165 +93,165 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         ['naddress --add --nid 6100 --bcast fd42::ff', "naddress: 'fd42::ff': not an IPv4 address\n"],
         ['naddress --add --nid 6100 --mask 255.255.0.255 --ip 10.42.0.1', "naddress: '255.255.0.255': bad mask\n"],
       ];
-      for (const [cmd, err] of cases) expect(await sh().run(cmd), cmd).toMatchObject({ exitCode: 255, stdout: '', stderr: err });
+      for (const [cmd, err] of cases) expect(await h.run(cmd), cmd).toMatchObject({ exitCode: 255, stdout: '', stderr: err });
       const ips = Array.from({ length: 17 }, (_, i) => `--ip 10.42.1.${i + 1}`).join(' ');
-      expect(await sh().run(`chbind ${ips} -- true`)).toMatchObject({ exitCode: 255, stderr: 'chbind: at most 16 addresses\n' });
+      expect(await h.run(`chbind ${ips} -- true`)).toMatchObject({ exitCode: 255, stderr: 'chbind: at most 16 addresses\n' });
     });
 
     it("nattribute names an unknown flag or capability: Unknown flag '…' / Unknown capability '…', exit 255", async () => {
-      expect(await sh().run('nattribute --set --flag private,nosuchflag')).toMatchObject({ exitCode: 255, stderr: "Unknown flag 'nosuchflag'\n" });
-      expect(await sh().run("nattribute --set --ncap '!bogus'")).toMatchObject({ exitCode: 255, stderr: "Unknown capability 'bogus'\n" });
+      expect(await h.run('nattribute --set --flag private,nosuchflag')).toMatchObject({ exitCode: 255, stderr: "Unknown flag 'nosuchflag'\n" });
+      expect(await h.run("nattribute --set --ncap '!bogus'")).toMatchObject({ exitCode: 255, stderr: "Unknown capability 'bogus'\n" });
       // Context flags are not network flags.
-      expect(await sh().run('nattribute --set --flag fakeinit')).toMatchObject({ exitCode: 255, stderr: "Unknown flag 'fakeinit'\n" });
+      expect(await h.run('nattribute --set --flag fakeinit')).toMatchObject({ exitCode: 255, stderr: "Unknown flag 'fakeinit'\n" });
     });
   });
 
   describe('against the kernel', () => {
     it('kernel errors are named with the command and exit 255: no such network context (ESRCH)', async () => {
-      expect(await sh().run('naddress --add --nid 6199 --ip 10.42.0.1')).toMatchObject({
+      expect(await h.run('naddress --add --nid 6199 --ip 10.42.0.1')).toMatchObject({
         exitCode: 255,
         stdout: 'Adding 10.42.0.1\n',
         stderr: 'naddress: net_add_ipv4 10.42.0.1: No such process\n',
       });
-      expect(await sh().run('nattribute --nid 6199 --get')).toMatchObject({ exitCode: 255, stderr: 'nattribute: get_nflags: No such process\n' });
-      expect(await sh().run('ncontext --migrate --nid 6199 -- true')).toMatchObject({ exitCode: 255, stderr: 'ncontext: net_migrate: No such process\n' });
+      expect(await h.run('nattribute --nid 6199 --get')).toMatchObject({ exitCode: 255, stderr: 'nattribute: get_nflags: No such process\n' });
+      expect(await h.run('ncontext --migrate --nid 6199 -- true')).toMatchObject({ exitCode: 255, stderr: 'ncontext: net_migrate: No such process\n' });
     });
 
     it('ncontext --create prints "New network context is N" and runs the command in network context N', async () => {
-      const r = await sh().run(`ncontext --create --nid 6101 -- vsyscall ${TASK_NID} 0`);
+      const r = await h.run(`ncontext --create --nid 6101 -- vsyscall ${TASK_NID} 0`);
       expect(r).toMatchObject({ exitCode: 0, stderr: '', stdout: 'New network context is 6101\nret=6101 errno=0 OK\n' });
       // Without --nid: a free id of the dynamic range; the exit status is the command's.
-      const dyn = await sh().run(`ncontext --create -- sh -c 'vsyscall ${TASK_NID} 0; exit 7'`);
+      const dyn = await h.run(`ncontext --create -- sh -c 'vsyscall ${TASK_NID} 0; exit 7'`);
       expect(dyn.exitCode).toBe(7);
       const [line, call] = dyn.stdout.trim().split('\n');
       const nid = Number(/^New network context is (\d+)$/.exec(line ?? '')?.[1]);
       expect(nid).toBeGreaterThanOrEqual(49152);
       expect(call).toBe(`ret=${nid} errno=0 OK`);
       // The security context is untouched: still the host's.
-      expect((await sh().succeed('ncontext --create --silent --nid 6101 -- vsyscall task_xid 0')).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed('ncontext --create --silent --nid 6101 -- vsyscall task_xid 0')).stdout).toBe('ret=0 errno=0 OK\n');
     });
 
     it('ncontext --create exits 254 if the nid exists (silently with --silentexist); --migrate enters it', async () => {
-      const pid = (await sh().succeed(keepAlive(6102))).stdout.trim();
+      const pid = (await h.succeed(keepAlive(6102))).stdout.trim();
       try {
-        const again = await sh().run('ncontext --create --nid 6102 -- true');
+        const again = await h.run('ncontext --create --nid 6102 -- true');
         expect(again.exitCode).toBe(254);
         expect(again.stderr).toBe('ncontext: network context 6102 already exists\n');
-        expect(await sh().run('ncontext --create --silentexist --nid 6102 -- true')).toMatchObject({ exitCode: 254, stdout: '', stderr: '' });
-        expect((await sh().succeed(`ncontext --migrate --nid 6102 -- vsyscall ${TASK_NID} 0`)).stdout).toBe('ret=6102 errno=0 OK\n');
-        expect((await sh().succeed(`vsyscall ${TASK_NID} ${pid}`)).stdout).toBe('ret=6102 errno=0 OK\n');
+        expect(await h.run('ncontext --create --silentexist --nid 6102 -- true')).toMatchObject({ exitCode: 254, stdout: '', stderr: '' });
+        expect((await h.succeed(`ncontext --migrate --nid 6102 -- vsyscall ${TASK_NID} 0`)).stdout).toBe('ret=6102 errno=0 OK\n');
+        expect((await h.succeed(`vsyscall ${TASK_NID} ${pid}`)).stdout).toBe('ret=6102 errno=0 OK\n');
         // --migrate-self without a command just moves and exits 0.
-        expect(await sh().run('ncontext --migrate-self --nid 6102')).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+        expect(await h.run('ncontext --migrate-self --nid 6102')).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
 
     it('naddress --add prints one "Adding" line per address; the context may then bind exactly those', async () => {
-      const pid = (await sh().succeed(keepAlive(6103, '--endsetup'))).stdout.trim();
+      const pid = (await h.succeed(keepAlive(6103, '--endsetup'))).stdout.trim();
       try {
         // A new network context has no address: nothing can be bound.
-        expect(await sh().run(bindIn(6103, '10.42.0.1', 8101))).toMatchObject(REFUSED);
-        const add = await sh().run('naddress --add --nid 6103 --ip 10.42.0.1 --ip 10.42.0.2/32 --ip fd42::2');
+        expect(await h.run(bindIn(6103, '10.42.0.1', 8101))).toMatchObject(REFUSED);
+        const add = await h.run('naddress --add --nid 6103 --ip 10.42.0.1 --ip 10.42.0.2/32 --ip fd42::2');
         expect(add).toMatchObject({ exitCode: 0, stderr: '', stdout: 'Adding 10.42.0.1\nAdding 10.42.0.2\nAdding fd42::2\n' });
-        expect(await sh().run(bindIn(6103, '10.42.0.1', 8101))).toMatchObject(BOUND);
-        expect(await sh().run(bindIn(6103, '10.42.0.2', 8101))).toMatchObject(BOUND);
-        expect(await sh().run(bindIn(6103, '[fd42::2]', 8101))).toMatchObject(BOUND);
-        expect(await sh().run(bindIn(6103, '10.42.0.3', 8101))).toMatchObject(REFUSED);
-        expect(await sh().run(bindIn(6103, '[fd42::3]', 8101))).toMatchObject(REFUSED);
+        expect(await h.run(bindIn(6103, '10.42.0.1', 8101))).toMatchObject(BOUND);
+        expect(await h.run(bindIn(6103, '10.42.0.2', 8101))).toMatchObject(BOUND);
+        expect(await h.run(bindIn(6103, '[fd42::2]', 8101))).toMatchObject(BOUND);
+        expect(await h.run(bindIn(6103, '10.42.0.3', 8101))).toMatchObject(REFUSED);
+        expect(await h.run(bindIn(6103, '[fd42::3]', 8101))).toMatchObject(REFUSED);
         // The same address twice: EEXIST.
-        expect(await sh().run('naddress --add --silent --nid 6103 --ip 10.42.0.1')).toMatchObject({
+        expect(await h.run('naddress --add --silent --nid 6103 --ip 10.42.0.1')).toMatchObject({
           exitCode: 255,
           stdout: '',
           stderr: 'naddress: net_add_ipv4 10.42.0.1: File exists\n',
         });
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
 
     it('naddress --remove takes one address away ("Removing"), or all of them; --set replaces the set', async () => {
-      const pid = (await sh().succeed(keepAlive(6104, '--endsetup'))).stdout.trim();
+      const pid = (await h.succeed(keepAlive(6104, '--endsetup'))).stdout.trim();
       try {
-        await sh().succeed('naddress --add --silent --nid 6104 --ip 10.42.0.1 --ip 10.42.0.2 --ip fd42::1');
-        expect(await sh().run('naddress --remove --nid 6104 --ip 10.42.0.2')).toMatchObject({ exitCode: 0, stdout: 'Removing 10.42.0.2\n', stderr: '' });
-        expect(await sh().run(bindIn(6104, '10.42.0.2', 8102))).toMatchObject(REFUSED);
-        expect(await sh().run(bindIn(6104, '10.42.0.1', 8102))).toMatchObject(BOUND);
+        await h.succeed('naddress --add --silent --nid 6104 --ip 10.42.0.1 --ip 10.42.0.2 --ip fd42::1');
+        expect(await h.run('naddress --remove --nid 6104 --ip 10.42.0.2')).toMatchObject({ exitCode: 0, stdout: 'Removing 10.42.0.2\n', stderr: '' });
+        expect(await h.run(bindIn(6104, '10.42.0.2', 8102))).toMatchObject(REFUSED);
+        expect(await h.run(bindIn(6104, '10.42.0.1', 8102))).toMatchObject(BOUND);
         // Removing what is not there: ESRCH.
-        expect(await sh().run('naddress --remove --nid 6104 --ip 10.42.0.2')).toMatchObject({
+        expect(await h.run('naddress --remove --nid 6104 --ip 10.42.0.2')).toMatchObject({
           exitCode: 255,
           stderr: 'naddress: net_rem_ipv4 10.42.0.2: No such process\n',
         });
         // No --ip: every address, IPv4 and IPv6.
-        expect(await sh().run('naddress --remove --nid 6104')).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
-        expect(await sh().run(bindIn(6104, '10.42.0.1', 8102))).toMatchObject(REFUSED);
-        expect(await sh().run(bindIn(6104, '[fd42::1]', 8102))).toMatchObject(REFUSED);
+        expect(await h.run('naddress --remove --nid 6104')).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+        expect(await h.run(bindIn(6104, '10.42.0.1', 8102))).toMatchObject(REFUSED);
+        expect(await h.run(bindIn(6104, '[fd42::1]', 8102))).toMatchObject(REFUSED);
         // --set: whatever was there goes, the new set comes.
-        await sh().succeed('naddress --add --silent --nid 6104 --ip 10.42.0.1');
-        expect(await sh().run('naddress --set --nid 6104 --ip 10.42.0.3')).toMatchObject({ exitCode: 0, stdout: 'Adding 10.42.0.3\n' });
-        expect(await sh().run(bindIn(6104, '10.42.0.3', 8102))).toMatchObject(BOUND);
-        expect(await sh().run(bindIn(6104, '10.42.0.1', 8102))).toMatchObject(REFUSED);
+        await h.succeed('naddress --add --silent --nid 6104 --ip 10.42.0.1');
+        expect(await h.run('naddress --set --nid 6104 --ip 10.42.0.3')).toMatchObject({ exitCode: 0, stdout: 'Adding 10.42.0.3\n' });
+        expect(await h.run(bindIn(6104, '10.42.0.3', 8102))).toMatchObject(BOUND);
+        expect(await h.run(bindIn(6104, '10.42.0.1', 8102))).toMatchObject(REFUSED);
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
 
     it('naddress --range adds the addresses A through B; --bcast and --lback are accepted', async () => {
-      const pid = (await sh().succeed(keepAlive(6105, '--endsetup'))).stdout.trim();
+      const pid = (await h.succeed(keepAlive(6105, '--endsetup'))).stdout.trim();
       try {
-        expect(await sh().run('naddress --add --nid 6105 --range 10.42.0.2-10.42.0.3 --bcast 10.42.0.255 --lback 127.0.0.2')).toMatchObject({
+        expect(await h.run('naddress --add --nid 6105 --range 10.42.0.2-10.42.0.3 --bcast 10.42.0.255 --lback 127.0.0.2')).toMatchObject({
           exitCode: 0,
           stdout: 'Adding 10.42.0.2-10.42.0.3\n',
           stderr: '',
         });
-        expect(await sh().run(bindIn(6105, '10.42.0.2', 8103))).toMatchObject(BOUND);
-        expect(await sh().run(bindIn(6105, '10.42.0.3', 8103))).toMatchObject(BOUND);
-        expect(await sh().run(bindIn(6105, '10.42.0.1', 8103))).toMatchObject(REFUSED);
+        expect(await h.run(bindIn(6105, '10.42.0.2', 8103))).toMatchObject(BOUND);
+        expect(await h.run(bindIn(6105, '10.42.0.3', 8103))).toMatchObject(BOUND);
+        expect(await h.run(bindIn(6105, '10.42.0.1', 8103))).toMatchObject(REFUSED);
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
 
     it('nattribute --get/--set round-trips flags and network capabilities through the mask, "~" clears', async () => {
-      const pid = (await sh().succeed(keepAlive(6106, '--endsetup'))).stdout.trim();
+      const pid = (await h.succeed(keepAlive(6106, '--endsetup'))).stdout.trim();
       try {
-        const before = (await sh().succeed('nattribute --nid 6106 --get')).stdout;
+        const before = (await h.succeed('nattribute --nid 6106 --get')).stdout;
         expect(before).toMatch(/^flags: [a-z_^0-9,]+\nncapabilities: none\n$/);
         expect(before).toMatch(/^flags: .*\bhide_netif\b/m);
         expect(before).toMatch(/^flags: .*\bstate_admin\b/m);
         expect(before).not.toMatch(/state_setup/); // ended by --endsetup
-        await sh().succeed('nattribute --nid 6106 --set --flag private,remap_lback,lock --ncap raw_icmp,tun_create');
-        let out = (await sh().succeed('nattribute --nid 6106 --get')).stdout;
+        await h.succeed('nattribute --nid 6106 --set --flag private,remap_lback,lock --ncap raw_icmp,tun_create');
+        let out = (await h.succeed('nattribute --nid 6106 --get')).stdout;
         expect(out).toMatch(/^flags: .*\bprivate\b/m);
         expect(out).toMatch(/^flags: .*\blback_remap\b/m);
         expect(out).toMatch(/^ncapabilities: tun_create,raw_icmp$/m);
-        await sh().succeed("nattribute --nid 6106 --set --flag '~private,!lback_remap' --ncap ~tun_create,multicast");
-        out = (await sh().succeed('nattribute --nid 6106 --get')).stdout;
+        await h.succeed("nattribute --nid 6106 --set --flag '~private,!lback_remap' --ncap ~tun_create,multicast");
+        out = (await h.succeed('nattribute --nid 6106 --get')).stdout;
         expect(out).not.toMatch(/private|lback_remap/);
         expect(out).toMatch(/^ncapabilities: raw_icmp,multicast$/m);
         // The one-time flag state_setup, once cleared, stays cleared.
-        await sh().run('nattribute --nid 6106 --set --flag state_setup');
-        expect((await sh().succeed('nattribute --nid 6106 --get')).stdout).not.toMatch(/state_setup/);
+        await h.run('nattribute --nid 6106 --set --flag state_setup');
+        expect((await h.succeed('nattribute --nid 6106 --get')).stdout).not.toMatch(/state_setup/);
         // Without --nid: the caller's own network context.
-        expect((await sh().succeed('ncontext --migrate --nid 6106 -- nattribute --get')).stdout).toBe(out);
+        expect((await h.succeed('ncontext --migrate --nid 6106 -- nattribute --get')).stdout).toBe(out);
         // --secure (util-vserver's): hide_netif set, the ncaps left alone; it replaces the words
         // before it, the words after it count.
-        await sh().succeed('nattribute --nid 6106 --set --flag ~hide_netif --ncap tun_create');
-        await sh().succeed('nattribute --nid 6106 --set --ncap ~tun_create --secure');
-        out = (await sh().succeed('nattribute --nid 6106 --get')).stdout;
+        await h.succeed('nattribute --nid 6106 --set --flag ~hide_netif --ncap tun_create');
+        await h.succeed('nattribute --nid 6106 --set --ncap ~tun_create --secure');
+        out = (await h.succeed('nattribute --nid 6106 --get')).stdout;
         expect(out).toMatch(/^flags: .*\bhide_netif\b/m);
         expect(out).toMatch(/^ncapabilities: tun_create,raw_icmp,multicast$/m);
-        await sh().succeed('nattribute --nid 6106 --set --secure --ncap ~tun_create --flag hide_lback');
-        out = (await sh().succeed('nattribute --nid 6106 --get')).stdout;
+        await h.succeed('nattribute --nid 6106 --set --secure --ncap ~tun_create --flag hide_lback');
+        out = (await h.succeed('nattribute --nid 6106 --get')).stdout;
         expect(out).toMatch(/^ncapabilities: raw_icmp,multicast$/m);
         expect(out).toMatch(/^flags: .*\bhide_lback\b/m);
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
 
     it('chbind prints "ipv4root is now …" and runs the command in a network context of its own', async () => {
-      const r = await sh().run(`chbind --ip 10.42.0.1 --ip 10.42.0.2/32 -- vsyscall ${TASK_NID} 0`);
+      const r = await h.run(`chbind --ip 10.42.0.1 --ip 10.42.0.2/32 -- vsyscall ${TASK_NID} 0`);
       expect(r.stderr).toBe('');
       expect(r.exitCode).toBe(0);
       const [line, call] = r.stdout.trim().split('\n');
@@ -261,126 +259,126 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
       const nid = Number(/^ret=(\d+) errno=0 OK$/.exec(call ?? '')?.[1]);
       expect(nid).toBeGreaterThanOrEqual(49152);
       // --silent, --nid, and the exit status is the command's.
-      expect(await sh().run(`chbind --silent --nid 6107 --ip 10.42.0.1 -- sh -c 'vsyscall ${TASK_NID} 0; exit 7'`)).toMatchObject({
+      expect(await h.run(`chbind --silent --nid 6107 --ip 10.42.0.1 -- sh -c 'vsyscall ${TASK_NID} 0; exit 7'`)).toMatchObject({
         exitCode: 7,
         stdout: 'ret=6107 errno=0 OK\n',
       });
       // The setup phase is over when the command runs.
-      expect((await sh().succeed('chbind --silent --nid 6107 --ip 10.42.0.1 -- nattribute --get')).stdout).not.toMatch(/state_setup/);
+      expect((await h.succeed('chbind --silent --nid 6107 --ip 10.42.0.1 -- nattribute --get')).stdout).not.toMatch(/state_setup/);
     });
 
     it('chbind takes an interface name (its address) or a host name from /etc/hosts', async () => {
-      expect((await sh().succeed('chbind --ip dummy0 -- true')).stdout).toBe('ipv4root is now 10.42.0.1\n');
+      expect((await h.succeed('chbind --ip dummy0 -- true')).stdout).toBe('ipv4root is now 10.42.0.1\n');
       try {
-        await sh().succeed("printf '# test\\n10.42.0.3\\tguest3 g3\\n' >/etc/hosts");
-        expect((await sh().succeed('chbind --ip g3/28 -- true')).stdout).toBe('ipv4root is now 10.42.0.3\n');
+        await h.succeed("printf '# test\\n10.42.0.3\\tguest3 g3\\n' >/etc/hosts");
+        expect((await h.succeed('chbind --ip g3/28 -- true')).stdout).toBe('ipv4root is now 10.42.0.3\n');
       } finally {
-        await sh().run('rm -f /etc/hosts');
+        await h.run('rm -f /etc/hosts');
       }
     });
 
     it('chbind --nid N enters N when it exists (util-vserver: ncontext --migrate), leaving its addresses as they are', async () => {
-      const pid = (await sh().succeed(keepAlive(6108))).stdout.trim();
+      const pid = (await h.succeed(keepAlive(6108))).stdout.trim();
       try {
-        await sh().succeed('naddress --add --silent --nid 6108 --ip 10.42.0.3');
-        const r = await sh().run(`chbind --silent --nid 6108 --ip 10.42.0.1 -- sh -c 'vsyscall ${TASK_NID} 0; grep V4Root /proc/self/ninfo'`);
+        await h.succeed('naddress --add --silent --nid 6108 --ip 10.42.0.3');
+        const r = await h.run(`chbind --silent --nid 6108 --ip 10.42.0.1 -- sh -c 'vsyscall ${TASK_NID} 0; grep V4Root /proc/self/ninfo'`);
         expect(r).toMatchObject({ exitCode: 0, stderr: '' });
         expect(r.stdout).toMatch(/^ret=6108 errno=0 OK$/m);
         expect(r.stdout).toMatch(/^V4Root\[0\]:\s+\[10\.42\.0\.3-/m);
         expect(r.stdout).not.toMatch(/10\.42\.0\.1/);
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
 
     it('two guests on the same port: each server gets its own address and serves only its own page', async () => {
-      await sh().succeed('mkdir -p /tmp/w1 /tmp/w2 && echo page-one >/tmp/w1/index.html && echo page-two >/tmp/w2/index.html');
-      const one = (await sh().succeed('chbind --silent --nid 6109 --ip 10.42.0.1 -- httpd -f -p 8080 -h /tmp/w1 >/dev/null 2>&1 & echo $!')).stdout.trim();
-      const two = (await sh().succeed('chbind --silent --nid 6110 --ip 10.42.0.2 -- httpd -f -p 0.0.0.0:8080 -h /tmp/w2 >/tmp/w2.err 2>&1 & echo $!')).stdout.trim();
+      await h.succeed('mkdir -p /tmp/w1 /tmp/w2 && echo page-one >/tmp/w1/index.html && echo page-two >/tmp/w2/index.html');
+      const one = (await h.succeed('chbind --silent --nid 6109 --ip 10.42.0.1 -- httpd -f -p 8080 -h /tmp/w1 >/dev/null 2>&1 & echo $!')).stdout.trim();
+      const two = (await h.succeed('chbind --silent --nid 6110 --ip 10.42.0.2 -- httpd -f -p 0.0.0.0:8080 -h /tmp/w2 >/tmp/w2.err 2>&1 & echo $!')).stdout.trim();
       try {
-        await sh().succeed(until("netstat -ltn | grep -q '10.42.0.2:8080 '"));
+        await h.succeed(vpoll("netstat -ltn | grep -q '10.42.0.2:8080 '"));
         // Both bound port 8080 on a wildcard — one on [::] (httpd's default; its address shows
         // v4-mapped, ::ffff:10.42.0.1), one on 0.0.0.0 — and each ended up on its own address.
-        const listen = (await sh().succeed('netstat -ltn')).stdout;
+        const listen = (await h.succeed('netstat -ltn')).stdout;
         expect(listen).toMatch(/[\s:]10\.42\.0\.1:8080\s/);
         expect(listen).toMatch(/[\s:]10\.42\.0\.2:8080\s/);
         expect(listen).not.toMatch(/\s(0\.0\.0\.0|::):8080\s/);
-        expect((await sh().run('cat /tmp/w2.err')).stdout).toBe('');
+        expect((await h.run('cat /tmp/w2.err')).stdout).toBe('');
         // Each guest reaches its own server at its own address.
-        expect((await sh().succeed('ncontext --migrate --nid 6109 -- wget -q -O - http://10.42.0.1:8080/')).stdout).toBe('page-one\n');
-        expect((await sh().succeed('ncontext --migrate --nid 6110 -- wget -q -O - http://10.42.0.2:8080/')).stdout).toBe('page-two\n');
+        expect((await h.succeed('ncontext --migrate --nid 6109 -- wget -q -O - http://10.42.0.1:8080/')).stdout).toBe('page-one\n');
+        expect((await h.succeed('ncontext --migrate --nid 6110 -- wget -q -O - http://10.42.0.2:8080/')).stdout).toBe('page-two\n');
         // Nothing listens on the third address.
-        expect((await sh().run('wget -q -O - http://10.42.0.3:8080/')).exitCode).not.toBe(0);
+        expect((await h.run('wget -q -O - http://10.42.0.3:8080/')).exitCode).not.toBe(0);
       } finally {
-        await sh().run(`kill ${one} ${two}; rm -rf /tmp/w1 /tmp/w2 /tmp/w2.err`);
+        await h.run(`kill ${one} ${two}; rm -rf /tmp/w1 /tmp/w2 /tmp/w2.err`);
       }
     });
 
     it("a guest cannot bind another guest's address or the host's other addresses (EADDRNOTAVAIL), only its own", async () => {
-      const pid = (await sh().succeed(`chbind --silent --nid 6112 --ip 10.42.0.1 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
+      const pid = (await h.succeed(`chbind --silent --nid 6112 --ip 10.42.0.1 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
       try {
         for (const addr of ['10.42.0.2', '10.42.0.3', '127.0.0.1', '[fd42::1]', '[::1]']) {
-          expect(await sh().run(bindIn(6112, addr, 8081)), addr).toMatchObject(REFUSED);
+          expect(await h.run(bindIn(6112, addr, 8081)), addr).toMatchObject(REFUSED);
         }
-        expect(await sh().run(bindIn(6112, '10.42.0.1', 8081))).toMatchObject(BOUND);
+        expect(await h.run(bindIn(6112, '10.42.0.1', 8081))).toMatchObject(BOUND);
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
 
     it("the address listings inside a guest show only the guest's own addresses", async () => {
-      const host = listed((await sh().succeed('ip -o addr')).stdout);
+      const host = listed((await h.succeed('ip -o addr')).stdout);
       expect(host).toEqual(expect.arrayContaining(['10.42.0.1', '10.42.0.2', '10.42.0.3', 'fd42::1', 'fd42::2']));
-      const guest = listed((await sh().succeed('chbind --silent --ip 10.42.0.2 -- ip -o addr')).stdout);
+      const guest = listed((await h.succeed('chbind --silent --ip 10.42.0.2 -- ip -o addr')).stdout);
       expect(guest).toContain('10.42.0.2');
       expect(guest.filter((a) => a.startsWith('10.42.') || a.startsWith('fd42:'))).toEqual(['10.42.0.2']);
       // The ioctl listing (SIOCGIFCONF) agrees.
-      const ifc = (await sh().succeed('chbind --silent --ip 10.42.0.2 -- ifconfig')).stdout;
+      const ifc = (await h.succeed('chbind --silent --ip 10.42.0.2 -- ifconfig')).stdout;
       expect(ifc).toMatch(/inet addr:10\.42\.0\.2 /);
       expect(ifc).not.toMatch(/10\.42\.0\.[13]\b/);
     });
 
     it('an unbound IPv6 socket in a guest connects from the context\'s IPv6 address, not the one the route would pick', async () => {
       // The kernel would choose fd42::1 itself to reach fd42::1; the context owns fd42::2.
-      await sh().succeed('(nc -l -p 5103 >/dev/null 2>&1 &) && usleep 100000');
-      const pid = (await sh().succeed(`chbind --silent --nid 6203 --ip 10.42.0.2 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
+      await h.succeed('(nc -l -p 5103 >/dev/null 2>&1 &) && usleep 100000');
+      const pid = (await h.succeed(`chbind --silent --nid 6203 --ip 10.42.0.2 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
       try {
-        await sh().succeed('naddress --add --silent --nid 6203 --ip fd42::2');
-        await sh().succeed('ncontext --migrate --nid 6203 -- sh -c \'echo hi | nc fd42::1 5103; true\'');
+        await h.succeed('naddress --add --silent --nid 6203 --ip fd42::2');
+        await h.succeed('ncontext --migrate --nid 6203 -- sh -c \'echo hi | nc fd42::1 5103; true\'');
         // /proc/net/tcp6 (host view): local fd42::1 port 5103 (0x13EF), remote fd42::2, as four host-order words.
-        const tcp6 = (await sh().succeed('cat /proc/net/tcp6')).stdout;
+        const tcp6 = (await h.succeed('cat /proc/net/tcp6')).stdout;
         const peer = /^\s*\d+: 000042FD000000000000000001000000:13EF ([0-9A-F]{32}):/m.exec(tcp6)?.[1];
         expect(peer).toBe('000042FD000000000000000002000000');
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
 
     it('the interface listings inside a guest show only the interfaces that carry its addresses', async () => {
       const names = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim() ?? '');
-      expect(names((await sh().succeed('ip -o link')).stdout)).toEqual(['lo', 'dummy0']);
+      expect(names((await h.succeed('ip -o link')).stdout)).toEqual(['lo', 'dummy0']);
       // RTM_GETLINK: loopback carries no address of the set (no LBACK_ALLOW), so only dummy0 shows.
-      expect(names((await sh().succeed('chbind --silent --ip 10.42.0.2 -- ip -o link')).stdout)).toEqual(['dummy0']);
+      expect(names((await h.succeed('chbind --silent --ip 10.42.0.2 -- ip -o link')).stdout)).toEqual(['dummy0']);
       // /proc/net/dev: the two header lines, then one line per visible interface.
-      const dev = (await sh().succeed('chbind --silent --ip 10.42.0.2 -- cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
+      const dev = (await h.succeed('chbind --silent --ip 10.42.0.2 -- cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
       expect(dev.slice(2).map((l) => l.split(':')[0]?.trim())).toEqual(['dummy0']);
-      const hostDev = (await sh().succeed('cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
+      const hostDev = (await h.succeed('cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
       expect(hostDev.slice(2).map((l) => l.split(':')[0]?.trim()).sort()).toEqual(['dummy0', 'lo']);
     });
 
     it('without CAP_NET_RAW ping needs the raw_icmp network capability', async () => {
-      const pid = (await sh().succeed(`chbind --silent --nid 6111 --ip 10.42.0.1 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
+      const pid = (await h.succeed(`chbind --silent --nid 6111 --ip 10.42.0.1 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
       try {
         const ping = "ncontext --migrate --nid 6111 -- reducecap --cap '!NET_RAW' -- ping -c 1 -W 2 10.42.0.1";
-        const without = await sh().run(ping);
+        const without = await h.run(ping);
         expect(without.exitCode).not.toBe(0);
         expect(without.stderr).toMatch(/permission denied|not permitted/i);
-        await sh().succeed('nattribute --nid 6111 --set --ncap raw_icmp');
-        const withCap = await sh().run(ping);
+        await h.succeed('nattribute --nid 6111 --set --ncap raw_icmp');
+        const withCap = await h.run(ping);
         expect(withCap.exitCode, withCap.stderr).toBe(0);
         expect(withCap.stdout).toMatch(/1 packets received/);
       } finally {
-        await sh().run(`kill ${pid}`);
+        await h.run(`kill ${pid}`);
       }
     });
   });

@@ -86,7 +86,6 @@ function statTicks(line: string): number {
 
 describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = (cmd: string) => h.guest.shell.succeed(cmd);
   const call = (args: string) => vc(h.guest.shell, args);
   const getSched = async (xid: number, mask = 0): Promise<SchedV5> => {
     const r = await call(`--in ${v5({ mask })} --out 44 get_sched ${xid}`);
@@ -95,14 +94,14 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   };
   /** Starts a busy loop in a new context XID (in setup, so the host administers it); returns its pid. */
   const burner = async (xid: number): Promise<number> => {
-    await sh(`rm -f /tmp/burn${xid}; vcontext --create --silent --xid ${xid} -- sh -c 'echo $$ >/tmp/burn${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`);
+    await h.succeed(`rm -f /tmp/burn${xid}; vcontext --create --silent --xid ${xid} -- sh -c 'echo $$ >/tmp/burn${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`);
     await settleUntil(h.guest.shell, `[ -s /tmp/burn${xid} ]`, { timeoutMs: 10000 });
-    return Number((await sh(`cat /tmp/burn${xid}`)).stdout.trim());
+    return Number((await h.succeed(`cat /tmp/burn${xid}`)).stdout.trim());
   };
-  const stop = (...xids: number[]) => sh(xids.map((x) => `vkill --xid ${x} -s KILL 2>/dev/null;`).join(' ') + ' wait; true');
+  const stop = (...xids: number[]) => h.succeed(xids.map((x) => `vkill --xid ${x} -s KILL 2>/dev/null;`).join(' ') + ' wait; true');
   /** Guest uptime (s) and the CPU ticks of each pid, read at one moment by the spectator. */
   const sample = async (pids: number[]): Promise<{ up: number; ticks: number[] }> => {
-    const out = (await sh(`${SPECTATOR} sh -c 'cat /proc/uptime; for p in ${pids.join(' ')}; do cat /proc/$p/stat; done'`)).stdout;
+    const out = (await h.succeed(`${SPECTATOR} sh -c 'cat /proc/uptime; for p in ${pids.join(' ')}; do cat /proc/$p/stat; done'`)).stdout;
     const lines = out.split('\n');
     const up = Number(lines.find((l) => /^\d+\.\d+ \d+\.\d+$/.test(l))?.split(' ')[0]);
     const ticks = pids.map((p) => statTicks(lines.find((l) => l.startsWith(`${p} (`)) ?? ''));
@@ -111,27 +110,27 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   /** CPU shares (%) of the pids over at least SECONDS of guest time. */
   const shares = async (pids: number[], seconds: number): Promise<number[]> => {
     const a = await sample(pids);
-    await sh(`sleep ${seconds}`);
+    await h.succeed(`sleep ${seconds}`);
     const b = await sample(pids);
     expect(b.up - a.up).toBeGreaterThanOrEqual(seconds);
     return pids.map((_, i) => ((b.ticks[i]! - a.ticks[i]!) / ((b.up - a.up) * 100)) * 100);
   };
   /** The hold ticks of XID's first CPU line in /proc/virtual/<xid>/sched. */
   const holdTicks = async (xid: number): Promise<number> => {
-    const m = /^cpu \d+: \d+ \d+ (\d+) /m.exec((await sh(`cat /proc/virtual/${xid}/sched`)).stdout);
+    const m = /^cpu \d+: \d+ \d+ (\d+) /m.exec((await h.succeed(`cat /proc/virtual/${xid}/sched`)).stdout);
     return Number(m?.[1] ?? -1);
   };
   const waitHeld = (xid: number) =>
-    sh(`i=0; while ! awk '/^cpu /{ if ($5 > 0) f=1 } END { exit !f }' /proc/virtual/${xid}/sched && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+    h.succeed(`i=0; while ! awk '/^cpu /{ if ($5 > 0) f=1 } END { exit !f }' /proc/virtual/${xid}/sched && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
 
   it('the guest machine has one CPU; VCI has the hard-scheduler bit 5; /proc/virtual/<xid>/sched has the token-bucket format', async () => {
-    expect((await sh("grep -c '^processor' /proc/cpuinfo")).stdout.trim()).toBe('1');
+    expect((await h.succeed("grep -c '^processor' /proc/cpuinfo")).stdout.trim()).toBe('1');
     const vci = (await call(`get_vci 0`)).ret;
     expect(vci & 0x20).toBe(0x20);
     expect(vci & 0xc0).toBe(0); // idle limit / idle skip: not built
     try {
       await burner(3001);
-      const text = (await sh('cat /proc/virtual/3001/sched')).stdout;
+      const text = (await h.succeed('cat /proc/virtual/3001/sched')).stdout;
       expect(text).toMatch(/^FillRate:\t +1,0\nInterval:\t +4,0\nTokensMin:\t +\d+\nTokensMax:\t +\d+\nPrioBias:\t +0\n/);
       expect(text).toMatch(/^cpu 0: \d+ \d+ \d+ \d+ \d+ [HR][I-] \d+ \d+ \d+ 1\/4 0\/0 0 -?\d+$/m);
     } finally {
@@ -142,12 +141,12 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   it('SCHED_HARD: busy guests at fill 1/4 and 1/2 beside a third get 25 % and 50 % (±5) over ≥ 5 s; hold time grows; the host answers', async () => {
     try {
       const pids = [await burner(3011), await burner(3012), await burner(3013)];
-      await sh('vsched --xid 3011 --fill-rate 1 --interval 4');
-      await sh('vsched --xid 3012 --fill-rate 1 --interval 2');
+      await h.succeed('vsched --xid 3011 --fill-rate 1 --interval 4');
+      await h.succeed('vsched --xid 3012 --fill-rate 1 --interval 2');
       // The third is unlimited, with a weight below the others' (prio_bias 10), so that the 1/2
       // guest can reach its rate: with equal weights the three would split the CPU evenly first.
-      await sh('vsched --xid 3013 --prio-bias 10');
-      await sh('vattribute --xid 3011 --set --flag sched_hard && vattribute --xid 3012 --set --flag sched_hard');
+      await h.succeed('vsched --xid 3013 --prio-bias 10');
+      await h.succeed('vattribute --xid 3011 --set --flag sched_hard && vattribute --xid 3012 --set --flag sched_hard');
       // Once both buckets ran dry (their bursts spent), the rates hold.
       await waitHeld(3011);
       await waitHeld(3012);
@@ -172,7 +171,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       expect(user).toBeGreaterThan(0);
       expect(info.out!.readUInt32LE(32)).toBeGreaterThan(0); // token_usec
       // The host shell answers while all three burn.
-      expect((await sh('echo alive')).stdout.trim()).toBe('alive');
+      expect((await h.succeed('echo alive')).stdout.trim()).toBe('alive');
       // nr_onhold counts the held task at some moment of the guest's cycle (it is held 3/4 of the time).
       const onhold = await h.guest.shell.run("i=0; until grep -q '^nr_onhold:\t1$' /proc/virtual/3011/cvirt; do [ $i -ge 400 ] && exit 1; usleep 5000; i=$((i+1)); done");
       expect(onhold.exitCode).toBe(0);
@@ -184,17 +183,17 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   it('burst: after a quiet spell a full bucket runs about tokens_max ticks at full speed before the first hold, then the rate', async () => {
     try {
       // An idle guest (one sleeping task) with a bucket of 100 ticks that refills 1 per 4 ticks.
-      await sh(`vcontext --create --silent --xid 3091 -- sh -c 'sleep 1000' </dev/null >/dev/null 2>&1 &`);
+      await h.succeed(`vcontext --create --silent --xid 3091 -- sh -c 'sleep 1000' </dev/null >/dev/null 2>&1 &`);
       await settleUntil(h.guest.shell, '[ -e /proc/virtual/3091 ]', { timeoutMs: 10000 });
-      await sh('vsched --xid 3091 --fill-rate 1 --interval 4 --tokens-min 50 --tokens-max 100 && vattribute --xid 3091 --set --flag sched_hard');
+      await h.succeed('vsched --xid 3091 --fill-rate 1 --interval 4 --tokens-min 50 --tokens-max 100 && vattribute --xid 3091 --set --flag sched_hard');
       const info = await call(`--in ${i32s(0, 0)}${'00'.repeat(32)} --out 40 sched_info 3091`);
       const tickMs = info.out!.readUInt32LE(32) / 1000;
       // Quiet for longer than the bucket takes to fill (100 tokens at 1 per 4 ticks).
-      await sh(`sleep ${Math.ceil((400 * tickMs) / 1000) + 1}`);
+      await h.succeed(`sleep ${Math.ceil((400 * tickMs) / 1000) + 1}`);
       expect(await holdTicks(3091)).toBe(0);
-      await sh(`rm -f /tmp/burn3091; vcontext --migrate --xid 3091 -- sh -c 'echo $$ >/tmp/burn3091; while :; do :; done' </dev/null >/dev/null 2>&1 &`);
+      await h.succeed(`rm -f /tmp/burn3091; vcontext --migrate --xid 3091 -- sh -c 'echo $$ >/tmp/burn3091; while :; do :; done' </dev/null >/dev/null 2>&1 &`);
       await settleUntil(h.guest.shell, '[ -s /tmp/burn3091 ]', { timeoutMs: 10000 });
-      const pid = Number((await sh('cat /tmp/burn3091')).stdout.trim());
+      const pid = Number((await h.succeed('cat /tmp/burn3091')).stdout.trim());
       await waitHeld(3091);
       // CPU time (USER_HZ 100) the loop got before its first hold: the full bucket, tokens_max
       // kernel ticks, plus what refills meanwhile. The paper's bucket refills continuously (about
@@ -218,7 +217,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   it('SCHED_HARD control: without the flag the same buckets do not limit (the shares are not 25/50)', async () => {
     try {
       const pids = [await burner(3021), await burner(3022)];
-      await sh('vsched --xid 3021 --fill-rate 1 --interval 4 && vsched --xid 3022 --fill-rate 1 --interval 2');
+      await h.succeed('vsched --xid 3021 --fill-rate 1 --interval 4 && vsched --xid 3022 --fill-rate 1 --interval 2');
       const [a, b] = await shares(pids, 5);
       console.log(`no SCHED_HARD: ${a!.toFixed(1)} %, ${b!.toFixed(1)} %`);
       expect(a).toBeGreaterThan(40);
@@ -232,38 +231,38 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     // The host context has no vx_info, so no bucket of its own: kernel-patch/README.md (Scheduler)
     // documents the kernel's own cgroup v2 cpu controller for it, which the patch leaves working.
     const loop = (n: number) =>
-      sh(`rm -f /tmp/hb${n}; sh -c 'echo $$ >/tmp/hb${n}; while :; do :; done' >/dev/null 2>&1 </dev/null & i=0; while [ ! -s /tmp/hb${n} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done; cat /tmp/hb${n}`);
-    await sh('mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg && echo +cpu >/tmp/cg/cgroup.subtree_control && mkdir /tmp/cg/hostbucket');
+      h.succeed(`rm -f /tmp/hb${n}; sh -c 'echo $$ >/tmp/hb${n}; while :; do :; done' >/dev/null 2>&1 </dev/null & i=0; while [ ! -s /tmp/hb${n} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done; cat /tmp/hb${n}`);
+    await h.succeed('mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg && echo +cpu >/tmp/cg/cgroup.subtree_control && mkdir /tmp/cg/hostbucket');
     const pids: number[] = [];
     try {
       pids.push(Number((await loop(1)).stdout.trim()), Number((await loop(2)).stdout.trim()));
-      await sh(`echo 25000 100000 >/tmp/cg/hostbucket/cpu.max && echo ${pids[0]} >/tmp/cg/hostbucket/cgroup.procs`);
+      await h.succeed(`echo 25000 100000 >/tmp/cg/hostbucket/cpu.max && echo ${pids[0]} >/tmp/cg/hostbucket/cgroup.procs`);
       const [limited, free] = await shares(pids, 5);
       console.log(`host bucket 25 %: ${limited!.toFixed(1)} % beside ${free!.toFixed(1)} %`);
       expect(limited).toBeGreaterThan(20);
       expect(limited).toBeLessThan(30);
       expect(free).toBeGreaterThan(65);
-      await sh('echo max >/tmp/cg/hostbucket/cpu.max');
+      await h.succeed('echo max >/tmp/cg/hostbucket/cpu.max');
       const [a, b] = await shares(pids, 5);
       console.log(`host bucket max: ${a!.toFixed(1)} % beside ${b!.toFixed(1)} %`);
       expect(a).toBeGreaterThan(40);
       expect(b).toBeGreaterThan(40);
     } finally {
-      await sh(`kill -9 ${pids.join(' ')} 2>/dev/null; sleep 1; rmdir /tmp/cg/hostbucket; umount /tmp/cg; true`);
+      await h.succeed(`kill -9 ${pids.join(' ')} 2>/dev/null; sleep 1; rmdir /tmp/cg/hostbucket; umount /tmp/cg; true`);
     }
   });
 
   it('SCHED_PAUSE stops every task of a guest (its CPU time does not move, nr_onhold counts it); clearing it lets it go on', async () => {
     try {
       const [pid] = [await burner(3031)];
-      await sh('vattribute --xid 3031 --set --flag sched_pause');
+      await h.succeed('vattribute --xid 3031 --set --flag sched_pause');
       const a = await sample([pid!]);
-      await sh('sleep 2');
+      await h.succeed('sleep 2');
       const b = await sample([pid!]);
       expect(b.up - a.up).toBeGreaterThanOrEqual(2);
       expect(b.ticks[0]).toBe(a.ticks[0]);
-      expect((await sh('cat /proc/virtual/3031/cvirt')).stdout).toMatch(/^nr_onhold:\t1$/m);
-      await sh('vattribute --xid 3031 --set --flag ~sched_pause');
+      expect((await h.succeed('cat /proc/virtual/3031/cvirt')).stdout).toMatch(/^nr_onhold:\t1$/m);
+      await h.succeed('vattribute --xid 3031 --set --flag ~sched_pause');
       const [share] = await shares([pid!], 2);
       expect(share).toBeGreaterThan(50);
     } finally {
@@ -273,9 +272,9 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
 
   it('a paused guest can still be killed: vkill -s KILL ends its tasks and the context goes away', async () => {
     await burner(3032);
-    await sh('vattribute --xid 3032 --set --flag sched_pause');
-    await sh("i=0; while ! grep -q '^nr_onhold:	1' /proc/virtual/3032/cvirt && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done");
-    await sh('vkill --xid 3032 -s KILL');
+    await h.succeed('vattribute --xid 3032 --set --flag sched_pause');
+    await h.succeed("i=0; while ! grep -q '^nr_onhold:	1' /proc/virtual/3032/cvirt && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done");
+    await h.succeed('vkill --xid 3032 -s KILL');
     await settleUntil(h.guest.shell, '[ -e /proc/virtual/3032 ]', { timeoutMs: 10000, not: true });
     expect((await h.guest.shell.run('test -e /proc/virtual/3032')).exitCode).not.toBe(0);
   });
@@ -284,11 +283,11 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     try {
       const pids = [await burner(3041), await burner(3042)];
       // 3041 may spend 1/4 of the CPU, 3042 all of it; both busy, so 3041 overspends at 1/2.
-      await sh('vsched --xid 3041 --fill-rate 1 --interval 4 && vsched --xid 3042 --fill-rate 1 --interval 1');
+      await h.succeed('vsched --xid 3041 --fill-rate 1 --interval 4 && vsched --xid 3042 --fill-rate 1 --interval 1');
       const [c1, c2] = await shares(pids, 5);
       console.log(`no SCHED_PRIO: ${c1!.toFixed(1)} % / ${c2!.toFixed(1)} %`);
       expect(c1! / c2!).toBeGreaterThan(0.8);
-      await sh('vattribute --xid 3041 --set --flag sched_prio && vattribute --xid 3042 --set --flag sched_prio');
+      await h.succeed('vattribute --xid 3041 --set --flag sched_prio && vattribute --xid 3042 --set --flag sched_prio');
       // The overspender's bucket runs dry first: its bonus (the last field of its cpu line) turns positive.
       await settleUntil(h.guest.shell, `awk '/^cpu /{ if ($NF > 0) f=1 } END { exit !f }' /proc/virtual/3041/sched`, { timeoutMs: 10000 });
       const [p1, p2] = await shares(pids, 5);
@@ -377,9 +376,9 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   it('vsched sets the bucket from options (also --xid self from inside), from --dir D with a per-CPU subdirectory; errors exit 255', async () => {
     try {
       await burner(3071);
-      await sh('vsched --xid 3071 --fill-rate 2 --interval 8 --tokens-min 10 --tokens-max 100 --prio-bias 3');
+      await h.succeed('vsched --xid 3071 --fill-rate 2 --interval 8 --tokens-min 10 --tokens-max 100 --prio-bias 3');
       expect(await getSched(3071)).toMatchObject({ fillRate: [2, 0], interval: [8, 0], tokensMin: 10, tokensMax: 100, prioBias: 3 });
-      await sh('rm -rf /tmp/sd && mkdir -p /tmp/sd/0 && echo 3 >/tmp/sd/fill-rate && echo 9 >/tmp/sd/interval && echo 40 >/tmp/sd/tokens-max && echo -2 >/tmp/sd/priority-bias && echo 0 >/tmp/sd/0/cpu-id && echo 4 >/tmp/sd/0/tokens-min');
+      await h.succeed('rm -rf /tmp/sd && mkdir -p /tmp/sd/0 && echo 3 >/tmp/sd/fill-rate && echo 9 >/tmp/sd/interval && echo 40 >/tmp/sd/tokens-max && echo -2 >/tmp/sd/priority-bias && echo 0 >/tmp/sd/0/cpu-id && echo 4 >/tmp/sd/0/tokens-min');
       expect((await h.guest.shell.run('vsched --xid 3071 --dir /tmp/sd')).exitCode).toBe(0);
       expect(await getSched(3071)).toMatchObject({ fillRate: [3, 0], interval: [9, 0], tokensMin: 4, tokensMax: 40, prioBias: -2 });
       expect((await h.guest.shell.run('vsched --xid 3071 --dir /tmp/nonexistent')).exitCode).toBe(255);
@@ -396,7 +395,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   it('vsched --xid self inside the context set the values it read back from there', async () => {
     try {
       await burner(3081);
-      const out = (await sh(`vcontext --migrate --xid 3081 -- sh -c 'vsched --xid self --fill-rate 5 --interval 11 && vsyscall --in ${v5({})} --out 44 get_sched -2'`)).stdout;
+      const out = (await h.succeed(`vcontext --migrate --xid 3081 -- sh -c 'vsched --xid self --fill-rate 5 --interval 11 && vsyscall --in ${v5({})} --out 44 get_sched -2'`)).stdout;
       const hex = /^out=([0-9a-f]+)$/m.exec(out)?.[1] ?? '';
       expect(parseV5(Buffer.from(hex, 'hex'))).toMatchObject({ fillRate: [5, 0], interval: [11, 0] });
     } finally {

@@ -65,8 +65,7 @@ const until = (cmd: string): string => `i=0; until ${cmd}; do [ $i -ge 500 ] && 
 
 describe('spaces: set_space / enter_space and vspace on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = () => h.guest.shell;
-  const call = (args: string) => vc(sh(), args);
+  const call = (args: string) => vc(h.guest.shell, args);
   const persistent: number[] = [];
 
   /** A persistent context, still in setup, that the host administers. */
@@ -77,7 +76,7 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
 
   afterAll(async () => {
     for (const xid of persistent) await call(`--in ${u64(0n)}${u64(PERSISTENT)} ${CMD.set_cflags} ${xid}`).catch(() => undefined);
-    await sh().run('for m in $(grep -o "/tmp/spc[^ ]*" /proc/mounts); do umount $m; done; rm -rf /tmp/spc');
+    await h.run('for m in $(grep -o "/tmp/spc[^ ]*" /proc/mounts); do umount $m; done; rm -rf /tmp/spc');
   });
 
   it('get_space_default is FS|NS|UTS|IPC; get_space_mask (v1 and PROCALT v0) holds it and only CLONE_* bits; VCI has SPACES', async () => {
@@ -103,81 +102,81 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
     expect(await call(`${CMD.set_v0} 0`)).toMatchObject({ ret: -1, name: 'ENOSYS' });
     expect(await call(`${CMD.cleanup} 0`)).toMatchObject({ ret: -1, name: 'ENOSYS' });
     // vspace --mask-info shows the same two masks.
-    expect((await sh().succeed('vspace --mask-info')).stdout).toBe(`mask 0x${m.toString(16)} default 0x${DEFAULT.toString(16)}\n`);
+    expect((await h.succeed('vspace --mask-info')).stdout).toBe(`mask 0x${m.toString(16)} default 0x${DEFAULT.toString(16)}\n`);
   });
 
   it('each mask bit is saved by set_space and joined by enter_space: NS (mounts), UTS (hostname), IPC (SysV), FS (cwd)', async () => {
     const X = 4201;
     await makeContext(X);
-    await sh().succeed('mkdir -p /tmp/spc/m /tmp/spc/cwd');
-    const hostName = (await sh().succeed('hostname')).stdout;
+    await h.succeed('mkdir -p /tmp/spc/m /tmp/spc/cwd');
+    const hostName = (await h.succeed('hostname')).stdout;
 
     // NS: a tmpfs mounted in a new mount namespace, saved; the host never sees it.
-    const ns = await sh().succeed(`vspace --new --mask mnt -- sh -c 'mount -t tmpfs spcns /tmp/spc/m && vsyscall --in ${v2(NEWNS)} ${CMD.set} ${X}'`);
+    const ns = await h.succeed(`vspace --new --mask mnt -- sh -c 'mount -t tmpfs spcns /tmp/spc/m && vsyscall --in ${v2(NEWNS)} ${CMD.set} ${X}'`);
     expect(ns.stdout).toBe('ret=0 errno=0 OK\n');
-    expect((await sh().run('grep spcns /proc/mounts')).exitCode).toBe(1);
-    const inNs = await sh().succeed(`vsyscall --in ${v2(NEWNS)} ${CMD.enter} ${X} -- grep spcns /proc/mounts`);
+    expect((await h.run('grep spcns /proc/mounts')).exitCode).toBe(1);
+    const inNs = await h.succeed(`vsyscall --in ${v2(NEWNS)} ${CMD.enter} ${X} -- grep spcns /proc/mounts`);
     expect(inNs.stdout).toMatch(/^ret=0 errno=0 OK\nspcns \/tmp\/spc\/m tmpfs /);
 
     // UTS: a hostname set in a new UTS namespace; entering shows it, the host keeps its own.
-    const uts = await sh().succeed(`vspace --new --mask uts -- sh -c 'hostname spcuts && vsyscall --in ${v2(NEWUTS)} ${CMD.set} ${X}'`);
+    const uts = await h.succeed(`vspace --new --mask uts -- sh -c 'hostname spcuts && vsyscall --in ${v2(NEWUTS)} ${CMD.set} ${X}'`);
     expect(uts.stdout).toBe('ret=0 errno=0 OK\n');
-    expect((await sh().succeed('hostname')).stdout).toBe(hostName);
-    expect((await sh().succeed(`vsyscall --in ${v2(NEWUTS)} ${CMD.enter} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcuts\n');
+    expect((await h.succeed('hostname')).stdout).toBe(hostName);
+    expect((await h.succeed(`vsyscall --in ${v2(NEWUTS)} ${CMD.enter} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcuts\n');
 
     // IPC: a SysV semaphore array (3 semaphores) made in a new IPC namespace.
-    const pid = (await sh().succeed(`vspace --new --mask ipc -- sh -c 'vsyscall --in ${v2(NEWIPC)} ${CMD.set} ${X} >/tmp/spc/ipc.set && exec limprobe --hold sem 1 3' >/tmp/spc/ipc.out 2>&1 & echo $!`)).stdout.trim();
+    const pid = (await h.succeed(`vspace --new --mask ipc -- sh -c 'vsyscall --in ${v2(NEWIPC)} ${CMD.set} ${X} >/tmp/spc/ipc.set && exec limprobe --hold sem 1 3' >/tmp/spc/ipc.out 2>&1 & echo $!`)).stdout.trim();
     try {
-      await sh().succeed(until('grep -q held /tmp/spc/ipc.out'));
-      expect((await sh().succeed('cat /tmp/spc/ipc.set')).stdout).toBe('ret=0 errno=0 OK\n');
+      await h.succeed(until('grep -q held /tmp/spc/ipc.out'));
+      expect((await h.succeed('cat /tmp/spc/ipc.set')).stdout).toBe('ret=0 errno=0 OK\n');
       const rows = (text: string): string[] => text.split('\n').slice(1).filter((l) => l.trim() !== '');
-      expect(rows((await sh().succeed('cat /proc/sysvipc/sem')).stdout)).toEqual([]);
-      const inIpc = (await sh().succeed(`vsyscall --in ${v2(NEWIPC)} ${CMD.enter} ${X} -- cat /proc/sysvipc/sem`)).stdout;
+      expect(rows((await h.succeed('cat /proc/sysvipc/sem')).stdout)).toEqual([]);
+      const inIpc = (await h.succeed(`vsyscall --in ${v2(NEWIPC)} ${CMD.enter} ${X} -- cat /proc/sysvipc/sem`)).stdout;
       expect(inIpc).toMatch(/^ret=0 errno=0 OK\n/);
       const sems = rows(inIpc.replace(/^ret=.*\n/, ''));
       expect(sems).toHaveLength(1);
       expect(sems[0]?.trim().split(/\s+/)[3]).toBe('3'); // key semid perms nsems …
     } finally {
-      await sh().run(`kill ${pid}`);
+      await h.run(`kill ${pid}`);
     }
 
     // FS: the working directory (and root) of the saver.
-    expect((await sh().succeed(`cd /tmp/spc/cwd && vsyscall --in ${v2(CLONE_FS)} ${CMD.set} ${X}`)).stdout).toBe('ret=0 errno=0 OK\n');
-    expect((await sh().succeed(`cd / && vsyscall --in ${v2(CLONE_FS)} ${CMD.enter} ${X} -- readlink /proc/self/cwd`)).stdout).toBe('ret=0 errno=0 OK\n/tmp/spc/cwd\n');
+    expect((await h.succeed(`cd /tmp/spc/cwd && vsyscall --in ${v2(CLONE_FS)} ${CMD.set} ${X}`)).stdout).toBe('ret=0 errno=0 OK\n');
+    expect((await h.succeed(`cd / && vsyscall --in ${v2(CLONE_FS)} ${CMD.enter} ${X} -- readlink /proc/self/cwd`)).stdout).toBe('ret=0 errno=0 OK\n/tmp/spc/cwd\n');
 
     // The slot's mask is the OR of what was saved.
-    expect((await sh().succeed(`grep Spaces: /proc/virtual/${X}/status`)).stdout).toBe(`Spaces:\t${hex8(DEFAULT)} 00000000\n`);
+    expect((await h.succeed(`grep Spaces: /proc/virtual/${X}/status`)).stdout).toBe(`Spaces:\t${hex8(DEFAULT)} 00000000\n`);
     // Saved from the host's mount namespace, that root shows none of the saved namespace's
     // mounts (/proc/mounts lists what is reachable from the root); save root and cwd again
     // from inside it, as util-vserver's chain does.
-    const resave = await sh().succeed(`vsyscall --in ${v2(NEWNS)} ${CMD.enter} ${X} -- sh -c 'cd /tmp/spc/cwd && vsyscall --in ${v2(CLONE_FS)} ${CMD.set} ${X}'`);
+    const resave = await h.succeed(`vsyscall --in ${v2(NEWNS)} ${CMD.enter} ${X} -- sh -c 'cd /tmp/spc/cwd && vsyscall --in ${v2(CLONE_FS)} ${CMD.set} ${X}'`);
     expect(resave.stdout).toBe('ret=0 errno=0 OK\nret=0 errno=0 OK\n');
     // enter_space v0 (no data) enters everything of slot 0 at once.
-    const all = await sh().succeed(`cd / && vsyscall ${CMD.enter_v0} ${X} -- sh -c 'hostname; readlink /proc/self/cwd; grep -c spcns /proc/mounts'`);
+    const all = await h.succeed(`cd / && vsyscall ${CMD.enter_v0} ${X} -- sh -c 'hostname; readlink /proc/self/cwd; grep -c spcns /proc/mounts'`);
     expect(all.stdout).toBe('ret=0 errno=0 OK\nspcuts\n/tmp/spc/cwd\n1\n');
   });
 
   it('slot 0 UTS is the context UTS: vuname, a migrated task and enter_space agree; slot 1 is separate; v1 words use slot 0', async () => {
     const X = 4202;
     await makeContext(X);
-    const set = await sh().succeed(`vspace --new --mask uts -- sh -c 'hostname spcslot0 && vsyscall --in ${v1(NEWUTS)} ${CMD.set_v1} ${X}'`);
+    const set = await h.succeed(`vspace --new --mask uts -- sh -c 'hostname spcslot0 && vsyscall --in ${v1(NEWUTS)} ${CMD.set_v1} ${X}'`);
     expect(set.stdout).toBe('ret=0 errno=0 OK\n');
-    expect((await sh().succeed(`vuname -g --xid ${X} nodename`)).stdout).toBe('spcslot0\n');
-    expect((await sh().succeed(`vsyscall ${CMD.migrate_v0} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcslot0\n');
+    expect((await h.succeed(`vuname -g --xid ${X} nodename`)).stdout).toBe('spcslot0\n');
+    expect((await h.succeed(`vsyscall ${CMD.migrate_v0} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcslot0\n');
     // vuname renames the context: entering slot 0 shows the new name.
-    await sh().succeed(`vuname -s --xid ${X} -t nodename=spcrenamed`);
-    expect((await sh().succeed(`vsyscall --in ${v1(NEWUTS)} ${CMD.enter_v1} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcrenamed\n');
+    await h.succeed(`vuname -s --xid ${X} -t nodename=spcrenamed`);
+    expect((await h.succeed(`vsyscall --in ${v1(NEWUTS)} ${CMD.enter_v1} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcrenamed\n');
 
     // Slot 1 keeps its own; the context's own name does not change.
-    const set1 = await sh().succeed(`vspace --new --mask uts -- sh -c 'hostname spcslot1 && vsyscall --in ${v2(NEWUTS, 1)} ${CMD.set} ${X}'`);
+    const set1 = await h.succeed(`vspace --new --mask uts -- sh -c 'hostname spcslot1 && vsyscall --in ${v2(NEWUTS, 1)} ${CMD.set} ${X}'`);
     expect(set1.stdout).toBe('ret=0 errno=0 OK\n');
-    expect((await sh().succeed(`grep Spaces: /proc/virtual/${X}/status`)).stdout).toBe(`Spaces:\t${hex8(NEWUTS)} ${hex8(NEWUTS)}\n`);
-    expect((await sh().succeed(`vsyscall --in ${v2(0n, 1)} ${CMD.enter} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcslot1\n');
-    expect((await sh().succeed(`vspace --enter ${X} --index 1 -- hostname`)).stdout).toBe('spcslot1\n');
-    expect((await sh().succeed(`vuname -g --xid ${X} nodename`)).stdout).toBe('spcrenamed\n');
+    expect((await h.succeed(`grep Spaces: /proc/virtual/${X}/status`)).stdout).toBe(`Spaces:\t${hex8(NEWUTS)} ${hex8(NEWUTS)}\n`);
+    expect((await h.succeed(`vsyscall --in ${v2(0n, 1)} ${CMD.enter} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcslot1\n');
+    expect((await h.succeed(`vspace --enter ${X} --index 1 -- hostname`)).stdout).toBe('spcslot1\n');
+    expect((await h.succeed(`vuname -g --xid ${X} nodename`)).stdout).toBe('spcrenamed\n');
     // /proc/virtual/<xid>/nsproxy and nsproxy1 describe the two slots.
-    expect((await sh().succeed(`cat /proc/virtual/${X}/nsproxy`)).stdout).toMatch(/^NSProxy:\t\S+ \[\S+,\S+,\S+\]\n(.*\n)*NodeName:\tspcrenamed\n/);
-    expect((await sh().succeed(`cat /proc/virtual/${X}/nsproxy1`)).stdout).toMatch(/NodeName:\tspcslot1\n/);
+    expect((await h.succeed(`cat /proc/virtual/${X}/nsproxy`)).stdout).toMatch(/^NSProxy:\t\S+ \[\S+,\S+,\S+\]\n(.*\n)*NodeName:\tspcrenamed\n/);
+    expect((await h.succeed(`cat /proc/virtual/${X}/nsproxy1`)).stdout).toMatch(/NodeName:\tspcslot1\n/);
   });
 
   it('errors: bits outside get_space_mask, index ≥ 2, a namespace not saved are EINVAL; a bad pointer EFAULT; no such context ESRCH; private context EACCES', async () => {
@@ -193,7 +192,7 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
     expect(await call(`${CMD.enter_v0} ${X}`)).toMatchObject(EINVAL);
     expect(await call(`--in ${v2(NEWNS)} ${CMD.enter} ${X}`)).toMatchObject(EINVAL);
     // Saved UTS only: NS is still not saved, slot 1 still empty.
-    expect((await sh().succeed(`vspace --new --mask uts -- vsyscall --in ${v2(NEWUTS)} ${CMD.set} ${X}`)).stdout).toBe('ret=0 errno=0 OK\n');
+    expect((await h.succeed(`vspace --new --mask uts -- vsyscall --in ${v2(NEWUTS)} ${CMD.set} ${X}`)).stdout).toBe('ret=0 errno=0 OK\n');
     expect(await call(`--in ${v2(NEWNS | NEWUTS)} ${CMD.enter} ${X}`)).toMatchObject(EINVAL);
     expect(await call(`--in ${v2(0n, 1)} ${CMD.enter} ${X}`)).toMatchObject(EINVAL);
 
@@ -207,22 +206,22 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
     // A private context past setup cannot be entered (set_space still works for its admin).
     const P = 4204;
     await makeContext(P, STATE_ADMIN | INFO_PRIVATE);
-    expect((await sh().succeed(`vspace --new --mask uts -- vsyscall --in ${v2(NEWUTS)} ${CMD.set} ${P}`)).stdout).toBe('ret=0 errno=0 OK\n');
+    expect((await h.succeed(`vspace --new --mask uts -- vsyscall --in ${v2(NEWUTS)} ${CMD.set} ${P}`)).stdout).toBe('ret=0 errno=0 OK\n');
     expect(await call(`--in ${v2(NEWUTS)} ${CMD.enter} ${P}`)).toMatchObject({ ret: -1, name: 'EACCES' });
     expect(await call(`${CMD.enter_v0} ${P}`)).toMatchObject({ ret: -1, name: 'EACCES' });
   });
 
   it('vspace answers --help on stdout, and bad options, a missing XID or CMD with a usage line and exit 255', async () => {
-    const help = await sh().run('vspace --help');
+    const help = await h.run('vspace --help');
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toMatch(/^usage: vspace\b/);
     for (const args of ['--no-such-option', '', '--enter', '--enter 4201', '--new', '--mask nosuchspace --new -- true', '--enter x -- true']) {
-      const r = await sh().run(`vspace ${args}`);
+      const r = await h.run(`vspace ${args}`);
       expect(r.exitCode, args).toBe(255);
       expect(r.stderr, args).toMatch(/^usage: vspace\b/m);
     }
     // A kernel error: "vspace: enter_space: <error>", exit 255.
-    const r = await sh().run('vspace --enter 4299 --default -- true');
+    const r = await h.run('vspace --enter 4299 --default -- true');
     expect(r).toMatchObject({ exitCode: 255, stderr: 'vspace: enter_space: No such process\n' });
   });
 
@@ -237,48 +236,48 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
     const enter = (xid: number, cmd: string): string => `vspace --enter ${xid} --default -- ${cmd}`;
 
     afterAll(async () => {
-      await sh().run(`vkill --xid ${A} -s KILL; vkill --xid ${B} -s KILL`);
+      await h.run(`vkill --xid ${A} -s KILL; vkill --xid ${B} -s KILL`);
     });
 
     it('each guest has its own mount table, SysV IPC and UTS names; the host sees none of them', async () => {
-      await sh().succeed('mkdir -p /tmp/spc/g');
-      const hostName = (await sh().succeed('hostname')).stdout;
-      await sh().succeed(start(A, 'spcA', 2));
-      await sh().succeed(start(B, 'spcB', 5));
-      await sh().succeed(until('grep -q held /tmp/spc/spcA.sem') + '; ' + until('grep -q held /tmp/spc/spcB.sem'));
-      await sh().succeed(`vuname -s --xid ${A} -t nodename=guestA && vuname -s --xid ${B} -t nodename=guestB`);
+      await h.succeed('mkdir -p /tmp/spc/g');
+      const hostName = (await h.succeed('hostname')).stdout;
+      await h.succeed(start(A, 'spcA', 2));
+      await h.succeed(start(B, 'spcB', 5));
+      await h.succeed(until('grep -q held /tmp/spc/spcA.sem') + '; ' + until('grep -q held /tmp/spc/spcB.sem'));
+      await h.succeed(`vuname -s --xid ${A} -t nodename=guestA && vuname -s --xid ${B} -t nodename=guestB`);
 
       // Mounts: each guest sees its own tmpfs only; the host neither.
-      const mA = (await sh().succeed(enter(A, 'cat /proc/mounts'))).stdout;
-      const mB = (await sh().succeed(enter(B, 'cat /proc/mounts'))).stdout;
+      const mA = (await h.succeed(enter(A, 'cat /proc/mounts'))).stdout;
+      const mB = (await h.succeed(enter(B, 'cat /proc/mounts'))).stdout;
       expect(mA).toMatch(/^spcA \/tmp\/spc\/g tmpfs /m);
       expect(mA).not.toMatch(/spcB/);
       expect(mB).toMatch(/^spcB \/tmp\/spc\/g tmpfs /m);
       expect(mB).not.toMatch(/spcA/);
-      expect((await sh().succeed('cat /proc/mounts')).stdout).not.toMatch(/spcA|spcB/);
+      expect((await h.succeed('cat /proc/mounts')).stdout).not.toMatch(/spcA|spcB/);
 
       // SysV IPC: one semaphore array each (2 and 5 semaphores), none on the host.
       const nsems = async (cmd: string): Promise<string[]> =>
-        (await sh().succeed(cmd)).stdout.split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => l.trim().split(/\s+/)[3] ?? '');
+        (await h.succeed(cmd)).stdout.split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => l.trim().split(/\s+/)[3] ?? '');
       expect(await nsems(enter(A, 'cat /proc/sysvipc/sem'))).toEqual(['2']);
       expect(await nsems(enter(B, 'cat /proc/sysvipc/sem'))).toEqual(['5']);
       expect(await nsems('cat /proc/sysvipc/sem')).toEqual([]);
 
       // UTS: the names vuname set are what the guest's uname says, apart from the host's.
-      expect((await sh().succeed(enter(A, 'hostname'))).stdout).toBe('guestA\n');
-      expect((await sh().succeed(enter(B, 'hostname'))).stdout).toBe('guestB\n');
-      expect((await sh().succeed(`vcontext --migrate --xid ${A} -- hostname`)).stdout).toBe('guestA\n');
-      expect((await sh().succeed('hostname')).stdout).toBe(hostName);
+      expect((await h.succeed(enter(A, 'hostname'))).stdout).toBe('guestA\n');
+      expect((await h.succeed(enter(B, 'hostname'))).stdout).toBe('guestB\n');
+      expect((await h.succeed(`vcontext --migrate --xid ${A} -- hostname`)).stdout).toBe('guestA\n');
+      expect((await h.succeed('hostname')).stdout).toBe(hostName);
 
       // The slot holds the default mask; nsproxy shows the guest's names.
-      expect((await sh().succeed(`grep Spaces: /proc/virtual/${A}/status`)).stdout).toBe(`Spaces:\t${hex8(DEFAULT)} 00000000\n`);
-      expect((await sh().succeed(`cat /proc/virtual/${A}/nsproxy`)).stdout).toMatch(/^NodeName:\tguestA$/m);
-      expect((await sh().succeed(`cat /proc/virtual/${A}/nsproxy1`)).stdout).toBe('');
+      expect((await h.succeed(`grep Spaces: /proc/virtual/${A}/status`)).stdout).toBe(`Spaces:\t${hex8(DEFAULT)} 00000000\n`);
+      expect((await h.succeed(`cat /proc/virtual/${A}/nsproxy`)).stdout).toMatch(/^NodeName:\tguestA$/m);
+      expect((await h.succeed(`cat /proc/virtual/${A}/nsproxy1`)).stdout).toBe('');
     });
 
     it('a guest cannot enter or save into another context: EPERM / ESRCH in setup, ENOSYS after', async () => {
       const inA = (args: string): Promise<{ ret: number; name: string }> =>
-        sh().succeed(`vcontext --migrate --xid ${A} -- vsyscall ${args}`).then((r) => {
+        h.succeed(`vcontext --migrate --xid ${A} -- vsyscall ${args}`).then((r) => {
           const m = /^ret=(-?\d+) errno=\d+ (\w+)$/m.exec(r.stdout);
           return { ret: Number(m?.[1]), name: m?.[2] ?? '' };
         });
@@ -292,7 +291,7 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
       expect(await call(`--in ${u64(0n)}${u64(STATE_SETUP)} ${CMD.set_cflags} ${A}`)).toMatchObject({ ret: 0 });
       expect(await inA(`--in ${v2(0n)} ${CMD.enter} ${B}`)).toMatchObject({ ret: -1, name: 'ENOSYS' });
       // The host still enters the guest, and it still has its mount.
-      expect((await sh().succeed(enter(A, 'grep -c spcA /proc/mounts'))).stdout).toBe('1\n');
+      expect((await h.succeed(enter(A, 'grep -c spcA /proc/mounts'))).stdout).toBe('1\n');
     });
   });
 });

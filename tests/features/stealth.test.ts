@@ -66,21 +66,20 @@ echo done
 
 describe('stealth (paper §06.7): vattribute --stealth hides every sign a detection script looks for', () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = () => h.guest.shell;
 
   it('setup: a guest root with busybox, the tools and the script, /proc mounted in it; the machine up for more than 10 s', async () => {
-    await sh().succeed(
+    await h.succeed(
       `mkdir -p ${ROOT}/bin ${ROOT}/proc ${ROOT}/tmp ${ROOT}/dev && mknod -m 666 ${ROOT}/dev/null c 1 3 && cp /bin/busybox /usr/lib/vslab/vstool ${ROOT}/bin/ && ` +
         `for a in sh cat cut date grep ls ip sed uname; do ln -sf busybox ${ROOT}/bin/$a; done && ln -sf vstool ${ROOT}/bin/escape-net && ln -sf vstool ${ROOT}/bin/vclock && ` +
         `mount -t proc proc ${ROOT}/proc`,
     );
-    await sh().succeed(`echo ${Buffer.from(DETECT).toString('base64')} | base64 -d >${ROOT}/detect.sh && chmod 755 ${ROOT}/detect.sh`);
-    await sh().succeed('i=0; while [ $(cut -d. -f1 /proc/uptime) -le 10 ] && [ $i -lt 400 ]; do usleep 50000; i=$((i+1)); done');
+    await h.succeed(`echo ${Buffer.from(DETECT).toString('base64')} | base64 -d >${ROOT}/detect.sh && chmod 755 ${ROOT}/detect.sh`);
+    await h.succeed('i=0; while [ $(cut -d. -f1 /proc/uptime) -le 10 ] && [ $i -lt 400 ]; do usleep 50000; i=$((i+1)); done');
   });
 
   /** Runs the script in a new guest XID (network context XID, address 10.42.0.2) with ATTRS; returns its findings. */
   const detect = async (xid: number, attrs: string, initpid: boolean): Promise<string[]> => {
-    const r = await sh().run(
+    const r = await h.run(
       `ncontext --create --silent --nid ${xid} -- nattribute --nid ${xid} --set --flag ~hide_netif -- ` +
         `naddress --add --silent --nid ${xid} --ip 10.42.0.2/24 -- ` +
         `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- ` +
@@ -126,22 +125,22 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
   });
 
   it('vattribute --stealth sets exactly fakeinit, hide_vinfo, hide_mount, hide_netif, virt_uptime, virt_load, virt_mem, virt_cpu and virt_time, and --help names it', async () => {
-    const r = await sh().succeed(`vcontext --create --silent --xid 1903 -- vattribute --set --stealth -- vattribute --get`);
+    const r = await h.succeed(`vcontext --create --silent --xid 1903 -- vattribute --set --stealth -- vattribute --get`);
     const flags = /^flags: (.*)$/m.exec(r.stdout)?.[1]?.split(',') ?? [];
     expect(flags.filter((f) => !f.startsWith('state_')).sort()).toEqual(['fakeinit', 'hide_mount', 'hide_netif', 'hide_vinfo', 'virt_cpu', 'virt_load', 'virt_mem', 'virt_time', 'virt_uptime']);
-    expect((await sh().succeed('vattribute --help')).stdout).toMatch(/--stealth .*fakeinit, hide_vinfo, hide_mount, hide_netif,\n.*virt_cpu,\n.*virt_time/);
+    expect((await h.succeed('vattribute --help')).stdout).toMatch(/--stealth .*fakeinit, hide_vinfo, hide_mount, hide_netif,\n.*virt_cpu,\n.*virt_time/);
   });
 
   it('the host and the spectator still see the stealth guest: /proc/virtual lists it, vps names its tasks', async () => {
-    await sh().succeed(
+    await h.succeed(
       `vcontext --create --silent --xid 1904 -- vattribute --set --secure --stealth -- vcontext --silent --endsetup --migrate-self -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`,
     );
     try {
-      expect((await sh().succeed('ls /proc/virtual')).stdout).toMatch(/^1904$/m);
-      const vps = await sh().succeed('vps');
+      expect((await h.succeed('ls /proc/virtual')).stdout).toMatch(/^1904$/m);
+      const vps = await h.succeed('vps');
       expect(vps.stdout).toMatch(/^\s*\d+ {2}1904 \S*\s.*\bsleep\b/m);
     } finally {
-      await sh().run('vkill --xid 1904 -s KILL');
+      await h.run('vkill --xid 1904 -s KILL');
     }
   });
 });

@@ -77,18 +77,17 @@ const netChain = (nid: number, ip: string, cmd: string): string =>
 
 describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
   const h = useGuest({ variant: 'vserver' });
-  const sh = () => h.guest.shell;
 
   it('the probes the wrappers start with: FEATURE migrate and vnet succeed, XIDTYPE static tells static ids', async () => {
-    expect((await sh().run('vserver-info - FEATURE migrate')).exitCode).toBe(0);
-    expect((await sh().run('vserver-info - FEATURE vnet')).exitCode).toBe(0);
-    expect(await sh().run('vserver-info -q 5101 XIDTYPE static')).toMatchObject({ exitCode: 0, stdout: '' });
-    expect((await sh().run('vserver-info -q 1 XIDTYPE static')).exitCode).toBe(1);
-    expect((await sh().run('vserver-info -q 50000 XIDTYPE static')).exitCode).toBe(1);
+    expect((await h.run('vserver-info - FEATURE migrate')).exitCode).toBe(0);
+    expect((await h.run('vserver-info - FEATURE vnet')).exitCode).toBe(0);
+    expect(await h.run('vserver-info -q 5101 XIDTYPE static')).toMatchObject({ exitCode: 0, stdout: '' });
+    expect((await h.run('vserver-info -q 1 XIDTYPE static')).exitCode).toBe(1);
+    expect((await h.run('vserver-info -q 50000 XIDTYPE static')).exitCode).toBe(1);
   });
 
   it('the create chain, step by step, leaves CMD in the new context past setup with the bound, flags and name it set', async () => {
-    const r = await sh().run(createChain(5101, 'chain5101', PROBE));
+    const r = await h.run(createChain(5101, 'chain5101', PROBE));
     try {
       expect(r.stderr).toBe('');
       expect(r.exitCode).toBe(0);
@@ -101,16 +100,16 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
       expect(s.cflags & VXF_HIDE_NETIF).toBe(VXF_HIDE_NETIF);
       expect(s.host).toBe('chain5101');
     } finally {
-      await sh().run('vkill --xid 5101');
+      await h.run('vkill --xid 5101');
     }
   });
 
   it('the create chain exits 254 when N exists; the migrate chain then enters it (a context without INFO_PRIVATE)', async () => {
     // INFO_PRIVATE would refuse the entry after setup (EACCES, ABI §4.2 and §4.7): this guest names hide_netif instead.
-    await sh().succeed(`${createChain(5102, 'chain5102', "sh -c 'sleep 1000 >/dev/null 2>&1 &'", 'hide_netif')}`);
+    await h.succeed(`${createChain(5102, 'chain5102', "sh -c 'sleep 1000 >/dev/null 2>&1 &'", 'hide_netif')}`);
     try {
-      expect(await sh().run(createChain(5102, 'again', 'true', 'hide_netif'))).toMatchObject({ exitCode: 254, stdout: '', stderr: '' });
-      const r = await sh().run(migrateChain(5102, PROBE));
+      expect(await h.run(createChain(5102, 'again', 'true', 'hide_netif'))).toMatchObject({ exitCode: 254, stdout: '', stderr: '' });
+      const r = await h.run(migrateChain(5102, PROBE));
       expect(r.stderr).toBe('');
       const s = stateOf(r.stdout);
       expect(s.xid).toBe(5102);
@@ -118,12 +117,12 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
       expect(s.bcaps).toBe(capMask([...SECURE_CAPS, MKNOD]));
       expect(s.ccaps).toBe(SECURE_CCAPS);
     } finally {
-      await sh().run('vkill --xid 5102');
+      await h.run('vkill --xid 5102');
     }
   });
 
   it('chcontext itself produces the state of the chain, and its CMD keeps its pid', async () => {
-    const r = await sh().run(`chcontext --silent --xid 5103 --secure --cap CAP_MKNOD --flag private --hostname chain5103 -- ${PROBE} & wait $!; echo Started: $!`);
+    const r = await h.run(`chcontext --silent --xid 5103 --secure --cap CAP_MKNOD --flag private --hostname chain5103 -- ${PROBE} & wait $!; echo Started: $!`);
     try {
       expect(r.stderr).toBe('');
       const s = stateOf(r.stdout);
@@ -135,25 +134,25 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
       expect(s.host).toBe('chain5103');
       expect(s.pid).toBe(Number(/^Started: (\d+)$/m.exec(r.stdout)?.[1]));
     } finally {
-      await sh().run('vkill --xid 5103');
+      await h.run('vkill --xid 5103');
     }
   });
 
   it('chcontext --flag fakeinit makes CMD the init (vcontext --initpid at the end of the chain); a second chcontext enters', async () => {
-    await sh().succeed("chcontext --silent --xid 5104 --flag fakeinit -- sh -c 'sleep 1000 >/dev/null 2>&1 &'");
+    await h.succeed("chcontext --silent --xid 5104 --flag fakeinit -- sh -c 'sleep 1000 >/dev/null 2>&1 &'");
     try {
-      const again = await sh().run(`chcontext --xid 5104 -- ${PROBE}`);
+      const again = await h.run(`chcontext --xid 5104 -- ${PROBE}`);
       expect(again.stderr).toBe('');
       const s = stateOf(again.stdout);
       expect(s.xid).toBe(5104);
       expect(s.cflags & VXF_INFO_INIT).toBe(VXF_INFO_INIT);
     } finally {
-      await sh().run('vkill --xid 5104');
+      await h.run('vkill --xid 5104');
     }
   });
 
   it('chcontext without --xid: a new dynamic context, "New security context is N" from vcontext', async () => {
-    const r = await sh().run(`chcontext --secure -- ${PROBE}`);
+    const r = await h.run(`chcontext --secure -- ${PROBE}`);
     expect(r.stderr).toBe('');
     const n = Number(/^New security context is (\d+)$/m.exec(r.stdout)?.[1]);
     expect(n).toBeGreaterThanOrEqual(49152);
@@ -165,12 +164,12 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
   });
 
   it("chbind's chain, step by step, binds CMD to the address; chbind itself does the same", async () => {
-    const chain = await sh().run(netChain(5105, '10.42.0.2', PROBE));
+    const chain = await h.run(netChain(5105, '10.42.0.2', PROBE));
     expect(chain.stderr).toBe('');
     expect(chain.exitCode).toBe(0);
     expect(stateOf(chain.stdout)).toMatchObject({ nid: 5105, v4: ['10.42.0.2'] });
 
-    const tool = await sh().run(`chbind --silent --nid 5106 --ip 10.42.0.2 -- ${PROBE}`);
+    const tool = await h.run(`chbind --silent --nid 5106 --ip 10.42.0.2 -- ${PROBE}`);
     expect(tool.stderr).toBe('');
     expect(stateOf(tool.stdout)).toMatchObject({ nid: 5106, v4: ['10.42.0.2'] });
     // chbind's mask default is /24, as the chain passes it.
@@ -178,13 +177,13 @@ describe("util-vserver's chains (ABI §11.1) on the vserver kernel", () => {
   });
 
   it('chbind --nid N for an existing N enters it (ncontext --migrate), its addresses unchanged', async () => {
-    const pid = (await sh().succeed(`chbind --silent --nid 5107 --ip 10.42.0.3 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
+    const pid = (await h.succeed(`chbind --silent --nid 5107 --ip 10.42.0.3 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
     try {
-      const r = await sh().run(`chbind --silent --nid 5107 --ip 10.42.0.1 -- ${PROBE}`);
+      const r = await h.run(`chbind --silent --nid 5107 --ip 10.42.0.1 -- ${PROBE}`);
       expect(r.stderr).toBe('');
       expect(stateOf(r.stdout)).toMatchObject({ nid: 5107, v4: ['10.42.0.3'] });
     } finally {
-      await sh().run(`kill ${pid}`);
+      await h.run(`kill ${pid}`);
     }
   });
 });

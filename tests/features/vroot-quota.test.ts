@@ -17,7 +17,6 @@ const MNT = '/mnt/q';
 
 describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
   const h = useGuest({ variant: 'vserver', disk: { sizeMiB: 16, label: 'vslab-q' } });
-  const sh = (cmd: string) => h.guest.shell.run(cmd);
   const ok = (cmd: string) => h.guest.shell.succeed(cmd);
   const ADMIN = '--bcap CAP_SYS_ADMIN';
   const QUOTA = '--bcap CAP_SYS_ADMIN --ccap quota_ctl';
@@ -30,14 +29,14 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
   it('vroot devices exist, have no sectors and give no data', async () => {
     expect((await ok('cat /sys/block/vroot0/size /sys/block/vroot7/size')).stdout).toBe('0\n0\n');
     expect((await ok('ls -l /dev/vroot0')).stdout).toMatch(/^b/);
-    const dd = await sh('dd if=/dev/vroot0 of=/dev/null bs=512 count=1');
+    const dd = await h.run('dd if=/dev/vroot0 of=/dev/null bs=512 count=1');
     expect(dd.stderr).toMatch(/^0\+0 records in/m);
   });
 
   it('vrsetup binds a vroot to a block device; errnos EBUSY, EINVAL, EBADF, ENXIO', async () => {
     await ok('vrsetup /dev/vroot0 /dev/sda');
     const fail = async (cmd: string) => {
-      const r = await sh(cmd);
+      const r = await h.run(cmd);
       return [r.exitCode, r.stderr];
     };
     expect(await fail('vrsetup /dev/vroot0 /dev/sda')).toEqual([255, 'vrsetup: VROOT_SET_DEV: Device or resource busy\n']);
@@ -57,7 +56,7 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     // open and the real device open on its fd 3, is refused; the host then does the same.
     await ok('vdevmap --xid 0 --set --open --device /dev/vroot2');
     try {
-      const inGuest = await sh(
+      const inGuest = await h.run(
         `vcontext --create --silent --xid 1800 -- vattribute --set --secure ${QUOTA} -- ` +
           'vcontext --silent --endsetup --migrate-self -- vrsetup --fd 3 /dev/vroot2 3</dev/sda',
       );
@@ -82,7 +81,7 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
   const line = (id: number, space: number, soft: number, hard: number) => `${id} space=${space} soft=${soft} hard=${hard} inodes=`;
   /** CMD in a fresh context XID past setup (the same xid each time: the files keep its tag). */
   const inGuest = (xid: number, attrs: string, cmd: string) =>
-    sh(
+    h.run(
       `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- ` +
         `vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`,
     );
@@ -213,7 +212,7 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     await ok(inGuest(`dd if=/dev/zero of=${MNT}/g/c bs=1k count=7 2>/dev/null && rm ${MNT}/g/c`));
     // Seeded from vdu's count, the same 7 KiB pass the total.
     await ok(`vdlimit --xid ${xid} --set space_used=${space} --set inodes_used=${inodes} ${MNT}`);
-    const over = await sh(inGuest(`dd if=/dev/zero of=${MNT}/g/c bs=1k count=7`));
+    const over = await h.run(inGuest(`dd if=/dev/zero of=${MNT}/g/c bs=1k count=7`));
     expect(over.stderr).toMatch(/Disk quota exceeded/);
   });
 });

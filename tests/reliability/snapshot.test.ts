@@ -1,7 +1,8 @@
 /**
- * Guest snapshots on the real kernel (QEMU): two guests restored from one snapshot are two
- * machines (their own random bytes, clock, files, exit codes), and a snapshot that is damaged
- * or that QEMU refuses gives a clean boot instead, never a wrong guest, and is replaced.
+ * Guest snapshots on the real kernel, on the backend of the run (QEMU in the vm project, v86 in
+ * the v86 one): two guests restored from one snapshot are two machines (their own random bytes,
+ * clock, files, exit codes), and a snapshot that is damaged or that the emulator refuses gives a
+ * clean boot instead, never a wrong guest, and is replaced.
  *
  * The seed step (vsrestore) is shown by the pool it fills: 256 bits after a restore, fewer in a
  * restore without it (the control). Distinct random bytes alone would not show it on TCG: the
@@ -11,12 +12,14 @@
 import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Shell } from '../../harness/console/shell.ts';
+import type { Machine, MachineOptions } from '../../harness/machine/machine.ts';
 import { QemuMachine } from '../../harness/machine/qemu.ts';
+import { V86Machine } from '../../harness/machine/v86.ts';
 import { fileCrc32, findSnapshot, snapshotPaths, type SnapshotMeta } from '../../harness/machine/snapshot.ts';
 import { bootGuest, type BootOptions, type Guest } from '../../harness/session.ts';
 import { backend, timeScale } from '../fixtures.ts';
 
-const opts: BootOptions = { backend: 'qemu', variant: 'vserver', snapshot: true };
+const opts: BootOptions = { backend, variant: 'vserver', snapshot: true };
 const open_: Guest[] = [];
 
 /** Boots or restores a guest with `opts`, noting the progress lines. */
@@ -46,7 +49,14 @@ async function restored(): Promise<Guest> {
   return again;
 }
 
-describe.skipIf(backend !== 'qemu')('guest snapshots (QEMU)', () => {
+/** A machine restored from `state` as bootGuest restores one, but nothing run in it yet. */
+function bareRestore(g: Guest, state: string): Machine {
+  const machineOpts: MachineOptions = { arch: 'i386', kernelPath: g.kernel.image, initrdPath: g.image.path, restoreFrom: state };
+  if (g.machine instanceof QemuMachine) return new QemuMachine({ ...machineOpts, accel: g.machine.accel, qmpSocketPath: `/tmp/vslab-snaptest-${process.pid}.sock` });
+  return new V86Machine(machineOpts);
+}
+
+describe(`guest snapshots (${backend})`, () => {
   it('two guests restored from one snapshot are independent machines', async () => {
     const a = await restored();
     const b = await guest();
@@ -75,10 +85,9 @@ describe.skipIf(backend !== 'qemu')('guest snapshots (QEMU)', () => {
   it('control: a restore without vsrestore has an unseeded generator (what the seed step is for)', async () => {
     const g = await restored();
     const key = g.snapshotKey ?? '';
-    const machineOpts = { arch: 'i386' as const, kernelPath: g.kernel.image, initrdPath: g.image.path, accel: (g.machine as QemuMachine).accel };
     await close(g);
     // The same restore as bootGuest's, minus its first command.
-    const m = new QemuMachine({ ...machineOpts, restoreFrom: snapshotPaths(key).state, qmpSocketPath: `/tmp/vslab-snaptest-${process.pid}.sock` });
+    const m = bareRestore(g, snapshotPaths(key).state);
     const shell = new Shell(m, { timeScale });
     try {
       await m.start();
@@ -96,7 +105,7 @@ describe.skipIf(backend !== 'qemu')('guest snapshots (QEMU)', () => {
     await close(g);
     const paths = snapshotPaths(key);
     const size = (await stat(paths.state)).size;
-    // One byte in the middle of the guest's RAM: QEMU would load it without complaint.
+    // One byte in the middle of the guest's RAM: the emulator would load it without complaint.
     const fh = await open(paths.state, 'r+');
     const at = Math.floor(size / 2);
     const byte = Buffer.alloc(1);
@@ -122,7 +131,7 @@ describe.skipIf(backend !== 'qemu')('guest snapshots (QEMU)', () => {
     }
   }, 180_000 * timeScale);
 
-  it('a state QEMU refuses (right size and checksum, wrong content) gives a boot', async () => {
+  it('a state the emulator refuses (right size and checksum, wrong content) gives a boot', async () => {
     const g = await restored();
     const key = g.snapshotKey ?? '';
     await close(g);

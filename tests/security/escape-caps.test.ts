@@ -21,6 +21,7 @@
  * built); ns_last_pid needs PID namespaces, which no variant builds (CHECKPOINT_RESTORE is tried
  * with clone3's set_tid instead). Probe: `escape-caps` (guest-image/tools/escape-caps.c).
  */
+import { vpoll } from '../poll.ts';
 import { defineBattery, REALM, UTIL_VSERVER_BOUND, type Attack } from './battery.ts';
 
 const EACCES_OR_EPERM = ['EACCES', 'EPERM'] as const;
@@ -37,11 +38,9 @@ const OTHER_GUEST =
   `echo $! >$ROOT/tmp/victim43; fi`;
 
 /** Abstract unix sockets @NAME and @NAME.d of the host (escape-net's server), polled until there. */
-const unixServer = (name: string): string =>
-  `escape-net unix-serve ${name} >/dev/null 2>&1 & i=0; until grep -q @${name}.d /proc/net/unix || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done`;
+const unixServer = (name: string): string => `escape-net unix-serve ${name} >/dev/null 2>&1 & ${vpoll(`grep -q @${name}.d /proc/net/unix`)}`;
 /** A listener of the host: busybox httpd on ADDR:PORT, polled until listening. */
-const httpd = (addr: string, port: number): string =>
-  `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & i=0; until netstat -ltn | grep -q ":${port} " || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done`;
+const httpd = (addr: string, port: number): string => `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & ${vpoll(`netstat -ltn | grep -q ":${port} "`)}`;
 /** "OK" when the /proc/net listing FILE has a socket line (the attacker has none of its own). */
 const listed = (file: string): string =>
   `if [ $(wc -l <${file}) -gt 1 ]; then echo "OK listed"; else echo "REFUSED listing none-seen"; exit 1; fi`;

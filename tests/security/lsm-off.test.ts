@@ -22,7 +22,6 @@ describe(`vserver kernel booted with ${lsm}`, () => {
     extraCmdline: lsm,
     disk: { sizeMiB: 8, files: { 'f': 'data\n' } },
   });
-  const sh = (cmd: string) => h.guest.shell.run(cmd);
 
   it('the kernel says vserver is not in the LSM list', async () => {
     const r = await h.guest.shell.succeed('dmesg | grep -c "context isolation active" || true');
@@ -43,13 +42,13 @@ describe(`vserver kernel booted with ${lsm}`, () => {
   });
 
   it('a tag mount option is not taken (no module eats it)', async () => {
-    const r = await sh('mount -t ext2 -o tag /dev/sda /mnt/d');
+    const r = await h.run('mount -t ext2 -o tag /dev/sda /mnt/d');
     expect(r.exitCode).not.toBe(0);
   });
 
   it('contexts, the spectator and network contexts: EOPNOTSUPP', async () => {
     for (const cmd of ['vcontext --create --xid 4200 -- true', 'vcontext --migrate --xid 1 -- true', 'chbind --ip 10.42.0.2 -- true', 'ncontext --create --nid 4200 -- true']) {
-      const r = await sh(cmd);
+      const r = await h.run(cmd);
       expect(r.exitCode, cmd).toBe(255);
       expect(r.stderr, cmd).toMatch(/Operation not supported/);
     }

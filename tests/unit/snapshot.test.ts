@@ -67,19 +67,20 @@ describe('snapshot key', () => {
 
 describe('snapshot eligibility', () => {
   const q = { backend: 'qemu' as const, arch: 'i386' as const };
-  it('is on by default for QEMU on the PC', () => {
+  it('is on by default for QEMU on the PC, and for v86', () => {
     expect(snapshotEligibility(q).use).toBe(true);
     expect(snapshotEligibility({ ...q, arch: 'x86_64' }).use).toBe(true);
+    expect(snapshotEligibility({ ...q, backend: 'v86' }).use).toBe(true);
   });
   it('is off with VSLAB_SNAPSHOT=0, unless the caller asks for it', () => {
     expect(snapshotEligibility({ ...q, env: '0' })).toEqual({ use: false, reason: 'VSLAB_SNAPSHOT=0' });
     expect(snapshotEligibility({ ...q, env: '0', requested: true }).use).toBe(true);
     expect(snapshotEligibility({ ...q, env: '1', requested: false }).use).toBe(false);
   });
-  it('never holds for a disk, -icount, v86 or an architecture not tried', () => {
+  it('never holds for a disk, -icount or an architecture not tried', () => {
     expect(snapshotEligibility({ ...q, diskPath: '/d.img' }).use).toBe(false);
+    expect(snapshotEligibility({ ...q, backend: 'v86', diskPath: '/d.img' }).use).toBe(false);
     expect(snapshotEligibility({ ...q, icountShift: 3 }).use).toBe(false);
-    expect(snapshotEligibility({ ...q, backend: 'v86' }).use).toBe(false);
     expect(snapshotEligibility({ ...q, arch: 'arm' }).use).toBe(false);
     expect(snapshotEligibility({ ...q, diskPath: '/d.img', requested: true }).use).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../harness/errors.ts';
 import { NO_DISK_CMDLINE, baseCmdline, type MachineOptions } from '../../harness/machine/machine.ts';
-import { v86Cmdline, v86MemoryMiB, v86Options, type V86Files } from '../../harness/machine/v86.ts';
+import { v86Cmdline, v86MemoryMiB, v86Options, v86StateArgs, type V86Files } from '../../harness/machine/v86.ts';
 
 const MIB = 1024 * 1024;
 const machine: MachineOptions = { arch: 'i386', kernelPath: '/k/bzImage', initrdPath: '/i/initramfs.cpio' };
@@ -30,6 +30,20 @@ describe('v86 options from MachineOptions', () => {
     expect(cmdline.startsWith(baseCmdline())).toBe(true);
     expect(cmdline.endsWith(`tsc=reliable ${NO_DISK_CMDLINE} vx.debug=1`)).toBe(true);
     expect(v86Cmdline('')).toBe(`${baseCmdline()} tsc=reliable`);
+  });
+
+  it('is made stopped when a saved state is to be restored (the machine runs it once restored), else autostarts', () => {
+    expect(v86Options(machine, { ...files(), state: new ArrayBuffer(16) }).autostart).toBe(false);
+    expect(v86Options(machine, files()).autostart).toBe(true);
+  });
+
+  it('keys a saved state by what v86 needs equal to restore it: its version, memory and command line', () => {
+    const args = v86StateArgs(machine);
+    expect(args).toContain('memory 128');
+    expect(args).toContain(`cmdline ${baseCmdline()} tsc=reliable ${NO_DISK_CMDLINE}`);
+    expect(v86StateArgs({ ...machine, memoryMiB: 256 })).not.toEqual(args);
+    expect(v86StateArgs({ ...machine, extraCmdline: 'vx.debug=1' })).not.toEqual(args);
+    expect(args[0]).toMatch(/^v86 \d+\.\d+\.\d+$/);
   });
 
   it('has no screen, keyboard, mouse or speaker, autostarts and stays quiet', () => {
