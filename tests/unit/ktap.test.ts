@@ -92,8 +92,8 @@ describe('kselftest runner output', () => {
   });
 });
 
-function fakeRun(variant: SelftestRun['variant'], place: SelftestRun['place'], text: string): SelftestRun {
-  return { arch: 'i386', variant, place, kernel: 'x', results: parseKselftestOutput(text), ktap: text, bootMs: 0, durationMs: 0 };
+function fakeRun(variant: SelftestRun['variant'], place: SelftestRun['place'], text: string, arch: SelftestRun['arch'] = 'i386'): SelftestRun {
+  return { arch, variant, place, kernel: 'x', results: parseKselftestOutput(text), ktap: text, bootMs: 0, durationMs: 0 };
 }
 
 const doc = (...lines: [string, string][]): string =>
@@ -133,5 +133,23 @@ describe('verdict', () => {
     expect(v.ok).toBe(false);
     const fixed = verdict({ vanilla: host, vserver: host, vserverOff: host, guest: host }, { differences: {} });
     expect(fixed).toMatchObject({ ok: true, regressions: [], unexplained: [] });
+  });
+
+  it('an entry with arches holds only on those: elsewhere its difference is unexplained, and it is never stale there', () => {
+    const expectations = {
+      differences: {
+        'a:two': { host: 'pass', guest: 'skip', reason: 'on i386 only', arches: ['i386'] },
+        'a:one': { host: 'pass', guest: 'fail', reason: 'on x86_64 only, and it passes now', arches: ['x86_64'] },
+        'a:three': { host: 'pass', guest: 'fail', reason: 'everywhere' },
+      },
+    } as const;
+    const runs = (arch: SelftestRun['arch']): [SelftestRun, SelftestRun] => [
+      fakeRun('vserver', 'host', doc(['a:one', 'ok'], ['a:two', 'ok'], ['a:three', 'ok']), arch),
+      fakeRun('vserver', 'guest', doc(['a:one', 'ok'], ['a:two', 'ok # SKIP'], ['a:three', 'not # exit=1']), arch),
+    ];
+    const onI386 = guestDifferences(...runs('i386'), { differences: { ...expectations.differences } });
+    expect([onI386.explained.map((d) => d.id), onI386.unexplained, onI386.stale]).toEqual([['a:two', 'a:three'], [], []]);
+    const onX86 = guestDifferences(...runs('x86_64'), { differences: { ...expectations.differences } });
+    expect([onX86.explained.map((d) => d.id), onX86.unexplained.map((d) => d.id), onX86.stale]).toEqual([['a:three'], ['a:two'], ['a:one']]);
   });
 });
