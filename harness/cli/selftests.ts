@@ -1,7 +1,7 @@
 /** vslab selftests: the kernel's own selftests on our kernels, and the verdict over them. */
 import { UsageError } from '../errors.ts';
 import { runSelftests, type SelftestRun } from '../selftests/run.ts';
-import { runLabel, selftestTable, verdictText } from '../selftests/report.ts';
+import { flakyText, runLabel, selftestTable, verdictText } from '../selftests/report.ts';
 import { runOracle } from '../selftests/oracle.ts';
 import { archOption, backendOption, jsonOption, kcidbOption, ktapOption, variantOption } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -84,8 +84,7 @@ the kernel it ran on.`,
     } else if (values.json) {
       process.stdout.write(`${JSON.stringify({ runs, verdict: v, flaky }, null, 2)}\n`);
     } else {
-      const flakyText = flaky.map((f) => `flaky ${f.id} on ${f.run}: ${f.first.baseline}/${f.first.other} first, ${f.rerun.baseline}/${f.rerun.other} on the rerun (vanilla/${f.run})`);
-      process.stdout.write(`${selftestTable(runs)}\n\n${[...flakyText, verdictText(v)].join('\n')}\n`);
+      process.stdout.write(`${selftestTable(runs)}\n\n${[...flaky.map(flakyText), verdictText(v)].join('\n')}\n`);
     }
     return v.ok ? 0 : 1;
   },

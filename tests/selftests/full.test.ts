@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runOracle } from '../../harness/selftests/oracle.ts';
-import { selftestTable, verdictText } from '../../harness/selftests/report.ts';
+import { flakyText, selftestTable, verdictText } from '../../harness/selftests/report.ts';
 import { archFromEnv } from '../../harness/session.ts';
 import { backend } from '../fixtures.ts';
 
@@ -20,9 +20,9 @@ const arch = archFromEnv() ?? 'i386';
 
 describe(`kernel selftests, whole set (${arch})`, () => {
   it('mainline behaviour unchanged on vserver and vserver-off; guest differences all explained', async () => {
-    const { runs, verdict } = await runOracle({ arch, backend });
+    const { runs, verdict, flaky } = await runOracle({ arch, backend });
     const all = [runs.vanilla, runs.vserver, runs.vserverOff, ...(runs.guest !== undefined ? [runs.guest] : [])];
-    const text = `${selftestTable(all)}\n${verdictText(verdict)}`;
+    const text = `${selftestTable(all)}\n${[...flaky.map(flakyText), verdictText(verdict)].join('\n')}`;
     // The table and the verdict are the result a reader wants even when it passes.
     process.stdout.write(`${text}\n`);
     for (const r of all) expect(r.aborted, text).toBeUndefined();
