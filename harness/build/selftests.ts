@@ -1,9 +1,11 @@
 /**
  * The kernel's own selftests (tools/testing/selftests of Debian's linux-source-6.1), built for the
- * guest: static i386 programs from the i686 cross compiler and its static glibc, with the libraries
- * some tests link (libcap, libcap-ng, libpopt, libfuse, libnuma) taken as Debian i386 -dev packages
+ * guest: static programs for i386 (the i686 cross compiler and its static glibc) or x86_64 (the
+ * host's x86_64-linux-gnu-gcc and static glibc), with the libraries some tests link (libcap,
+ * libcap-ng, libpopt, libfuse, libnuma) taken as Debian -dev packages of the guest's architecture
  * through the private apt configuration busybox uses (busybox.ts: no foreign dpkg architecture on
- * the host, `dpkg-deb -x` into the cache).
+ * the host, `dpkg-deb -x` into the cache). What differs between the two (compiler, multiarch
+ * directory, tools/' ARCH=) is read from the arch table (machine/arch.ts).
  *
  * The pristine source is never written to: `make headers` runs out of tree, and the tests build in
  * a copy of tools/ with those headers beside it. Each collection builds on its own with `make -k`,
@@ -23,7 +25,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { BuildError, PrerequisiteError, UsageError } from '../errors.ts';
 import { pathExists, versionLine, which } from '../host.ts';
-import type { Arch } from '../machine/arch.ts';
+import { archInfo, type Arch } from '../machine/arch.ts';
 import { cacheRoot } from '../paths.ts';
 import { aptOptions, debianArch, privateAptRoot, privateAptUpdate } from './busybox.ts';
 import { buildCpio, type CpioEntry } from './cpio.ts';
@@ -32,6 +34,9 @@ import { newHash, shortDigest } from './hash.ts';
 import { runStep, type Progress } from './step.ts';
 
 const RECIPE = 'selftests-recipe-3';
+
+/** The architectures the selftests build for. */
+export const SELFTEST_ARCHES: readonly Arch[] = ['i386', 'x86_64'];
 
 /** Where the tree lands in the guest. */
 export const GUEST_SELFTEST_DIR = '/opt/kselftest';
@@ -44,13 +49,13 @@ export const SELFTEST_COLLECTIONS = [
   'timers', 'tmpfs',
 ] as const;
 
-/** Debian i386 -dev packages whose static libraries (.a) and headers the tests link. */
+/** Debian -dev packages (of the guest's architecture) whose static libraries (.a) and headers the tests link. */
 export const LIBRARY_PACKAGES = ['libcap-dev', 'libcap-ng-dev', 'libpopt-dev', 'libfuse-dev', 'libnuma-dev'] as const;
 
 /**
- * What does not build for static i386 or means nothing there, and why ("collection:file" →
- * reason): left out of the tree even when make produced it. A missing file not named here is
- * reported as unexpected.
+ * What does not build statically or means nothing there, and why ("collection:file" → reason):
+ * left out of the tree even when make produced it (on the architectures DROPPED_ON names for it,
+ * otherwise on all). A missing file not named here is reported as unexpected.
  */
 const NOT_PIE = 'meant as a dynamic PIE: linked -static it becomes a fixed-address executable, so the load-address alignment it checks does not apply (and the 16 MiB page-size one is 50 MB)';
 export const DROPPED: Readonly<Record<string, string>> = {
@@ -64,16 +69,32 @@ export const DROPPED: Readonly<Record<string, string>> = {
   'timers:valid-adjtimex': 'defines its own clock_adjtime(), which static glibc also defines (multiple definition at link time)',
   'net:tls': "does not compile against 6.1.192's own tls.c helpers (tls_crypto_info_init argument count; a stable-backport mismatch)",
   'net:nat6to4.o': 'a BPF object: needs clang and bpftool, which the host lacks (not a test program)',
+  'rseq:librseq.so': "not needed: the tests link librseq.a statically; x86_64's ld refuses a -static -shared link (crtbeginT.o is not PIC)",
 };
+
+/** The entries of DROPPED that hold only on some architectures. */
+const DROPPED_ON: Readonly<Record<string, readonly Arch[]>> = {
+  'proc:proc-empty-vm': ['i386'],
+  'rseq:librseq.so': ['x86_64'],
+};
+
+/** DROPPED as it holds on `arch` (in DROPPED's order: the cache key hashes it). */
+export function droppedOn(arch: Arch): Record<string, string> {
+  return Object.fromEntries(Object.entries(DROPPED).filter(([item]) => DROPPED_ON[item]?.includes(arch) ?? true));
+}
 
 /**
  * How a collection is built when the defaults do not fit: extra make arguments (command-line
  * variables override the Makefile's own assignments).
  */
-function targetMakeArgs(collection: string, headers: string): string[] {
+function targetMakeArgs(collection: string, headers: string, arch: Arch): string[] {
   // openat2 builds with -fsanitize=address,undefined: ASan cannot be linked statically. Built
   // without the sanitizers it is the same test.
   if (collection === 'openat2') return [`CFLAGS=-Wall -O2 -g -isystem ${headers}`];
+  // rseq's programs depend on librseq.so, linked with the -static that CC carries: i386's ld
+  // makes one (which the programs, linked -static, do not use: they take librseq.a), x86_64's
+  // refuses (crtbeginT.o is not PIC). Without the dependency the programs build as on i386.
+  if (collection === 'rseq' && arch === 'x86_64') return ['TEST_GEN_PROGS_EXTENDED='];
   return [];
 }
 
@@ -190,9 +211,11 @@ async function cpioEntries(tree: string, prefix: string): Promise<CpioEntry[]> {
 
 /** Builds (or finds in the cache) the selftests for `arch`. */
 export async function buildSelftests(arch: Arch, progress: Progress = () => undefined): Promise<SelftestBuild> {
-  if (arch !== 'i386') throw new UsageError(`selftests: built for i386 only (not ${arch})`);
-  const cc = 'i686-linux-gnu-gcc';
-  if ((await which(cc)) === undefined) throw new PrerequisiteError(cc, 'Debian package gcc-i686-linux-gnu; run scripts/setup');
+  if (!SELFTEST_ARCHES.includes(arch)) throw new UsageError(`selftests: built for ${SELFTEST_ARCHES.join(' and ')} only (not ${arch})`);
+  const info = archInfo(arch);
+  const cc = `${info.gnuPrefix}gcc`;
+  if ((await which(cc)) === undefined) throw new PrerequisiteError(cc, `Debian packages ${info.guestCcPackages}; run scripts/setup`);
+  const dropped = droppedOn(arch);
   const source = await pristineSource(progress);
   const libs = await fetchLibraries(arch, progress);
   const h = newHash();
@@ -200,8 +223,8 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
   // The make arguments themselves, not targetMakeArgs' source text: vitest transforms the module
   // and node strips its types differently, so the text (and the key) differed between
   // `npm run test:selftests` and `vslab selftests`, and each built a tree of its own.
-  const makeArgs = SELFTEST_COLLECTIONS.map((c) => `${c}=${JSON.stringify(targetMakeArgs(c, '<headers>'))}`).join(';');
-  h.update(`${SELFTEST_COLLECTIONS.join(',')}\0${JSON.stringify(DROPPED)}\0${makeArgs}\0${PRINT_LISTS_MK}\0`);
+  const makeArgs = SELFTEST_COLLECTIONS.map((c) => `${c}=${JSON.stringify(targetMakeArgs(c, '<headers>', arch))}`).join(';');
+  h.update(`${SELFTEST_COLLECTIONS.join(',')}\0${JSON.stringify(dropped)}\0${makeArgs}\0${PRINT_LISTS_MK}\0`);
   const key = `${arch}-${shortDigest(h)}`;
   const out = join(cacheRoot(), 'selftests', key);
   const manifestPath = join(out, 'manifest.json');
@@ -215,7 +238,7 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
   await writeFile(logPath, '');
   // Kernel headers: out of tree, the pristine source stays untouched.
   progress('selftests: make headers');
-  await runStep('make headers', 'make', ['-s', '-C', source.dir, `O=${join(work, 'obj')}`, 'ARCH=i386', 'headers'], { logPath });
+  await runStep('make headers', 'make', ['-s', '-C', source.dir, `O=${join(work, 'obj')}`, `ARCH=${info.kernelArch}`, 'headers'], { logPath });
   const tree = join(work, 'tree');
   await execa('cp', ['-a', join(source.dir, 'tools'), tree]);
   await copyFile(join(source.dir, 'scripts', 'subarch.include'), join(tree, 'scripts', 'subarch.include'));
@@ -223,24 +246,24 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
   await execa('cp', ['-a', join(work, 'obj', 'usr', 'include'), join(tree, 'usr', 'include')]);
   const headers = join(tree, 'usr', 'include');
   const sel = join(tree, 'tools', 'testing', 'selftests');
-  const libdir = join(libs.sysroot, 'usr', 'lib', 'i386-linux-gnu');
+  const libdir = join(libs.sysroot, 'usr', 'lib', info.multiarch);
   const ccLine = `${cc} -static -isystem ${join(libs.sysroot, 'usr', 'include')} -L${libdir}`;
   // rseq links its tests against librseq.so; statically they need librseq.a, built with the
   // flags its Makefile gives librseq.so.
   const rseq = join(sel, 'rseq');
   await runStep('librseq.a', cc, ['-O2', '-Wall', '-g', `-I${rseq}`, '-isystem', headers, `-I${join(tree, 'tools', 'include')}`, '-c', join(rseq, 'rseq.c'), '-o', join(rseq, 'rseq.o')], { logPath });
-  await runStep('librseq.a', 'i686-linux-gnu-ar', ['rcs', join(rseq, 'librseq.a'), join(rseq, 'rseq.o')], { logPath });
+  await runStep('librseq.a', `${info.gnuPrefix}ar`, ['rcs', join(rseq, 'librseq.a'), join(rseq, 'rseq.o')], { logPath });
   await writeFile(join(work, 'print-lists.mk'), PRINT_LISTS_MK);
 
   const install = join(work, 'install');
   await mkdir(join(install, 'kselftest'), { recursive: true });
   const tests: string[] = [];
   const notBuilt: SelftestBuild['notBuilt'] = [];
-  const common = ['ARCH=x86', 'CROSS_COMPILE=i686-linux-gnu-', `CC=${ccLine}`];
+  const common = [`ARCH=${info.toolsArch}`, `CROSS_COMPILE=${info.gnuPrefix}`, `CC=${ccLine}`];
   for (const t of SELFTEST_COLLECTIONS) {
     progress(`selftests: ${t}`);
     try {
-      await runStep(`build selftests ${t}`, 'make', ['-k', '-j2', '-C', sel, ...common, ...targetMakeArgs(t, headers), `TARGETS=${t}`, 'all'], { logPath });
+      await runStep(`build selftests ${t}`, 'make', ['-k', '-j2', '-C', sel, ...common, ...targetMakeArgs(t, headers, arch), `TARGETS=${t}`, 'all'], { logPath });
     } catch (err) {
       // make -k went on past what does not build; what is missing is listed below.
       if (!(err instanceof BuildError)) throw err;
@@ -266,7 +289,7 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
         if (seen.has(base)) return;
         seen.add(base);
         const name = prefix !== '' ? `${prefix}/${base}` : base;
-        const reason = DROPPED[`${t}:${name}`];
+        const reason = dropped[`${t}:${name}`];
         if (reason !== undefined || !(await pathExists(from))) {
           notBuilt.push({ item: `${t}:${name}`, reason: reason ?? 'did not build (see the selftests log)', expected: reason !== undefined });
           return;
@@ -288,7 +311,7 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
   // Strip the programs: the tree travels in the guest's RAM.
   const { stdout } = await execa('find', [install, '-type', 'f']);
   for (const f of stdout.split('\n').filter((l) => l !== '')) {
-    if (await isElf(f)) await execa('i686-linux-gnu-strip', [f], { reject: false });
+    if (await isElf(f)) await execa(`${info.gnuPrefix}strip`, [f], { reject: false });
   }
   const final = join(work, 'final');
   await mkdir(final, { recursive: true });

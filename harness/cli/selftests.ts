@@ -1,13 +1,14 @@
 /** vslab selftests: the kernel's own selftests on our kernels, and the verdict over them. */
 import { UsageError } from '../errors.ts';
 import { runSelftests, type SelftestRun } from '../selftests/run.ts';
-import { runLabel, selftestTable, verdictText } from '../selftests/report.ts';
+import { flakyText, runLabel, selftestTable, verdictText } from '../selftests/report.ts';
 import { runOracle } from '../selftests/oracle.ts';
 import { archOption, backendOption, jsonOption, kcidbOption, ktapOption, variantOption } from './args.ts';
 import { defineCommand } from './command.ts';
 import { makeProgress } from './progress.ts';
 import { cachedKernel, type KernelArtifact } from '../build/kernel.ts';
 import type { Arch } from '../machine/arch.ts';
+import { SELFTEST_ARCHES } from '../build/selftests.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
 import { selftestTests } from '../selftests/kcidb.ts';
 import type { TestFacts } from '../report/kcidb.ts';
@@ -30,14 +31,15 @@ async function writeSelftestsKcidb(path: string, arch: Arch, runs: readonly Self
 export const selftestsCommand = defineCommand({
   program: 'vslab selftests',
   summary: "run the kernel's own selftests on our kernels and compare them with vanilla",
-  about: `Builds tools/testing/selftests of Debian's linux-source-6.1 (static i386, cached), boots a guest
+  about: `Builds tools/testing/selftests of Debian's linux-source-6.1 (static, for i386 or x86_64; cached), boots a guest
 with them at /opt/kselftest and runs them with the kernel's own runner (run_kselftest.sh), one
 collection at a time.
 
 Without --variant: the verdict. Four runs — vanilla, vserver in the host context, vserver-off,
 and vserver inside a guest (made as util-vserver makes one: --secure bound, setup ended; chbind + vcontext --migrate --chroot) — then a table of every test in
 each, and the verdict: every test that passes on vanilla must pass on vserver and vserver-off,
-and every difference inside the guest must be listed in tests/selftests/expectations-guest.json.
+and every difference inside the guest must be listed in tests/selftests/expectations-guest.json
+(entries with "arches" hold only on the architectures they name).
 Exit status 1 if the verdict fails.
 
 With --variant (and --in, default host): that one run, as a table (--ktap: the runner's KTAP
@@ -49,7 +51,7 @@ splat, a hung test).
 vslab.selftests.<collection>.<program> (vslab.selftests_in_guest.… inside a guest), on the build of
 the kernel it ran on.`,
   options: {
-    arch: { ...archOption, values: ['i386'] },
+    arch: { ...archOption, values: SELFTEST_ARCHES },
     variant: variantOption,
     in: { kind: 'enum', values: ['host', 'guest'], help: 'with --variant: run in the host context or inside a guest (default host)' },
     only: { kind: 'list', arg: 'T,…', help: 'collections (pidfd) or tests (pidfd:pidfd_test)' },
@@ -82,8 +84,7 @@ the kernel it ran on.`,
     } else if (values.json) {
       process.stdout.write(`${JSON.stringify({ runs, verdict: v, flaky }, null, 2)}\n`);
     } else {
-      const flakyText = flaky.map((f) => `flaky ${f.id} on ${f.run}: ${f.first.baseline}/${f.first.other} first, ${f.rerun.baseline}/${f.rerun.other} on the rerun (vanilla/${f.run})`);
-      process.stdout.write(`${selftestTable(runs)}\n\n${[...flakyText, verdictText(v)].join('\n')}\n`);
+      process.stdout.write(`${selftestTable(runs)}\n\n${[...flaky.map(flakyText), verdictText(v)].join('\n')}\n`);
     }
     return v.ok ? 0 : 1;
   },

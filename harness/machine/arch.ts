@@ -19,6 +19,16 @@ export interface ArchInfo {
   /** C compiler for the static guest programs, and the Debian packages that provide it. */
   guestCc: string;
   guestCcPackages: string;
+  /**
+   * The GNU toolchain whose gcc, ar and strip (`<prefix>gcc`, …) link static programs against
+   * Debian's glibc for this architecture (the kernel's selftests, build/selftests.ts, name the
+   * compiler by it, as the selftests' own CROSS_COMPILE= does), and Debian's multiarch directory
+   * (/usr/lib/<multiarch>) where the -dev packages put their static libraries.
+   */
+  gnuPrefix: string;
+  multiarch: string;
+  /** tools/' ARCH= (tools/testing/selftests): "x86" for both x86 flavours, the word size is the compiler's. */
+  toolsArch: string;
   /** Debian architecture (busybox-static_…_<this>.deb). */
   debian: string;
   qemu: string;
@@ -60,6 +70,9 @@ const INFO: Record<Arch, ArchInfo> = {
     kernelCcPackage: 'gcc',
     guestCc: 'i686-linux-gnu-gcc',
     guestCcPackages: 'gcc-i686-linux-gnu and libc6-dev-i386-cross',
+    gnuPrefix: 'i686-linux-gnu-',
+    multiarch: 'i386-linux-gnu',
+    toolsArch: 'x86',
     debian: 'i386',
     qemu: 'qemu-system-i386',
     qemuPackage: 'qemu-system-x86',
@@ -79,6 +92,9 @@ const INFO: Record<Arch, ArchInfo> = {
     kernelCcPackage: 'gcc',
     guestCc: 'gcc',
     guestCcPackages: 'gcc',
+    gnuPrefix: 'x86_64-linux-gnu-',
+    multiarch: 'x86_64-linux-gnu',
+    toolsArch: 'x86',
     debian: 'amd64',
     qemu: 'qemu-system-x86_64',
     qemuPackage: 'qemu-system-x86',
@@ -100,6 +116,9 @@ const INFO: Record<Arch, ArchInfo> = {
     kernelCcPackage: 'gcc-arm-linux-gnueabihf',
     guestCc: 'arm-linux-gnueabihf-gcc',
     guestCcPackages: 'gcc-arm-linux-gnueabihf and libc6-dev-armhf-cross',
+    gnuPrefix: 'arm-linux-gnueabihf-',
+    multiarch: 'arm-linux-gnueabihf',
+    toolsArch: 'arm',
     debian: 'armhf',
     qemu: 'qemu-system-arm',
     qemuPackage: 'qemu-system-arm',
@@ -122,6 +141,9 @@ const INFO: Record<Arch, ArchInfo> = {
     kernelCcPackage: 'gcc-aarch64-linux-gnu',
     guestCc: 'aarch64-linux-gnu-gcc',
     guestCcPackages: 'gcc-aarch64-linux-gnu and libc6-dev-arm64-cross',
+    gnuPrefix: 'aarch64-linux-gnu-',
+    multiarch: 'aarch64-linux-gnu',
+    toolsArch: 'arm64',
     debian: 'arm64',
     qemu: 'qemu-system-aarch64',
     qemuPackage: 'qemu-system-arm',

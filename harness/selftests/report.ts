@@ -1,6 +1,7 @@
 /** Text reports of selftest runs: one table, a column per run, and the verdict with its reasons. */
 import { tally, type KtapStatus } from './ktap.ts';
 import type { SelftestRun } from './run.ts';
+import type { Flaky } from './oracle.ts';
 import type { Verdict } from './verdict.ts';
 
 const WORD: Record<KtapStatus | 'missing', string> = { pass: 'pass', fail: 'FAIL', skip: 'skip', timeout: 'TIMEOUT', missing: '-' };
@@ -57,4 +58,10 @@ export function verdictText(v: Verdict): string {
   for (const id of v.stale) out.push(`stale expectation ${id}: no longer differs in the guest`);
   out.push(v.ok ? 'verdict: ok (mainline behaviour unchanged; every guest difference explained)' : 'verdict: FAILED');
   return out.join('\n');
+}
+
+/** A difference that did not repeat on its rerun: the statuses of both runs, first and again. */
+export function flakyText(f: Flaky): string {
+  const baseline = f.run === 'vserver/guest' ? 'vserver/host' : 'vanilla';
+  return `flaky ${f.id} on ${f.run}: ${f.first.baseline}/${f.first.other} first, ${f.rerun.baseline}/${f.rerun.other} on the rerun (${baseline}/${f.run})`;
 }

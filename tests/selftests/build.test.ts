@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSelftests, SELFTEST_COLLECTIONS } from '../../harness/build/selftests.ts';
 import { pristineSource } from '../../harness/build/debian-source.ts';
+import { archFromEnv } from '../../harness/session.ts';
 
 const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
@@ -24,7 +25,7 @@ function subdirsOf(makefile: string): string[] {
 
 describe('selftest build', () => {
   it('installs every collection\'s SUBDIRS with their programs, so a collection script finds what it enters', async () => {
-    const build = await buildSelftests('i386');
+    const build = await buildSelftests(archFromEnv() ?? 'i386');
     const source = await pristineSource();
     const sel = join(source.dir, 'tools', 'testing', 'selftests');
     const missing: string[] = [];

@@ -1,10 +1,12 @@
 /**
- * The KTAP reader (harness/selftests/ktap.ts) on output as kselftest's runner prints it, and the
- * verdict (harness/selftests/verdict.ts) over runs made of it.
+ * The KTAP reader (harness/selftests/ktap.ts) on output as kselftest's runner prints it, the
+ * verdict (harness/selftests/verdict.ts) over runs made of it, and the oracle's reruns
+ * (harness/selftests/oracle.ts) over recorded runs.
  */
 import { describe, expect, it } from 'vitest';
 import { parseKselftestOutput, parseResultLine, tally } from '../../harness/selftests/ktap.ts';
-import type { SelftestRun } from '../../harness/selftests/run.ts';
+import { runOracle } from '../../harness/selftests/oracle.ts';
+import type { SelftestRun, SelftestRunOptions } from '../../harness/selftests/run.ts';
 import { guestDifferences, regressions, verdict } from '../../harness/selftests/verdict.ts';
 
 // As run_kselftest.sh -t pidfd:pidfd_test -t pidfd:pidfd_open_test ... prints it (runner.sh),
@@ -92,8 +94,8 @@ describe('kselftest runner output', () => {
   });
 });
 
-function fakeRun(variant: SelftestRun['variant'], place: SelftestRun['place'], text: string): SelftestRun {
-  return { arch: 'i386', variant, place, kernel: 'x', results: parseKselftestOutput(text), ktap: text, bootMs: 0, durationMs: 0 };
+function fakeRun(variant: SelftestRun['variant'], place: SelftestRun['place'], text: string, arch: SelftestRun['arch'] = 'i386'): SelftestRun {
+  return { arch, variant, place, kernel: 'x', results: parseKselftestOutput(text), ktap: text, bootMs: 0, durationMs: 0 };
 }
 
 const doc = (...lines: [string, string][]): string =>
@@ -133,5 +135,48 @@ describe('verdict', () => {
     expect(v.ok).toBe(false);
     const fixed = verdict({ vanilla: host, vserver: host, vserverOff: host, guest: host }, { differences: {} });
     expect(fixed).toMatchObject({ ok: true, regressions: [], unexplained: [] });
+  });
+
+  it('an entry with arches holds only on those: elsewhere its difference is unexplained, and it is never stale there', () => {
+    const expectations = {
+      differences: {
+        'a:two': { host: 'pass', guest: 'skip', reason: 'on i386 only', arches: ['i386'] },
+        'a:one': { host: 'pass', guest: 'fail', reason: 'on x86_64 only, and it passes now', arches: ['x86_64'] },
+        'a:three': { host: 'pass', guest: 'fail', reason: 'everywhere' },
+      },
+    } as const;
+    const runs = (arch: SelftestRun['arch']): [SelftestRun, SelftestRun] => [
+      fakeRun('vserver', 'host', doc(['a:one', 'ok'], ['a:two', 'ok'], ['a:three', 'ok']), arch),
+      fakeRun('vserver', 'guest', doc(['a:one', 'ok'], ['a:two', 'ok # SKIP'], ['a:three', 'not # exit=1']), arch),
+    ];
+    const onI386 = guestDifferences(...runs('i386'), { differences: { ...expectations.differences } });
+    expect([onI386.explained.map((d) => d.id), onI386.unexplained, onI386.stale]).toEqual([['a:two', 'a:three'], [], []]);
+    const onX86 = guestDifferences(...runs('x86_64'), { differences: { ...expectations.differences } });
+    expect([onX86.explained.map((d) => d.id), onX86.unexplained.map((d) => d.id), onX86.stale]).toEqual([['a:three'], ['a:two'], ['a:one']]);
+  });
+});
+
+describe('oracle reruns', () => {
+  it('a difference that does not repeat is flaky; a guest difference that repeats stays unexplained', async () => {
+    const calls: string[] = [];
+    // a:noisy times out once, in the first host-context run of the patch; a:real fails in the guest every time.
+    const runner = async (o: SelftestRunOptions): Promise<SelftestRun> => {
+      const key = `${o.variant}/${o.place}`;
+      const first = !calls.includes(key);
+      calls.push(key);
+      const lines: [string, string][] = [
+        ['a:noisy', key === 'vserver/host' && first ? 'not # TIMEOUT 45 seconds' : 'ok'],
+        ['a:real', o.place === 'guest' ? 'not # exit=1' : 'ok'],
+      ];
+      return fakeRun(o.variant ?? 'vserver', o.place ?? 'host', doc(...lines.filter(([id]) => o.only === undefined || o.only.includes(id))));
+    };
+    const { verdict: v, flaky } = await runOracle({ runner });
+    expect(v.regressions).toEqual([]);
+    expect(v.unexplained.map((d) => [d.id, d.host, d.guest])).toEqual([['a:real', 'pass', 'fail']]);
+    expect(flaky.map((f) => [f.id, f.run, f.first.other, f.rerun.other])).toEqual([
+      ['a:noisy', 'vserver/host', 'timeout', 'pass'],
+      ['a:noisy', 'vserver/guest', 'pass', 'pass'],
+    ]);
+    expect(v.ok).toBe(false);
   });
 });
