@@ -276,8 +276,10 @@ const attacks: Attack[] = [
     id: 'cgroup2-procs-host-task',
     title: "move a host task in a cgroup2 hierarchy the host mounted (its pid into cgroup.procs)",
     prepare:
+      // Braces: without them `&` would put the mount and mkdir in the background with the sleep,
+      // and the attack could run before vs-host exists (ENOENT in the control, under load).
       `${hostMount('cgroup2', 'mnt/cg2')} && mkdir -p $ROOT/mnt/cg2/vs-host && ` +
-      'sleep 600 </dev/null >/dev/null 2>&1 & echo $! >$ROOT/tmp/hostpid',
+      '{ sleep 600 </dev/null >/dev/null 2>&1 & echo $! >$ROOT/tmp/hostpid; }',
     command: 'escape-fs write /mnt/cg2/vs-host/cgroup.procs $(cat /tmp/hostpid)',
     refused: { errno: EACCES_OR_EPERM },
     needsConfig: 'CONFIG_CGROUPS',
