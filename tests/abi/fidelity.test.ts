@@ -369,9 +369,14 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     const LIMIT = 12;
     expect(await call(`--in ${rlimit(NPROC, KEEP, BigInt(LIMIT), BigInt(LIMIT))} set_rlimit 7395`)).toMatchObject({ ret: 0 });
     // Six processes with 4 MiB of touched memory each (a fork copies their page tables for a
-    // while) fork children that live about a millisecond, waiting for one when refused.
+    // while) fork children that live about a millisecond, waiting for one when refused. They
+    // start together once the launcher has forked all six (a go file, waited for with shell
+    // builtins only): else the first ones fill the limit while the launcher still forks, and
+    // its own fork is refused (as it should be, but the race is then the test's, not the kernel's).
+    await h.succeed('rm -f /tmp/go7395');
     const r = await h.guest.shell.succeed(
-      `vsyscall --in ${u64(0n)} ctx_migrate 7395 -- sh -c 'for i in 1 2 3 4 5 6; do limprobe forks 150 1024 & done; wait'`,
+      `vsyscall --in ${u64(0n)} ctx_migrate 7395 -- sh -c 'for i in 1 2 3 4 5 6; do ` +
+        `{ while [ ! -e /tmp/go7395 ]; do :; done; exec limprobe forks 150 1024; } & done; : >/tmp/go7395; wait'`,
       { timeoutMs: 120_000 },
     );
     expect(r.stdout.match(/^forks ok=\d+ refused=\d+ done$/gm)).toHaveLength(6);
