@@ -134,9 +134,11 @@ export class QemuMachine implements Machine {
     child.stdout?.on('data', (chunk: Buffer) => this.emit(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.emit(chunk));
     child.stdin?.on('error', () => undefined);
-    void child.then((r) => {
+    void child.then(async (r) => {
       untrackChild(child);
-      this.consoleLog?.end();
+      // The log is whole once the machine has ended: whoever reads it after stop() sees every byte.
+      const log = this.consoleLog;
+      if (log !== undefined) await new Promise<void>((done) => log.end(done));
       this.resolveExit({ code: r.exitCode ?? null, signal: r.signal ?? null, requested: this.stopRequested });
     });
     if (this.opts.restoreFrom !== undefined) await this.awaitRestored();
