@@ -1058,6 +1058,26 @@ pid_t __vx_map_parent_nr(struct task_struct *parent, pid_t nr)
 }
 
 /**
+ * vx_getppid - getppid(2) once contexts exist
+ *
+ * A host task with a host parent sees the parent's number unchanged;
+ * otherwise as __vx_map_parent_nr() says.
+ */
+pid_t vx_getppid(void)
+{
+	struct task_struct *parent;
+	pid_t nr;
+
+	rcu_read_lock();
+	parent = rcu_dereference(current->real_parent);
+	nr = task_tgid_vnr(parent);
+	if (vx_task_xid(current) | vx_task_xid(parent))
+		nr = __vx_map_parent_nr(parent, nr);
+	rcu_read_unlock();
+	return nr;
+}
+
+/**
  * vx_map_ppid - the parent pid the caller sees for @p
  * @p:	a task (pinned by the caller)
  * @nr:	its parent's tgid as the kernel computed it, 0 if none

@@ -249,16 +249,17 @@ static inline pid_t vx_unmap_pid_nr(pid_t nr)
 }
 
 /*
- * The number current sees for its parent @parent (RCU held), whose tgid
- * is @nr: a host task with a host parent sees it unchanged.
+ * getppid(2) asks vx_getppid() once a context has existed: until then
+ * every task is a host task with a host parent, and the syscall runs as
+ * in mainline but for this one test (a patched-out jump with
+ * CONFIG_JUMP_LABEL).
  */
-static inline pid_t vx_map_parent_nr(struct task_struct *parent, pid_t nr)
+static inline bool vx_getppid_mapped(void)
 {
-	if (!static_branch_unlikely(&vx_active) ||
-	    !(vx_task_xid(current) | vx_task_xid(parent)))
-		return nr;
-	return __vx_map_parent_nr(parent, nr);
+	return static_branch_unlikely(&vx_active);
 }
+
+pid_t vx_getppid(void);
 
 /* Does a context capability let guest root do what POSIX caps would? */
 bool vx_ccap_grants(u64 ccap);
@@ -407,9 +408,14 @@ static inline pid_t vx_map_ppid(struct task_struct *p, pid_t nr)
 	return nr;
 }
 
-static inline pid_t vx_map_parent_nr(struct task_struct *parent, pid_t nr)
+static inline bool vx_getppid_mapped(void)
 {
-	return nr;
+	return false;
+}
+
+static inline pid_t vx_getppid(void)
+{
+	return 0;
 }
 
 /* A macro, so that this header needs neither nsproxy.h nor utsname.h. */
