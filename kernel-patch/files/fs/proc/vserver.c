@@ -104,8 +104,8 @@ static int vx_proc_info_show(struct seq_file *m, void *v)
 
 static int vx_proc_status_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "#CTotal:\t%d\n", atomic_read(&vx_total_count));
-	seq_printf(m, "#CActive:\t%d\n", atomic_read(&vx_active_count));
+	seq_printf(m, "#CTotal:\t%d\n", atomic_read(&vx_ids.total));
+	seq_printf(m, "#CActive:\t%d\n", atomic_read(&vx_ids.active));
 	/* nsproxy, fs, mnt, uts, ipc, user and pid objects: untracked. */
 	seq_printf(m, "#NSProxy:\t%d\t%d %d %d %d %d %d\n", 0, 0, 0, 0, 0, 0, 0);
 	/* Diagnostic snapshot of init_task; racy reads are fine here. */
@@ -118,8 +118,8 @@ static int vx_proc_status_show(struct seq_file *m, void *v)
 
 static int nx_proc_status_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "#CTotal:\t%d\n", atomic_read(&nx_total_count));
-	seq_printf(m, "#CActive:\t%d\n", atomic_read(&nx_active_count));
+	seq_printf(m, "#CTotal:\t%d\n", atomic_read(&nx_ids.total));
+	seq_printf(m, "#CActive:\t%d\n", atomic_read(&nx_ids.active));
 	return 0;
 }
 
@@ -208,10 +208,8 @@ static const struct file_operations fops = {				\
 }
 
 struct vx_proc_tree {
-	bool (*hashed)(u32 id);
-	int (*collect)(u32 start, u32 *ids, int max);
+	struct vs_id_table *ids;
 	u32 (*own_id)(void);
-	atomic_t *active;
 	const struct vx_proc_file *files;
 	unsigned int nr_files;
 	const struct inode_operations *id_iops;
@@ -233,7 +231,7 @@ static bool vx_proc_id_visible(const struct vx_proc_tree *t, u32 id)
 		return false;
 	if (me != VX_HOST_XID && me != VX_SPECTATOR_XID && t->own_id() != id)
 		return false;
-	return t->hashed(id);
+	return vs_id_hashed(t->ids, id);
 }
 
 static u32 vx_proc_inode_id(const struct inode *inode)
@@ -270,7 +268,7 @@ static int vx_proc_xid_info_show(struct seq_file *m, void *v)
 
 	if (!vxi)
 		return -ENOENT;
-	seq_printf(m, "ID:\t%u\n", vxi->xid);
+	seq_printf(m, "ID:\t%u\n", vx_info_xid(vxi));
 	seq_printf(m, "Info:\t%p\n", vxi);
 	seq_printf(m, "Init:\t%d\n", READ_ONCE(vxi->initpid));
 	/* No OOM badness bias yet. */
@@ -286,8 +284,8 @@ static int vx_proc_xid_status_show(struct seq_file *m, void *v)
 	if (!vxi)
 		return -ENOENT;
 	/* Our own lookup reference does not count. */
-	seq_printf(m, "UseCnt:\t%u\n", refcount_read(&vxi->usecnt) - 1);
-	seq_printf(m, "Tasks:\t%d\n", atomic_read(&vxi->tasks));
+	seq_printf(m, "UseCnt:\t%u\n", refcount_read(&vxi->obj.usecnt) - 1);
+	seq_printf(m, "Tasks:\t%d\n", atomic_read(&vxi->obj.tasks));
 	seq_printf(m, "Flags:\t%016llx\n", READ_ONCE(vxi->flags));
 	seq_printf(m, "BCaps:\t%016llx\n", READ_ONCE(vxi->bcaps));
 	seq_printf(m, "CCaps:\t%016llx\n", READ_ONCE(vxi->ccaps));
@@ -441,8 +439,8 @@ static int nx_proc_nid_status_show(struct seq_file *m, void *v)
 
 	if (!nxi)
 		return -ENOENT;
-	seq_printf(m, "UseCnt:\t%u\n", refcount_read(&nxi->usecnt) - 1);
-	seq_printf(m, "Tasks:\t%d\n", atomic_read(&nxi->tasks));
+	seq_printf(m, "UseCnt:\t%u\n", refcount_read(&nxi->obj.usecnt) - 1);
+	seq_printf(m, "Tasks:\t%d\n", atomic_read(&nxi->obj.tasks));
 	seq_printf(m, "Flags:\t%016llx\n", READ_ONCE(nxi->flags));
 	seq_printf(m, "NCaps:\t%016llx\n", READ_ONCE(nxi->ncaps));
 	nx_put(nxi);
@@ -559,16 +557,9 @@ static const struct file_operations vx_proc_id_fops = {
 	.iterate_shared	= vx_proc_id_readdir,
 };
 
-static bool vx_proc_xid_hashed(u32 id)
-{
-	return vx_id_hashed(id);
-}
-
 static const struct vx_proc_tree vx_proc_virtual = {
-	.hashed		= vx_proc_xid_hashed,
-	.collect	= vx_collect_ids,
+	.ids		= &vx_ids,
 	.own_id		= vx_proc_own_xid,
-	.active		= &vx_active_count,
 	.files		= vx_proc_xid_files,
 	.nr_files	= ARRAY_SIZE(vx_proc_xid_files),
 	.id_iops	= &vx_proc_xid_iops,
@@ -576,10 +567,8 @@ static const struct vx_proc_tree vx_proc_virtual = {
 };
 
 static const struct vx_proc_tree vx_proc_virtnet = {
-	.hashed		= nx_id_hashed,
-	.collect	= nx_collect_ids,
+	.ids		= &nx_ids,
 	.own_id		= vx_proc_own_nid,
-	.active		= &nx_active_count,
 	.files		= nx_proc_nid_files,
 	.nr_files	= ARRAY_SIZE(nx_proc_nid_files),
 	.id_iops	= &nx_proc_nid_iops,
@@ -642,7 +631,7 @@ static int vx_proc_root_readdir(const struct vx_proc_tree *t,
 		/* A guest lists its own id only. */
 		own = t->own_id();
 		if (vx_is_guest_xid(own) && own <= VX_ID_MAX &&
-		    ctx->pos <= VX_PROC_ID_POS + own && t->hashed(own)) {
+		    ctx->pos <= VX_PROC_ID_POS + own && vs_id_hashed(t->ids, own)) {
 			len = snprintf(name, sizeof(name), "%u", own);
 			ctx->pos = VX_PROC_ID_POS + own;
 			if (!dir_emit(ctx, name, len, 1, DT_DIR))
@@ -653,7 +642,8 @@ static int vx_proc_root_readdir(const struct vx_proc_tree *t,
 	}
 
 	while (ctx->pos <= VX_PROC_ID_POS + VX_ID_MAX) {
-		n = t->collect(ctx->pos - VX_PROC_ID_POS, ids, ARRAY_SIZE(ids));
+		n = vs_id_collect(t->ids, ctx->pos - VX_PROC_ID_POS, ids,
+				  ARRAY_SIZE(ids));
 		for (i = 0; i < n; i++) {
 			len = snprintf(name, sizeof(name), "%u", ids[i]);
 			ctx->pos = VX_PROC_ID_POS + ids[i];
@@ -672,7 +662,7 @@ static int vx_proc_root_getattr(const struct vx_proc_tree *t,
 				const struct path *path, struct kstat *stat)
 {
 	generic_fillattr(&init_user_ns, d_inode(path->dentry), stat);
-	stat->nlink = 2 + atomic_read(t->active);
+	stat->nlink = 2 + atomic_read(&t->ids->active);
 	return 0;
 }
 

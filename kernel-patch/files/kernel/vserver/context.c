@@ -13,7 +13,9 @@
  * A context stays findable by id (hashed) as long as it has tasks or the
  * PERSISTENT flag.  When the last task is released it is unhashed, and
  * wait_exit callers wake up; the object itself is freed by RCU once the
- * last reference is gone (tasks keep theirs until they are freed).
+ * last reference is gone (tasks keep theirs until they are freed).  The
+ * id table (vx_ids, kernel/vserver/idtable.c) keeps that life cycle, as
+ * it does for network contexts.
  *
  * Moving into a context bounds the caller's capabilities by the
  * context's bcaps (bset, permitted, effective, inheritable and ambient
@@ -50,18 +52,17 @@
  * pid (vx_pid_visible), and which pid a guest sees for its init when the
  * context has INFO_INIT (vx_map_pid_nr and friends).
  *
- * Locking: vx_hash_lock (a spinlock) protects the id hash, every
- * context's ->hashed and the PERSISTENT bit together with its reference.
- * Each context's ->lock protects its settings and nests inside
- * vx_hash_lock.  Lookups walk the hash under RCU and take a reference
- * with refcount_inc_not_zero().
+ * Locking: vx_ids.lock (a spinlock) protects the id hash, every
+ * context's ->obj.hashed and the PERSISTENT bit together with its
+ * reference.  Each context's ->lock protects its settings and nests
+ * inside vx_ids.lock.  Lookups walk the hash under RCU and take a
+ * reference with refcount_inc_not_zero().
  */
 
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/errno.h>
-#include <linux/hashtable.h>
 #include <linux/jump_label.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
@@ -82,14 +83,6 @@
 #include <linux/vserver/switch.h>
 
 DEFINE_STATIC_KEY_FALSE(vx_active);
-
-/* Locking: plain atomics, see include/linux/vserver/context.h. */
-atomic_t vx_total_count = ATOMIC_INIT(0);
-atomic_t vx_active_count = ATOMIC_INIT(0);
-
-#define VX_HASH_BITS	6
-static DEFINE_HASHTABLE(vx_hash, VX_HASH_BITS);
-static DEFINE_SPINLOCK(vx_hash_lock);
 
 /*
  * Flags a caller may name; anything else is -EINVAL.  Every flag here
@@ -154,9 +147,6 @@ static DEFINE_SPINLOCK(vx_hash_lock);
 				 VXF_HIDE_NETIF | VXF_HIDE_VINFO |	\
 				 VXF_FORK_RSS | VXF_IGNEG_NICE)
 
-/* Dynamic ids: the next one to try.  Locking: vx_hash_lock. */
-static u32 vx_dynamic_next = VX_ID_MIN_DYNAMIC;
-
 /*
  * Is the caller a task of @vxi?  Only a guest in setup can act on its own
  * context; such calls may only narrow what the context holds (ccaps aside).
@@ -191,10 +181,6 @@ static struct vx_info *vx_alloc(u32 xid, u64 flags)
 	}
 	vxi->uts_ns = uts;
 
-	INIT_HLIST_NODE(&vxi->hlist);
-	vxi->xid = xid;
-	refcount_set(&vxi->usecnt, 1);
-	atomic_set(&vxi->tasks, 0);
 	spin_lock_init(&vxi->lock);
 	vxi->flags = flags;
 	vxi->bcaps = VX_BCAPS_ALL;
@@ -207,7 +193,7 @@ static struct vx_info *vx_alloc(u32 xid, u64 flags)
 	err = vx_sched_init(vxi);
 	if (err)
 		goto out_cvirt;
-	atomic_inc(&vx_total_count);
+	vs_id_init(&vx_ids, &vxi->obj, xid);
 	return vxi;
 
 out_cvirt:
@@ -224,7 +210,6 @@ static void vx_free(struct vx_info *vxi)
 	vx_cvirt_free(vxi);
 	put_uts_ns(vxi->uts_ns);
 	kfree(vxi);
-	atomic_dec(&vx_total_count);
 }
 
 /* Saved namespaces may sleep when they go (a mount namespace does). */
@@ -237,12 +222,12 @@ static void vx_free_work(struct work_struct *work)
 }
 
 /*
- * Runs as an RCU callback (softirq): must not sleep.  A context whose
- * space slots hold namespaces is handed to a worker.
+ * The id table's free (an RCU callback, softirq): must not sleep.  A
+ * context whose space slots hold namespaces is handed to a worker.
  */
-static void vx_free_rcu(struct rcu_head *head)
+static void vx_id_free(struct vs_id *obj)
 {
-	struct vx_info *vxi = container_of(head, struct vx_info, rcu);
+	struct vx_info *vxi = container_of(obj, struct vx_info, obj);
 
 	if (vx_space_busy(vxi)) {
 		INIT_WORK(&vxi->free_work, vx_free_work);
@@ -251,6 +236,43 @@ static void vx_free_rcu(struct rcu_head *head)
 	}
 	vx_free(vxi);
 }
+
+static bool vx_id_persistent(const struct vs_id *obj)
+{
+	const struct vx_info *vxi = container_of(obj, struct vx_info, obj);
+
+	return READ_ONCE(vxi->flags) & VXF_PERSISTENT;
+}
+
+static int vx_id_busy(const struct vs_id *old)
+{
+	const struct vx_info *vxi = container_of(old, struct vx_info, obj);
+
+	return (READ_ONCE(vxi->flags) & VXF_STATE_SETUP) ? -EBUSY : -EEXIST;
+}
+
+/* The context has just shut down (vx_ids.lock held, atomic). */
+static void vx_id_unhashed(struct vs_id *obj)
+{
+	struct vx_info *vxi = container_of(obj, struct vx_info, obj);
+
+	wake_up_all(&vxi->exit_wq);
+	if (READ_ONCE(vxi->flags) & VXF_SC_HELPER)
+		vx_helper_event_async(VX_HELPER_SHUTDOWN, obj->id);
+	/* A later context with this id starts without its mappings. */
+	vx_devmap_drop(obj->id);
+}
+
+static const struct vs_id_ops vx_id_ops = {
+	.persistent	= vx_id_persistent,
+	.busy		= vx_id_busy,
+	.unhashed	= vx_id_unhashed,
+	.free		= vx_id_free,
+};
+
+/* Contexts by xid; dynamic ids come from VX_ID_MIN_DYNAMIC..VX_ID_MAX. */
+struct vs_id_table vx_ids = VS_ID_TABLE_INIT(vx_ids, VX_ID_MIN_DYNAMIC,
+					     VX_ID_MAX, &vx_id_ops);
 
 /**
  * vx_put - drop a reference to a context
@@ -261,19 +283,8 @@ static void vx_free_rcu(struct rcu_head *head)
  */
 void vx_put(struct vx_info *vxi)
 {
-	if (vxi && refcount_dec_and_test(&vxi->usecnt))
-		call_rcu(&vxi->rcu, vx_free_rcu);
-}
-
-static struct vx_info *vx_hash_find(u32 xid)
-{
-	struct vx_info *vxi;
-
-	hash_for_each_possible_rcu(vx_hash, vxi, hlist, xid,
-				   lockdep_is_held(&vx_hash_lock))
-		if (vxi->xid == xid)
-			return vxi;
-	return NULL;
+	if (vxi)
+		vs_id_put(&vxi->obj);
 }
 
 /**
@@ -285,92 +296,9 @@ static struct vx_info *vx_hash_find(u32 xid)
  */
 struct vx_info *vx_lookup(u32 xid)
 {
-	struct vx_info *vxi;
+	struct vs_id *obj = vs_id_lookup(&vx_ids, xid);
 
-	rcu_read_lock();
-	vxi = vx_hash_find(xid);
-	if (vxi && (!READ_ONCE(vxi->hashed) ||
-		    !refcount_inc_not_zero(&vxi->usecnt)))
-		vxi = NULL;
-	rcu_read_unlock();
-	return vxi;
-}
-
-/**
- * vx_id_hashed - does context @xid exist right now?
- *
- * A snapshot for /proc; safe in RCU-walk (no reference, no sleeping).
- */
-bool vx_id_hashed(u32 xid)
-{
-	struct vx_info *vxi;
-	bool ret;
-
-	rcu_read_lock();
-	vxi = vx_hash_find(xid);
-	ret = vxi && READ_ONCE(vxi->hashed);
-	rcu_read_unlock();
-	return ret;
-}
-
-/**
- * vx_collect_ids - the ids of hashed contexts, ascending, from @start on
- * @start:	smallest id wanted
- * @ids:	out: up to @max ids
- * @max:	size of @ids
- *
- * Returns how many ids were stored.  Readers of /proc/virtual call this
- * for chunks of ids and emit them without any lock held.
- */
-int vx_collect_ids(u32 start, u32 *ids, int max)
-{
-	struct vx_info *vxi;
-	int bkt, n = 0, i;
-
-	rcu_read_lock();
-	hash_for_each_rcu(vx_hash, bkt, vxi, hlist) {
-		if (vxi->xid < start || !READ_ONCE(vxi->hashed))
-			continue;
-		/* Insert in order; drop the largest when full. */
-		for (i = n; i > 0 && ids[i - 1] > vxi->xid; i--)
-			if (i < max)
-				ids[i] = ids[i - 1];
-		if (i < max) {
-			ids[i] = vxi->xid;
-			if (n < max)
-				n++;
-		}
-	}
-	rcu_read_unlock();
-	return n;
-}
-
-/*
- * Take the context out of the hash.  The hash's reference is returned to
- * the caller, who drops it after unlocking.
- */
-static void vx_unhash_locked(struct vx_info *vxi)
-{
-	lockdep_assert_held(&vx_hash_lock);
-
-	hash_del_rcu(&vxi->hlist);
-	WRITE_ONCE(vxi->hashed, false);
-	atomic_dec(&vx_active_count);
-	wake_up_all(&vxi->exit_wq);
-	if (READ_ONCE(vxi->flags) & VXF_SC_HELPER)
-		vx_helper_event_async(VX_HELPER_SHUTDOWN, vxi->xid);
-	/* A later context with this id starts without its mappings. */
-	vx_devmap_drop(vxi->xid);
-}
-
-/* Unhash if nothing keeps the context alive; true if it was unhashed. */
-static bool vx_unhash_if_idle_locked(struct vx_info *vxi)
-{
-	if (!vxi->hashed || atomic_read(&vxi->tasks) ||
-	    (vxi->flags & VXF_PERSISTENT))
-		return false;
-	vx_unhash_locked(vxi);
-	return true;
+	return obj ? container_of(obj, struct vx_info, obj) : NULL;
 }
 
 /* ---- task lifecycle --------------------------------------------------- */
@@ -406,7 +334,7 @@ void vx_task_attach(struct task_struct *p)
 		/* Counted at task_alloc already (NPROC), normally. */
 		if (!vx_nproc_attached(p))
 			vx_limit_note(vxi, RLIMIT_NPROC,
-				      atomic_inc_return(&vxi->tasks));
+				      atomic_inc_return(&vxi->obj.tasks));
 		atomic_inc(&vxi->forks);
 	}
 	nx_task_attach(p);
@@ -415,17 +343,8 @@ void vx_task_attach(struct task_struct *p)
 /* Leave the task count; the caller holds a reference on @vxi. */
 static void vx_tasks_dec(struct vx_info *vxi)
 {
-	bool unhashed;
-
-	if (!atomic_dec_and_lock(&vxi->tasks, &vx_hash_lock)) {
-		vx_limit_note(vxi, RLIMIT_NPROC, atomic_read(&vxi->tasks));
-		return;
-	}
-	vx_limit_note(vxi, RLIMIT_NPROC, 0);
-	unhashed = vx_unhash_if_idle_locked(vxi);
-	spin_unlock(&vx_hash_lock);
-	if (unhashed)
-		vx_put(vxi);
+	vs_id_task_leave(&vxi->obj);
+	vx_limit_note(vxi, RLIMIT_NPROC, atomic_read(&vxi->obj.tasks));
 }
 
 /*
@@ -660,19 +579,15 @@ static int vx_migrate(struct vx_info *vxi, u64 mflags)
 			goto out_nsp;
 
 		/* Join the task count unless the context is going away. */
-		spin_lock(&vx_hash_lock);
-		if (!vxi->hashed) {
-			spin_unlock(&vx_hash_lock);
-			ret = -EFAULT;
+		ret = vs_id_task_join(&vxi->obj);
+		if (ret < 0)
 			goto out_nsp;
-		}
-		vx_limit_note(vxi, RLIMIT_NPROC, atomic_inc_return(&vxi->tasks));
-		spin_unlock(&vx_hash_lock);
+		vx_limit_note(vxi, RLIMIT_NPROC, ret);
 		vx_get_info(vxi);
 	}
 
 	WRITE_ONCE(current->vx_info, vxi);
-	WRITE_ONCE(current->xid, vxi ? vxi->xid : VX_SPECTATOR_XID);
+	WRITE_ONCE(current->xid, vxi ? vx_info_xid(vxi) : VX_SPECTATOR_XID);
 	if (nsp) {
 		vx_time_commit(nsp);
 		switch_task_namespaces(current, nsp);
@@ -747,51 +662,6 @@ long vc_ctx_migrate(const struct vc_call *call)
 
 /* ---- creation --------------------------------------------------------- */
 
-/*
- * A dynamic id that is free right now, or 0 if the range is full.  The
- * id is not reserved: vx_hash_new() finds out if someone took it since.
- */
-static u32 vx_dynamic_id(void)
-{
-	u32 n = VX_ID_MAX - VX_ID_MIN_DYNAMIC + 1, xid = 0;
-
-	spin_lock(&vx_hash_lock);
-	while (n--) {
-		u32 id = vx_dynamic_next;
-
-		vx_dynamic_next = id == VX_ID_MAX ? VX_ID_MIN_DYNAMIC : id + 1;
-		if (!vx_hash_find(id)) {
-			xid = id;
-			break;
-		}
-	}
-	spin_unlock(&vx_hash_lock);
-	return xid;
-}
-
-/* Hash a new context; the hash keeps the creation reference. */
-static int vx_hash_new(struct vx_info *vxi)
-{
-	struct vx_info *old;
-	int ret = 0;
-
-	spin_lock(&vx_hash_lock);
-	old = vx_hash_find(vxi->xid);
-	if (old) {
-		ret = (READ_ONCE(old->flags) & VXF_STATE_SETUP) ? -EBUSY :
-								  -EEXIST;
-		goto out;
-	}
-	hash_add_rcu(vx_hash, &vxi->hlist, vxi->xid);
-	vxi->hashed = true;
-	atomic_inc(&vx_active_count);
-	if (vxi->flags & VXF_PERSISTENT)
-		vx_get_info(vxi);
-out:
-	spin_unlock(&vx_hash_lock);
-	return ret;
-}
-
 /* How often a dynamic create tries again when its id was taken meanwhile. */
 #define VX_DYNAMIC_TRIES	8
 
@@ -824,7 +694,7 @@ long vc_ctx_create(const struct vc_call *call)
 
 again:
 	if (dynamic) {
-		xid = vx_dynamic_id();
+		xid = vs_id_dynamic(&vx_ids);
 		if (!xid)
 			return -EAGAIN;
 	}
@@ -836,7 +706,8 @@ again:
 	vxi = vx_alloc(xid, flags);
 	if (IS_ERR(vxi))
 		return PTR_ERR(vxi);
-	ret = vx_hash_new(vxi);
+	/* The hash keeps the creation reference. */
+	ret = vs_id_hash_new(&vxi->obj);
 	if (ret) {
 		vx_put(vxi);
 		/* Another create took the dynamic id first: pick again. */
@@ -851,16 +722,10 @@ again:
 	 */
 	ret = vx_migrate(vxi, 0);
 	if (ret) {
-		bool unhashed;
-
-		spin_lock(&vx_hash_lock);
-		unhashed = vx_unhash_if_idle_locked(vxi);
-		spin_unlock(&vx_hash_lock);
-		if (unhashed)
-			vx_put(vxi);
+		vs_id_drop_if_idle(&vxi->obj);
 		return ret;
 	}
-	return vxi->xid;
+	return xid;
 }
 
 /* ---- queries ---------------------------------------------------------- */
@@ -891,7 +756,7 @@ long vc_task_xid(const struct vc_call *call)
 long vc_vx_info(const struct vc_call *call)
 {
 	struct vcmd_vx_info_v0 arg = {
-		.xid		= call->vxi->xid,
+		.xid		= vx_info_xid(call->vxi),
 		.initpid	= READ_ONCE(call->vxi->initpid),
 	};
 
@@ -903,8 +768,8 @@ long vc_vx_info(const struct vc_call *call)
 long vc_ctx_stat(const struct vc_call *call)
 {
 	struct vcmd_ctx_stat_v0 arg = {
-		.usecnt	= refcount_read(&call->vxi->usecnt),
-		.tasks	= atomic_read(&call->vxi->tasks),
+		.usecnt	= refcount_read(&call->vxi->obj.usecnt),
+		.tasks	= atomic_read(&call->vxi->obj.tasks),
 	};
 
 	if (copy_to_user(call->data, &arg, sizeof(arg)))
@@ -950,7 +815,8 @@ long vc_set_cflags(const struct vc_call *call)
 {
 	struct vx_info *vxi = call->vxi;
 	bool own = vx_task_info(current) == vxi;
-	bool took_init = false, unhashed = false;
+	unsigned int drop = 0;
+	bool took_init = false;
 	u64 value, mask, old, new;
 	int ret;
 
@@ -961,9 +827,9 @@ long vc_set_cflags(const struct vc_call *call)
 		return -EINVAL;
 	mask &= VXF_VALID;
 
-	spin_lock(&vx_hash_lock);
-	if (!vxi->hashed) {
-		spin_unlock(&vx_hash_lock);
+	spin_lock(&vx_ids.lock);
+	if (!vxi->obj.hashed) {
+		spin_unlock(&vx_ids.lock);
 		return -ESRCH;
 	}
 	spin_lock(&vxi->lock);
@@ -976,7 +842,7 @@ long vc_set_cflags(const struct vc_call *call)
 	if (own && ((old & ~new & VX_CFLAGS_RESTRICT) ||
 		    (new & ~old & VXF_PROLIFIC))) {
 		spin_unlock(&vxi->lock);
-		spin_unlock(&vx_hash_lock);
+		spin_unlock(&vx_ids.lock);
 		return -EPERM;
 	}
 	WRITE_ONCE(vxi->flags, new);
@@ -986,17 +852,11 @@ long vc_set_cflags(const struct vc_call *call)
 	}
 	spin_unlock(&vxi->lock);
 
-	if ((old ^ new) & VXF_PERSISTENT) {
-		if (new & VXF_PERSISTENT)
-			vx_get_info(vxi);
-		else
-			unhashed = vx_unhash_if_idle_locked(vxi);
-	}
-	spin_unlock(&vx_hash_lock);
+	if ((old ^ new) & VXF_PERSISTENT)
+		drop = vs_id_persistence_changed_locked(&vxi->obj);
+	spin_unlock(&vx_ids.lock);
 
-	if ((old & ~new & VXF_PERSISTENT))
-		vx_put(vxi);
-	if (unhashed)
+	while (drop--)
 		vx_put(vxi);
 	if (took_init)
 		vx_set_reaper();
@@ -1195,6 +1055,26 @@ pid_t __vx_map_parent_nr(struct task_struct *parent, pid_t nr)
 	if (!nr || !vx_xid_visible(vx_current_xid(), vx_task_xid(parent)))
 		return 0;
 	return vx_task_info(current) ? __vx_map_pid_nr(nr) : nr;
+}
+
+/**
+ * vx_getppid - getppid(2) once contexts exist
+ *
+ * A host task with a host parent sees the parent's number unchanged;
+ * otherwise as __vx_map_parent_nr() says.
+ */
+pid_t vx_getppid(void)
+{
+	struct task_struct *parent;
+	pid_t nr;
+
+	rcu_read_lock();
+	parent = rcu_dereference(current->real_parent);
+	nr = task_tgid_vnr(parent);
+	if (vx_task_xid(current) | vx_task_xid(parent))
+		nr = __vx_map_parent_nr(parent, nr);
+	rcu_read_unlock();
+	return nr;
 }
 
 /**

@@ -639,7 +639,7 @@ unsigned int vx_virt_stat(struct vx_info *vxi, struct vcmd_virt_stat_v0 *vs)
 	memset(vs, 0, sizeof(*vs));
 	vs->offset = vxi->bias_uptime;
 	vs->uptime = ktime_get_boottime_ns() - vxi->bias_uptime;
-	vs->nr_threads = atomic_read(&vxi->tasks);
+	vs->nr_threads = atomic_read(&vxi->obj.tasks);
 	vs->nr_forks = atomic_read(&vxi->forks);
 	vx_count_states(vxi, vs);
 	vx_update_load(vxi, vs->nr_running + vs->nr_uninterruptible);

@@ -25,7 +25,7 @@
  *
  * Locking: vx_devmap_lock (a spinlock) guards the list; lookups run
  * under it too (a few entries, no sleeping).  vx_devmap_drop() is called
- * with vx_hash_lock held, so vx_devmap_lock nests inside it.
+ * with vx_ids.lock held, so vx_devmap_lock nests inside it.
  */
 
 #include <linux/compat.h>
@@ -179,7 +179,7 @@ static int vx_devmap_node(const char __user *name, umode_t *type, dev_t *dev)
 /* The target context's id, 0 for the host's table (ZIDOK). */
 static u32 vx_devmap_xid(const struct vc_call *call)
 {
-	return call->vxi ? call->vxi->xid : VX_HOST_XID;
+	return call->vxi ? vx_info_xid(call->vxi) : VX_HOST_XID;
 }
 
 long vc_set_mapping(const struct vc_call *call)

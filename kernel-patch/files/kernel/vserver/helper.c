@@ -121,7 +121,7 @@ static int vx_run_helper(struct vx_info *vxi, const char *action,
 	char *argv[5], *envp[7];
 
 	strscpy(path, vshelper_path, sizeof(path));
-	snprintf(id, sizeof(id), "%u", vxi->xid);
+	snprintf(id, sizeof(id), "%u", vx_info_xid(vxi));
 	snprintf(uid, sizeof(uid), "VS_UID=%u",
 		 from_kuid(&init_user_ns, current_uid()));
 	snprintf(pid, sizeof(pid), "VS_PID=%d", task_tgid_nr(current));

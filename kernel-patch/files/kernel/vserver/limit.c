@@ -207,7 +207,7 @@ long vx_limit_value(struct vx_info *vxi, unsigned int id)
 
 	switch (id) {
 	case RLIMIT_NPROC:
-		return atomic_read(&vxi->tasks);
+		return atomic_read(&vxi->obj.tasks);
 	case RLIMIT_AS:
 	case RLIMIT_RSS:
 	case RLIMIT_MEMLOCK:
@@ -292,13 +292,13 @@ refuse:
 bool vx_nproc_charge(struct vx_info *vxi)
 {
 	struct vx_limit *l = &vxi->limits[RLIMIT_NPROC];
-	int tasks = atomic_inc_return(&vxi->tasks);
+	int tasks = atomic_inc_return(&vxi->obj.tasks);
 
 	/* PROLIFIC: the context forks past its limit. */
 	if (tasks > vx_limit_ceiling(l) &&
 	    !vx_info_flags(vxi, VXF_PROLIFIC)) {
 		/* The parent is still counted: never the last one. */
-		atomic_dec(&vxi->tasks);
+		atomic_dec(&vxi->obj.tasks);
 		atomic_inc(&l->hits);
 		return false;
 	}
@@ -309,7 +309,7 @@ bool vx_nproc_charge(struct vx_info *vxi)
 /* Give back a vx_nproc_charge() whose fork failed (the parent still counts). */
 void vx_nproc_uncharge(struct vx_info *vxi)
 {
-	vx_limit_note(vxi, RLIMIT_NPROC, atomic_dec_return(&vxi->tasks));
+	vx_limit_note(vxi, RLIMIT_NPROC, atomic_dec_return(&vxi->obj.tasks));
 }
 
 /* Charge @n of @id whatever the limit (when the check came earlier). */
@@ -342,7 +342,7 @@ void vx_dentry_charge(struct dentry *dentry)
 		return;
 	vx_limit_add(vxi, VLIMIT_DENTRY, 1);
 	dentry->d_vx_serial = vxi->serial;
-	dentry->d_vx_xid = vxi->xid;
+	dentry->d_vx_xid = vx_info_xid(vxi);
 }
 
 /*

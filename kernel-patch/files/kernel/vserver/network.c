@@ -9,7 +9,8 @@
  * v0); the caller moves into it at once.  Other
  * tasks join with net_migrate, children inherit it at fork.  Like a
  * security context it stays findable by id while it has tasks or the
- * PERSISTENT flag, and is freed by RCU after its last reference.  What
+ * PERSISTENT flag, and is freed by RCU after its last reference (the id
+ * table, kernel/vserver/idtable.c, keeps that life cycle).  What
  * the address set allows a task (binds, destinations, what it is shown)
  * is decided in net-policy.c.
  *
@@ -42,10 +43,10 @@
  * even from inside a network context, may change anything: that is how
  * chbind sets its context up.
  *
- * Locking: nx_hash_lock (a spinlock) protects the id hash, every network
- * context's ->hashed and the PERSISTENT bit with its reference.  Each
+ * Locking: nx_ids.lock (a spinlock) protects the id hash, every network
+ * context's ->obj.hashed and the PERSISTENT bit with its reference.  Each
  * context's ->lock serialises changes of its flags, capabilities and
- * address set and nests inside nx_hash_lock.  Lookups walk the hash under
+ * address set and nests inside nx_ids.lock.  Lookups walk the hash under
  * RCU and take a reference with refcount_inc_not_zero().  The address set
  * is copied, changed and published with rcu_assign_pointer(); the old one
  * is freed after a grace period.
@@ -53,7 +54,6 @@
 
 #include <linux/err.h>
 #include <linux/errno.h>
-#include <linux/hashtable.h>
 #include <linux/in.h>
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
@@ -73,14 +73,6 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
-/* Locking: plain atomics, see include/linux/vserver/network.h. */
-atomic_t nx_total_count = ATOMIC_INIT(0);
-atomic_t nx_active_count = ATOMIC_INIT(0);
-
-#define NX_HASH_BITS	6
-static DEFINE_HASHTABLE(nx_hash, NX_HASH_BITS);
-static DEFINE_SPINLOCK(nx_hash_lock);
-
 /* Flags a caller may name; anything else is -EINVAL. */
 #define NXF_VALID	(NXF_INFO_PRIVATE | NXF_SINGLE_IP |		\
 			 NXF_LBACK_REMAP | NXF_LBACK_ALLOW |		\
@@ -91,9 +83,6 @@ static DEFINE_SPINLOCK(nx_hash_lock);
 #define NX_NFLAGS_RESTRICT	(NXF_INFO_PRIVATE | NXF_SINGLE_IP |	\
 				 NXF_HIDE_NETIF | NXF_HIDE_LBACK)
 #define NX_NFLAGS_GRANT		(NXF_LBACK_REMAP | NXF_LBACK_ALLOW)
-
-/* Dynamic nids: the next one to try.  Locking: nx_hash_lock. */
-static u32 nx_dynamic_next = NX_ID_MIN_DYNAMIC;
 
 /* Is the caller a guest task (so acting on its own network context)? */
 static bool nx_inside(void)
@@ -182,27 +171,56 @@ static struct nx_info *nx_alloc(u32 nid, u64 flags)
 	nxi = kzalloc(sizeof(*nxi), GFP_KERNEL);
 	if (!nxi)
 		return NULL;
-	INIT_HLIST_NODE(&nxi->hlist);
-	nxi->nid = nid;
-	refcount_set(&nxi->usecnt, 1);
-	atomic_set(&nxi->tasks, 0);
 	spin_lock_init(&nxi->lock);
 	nxi->flags = flags;
 	RCU_INIT_POINTER(nxi->addrs, &nx_no_addrs);
-	atomic_inc(&nx_total_count);
+	vs_id_init(&nx_ids, &nxi->obj, nid);
 	return nxi;
 }
 
-/* Runs as an RCU callback (softirq): must not sleep. */
-static void nx_free_rcu(struct rcu_head *head)
+/* The id table's free (an RCU callback, softirq): must not sleep. */
+static void nx_id_free(struct vs_id *obj)
 {
-	struct nx_info *nxi = container_of(head, struct nx_info, rcu);
+	struct nx_info *nxi = container_of(obj, struct nx_info, obj);
 
 	/* No reader is left: the set can go at once. */
 	nx_addrs_free(rcu_dereference_protected(nxi->addrs, 1));
 	kfree(nxi);
-	atomic_dec(&nx_total_count);
 }
+
+static bool nx_id_persistent(const struct vs_id *obj)
+{
+	const struct nx_info *nxi = container_of(obj, struct nx_info, obj);
+
+	return READ_ONCE(nxi->flags) & NXF_PERSISTENT;
+}
+
+static int nx_id_busy(const struct vs_id *old)
+{
+	const struct nx_info *nxi = container_of(old, struct nx_info, obj);
+
+	return (READ_ONCE(nxi->flags) & NXF_STATE_SETUP) ? -EBUSY : -EEXIST;
+}
+
+/* The network context has just gone (nx_ids.lock held, atomic). */
+static void nx_id_unhashed(struct vs_id *obj)
+{
+	struct nx_info *nxi = container_of(obj, struct nx_info, obj);
+
+	if (READ_ONCE(nxi->flags) & NXF_SC_HELPER)
+		vx_helper_event_async(VX_HELPER_NETDOWN, obj->id);
+}
+
+static const struct vs_id_ops nx_id_ops = {
+	.persistent	= nx_id_persistent,
+	.busy		= nx_id_busy,
+	.unhashed	= nx_id_unhashed,
+	.free		= nx_id_free,
+};
+
+/* Network contexts by nid; dynamic ids from NX_ID_MIN_DYNAMIC..NX_ID_MAX. */
+struct vs_id_table nx_ids = VS_ID_TABLE_INIT(nx_ids, NX_ID_MIN_DYNAMIC,
+					     NX_ID_MAX, &nx_id_ops);
 
 /**
  * nx_put - drop a reference to a network context
@@ -212,24 +230,8 @@ static void nx_free_rcu(struct rcu_head *head)
  */
 void nx_put(struct nx_info *nxi)
 {
-	if (nxi && refcount_dec_and_test(&nxi->usecnt))
-		call_rcu(&nxi->rcu, nx_free_rcu);
-}
-
-static void nx_get(struct nx_info *nxi)
-{
-	refcount_inc(&nxi->usecnt);
-}
-
-static struct nx_info *nx_hash_find(u32 nid)
-{
-	struct nx_info *nxi;
-
-	hash_for_each_possible_rcu(nx_hash, nxi, hlist, nid,
-				   lockdep_is_held(&nx_hash_lock))
-		if (nxi->nid == nid)
-			return nxi;
-	return NULL;
+	if (nxi)
+		vs_id_put(&nxi->obj);
 }
 
 /**
@@ -240,79 +242,9 @@ static struct nx_info *nx_hash_find(u32 nid)
  */
 struct nx_info *nx_lookup(u32 nid)
 {
-	struct nx_info *nxi;
+	struct vs_id *obj = vs_id_lookup(&nx_ids, nid);
 
-	rcu_read_lock();
-	nxi = nx_hash_find(nid);
-	if (nxi && (!READ_ONCE(nxi->hashed) ||
-		    !refcount_inc_not_zero(&nxi->usecnt)))
-		nxi = NULL;
-	rcu_read_unlock();
-	return nxi;
-}
-
-/* Does network context @nid exist right now?  Safe in RCU-walk. */
-bool nx_id_hashed(u32 nid)
-{
-	struct nx_info *nxi;
-	bool ret;
-
-	rcu_read_lock();
-	nxi = nx_hash_find(nid);
-	ret = nxi && READ_ONCE(nxi->hashed);
-	rcu_read_unlock();
-	return ret;
-}
-
-/**
- * nx_collect_ids - the ids of hashed network contexts, ascending
- * @start:	smallest id wanted
- * @ids:	out: up to @max ids
- * @max:	size of @ids
- *
- * Returns how many ids were stored (see vx_collect_ids()).
- */
-int nx_collect_ids(u32 start, u32 *ids, int max)
-{
-	struct nx_info *nxi;
-	int bkt, n = 0, i;
-
-	rcu_read_lock();
-	hash_for_each_rcu(nx_hash, bkt, nxi, hlist) {
-		if (nxi->nid < start || !READ_ONCE(nxi->hashed))
-			continue;
-		for (i = n; i > 0 && ids[i - 1] > nxi->nid; i--)
-			if (i < max)
-				ids[i] = ids[i - 1];
-		if (i < max) {
-			ids[i] = nxi->nid;
-			if (n < max)
-				n++;
-		}
-	}
-	rcu_read_unlock();
-	return n;
-}
-
-/* Take the context out of the hash; the caller drops the hash's ref. */
-static void nx_unhash_locked(struct nx_info *nxi)
-{
-	lockdep_assert_held(&nx_hash_lock);
-
-	hash_del_rcu(&nxi->hlist);
-	WRITE_ONCE(nxi->hashed, false);
-	atomic_dec(&nx_active_count);
-	if (READ_ONCE(nxi->flags) & NXF_SC_HELPER)
-		vx_helper_event_async(VX_HELPER_NETDOWN, nxi->nid);
-}
-
-static bool nx_unhash_if_idle_locked(struct nx_info *nxi)
-{
-	if (!nxi->hashed || atomic_read(&nxi->tasks) ||
-	    (nxi->flags & NXF_PERSISTENT))
-		return false;
-	nx_unhash_locked(nxi);
-	return true;
+	return obj ? container_of(obj, struct nx_info, obj) : NULL;
 }
 
 /* ---- task lifecycle --------------------------------------------------- */
@@ -328,26 +260,14 @@ void nx_task_fork(struct task_struct *p)
 void nx_task_attach(struct task_struct *p)
 {
 	if (p->nx_info)
-		atomic_inc(&p->nx_info->tasks);
-}
-
-static void nx_tasks_dec(struct nx_info *nxi)
-{
-	bool unhashed;
-
-	if (!atomic_dec_and_lock(&nxi->tasks, &nx_hash_lock))
-		return;
-	unhashed = nx_unhash_if_idle_locked(nxi);
-	spin_unlock(&nx_hash_lock);
-	if (unhashed)
-		nx_put(nxi);
+		atomic_inc(&p->nx_info->obj.tasks);
 }
 
 /* release_task(): the reference stays with @p until nx_task_free(). */
 void nx_task_release(struct task_struct *p)
 {
 	if (p->nx_info)
-		nx_tasks_dec(p->nx_info);
+		vs_id_task_leave(&p->nx_info->obj);
 }
 
 /* free_task(): may run in an RCU callback, so only nx_put(). */
@@ -376,20 +296,17 @@ static int nx_migrate(struct nx_info *nxi)
 		return -EBUSY;
 
 	if (nxi) {
-		spin_lock(&nx_hash_lock);
-		if (!nxi->hashed) {
-			spin_unlock(&nx_hash_lock);
-			return -EFAULT;
-		}
-		atomic_inc(&nxi->tasks);
-		spin_unlock(&nx_hash_lock);
+		int ret = vs_id_task_join(&nxi->obj);
+
+		if (ret < 0)
+			return ret;
 		nx_get(nxi);
 	}
 	static_branch_enable(&vx_active);
 	WRITE_ONCE(current->nx_info, nxi);
-	WRITE_ONCE(current->nid, nxi ? nxi->nid : NX_SPECTATOR_NID);
+	WRITE_ONCE(current->nid, nxi ? nx_info_nid(nxi) : NX_SPECTATOR_NID);
 	if (old) {
-		nx_tasks_dec(old);
+		vs_id_task_leave(&old->obj);
 		nx_put(old);
 	}
 	return 0;
@@ -420,47 +337,6 @@ long vc_net_migrate(const struct vc_call *call)
 }
 
 /* ---- creation --------------------------------------------------------- */
-
-/* A free dynamic nid right now (not reserved), or 0 if none is left. */
-static u32 nx_dynamic_id(void)
-{
-	u32 n = NX_ID_MAX - NX_ID_MIN_DYNAMIC + 1, nid = 0;
-
-	spin_lock(&nx_hash_lock);
-	while (n--) {
-		u32 id = nx_dynamic_next;
-
-		nx_dynamic_next = id == NX_ID_MAX ? NX_ID_MIN_DYNAMIC : id + 1;
-		if (!nx_hash_find(id)) {
-			nid = id;
-			break;
-		}
-	}
-	spin_unlock(&nx_hash_lock);
-	return nid;
-}
-
-static int nx_hash_new(struct nx_info *nxi)
-{
-	struct nx_info *old;
-	int ret = 0;
-
-	spin_lock(&nx_hash_lock);
-	old = nx_hash_find(nxi->nid);
-	if (old) {
-		ret = (READ_ONCE(old->flags) & NXF_STATE_SETUP) ? -EBUSY :
-								  -EEXIST;
-		goto out;
-	}
-	hash_add_rcu(nx_hash, &nxi->hlist, nxi->nid);
-	nxi->hashed = true;
-	atomic_inc(&nx_active_count);
-	if (nxi->flags & NXF_PERSISTENT)
-		nx_get(nxi);
-out:
-	spin_unlock(&nx_hash_lock);
-	return ret;
-}
 
 /* How often a dynamic create tries again when its nid was taken meanwhile. */
 #define NX_DYNAMIC_TRIES	8
@@ -494,7 +370,7 @@ long vc_net_create(const struct vc_call *call)
 		return -EBUSY;
 again:
 	if (dynamic) {
-		nid = nx_dynamic_id();
+		nid = vs_id_dynamic(&nx_ids);
 		if (!nid)
 			return -EAGAIN;
 	}
@@ -506,7 +382,8 @@ again:
 	nxi = nx_alloc(nid, flags);
 	if (!nxi)
 		return -ENOMEM;
-	ret = nx_hash_new(nxi);
+	/* The hash keeps the creation reference. */
+	ret = vs_id_hash_new(&nxi->obj);
 	if (ret) {
 		nx_put(nxi);
 		/* Another create took the dynamic nid first: pick again. */
@@ -517,16 +394,10 @@ again:
 
 	ret = nx_migrate(nxi);
 	if (ret) {
-		bool unhashed;
-
-		spin_lock(&nx_hash_lock);
-		unhashed = nx_unhash_if_idle_locked(nxi);
-		spin_unlock(&nx_hash_lock);
-		if (unhashed)
-			nx_put(nxi);
+		vs_id_drop_if_idle(&nxi->obj);
 		return ret;
 	}
-	return nxi->nid;
+	return nid;
 }
 
 /* ---- queries and flags ------------------------------------------------ */
@@ -551,7 +422,7 @@ long vc_task_nid(const struct vc_call *call)
 
 long vc_nx_info(const struct vc_call *call)
 {
-	struct vcmd_nx_info_v0 arg = { .nid = call->nxi->nid };
+	struct vcmd_nx_info_v0 arg = { .nid = nx_info_nid(call->nxi) };
 
 	if (copy_to_user(call->data, &arg, sizeof(arg)))
 		return -EFAULT;
@@ -589,7 +460,7 @@ long vc_get_nflags(const struct vc_call *call)
 long vc_set_nflags(const struct vc_call *call)
 {
 	struct nx_info *nxi = call->nxi;
-	bool unhashed = false;
+	unsigned int drop = 0;
 	u64 value, mask, old, new;
 	int ret;
 
@@ -600,9 +471,9 @@ long vc_set_nflags(const struct vc_call *call)
 		return -EINVAL;
 	mask &= NXF_VALID;
 
-	spin_lock(&nx_hash_lock);
-	if (!nxi->hashed) {
-		spin_unlock(&nx_hash_lock);
+	spin_lock(&nx_ids.lock);
+	if (!nxi->obj.hashed) {
+		spin_unlock(&nx_ids.lock);
 		return -ESRCH;
 	}
 	spin_lock(&nxi->lock);
@@ -614,23 +485,17 @@ long vc_set_nflags(const struct vc_call *call)
 	if (nx_inside() && ((old & ~new & NX_NFLAGS_RESTRICT) ||
 			    (new & ~old & NX_NFLAGS_GRANT))) {
 		spin_unlock(&nxi->lock);
-		spin_unlock(&nx_hash_lock);
+		spin_unlock(&nx_ids.lock);
 		return -EPERM;
 	}
 	WRITE_ONCE(nxi->flags, new);
 	spin_unlock(&nxi->lock);
 
-	if ((old ^ new) & NXF_PERSISTENT) {
-		if (new & NXF_PERSISTENT)
-			nx_get(nxi);
-		else
-			unhashed = nx_unhash_if_idle_locked(nxi);
-	}
-	spin_unlock(&nx_hash_lock);
+	if ((old ^ new) & NXF_PERSISTENT)
+		drop = vs_id_persistence_changed_locked(&nxi->obj);
+	spin_unlock(&nx_ids.lock);
 
-	if (old & ~new & NXF_PERSISTENT)
-		nx_put(nxi);
-	if (unhashed)
+	while (drop--)
 		nx_put(nxi);
 	return 0;
 }
@@ -1072,7 +937,7 @@ static void nx_proc_show_special(struct seq_file *m, struct nx_info *nxi,
 
 void nx_proc_show_info(struct seq_file *m, struct nx_info *nxi)
 {
-	seq_printf(m, "ID:\t%u\n", nxi->nid);
+	seq_printf(m, "ID:\t%u\n", nx_info_nid(nxi));
 	seq_printf(m, "Info:\t%p\n", nxi);
 	nx_proc_show_special(m, nxi, "Bcast:\t", "Lback:\t");
 	nx_proc_show_addrs(m, nxi, "%d:\t", "%d:\t");

@@ -238,7 +238,7 @@ static void vx_prio_work(struct work_struct *work)
 
 	mutex_lock(&s->mutex);
 	vx_sched_apply(vxi, false);
-	again = READ_ONCE(vxi->hashed) &&
+	again = READ_ONCE(vxi->obj.hashed) &&
 		(READ_ONCE(vxi->flags) & VXF_SCHED_PRIO);
 	mutex_unlock(&s->mutex);
 	if (again)

@@ -81,9 +81,9 @@ void vx_kill_context(struct vx_info *vxi)
 {
 	pid_t init = READ_ONCE(vxi->initpid);
 
-	vx_kill_all(vxi->xid, SIGKILL, init);
+	vx_kill_all(vx_info_xid(vxi), SIGKILL, init);
 	if (init)
-		vx_kill_one(vxi->xid, init, SIGKILL);
+		vx_kill_one(vx_info_xid(vxi), init, SIGKILL);
 }
 
 long vc_ctx_kill(const struct vc_call *call)
@@ -103,19 +103,19 @@ long vc_ctx_kill(const struct vc_call *call)
 
 	switch (arg.pid) {
 	case 0:
-		return vx_kill_all(vxi->xid, arg.sig, 0);
+		return vx_kill_all(vx_info_xid(vxi), arg.sig, 0);
 	case -1:
-		return vx_kill_all(vxi->xid, arg.sig, init);
+		return vx_kill_all(vx_info_xid(vxi), arg.sig, init);
 	case 1:
 		if (!init)
 			return -ESRCH;
-		if (!admin && atomic_read(&vxi->tasks) > 1)
+		if (!admin && atomic_read(&vxi->obj.tasks) > 1)
 			arg.sig = SIGINT;
-		return vx_kill_one(vxi->xid, init, arg.sig);
+		return vx_kill_one(vx_info_xid(vxi), init, arg.sig);
 	default:
 		if (arg.pid < 0)
 			return -ESRCH;
-		return vx_kill_one(vxi->xid, arg.pid, arg.sig);
+		return vx_kill_one(vx_info_xid(vxi), arg.pid, arg.sig);
 	}
 }
 
@@ -129,7 +129,7 @@ long vc_wait_exit(const struct vc_call *call)
 	if (clear_user(call->data, sizeof(arg)))
 		return -EFAULT;
 
-	ret = wait_event_interruptible(vxi->exit_wq, !READ_ONCE(vxi->hashed));
+	ret = wait_event_interruptible(vxi->exit_wq, !READ_ONCE(vxi->obj.hashed));
 	if (ret)
 		return ret;
 

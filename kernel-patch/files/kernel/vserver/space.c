@@ -528,7 +528,7 @@ int vx_ns_permit(unsigned long flags)
 		return 0;
 	if (denied & READ_ONCE(vxi->wmask))
 		pr_notice_ratelimited("vserver: xid %u: namespace kinds %#llx refused to %s[%d]\n",
-				      vxi->xid, denied, current->comm,
+				      vx_info_xid(vxi), denied, current->comm,
 				      task_tgid_nr(current));
 	return -EPERM;
 }

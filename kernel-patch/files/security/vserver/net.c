@@ -82,7 +82,7 @@ static void vx_sk_free_security(struct sock *sk)
 static void vx_sk_clone_security(const struct sock *sk, struct sock *newsk)
 {
 	if (newsk->sk_nx_info)
-		refcount_inc(&newsk->sk_nx_info->usecnt);
+		nx_get(newsk->sk_nx_info);
 }
 
 static int vx_socket_post_create(struct socket *sock, int family, int type,
@@ -96,7 +96,7 @@ static int vx_socket_post_create(struct socket *sock, int family, int type,
 	/* current holds a reference on its own network context. */
 	nxi = nx_task_info(current);
 	if (nxi)
-		refcount_inc(&nxi->usecnt);
+		nx_get(nxi);
 	sk->sk_xid = vx_current_xid();
 	sk->sk_nx_info = nxi;
 	return 0;

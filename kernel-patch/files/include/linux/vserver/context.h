@@ -25,6 +25,7 @@
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/vserver/cacct.h>
+#include <linux/vserver/idtable.h>
 #include <linux/vserver/limit.h>
 #include <linux/vserver/sched.h>
 #include <linux/vserver/space.h>
@@ -50,13 +51,10 @@ struct nsproxy;
 
 /**
  * struct vx_info - one security context
- * @hlist:	entry in the id hash (while hashed)
- * @rcu:	deferred freeing
- * @xid:	context id, 2..65535
- * @hashed:	findable by id; cleared once, when the context shuts down
- * @usecnt:	references: one per task pointing here, one while hashed,
- *		one while PERSISTENT, one per lookup in progress
- * @tasks:	tasks (threads) in the context; hashed while > 0 or PERSISTENT
+ * @obj:	its entry in vx_ids: the xid (2..65535, vx_info_xid()),
+ *		references, task count, whether it is hashed
+ *		(include/linux/vserver/idtable.h; PERSISTENT keeps it)
+ * @serial:	unique per allocation
  * @lock:	protects the settings below
  * @flags:	VXF_* flag word
  * @ccaps:	VXC_* context capabilities
@@ -90,18 +88,13 @@ struct nsproxy;
  * @cacct:	socket accounting (include/linux/vserver/cacct.h)
  * @sched:	CPU scheduler (include/linux/vserver/sched.h)
  *
- * Locking: @lock nests inside vx_hash_lock.  @flags may be tested
+ * Locking: @lock nests inside vx_ids.lock.  @flags may be tested
  * without the lock with READ_ONCE(); every change takes @lock, and
- * changes of PERSISTENT or of @hashed also take vx_hash_lock.
+ * changes of PERSISTENT or of @obj.hashed also take vx_ids.lock.
  */
 struct vx_info {
-	struct hlist_node	hlist;
-	struct rcu_head		rcu;
-	u32			xid;
-	u32			serial;		/* unique per allocation */
-	bool			hashed;
-	refcount_t		usecnt;
-	atomic_t		tasks;
+	struct vs_id		obj;
+	u32			serial;
 
 	spinlock_t		lock;		/* protects the settings below */
 	u64			flags;
@@ -136,6 +129,14 @@ struct vx_info {
 	struct vx_cacct		cacct;
 	struct vx_sched		sched;
 };
+
+/* Contexts by xid (kernel/vserver/context.c). */
+extern struct vs_id_table vx_ids;
+
+static inline u32 vx_info_xid(const struct vx_info *vxi)
+{
+	return vxi->obj.id;
+}
 
 static inline u32 vx_task_xid(const struct task_struct *p)
 {
@@ -207,14 +208,12 @@ void vx_bound_cred(struct cred *new);
 bool vx_cap_allowed(struct vx_info *vxi, int cap);
 
 struct vx_info *vx_lookup(u32 xid);
-bool vx_id_hashed(u32 xid);
-int vx_collect_ids(u32 start, u32 *ids, int max);
 void vx_put(struct vx_info *vxi);
 
 /* One more reference; the caller already holds one (or RCU and a count). */
 static inline void vx_get_info(struct vx_info *vxi)
 {
-	refcount_inc(&vxi->usecnt);
+	vs_id_get(&vxi->obj);
 }
 
 /* Task lifecycle, called from kernel/fork.c and kernel/exit.c. */
@@ -250,16 +249,17 @@ static inline pid_t vx_unmap_pid_nr(pid_t nr)
 }
 
 /*
- * The number current sees for its parent @parent (RCU held), whose tgid
- * is @nr: a host task with a host parent sees it unchanged.
+ * getppid(2) asks vx_getppid() once a context has existed: until then
+ * every task is a host task with a host parent, and the syscall runs as
+ * in mainline but for this one test (a patched-out jump with
+ * CONFIG_JUMP_LABEL).
  */
-static inline pid_t vx_map_parent_nr(struct task_struct *parent, pid_t nr)
+static inline bool vx_getppid_mapped(void)
 {
-	if (!static_branch_unlikely(&vx_active) ||
-	    !(vx_task_xid(current) | vx_task_xid(parent)))
-		return nr;
-	return __vx_map_parent_nr(parent, nr);
+	return static_branch_unlikely(&vx_active);
 }
+
+pid_t vx_getppid(void);
 
 /* Does a context capability let guest root do what POSIX caps would? */
 bool vx_ccap_grants(u64 ccap);
@@ -330,14 +330,6 @@ void vx_proc_pid_status(struct seq_file *m, struct task_struct *p);
 bool vx_proc_pident_hidden(const char *name, unsigned int len);
 int vx_proc_pid_vinfo(struct seq_file *m, struct pid_namespace *ns,
 		      struct pid *pid, struct task_struct *p);
-
-/*
- * Global counters for /proc/virtual/status: "total" counts allocated
- * contexts, "active" those that are hashed and so can be found by id.
- * Locking: plain atomics; no lock orders them with anything.
- */
-extern atomic_t vx_total_count;
-extern atomic_t vx_active_count;
 
 #else /* !CONFIG_VSERVER */
 
@@ -416,9 +408,14 @@ static inline pid_t vx_map_ppid(struct task_struct *p, pid_t nr)
 	return nr;
 }
 
-static inline pid_t vx_map_parent_nr(struct task_struct *parent, pid_t nr)
+static inline bool vx_getppid_mapped(void)
 {
-	return nr;
+	return false;
+}
+
+static inline pid_t vx_getppid(void)
+{
+	return 0;
 }
 
 /* A macro, so that this header needs neither nsproxy.h nor utsname.h. */

@@ -27,6 +27,7 @@
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/vserver/idtable.h>
 #include <vserver/network.h>
 
 #define NX_HOST_NID		0
@@ -94,29 +95,20 @@ struct nx_addrs {
 
 /**
  * struct nx_info - one network context
- * @hlist:	entry in the id hash (while hashed)
- * @rcu:	deferred freeing
- * @nid:	network context id, 2..65535
- * @hashed:	findable by id; cleared once, when the context goes away
- * @usecnt:	references: one per task pointing here, one while hashed,
- *		one while PERSISTENT, one per lookup in progress
- * @tasks:	tasks (threads) in the context
+ * @obj:	its entry in nx_ids: the nid (2..65535, nx_info_nid()),
+ *		references, task count, whether it is hashed
+ *		(include/linux/vserver/idtable.h; PERSISTENT keeps it)
  * @lock:	serialises changes of the settings below
  * @flags:	NXF_* flag word
  * @ncaps:	NXC_* capabilities
  * @addrs:	the address set, never NULL
  *
- * Locking: @lock nests inside nx_hash_lock.  @flags and @ncaps are read
+ * Locking: @lock nests inside nx_ids.lock.  @flags and @ncaps are read
  * with READ_ONCE(); @addrs with rcu_dereference().  Changes of
- * PERSISTENT or @hashed also take nx_hash_lock.
+ * PERSISTENT or @obj.hashed also take nx_ids.lock.
  */
 struct nx_info {
-	struct hlist_node	hlist;
-	struct rcu_head		rcu;
-	u32			nid;
-	bool			hashed;
-	refcount_t		usecnt;
-	atomic_t		tasks;
+	struct vs_id		obj;
 
 	spinlock_t		lock;		/* serialises the settings below */
 	u64			flags;
@@ -144,10 +136,22 @@ static inline bool nx_info_ncaps(const struct nx_info *nxi, u64 ncaps)
 	return nxi && (READ_ONCE(nxi->ncaps) & ncaps);
 }
 
+/* Network contexts by nid (kernel/vserver/network.c). */
+extern struct vs_id_table nx_ids;
+
+static inline u32 nx_info_nid(const struct nx_info *nxi)
+{
+	return nxi->obj.id;
+}
+
 struct nx_info *nx_lookup(u32 nid);
-bool nx_id_hashed(u32 nid);
-int nx_collect_ids(u32 start, u32 *ids, int max);
 void nx_put(struct nx_info *nxi);
+
+/* One more reference; the caller already holds one. */
+static inline void nx_get(struct nx_info *nxi)
+{
+	vs_id_get(&nxi->obj);
+}
 
 /* Task lifecycle, called from the vx_task_* hooks of context.c. */
 void nx_task_fork(struct task_struct *p);
@@ -185,14 +189,6 @@ struct sockaddr;
 struct sockaddr_in6;
 struct sockaddr *nx_sock_dst(struct sock *sk, struct sockaddr *addr, int *len,
 			     struct sockaddr_in6 *buf);
-
-/*
- * Global counters for /proc/virtnet/status: "total" counts allocated
- * network contexts, "active" those that are hashed and so can be found by
- * id.  Locking: plain atomics; no lock orders them with anything.
- */
-extern atomic_t nx_total_count;
-extern atomic_t nx_active_count;
 
 #else /* !CONFIG_VSERVER */
 
