@@ -49,6 +49,9 @@ describe('sys_vserver on the armel vserver kernel', () => {
       expect(r).toMatchObject({ ret: 0 });
       expect(r.out?.toString('hex')).toBe(`${lay(6, 50n, 100n)}abababab`);
       expect(await vc(h.guest.shell, `--in ${lay(7, KEEP, 30n)} 0x3c020000 160`)).toMatchObject({ ret: 0 });
+      const table = (await h.succeed('vlimit --xid 160 -a -d')).stdout;
+      expect(table).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  50'.padEnd(20)}  100\n`);
+      expect(table).toContain(`${'NOFILE'.padEnd(10)}${'  N/A'.padEnd(20)}${'  30'.padEnd(20)}  30\n`);
     } finally {
       await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
     }

@@ -62,15 +62,19 @@ describe('sys_vserver on the mips64el vserver kernel', () => {
     }
   });
 
-  it('ctx_rlimit_v0 is 32 bytes from both ABIs (o32 and n64 both put the u64s at 8, 16, 24)', async () => {
+  it('ctx_rlimit_v0 is 32 bytes from both ABIs (o32 and n64 both put the u64s at 8, 16, 24); ids are MIPS\'s RLIMIT_* numbers', async () => {
     const KEEP = 0xfffffffffffffffen;
+    // MIPS numbers RLIMIT_NPROC 8 and RLIMIT_NOFILE 5 (6 and 7 on x86 and arm), ABI.md §5.6.
+    const NPROC = 8;
+    const NOFILE = 5;
     const lay = (id: number, soft: bigint, hard: bigint): string => le32(id) + '00000000' + u64(0n) + u64(soft) + u64(hard);
     await h.succeed('vsyscall --in 0000000047000000 0x09010001 131');
     try {
-      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(6, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
-      expect((await h.succeed(`vsyscall --in ${lay(7, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
-      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(7, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(7, 20n, 30n)}abababab\n`);
-      expect((await h.succeed(`vsyscall --in ${lay(6, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(6, 40n, 40n)}abababab\n`);
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NPROC, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`vsyscall --in ${lay(NOFILE, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NOFILE, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(NOFILE, 20n, 30n)}abababab\n`);
+      expect((await h.succeed(`vsyscall --in ${lay(NPROC, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(NPROC, 40n, 40n)}abababab\n`);
+      expect((await h.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40\n`);
     } finally {
       await h.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 131');
     }

@@ -37,17 +37,23 @@ describe('sys_vserver on the mipsel vserver kernel', () => {
     expect(await vc(h.guest.shell, '--drop-cap 41 0 0')).toMatchObject({ ret: -1, name: 'ENOSYS' });
   });
 
-  it('ctx_rlimit_v0 has the 32-byte o32 layout (u32 id, pad, three u64 at 8-byte offsets), and not one byte more', async () => {
+  it('ctx_rlimit_v0 has the 32-byte o32 layout (u32 id, pad, three u64 at 8-byte offsets), and not one byte more; ids are MIPS\'s RLIMIT_* numbers', async () => {
     const KEEP = 0xfffffffffffffffen;
+    // MIPS numbers RLIMIT_NPROC 8 and RLIMIT_NOFILE 5 (6 and 7 on x86 and arm), ABI.md §5.6.
+    const NPROC = 8;
+    const NOFILE = 5;
     const lay = (id: number, soft: bigint, hard: bigint): string => le32(id) + '00000000' + u64(0n) + u64(soft) + u64(hard);
     expect(await vc(h.guest.shell, `--in ${u64((7n << 32n) | (1n << 38n))} 0x09010001 160`)).toMatchObject({ ret: 160 });
     try {
       await h.succeed('vlimit --xid 160 -S --nproc 50 --nproc 100');
-      const r = await vc(h.guest.shell, `--in ${lay(6, 0n, 0n)}abababab --out 36 0x3c010000 160`);
+      const r = await vc(h.guest.shell, `--in ${lay(NPROC, 0n, 0n)}abababab --out 36 0x3c010000 160`);
       expect(r).toMatchObject({ ret: 0 });
-      expect(r.out?.toString('hex')).toBe(`${lay(6, 50n, 100n)}abababab`);
-      expect(await vc(h.guest.shell, `--in ${lay(7, KEEP, 30n)} 0x3c020000 160`)).toMatchObject({ ret: 0 });
-      expect((await h.succeed('vlimit --xid 160 -a -d')).stdout).toContain(`${'NPROC'.padEnd(10)}${'  50'.padEnd(20)}${'  100'.padEnd(20)}  N/A`);
+      expect(r.out?.toString('hex')).toBe(`${lay(NPROC, 50n, 100n)}abababab`);
+      expect(await vc(h.guest.shell, `--in ${lay(NOFILE, KEEP, 30n)} 0x3c020000 160`)).toMatchObject({ ret: 0 });
+      const table = (await h.succeed('vlimit --xid 160 -a -d')).stdout;
+      expect(table).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  50'.padEnd(20)}  100\n`);
+      expect(table).toContain(`${'NOFILE'.padEnd(10)}${'  N/A'.padEnd(20)}${'  30'.padEnd(20)}  30\n`);
+      expect((await h.succeed('grep -E "^(PROC|FILES):" /proc/virtual/160/limit')).stdout).toMatch(/^PROC:.*\s50\/\s+100\s.*\nFILES:.*\s30\/\s+30\s/);
     } finally {
       await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
     }
