@@ -19,7 +19,8 @@ const withoutPackageSourceMaps: Plugin = {
 // backend VSLAB_BACKEND names), after tests/global-setup.ts has built (or found in the cache) the
 // kernels and the guest image; "v86" runs the console and paper-example suites on v86 as well;
 // "long" holds suites too long for `npm test` (npm run test:long); "arches" the rows of
-// harness/machine/arch.ts that `npm test` leaves out (npm run test:arm64).
+// harness/machine/arch.ts that `npm test` leaves out (npm run test:arm64, test:mipsel,
+// test:mips64el, test:armel).
 // `npm run test:v86` runs every VM suite on v86. "selftests" runs the kernel's own selftests on
 // vanilla and on our patch and compares them (`npm run test:selftests`; tests/selftests/).
 export default defineConfig({

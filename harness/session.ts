@@ -56,7 +56,7 @@ export interface BootOptions {
   bootTimeoutMs?: number;
   commandTimeoutMs?: number;
   progress?: Progress;
-  /** A raw disk image file, the guest's /dev/sda; the guest's writes stay in it. */
+  /** A raw disk image file, the guest's $VSLAB_DISK (guestDiskDevice()); the guest's writes stay in it. */
   diskPath?: string;
   /**
    * Further newc archives unpacked after the guest image (e.g. the selftests, build/selftests.ts):

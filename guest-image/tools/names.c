@@ -458,9 +458,16 @@ static const struct {
 #define S(x) { SIG##x, #x }
 	S(HUP), S(INT), S(QUIT), S(ILL), S(TRAP), S(ABRT), S(BUS), S(FPE),
 	S(KILL), S(USR1), S(SEGV), S(USR2), S(PIPE), S(ALRM), S(TERM),
-	S(STKFLT), S(CHLD), S(CONT), S(STOP), S(TSTP), S(TTIN), S(TTOU),
+	S(CHLD), S(CONT), S(STOP), S(TSTP), S(TTIN), S(TTOU),
 	S(URG), S(XCPU), S(XFSZ), S(VTALRM), S(PROF), S(WINCH), S(IO),
 	S(PWR), S(SYS),
+	/* MIPS has SIGEMT (7) and no SIGSTKFLT; its other numbers differ too */
+#ifdef SIGSTKFLT
+	S(STKFLT),
+#endif
+#ifdef SIGEMT
+	S(EMT),
+#endif
 #undef S
 };
 

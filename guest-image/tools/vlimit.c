@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -47,14 +48,20 @@ static const char usage_line[] =
 	"usage: vlimit [-c|--xid X] [-n] [-d] [-a|--all] [[-M|-S|-H] --RES VALUE]... "
 	"[--dir D [--missingok]] [-- CMD...]\n";
 
-/* Names in the order -a lists them, with their limit ids. */
+/*
+ * Names in the order -a lists them, with their limit ids: ids 0..15 are the
+ * kernel's RLIMIT_* numbers, which MIPS (and alpha, sparc) number their own
+ * way (NOFILE 5, AS 6, RSS 7, NPROC 8, MEMLOCK 9 there), so the C library's.
+ */
 static const struct {
 	const char *name;
 	unsigned int id;
 } vlimit_names[] = {
-	{ "cpu", 0 }, { "fsize", 1 }, { "data", 2 }, { "stack", 3 },
-	{ "core", 4 }, { "rss", 5 }, { "nproc", 6 }, { "nofile", 7 },
-	{ "memlock", 8 }, { "as", 9 }, { "locks", 10 }, { "msgqueue", 12 },
+	{ "cpu", RLIMIT_CPU }, { "fsize", RLIMIT_FSIZE }, { "data", RLIMIT_DATA },
+	{ "stack", RLIMIT_STACK }, { "core", RLIMIT_CORE }, { "rss", RLIMIT_RSS },
+	{ "nproc", RLIMIT_NPROC }, { "nofile", RLIMIT_NOFILE },
+	{ "memlock", RLIMIT_MEMLOCK }, { "as", RLIMIT_AS },
+	{ "locks", RLIMIT_LOCKS }, { "msgqueue", RLIMIT_MSGQUEUE },
 	{ "nsock", VLIMIT_NSOCK }, { "openfd", VLIMIT_OPENFD },
 	{ "anon", VLIMIT_ANON }, { "shmem", VLIMIT_SHMEM },
 	{ "semary", VLIMIT_SEMARY }, { "nsems", VLIMIT_NSEMS },

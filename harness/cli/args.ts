@@ -27,7 +27,7 @@ export const machineOptions = {
   accel: accelOption,
   icount: { kind: 'int', arg: 'SHIFT', max: 10, help: 'QEMU TCG -icount shift (instruction-exact guest time)' },
   memory: { kind: 'int', arg: 'MIB', min: 16, help: 'guest RAM (default 128)' },
-  disk: { kind: 'path', arg: 'FILE', help: "a raw disk image (vslab disk): the guest's /dev/sda, its writes stay in FILE" },
+  disk: { kind: 'path', arg: 'FILE', help: "a raw disk image (vslab disk): the guest's $VSLAB_DISK (/dev/sda or /dev/vda), its writes stay in FILE" },
   tools: toolsOption,
 } as const;
 

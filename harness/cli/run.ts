@@ -22,7 +22,8 @@ is a line for the guest's sh (pipes, &&, globs):
 --timeout ends the command after SECONDS and exits 124 (as timeout(1)); a kernel splat exits 1,
 an infrastructure failure (build, emulator, boot) 2.
 --json prints {exitCode, stdout, stderr, durationMs, bootMs, kernel, backend} instead.
---disk FILE: mount -t ext2 /dev/sda /mnt in the guest, and umount before the command ends.
+--disk FILE: the guest's $VSLAB_DISK (/dev/sda on IDE boards, /dev/vda on virtio-blk ones), e.g.
+  vslab run --disk d.img -- 'mount -t ext2 $VSLAB_DISK /mnt && ls /mnt'
 --tools DIR also copies DIR/FEATURES.txt to /usr/lib/util-vserver and /usr/local/lib/util-vserver.`,
   options: {
     ...machineOptions,

@@ -1,7 +1,7 @@
 /**
  * Runs a list of examples, booting as few guests as possible: one per kernel variant (and one
- * more with a fresh ext2 disk as /dev/sda for the examples that need one, where the board has
- * a disk controller), in the order the examples come. A guest whose shell broke (a panic, say)
+ * more with a fresh ext2 disk, the guest's $VSLAB_DISK, for the examples that need one, where
+ * the board has a disk controller), in the order the examples come. A guest whose shell broke (a panic, say)
  * is replaced for the rest. Disk copies are deleted when their guest is closed.
  */
 import { rm } from 'node:fs/promises';

@@ -46,8 +46,9 @@ export interface Example {
   /** Kernel variant to boot (default vserver). */
   variant?: Variant;
   /**
-   * Needs an ext2 disk as /dev/sda: `vslab examples` boots its guest with a fresh one where the
-   * board has a disk controller (elsewhere the DISK requirement reports it missing).
+   * Needs an ext2 disk ($VSLAB_DISK in the guest: /dev/sda on IDE, /dev/vda on virtio-blk):
+   * `vslab examples` boots its guest with a fresh one where the board has a disk controller
+   * (elsewhere the DISK requirement reports it missing).
    */
   disk?: boolean;
   requires?: Requirement[];

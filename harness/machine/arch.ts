@@ -4,7 +4,7 @@
  * the architecture (busybox-static), the QEMU binary, board and console, and the slot of
  * sys_vserver (ABI.md §2.4). Everything else is shared.
  */
-export const ARCHES = ['i386', 'x86_64', 'arm', 'arm64'] as const;
+export const ARCHES = ['i386', 'x86_64', 'arm', 'arm64', 'mipsel', 'mips64el', 'armel'] as const;
 export type Arch = (typeof ARCHES)[number];
 
 export interface ArchInfo {
@@ -40,7 +40,8 @@ export interface ArchInfo {
   /** The serial console device the kernel writes to. */
   console: string;
   /**
-   * Where a disk image (--disk) attaches: 'ide', the PC's PIIX3 IDE controller (/dev/sda),
+   * Where a disk image (--disk) attaches: 'ide', the first IDE disk (/dev/sda) on the PC's PIIX3
+   * or the Malta's PIIX4 IDE function,
    * 'virtio-mmio', a virtio-blk device on one of the "virt" board's virtio-mmio transports (/dev/vda;
    * the config fragment brings VIRTIO_MMIO and VIRTIO_BLK), or 'none' (--disk is refused).
    */
@@ -107,7 +108,8 @@ const INFO: Record<Arch, ArchInfo> = {
     bits: 64,
     endian: 'little',
   },
-  // 32-bit ARMv7, EABI hard-float (Debian armhf), on QEMU's "virt" board with its PL011 UART.
+  // 32-bit ARMv7, EABI hard-float (Debian armhf), on QEMU's "virt" board with its PL011 UART;
+  // the disk is virtio-blk on the board's virtio-mmio transports (/dev/vda), as on arm64.
   arm: {
     kernelArch: 'arm',
     kernelTarget: 'zImage',
@@ -125,8 +127,7 @@ const INFO: Record<Arch, ArchInfo> = {
     kvm: false,
     qemuMachine: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
     console: 'ttyAMA0',
-    // no virtio-blk in arm.config yet: --disk is refused (issue #18)
-    disk: 'none',
+    disk: 'virtio-mmio',
     syscall: 313,
     bits: 32,
     endian: 'little',
@@ -154,6 +155,82 @@ const INFO: Record<Arch, ArchInfo> = {
     syscall: 244,
     compat: 'arm',
     bits: 64,
+    endian: 'little',
+  },
+  // 32-bit little-endian MIPS32r2 (Debian mipsel, o32) on QEMU's Malta board with its default
+  // 24Kf CPU; the kernel is the ELF vmlinux. MIPS numbers carry the ABI's base: o32 slot 277 is
+  // 4277 (ABI.md §2.4). The Malta's PIIX4 has the PC's IDE function: the disk is /dev/sda.
+  mipsel: {
+    kernelArch: 'mips',
+    kernelTarget: 'vmlinux',
+    kernelImage: 'vmlinux',
+    crossPrefix: 'mipsel-linux-gnu-',
+    kernelCcPackage: 'gcc-mipsel-linux-gnu',
+    guestCc: 'mipsel-linux-gnu-gcc',
+    guestCcPackages: 'gcc-mipsel-linux-gnu and libc6-dev-mipsel-cross',
+    gnuPrefix: 'mipsel-linux-gnu-',
+    multiarch: 'mipsel-linux-gnu',
+    toolsArch: 'mips',
+    debian: 'mipsel',
+    qemu: 'qemu-system-mipsel',
+    qemuPackage: 'qemu-system-mips',
+    kvm: false,
+    qemuMachine: ['-M', 'malta'],
+    console: 'ttyS0',
+    disk: 'ide',
+    syscall: 4277,
+    bits: 32,
+    endian: 'little',
+  },
+  // 64-bit little-endian MIPS64r2 (Debian mips64el, n64) on the same Malta with the
+  // MIPS64R2-generic CPU (Debian's baseline, with an FPU; kernel-patch/config/mips64el.config).
+  // n64 slot 236 is 5236; mipsel's o32 programs run through the compat entry at 4277.
+  mips64el: {
+    kernelArch: 'mips',
+    kernelTarget: 'vmlinux',
+    kernelImage: 'vmlinux',
+    crossPrefix: 'mips64el-linux-gnuabi64-',
+    kernelCcPackage: 'gcc-mips64el-linux-gnuabi64',
+    guestCc: 'mips64el-linux-gnuabi64-gcc',
+    guestCcPackages: 'gcc-mips64el-linux-gnuabi64 and libc6-dev-mips64el-cross',
+    gnuPrefix: 'mips64el-linux-gnuabi64-',
+    multiarch: 'mips64el-linux-gnuabi64',
+    toolsArch: 'mips',
+    debian: 'mips64el',
+    qemu: 'qemu-system-mips64el',
+    qemuPackage: 'qemu-system-mips',
+    kvm: false,
+    qemuMachine: ['-M', 'malta', '-cpu', 'MIPS64R2-generic'],
+    console: 'ttyS0',
+    disk: 'ide',
+    syscall: 5236,
+    compat: 'mipsel',
+    bits: 64,
+    endian: 'little',
+  },
+  // Debian armel (EABI soft-float, ARMv5TE code) on the arm row's "virt" board and Cortex-A15,
+  // which runs it unchanged: the board takes no ARMv5 CPU (kernel-patch/config/armel.config).
+  // The kernel has no VFP; the user ABI keeps arm's slot 313 and EABI's layouts.
+  armel: {
+    kernelArch: 'arm',
+    kernelTarget: 'zImage',
+    kernelImage: 'arch/arm/boot/zImage',
+    crossPrefix: 'arm-linux-gnueabi-',
+    kernelCcPackage: 'gcc-arm-linux-gnueabi',
+    guestCc: 'arm-linux-gnueabi-gcc',
+    guestCcPackages: 'gcc-arm-linux-gnueabi and libc6-dev-armel-cross',
+    gnuPrefix: 'arm-linux-gnueabi-',
+    multiarch: 'arm-linux-gnueabi',
+    toolsArch: 'arm',
+    debian: 'armel',
+    qemu: 'qemu-system-arm',
+    qemuPackage: 'qemu-system-arm',
+    kvm: false,
+    qemuMachine: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
+    console: 'ttyAMA0',
+    disk: 'virtio-mmio',
+    syscall: 313,
+    bits: 32,
     endian: 'little',
   },
 };

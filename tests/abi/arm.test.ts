@@ -1,8 +1,10 @@
 /**
  * The arm kernel (32-bit ARMv7, Debian armhf user space, QEMU's virt board): sys_vserver in the
  * slot arm has kept for it (313), the commands with arm's struct layouts (EABI aligns 64-bit
- * fields to 8 bytes, unlike i386), and the paper's examples passing as they do on i386
- * (PAPER §8: the patch must build and pass the examples on every architecture QEMU boots).
+ * fields to 8 bytes, unlike i386), the disk image as virtio-blk on the board's virtio-mmio
+ * transport (/dev/vda), and the paper's examples passing as they do on i386, E48's
+ * per-context quota on that disk included (PAPER §8: the patch must build and pass the
+ * examples on every architecture QEMU boots).
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
@@ -10,7 +12,7 @@ import { defineExampleTests } from '../paper/example-tests.ts';
 import { vc } from './helpers.ts';
 
 describe('sys_vserver on the arm vserver kernel', () => {
-  const h = useGuest({ arch: 'arm', variant: 'vserver', backend: 'qemu' });
+  const h = useGuest({ arch: 'arm', variant: 'vserver', backend: 'qemu', disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } } });
 
   it('runs an ARMv7 user space on an ARMv7 kernel', async () => {
     expect((await h.succeed('uname -m')).stdout.trim()).toBe('armv7l');
@@ -38,6 +40,17 @@ describe('sys_vserver on the arm vserver kernel', () => {
     const b = r.out ?? Buffer.alloc(32);
     expect([b.length, b.readUInt32LE(0), b.readBigUInt64LE(16), b.readBigUInt64LE(24)]).toEqual([32, 6, 50n, 100n]);
     await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 160 >/dev/null`);
+  });
+
+  it('the disk image is virtio-blk /dev/vda ($VSLAB_DISK): it mounts as ext2 and holds what the host put there', async () => {
+    expect((await h.succeed('echo $VSLAB_DISK')).stdout).toBe('/dev/vda\n');
+    await h.succeed('mkdir -p /mnt/vda && mount -t ext2 /dev/vda /mnt/vda');
+    try {
+      expect((await h.succeed('cat /mnt/vda/hello.txt')).stdout).toBe('hello from the host\n');
+      expect((await h.succeed('grep " /mnt/vda " /proc/mounts')).stdout).toMatch(/^\/dev\/vda \/mnt\/vda ext2 rw/);
+    } finally {
+      await h.succeed('umount /mnt/vda');
+    }
   });
 
   defineExampleTests(h, ' (arm)');

@@ -106,8 +106,12 @@ export const lsxidOf = (stdout: string, path: string): number => Number(new RegE
 /** Run CMD as root of a new guest XID (past setup). */
 export const inGuest = (xid: number, cmd: string): string => `vcontext --create --silent --endsetup --xid ${xid} -- sh -c '${cmd}'`;
 
-/** An ext2 disk as /dev/sda (examples with `disk: true`; run-all.ts attaches one). */
-export const DISK: Requirement = { what: 'an ext2 disk as /dev/sda (the arm board has no disk controller)', probe: 'test -b /dev/sda' };
+/**
+ * An ext2 disk (examples with `disk: true`; run-all.ts attaches one where the board has a disk
+ * controller). The guest's init names its device in $VSLAB_DISK: /dev/sda on IDE, /dev/vda on
+ * virtio-blk (guestDiskDevice()); examples name it so, not by one board's name.
+ */
+export const DISK: Requirement = { what: 'an ext2 disk ($VSLAB_DISK: the board has no disk controller, or none was attached)', probe: 'test -b "$VSLAB_DISK"' };
 export const VROOT: Requirement = { what: 'vroot devices (/dev/vroot0)', probe: 'test -b /dev/vroot0' };
 /** Run CMD as root of a new guest XID past setup with util-vserver's secure bound plus ATTRS. */
 export const inSecureGuest = (xid: number, attrs: string, cmd: string): string =>

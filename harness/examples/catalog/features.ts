@@ -73,7 +73,7 @@ export const FEATURES: readonly Example[] = [
     steps: [
       {
         command:
-          'mkdir -p /mnt/e48 && mount -t ext2 -o tag,usrquota /dev/sda /mnt/e48 && mkdir -p /mnt/e48/u && chmod 1777 /mnt/e48/u && vquota init /mnt/e48/aquota.user user && vquota on /dev/sda user /mnt/e48/aquota.user && vrsetup /dev/vroot0 /dev/sda && echo ready',
+          'mkdir -p /mnt/e48 && mount -t ext2 -o tag,usrquota "$VSLAB_DISK" /mnt/e48 && mkdir -p /mnt/e48/u && chmod 1777 /mnt/e48/u && vquota init /mnt/e48/aquota.user user && vquota on "$VSLAB_DISK" user /mnt/e48/aquota.user && vrsetup /dev/vroot0 "$VSLAB_DISK" && echo ready',
         note: 'the host mounts the disk with tag and usrquota, turns quota on and binds /dev/vroot0 to the disk',
       },
       { command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota set /dev/vroot0 user 1000 20 24 0 0 && vquota get /dev/vroot0 user 1000'), note: 'guest 4801 (CAP_SYS_ADMIN, QUOTA_CTL) limits its uid 1000 to 24 KiB' },
@@ -81,7 +81,7 @@ export const FEATURES: readonly Example[] = [
       { command: inGuest(4801, 'su -s /bin/sh -c "dd if=/dev/zero of=/mnt/e48/u/a bs=1k count=30" user'), note: "4801's uid 1000 writes 30 KiB" },
       { command: inGuest(4802, 'su -s /bin/sh -c "dd if=/dev/zero of=/mnt/e48/u/b bs=1k count=30 2>/dev/null" user && wc -c </mnt/e48/u/b'), note: "4802's uid 1000 writes the same" },
       { command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota get /dev/vroot0 user 1000'), note: "4801's usage" },
-      { command: 'vquota list /dev/sda user', note: 'the host walks every record' },
+      { command: 'vquota list "$VSLAB_DISK" user', note: 'the host walks every record' },
       { command: inSecureGuest(4803, '--bcap CAP_SYS_ADMIN', 'vquota set /dev/vroot0 user 1000 0 0 0 0'), note: 'guest 4803 without QUOTA_CTL' },
       { command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota off /dev/vroot0 user'), note: 'guest 4801 tries to switch quota off' },
     ],
@@ -102,6 +102,6 @@ export const FEATURES: readonly Example[] = [
       { says: 'without QUOTA_CTL setting quota is refused (EPERM)', check: stderrIs(7, 'vquota: Q_SETQUOTA: Operation not permitted\n') },
       { says: 'switching quota of the shared filesystem off is refused to a guest (EPERM)', check: stderrIs(8, 'vquota: Q_QUOTAOFF: Operation not permitted\n') },
     ],
-    cleanup: 'rm -f /mnt/e48/u/a /mnt/e48/u/b; vquota off /dev/sda user; vrsetup -d /dev/vroot0; umount /mnt/e48; rmdir /mnt/e48',
+    cleanup: 'rm -f /mnt/e48/u/a /mnt/e48/u/b; vquota off "$VSLAB_DISK" user; vrsetup -d /dev/vroot0; umount /mnt/e48; rmdir /mnt/e48',
   },
 ];

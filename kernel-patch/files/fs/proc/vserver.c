@@ -79,12 +79,21 @@
  * The syscall number in the reader's own ABI: an IA-32 task on an x86_64
  * kernel reaches sys_vserver through slot 273, not 236, and a 32-bit arm
  * task on an arm64 kernel through arm's slot 313, not the native 244.
+ * MIPS numbers carry their ABI's base: an o32 task on a 64-bit kernel
+ * calls 4277, an n32 task 6240, an n64 task 5236 (o32 tasks have both
+ * TIF_32BIT_REGS and TIF_32BIT_ADDR, n32 tasks only the latter).
  */
 static int vx_proc_syscall_nr(void)
 {
 #ifdef __NR_ia32_vserver
 	if (in_ia32_syscall())
 		return __NR_ia32_vserver;
+#endif
+#if defined(CONFIG_MIPS) && defined(CONFIG_64BIT)
+	if (IS_ENABLED(CONFIG_MIPS32_O32) && test_thread_flag(TIF_32BIT_REGS))
+		return __NR_o32_vserver;
+	if (IS_ENABLED(CONFIG_MIPS32_N32) && test_thread_flag(TIF_32BIT_ADDR))
+		return __NR_n32_vserver;
 #endif
 #ifdef __NR_compat_vserver
 	if (in_compat_syscall())
