@@ -32,16 +32,21 @@ export function qemuDriveSpec(path: string): string {
   return `file=${path.replaceAll(',', ',,')},format=raw,if=ide,index=0,media=disk`;
 }
 
+/** QEMU's virtio-blk device on each virtio transport of harness/machine/arch.ts. */
+const VIRTIO_BLK_DEVICE = { 'virtio-mmio': 'virtio-blk-device', 'virtio-ccw': 'virtio-blk-ccw', 'virtio-pci': 'virtio-blk-pci' } as const;
+
 /**
  * The options that attach a raw image as the guest's first disk on the architecture's board:
- * the first IDE disk on the PC; on the "virt" board (no IDE), a virtio-blk device on the first
- * virtio-mmio transport QEMU fills, the guest's /dev/vda. Written through to the file either way.
+ * the first IDE disk on the PC; elsewhere (no IDE) a virtio-blk device on the board's virtio
+ * transport — the "virt" board's first virtio-mmio slot, s390's channel subsystem (virtio-ccw),
+ * pseries' PCI host bridge — the guest's /dev/vda. Written through to the file either way.
  */
 export function qemuDiskArgs(arch: Arch, path: string): string[] {
   const disk = archInfo(arch).disk;
   if (disk === 'none') throw new UsageError(`arch ${arch} has no disk controller in its kernel configuration; --disk works on ${ARCHES.filter((a) => archInfo(a).disk !== 'none').join(', ')}`);
   if (disk === 'ide') return ['-drive', qemuDriveSpec(path)];
-  return ['-drive', `file=${path.replaceAll(',', ',,')},format=raw,if=none,id=vslab-disk0`, '-device', 'virtio-blk-device,drive=vslab-disk0'];
+  const device = VIRTIO_BLK_DEVICE[disk];
+  return ['-drive', `file=${path.replaceAll(',', ',,')},format=raw,if=none,id=vslab-disk0`, '-device', `${device},drive=vslab-disk0`];
 }
 
 export class QemuMachine implements Machine {

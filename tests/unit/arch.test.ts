@@ -8,11 +8,13 @@ import { QemuMachine } from '../../harness/machine/qemu.ts';
 const append = (args: string[]): string => args[args.indexOf('-append') + 1] ?? '';
 
 describe('guest architectures', () => {
-  it('knows i386, x86_64 and arm with the sys_vserver slots of ABI.md §2.4, and arm64 with our 244', () => {
-    expect([...ARCHES]).toEqual(['i386', 'x86_64', 'arm', 'arm64']);
-    expect(ARCHES.map((a) => archInfo(a).syscall)).toEqual([273, 236, 313, 244]);
+  it('knows i386, x86_64, arm, s390x and ppc64el with the sys_vserver slots of ABI.md §2.4, and arm64 with our 244', () => {
+    expect([...ARCHES]).toEqual(['i386', 'x86_64', 'arm', 'arm64', 's390x', 'ppc64el']);
+    expect(ARCHES.map((a) => archInfo(a).syscall)).toEqual([273, 236, 313, 244, 263, 257]);
     expect(isArch('arm64')).toBe(true);
-    expect(isArch('s390x')).toBe(false);
+    expect(isArch('s390x')).toBe(true);
+    expect(isArch('s390')).toBe(false);
+    expect(ARCHES.map((a) => `${archInfo(a).bits}${archInfo(a).endian[0] ?? ''}`)).toEqual(['32l', '64l', '32l', '64l', '64b', '64l']);
   });
 
   it('a 64-bit row names the 32-bit row its compat entry runs, with that row\'s slot', () => {
@@ -49,15 +51,31 @@ describe('guest architectures', () => {
     expect(QemuMachine.binaryFor('arm64')).toBe('qemu-system-aarch64');
   });
 
-  it('attaches a disk as IDE on the PC, as virtio-blk on arm64\'s virt board, and refuses it on arm', () => {
-    const disk = (arch: 'i386' | 'arm64' | 'arm'): string[] => {
+  it('boots s390x on s390-ccw-virtio with the SCLP VT220 console (ttysclp0), ppc64el on pseries with hvc0, TCG only', () => {
+    const s = QemuMachine.args({ arch: 's390x', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
+    expect(s.slice(s.indexOf('-M'), s.indexOf('-M') + 2)).toEqual(['-M', 's390-ccw-virtio']);
+    expect(s.slice(s.indexOf('-serial'), s.indexOf('-serial') + 2)).toEqual(['-serial', 'stdio']);
+    expect(append(s)).toMatch(/^console=ttysclp0,115200 /);
+    expect(QemuMachine.binaryFor('s390x')).toBe('qemu-system-s390x');
+    const p = QemuMachine.args({ arch: 'ppc64el', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
+    expect(p[p.indexOf('-M') + 1]).toMatch(/^pseries(,|$)/);
+    expect(p.slice(p.indexOf('-cpu'), p.indexOf('-cpu') + 2)).toEqual(['-cpu', 'power9']);
+    expect(append(p)).toMatch(/^console=hvc0,115200 /);
+    expect(QemuMachine.binaryFor('ppc64el')).toBe('qemu-system-ppc64');
+    expect([archInfo('s390x').kvm, archInfo('ppc64el').kvm]).toEqual([false, false]);
+  });
+
+  it('attaches a disk as IDE on the PC, as virtio-blk on arm64\'s virt board, s390x\'s channel subsystem and pseries\' PCI, and refuses it on arm', () => {
+    const disk = (arch: 'i386' | 'arm64' | 'arm' | 's390x' | 'ppc64el'): string[] => {
       const args = QemuMachine.args({ arch, kernelPath: '/k', initrdPath: '/i', diskPath: '/c/d,1.img' }, 'tcg');
       return args.slice(args.indexOf('-drive'));
     };
     expect(disk('i386').slice(0, 2)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=ide,index=0,media=disk']);
     expect(disk('arm64').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-device,drive=vslab-disk0']);
+    expect(disk('s390x').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-ccw,drive=vslab-disk0']);
+    expect(disk('ppc64el').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-pci,drive=vslab-disk0']);
     expect(() => disk('arm')).toThrow(/arm has no disk controller/);
-    expect(ARCHES.map(guestDiskDevice)).toEqual(['/dev/sda', '/dev/sda', undefined, '/dev/vda']);
+    expect(ARCHES.map(guestDiskDevice)).toEqual(['/dev/sda', '/dev/sda', undefined, '/dev/vda', '/dev/vda', '/dev/vda']);
   });
 
   it('builds arm guests with Debian armhf: cross gcc, busybox-static:armhf, zImage', () => {
@@ -71,5 +89,13 @@ describe('guest architectures', () => {
     expect(crossCompiler('arm64')).toEqual({ cc: 'aarch64-linux-gnu-gcc', pkg: 'gcc-aarch64-linux-gnu and libc6-dev-arm64-cross' });
     expect(debianArch('arm64')).toBe('arm64');
     expect(archInfo('arm64')).toMatchObject({ kernelArch: 'arm64', kernelTarget: 'Image', kernelImage: 'arch/arm64/boot/Image', crossPrefix: 'aarch64-linux-gnu-' });
+  });
+
+  it('builds s390x and ppc64el guests with Debian\'s cross compilers and busybox-static, the s390 bzImage and the powerpc vmlinux', () => {
+    expect(crossCompiler('s390x')).toEqual({ cc: 's390x-linux-gnu-gcc', pkg: 'gcc-s390x-linux-gnu and libc6-dev-s390x-cross' });
+    expect(crossCompiler('ppc64el')).toEqual({ cc: 'powerpc64le-linux-gnu-gcc', pkg: 'gcc-powerpc64le-linux-gnu and libc6-dev-ppc64el-cross' });
+    expect([debianArch('s390x'), debianArch('ppc64el')]).toEqual(['s390x', 'ppc64el']);
+    expect(archInfo('s390x')).toMatchObject({ kernelArch: 's390', kernelTarget: 'bzImage', kernelImage: 'arch/s390/boot/bzImage', crossPrefix: 's390x-linux-gnu-', qemuPackage: 'qemu-system-misc' });
+    expect(archInfo('ppc64el')).toMatchObject({ kernelArch: 'powerpc', kernelTarget: 'vmlinux', kernelImage: 'vmlinux', crossPrefix: 'powerpc64le-linux-gnu-', qemuPackage: 'qemu-system-ppc' });
   });
 });

@@ -14,7 +14,7 @@ describe('vslab command line', () => {
     [['run', '--variant', 'weird', '--', 'true'], /--variant must be one of vanilla, vserver, vserver-debug, vserver-off/],
     [['run', '--backend', 'bochs', '--', 'true'], /--backend must be qemu or v86/],
     [['run', '--put', 'nocolon', '--', 'true'], /--put expects HOSTPATH:\/GUESTDIR/],
-    [['build', '--arch', 'sparc'], /--arch must be one of i386, x86_64, arm, arm64, not "sparc"/],
+    [['build', '--arch', 'sparc'], /--arch must be one of i386, x86_64, arm, arm64, s390x, ppc64el, not "sparc"/],
     [['examples', '--only', 'E99'], /--only matches no example/],
     [['examples', '--json', '--ktap'], /--json and --ktap both want stdout/],
     [['fuzz', '--json', '--ktap'], /--json and --ktap both want stdout/],
