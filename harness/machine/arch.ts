@@ -210,6 +210,17 @@ const INFO: Record<Arch, ArchInfo> = {
   },
 };
 
+/**
+ * The rows scripts/setup installs for by default (what `npm test` boots); the others' cross
+ * compilers and QEMU come with `scripts/setup --arches <arch>` (or `--arches all`).
+ */
+const SETUP_BY_DEFAULT: readonly Arch[] = ['i386', 'x86_64', 'arm', 'arm64'];
+
+/** What to run for a missing Debian package of the row: "run scripts/setup[ --arches A]". */
+export function setupHint(arch: Arch): string {
+  return SETUP_BY_DEFAULT.includes(arch) ? 'run scripts/setup' : `run scripts/setup --arches ${arch}`;
+}
+
 export function archInfo(arch: Arch): ArchInfo {
   return INFO[arch];
 }

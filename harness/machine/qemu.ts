@@ -9,7 +9,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 import { QmpClient } from './qmp.ts';
 import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
-import { ARCHES, archInfo, type Arch } from './arch.ts';
+import { ARCHES, archInfo, setupHint, type Arch } from './arch.ts';
 import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 import { trackChild, untrackChild } from './reaper.ts';
 import { which } from '../host.ts';
@@ -113,7 +113,7 @@ export class QemuMachine implements Machine {
 
   async start(): Promise<void> {
     const bin = QemuMachine.binaryFor(this.opts.arch);
-    if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; run scripts/setup`);
+    if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; ${setupHint(this.opts.arch)}`);
     // 'auto' is decided before a machine is made (harness/accel.ts, session.ts's createMachine).
     const accel = this.accel;
     this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}${this.opts.restoreFrom !== undefined ? ' (restored)' : ''}`;

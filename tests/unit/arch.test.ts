@@ -99,3 +99,20 @@ describe('guest architectures', () => {
     expect(archInfo('ppc64el')).toMatchObject({ kernelArch: 'powerpc', kernelTarget: 'vmlinux', kernelImage: 'vmlinux', crossPrefix: 'powerpc64le-linux-gnu-', qemuPackage: 'qemu-system-ppc' });
   });
 });
+
+describe('scripts/setup and the rows npm test leaves out', () => {
+  it('a missing package of an opt-in row names scripts/setup --arches <arch>; the default rows plain scripts/setup', async () => {
+    const { setupHint } = await import('../../harness/machine/arch.ts');
+    expect(['i386', 'x86_64', 'arm', 'arm64'].map((a) => setupHint(a as 'i386'))).toEqual(Array(4).fill('run scripts/setup'));
+    expect(setupHint('s390x')).toBe('run scripts/setup --arches s390x');
+    expect(setupHint('ppc64el')).toBe('run scripts/setup --arches ppc64el');
+    // scripts/setup installs for those rows exactly the packages the table names.
+    const { readFileSync } = await import('node:fs');
+    const setup = readFileSync(new URL('../../scripts/setup', import.meta.url), 'utf8');
+    for (const a of ['s390x', 'ppc64el'] as const) {
+      const line = new RegExp(`^\\s*\\[${a}\\]="([^"]*)"`, 'm').exec(setup)?.[1]?.split(' ') ?? [];
+      const i = archInfo(a);
+      expect(line, a).toEqual([i.kernelCcPackage, i.guestCcPackages.split(' and ')[1], i.qemuPackage]);
+    }
+  });
+});

@@ -162,3 +162,21 @@ describe('the ABI suite\'s vitest run', () => {
     expect(summarizeAbi([], tests.slice(0, 1), 1, 'l').verdict).toBe('fail');
   });
 });
+
+describe('npm run test:<arch> and the matrix run the same ABI files', () => {
+  it('each test:<arch> script names the row\'s own file and NEUTRAL_ABI_FILES under VSLAB_ARCH, as the matrix does', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('../../harness/paths.ts');
+    const { archAbiFile } = await import('../../harness/matrix/abi-suite.ts');
+    const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const arch of ['arm64', 's390x', 'ppc64el'] as const) {
+      const script = scripts[`test:${arch}`] ?? '';
+      const files = [...script.matchAll(/tests\/\S+\.test\.ts/g)].map((m) => m[0]);
+      expect(files, arch).toEqual([`tests/arches/${arch}.test.ts`, ...NEUTRAL_ABI_FILES]);
+      expect(await archAbiFile(arch), arch).toBe(`tests/arches/${arch}.test.ts`);
+      expect(script.match(new RegExp(`VSLAB_ARCH=${arch} `, 'g')), arch).toHaveLength(2);
+    }
+    expect(scripts['test:matrix']).toMatch(/^bin\/vslab matrix /);
+  });
+});
