@@ -329,16 +329,25 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     // Without the context the kernel would send from 10.42.0.1 (the address of the route to
     // 10.42.0.1, a local one) and /proc/net/raw would show the socket unbound (00000000). A raw
     // socket bound to 10.42.0.2 receives only packets for 10.42.0.2, so replies prove the source.
-    // /proc/net/raw[6] print the address as raw words: 10.42.0.2 is 02002A0A, fd42::2 as below.
+    // /proc/net/raw[6] print the address as raw words (each 32 bits of it read as a host integer,
+    // %08X): 10.42.0.2 is 02002A0A on a little-endian guest and 0A2A0002 on a big-endian one.
+    const words = (hex: string): string => {
+      const b = Buffer.from(hex, 'hex');
+      return Array.from({ length: b.length / 4 }, (_, i) => guestWords.readU32(b, 4 * i).toString(16).toUpperCase().padStart(8, '0')).join('');
+    };
+    const v4hex = words(ip4('10.42.0.2'));
+    const v6hex = words(ip6('fd42::2'));
     const watch = (file: string, hex: string, cmd: string) =>
       `${cmd} >/tmp/ping.out 2>&1 & p=$!; i=0; until grep -q " ${hex}:" ${file} || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
       `grep -o " [0-9A-F]*:\\(0001\\|003A\\) " ${file}; wait $p; grep -o "[0-9]* packets received" /tmp/ping.out`;
-    const v4 = await h.run(`chbind --silent --nid 7210 --ip 10.42.0.2 -- sh -c '${watch('/proc/net/raw', '02002A0A', 'ping -c 3 10.42.0.1')}'`);
-    expect(v4.stdout).toBe(' 02002A0A:0001 \n3 packets received\n');
+    const little = guestWords.endian === 'little';
+    expect([v4hex, v6hex]).toEqual(little ? ['02002A0A', '000042FD000000000000000002000000'] : ['0A2A0002', 'FD420000000000000000000000000002']);
+    const v4 = await h.run(`chbind --silent --nid 7210 --ip 10.42.0.2 -- sh -c '${watch('/proc/net/raw', v4hex, 'ping -c 3 10.42.0.1')}'`);
+    expect(v4.stdout).toBe(` ${v4hex}:0001 \n3 packets received\n`);
     const v6 = await h.run(
-      `ncontext --create --silent --nid 7211 -- naddress --add --silent --nid 7211 --ip fd42::2 -- sh -c '${watch('/proc/net/raw6', '000042FD000000000000000002000000', 'ping6 -c 3 fd42::1')}'`,
+      `ncontext --create --silent --nid 7211 -- naddress --add --silent --nid 7211 --ip fd42::2 -- sh -c '${watch('/proc/net/raw6', v6hex, 'ping6 -c 3 fd42::1')}'`,
     );
-    expect(v6.stdout).toBe(' 000042FD000000000000000002000000:003A \n3 packets received\n');
+    expect(v6.stdout).toBe(` ${v6hex}:003A \n3 packets received\n`);
   });
 
   it('ping sockets (ICMP datagram) send from the primary address too, after sendto or connect; to 127.0.0.1 ENETUNREACH', async () => {
