@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import type { Variant } from '../build/kernel-config.ts';
 import type { KernelArtifact } from '../build/kernel.ts';
 import { buildExt2Image, workingCopy } from '../disk/image.ts';
-import { archInfo } from '../machine/arch.ts';
+import { archInfo, guestDiskDevice } from '../machine/arch.ts';
 import { bootGuest, type BootOptions, type Guest } from '../session.ts';
 import type { RunInfo } from '../report/summary.ts';
 import { runExample } from './runner.ts';
@@ -56,7 +56,8 @@ export async function runExamples(examples: readonly Example[], opts: RunAllOpti
         arch: guest.kernel.arch,
         date: new Date().toISOString(),
       };
-      const r: ExampleResult = { ...(await runExample(guest.shell, ex)), variant: guest.kernel.variant };
+      const diskDevice = guestDiskDevice(guest.kernel.arch);
+      const r: ExampleResult = { ...(await runExample(guest.shell, ex, diskDevice !== undefined ? { diskDevice } : {})), variant: guest.kernel.variant };
       results.push(r);
       opts.onResult?.(r);
     }

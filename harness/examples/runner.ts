@@ -10,16 +10,28 @@ import type { Example, ExampleResult, InvariantResult, StepResult } from './type
 
 const NOT_WRITTEN = 'its steps and invariants are not written yet';
 
-export async function missingRequirements(shell: Shell, ex: Example): Promise<string[]> {
+/**
+ * Where the guest's disk is. The catalogue writes the PC's /dev/sda (the paper's machine); on the
+ * boards whose disk is virtio-blk (arm64, s390x, ppc64el: harness/machine/arch.ts's
+ * guestDiskDevice) the same commands run on /dev/vda, and the report shows them as they ran.
+ */
+export interface RunExampleOptions {
+  diskDevice?: string;
+}
+
+const onDisk = (command: string, opts: RunExampleOptions): string =>
+  opts.diskDevice === undefined || opts.diskDevice === '/dev/sda' ? command : command.replace(/\/dev\/sda\b/g, opts.diskDevice);
+
+export async function missingRequirements(shell: Shell, ex: Example, opts: RunExampleOptions = {}): Promise<string[]> {
   const missing: string[] = [];
   for (const r of ex.requires ?? []) {
-    const res = await shell.run(r.probe);
+    const res = await shell.run(onDisk(r.probe, opts));
     if (res.exitCode !== 0) missing.push(r.what);
   }
   return missing;
 }
 
-export async function runExample(shell: Shell, ex: Example): Promise<ExampleResult> {
+export async function runExample(shell: Shell, ex: Example, opts: RunExampleOptions = {}): Promise<ExampleResult> {
   const started = performance.now();
   const base = { id: ex.id, title: ex.title, section: ex.section, demonstrates: ex.demonstrates };
   const done = (r: Omit<ExampleResult, keyof typeof base | 'durationMs'>): ExampleResult => ({ ...base, ...r, durationMs: performance.now() - started });
@@ -28,19 +40,20 @@ export async function runExample(shell: Shell, ex: Example): Promise<ExampleResu
   }
   const steps: StepResult[] = [];
   try {
-    const missing = await missingRequirements(shell, ex);
+    const missing = await missingRequirements(shell, ex, opts);
     if (missing.length > 0) {
       return done({ verdict: 'not-implemented', reason: `missing: ${missing.join(', ')}`, steps: [], invariants: [] });
     }
     for (const step of ex.steps) {
-      const r = await shell.run(step.command);
-      steps.push({ command: step.command, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs });
+      const command = onDisk(step.command, opts);
+      const r = await shell.run(command);
+      steps.push({ command, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs });
     }
   } catch (err) {
     const errorCode = err instanceof VslabError ? err.code : 'INTERNAL';
     return done({ verdict: 'fail', reason: err instanceof Error ? err.message : String(err), errorCode, steps, invariants: [] });
   } finally {
-    if (ex.cleanup !== undefined && shell.failed === undefined) await shell.run(ex.cleanup).catch(() => undefined);
+    if (ex.cleanup !== undefined && shell.failed === undefined) await shell.run(onDisk(ex.cleanup, opts)).catch(() => undefined);
   }
   const invariants: InvariantResult[] = ex.invariants.map((inv) => {
     let verdict: true | string;

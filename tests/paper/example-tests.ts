@@ -8,6 +8,7 @@
 import { expect, it } from 'vitest';
 import { EXAMPLES } from '../../harness/examples/catalog.ts';
 import { runExample } from '../../harness/examples/runner.ts';
+import { guestDiskDevice } from '../../harness/machine/arch.ts';
 import type { GuestHandle } from '../fixtures.ts';
 
 export function defineExampleTests(h: GuestHandle, suffix = ''): void {
@@ -18,7 +19,8 @@ export function defineExampleTests(h: GuestHandle, suffix = ''): void {
       continue;
     }
     it(name, async (ctx) => {
-      const r = await runExample(h.guest.shell, ex);
+      const diskDevice = guestDiskDevice(h.guest.kernel.arch);
+      const r = await runExample(h.guest.shell, ex, diskDevice !== undefined ? { diskDevice } : {});
       if (r.verdict === 'not-implemented') {
         ctx.skip(`not implemented: ${r.reason ?? ''}`);
         return;

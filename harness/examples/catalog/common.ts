@@ -111,7 +111,10 @@ export const lsxidOf = (stdout: string, path: string): number => Number(new RegE
 /** Run CMD as root of a new guest XID (past setup). */
 export const inGuest = (xid: number, cmd: string): string => `vcontext --create --silent --endsetup --xid ${xid} -- sh -c '${cmd}'`;
 
-/** An ext2 disk as /dev/sda (examples with `disk: true`; run-all.ts attaches one). */
+/**
+ * An ext2 disk as /dev/sda (examples with `disk: true`; run-all.ts attaches one). On the virtio-blk
+ * boards the runner runs the probe and the steps on /dev/vda instead (runner.ts, diskDevice).
+ */
 export const DISK: Requirement = { what: 'an ext2 disk as /dev/sda (the arm board has no disk controller)', probe: 'test -b /dev/sda' };
 export const VROOT: Requirement = { what: 'vroot devices (/dev/vroot0)', probe: 'test -b /dev/vroot0' };
 /** Run CMD as root of a new guest XID past setup with util-vserver's secure bound plus ATTRS. */
