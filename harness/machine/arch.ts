@@ -40,6 +40,11 @@ export interface ArchInfo {
   /** The serial console device the kernel writes to. */
   console: string;
   /**
+   * Guest RAM when the caller names none (MiB; default 128). pseries takes memory in 256 MiB
+   * blocks only ("Memory size … is not aligned to 256 MiB").
+   */
+  memoryMiB?: number;
+  /**
    * Where a disk image (--disk) attaches: 'ide', the PC's PIIX3 IDE controller (/dev/sda),
    * 'virtio-mmio', a virtio-blk device on one of the "virt" board's virtio-mmio transports (/dev/vda;
    * the config fragment brings VIRTIO_MMIO and VIRTIO_BLK), 'virtio-ccw', a virtio-blk device on
@@ -203,6 +208,7 @@ const INFO: Record<Arch, ArchInfo> = {
     kvm: false,
     qemuMachine: ['-M', 'pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off', '-cpu', 'power9'],
     console: 'hvc0',
+    memoryMiB: 256,
     disk: 'virtio-pci',
     syscall: 257,
     bits: 64,

@@ -82,7 +82,7 @@ export class QemuMachine implements Machine {
       '-serial', 'stdio',
       '-no-reboot',
       ...archInfo(opts.arch).qemuMachine,
-      '-m', String(opts.memoryMiB ?? 128),
+      '-m', String(opts.memoryMiB ?? archInfo(opts.arch).memoryMiB ?? 128),
       '-kernel', opts.kernelPath,
       '-initrd', opts.initrdPath,
       '-append', baseCmdline([machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch), accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' '), archInfo(opts.arch).console),

@@ -61,6 +61,9 @@ describe('guest architectures', () => {
     expect(p[p.indexOf('-M') + 1]).toMatch(/^pseries(,|$)/);
     expect(p.slice(p.indexOf('-cpu'), p.indexOf('-cpu') + 2)).toEqual(['-cpu', 'power9']);
     expect(append(p)).toMatch(/^console=hvc0,115200 /);
+    // pseries takes RAM in 256 MiB blocks; the others keep the default 128.
+    expect(p.slice(p.indexOf('-m'), p.indexOf('-m') + 2)).toEqual(['-m', '256']);
+    expect(s.slice(s.indexOf('-m'), s.indexOf('-m') + 2)).toEqual(['-m', '128']);
     expect(QemuMachine.binaryFor('ppc64el')).toBe('qemu-system-ppc64');
     expect([archInfo('s390x').kvm, archInfo('ppc64el').kvm]).toEqual([false, false]);
   });
