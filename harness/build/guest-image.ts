@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { PrerequisiteError } from '../errors.ts';
 import { versionLine, which } from '../host.ts';
-import { archInfo, type Arch } from '../machine/arch.ts';
+import { archInfo, setupHint, type Arch } from '../machine/arch.ts';
 import { cacheRoot, guestImageDir, kernelPatchDir } from '../paths.ts';
 import { fetchBusybox } from './busybox.ts';
 import { buildCpio, type CpioEntry } from './cpio.ts';
@@ -73,7 +73,7 @@ const FUZZ: GuestProgram = { dir: 'fuzz', binary: 'vsfuzz', uapi: true };
 
 async function buildProgram(arch: Arch, prog: GuestProgram, progress: Progress): Promise<{ binary: string; digest: string }> {
   const { cc, pkg } = crossCompiler(arch);
-  if ((await which(cc)) === undefined) throw new PrerequisiteError(cc, `Debian package ${pkg}; run scripts/setup`);
+  if ((await which(cc)) === undefined) throw new PrerequisiteError(cc, `Debian package ${pkg}; ${setupHint(arch)}`);
   const src = join(guestImageDir, prog.dir);
   const h = newHash();
   const nr = archInfo(arch).syscall;

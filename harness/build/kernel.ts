@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { BuildError, PrerequisiteError, UsageError } from '../errors.ts';
 import { pathExists, versionLine, which } from '../host.ts';
-import { archInfo, type Arch } from '../machine/arch.ts';
+import { archInfo, setupHint, type Arch } from '../machine/arch.ts';
 import { cacheRoot } from '../paths.ts';
 import { debianSourceVersion, pristineSource } from './debian-source.ts';
 import { newHash, shortDigest } from './hash.ts';
@@ -121,7 +121,7 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   const logPath = join(cacheRoot(), 'logs', `kernel-${arch}-${variant}.log`);
   await mkdir(buildDir, { recursive: true });
   await rm(logPath, { force: true });
-  if ((await which(kernelCc(arch))) === undefined) throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).kernelCcPackage}; run scripts/setup`);
+  if ((await which(kernelCc(arch))) === undefined) throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).kernelCcPackage}; ${setupHint(arch)}`);
   const fragments = await readFragments(arch, variant);
   const cross = archInfo(arch).crossPrefix === '' ? [] : [`CROSS_COMPILE=${archInfo(arch).crossPrefix}`];
   const fragmentPath = join(buildDir, 'vslab-fragments.config');

@@ -16,10 +16,12 @@ import { exitStatusFor } from './exit-status.ts';
 import { fuzzCommand } from './fuzz.ts';
 import { benchCommand } from './bench.ts';
 import { selftestsCommand } from './selftests.ts';
+import { matrixCommand } from './matrix.ts';
 
 /** In the order `vslab --help` lists them. */
 const COMMANDS: Record<string, Invocable> = {
   examples: examplesCommand,
+  matrix: matrixCommand,
   build: buildCommand,
   run: runCommand,
   shell: shellCommand,

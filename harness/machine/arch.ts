@@ -4,7 +4,7 @@
  * the architecture (busybox-static), the QEMU binary, board and console, and the slot of
  * sys_vserver (ABI.md §2.4). Everything else is shared.
  */
-export const ARCHES = ['i386', 'x86_64', 'arm', 'arm64', 'mipsel', 'mips64el', 'armel'] as const;
+export const ARCHES = ['i386', 'x86_64', 'arm', 'arm64', 'mipsel', 'mips64el', 'armel', 's390x', 'ppc64el'] as const;
 export type Arch = (typeof ARCHES)[number];
 
 export interface ArchInfo {
@@ -40,12 +40,19 @@ export interface ArchInfo {
   /** The serial console device the kernel writes to. */
   console: string;
   /**
+   * Guest RAM when the caller names none (MiB; default 128). pseries takes memory in 256 MiB
+   * blocks only ("Memory size … is not aligned to 256 MiB").
+   */
+  memoryMiB?: number;
+  /**
    * Where a disk image (--disk) attaches: 'ide', the first IDE disk (/dev/sda) on the PC's PIIX3
    * or the Malta's PIIX4 IDE function,
    * 'virtio-mmio', a virtio-blk device on one of the "virt" board's virtio-mmio transports (/dev/vda;
-   * the config fragment brings VIRTIO_MMIO and VIRTIO_BLK), or 'none' (--disk is refused).
+   * the config fragment brings VIRTIO_MMIO and VIRTIO_BLK), 'virtio-ccw', a virtio-blk device on
+   * s390's channel subsystem (/dev/vda; S390_GUEST), 'virtio-pci', a virtio-blk PCI function
+   * (/dev/vda; PCI + VIRTIO_PCI), or 'none' (--disk is refused).
    */
-  disk: 'ide' | 'virtio-mmio' | 'none';
+  disk: 'ide' | 'virtio-mmio' | 'virtio-ccw' | 'virtio-pci' | 'none';
   /**
    * sys_vserver's number (VCISyscall). Where the C library has no __NR_vserver (arm64) the guest
    * programs read it from /proc/virtual/info and fall back on this one (guest-image/include/vserver-nr.h).
@@ -233,16 +240,78 @@ const INFO: Record<Arch, ArchInfo> = {
     bits: 32,
     endian: 'little',
   },
+  // 64-bit z/Architecture, big-endian (Debian s390x), on QEMU's s390-ccw-virtio machine (TCG only
+  // on an x86 host). The console is the SCLP VT220 terminal QEMU makes of -serial: ttysclp0.
+  // sys_vserver in s390's slot 263 (ABI.md §2.4), which no C library names.
+  s390x: {
+    kernelArch: 's390',
+    kernelTarget: 'bzImage',
+    kernelImage: 'arch/s390/boot/bzImage',
+    crossPrefix: 's390x-linux-gnu-',
+    kernelCcPackage: 'gcc-s390x-linux-gnu',
+    guestCc: 's390x-linux-gnu-gcc',
+    guestCcPackages: 'gcc-s390x-linux-gnu and libc6-dev-s390x-cross',
+    gnuPrefix: 's390x-linux-gnu-',
+    multiarch: 's390x-linux-gnu',
+    toolsArch: 's390',
+    debian: 's390x',
+    qemu: 'qemu-system-s390x',
+    qemuPackage: 'qemu-system-misc',
+    kvm: false,
+    qemuMachine: ['-M', 's390-ccw-virtio'],
+    console: 'ttysclp0',
+    disk: 'virtio-ccw',
+    syscall: 263,
+    bits: 64,
+    endian: 'big',
+  },
+  // 64-bit POWER, little-endian ELFv2 (Debian ppc64el), on QEMU's pseries machine (SLOF loads the
+  // vmlinux ELF; TCG only). The console is the hypervisor's virtual terminal (spapr-vty): hvc0.
+  // sys_vserver in powerpc's slot 257 (ABI.md §2.4), which no C library names.
+  ppc64el: {
+    kernelArch: 'powerpc',
+    kernelTarget: 'vmlinux',
+    kernelImage: 'vmlinux',
+    crossPrefix: 'powerpc64le-linux-gnu-',
+    kernelCcPackage: 'gcc-powerpc64le-linux-gnu',
+    guestCc: 'powerpc64le-linux-gnu-gcc',
+    guestCcPackages: 'gcc-powerpc64le-linux-gnu and libc6-dev-ppc64el-cross',
+    gnuPrefix: 'powerpc64le-linux-gnu-',
+    multiarch: 'powerpc64le-linux-gnu',
+    toolsArch: 'powerpc',
+    debian: 'ppc64el',
+    qemu: 'qemu-system-ppc64',
+    qemuPackage: 'qemu-system-ppc',
+    kvm: false,
+    qemuMachine: ['-M', 'pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off', '-cpu', 'power9'],
+    console: 'hvc0',
+    memoryMiB: 256,
+    disk: 'virtio-pci',
+    syscall: 257,
+    bits: 64,
+    endian: 'little',
+  },
 };
+
+/**
+ * The rows scripts/setup installs for by default (what `npm test` boots); the others' cross
+ * compilers and QEMU come with `scripts/setup --arches <arch>` (or `--arches all`).
+ */
+const SETUP_BY_DEFAULT: readonly Arch[] = ['i386', 'x86_64', 'arm', 'arm64'];
+
+/** What to run for a missing Debian package of the row: "run scripts/setup[ --arches A]". */
+export function setupHint(arch: Arch): string {
+  return SETUP_BY_DEFAULT.includes(arch) ? 'run scripts/setup' : `run scripts/setup --arches ${arch}`;
+}
 
 export function archInfo(arch: Arch): ArchInfo {
   return INFO[arch];
 }
 
-/** The guest's device node of the disk image (--disk): /dev/sda on IDE, /dev/vda on virtio-blk. */
+/** The guest's device node of the disk image (--disk): /dev/sda on IDE, /dev/vda on virtio-blk (any transport). */
 export function guestDiskDevice(arch: Arch): string | undefined {
   const disk = archInfo(arch).disk;
-  return disk === 'ide' ? '/dev/sda' : disk === 'virtio-mmio' ? '/dev/vda' : undefined;
+  return disk === 'ide' ? '/dev/sda' : disk === 'none' ? undefined : '/dev/vda';
 }
 
 export function isArch(s: string): s is Arch {

@@ -7,6 +7,14 @@ import { archInfo, type Arch } from './arch.ts';
 export type { Arch } from './arch.ts';
 export const BACKENDS = ['qemu', 'v86'] as const;
 export type BackendName = (typeof BACKENDS)[number];
+
+/**
+ * Whether a backend emulates an architecture: QEMU every row of harness/machine/arch.ts, v86 the
+ * 32-bit PC (i386) only. `vslab matrix` reports the other pairs as not applicable.
+ */
+export function backendRuns(backend: BackendName, arch: Arch): boolean {
+  return backend === 'qemu' || arch === 'i386';
+}
 export const ACCELS = ['auto', 'kvm', 'tcg'] as const;
 export type Accel = (typeof ACCELS)[number];
 

@@ -9,7 +9,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 import { QmpClient } from './qmp.ts';
 import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
-import { ARCHES, archInfo, type Arch } from './arch.ts';
+import { ARCHES, archInfo, setupHint, type Arch } from './arch.ts';
 import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 import { trackChild, untrackChild } from './reaper.ts';
 import { which } from '../host.ts';
@@ -32,16 +32,21 @@ export function qemuDriveSpec(path: string): string {
   return `file=${path.replaceAll(',', ',,')},format=raw,if=ide,index=0,media=disk`;
 }
 
+/** QEMU's virtio-blk device on each virtio transport of harness/machine/arch.ts. */
+const VIRTIO_BLK_DEVICE = { 'virtio-mmio': 'virtio-blk-device', 'virtio-ccw': 'virtio-blk-ccw', 'virtio-pci': 'virtio-blk-pci' } as const;
+
 /**
  * The options that attach a raw image as the guest's first disk on the architecture's board:
- * the first IDE disk on the PC; on the "virt" board (no IDE), a virtio-blk device on the first
- * virtio-mmio transport QEMU fills, the guest's /dev/vda. Written through to the file either way.
+ * the first IDE disk on the PC; elsewhere (no IDE) a virtio-blk device on the board's virtio
+ * transport — the "virt" board's first virtio-mmio slot, s390's channel subsystem (virtio-ccw),
+ * pseries' PCI host bridge — the guest's /dev/vda. Written through to the file either way.
  */
 export function qemuDiskArgs(arch: Arch, path: string): string[] {
   const disk = archInfo(arch).disk;
   if (disk === 'none') throw new UsageError(`arch ${arch} has no disk controller in its kernel configuration; --disk works on ${ARCHES.filter((a) => archInfo(a).disk !== 'none').join(', ')}`);
   if (disk === 'ide') return ['-drive', qemuDriveSpec(path)];
-  return ['-drive', `file=${path.replaceAll(',', ',,')},format=raw,if=none,id=vslab-disk0`, '-device', 'virtio-blk-device,drive=vslab-disk0'];
+  const device = VIRTIO_BLK_DEVICE[disk];
+  return ['-drive', `file=${path.replaceAll(',', ',,')},format=raw,if=none,id=vslab-disk0`, '-device', `${device},drive=vslab-disk0`];
 }
 
 export class QemuMachine implements Machine {
@@ -77,7 +82,7 @@ export class QemuMachine implements Machine {
       '-serial', 'stdio',
       '-no-reboot',
       ...archInfo(opts.arch).qemuMachine,
-      '-m', String(opts.memoryMiB ?? 128),
+      '-m', String(opts.memoryMiB ?? archInfo(opts.arch).memoryMiB ?? 128),
       '-kernel', opts.kernelPath,
       '-initrd', opts.initrdPath,
       '-append', baseCmdline([machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch), accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' '), archInfo(opts.arch).console),
@@ -108,7 +113,7 @@ export class QemuMachine implements Machine {
 
   async start(): Promise<void> {
     const bin = QemuMachine.binaryFor(this.opts.arch);
-    if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; run scripts/setup`);
+    if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; ${setupHint(this.opts.arch)}`);
     // 'auto' is decided before a machine is made (harness/accel.ts, session.ts's createMachine).
     const accel = this.accel;
     this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}${this.opts.restoreFrom !== undefined ? ' (restored)' : ''}`;

@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { V86, V86Options } from 'v86';
 import { MachineExitedError, PrerequisiteError, UsageError } from '../errors.ts';
-import { baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
+import { backendRuns, baseCmdline, machineExtraCmdline, type Machine, type MachineExit, type MachineOptions } from './machine.ts';
 
 /** Debian's SeaBIOS image (package `seabios`); v86's npm package ships no BIOS. */
 export const SEABIOS_PATH = '/usr/share/seabios/bios.bin';
@@ -65,7 +65,7 @@ export function v86Cmdline(extraCmdline?: string): string {
 
 /** The V86 constructor options for `opts` (pure: no files read, no emulator made). */
 export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
-  if (opts.arch !== 'i386') throw new UsageError(`v86 emulates a 32-bit x86 PC only; arch ${opts.arch} needs the qemu backend`);
+  if (!backendRuns('v86', opts.arch)) throw new UsageError(`v86 emulates a 32-bit x86 PC only; arch ${opts.arch} needs the qemu backend`);
   const memoryMiB = v86MemoryMiB(opts.memoryMiB);
   const needBytes = V86_INITRD_ADDRESS + files.initrd.byteLength;
   if (needBytes > memoryMiB * MIB) {

@@ -10,7 +10,8 @@ export function htmlEscape(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
 }
 
-const CSS = `
+/** The reports' style sheet (the examples page, vslab matrix's page). */
+export const REPORT_CSS = `
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d2330}
 h1{font-size:1.6rem;margin-bottom:.2rem} .meta{color:#555} table{border-collapse:collapse}
 td,th{padding:.15rem .8rem;text-align:left;border-bottom:1px solid #ddd}
@@ -42,7 +43,7 @@ export function htmlReport(report: Report): string {
   const rows = report.results
     .map((r) => `<tr><td><a href="#${r.id}">${r.id}</a></td><td>${htmlEscape(r.title)}</td><td><span class="v ${r.verdict}">${r.verdict === 'not-implemented' ? 'not implemented' : r.verdict}</span></td></tr>`)
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vslab: the paper's examples</title><style>${CSS}</style></head><body>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vslab: the paper's examples</title><style>${REPORT_CSS}</style></head><body>
 <h1>Linux-VServer examples on Linux ${htmlEscape(i.kernelVersion)}</h1>
 <p class="meta">Debian linux-source-6.1 ${htmlEscape(i.debianVersion)} · kernel ${htmlEscape(i.variant)} · patch ${htmlEscape(i.patchHash ?? 'none')} · ${htmlEscape(i.backend)} · ${htmlEscape(i.arch)} · ${htmlEscape(i.date)}</p>
 <p id="summary"><strong>${c.pass} passed, ${c.fail} failed, ${c['not-implemented']} not implemented</strong> of ${report.results.length} examples.</p>

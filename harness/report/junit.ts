@@ -10,6 +10,19 @@ export function xmlEscape(s: string): string {
 export function junitReport(report: Report): string {
   const c = counts(report.results);
   const total = report.results.reduce((a, r) => a + r.durationMs, 0) / 1000;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites tests="${report.results.length}" failures="${c.fail}" skipped="${c['not-implemented']}" time="${total.toFixed(3)}">`,
+    ...junitTestsuite(report),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** The report's <testsuite> element, as lines (vslab matrix puts one per architecture in a document). */
+export function junitTestsuite(report: Report): string[] {
+  const c = counts(report.results);
+  const total = report.results.reduce((a, r) => a + r.durationMs, 0) / 1000;
   const cases = report.results.map((r) => {
     const name = xmlEscape(`${r.id} ${r.title}`);
     const time = (r.durationMs / 1000).toFixed(3);
@@ -20,12 +33,8 @@ export function junitReport(report: Report): string {
     return `    <testcase classname="vslab.examples" name="${name}" time="${time}">${body}${transcript !== '' ? `<system-out>${xmlEscape(transcript)}</system-out>` : ''}</testcase>`;
   });
   return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites tests="${report.results.length}" failures="${c.fail}" skipped="${c['not-implemented']}" time="${total.toFixed(3)}">`,
     `  <testsuite name="vslab examples (${xmlEscape(report.info.backend)}, ${xmlEscape(report.info.arch)})" tests="${report.results.length}" failures="${c.fail}" skipped="${c['not-implemented']}" time="${total.toFixed(3)}" timestamp="${xmlEscape(report.info.date)}">`,
     ...cases,
     '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  ];
 }

@@ -5,15 +5,14 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { u64, vc } from './helpers.ts';
+import { guestWords, u64, vc } from './helpers.ts';
 
 
-/** vhi_name_v0: {u32 field; char name[65]}, padded to 72 bytes. */
+/** vhi_name_v0: {u32 field; char name[65]}, padded to 72 bytes; the field in the guest's byte order. */
 const vhiName = (field: number, name: string): string => {
-  const b = Buffer.alloc(72);
-  b.writeUInt32LE(field, 0);
-  b.write(name, 4, 65, 'latin1');
-  return b.toString('hex');
+  const b = Buffer.alloc(68);
+  b.write(name, 0, 65, 'latin1');
+  return guestWords.u32(field) + b.toString('hex');
 };
 const ALL = 0xffffffffffffffffn;
 const INIT_SET = 7n << 32n;
@@ -43,7 +42,7 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
       const read = async (): Promise<[bigint, bigint]> => {
         const r = await call(`--out 16 ${get} ${XID}`);
         expect(r).toMatchObject({ ret: 0 });
-        return [r.out?.readBigUInt64LE(0) ?? -1n, r.out?.readBigUInt64LE(8) ?? -1n];
+        return [r.u64(0) ?? -1n, r.u64(8) ?? -1n];
       };
       expect(await read()).toEqual([0n, ALL]);
       const a = VXC.SET_UTSNAME | VXC.SYSLOG;
@@ -119,7 +118,7 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
       `vcontext --create --silent --xid 122 -- sh -c '` +
         // From inside only narrowing (a raise is EPERM: fidelity.test.ts); clearing a ccap works.
         `vsyscall --in ${u64(0n)}${u64(VXC.SET_UTSNAME)} set_ccaps 122; ` +
-        `vsyscall --in 0000000000000000 ctx_kill 122; ` +
+        `vsyscall --in ${guestWords.s32(0)}${guestWords.s32(0)} ctx_kill 122; ` +
         `vsyscall --in ${u64(0n)} ctx_migrate 122; ` +
         `vsyscall --out 16 get_ccaps ${XID}'`,
     );
@@ -155,8 +154,8 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
     const out = /^out=([0-9a-f]+)$/m.exec((await h.succeed('cat /tmp/waited')).stdout)?.[1] ?? '';
     expect((await h.succeed('head -1 /tmp/waited')).stdout).toBe('ret=0 errno=0 OK\n');
     const data = Buffer.from(out, 'hex');
-    expect(data.readInt32LE(0)).toBe(0); // no reboot was asked for
-    expect(data.readInt32LE(4)).toBe(3 << 8); // wait(2) status of exit(3)
+    expect(guestWords.readS32(data, 0)).toBe(0); // no reboot was asked for
+    expect(guestWords.readS32(data, 4)).toBe(3 << 8); // wait(2) status of exit(3)
     // A missing context is ESRCH at once; a bad pointer is EFAULT before any wait.
     expect(await call(`--out 8 wait_exit 123`)).toMatchObject({ ret: -1, name: 'ESRCH' });
     expect(await call(`--in ${u64(INIT_SET | PERSISTENT)} ctx_create 124`)).toMatchObject({ ret: 124 });

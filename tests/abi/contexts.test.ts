@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { u64, vc } from './helpers.ts';
+import { guestWords, u64, vc } from './helpers.ts';
 
 const CAP_SYS_ADMIN = 21;
 const CAP_SYS_RESOURCE = 24;
@@ -35,32 +35,32 @@ describe('context commands: layouts, values and permission errnos', () => {
   it('vx_info_v0 is {u32 xid, u32 initpid}; ctx_stat_v0 is {u32 usecnt, u32 tasks}', async () => {
     const info = await call(`--out 8 vx_info ${XID}`);
     expect(info).toMatchObject({ ret: 0 });
-    expect(info.out?.readUInt32LE(0)).toBe(XID);
-    expect(info.out?.readUInt32LE(4)).toBe(0); // no init chosen
+    expect(info.u32(0)).toBe(XID);
+    expect(info.u32(4)).toBe(0); // no init chosen
     const stat = await call(`--out 8 ctx_stat ${XID}`);
     expect(stat).toMatchObject({ ret: 0 });
-    expect(stat.out?.readUInt32LE(0)).toBeGreaterThanOrEqual(1); // the persistence reference
-    expect(stat.out?.readUInt32LE(4)).toBe(0); // its creator has exited
+    expect(stat.u32(0)).toBeGreaterThanOrEqual(1); // the persistence reference
+    expect(stat.u32(4)).toBe(0); // its creator has exited
   });
 
   it('ctx_flags_v0 is {u64 flagword, u64 mask}: the create flags, and a full mask while no one-time bit is cleared', async () => {
     const r = await call(`--out 16 get_cflags ${XID}`);
     expect(r).toMatchObject({ ret: 0 });
-    expect(r.out?.readBigUInt64LE(0)).toBe(INIT_SET | PERSISTENT);
-    expect(r.out?.readBigUInt64LE(8)).toBe(0xffffffffffffffffn);
+    expect(r.u64(0)).toBe(INIT_SET | PERSISTENT);
+    expect(r.u64(8)).toBe(0xffffffffffffffffn);
   });
 
   it('bcaps is {u64 bcaps, u64 bmask}: a new context may hold every capability but CAP_CONTEXT', async () => {
     const r = await call(`--out 16 get_bcaps ${XID}`);
     expect(r).toMatchObject({ ret: 0 });
-    const bcaps = r.out?.readBigUInt64LE(0) ?? 0n;
+    const bcaps = r.u64(0) ?? 0n;
     expect(bcaps & (1n << BigInt(CAP_SYS_ADMIN))).not.toBe(0n);
     expect(bcaps & (1n << 41n)).toBe(0n);
-    expect(r.out?.readBigUInt64LE(8)).toBe(0xffffffffffffffffn);
+    expect(r.u64(8)).toBe(0xffffffffffffffffn);
   });
 
   it('vhi_name_v0 is {u32 field; char name[65]} (72 bytes): the nodename is copied from the host', async () => {
-    const r = await call(`--in 02000000 --out 72 get_vhi_name ${XID}`);
+    const r = await call(`--in ${guestWords.u32(2)} --out 72 get_vhi_name ${XID}`);
     expect(r).toMatchObject({ ret: 0 });
     expect(r.out?.subarray(4, 4 + 6).toString('latin1')).toBe('vslab\0');
   });
@@ -78,10 +78,10 @@ describe('context commands: layouts, values and permission errnos', () => {
   it('set_cflags applies new = (old & ~mask) | (value & mask), and a cleared one-time bit cannot be set again', async () => {
     expect(await call(`--in ${u64(0n)}${u64(STATE_SETUP)} set_cflags ${XID}`)).toMatchObject({ ret: 0 });
     const after = await call(`--out 16 get_cflags ${XID}`);
-    expect(after.out?.readBigUInt64LE(0)).toBe((INIT_SET | PERSISTENT) & ~STATE_SETUP);
-    expect(after.out?.readBigUInt64LE(8)).toBe(0xffffffffffffffffn & ~STATE_SETUP);
+    expect(after.u64(0)).toBe((INIT_SET | PERSISTENT) & ~STATE_SETUP);
+    expect(after.u64(8)).toBe(0xffffffffffffffffn & ~STATE_SETUP);
     await call(`--in ${u64(STATE_SETUP)}${u64(STATE_SETUP)} set_cflags ${XID}`);
-    expect((await call(`--out 16 get_cflags ${XID}`)).out?.readBigUInt64LE(0)).toBe((INIT_SET | PERSISTENT) & ~STATE_SETUP);
+    expect((await call(`--out 16 get_cflags ${XID}`)).u64(0)).toBe((INIT_SET | PERSISTENT) & ~STATE_SETUP);
     // Past setup, the id is taken: EEXIST.
     expect(await call(`--in ${u64(INIT_SET)} ctx_create ${XID}`)).toMatchObject({ ret: -1, name: 'EEXIST' });
   });
@@ -98,7 +98,7 @@ describe('context commands: layouts, values and permission errnos', () => {
     expect(await call(`--in ${u64(0n)}${u64(STATE_ADMIN)} set_cflags 91`)).toMatchObject({ ret: 0 });
     expect(await call(`--in ${u64(0n)}${u64(0n)} set_cflags 91`)).toMatchObject({ ret: -1, name: 'EACCES' });
     expect(await call(`--out 8 vx_info 91`)).toMatchObject({ ret: 0 }); // INFO commands still answer
-    expect(await call(`--in 0000000009000000 ctx_kill 91`)).toMatchObject({ ret: 0 }); // {pid 0, SIGKILL}
+    expect(await call(`--in ${guestWords.s32(0)}${guestWords.s32(9)} ctx_kill 91`)).toMatchObject({ ret: 0 }); // {pid 0, SIGKILL}
     // Its last task gone, the context goes too (host pids do not show guest tasks, so ask the kernel).
     await h.guest.shell.run(`i=0; while vsyscall --out 8 vx_info 91 | grep -q '^ret=0' && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done`);
     expect(await call(`--out 8 vx_info 91`)).toMatchObject({ ret: -1, name: 'ESRCH' });

@@ -11,7 +11,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc, type VcResult } from './helpers.ts';
+import { guestWords, vc, type VcResult } from './helpers.ts';
 
 const CAP_SYS_ADMIN = 21;
 const CAP_SYS_RESOURCE = 24;
@@ -25,15 +25,8 @@ const ALL = 0xffffffffffffffffn;
 
 const NXA = { IPV4: 0x1, IPV6: 0x2, ANY: 0xff, ADDR: 0x10, MASK: 0x20, RANGE: 0x40, BCAST: 0x100, LBACK: 0x200 };
 
-/** Little-endian hex of an unsigned integer of `bytes` bytes, as vsyscall takes it. */
-const le = (v: bigint | number, bytes: number): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(v));
-  return b.subarray(0, bytes).toString('hex');
-};
-const u64 = (v: bigint): string => le(v, 8);
-const u16 = (v: number): string => le(v, 2);
-const u32 = (v: number): string => le(v, 4);
+/** The guest's integers, in its byte order (helpers.ts); addresses stay in network order. */
+const { u64, u16, u32 } = guestWords;
 /** An IPv4 address in network order. */
 const ip4 = (a: string): string => Buffer.from(a.split('.').map(Number)).toString('hex');
 /** An IPv6 address (full or with one "::") in network order. */
@@ -102,22 +95,22 @@ describe('network context commands: layouts, values and permission errnos', () =
   it('nx_info_v0 is {u32 nid}; net_flags_v0 is {u64 flagword, u64 mask} with a full mask while no one-time bit is cleared', async () => {
     const info = await call(`--out 4 nx_info ${NID}`);
     expect(info).toMatchObject(ok());
-    expect(info.out?.readUInt32LE(0)).toBe(NID);
+    expect(info.u32(0)).toBe(NID);
     const f = await call(`--out 16 get_nflags ${NID}`);
     expect(f).toMatchObject(ok());
-    expect(f.out?.readBigUInt64LE(0)).toBe(STATE_SETUP | STATE_ADMIN | HIDE_NETIF | PERSISTENT);
-    expect(f.out?.readBigUInt64LE(8)).toBe(ALL);
+    expect(f.u64(0)).toBe(STATE_SETUP | STATE_ADMIN | HIDE_NETIF | PERSISTENT);
+    expect(f.u64(8)).toBe(ALL);
   });
 
   it('set_nflags applies the mask rule; a cleared one-time bit stays cleared and leaves the mask', async () => {
     expect(await call(`--in ${u64(0x400n)}${u64(0x400n | HIDE_NETIF)} set_nflags ${NID}`)).toMatchObject(ok());
-    expect((await call(`--out 16 get_nflags ${NID}`)).out?.readBigUInt64LE(0)).toBe(STATE_SETUP | STATE_ADMIN | PERSISTENT | 0x400n);
+    expect((await call(`--out 16 get_nflags ${NID}`)).u64(0)).toBe(STATE_SETUP | STATE_ADMIN | PERSISTENT | 0x400n);
     expect(await call(`--in ${u64(HIDE_NETIF)}${u64(HIDE_NETIF | 0x400n | STATE_SETUP)} set_nflags ${NID}`)).toMatchObject(ok());
     const after = await call(`--out 16 get_nflags ${NID}`);
-    expect(after.out?.readBigUInt64LE(0)).toBe(STATE_ADMIN | PERSISTENT | HIDE_NETIF);
-    expect(after.out?.readBigUInt64LE(8)).toBe(ALL & ~STATE_SETUP);
+    expect(after.u64(0)).toBe(STATE_ADMIN | PERSISTENT | HIDE_NETIF);
+    expect(after.u64(8)).toBe(ALL & ~STATE_SETUP);
     await call(`--in ${u64(STATE_SETUP)}${u64(STATE_SETUP)} set_nflags ${NID}`);
-    expect((await call(`--out 16 get_nflags ${NID}`)).out?.readBigUInt64LE(0)).toBe(STATE_ADMIN | PERSISTENT | HIDE_NETIF);
+    expect((await call(`--out 16 get_nflags ${NID}`)).u64(0)).toBe(STATE_ADMIN | PERSISTENT | HIDE_NETIF);
     expect(await call(`--in ${u64(1n << 50n)}${u64(ALL)} set_nflags ${NID}`)).toMatchObject(err('EINVAL'));
     // Past setup the id is taken: EEXIST.
     expect(await call(`--in ${u64(STATE_ADMIN)} net_create ${NID}`)).toMatchObject(err('EEXIST'));
@@ -126,10 +119,10 @@ describe('network context commands: layouts, values and permission errnos', () =
   it('net_caps_v0 is {u64 ncaps, u64 cmask}: get has cmask ~0, set follows the mask rule', async () => {
     expect(await call(`--in ${u64(0x1101n)}${u64(0x1100n)} set_ncaps ${NID}`)).toMatchObject(ok());
     const r = await call(`--out 16 get_ncaps ${NID}`);
-    expect(r.out?.readBigUInt64LE(0)).toBe(0x1100n);
-    expect(r.out?.readBigUInt64LE(8)).toBe(ALL);
+    expect(r.u64(0)).toBe(0x1100n);
+    expect(r.u64(8)).toBe(ALL);
     await call(`--in ${u64(0n)}${u64(ALL)} set_ncaps ${NID}`);
-    expect((await call(`--out 16 get_ncaps ${NID}`)).out?.readBigUInt64LE(0)).toBe(0n);
+    expect((await call(`--out 16 get_ncaps ${NID}`)).u64(0)).toBe(0n);
   });
 
   it('net_add (v0) adds 1..4 IPv4 addresses and returns the count; duplicates are EEXIST, other counts and types EINVAL; BCAST/LBACK return 1', async () => {
@@ -187,9 +180,9 @@ describe('network context commands: layouts, values and permission errnos', () =
     const nid = 7104;
     expect(await persistent(nid, STATE_ADMIN | SINGLE_IP)).toMatchObject(ok(nid));
     await call(`--in ${ipv4V1(NXA.ADDR, '10.42.0.1', '255.255.255.0')} net_add_ipv4_v1 ${nid}`);
-    expect(((await call(`--out 16 get_nflags ${nid}`)).out?.readBigUInt64LE(0) ?? 0n) & SINGLE_IP).toBe(SINGLE_IP);
+    expect(((await call(`--out 16 get_nflags ${nid}`)).u64(0) ?? 0n) & SINGLE_IP).toBe(SINGLE_IP);
     await call(`--in ${ipv4V1(NXA.ADDR, '10.42.0.2', '255.255.255.0')} net_add_ipv4_v1 ${nid}`);
-    expect(((await call(`--out 16 get_nflags ${nid}`)).out?.readBigUInt64LE(0) ?? 0n) & SINGLE_IP).toBe(0n);
+    expect(((await call(`--out 16 get_nflags ${nid}`)).u64(0) ?? 0n) & SINGLE_IP).toBe(0n);
   });
 
   it('net_add_ipv6 takes ADDR (prefix 128) and MASK; net_remove_ipv6 takes ADDR, MASK and ANY; /proc shows [addr/prefix:type]', async () => {
@@ -336,16 +329,25 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     // Without the context the kernel would send from 10.42.0.1 (the address of the route to
     // 10.42.0.1, a local one) and /proc/net/raw would show the socket unbound (00000000). A raw
     // socket bound to 10.42.0.2 receives only packets for 10.42.0.2, so replies prove the source.
-    // /proc/net/raw[6] print the address as raw words: 10.42.0.2 is 02002A0A, fd42::2 as below.
+    // /proc/net/raw[6] print the address as raw words (each 32 bits of it read as a host integer,
+    // %08X): 10.42.0.2 is 02002A0A on a little-endian guest and 0A2A0002 on a big-endian one.
+    const words = (hex: string): string => {
+      const b = Buffer.from(hex, 'hex');
+      return Array.from({ length: b.length / 4 }, (_, i) => guestWords.readU32(b, 4 * i).toString(16).toUpperCase().padStart(8, '0')).join('');
+    };
+    const v4hex = words(ip4('10.42.0.2'));
+    const v6hex = words(ip6('fd42::2'));
     const watch = (file: string, hex: string, cmd: string) =>
       `${cmd} >/tmp/ping.out 2>&1 & p=$!; i=0; until grep -q " ${hex}:" ${file} || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
       `grep -o " [0-9A-F]*:\\(0001\\|003A\\) " ${file}; wait $p; grep -o "[0-9]* packets received" /tmp/ping.out`;
-    const v4 = await h.run(`chbind --silent --nid 7210 --ip 10.42.0.2 -- sh -c '${watch('/proc/net/raw', '02002A0A', 'ping -c 3 10.42.0.1')}'`);
-    expect(v4.stdout).toBe(' 02002A0A:0001 \n3 packets received\n');
+    const little = guestWords.endian === 'little';
+    expect([v4hex, v6hex]).toEqual(little ? ['02002A0A', '000042FD000000000000000002000000'] : ['0A2A0002', 'FD420000000000000000000000000002']);
+    const v4 = await h.run(`chbind --silent --nid 7210 --ip 10.42.0.2 -- sh -c '${watch('/proc/net/raw', v4hex, 'ping -c 3 10.42.0.1')}'`);
+    expect(v4.stdout).toBe(` ${v4hex}:0001 \n3 packets received\n`);
     const v6 = await h.run(
-      `ncontext --create --silent --nid 7211 -- naddress --add --silent --nid 7211 --ip fd42::2 -- sh -c '${watch('/proc/net/raw6', '000042FD000000000000000002000000', 'ping6 -c 3 fd42::1')}'`,
+      `ncontext --create --silent --nid 7211 -- naddress --add --silent --nid 7211 --ip fd42::2 -- sh -c '${watch('/proc/net/raw6', v6hex, 'ping6 -c 3 fd42::1')}'`,
     );
-    expect(v6.stdout).toBe(' 000042FD000000000000000002000000:003A \n3 packets received\n');
+    expect(v6.stdout).toBe(` ${v6hex}:003A \n3 packets received\n`);
   });
 
   it('ping sockets (ICMP datagram) send from the primary address too, after sendto or connect; to 127.0.0.1 ENETUNREACH', async () => {

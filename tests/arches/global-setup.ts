@@ -10,7 +10,7 @@ import { archFromEnv } from '../../harness/session.ts';
 import type { Arch } from '../../harness/machine/arch.ts';
 
 /** The rows with a file here (tests/arches/<arch>.test.ts). */
-export const ARCH_SUITES: readonly Arch[] = ['arm64', 'mipsel', 'mips64el', 'armel'];
+export const ARCH_SUITES: readonly Arch[] = ['arm64', 'mipsel', 'mips64el', 'armel', 's390x', 'ppc64el'];
 
 export default async function setup(): Promise<void> {
   if (process.env['VSLAB_PREBUILD'] === 'none') return;

@@ -8,11 +8,13 @@ import { QemuMachine } from '../../harness/machine/qemu.ts';
 const append = (args: string[]): string => args[args.indexOf('-append') + 1] ?? '';
 
 describe('guest architectures', () => {
-  it('knows i386, x86_64, arm, mipsel, mips64el and armel with the sys_vserver slots of ABI.md §2.4 (MIPS with its ABI base), and arm64 with our 244', () => {
-    expect([...ARCHES]).toEqual(['i386', 'x86_64', 'arm', 'arm64', 'mipsel', 'mips64el', 'armel']);
-    expect(ARCHES.map((a) => archInfo(a).syscall)).toEqual([273, 236, 313, 244, 4000 + 277, 5000 + 236, 313]);
+  it('knows i386, x86_64, arm, mipsel, mips64el, armel, s390x and ppc64el with the sys_vserver slots of ABI.md §2.4 (MIPS with its ABI base), and arm64 with our 244', () => {
+    expect([...ARCHES]).toEqual(['i386', 'x86_64', 'arm', 'arm64', 'mipsel', 'mips64el', 'armel', 's390x', 'ppc64el']);
+    expect(ARCHES.map((a) => archInfo(a).syscall)).toEqual([273, 236, 313, 244, 4000 + 277, 5000 + 236, 313, 263, 257]);
     expect(isArch('arm64')).toBe(true);
-    expect(isArch('s390x')).toBe(false);
+    expect(isArch('s390x')).toBe(true);
+    expect(isArch('s390')).toBe(false);
+    expect(ARCHES.map((a) => `${archInfo(a).bits}${archInfo(a).endian[0] ?? ''}`)).toEqual(['32l', '64l', '32l', '64l', '32l', '64l', '32l', '64b', '64l']);
   });
 
   it('a 64-bit row names the 32-bit row its compat entry runs, with that row\'s slot', () => {
@@ -50,7 +52,24 @@ describe('guest architectures', () => {
     expect(QemuMachine.binaryFor('arm64')).toBe('qemu-system-aarch64');
   });
 
-  it('attaches a disk as IDE on the PC and the Malta, as virtio-blk on the virt boards of arm and arm64', () => {
+  it('boots s390x on s390-ccw-virtio with the SCLP VT220 console (ttysclp0), ppc64el on pseries with hvc0, TCG only', () => {
+    const s = QemuMachine.args({ arch: 's390x', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
+    expect(s.slice(s.indexOf('-M'), s.indexOf('-M') + 2)).toEqual(['-M', 's390-ccw-virtio']);
+    expect(s.slice(s.indexOf('-serial'), s.indexOf('-serial') + 2)).toEqual(['-serial', 'stdio']);
+    expect(append(s)).toMatch(/^console=ttysclp0,115200 /);
+    expect(QemuMachine.binaryFor('s390x')).toBe('qemu-system-s390x');
+    const p = QemuMachine.args({ arch: 'ppc64el', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
+    expect(p[p.indexOf('-M') + 1]).toMatch(/^pseries(,|$)/);
+    expect(p.slice(p.indexOf('-cpu'), p.indexOf('-cpu') + 2)).toEqual(['-cpu', 'power9']);
+    expect(append(p)).toMatch(/^console=hvc0,115200 /);
+    // pseries takes RAM in 256 MiB blocks; the others keep the default 128.
+    expect(p.slice(p.indexOf('-m'), p.indexOf('-m') + 2)).toEqual(['-m', '256']);
+    expect(s.slice(s.indexOf('-m'), s.indexOf('-m') + 2)).toEqual(['-m', '128']);
+    expect(QemuMachine.binaryFor('ppc64el')).toBe('qemu-system-ppc64');
+    expect([archInfo('s390x').kvm, archInfo('ppc64el').kvm]).toEqual([false, false]);
+  });
+
+  it('attaches a disk as IDE on the PC and the Malta, as virtio-blk on the virt boards of arm and arm64, s390x\'s channel subsystem and pseries\' PCI', () => {
     const disk = (arch: Arch): string[] => {
       const args = QemuMachine.args({ arch, kernelPath: '/k', initrdPath: '/i', diskPath: '/c/d,1.img' }, 'tcg');
       return args.slice(args.indexOf('-drive'));
@@ -61,7 +80,10 @@ describe('guest architectures', () => {
     expect(disk('mipsel')).toEqual(disk('i386'));
     expect(disk('mips64el')).toEqual(disk('i386'));
     expect(disk('armel')).toEqual(disk('arm64'));
-    expect(ARCHES.map(guestDiskDevice)).toEqual(['/dev/sda', '/dev/sda', '/dev/vda', '/dev/vda', '/dev/sda', '/dev/sda', '/dev/vda']);
+    
+    expect(disk('s390x').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-ccw,drive=vslab-disk0']);
+    expect(disk('ppc64el').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-pci,drive=vslab-disk0']);
+    expect(ARCHES.map(guestDiskDevice)).toEqual(['/dev/sda', '/dev/sda', '/dev/vda', '/dev/vda', '/dev/sda', '/dev/sda', '/dev/vda', '/dev/vda', '/dev/vda']);
   });
 
   it('builds arm guests with Debian armhf: cross gcc, busybox-static:armhf, zImage', () => {
@@ -104,5 +126,29 @@ describe('guest architectures', () => {
     const m = QemuMachine.args({ arch: 'armel', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
     expect(m.slice(m.indexOf('-M'), m.indexOf('-M') + 4)).toEqual(['-M', 'virt,highmem=off', '-cpu', 'cortex-a15']);
     expect(append(m)).toMatch(/^console=ttyAMA0,115200 /);
+  });
+
+  it('builds s390x and ppc64el guests with Debian\'s cross compilers and busybox-static, the s390 bzImage and the powerpc vmlinux', () => {
+    expect(crossCompiler('s390x')).toEqual({ cc: 's390x-linux-gnu-gcc', pkg: 'gcc-s390x-linux-gnu and libc6-dev-s390x-cross' });
+    expect(crossCompiler('ppc64el')).toEqual({ cc: 'powerpc64le-linux-gnu-gcc', pkg: 'gcc-powerpc64le-linux-gnu and libc6-dev-ppc64el-cross' });
+    expect([debianArch('s390x'), debianArch('ppc64el')]).toEqual(['s390x', 'ppc64el']);
+    expect(archInfo('s390x')).toMatchObject({ kernelArch: 's390', kernelTarget: 'bzImage', kernelImage: 'arch/s390/boot/bzImage', crossPrefix: 's390x-linux-gnu-', qemuPackage: 'qemu-system-misc' });
+    expect(archInfo('ppc64el')).toMatchObject({ kernelArch: 'powerpc', kernelTarget: 'vmlinux', kernelImage: 'vmlinux', crossPrefix: 'powerpc64le-linux-gnu-', qemuPackage: 'qemu-system-ppc' });
+  });
+});
+
+describe('scripts/setup and the rows npm test leaves out', () => {
+  it('a missing package of an opt-in row names scripts/setup --arches <arch>; the default rows plain scripts/setup', async () => {
+    const { setupHint } = await import('../../harness/machine/arch.ts');
+    expect(['i386', 'x86_64', 'arm', 'arm64'].map((a) => setupHint(a as 'i386'))).toEqual(Array(4).fill('run scripts/setup'));
+    for (const a of ['mipsel', 'mips64el', 'armel', 's390x', 'ppc64el'] as const) expect(setupHint(a)).toBe(`run scripts/setup --arches ${a}`);
+    // scripts/setup installs for those rows exactly the packages the table names.
+    const { readFileSync } = await import('node:fs');
+    const setup = readFileSync(new URL('../../scripts/setup', import.meta.url), 'utf8');
+    for (const a of ['mipsel', 'mips64el', 'armel', 's390x', 'ppc64el'] as const) {
+      const line = new RegExp(`^\\s*\\[${a}\\]="([^"]*)"`, 'm').exec(setup)?.[1]?.split(' ') ?? [];
+      const i = archInfo(a);
+      expect(line, a).toEqual([i.kernelCcPackage, i.guestCcPackages.split(' and ')[1], i.qemuPackage]);
+    }
   });
 });

@@ -11,7 +11,12 @@ export const vcmd = (what: string, cmd: string, id = '0', extra = ''): Requireme
   what,
   probe: `vsyscall ${extra} ${cmd} ${id} | grep -qv ENOSYS`,
 });
-export const CTX_CREATE = vcmd('contexts (ctx_create)', 'ctx_create', '2', '--in 0000000007000000');
+/**
+ * The probes' flagwords are zero: eight zero bytes read the same in either byte order (the bytes
+ * of a u64 go in as they lie in memory; s390x is big-endian), and the probe only asks for an
+ * answer other than ENOSYS.
+ */
+export const CTX_CREATE = vcmd('contexts (ctx_create)', 'ctx_create', '2', '--in 0000000000000000');
 
 /** Kernel features the context examples need beyond ctx_create, each probed in a throw-away context 2. */
 export const PROC_VIRTUAL_CTX: Requirement = { what: '/proc/virtual/<xid>/ entries', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/status' };
@@ -22,7 +27,7 @@ export const PROC_LIMIT: Requirement = { what: 'context limits (/proc/virtual/<x
 export const VIRT_UPTIME: Requirement = { what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt' };
 export const UTSNAME_CCAP: Requirement = { what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)', probe: "vcontext --create --silent --xid 2 -- sh -c '! hostname probe 2>/dev/null'" };
 /** Network contexts: the guest's test addresses, net_create, and what the kernel does with a context's address set. */
-export const NET_CREATE = vcmd('network contexts (net_create)', 'net_create', '2', '--in 0000000004000000');
+export const NET_CREATE = vcmd('network contexts (net_create)', 'net_create', '2', '--in 0000000000000000');
 export const TEST_ADDRESSES: Requirement = { what: "the guest's test addresses (10.42.0.1-3 on dummy0)", probe: "ip -o addr show dev dummy0 | grep -q 'inet 10.42.0.2/'" };
 export const BIND_RESTRICTION: Requirement = {
   what: 'bind restriction (a network context binds only its own addresses)',
