@@ -58,11 +58,22 @@ export default defineConfig({
         },
       },
       {
+        // The whole set, four runs (npm run test:selftests).
         test: {
           name: 'selftests',
-          include: ['tests/selftests/**/*.test.ts'],
+          include: ['tests/selftests/build.test.ts', 'tests/selftests/full.test.ts'],
           globalSetup: ['tests/selftests/setup.ts'],
           testTimeout: 3_600_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        // In `npm test`: the build's check and the host-context comparison of the fast subset.
+        test: {
+          name: 'selftests-fast',
+          include: ['tests/selftests/build.test.ts', 'tests/selftests/host-subset.test.ts'],
+          globalSetup: ['tests/selftests/setup.ts'],
+          testTimeout: 1_800_000,
           hookTimeout: 600_000,
         },
       },
