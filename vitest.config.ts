@@ -17,12 +17,13 @@ const withoutPackageSourceMaps: Plugin = {
 
 // Projects: "unit" needs no VM and runs in seconds; "vm" boots real kernels on QEMU (or on the
 // backend VSLAB_BACKEND names), after tests/global-setup.ts has built (or found in the cache) the
-// kernels and the guest image; "v86" runs the console and paper-example suites on v86 as well;
-// "long" holds suites too long for `npm test` (npm run test:long); "arches" the rows of
-// harness/machine/arch.ts that `npm test` leaves out (npm run test:arm64, test:mipsel,
-// test:mips64el, test:armel).
-// `npm run test:v86` runs every VM suite on v86. "selftests" runs the kernel's own selftests on
-// vanilla and on our patch and compares them (`npm run test:selftests`; tests/selftests/).
+// i386 kernels and the guest image; "v86" runs the console and paper-example suites on v86 as
+// well; "long" holds suites too long for `npm test` (npm run test:long); "arches" one file per
+// architecture besides i386 (tests/arches/<arch>.test.ts: npm run test:x86_64, test:arm,
+// test:arm64, …), outside `npm test`. `npm run test:v86` runs every VM suite on v86,
+// `npm run test:debug` the race and fuzz suites on the lock-debugging kernel. "selftests" runs
+// the kernel's own selftests on vanilla and on our patch and compares them
+// (`npm run test:selftests`; tests/selftests/).
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -79,7 +80,7 @@ export default defineConfig({
       },
       {
         // One file per architecture outside `npm test` (tests/arches/<arch>.test.ts; npm run
-        // test:arm64): each boots its row's patched kernel under TCG.
+        // test:x86_64, test:arm, test:arm64, …): each boots its row's patched kernel under TCG.
         test: {
           name: 'arches',
           include: ['tests/arches/**/*.test.ts'],

@@ -1,7 +1,7 @@
 /**
  * The ABI suite of one architecture, as `vslab matrix` runs it: the vitest files the arches tests
- * run (npm run test:<arch>) — the row's own file (tests/arches/<arch>.test.ts or
- * tests/abi/<arch>.test.ts: its syscall slot, struct layouts, compat entry, disk) and the
+ * run (npm run test:<arch>) — the row's own file (tests/arches/<arch>.test.ts: its syscall slot,
+ * struct layouts, compat entry, disk) and the
  * architecture-neutral ABI files under VSLAB_ARCH — run by vitest itself, with the JSON reporter
  * read back. The paper's examples that the row's file also defines are left out of this run
  * (--testNamePattern): the matrix runs them with the code `vslab examples` uses.
@@ -28,12 +28,10 @@ export const NEUTRAL_ABI_FILES: readonly string[] = [
   'tests/abi/network.test.ts',
 ];
 
-/** The row's own ABI file, where it has one: tests/arches/<arch>.test.ts, else tests/abi/<arch>.test.ts. */
+/** The row's own ABI file, where it has one (tests/arches/<arch>.test.ts; i386's suites are the vm project's). */
 export async function archAbiFile(arch: Arch): Promise<string | undefined> {
-  for (const f of [`tests/arches/${arch}.test.ts`, `tests/abi/${arch}.test.ts`]) {
-    if (await pathExists(join(repoRoot, f))) return f;
-  }
-  return undefined;
+  const f = `tests/arches/${arch}.test.ts`;
+  return (await pathExists(join(repoRoot, f))) ? f : undefined;
 }
 
 /** A test name pattern that leaves out the paper's examples (one test each, named "E01 …"). */

@@ -1,7 +1,7 @@
 /**
  * One vitest test per paper example (harness/examples/catalog.ts) on an already booted guest:
  * shared by the i386 suite (tests/paper/examples.test.ts) and the other architectures
- * (tests/abi/x86_64.test.ts, tests/abi/arm.test.ts). An example whose feature has not landed
+ * (tests/arches/x86_64.test.ts, tests/arches/arm.test.ts). An example whose feature has not landed
  * is skipped with what is missing (never counted as a pass); one whose steps are not written
  * yet is a todo.
  */

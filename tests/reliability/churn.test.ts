@@ -1,14 +1,15 @@
 /**
- * Contexts under load on the lock-debugging kernel (lockdep, atomic-sleep, list and RCU
- * checking): contexts created, entered and emptied from parallel shells leak nothing — the
- * counters of /proc/virtual/status return to their baseline, and so does every per-context limit
- * counter after parallel shells ran into the limits — and random garbage to every
- * context command, to the inode attribute commands and to the tag mount options returns an
- * errno. The fixture fails the test on any kernel splat.
+ * Contexts under load (on the lock-debugging kernel — lockdep, atomic-sleep, list and RCU checking
+ * — with VSLAB_LOCK_DEBUG=1, tests/kernels.ts): contexts created, entered and emptied from
+ * parallel shells leak nothing — the counters of /proc/virtual/status return to their baseline,
+ * and so does every per-context limit counter after parallel shells ran into the limits — and
+ * random garbage to every context command, to the inode attribute commands and to the tag mount
+ * options returns an errno. The fixture fails the test on any kernel splat.
  */
 import { describe, expect, it } from 'vitest';
 import type { Shell } from '../../harness/console/shell.ts';
 import { useGuest } from '../fixtures.ts';
+import { lockDebugVariant } from '../kernels.ts';
 import { pollUntil } from '../poll.ts';
 
 const COUNTERS = /#CTotal:\t(\d+)\n#CActive:\t(\d+)/;
@@ -22,8 +23,8 @@ async function counters(shell: Shell): Promise<string> {
 /** The counters once they read `want` (contexts are freed after an RCU grace period), or as they stay. */
 const settle = (shell: Shell, want: string): Promise<string> => pollUntil(shell, () => counters(shell), want, 50);
 
-describe('context churn on the debug kernel', () => {
-  const h = useGuest({ variant: 'vserver-debug' });
+describe(`context churn on ${lockDebugVariant()}`, () => {
+  const h = useGuest({ variant: lockDebugVariant() });
 
   it('1,000 contexts created, entered and emptied by 4 parallel shells leave the counters at their baseline', async () => {
     const base = await counters(h.guest.shell);

@@ -1,15 +1,17 @@
 /**
- * The sys_vserver fuzzer on the lock-debugging kernel: 8 workers calling from the host, the
- * spectator, a context in setup and a guest (half of them without CAP_SYS_ADMIN and
- * CAP_CONTEXT) while a churn process creates and ends contexts. Any kernel report (BUG,
- * WARNING, Oops, lockdep, RCU stall, panic) fails the file (the fixture's watchdog); a call that
- * hangs fails it too. `vslab fuzz` runs the long sessions (1,000,000 calls and more).
+ * The sys_vserver fuzzer (on the lock-debugging kernel with VSLAB_LOCK_DEBUG=1, tests/kernels.ts):
+ * 8 workers calling from the host, the spectator, a context in setup and a guest (half of them
+ * without CAP_SYS_ADMIN and CAP_CONTEXT) while a churn process creates and ends contexts. Any
+ * kernel report (BUG, WARNING, Oops, lockdep, RCU stall, panic) fails the file (the fixture's
+ * watchdog); a call that hangs fails it too. `vslab fuzz` runs the long sessions (1,000,000 calls
+ * and more).
  */
 import { describe, expect, it } from 'vitest';
 import { fuzzOn } from '../../harness/fuzz/fuzz.ts';
 import { timeScale, useGuest } from '../fixtures.ts';
+import { lockDebugVariant } from '../kernels.ts';
 
-const vm = useGuest({ variant: 'vserver-debug' });
+const vm = useGuest({ variant: lockDebugVariant() });
 
 describe('sys_vserver fuzzer', () => {
   it("a worker's calls depend only on the seed (what --replay relies on)", async () => {

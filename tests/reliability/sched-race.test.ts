@@ -1,13 +1,15 @@
 /**
- * The CPU scheduler under races on the lock-debugging kernel (lockdep, atomic-sleep, list and RCU
- * checking): 1,000 set_sched calls, SCHED_HARD/PRIO/PAUSE flips and SIGKILLs of a paused context
- * race with the context being created and exiting again and again. Every call returns (an errno
- * when the context is gone), the contexts are all freed (the counters of /proc/virtual/status
- * return to their baseline) and the kernel prints no splat (the fixture fails the test on one).
+ * The CPU scheduler under races (on the lock-debugging kernel — lockdep, atomic-sleep, list and
+ * RCU checking — with VSLAB_LOCK_DEBUG=1, tests/kernels.ts): 1,000 set_sched calls,
+ * SCHED_HARD/PRIO/PAUSE flips and SIGKILLs of a paused context race with the context being created
+ * and exiting again and again. Every call returns (an errno when the context is gone), the
+ * contexts are all freed (the counters of /proc/virtual/status return to their baseline) and the
+ * kernel prints no splat (the fixture fails the test on one).
  */
 import { describe, expect, it } from 'vitest';
 import type { Shell } from '../../harness/console/shell.ts';
 import { useGuest } from '../fixtures.ts';
+import { lockDebugVariant } from '../kernels.ts';
 
 const COUNTERS = /#CTotal:\t(\d+)\n#CActive:\t(\d+)/;
 
@@ -17,8 +19,8 @@ async function counters(shell: Shell): Promise<string> {
   return `${m[1]}/${m[2]}`;
 }
 
-describe('CPU scheduler races on the debug kernel', () => {
-  const h = useGuest({ variant: 'vserver-debug' });
+describe(`CPU scheduler races on ${lockDebugVariant()}`, () => {
+  const h = useGuest({ variant: lockDebugVariant() });
 
   it('1,000 set_sched calls and flag flips racing with context exit leave no splat and no context behind', async () => {
     const base = await counters(h.guest.shell);

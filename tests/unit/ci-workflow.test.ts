@@ -1,8 +1,9 @@
 /**
  * The CI workflow users copy (.github/workflows/vslab.yml): valid for GitHub Actions by GitHub's own
  * parser (@actions/workflow-parser, the one behind the Actions language service), and true to the
- * README's two commands: setup and build, the examples on every architecture, and `npm test`'s
- * vitest projects sharded over four jobs, with the reports uploaded.
+ * README's two commands: setup and build, the examples on every architecture, `npm test`'s
+ * vitest projects sharded over four jobs, with the reports uploaded, and the suites `npm test`
+ * leaves to their own scripts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ describe('.github/workflows/vslab.yml', () => {
     if (parsed.value === undefined) return;
     const template = await convertWorkflowTemplate(parsed.context, parsed.value);
     expect(template.errors ?? []).toEqual([]);
-    expect(template.jobs.map((j) => j.id.value)).toEqual(['build', 'examples', 'tests']);
+    expect(template.jobs.map((j) => j.id.value)).toEqual(['build', 'examples', 'tests', 'suites']);
   });
 
   it('GitHub\'s parser rejects a broken workflow: an unknown key, a bad expression, an unknown context', () => {
@@ -62,7 +63,7 @@ describe('.github/workflows/vslab.yml', () => {
   });
 
   it('every job runs as root in debian:12 on ubuntu-latest, after setting up as the README says', () => {
-    for (const id of ['build', 'examples', 'tests']) {
+    for (const id of ['build', 'examples', 'tests', 'suites']) {
       expect(job(id)['runs-on']).toBe('ubuntu-latest');
       expect(job(id).container).toBe('debian:12');
       expect(runs(id)).toContain('bash scripts/setup');
@@ -70,6 +71,7 @@ describe('.github/workflows/vslab.yml', () => {
     }
     expect(job('examples').needs).toBe('build');
     expect(job('tests').needs).toBe('build');
+    expect(job('suites').needs).toBe('build');
   });
 
   it('build: type check and every kernel, with ~/.cache/vslab cached on kernel-patch/ and guest-image/', () => {
@@ -108,6 +110,14 @@ describe('.github/workflows/vslab.yml', () => {
     expect(npmTest.startsWith('tsc --noEmit && ')).toBe(true);
     expect(pkg.scripts['typecheck']).toBe('tsc --noEmit');
     expect(uses('tests', 'actions/upload-artifact')[0]?.if).toBe('always()');
+  });
+
+  it('suites: each script npm test leaves out (the lock-debugging kernel, x86_64, arm) in a job of its own', () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const suites = job('suites').strategy?.matrix['suite'] ?? [];
+    expect(suites).toEqual(['debug', 'x86_64', 'arm']);
+    for (const s of suites) expect(pkg.scripts[`test:${String(s)}`], String(s)).toBeDefined();
+    expect(runs('suites')).toContain('npm run test:${{ matrix.suite }}');
   });
 
   it('the README names the workflow and the commands it splits', () => {

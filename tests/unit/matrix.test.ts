@@ -14,6 +14,7 @@ import { findExamples } from '../../harness/examples/catalog.ts';
 import type { Report } from '../../harness/report/summary.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { sampleReport } from './sample-report.ts';
+import { ARCH_SUITES } from '../arches/global-setup.ts';
 
 describe('--shard I/N', () => {
   it('parses I/N with 1 <= I <= N and refuses anything else', () => {
@@ -164,13 +165,15 @@ describe('the ABI suite\'s vitest run', () => {
 });
 
 describe('npm run test:<arch> and the matrix run the same ABI files', () => {
-  it('each test:<arch> script names the row\'s own file and NEUTRAL_ABI_FILES under VSLAB_ARCH, as the matrix does', async () => {
-    const { readFileSync } = await import('node:fs');
+  it('each test:<arch> script (one per file of tests/arches) names the row\'s own file and NEUTRAL_ABI_FILES under VSLAB_ARCH, as the matrix does', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { repoRoot } = await import('../../harness/paths.ts');
     const { archAbiFile } = await import('../../harness/matrix/abi-suite.ts');
     const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    for (const arch of ['arm64', 's390x', 'ppc64el'] as const) {
+    const suites = readdirSync(join(repoRoot, 'tests', 'arches')).filter((f) => f.endsWith('.test.ts')).map((f) => f.replace('.test.ts', ''));
+    expect([...suites].sort()).toEqual([...ARCH_SUITES].sort());
+    for (const arch of ARCH_SUITES) {
       const script = scripts[`test:${arch}`] ?? '';
       const files = [...script.matchAll(/tests\/\S+\.test\.ts/g)].map((m) => m[0]);
       expect(files, arch).toEqual([`tests/arches/${arch}.test.ts`, ...NEUTRAL_ABI_FILES]);

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { defineExampleTests } from '../paper/example-tests.ts';
-import { vc } from './helpers.ts';
+import { vc } from '../abi/helpers.ts';
 
 describe('sys_vserver on the arm vserver kernel', () => {
   const h = useGuest({ arch: 'arm', variant: 'vserver', backend: 'qemu', disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } } });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { defineExampleTests } from '../paper/example-tests.ts';
-import { vc } from './helpers.ts';
+import { vc } from '../abi/helpers.ts';
 
 const COMPAT_BIN = '/usr/lib/vslab/i386/bin';
 
