@@ -1,6 +1,6 @@
 /**
  * Typed errors of the harness. Every error carries a stable `code` so that callers and
- * tests can tell a misbehaving kernel (GuestPanicError, CommandTimeoutError, …) from a
+ * tests can tell a misbehaving kernel (KernelSplatError, CommandTimeoutError, …) from a
  * broken harness or a missing prerequisite.
  */
 
@@ -12,7 +12,7 @@ export type VslabErrorCode =
   | 'COMMAND_TIMEOUT'
   | 'COMMAND_FAILED'
   | 'BENCH_OUTPUT'
-  | 'GUEST_PANIC'
+  | 'KERNEL_SPLAT'
   | 'PROTOCOL_ERROR'
   | 'USAGE';
 
@@ -111,13 +111,13 @@ export class BenchOutputError extends VslabError {
 export type SplatKind = 'panic' | 'oops' | 'bug' | 'warning' | 'lockdep' | 'rcu-stall' | 'kasan' | 'ubsan' | 'kmemleak' | 'gpf' | 'critical';
 
 /** The kernel printed a panic, Oops, BUG, WARNING, lockdep report, RCU stall, sanitizer report (KASAN, KFENCE, UBSAN, kmemleak) or another crit-level message. */
-export class GuestPanicError extends VslabError {
+export class KernelSplatError extends VslabError {
   constructor(
     readonly kind: SplatKind,
     readonly line: string,
     readonly consoleTail: string,
   ) {
-    super('GUEST_PANIC', `kernel ${kind}: ${line}\n--- console tail ---\n${consoleTail}`);
+    super('KERNEL_SPLAT', `kernel ${kind}: ${line}\n--- console tail ---\n${consoleTail}`);
   }
 }
 

@@ -2,14 +2,14 @@
  * The sanitizer run (`npm run test:sanitize`): VSLAB_SANITIZE=1 boots every guest that a suite
  * asks for on our patch (vserver or vserver-debug, i386 or x86_64) on the x86_64 `vserver-kasan`
  * kernel instead (KASAN, KFENCE, UBSAN, kmemleak, DEBUG_VM, lockdep; kasan.config). KASAN, KFENCE
- * and UBSAN print their reports on the console, where the watchdog fails the running test;
+ * and UBSAN print their reports on the console, where the splat detector fails the running test;
  * kmemleak only finds leaks when asked, so the fixture scans once after boot (and marks what boot
  * itself left as seen) and again when the file's guest is stopped: any new suspected leak fails
  * the file, with kmemleak's own report (the object and its allocation backtrace).
  */
 import type { Variant } from './build/kernel-config.ts';
 import type { Shell } from './console/shell.ts';
-import { GuestPanicError } from './errors.ts';
+import { KernelSplatError } from './errors.ts';
 import type { Arch } from './machine/machine.ts';
 
 export const SANITIZER_VARIANT: Variant = 'vserver-kasan';
@@ -74,5 +74,5 @@ export async function kmemleakCheck(shell: Shell): Promise<void> {
   const report = r.stdout.trim();
   if (report === '') return;
   const first = /^unreferenced object .*$/m.exec(report)?.[0] ?? report.split('\n')[0] ?? '';
-  throw new GuestPanicError('kmemleak', first, report.split('\n').slice(0, 80).join('\n'));
+  throw new KernelSplatError('kmemleak', first, report.split('\n').slice(0, 80).join('\n'));
 }

@@ -1,6 +1,6 @@
 /**
  * A booted guest: the kernel and image for (arch, variant) from the build cache (built if
- * needed), a Machine on the chosen backend, the watchdog on its console, and a Shell to run
+ * needed), a Machine on the chosen backend, the splat detector on its console, and a Shell to run
  * commands. `bootGuest()` resolves once the guest's console agent has reported ready (protocol.ts);
  * `close()` ends everything.
  */
@@ -17,8 +17,8 @@ import { buildKernel, type KernelArtifact } from './build/kernel.ts';
 import type { Variant } from './build/kernel-config.ts';
 import type { Progress } from './build/step.ts';
 import { Shell } from './console/shell.ts';
-import { Watchdog } from './console/watchdog.ts';
-import { BootTimeoutError, MachineExitedError, ProtocolError, UsageError, type GuestPanicError } from './errors.ts';
+import { SplatDetector } from './console/splat-detector.ts';
+import { BootTimeoutError, MachineExitedError, ProtocolError, UsageError, type KernelSplatError } from './errors.ts';
 import type { Accel, Arch, BackendName, Machine, MachineOptions } from './machine/machine.ts';
 import { QemuMachine } from './machine/qemu.ts';
 import {
@@ -107,7 +107,7 @@ async function installTools(shell: Shell, dir: string): Promise<void> {
 export interface Guest {
   machine: Machine;
   shell: Shell;
-  watchdog: Watchdog;
+  splatDetector: SplatDetector;
   kernel: KernelArtifact;
   image: GuestImage;
   /**
@@ -189,21 +189,21 @@ interface GuestPlan {
 const RESTORE_TIMEOUT_MS = 20_000;
 
 /**
- * Starts `machine` with a watchdog and a Shell on its console and waits until it serves
+ * Starts `machine` with a splat detector and a Shell on its console and waits until it serves
  * commands: for a boot, the agent's ready marker; for a restore (machineOpts.restoreFrom), the
  * answer to vsrestore (snapshot.ts), which gives the guest its own random seed and clock.
  */
 async function startGuest(plan: GuestPlan, machine: Machine, extra: { restored: boolean; snapshotKey?: string; onClose?: () => Promise<void> }): Promise<Guest> {
   const { opts, timeScale } = plan;
-  const watchdog = new Watchdog();
+  const splatDetector = new SplatDetector();
   const shell = new Shell(machine, { commandTimeoutMs: opts.commandTimeoutMs, timeScale });
-  machine.onData((chunk) => watchdog.feed(Buffer.from(chunk).toString('latin1')));
-  watchdog.onSplat((err: GuestPanicError) => shell.fail(err));
+  machine.onData((chunk) => splatDetector.feed(Buffer.from(chunk).toString('latin1')));
+  splatDetector.onSplat((err: KernelSplatError) => shell.fail(err));
   let closing = false;
   void machine.exited.then((e) => {
-    watchdog.flush();
-    if (!closing && watchdog.splat === undefined) {
-      shell.fail(new MachineExitedError(`${machine.description} ended (status ${e.code ?? '-'}, signal ${e.signal ?? '-'})`, watchdog.transcript.tail()));
+    splatDetector.flush();
+    if (!closing && splatDetector.splat === undefined) {
+      shell.fail(new MachineExitedError(`${machine.description} ended (status ${e.code ?? '-'}, signal ${e.signal ?? '-'})`, splatDetector.transcript.tail()));
     }
   });
   const started = performance.now();
@@ -213,13 +213,13 @@ async function startGuest(plan: GuestPlan, machine: Machine, extra: { restored: 
       const r = await shell.run(restoreCommand(), { timeoutMs: RESTORE_TIMEOUT_MS });
       if (r.exitCode !== 0) throw new ProtocolError(`vsrestore failed in the restored guest (status ${r.exitCode}): ${r.stderr.trim()}`);
     } else {
-      await shell.waitReady(plan.bootTimeoutMs, () => new BootTimeoutError(plan.bootTimeoutMs * timeScale, watchdog.transcript.tail()));
+      await shell.waitReady(plan.bootTimeoutMs, () => new BootTimeoutError(plan.bootTimeoutMs * timeScale, splatDetector.transcript.tail()));
     }
     if (opts.toolsDir !== undefined) await installTools(shell, opts.toolsDir);
   } catch (err) {
     closing = true;
     shell.detach();
-    watchdog.dispose();
+    splatDetector.dispose();
     await machine.stop();
     await extra.onClose?.();
     throw err;
@@ -228,7 +228,7 @@ async function startGuest(plan: GuestPlan, machine: Machine, extra: { restored: 
   return {
     machine,
     shell,
-    watchdog,
+    splatDetector,
     kernel: plan.kernel,
     image: plan.image,
     bootMs,
@@ -238,7 +238,7 @@ async function startGuest(plan: GuestPlan, machine: Machine, extra: { restored: 
     async close() {
       closing = true;
       shell.detach();
-      watchdog.dispose();
+      splatDetector.dispose();
       await machine.stop();
       await extra.onClose?.();
     },
@@ -441,7 +441,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const bootLogStart = (await stat(consoleLogPath)).size;
   const { machine, onClose } = await snap.booting();
   const guest = await startGuest(plan, machine, { restored: false, snapshotKey: key, onClose });
-  if (guest.watchdog.splat === undefined && guest.shell.failed === undefined && opts.toolsDir === undefined) {
+  if (guest.splatDetector.splat === undefined && guest.shell.failed === undefined && opts.toolsDir === undefined) {
     try {
       const saved = await saveSnapshot(guest, machine, key, bootLogStart);
       progress(`snapshot ${key}: ${saved.kept ? 'saved' : 'saved meanwhile by another boot, ours dropped'} in ${saved.ms.toFixed(0)} ms`);

@@ -74,12 +74,12 @@ export function useGuest(opts: GuestFixtureOptions = {}): GuestHandle {
     guest = undefined;
     try {
       // A guest that already reported a splat is past asking; the splat is the failure.
-      if (leakChecked && g !== undefined && g.watchdog.splat === undefined) await kmemleakCheck(g.shell);
+      if (leakChecked && g !== undefined && g.splatDetector.splat === undefined) await kmemleakCheck(g.shell);
     } finally {
       await g?.close();
     }
     // afterEach no longer sees this guest: a splat it printed fails whoever stopped it.
-    const splat = g?.watchdog.splat;
+    const splat = g?.splatDetector.splat;
     if (splat !== undefined) throw splat;
   };
   beforeAll(async () => {
@@ -87,7 +87,7 @@ export function useGuest(opts: GuestFixtureOptions = {}): GuestHandle {
     await boot();
   }, 300_000 * timeScale);
   afterEach(() => {
-    const splat = guest?.watchdog.splat;
+    const splat = guest?.splatDetector.splat;
     if (splat !== undefined) throw splat;
   });
   afterAll(async () => {

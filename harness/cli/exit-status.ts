@@ -14,6 +14,6 @@ export const EXIT_TIMEOUT = 124;
 
 /** The exit status for an error that ended a command. */
 export function exitStatusFor(err: unknown): number {
-  if (err instanceof VslabError && err.code === 'GUEST_PANIC') return EXIT_TEST_FAILED;
+  if (err instanceof VslabError && err.code === 'KERNEL_SPLAT') return EXIT_TEST_FAILED;
   return EXIT_INFRASTRUCTURE;
 }

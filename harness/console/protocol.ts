@@ -51,7 +51,7 @@ export function makeNonce(counter: number): string {
  * separates the request's words), '@' (a leading '@' names a file) and colon. No control
  * character reaches the line discipline, and since colons and spaces are escaped an echo of a
  * command can never spell a kernel splat line ("WARNING:", "Kernel panic - not syncing") for the
- * watchdog.
+ * splat detector.
  */
 function typedLiterally(b: number): boolean {
   return b > 0x20 && b <= 0x7e && b !== 0x5c && b !== 0x3a && b !== 0x40;

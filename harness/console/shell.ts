@@ -4,7 +4,7 @@
  * recorded stream in unit tests) and never knows which emulator is behind it.
  *
  * One operation at a time: calls queue in order. A fault reported through `fail()` (the
- * watchdog's GuestPanicError, the emulator's exit) rejects the pending operation and every
+ * splat detector's KernelSplatError, the emulator's exit) rejects the pending operation and every
  * later one.
  */
 import { CommandFailedError, CommandTimeoutError, ProtocolError, UsageError, type VslabError } from '../errors.ts';

@@ -1,13 +1,13 @@
 /**
  * Runs the guest fuzzer vsfuzz (guest-image/fuzz) against sys_vserver on a booted kernel and
  * tells a clean run from a kernel report. A clean run gives the call count and rate; a kernel
- * report (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, RCU stall, panic — the console watchdog's
- * GuestPanicError) or a hang gives the seed, the report and where each worker was: the last
+ * report (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, RCU stall, panic — the console splat detector's
+ * KernelSplatError) or a hang gives the seed, the report and where each worker was: the last
  * heartbeat ("vsfuzz: seed=S worker=W call=I", every 1024 calls; every call with --replay)
  * that vsfuzz wrote to /dev/kmsg before the report, read from the full console log.
  */
 import { readFile } from 'node:fs/promises';
-import { CommandTimeoutError, GuestPanicError, ProtocolError } from '../errors.ts';
+import { CommandTimeoutError, KernelSplatError, ProtocolError } from '../errors.ts';
 import { kmemleakBaseline, kmemleakCheck, SANITIZER_VARIANT } from '../sanitize.ts';
 import { bootGuest, type BootOptions, type Guest } from '../session.ts';
 import type { KernelArtifact } from '../build/kernel.ts';
@@ -96,7 +96,7 @@ export async function fuzzOn(guest: Guest, o: FuzzOptions): Promise<FuzzOutcome>
     if (r.exitCode !== 0) throw new ProtocolError(`vsfuzz failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
     return { kind: 'clean', summary };
   } catch (err) {
-    if (err instanceof GuestPanicError) {
+    if (err instanceof KernelSplatError) {
       return { kind: 'report', what: `kernel ${err.kind}`, detail: err.line, lastCalls: lastCalls(await consoleLog(guest)), consoleLogPath: guest.consoleLogPath };
     }
     if (err instanceof CommandTimeoutError) {
@@ -121,7 +121,7 @@ export async function runFuzz(boot: BootOptions, o: FuzzOptions, onBoot?: (kerne
     try {
       await kmemleakCheck(guest.shell);
     } catch (err) {
-      if (!(err instanceof GuestPanicError)) throw err;
+      if (!(err instanceof KernelSplatError)) throw err;
       return { kind: 'report', what: `kernel ${err.kind}`, detail: `${err.line}\n${err.consoleTail}`, lastCalls: [], consoleLogPath: guest.consoleLogPath };
     }
     return outcome;

@@ -96,7 +96,7 @@ export function machineExtraCmdline(extraCmdline: string | undefined, hasDisk: b
  */
 export function baseCmdline(extra?: string, console = 'ttyS0'): string {
   // console_msg_format=syslog: each kernel line starts with its level (<0>..<7>), so the
-  // watchdog can fail a test on any message of level crit or higher.
+  // splat detector can fail a test on any message of level crit or higher.
   const parts = [`console=${console},115200`, 'console_msg_format=syslog', 'panic=-1', 'loglevel=5', 'rdinit=/init'];
   if (extra !== undefined && extra !== '') parts.push(extra);
   return parts.join(' ');

@@ -209,7 +209,7 @@ export function kcidbDocument(input: KcidbInput): KcidbDocument {
 }
 
 /** Errors that are the kernel's doing (a splat, a command the kernel never let finish): the example failed. */
-const KERNEL_ERRORS: readonly string[] = ['GUEST_PANIC', 'COMMAND_TIMEOUT'];
+const KERNEL_ERRORS: readonly string[] = ['KERNEL_SPLAT', 'COMMAND_TIMEOUT'];
 
 /**
  * An example's verdict as a KCIDB status: not implemented is SKIP (it did not run: not

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuestPanicError, MachineExitedError } from '../../harness/errors.ts';
+import { KernelSplatError, MachineExitedError } from '../../harness/errors.ts';
 import { SEABIOS_PATH } from '../../harness/machine/v86.ts';
 import { bootGuest, type Guest } from '../../harness/session.ts';
 
@@ -63,11 +63,11 @@ describe.skipIf(!existsSync(SEABIOS_PATH))('v86 backend (needs Debian package se
     }
   });
 
-  it('v86 kernel panic (panic=-1) ends the machine and is reported as GuestPanicError', async () => {
+  it('v86 kernel panic (panic=-1) ends the machine and is reported as KernelSplatError', async () => {
     const g = await bootGuest({ backend: 'v86' });
     try {
       const answer = g.shell.run('echo c >/proc/sysrq-trigger');
-      await expect(answer).rejects.toBeInstanceOf(GuestPanicError);
+      await expect(answer).rejects.toBeInstanceOf(KernelSplatError);
       expect((await g.machine.exited).requested).toBe(false);
     } finally {
       await g.close();

@@ -1,7 +1,7 @@
 /**
  * The console under stress, on the real kernel: many commands in a row, every byte value,
  * a megabyte of output, long commands, file trees moved in, a hanging command, and a kernel
- * panic turned into a GuestPanicError.
+ * panic turned into a KernelSplatError.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { putTree } from '../../harness/console/put.ts';
-import { CommandTimeoutError, GuestPanicError } from '../../harness/errors.ts';
+import { CommandTimeoutError, KernelSplatError } from '../../harness/errors.ts';
 import { bootGuest } from '../../harness/session.ts';
 import { backend, timeScale, useGuest } from '../fixtures.ts';
 
@@ -70,16 +70,16 @@ describe(`console protocol on the booted kernel (${backend})`, () => {
 });
 
 describe(`kernel panic detection (${backend})`, () => {
-  it('turns a deliberate panic into a GuestPanicError with the panic text, and the emulator ends', async () => {
+  it('turns a deliberate panic into a KernelSplatError with the panic text, and the emulator ends', async () => {
     const guest = await bootGuest({ backend, variant: 'vserver' });
     try {
       const err = await guest.shell.run('echo c > /proc/sysrq-trigger').then(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(err).toBeInstanceOf(GuestPanicError);
-      expect((err as GuestPanicError).kind).toBe('panic');
-      expect((err as GuestPanicError).consoleTail).toContain('sysrq triggered crash');
+      expect(err).toBeInstanceOf(KernelSplatError);
+      expect((err as KernelSplatError).kind).toBe('panic');
+      expect((err as KernelSplatError).consoleTail).toContain('sysrq triggered crash');
       const exit = await guest.machine.exited;
       expect(exit.requested).toBe(false);
     } finally {

@@ -3,7 +3,7 @@
  * 8 workers calling from the host, the spectator, a context in setup and a guest (half of them
  * without CAP_SYS_ADMIN and CAP_CONTEXT) while a churn process creates and ends contexts. Any
  * kernel report (BUG, WARNING, Oops, lockdep, RCU stall, panic) fails the file (the fixture's
- * watchdog); a call that hangs fails it too. `vslab fuzz` runs the long sessions (1,000,000 calls
+ * splat detector); a call that hangs fails it too. `vslab fuzz` runs the long sessions (1,000,000 calls
  * and more).
  */
 import { describe, expect, it } from 'vitest';

@@ -35,7 +35,7 @@ async function guest(progress: string[] = []): Promise<Guest> {
 async function close(g: Guest): Promise<void> {
   open_.splice(open_.indexOf(g), 1);
   await g.close();
-  if (g.watchdog.splat !== undefined) throw g.watchdog.splat;
+  if (g.splatDetector.splat !== undefined) throw g.splatDetector.splat;
 }
 
 afterAll(async () => {

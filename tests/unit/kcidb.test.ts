@@ -61,7 +61,7 @@ describe('KCIDB documents', () => {
   it('a failure the harness caused is ERROR; a splat or a command the kernel never let finish is FAIL', () => {
     const [, failed] = sampleReport.results;
     if (failed === undefined) throw new Error('sample');
-    const statuses = ['PROTOCOL_ERROR', 'MACHINE_EXITED', 'INTERNAL', 'GUEST_PANIC', 'COMMAND_TIMEOUT', undefined].map((errorCode) => exampleStatus({ ...failed, errorCode }));
+    const statuses = ['PROTOCOL_ERROR', 'MACHINE_EXITED', 'INTERNAL', 'KERNEL_SPLAT', 'COMMAND_TIMEOUT', undefined].map((errorCode) => exampleStatus({ ...failed, errorCode }));
     expect(statuses).toEqual(['ERROR', 'ERROR', 'ERROR', 'FAIL', 'FAIL', 'FAIL']);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSection, encodeFrame, escapeCommand, fileRequestLine, MAX_INLINE_TEXT, requestLine, scanFrame } from '../../harness/console/protocol.ts';
-import { classifyLine } from '../../harness/console/watchdog.ts';
+import { classifyLine } from '../../harness/console/splat-detector.ts';
 
 const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
@@ -62,7 +62,7 @@ describe('console protocol framing', () => {
     expect(fileRequestLine('n', '/run/f')).toBe('vsx n @/run/f\n');
   });
 
-  it('never lets the echo of a command look like a kernel splat to the watchdog', () => {
+  it('never lets the echo of a command look like a kernel splat to the splat detector', () => {
     for (const cmd of ['echo WARNING: x', 'echo BUG: y', 'echo Kernel panic - not syncing', 'echo Oops: 1', 'echo general protection fault']) {
       expect(classifyLine(requestLine('n', cmd) ?? '')).toBeUndefined();
     }

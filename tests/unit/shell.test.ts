@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Shell } from '../../harness/console/shell.ts';
-import { CommandFailedError, CommandTimeoutError, GuestPanicError, ProtocolError } from '../../harness/errors.ts';
+import { CommandFailedError, CommandTimeoutError, KernelSplatError, ProtocolError } from '../../harness/errors.ts';
 import { FakeGuest } from './fake-guest.ts';
 
 const ok = (stdout: string, exitCode = 0) => ({ exitCode, stdout: Buffer.from(stdout), stderr: Buffer.alloc(0) });
@@ -77,7 +77,7 @@ describe('Shell over a replayed console', () => {
     const guest = new FakeGuest('hang');
     const shell = new Shell(guest);
     const pending = shell.run('echo c > /proc/sysrq-trigger');
-    const panic = new GuestPanicError('panic', 'Kernel panic - not syncing: sysrq triggered crash', '...');
+    const panic = new KernelSplatError('panic', 'Kernel panic - not syncing: sysrq triggered crash', '...');
     shell.fail(panic);
     await expect(pending).rejects.toBe(panic);
     await expect(shell.run('true')).rejects.toBe(panic);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyLine, Watchdog } from '../../harness/console/watchdog.ts';
-import type { GuestPanicError } from '../../harness/errors.ts';
+import { classifyLine, SplatDetector } from '../../harness/console/splat-detector.ts';
+import type { KernelSplatError } from '../../harness/errors.ts';
 
-function splatOf(chunks: string[], settleMs = 5): Promise<GuestPanicError | undefined> {
-  const w = new Watchdog({ settleMs });
+function splatOf(chunks: string[], settleMs = 5): Promise<KernelSplatError | undefined> {
+  const w = new SplatDetector({ settleMs });
   return new Promise((resolve) => {
     w.onSplat(resolve);
     for (const c of chunks) w.feed(c);
@@ -11,7 +11,7 @@ function splatOf(chunks: string[], settleMs = 5): Promise<GuestPanicError | unde
   });
 }
 
-describe('watchdog', () => {
+describe('splat detector', () => {
   it.each([
     ['[    1.2] Kernel panic - not syncing: Attempted to kill init!', 'panic'],
     ['[    3.4] BUG: kernel NULL pointer dereference, address: 00000000', 'bug'],
@@ -50,7 +50,7 @@ describe('watchdog', () => {
     expect(await splatOf(['<0>[    5.1] reboot: Rest', 'arting system\n'])).toBeUndefined();
     expect((await splatOf(['<2>[ 14.0] ata1.00: some crit', 'ical condition\n']))?.kind).toBe('critical');
     // The last line before the emulator ended, without its newline, is judged whole at flush().
-    const w = new Watchdog({ settleMs: 1 });
+    const w = new SplatDetector({ settleMs: 1 });
     const seen: string[] = [];
     w.onSplat((e) => seen.push(e.kind));
     w.feed('<2>[ 14.0] ata1.00: cut short');
@@ -59,7 +59,7 @@ describe('watchdog', () => {
   });
 
   it('reports only the first splat', async () => {
-    const w = new Watchdog({ settleMs: 1 });
+    const w = new SplatDetector({ settleMs: 1 });
     const seen: string[] = [];
     w.onSplat((e) => seen.push(e.kind));
     w.feed('[1] BUG: spinlock bad magic\n[2] Kernel panic - not syncing: x\n');

@@ -1,5 +1,5 @@
 /**
- * The watchdog reads every console byte and recognises the kernel's distress signals: a
+ * The splat detector reads every console byte and recognises the kernel's distress signals: a
  * panic, an Oops, BUG: (which includes KASAN's and KFENCE's), WARNING: (lockdep's), KASAN, UBSAN, kmemleak, general
  * protection faults, RCU stalls, and any other kernel message of level crit or higher (KernelCI's
  * baseline check): the guest kernel prints its console lines with their syslog level
@@ -9,10 +9,10 @@
  * time so the backtrace is included.
  *
  * Commands run through the framed protocol have their output base64-encoded, so a program
- * printing "WARNING:" cannot trip the watchdog; only the kernel (and init, which avoids these
+ * printing "WARNING:" cannot trip the detector; only the kernel (and init, which avoids these
  * words) writes plain text to the console.
  */
-import { GuestPanicError, type SplatKind } from '../errors.ts';
+import { KernelSplatError, type SplatKind } from '../errors.ts';
 import { Transcript } from './transcript.ts';
 
 interface Pattern {
@@ -60,30 +60,30 @@ export function classifyLine(line: string, complete = true): SplatKind | undefin
   return undefined;
 }
 
-export interface WatchdogOptions {
+export interface SplatDetectorOptions {
   /** How long to keep collecting console text after the first splat line, ms (default 300). */
   settleMs?: number;
 }
 
-export class Watchdog {
+export class SplatDetector {
   readonly transcript = new Transcript();
   private partial = '';
   private found: { kind: SplatKind; line: string } | undefined;
   private reported = false;
   private timer: NodeJS.Timeout | undefined;
-  private readonly listeners: Array<(err: GuestPanicError) => void> = [];
+  private readonly listeners: Array<(err: KernelSplatError) => void> = [];
   private readonly settleMs: number;
 
-  constructor(opts: WatchdogOptions = {}) {
+  constructor(opts: SplatDetectorOptions = {}) {
     this.settleMs = opts.settleMs ?? 300;
   }
 
   /** Called with the error once, after the settle time (or at flush()). */
-  onSplat(listener: (err: GuestPanicError) => void): void {
+  onSplat(listener: (err: KernelSplatError) => void): void {
     this.listeners.push(listener);
   }
 
-  get splat(): GuestPanicError | undefined {
+  get splat(): KernelSplatError | undefined {
     return this.found === undefined ? undefined : this.error();
   }
 
@@ -116,10 +116,10 @@ export class Watchdog {
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
-  private error(): GuestPanicError {
+  private error(): KernelSplatError {
     const f = this.found;
     if (f === undefined) throw new Error('no splat');
-    return new GuestPanicError(f.kind, f.line, this.transcript.tail(60));
+    return new KernelSplatError(f.kind, f.line, this.transcript.tail(60));
   }
 
   private report(): void {
