@@ -17,7 +17,7 @@ export const SANITIZER_VARIANT: Variant = 'vserver-kasan';
 export const SANITIZER_MEMORY_MIB = 512;
 
 /**
- * Deadline multiplier for the sanitizer kernel (as for v86, harness/session.ts): every memory
+ * Deadline multiplier for the sanitizer kernel (as for v86, harness/guest.ts): every memory
  * access checked against KASAN's shadow, lockdep and kmemleak bookkeeping on every lock and
  * allocation make it several times slower than the vserver kernel under the same emulation.
  */

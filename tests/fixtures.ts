@@ -8,7 +8,7 @@
  * `restart()` boots a new guest on the same copy (a reboot that keeps the disk).
  *
  * VSLAB_ARCH=ARCH boots the guests of files that name no architecture on ARCH instead of i386
- * (harness/session.ts archFromEnv; `npm run test:arm64` runs the neutral ABI suite so).
+ * (harness/guest.ts archFromEnv; `npm run test:arm64` runs the neutral ABI suite so).
  *
  * VSLAB_ICOUNT=SHIFT runs the guests under QEMU's -icount, so guest time counts instructions and
  * measured shares repeat from run to run.
@@ -22,11 +22,11 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Variant } from '../harness/build/kernel-config.ts';
 import { buildExt2Image, workingCopy, type Ext2ImageSpec } from '../harness/disk/image.ts';
 import { kmemleakBaseline, kmemleakCheck, sanitizedChoice, sanitizeRun, SANITIZER_TIME_SCALE, SANITIZER_VARIANT } from '../harness/sanitize.ts';
-import { archFromEnv, backendFromEnv, bootGuest, timeScaleFor, type BootOptions, type Guest } from '../harness/session.ts';
+import { archFromEnv, backendFromEnv, bootGuest, timeScaleFor, type BootOptions, type Guest } from '../harness/guest.ts';
 import type { RunOptions, RunResult } from '../harness/console/shell.ts';
 
 export const backend = backendFromEnv();
-/** Timeouts for v86 and for the sanitizer run scale by this one factor (harness/session.ts, harness/sanitize.ts). */
+/** Timeouts for v86 and for the sanitizer run scale by this one factor (harness/guest.ts, harness/sanitize.ts). */
 export const timeScale = timeScaleFor(backend) * (sanitizeRun() ? SANITIZER_TIME_SCALE : 1);
 
 export interface GuestHandle {

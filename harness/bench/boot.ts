@@ -17,7 +17,7 @@ import { buildKernel } from '../build/kernel.ts';
 import type { Variant } from '../build/kernel-config.ts';
 import { resolveAccel } from '../accel.ts';
 import type { Accel, BackendName } from '../machine/machine.ts';
-import { bootGuest, type Guest } from '../session.ts';
+import { bootGuest, type Guest } from '../guest.ts';
 import { QemuMachine } from '../machine/qemu.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
 import { bootHtml, chartJsSource } from './html.ts';

@@ -19,7 +19,7 @@ import { writeFile } from 'node:fs/promises';
 import { backendOption, htmlOption, jsonOption, kcidbOption } from '../cli/args.ts';
 import { defineCommand, type Values } from '../cli/command.ts';
 import type { BackendName } from '../machine/machine.ts';
-import { bootGuest, type Guest } from '../session.ts';
+import { bootGuest, type Guest } from '../guest.ts';
 import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
 import { overheadTests } from './kcidb.ts';
 import { chartJsSource, overheadHtml } from './html.ts';

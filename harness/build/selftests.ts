@@ -18,7 +18,7 @@
  *
  * The result is cached like the kernels, under a hash of everything that went into it, and packed
  * as a second initramfs (newc cpio) that puts the tree at /opt/kselftest: the boot concatenates it
- * with the guest image (session.ts `extraInitrds`), and the kernel unpacks both.
+ * with the guest image (guest.ts `extraInitrds`), and the kernel unpacks both.
  */
 import { copyFile, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';

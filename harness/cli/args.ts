@@ -2,7 +2,7 @@
 import { KNOWN_VARIANTS } from '../build/kernel-config.ts';
 import { ARCHES } from '../machine/arch.ts';
 import { ACCELS, BACKENDS } from '../machine/machine.ts';
-import type { BootOptions } from '../session.ts';
+import type { BootOptions } from '../guest.ts';
 import type { Values } from './command.ts';
 
 export const archOption = { kind: 'enum', values: ARCHES, default: 'i386', help: 'guest architecture' } as const;

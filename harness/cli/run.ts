@@ -2,7 +2,7 @@
 import { parsePutSpec, putTree } from '../console/put.ts';
 import type { RunResult } from '../console/shell.ts';
 import { CommandTimeoutError, UsageError } from '../errors.ts';
-import { bootGuest } from '../session.ts';
+import { bootGuest } from '../guest.ts';
 import { bootOptionsFrom, jsonOption, machineOptions } from './args.ts';
 import { defineCommand } from './command.ts';
 import { EXIT_TIMEOUT } from './exit-status.ts';

@@ -3,7 +3,7 @@
  * goes to the guest, and Ctrl-] (0x1d) leaves and stops the emulator.
  */
 import { QUIT_LINE } from '../console/protocol.ts';
-import { bootGuest } from '../session.ts';
+import { bootGuest } from '../guest.ts';
 import { bootOptionsFrom, machineOptions } from './args.ts';
 import { defineCommand } from './command.ts';
 import { makeProgress } from './progress.ts';

@@ -9,7 +9,7 @@ import type { Variant } from '../build/kernel-config.ts';
 import type { KernelArtifact } from '../build/kernel.ts';
 import { buildExt2Image, workingCopy } from '../disk/image.ts';
 import { archInfo } from '../machine/arch.ts';
-import { bootGuest, type BootOptions, type Guest } from '../session.ts';
+import { bootGuest, type BootOptions, type Guest } from '../guest.ts';
 import type { RunInfo } from '../report/summary.ts';
 import { runExample } from './runner.ts';
 import type { Example, ExampleResult } from './types.ts';

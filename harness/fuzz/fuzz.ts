@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { CommandTimeoutError, KernelSplatError, ProtocolError } from '../errors.ts';
 import { kmemleakBaseline, kmemleakCheck, SANITIZER_VARIANT } from '../sanitize.ts';
-import { bootGuest, type BootOptions, type Guest } from '../session.ts';
+import { bootGuest, type BootOptions, type Guest } from '../guest.ts';
 import type { KernelArtifact } from '../build/kernel.ts';
 
 export const FUZZ_FROM = ['all', 'host', 'guest', 'setup', 'spectator'] as const;

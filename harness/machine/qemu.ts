@@ -114,7 +114,7 @@ export class QemuMachine implements Machine {
   async start(): Promise<void> {
     const bin = QemuMachine.binaryFor(this.opts.arch);
     if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; ${setupHint(this.opts.arch)}`);
-    // 'auto' is decided before a machine is made (harness/accel.ts, session.ts's createMachine).
+    // 'auto' is decided before a machine is made (harness/accel.ts, guest.ts's createMachine).
     const accel = this.accel;
     this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}${this.opts.restoreFrom !== undefined ? ' (restored)' : ''}`;
     // Appended: the caller may have put notes there (a restore: the snapshotted boot's log).

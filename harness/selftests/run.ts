@@ -26,7 +26,7 @@ import type { Progress } from '../build/step.ts';
 import { shellQuote, type Shell } from '../console/shell.ts';
 import { UsageError, VslabError } from '../errors.ts';
 import type { Arch, BackendName } from '../machine/machine.ts';
-import { bootGuest } from '../session.ts';
+import { bootGuest } from '../guest.ts';
 import { parseKselftestOutput, type SelftestResult } from './ktap.ts';
 
 export type RunPlace = 'host' | 'guest';

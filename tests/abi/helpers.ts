@@ -1,7 +1,7 @@
 /** Calls sys_vserver in the guest through the vsyscall tool and parses its answer. */
 import type { Shell } from '../../harness/console/shell.ts';
 import { archInfo, type Arch } from '../../harness/machine/arch.ts';
-import { archFromEnv } from '../../harness/session.ts';
+import { archFromEnv } from '../../harness/guest.ts';
 
 export interface VcResult {
   ret: number;

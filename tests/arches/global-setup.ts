@@ -8,7 +8,7 @@
 import { buildGuestImage } from '../../harness/build/guest-image.ts';
 import { buildKernel } from '../../harness/build/kernel.ts';
 import { sanitizeRun } from '../../harness/sanitize.ts';
-import { archFromEnv } from '../../harness/session.ts';
+import { archFromEnv } from '../../harness/guest.ts';
 import type { Arch } from '../../harness/machine/arch.ts';
 
 /** The rows with a file here (tests/arches/<arch>.test.ts). */

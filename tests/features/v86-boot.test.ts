@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelSplatError, MachineExitedError } from '../../harness/errors.ts';
 import { SEABIOS_PATH } from '../../harness/machine/v86.ts';
-import { bootGuest, type Guest } from '../../harness/session.ts';
+import { bootGuest, type Guest } from '../../harness/guest.ts';
 
 // The shared guest serves the tests that leave it running; the reboot and panic tests end their
 // machine on purpose, so each boots its own.

@@ -8,7 +8,7 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GUEST_TOOLS_DIR, UTIL_VSERVER_LIBDIRS } from '../../harness/session.ts';
+import { GUEST_TOOLS_DIR, UTIL_VSERVER_LIBDIRS } from '../../harness/guest.ts';
 import { backend, useGuest } from '../fixtures.ts';
 import { defineExampleTests } from './example-tests.ts';
 

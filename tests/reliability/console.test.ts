@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { putTree } from '../../harness/console/put.ts';
 import { CommandTimeoutError, KernelSplatError } from '../../harness/errors.ts';
-import { bootGuest } from '../../harness/session.ts';
+import { bootGuest } from '../../harness/guest.ts';
 import { backend, timeScale, useGuest } from '../fixtures.ts';
 
 const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MachineExitedError } from '../../harness/errors.ts';
 import { cacheRoot, repoRoot } from '../../harness/paths.ts';
-import { bootGuest } from '../../harness/session.ts';
+import { bootGuest } from '../../harness/guest.ts';
 import { backend, timeScale, useGuest } from '../fixtures.ts';
 
 function alive(pid: number): boolean {

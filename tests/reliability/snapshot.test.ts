@@ -16,7 +16,7 @@ import type { Machine, MachineOptions } from '../../harness/machine/machine.ts';
 import { QemuMachine } from '../../harness/machine/qemu.ts';
 import { V86Machine } from '../../harness/machine/v86.ts';
 import { fileCrc32, findSnapshot, snapshotPaths, type SnapshotMeta } from '../../harness/machine/snapshot.ts';
-import { bootGuest, type BootOptions, type Guest } from '../../harness/session.ts';
+import { bootGuest, type BootOptions, type Guest } from '../../harness/guest.ts';
 import { backend, timeScale } from '../fixtures.ts';
 
 // A snapshot key of this file's own (the command line is part of it): the damage done here never

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSelftests, SELFTEST_COLLECTIONS } from '../../harness/build/selftests.ts';
 import { pristineSource } from '../../harness/build/debian-source.ts';
-import { archFromEnv } from '../../harness/session.ts';
+import { archFromEnv } from '../../harness/guest.ts';
 
 const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 

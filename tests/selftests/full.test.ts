@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { runOracle } from '../../harness/selftests/oracle.ts';
 import { flakyText, selftestTable, verdictText } from '../../harness/selftests/report.ts';
-import { archFromEnv } from '../../harness/session.ts';
+import { archFromEnv } from '../../harness/guest.ts';
 import { backend } from '../fixtures.ts';
 
 const arch = archFromEnv() ?? 'i386';

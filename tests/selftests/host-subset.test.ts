@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { runOracle } from '../../harness/selftests/oracle.ts';
 import { selftestTable, verdictText } from '../../harness/selftests/report.ts';
-import { archFromEnv } from '../../harness/session.ts';
+import { archFromEnv } from '../../harness/guest.ts';
 import { backend } from '../fixtures.ts';
 
 export const FAST_SUBSET = ['kcmp', 'pidfd', 'nsfs', 'clone3', 'ptrace', 'rlimits', 'sigaltstack', 'mincore', 'splice'];

@@ -7,7 +7,7 @@
 import { buildGuestImage } from '../../harness/build/guest-image.ts';
 import { buildKernel } from '../../harness/build/kernel.ts';
 import { buildSelftests } from '../../harness/build/selftests.ts';
-import { archFromEnv } from '../../harness/session.ts';
+import { archFromEnv } from '../../harness/guest.ts';
 
 export default async function setup(): Promise<void> {
   if (process.env['VSLAB_PREBUILD'] === 'none') return;
