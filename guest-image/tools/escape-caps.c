@@ -728,6 +728,7 @@ static int hold(int argc, char **argv)
 	if (fd < 0)
 		return setup_error("socket");
 	puts("holding");
+	fflush(stdout);
 	sleep(60);
 	return 0;
 }

@@ -17,6 +17,7 @@
  * the context itself is refused ("vkill: ctx_kill: <error text>").
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,57 +27,66 @@
 
 static const char usage_line[] = "usage: vkill [-c|--xid X] [-s SIG] [--] [PID]...\n";
 
+enum { O_HELP = 256 };
+
+static const struct option longopts[] = {
+	{ "xid",	required_argument,	NULL, 'c' },
+	{ "help",	no_argument,		NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct args {
+	uint32_t xid;
+	int have_xid, sig;
+};
+
+static int on_opt(void *ctx, int opt, char *arg)
+{
+	struct args *a = ctx;
+
+	switch (opt) {
+	case 'c':
+		if (vc_parse_xid(arg, &a->xid))
+			return vs_usage(usage_line);
+		a->have_xid = 1;
+		return 0;
+	case 's':
+		a->sig = vc_signal_nr(arg);
+		if (a->sig < 0) {
+			fprintf(stderr, "vkill: unknown signal '%s'\n", arg);
+			return 255;
+		}
+		return 0;
+	}
+	fputs(usage_line, stdout);
+	printf("Sends SIG (default KILL) to PIDs of context X, or to all of its tasks.\n");
+	return VC_OPT_DONE;
+}
+
 int vkill_main(int argc, char **argv)
 {
-	uint32_t xid = 0;
-	int have_xid = 0, sig = SIGKILL, ret = 0, i;
+	struct args a = { .sig = SIGKILL };
 	long long pid;
+	int ret, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-
-		if (!strcmp(opt, "--")) {
-			i++;
-			break;
-		}
-		if (opt[0] != '-')
-			break;
-		if (!strcmp(opt, "--help")) {
-			fputs(usage_line, stdout);
-			printf("Sends SIG (default KILL) to PIDs of context X, or to all of its tasks.\n");
-			return 0;
-		}
-		if (i + 1 >= argc)
-			return vs_usage(usage_line);
-		if (!strcmp(opt, "-c") || !strcmp(opt, "--xid")) {
-			if (vc_parse_xid(argv[++i], &xid))
-				return vs_usage(usage_line);
-			have_xid = 1;
-		} else if (!strcmp(opt, "-s")) {
-			sig = vc_signal_nr(argv[++i]);
-			if (sig < 0) {
-				fprintf(stderr, "vkill: unknown signal '%s'\n", argv[i]);
-				return 255;
-			}
-		} else {
-			return vs_usage(usage_line);
-		}
-	}
+	ret = vc_walk_opts(argc, argv, "c:s:", longopts, usage_line, on_opt, &a, &i);
+	if (ret)
+		return ret == VC_OPT_DONE ? 0 : ret;
 	if (i >= argc) {
-		if (!have_xid)
+		if (!a.have_xid)
 			return vs_usage(usage_line);
-		if (vc_ctx_kill(xid, 0, sig) < 0) {
+		if (vc_ctx_kill(a.xid, 0, a.sig) < 0) {
 			fprintf(stderr, "vkill: ctx_kill: %s\n", strerror(errno));
 			return 255;
 		}
 		return 0;
 	}
 	for (; i < argc; i++) {
-		uint32_t target = xid;
+		uint32_t target = a.xid;
 
 		if (vc_parse_num(argv[i], -1, 0x7FFFFFFF, &pid))
 			return vs_usage(usage_line);
-		if (!have_xid) {
+		if (!a.have_xid) {
 			long x = vc_task_xid((pid_t)pid);
 
 			if (x < 0) {
@@ -86,7 +96,7 @@ int vkill_main(int argc, char **argv)
 			}
 			target = (uint32_t)x;
 		}
-		if (vc_ctx_kill(target, (int32_t)pid, sig) < 0) {
+		if (vc_ctx_kill(target, (int32_t)pid, a.sig) < 0) {
 			fprintf(stderr, "vkill: %s: %s\n", argv[i], strerror(errno));
 			ret = 1;
 		}

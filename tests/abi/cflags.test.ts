@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { settleUntil } from '../poll.ts';
 import { u64, vc } from './helpers.ts';
 
 const INIT_SET = 7n << 32n;
@@ -140,7 +141,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     const inGuest = (cmd: string) => `vcontext --migrate --xid ${xid} -- sh -c '${cmd}'`;
     await h.succeed(`rm -f /tmp/gb${xid}; (while :; do :; done) >/dev/null 2>&1 </dev/null & echo $! >/tmp/hb${xid}`);
     await h.succeed(`vcontext --migrate --xid ${xid} -- sh -c 'echo $$ >/tmp/gb${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`);
-    await h.succeed(`i=0; while [ ! -s /tmp/gb${xid} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+    await settleUntil(h.guest.shell, `[ -s /tmp/gb${xid} ]`, { timeoutMs: 10_000, intervalMs: 25 });
     const hb = (await h.succeed(`cat /tmp/hb${xid}`)).stdout.trim();
     const gb = (await h.succeed(`cat /tmp/gb${xid}`)).stdout.trim();
     // One snapshot: the guest's view (its /proc/stat and its burner), then the host's.
@@ -208,7 +209,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
   };
 
   it('VIRT_TIME: CLOCK_MONOTONIC and CLOCK_BOOTTIME start at the creation inside (vDSO and syscall), CLOCK_REALTIME is the host\'s; without the flag the guest reads the host\'s clocks', async () => {
-    await h.succeed('i=0; while [ $(cut -d. -f1 /proc/uptime) -le 10 ] && [ $i -lt 400 ]; do usleep 50000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, '[ $(cut -d. -f1 /proc/uptime) -gt 10 ]', { timeoutMs: 20_000, intervalMs: 50 });
     for (const direct of ['', ' --syscall']) {
       // The creator moves in with ctx_create (its flag word) and reads at once.
       const inside = await clocks(`vsyscall --in ${u64(INIT_SET | VXF.VIRT_TIME)} ctx_create 1841 -- vclock${direct}`);

@@ -11,6 +11,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { vpoll } from '../poll.ts';
 import { guestWords, vc, type VcResult } from './helpers.ts';
 
 const CAP_SYS_ADMIN = 21;
@@ -275,19 +276,19 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
   });
 
   it('a bind to the wildcard ends up on the primary address (dual-stack sockets: v4-mapped)', async () => {
-    const r = await h.run(`chbind --silent --nid 7202 --ip 10.42.0.3 --ip 10.42.0.2 -- sh -c 'nc -l -p 7210 </dev/null & p=$!; i=0; until netstat -ltn | grep -q :7210 || [ $i -ge 50 ]; do usleep 20000; i=$((i+1)); done; netstat -ltn | grep :7210; kill $p'`);
+    const r = await h.run(`chbind --silent --nid 7202 --ip 10.42.0.3 --ip 10.42.0.2 -- sh -c 'nc -l -p 7210 </dev/null & p=$!; vpoll --timeout 1000 "netstat -ltn | grep -q :7210"; netstat -ltn | grep :7210; kill $p'`);
     expect(r.stdout).toMatch(/(^|\s)(::ffff:)?10\.42\.0\.3:7210\s/);
     expect(r.stdout).not.toMatch(/0\.0\.0\.0:7210|:::7210/);
   });
 
   it('IPv6: the wildcard means the primary IPv6 address; other IPv6 addresses are refused', async () => {
-    const r = await h.run(`ncontext --create --silent --nid 7203 -- naddress --add --silent --nid 7203 --ip fd42::2/64 -- sh -c 'nc -l -p 7220 </dev/null & p=$!; usleep 300000; netstat -ltn | grep :7220; kill $p; ${probe('[fd42::3]', 7221)}' 2>&1`);
+    const r = await h.run(`ncontext --create --silent --nid 7203 -- naddress --add --silent --nid 7203 --ip fd42::2/64 -- sh -c 'nc -l -p 7220 </dev/null & p=$!; vpoll "netstat -ltn | grep -q :7220"; netstat -ltn | grep :7220; kill $p; ${probe('[fd42::3]', 7221)}' 2>&1`);
     expect(r.stdout).toMatch(/fd42::2:7220\s/);
     expect(r.stdout).toMatch(/rc=1/);
   });
 
   it('an outgoing connection of a guest has a source address from its set, not the host\'s first address', async () => {
-    const r = await h.run(`nc -l -p 7230 </dev/null >/dev/null & p=$!; usleep 200000; chbind --silent --nid 7204 --ip 10.42.0.3 -- sh -c 'echo x | nc 10.42.0.1 7230' ; netstat -tn | grep ':7230 '; kill $p 2>/dev/null; true`);
+    const r = await h.run(`nc -l -p 7230 </dev/null >/dev/null & p=$!; ${vpoll("netstat -ltn | grep -q ':7230 '")}; chbind --silent --nid 7204 --ip 10.42.0.3 -- sh -c 'echo x | nc 10.42.0.1 7230' ; netstat -tn | grep ':7230 '; kill $p 2>/dev/null; true`);
     expect(r.stdout).toMatch(/10\.42\.0\.3:\d+\s/);
     expect(r.stdout).not.toMatch(/10\.42\.0\.1:\d+\s+(::ffff:)?10\.42\.0\.1:7230/);
   });
@@ -338,7 +339,7 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     const v4hex = words(ip4('10.42.0.2'));
     const v6hex = words(ip6('fd42::2'));
     const watch = (file: string, hex: string, cmd: string) =>
-      `${cmd} >/tmp/ping.out 2>&1 & p=$!; i=0; until grep -q " ${hex}:" ${file} || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; ` +
+      `${cmd} >/tmp/ping.out 2>&1 & p=$!; vpoll "grep -q \\" ${hex}:\\" ${file}"; ` +
       `grep -o " [0-9A-F]*:\\(0001\\|003A\\) " ${file}; wait $p; grep -o "[0-9]* packets received" /tmp/ping.out`;
     const little = guestWords.endian === 'little';
     expect([v4hex, v6hex]).toEqual(little ? ['02002A0A', '000042FD000000000000000002000000'] : ['0A2A0002', 'FD420000000000000000000000000002']);
@@ -370,9 +371,8 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
 
 describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', () => {
   const h = useGuest({ variant: 'vserver' });
-  /** Polls (about 5 s) until netstat lists a listening socket on ADDR:PORT; fails the command otherwise. */
-  const listening = (addrPort: string): string =>
-    `i=0; until netstat -ltn | grep -q '[ :]${addrPort} ' ; do [ $i -ge 250 ] && exit 1; usleep 20000; i=$((i+1)); done`;
+  /** Polls (5 s) until netstat lists a listening socket on ADDR:PORT; fails the command otherwise. */
+  const listening = (addrPort: string): string => vpoll(`netstat -ltn | grep -q '[ :]${addrPort} '`);
   /** Starts a foreground httpd serving DIR on ADDR:PORT in the background; prints its pid. */
   const serve = (addrPort: string, dir: string, prefix = ''): string => `${prefix} httpd -f -p ${addrPort} -h ${dir} >/dev/null 2>&1 & echo $!`;
   const pids: string[] = [];

@@ -6,11 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { vpoll } from '../poll.ts';
 
 const TOOLS = ['chcontext', 'vcontext', 'vattribute', 'vkill', 'vps', 'vserver-stat', 'vuname', 'reducecap', 'showcaps'];
 
-/** Polls (deadline about 5 s) until CMD fails: exit 0 once it did, 1 if it never did. */
-const gone = (cmd: string): string => `i=0; while ${cmd} 2>/dev/null; do [ $i -ge 250 ] && exit 1; usleep 20000; i=$((i+1)); done`;
+/** Polls (deadline 5 s) until CMD fails: exit 0 once it did, 1 if it never did. */
+const gone = (cmd: string): string => vpoll(cmd, { not: true });
 /** Start a process that keeps context XID alive; returns its pid. */
 const keepAlive = (xid: number, extra = ''): string => `vcontext --create --silent ${extra} --xid ${xid} -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`;
 

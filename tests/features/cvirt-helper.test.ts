@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { settleUntil } from '../poll.ts';
+import { settleUntil, vpoll } from '../poll.ts';
 
 const REBOOT = { RESTART: '01234567', HALT: 'cdef0123', POWER_OFF: '4321fedc' };
 const LOG = '/run/vshelper.log';
@@ -131,10 +131,8 @@ describe('guest clock, task counts and the reboot helper', () => {
     // The busy loop and the reading cat: both running, 2 tasks.
     expect(fields((await h.succeed('vcontext --migrate --xid 170 -- cat /proc/loadavg')).stdout)[3]).toBe('2/2');
     // The load follows once a 5-second interval has passed (poll, deadline 30 s).
-    const poll = await h.guest.shell.succeed(
-      'i=0; while [ $i -lt 300 ]; do l=$(vcontext --migrate --xid 170 -- cat /proc/loadavg); case "$l" in 0.00*) usleep 100000; i=$((i+1));; *) break;; esac; done; echo "$l"',
-      { timeoutMs: 60_000 },
-    );
+    const loadavg = 'vcontext --migrate --xid 170 -- cat /proc/loadavg';
+    const poll = await h.guest.shell.succeed(`${vpoll(`${loadavg} | grep -qv '^0\\.00'`, { timeoutMs: 30_000, intervalMs: 100 })}; ${loadavg}`, { timeoutMs: 60_000 });
     const [one, five, fifteen] = fields(poll.stdout).map(Number);
     expect(one).toBeGreaterThan(0);
     expect(one).toBeGreaterThanOrEqual(five ?? Infinity);

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { vpoll } from '../poll.ts';
 
 describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
   const h = useGuest({ variant: 'vserver' });
@@ -16,7 +17,7 @@ describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
   /** A guest past setup that stays (a sleeping task), for mappings set while it runs. */
   const start = (xid: number) =>
     ok(`vcontext --create --silent --xid ${xid} -- vattribute --set --secure -- vcontext --silent --endsetup --migrate-self -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
-  const stop = (xid: number) => h.run(`vkill --xid ${xid} -s KILL; i=0; while [ -d /proc/virtual/${xid} ] && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done`);
+  const stop = (xid: number) => h.run(`vkill --xid ${xid} -s KILL; ${vpoll(`[ -d /proc/virtual/${xid} ]`, { timeoutMs: 2000, not: true })}`);
   let hostOpen = '';
 
   it('setup: a loop-control node; the host opening it reaches the driver', async () => {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { settleUntil } from '../poll.ts';
+import { pollUntil, settleUntil, vpoll } from '../poll.ts';
 import { u64, vc } from '../abi/helpers.ts';
 
 const NPROC = 6;
@@ -230,7 +230,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
 
   it('cacct and sock_stat count the bytes a guest sends over TCP, in the ABI layouts; the host is not counted', async () => {
     await persistent(167);
-    await h.succeed(`printf '%777s' x >/tmp/cacct.data && (nc -l -p 4167 >/dev/null 2>&1 &) && usleep 100000`);
+    await h.succeed(`printf '%777s' x >/tmp/cacct.data && (nc -l -p 4167 >/dev/null 2>&1 &) && ${vpoll("netstat -ltn | grep -q ':4167 '")}`);
     await h.succeed(`vcontext --migrate --xid 167 -- sh -c 'nc 127.0.0.1 4167 </tmp/cacct.data; true'`);
     const cacct = (await h.succeed('cat /proc/virtual/167/cacct')).stdout.split('\n');
     expect(cacct[0]).toBe('Type\t    recv #/bytes\t\t   send #/bytes\t\t    fail #/bytes');
@@ -362,8 +362,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await h.succeed(`vcontext --migrate --xid 192 -- sh -c 'mkdir /tmp/dent192b && : >/tmp/dent192b/kept'`);
     await release(192);
     // The ended context is freed (an RCU grace period later) although its dentries are still cached.
-    for (let i = 0; i < 100 && (await status()) !== before; i++) await h.succeed('usleep 50000');
-    expect(await status()).toBe(before);
+    expect(await pollUntil(h.guest.shell, status, before, 50)).toBe(before);
     await persistent(192);
     const fresh = await dent(192);
     await h.succeed('rm -rf /tmp/dent192b');

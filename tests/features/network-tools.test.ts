@@ -26,8 +26,8 @@ const keepAlive = (nid: number, extra = ''): string => `ncontext --create --sile
 const bindIn = (nid: number, addr: string, port: number): string => {
   const shown = `[ :]${addr.replace(/^\[(.*)\]$/, '$1')}:${port} `;
   return (
-    `ncontext --migrate --nid ${nid} -- httpd -f -p ${addr}:${port} -h /tmp 2>/tmp/bind.err & p=$!; i=0; ` +
-    `while kill -0 $p 2>/dev/null && ! netstat -ltn | grep -q '${shown}' && [ $i -lt 250 ]; do usleep 20000; i=$((i+1)); done; ` +
+    `ncontext --migrate --nid ${nid} -- httpd -f -p ${addr}:${port} -h /tmp 2>/tmp/bind.err & p=$!; export p; ` +
+    `${vpoll(`kill -0 $p 2>/dev/null && ! netstat -ltn | grep -q '${shown}'`, { not: true })}; ` +
     `if netstat -ltn | grep -q '${shown}'; then r=bound; elif kill -0 $p 2>/dev/null; then r=stuck; else r=refused; fi; ` +
     `kill $p 2>/dev/null; wait $p; cat /tmp/bind.err >&2; echo $r`
   );
@@ -340,7 +340,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
 
     it('an unbound IPv6 socket in a guest connects from the context\'s IPv6 address, not the one the route would pick', async () => {
       // The kernel would choose fd42::1 itself to reach fd42::1; the context owns fd42::2.
-      await h.succeed('(nc -l -p 5103 >/dev/null 2>&1 &) && usleep 100000');
+      await h.succeed(`(nc -l -p 5103 >/dev/null 2>&1 &) && ${vpoll("netstat -ltn | grep -q ':5103 '")}`);
       const pid = (await h.succeed(`chbind --silent --nid 6203 --ip 10.42.0.2 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
       try {
         await h.succeed('naddress --add --silent --nid 6203 --ip fd42::2');

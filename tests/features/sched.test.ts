@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { settleUntil } from '../poll.ts';
+import { settleUntil, vpoll } from '../poll.ts';
 import { u64, vc } from '../abi/helpers.ts';
 
 const VXSM = {
@@ -121,7 +121,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     return Number(m?.[1] ?? -1);
   };
   const waitHeld = (xid: number) =>
-    h.succeed(`i=0; while ! awk '/^cpu /{ if ($5 > 0) f=1 } END { exit !f }' /proc/virtual/${xid}/sched && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
+    settleUntil(h.guest.shell, `awk '/^cpu /{ if ($5 > 0) f=1 } END { exit !f }' /proc/virtual/${xid}/sched`, { timeoutMs: 10_000, intervalMs: 25 });
 
   it('the guest machine has one CPU; VCI has the hard-scheduler bit 5; /proc/virtual/<xid>/sched has the token-bucket format', async () => {
     expect((await h.succeed("grep -c '^processor' /proc/cpuinfo")).stdout.trim()).toBe('1');
@@ -173,8 +173,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       // The host shell answers while all three burn.
       expect((await h.succeed('echo alive')).stdout.trim()).toBe('alive');
       // nr_onhold counts the held task at some moment of the guest's cycle (it is held 3/4 of the time).
-      const onhold = await h.guest.shell.run("i=0; until grep -q '^nr_onhold:\t1$' /proc/virtual/3011/cvirt; do [ $i -ge 400 ] && exit 1; usleep 5000; i=$((i+1)); done");
-      expect(onhold.exitCode).toBe(0);
+      expect(await settleUntil(h.guest.shell, "grep -q '^nr_onhold:\t1$' /proc/virtual/3011/cvirt", { timeoutMs: 2000, intervalMs: 5 })).toBe(true);
     } finally {
       await stop(3011, 3012, 3013);
     }
@@ -231,7 +230,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     // The host context has no vx_info, so no bucket of its own: kernel-patch/README.md (Scheduler)
     // documents the kernel's own cgroup v2 cpu controller for it, which the patch leaves working.
     const loop = (n: number) =>
-      h.succeed(`rm -f /tmp/hb${n}; sh -c 'echo $$ >/tmp/hb${n}; while :; do :; done' >/dev/null 2>&1 </dev/null & i=0; while [ ! -s /tmp/hb${n} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done; cat /tmp/hb${n}`);
+      h.succeed(`rm -f /tmp/hb${n}; sh -c 'echo $$ >/tmp/hb${n}; while :; do :; done' >/dev/null 2>&1 </dev/null & ${vpoll(`[ -s /tmp/hb${n} ]`, { timeoutMs: 10_000 })}; cat /tmp/hb${n}`);
     await h.succeed('mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg && echo +cpu >/tmp/cg/cgroup.subtree_control && mkdir /tmp/cg/hostbucket');
     const pids: number[] = [];
     try {
@@ -273,7 +272,7 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   it('a paused guest can still be killed: vkill -s KILL ends its tasks and the context goes away', async () => {
     await burner(3032);
     await h.succeed('vattribute --xid 3032 --set --flag sched_pause');
-    await h.succeed("i=0; while ! grep -q '^nr_onhold:	1' /proc/virtual/3032/cvirt && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done");
+    await settleUntil(h.guest.shell, "grep -q '^nr_onhold:\t1' /proc/virtual/3032/cvirt", { timeoutMs: 10_000, intervalMs: 25 });
     await h.succeed('vkill --xid 3032 -s KILL');
     await settleUntil(h.guest.shell, '[ -e /proc/virtual/3032 ]', { timeoutMs: 10000, not: true });
     expect((await h.guest.shell.run('test -e /proc/virtual/3032')).exitCode).not.toBe(0);

@@ -10,6 +10,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { vpoll } from '../poll.ts';
 import { u64, vc } from '../abi/helpers.ts';
 
 const CLONE_FS = 0x200n;
@@ -60,8 +61,6 @@ const v2 = (mask: bigint, index = 0): string => `${u64(mask)}${u32(index)}`;
 const v1 = (mask: bigint): string => u64(mask);
 const hex8 = (v: bigint): string => v.toString(16).padStart(8, '0');
 
-/** Polls (about 10 s) until CMD succeeds. */
-const until = (cmd: string): string => `i=0; until ${cmd}; do [ $i -ge 500 ] && exit 1; usleep 20000; i=$((i+1)); done`;
 
 describe('spaces: set_space / enter_space and vspace on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
@@ -127,7 +126,7 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
     // IPC: a SysV semaphore array (3 semaphores) made in a new IPC namespace.
     const pid = (await h.succeed(`vspace --new --mask ipc -- sh -c 'vsyscall --in ${v2(NEWIPC)} ${CMD.set} ${X} >/tmp/spc/ipc.set && exec limprobe --hold sem 1 3' >/tmp/spc/ipc.out 2>&1 & echo $!`)).stdout.trim();
     try {
-      await h.succeed(until('grep -q held /tmp/spc/ipc.out'));
+      await h.succeed(vpoll('grep -q held /tmp/spc/ipc.out', { timeoutMs: 10_000 }));
       expect((await h.succeed('cat /tmp/spc/ipc.set')).stdout).toBe('ret=0 errno=0 OK\n');
       const rows = (text: string): string[] => text.split('\n').slice(1).filter((l) => l.trim() !== '');
       expect(rows((await h.succeed('cat /proc/sysvipc/sem')).stdout)).toEqual([]);
@@ -244,7 +243,7 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
       const hostName = (await h.succeed('hostname')).stdout;
       await h.succeed(start(A, 'spcA', 2));
       await h.succeed(start(B, 'spcB', 5));
-      await h.succeed(until('grep -q held /tmp/spc/spcA.sem') + '; ' + until('grep -q held /tmp/spc/spcB.sem'));
+      await h.succeed(vpoll('grep -q held /tmp/spc/spcA.sem && grep -q held /tmp/spc/spcB.sem', { timeoutMs: 10_000 }));
       await h.succeed(`vuname -s --xid ${A} -t nodename=guestA && vuname -s --xid ${B} -t nodename=guestB`);
 
       // Mounts: each guest sees its own tmpfs only; the host neither.

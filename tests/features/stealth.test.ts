@@ -13,6 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { settleUntil } from '../poll.ts';
 
 const ROOT = '/tmp/stroot';
 
@@ -74,7 +75,7 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
         `mount -t proc proc ${ROOT}/proc`,
     );
     await h.succeed(`echo ${Buffer.from(DETECT).toString('base64')} | base64 -d >${ROOT}/detect.sh && chmod 755 ${ROOT}/detect.sh`);
-    await h.succeed('i=0; while [ $(cut -d. -f1 /proc/uptime) -le 10 ] && [ $i -lt 400 ]; do usleep 50000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, '[ $(cut -d. -f1 /proc/uptime) -gt 10 ]', { timeoutMs: 20_000, intervalMs: 50 });
   });
 
   /** Runs the script in a new guest XID (network context XID, address 10.42.0.2) with ATTRS; returns its findings. */

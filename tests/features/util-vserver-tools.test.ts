@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { vpoll } from '../poll.ts';
 
 /** A process that keeps context XID alive (created with vcontext); prints its pid. */
 const keepAlive = (xid: number, extra = ''): string => `vcontext --create --silent ${extra} --xid ${xid} -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`;
@@ -52,7 +53,7 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
       expect((await h.succeed(`vserver-info ${pid} XID`)).stdout).toBe('5202\n');
       expect((await h.succeed('vserver-info 0 XID')).stdout).toBe('0\n');
       expect((await h.succeed(`vserver-info ${pid} TAG`)).stdout).toBe('5202\n');
-      const init = (await h.succeed('i=0; while [ ! -s /tmp/i5214 ] && [ $i -lt 250 ]; do usleep 20000; i=$((i+1)); done; cat /tmp/i5214')).stdout.trim();
+      const init = (await h.succeed(`${vpoll('[ -s /tmp/i5214 ]')}; cat /tmp/i5214`)).stdout.trim();
       expect(Number(init)).toBeGreaterThan(1);
       expect((await h.succeed('vserver-info 5214 INITPID')).stdout).toBe(`${init}\n`);
       expect((await h.succeed('cat /proc/virtual/5214/info')).stdout).toMatch(new RegExp(`^Init:\\s+${init}$`, 'm'));

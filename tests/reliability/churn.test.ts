@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Shell } from '../../harness/console/shell.ts';
 import { useGuest } from '../fixtures.ts';
 import { lockDebugVariant } from '../kernels.ts';
-import { pollUntil } from '../poll.ts';
+import { pollUntil, settleUntil } from '../poll.ts';
 
 const COUNTERS = /#CTotal:\t(\d+)\n#CActive:\t(\d+)/;
 
@@ -73,7 +73,7 @@ describe(`context churn on ${lockDebugVariant()}`, () => {
     expect(procMax).toBeLessThanOrEqual(6 + 3 + 3);
     expect(filesMax).toBeLessThanOrEqual(12);
     // Tasks gone: nothing stays charged (files are freed by task work, so poll briefly).
-    await h.guest.shell.succeed('i=0; while ! grep -q "^FILES:\t *0\t" /proc/virtual/500/limit && [ $i -lt 100 ]; do usleep 50000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q "^FILES:\t *0\t" /proc/virtual/500/limit');
     expect((await row('PROC'))[0]).toBe(0);
     expect((await row('FILES'))[0]).toBe(0);
     expect((await row('VM'))[0]).toBe(0);
@@ -100,7 +100,7 @@ describe(`context churn on ${lockDebugVariant()}`, () => {
       return m;
     };
     // Tasks gone: every counter is back at 0 (files and queues go by task work: poll briefly).
-    await h.guest.shell.succeed('i=0; while ! grep -q "^SOCK:\t *0\t" /proc/virtual/501/limit && [ $i -lt 100 ]; do usleep 50000; i=$((i+1)); done');
+    await settleUntil(h.guest.shell, 'grep -q "^SOCK:\t *0\t" /proc/virtual/501/limit');
     const t = await table();
     expect(rows.map((name) => [name, t.get(name)?.[0]])).toEqual(rows.map((name) => [name, 0]));
     // Every limit was hit; the atomically charged ones never passed theirs.

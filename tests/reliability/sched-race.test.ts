@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shell } from '../../harness/console/shell.ts';
 import { useGuest } from '../fixtures.ts';
+import { pollUntil, settleUntil } from '../poll.ts';
 import { lockDebugVariant } from '../kernels.ts';
 
 const COUNTERS = /#CTotal:\t(\d+)\n#CActive:\t(\d+)/;
@@ -41,12 +42,7 @@ describe(`CPU scheduler races on ${lockDebugVariant()}`, () => {
     });
     expect(r.stdout).toBe('done\n');
     // Contexts are freed one RCU grace period after their last task: poll back to the baseline.
-    await h.guest.shell.succeed(`i=0; while [ -e /proc/virtual/${XID} ] && [ $i -lt 400 ]; do usleep 25000; i=$((i+1)); done`);
-    let now = await counters(h.guest.shell);
-    for (let i = 0; i < 50 && now !== base; i++) {
-      await h.guest.shell.succeed('sleep 0.1');
-      now = await counters(h.guest.shell);
-    }
-    expect(now).toBe(base);
+    await settleUntil(h.guest.shell, `[ -e /proc/virtual/${XID} ]`, { timeoutMs: 10_000, not: true });
+    expect(await pollUntil(h.guest.shell, () => counters(h.guest.shell), base, 50)).toBe(base);
   });
 });

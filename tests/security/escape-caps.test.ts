@@ -44,8 +44,9 @@ const httpd = (addr: string, port: number): string => `httpd -f -p ${addr}:${por
 /** "OK" when the /proc/net listing FILE has a socket line (the attacker has none of its own). */
 const listed = (file: string): string =>
   `if [ $(wc -l <${file}) -gt 1 ]; then echo "OK listed"; else echo "REFUSED listing none-seen"; exit 1; fi`;
-/** A socket the host holds for a minute (escape-caps hold ARGS), started before the attack. */
-const hold = (args: string): string => `escape-caps hold ${args} </dev/null >/dev/null 2>&1 & usleep 300000`;
+/** A socket the host holds for a minute (escape-caps hold ARGS), taken before the attack starts. */
+const hold = (args: string): string =>
+  `rm -f /tmp/hold.out; escape-caps hold ${args} </dev/null >/tmp/hold.out 2>&1 & ${vpoll('grep -q holding /tmp/hold.out')}`;
 
 const attacks: Attack[] = [
   // --- capabilities the secure bound leaves in ---

@@ -10,6 +10,7 @@
  * what the attacker shares with host tasks — the process group of `vserver NAME exec CMD | tee`,
  * the administrator's terminal — `wrap` the attacker in a host-side line that prints the verdict.
  */
+import { vpoll } from '../poll.ts';
 import { defineBattery, type Attack } from './battery.ts';
 
 /** POSIX shell single-quoting. */
@@ -17,14 +18,14 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A listener of the host: busybox httpd on ADDR:PORT ([v6] allowed), polled until listening. */
 const httpd = (addr: string, port: number): string =>
-  `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & i=0; until netstat -ltn | grep -q ":${port} " || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done`;
+  `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & ${vpoll(`netstat -ltn | grep -q ":${port} "`)}`;
 /** A host task to attack by pid: its pid in the guest's /tmp/victim. */
 const VICTIM = 'sleep 600 >/dev/null 2>&1 & echo $! >$ROOT/tmp/victim';
 /** SysV objects of the host with KEY (mode 0666): SHM=, MSG=, SEM= in the guest's /tmp/ipc. */
 const ipc = (key: string): string => `ipcrm -M ${key} -Q ${key} -S ${key} 2>/dev/null; escape-net ipc-make ${key} >$ROOT/tmp/ipc`;
 /** Abstract unix sockets @NAME (stream) and @NAME.d (datagram) of the host. */
 const unixServer = (name: string): string =>
-  `escape-net unix-serve ${name} >/dev/null 2>&1 & i=0; until grep -q @${name}.d /proc/net/unix || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done`;
+  `escape-net unix-serve ${name} >/dev/null 2>&1 & ${vpoll(`grep -q @${name}.d /proc/net/unix`)}`;
 /** Turns a command's exit status into the probe's verdict form. */
 const verdict = (cmd: string, what: string): string =>
   `if ${cmd} >/dev/null 2>&1; then echo "OK ${what}"; else echo "REFUSED ${what} failed"; exit 1; fi`;
