@@ -193,7 +193,11 @@ const RESTORE_TIMEOUT_MS = 20_000;
  * commands: for a boot, the agent's ready marker; for a restore (machineOpts.restoreFrom), the
  * answer to vsrestore (snapshot.ts), which gives the guest its own random seed and clock.
  */
-async function startGuest(plan: GuestPlan, machine: Machine, extra: { restored: boolean; snapshotKey?: string; onClose?: () => Promise<void> }): Promise<Guest> {
+async function startGuest(
+  plan: GuestPlan,
+  machine: Machine,
+  extra: { restored: boolean; snapshotKey?: string; onClose?: () => Promise<void> },
+): Promise<Guest> {
   const { opts, timeScale } = plan;
   const splatDetector = new SplatDetector();
   const shell = new Shell(machine, { commandTimeoutMs: opts.commandTimeoutMs, timeScale });
@@ -270,7 +274,11 @@ interface SnapshotBackend {
  */
 async function snapshotBackend(backend: BackendName, machineOpts: MachineOptions, kernel: string, initrd: string): Promise<SnapshotBackend | undefined> {
   // The emulator's own files by their real path (a package update replaces them), the images as named.
-  const ids = async (emulator: string[]) => [...(await Promise.all(emulator.map(async (p) => fileIdentity(await realpath(p))))), await fileIdentity(kernel), await fileIdentity(initrd)];
+  const ids = async (emulator: string[]) => [
+    ...(await Promise.all(emulator.map(async (p) => fileIdentity(await realpath(p))))),
+    await fileIdentity(kernel),
+    await fileIdentity(initrd),
+  ];
   if (backend === 'v86') {
     const { V86Machine, v86EmulatorFiles, v86StateArgs } = await import('./machine/v86.ts');
     const key = snapshotKey({ backend, files: await ids(v86EmulatorFiles()), args: v86StateArgs(machineOpts) });
@@ -302,7 +310,10 @@ async function snapshotBackend(backend: BackendName, machineOpts: MachineOptions
 async function restoreGuest(plan: GuestPlan, snap: SnapshotBackend, found: { paths: SnapshotPaths; meta: SnapshotMeta }): Promise<Guest> {
   const key = snap.key;
   await copyFile(found.paths.bootLog, plan.consoleLogPath).catch(() => undefined);
-  await logNote(plan, `restored from snapshot ${key} (saved ${found.meta.savedAt} after a boot of ${found.meta.bootMs.toFixed(0)} ms); the boot's console is above`);
+  await logNote(
+    plan,
+    `restored from snapshot ${key} (saved ${found.meta.savedAt} after a boot of ${found.meta.bootMs.toFixed(0)} ms); the boot's console is above`,
+  );
   const { machine, onClose } = await snap.restoring(found.paths.state);
   // The checksum is taken while the emulator loads the same file; a mismatch ends the machine at once
   // (whatever the damaged guest is doing) and the restore fails.
@@ -416,7 +427,14 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     bootTimeoutMs: opts.bootTimeoutMs ?? 60_000,
     opts,
   };
-  const eligible = snapshotEligibility({ backend, arch, requested: opts.snapshot, env: process.env['VSLAB_SNAPSHOT'], diskPath: opts.diskPath, icountShift: opts.icountShift });
+  const eligible = snapshotEligibility({
+    backend,
+    arch,
+    requested: opts.snapshot,
+    env: process.env['VSLAB_SNAPSHOT'],
+    diskPath: opts.diskPath,
+    icountShift: opts.icountShift,
+  });
   if (!eligible.use) return startGuest(plan, await createMachine(backend, machineOpts), { restored: false });
 
   const snap = await snapshotBackend(backend, machineOpts, kernel.image, initrdPath);

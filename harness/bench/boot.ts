@@ -41,7 +41,15 @@ interface Row {
 }
 
 async function measure(backend: BackendName, accel: Accel, variant: Variant, boots: number, commands: number): Promise<Row> {
-  const row: Row = { backend: backend === 'qemu' ? `qemu ${accel}` : 'v86', variant, bootMs: [], restoreMs: [], bootCpuMs: [], restoreCpuMs: [], roundTripMs: [] };
+  const row: Row = {
+    backend: backend === 'qemu' ? `qemu ${accel}` : 'v86',
+    variant,
+    bootMs: [],
+    restoreMs: [],
+    bootCpuMs: [],
+    restoreCpuMs: [],
+    roundTripMs: [],
+  };
   const cpu = async (g: Guest, into: number[]): Promise<void> => {
     const ms = g.machine instanceof QemuMachine ? await g.machine.cpuMs() : undefined;
     if (ms !== undefined) into.push(ms);
@@ -134,8 +142,20 @@ async function benchBoot(values: Values<typeof bootCommand.options>): Promise<vo
     const base = baseline.get(r.backend);
     const ratio = base === undefined ? '' : (median(r.bootMs) / median(base.bootMs)).toFixed(2);
     const med = (xs: number[], digits = 0): string => (xs.length === 0 ? '' : median(xs).toFixed(digits));
-    return [r.backend, r.variant, med(r.bootMs), ratio, med(r.restoreMs), med(r.bootCpuMs), med(r.restoreCpuMs), med(r.roundTripMs, 2), Math.min(...r.roundTripMs).toFixed(2)];
+    return [
+      r.backend,
+      r.variant,
+      med(r.bootMs),
+      ratio,
+      med(r.restoreMs),
+      med(r.bootCpuMs),
+      med(r.restoreCpuMs),
+      med(r.roundTripMs, 2),
+      Math.min(...r.roundTripMs).toFixed(2),
+    ];
   });
   process.stdout.write(`${summary}\n\n`);
-  process.stdout.write(`${formatTable(['backend', 'kernel', 'boot ms (median)', 'vs vanilla', 'restore ms (median)', 'boot CPU ms', 'restore CPU ms', 'round trip ms (median)', 'min'], table)}\n`);
+  process.stdout.write(
+    `${formatTable(['backend', 'kernel', 'boot ms (median)', 'vs vanilla', 'restore ms (median)', 'boot CPU ms', 'restore CPU ms', 'round trip ms (median)', 'min'], table)}\n`,
+  );
 }

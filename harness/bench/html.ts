@@ -119,7 +119,9 @@ export function overheadHtml(r: OverheadReport, chartJs: string): string {
       return `<tr><td>${htmlEscape(row.benchmark)}</td><td>${base === undefined ? '' : (base.median.value * 1e6).toFixed(2)}</td>${cells.join('')}</tr>`;
     })
     .join('\n');
-  const machines = Object.entries(r.machines).map(([m, k]) => `${htmlEscape(m)} = ${htmlEscape(k.variant)} <code>${htmlEscape(k.key)}</code>`).join(', ');
+  const machines = Object.entries(r.machines)
+    .map(([m, k]) => `${htmlEscape(m)} = ${htmlEscape(k.variant)} <code>${htmlEscape(k.key)}</code>`)
+    .join(', ');
   const emulator = r.backend === 'qemu' ? `QEMU${r.icount === null ? '' : ` -icount shift=${r.icount} (guest time counts instructions)`}` : r.backend;
   const body = `<p class="meta">vsbench on ${r.arch} under ${htmlEscape(emulator)}; ${r.rounds} rounds, each benchmark batched to ≥ ${r.timeMs} ms. Machines: ${machines}.</p>
 <p id="agreement">${htmlEscape(agreementLine(r))}.</p>
@@ -129,7 +131,7 @@ host+guest: the host context while a guest lives beside it. in guest: inside a s
 <table><thead>${head}</thead><tbody>
 ${rows}
 </tbody></table>`;
-  return page('vslab: the patch\'s overhead', body, [spec], chartJs);
+  return page("vslab: the patch's overhead", body, [spec], chartJs);
 }
 
 export interface BootHtmlRow {
@@ -160,15 +162,23 @@ export function bootHtml(rows: readonly BootHtmlRow[], summary: string, chartJs:
     }),
   });
   const table = rows
-    .map((r) => `<tr><td>${htmlEscape(r.backend)}</td><td>${htmlEscape(r.variant)}</td><td>${median(r.bootMs).toFixed(0)}</td><td>${(r.restoreMs ?? []).length === 0 ? '' : median(r.restoreMs ?? []).toFixed(0)}</td><td>${r.roundTripMs.length === 0 ? '' : median(r.roundTripMs).toFixed(2)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${htmlEscape(r.backend)}</td><td>${htmlEscape(r.variant)}</td><td>${median(r.bootMs).toFixed(0)}</td><td>${(r.restoreMs ?? []).length === 0 ? '' : median(r.restoreMs ?? []).toFixed(0)}</td><td>${r.roundTripMs.length === 0 ? '' : median(r.roundTripMs).toFixed(2)}</td></tr>`,
+    )
     .join('\n');
   const body = `<p class="meta">${htmlEscape(summary)}</p>
 <table><thead><tr><th>backend</th><th>kernel</th><th>boot ms (median)</th><th>snapshot restore ms (median)</th><th>round trip ms (median)</th></tr></thead><tbody>
 ${table}
 </tbody></table>`;
-  return page('vslab: boot and round trip', body, [
-    chart('boot', 'boot to shell, ms (median; whiskers: fastest and slowest boot)', 'ms', (r) => r.bootMs),
-    chart('restore', 'snapshot restore to shell, ms (median; whiskers: fastest and slowest)', 'ms', (r) => r.restoreMs ?? []),
-    chart('roundtrip', 'command round trip, ms (median; whiskers: fastest and slowest)', 'ms', (r) => r.roundTripMs),
-  ], chartJs);
+  return page(
+    'vslab: boot and round trip',
+    body,
+    [
+      chart('boot', 'boot to shell, ms (median; whiskers: fastest and slowest boot)', 'ms', (r) => r.bootMs),
+      chart('restore', 'snapshot restore to shell, ms (median; whiskers: fastest and slowest)', 'ms', (r) => r.restoreMs ?? []),
+      chart('roundtrip', 'command round trip, ms (median; whiskers: fastest and slowest)', 'ms', (r) => r.roundTripMs),
+    ],
+    chartJs,
+  );
 }

@@ -19,7 +19,11 @@ const PLACE: Record<Mode, string> = { vanilla: 'host', off: 'host', host: 'host'
 const placeOf = (mode: Mode): string => PLACE[mode];
 
 /** bench:overhead: nanoseconds per operation by benchmark and mode, each on its mode's build. */
-export function overheadTests(results: ReadonlyMap<string, ReadonlyMap<Mode, readonly number[]>>, buildKeyOf: (mode: Mode) => string, environment?: string): TestFacts[] {
+export function overheadTests(
+  results: ReadonlyMap<string, ReadonlyMap<Mode, readonly number[]>>,
+  buildKeyOf: (mode: Mode) => string,
+  environment?: string,
+): TestFacts[] {
   const out: TestFacts[] = [];
   for (const [name, byMode] of results) {
     const base = median(byMode.get('vanilla') ?? []);
@@ -51,19 +55,21 @@ export interface BootRow {
 
 /** bench:boot: boot-to-shell time and command round trip per backend, each on its variant's build. */
 export function bootTests(rows: readonly BootRow[], buildKeyOf: (variant: string) => string): TestFacts[] {
-  return rows.flatMap((r) => [
-    { name: 'boot', what: 'boot to shell', ms: r.bootMs },
-    { name: 'restore', what: 'snapshot restore to shell', ms: r.restoreMs ?? [] },
-    { name: 'round_trip', what: 'command round trip', ms: r.roundTripMs },
-  ]
-    .filter((f) => f.ms.length > 0)
-    .map((f) => ({
-      path: ['bench', 'boot', r.backend, f.name],
-      buildKey: buildKeyOf(r.variant),
-      status: 'DONE' as const,
-      number: seconds(median(f.ms) / 1000),
-      comment: `${f.what} on ${r.backend}: median of ${f.ms.length}`,
-      environment: r.backend,
-      misc: { samples_ms: [...f.ms] },
-    })));
+  return rows.flatMap((r) =>
+    [
+      { name: 'boot', what: 'boot to shell', ms: r.bootMs },
+      { name: 'restore', what: 'snapshot restore to shell', ms: r.restoreMs ?? [] },
+      { name: 'round_trip', what: 'command round trip', ms: r.roundTripMs },
+    ]
+      .filter((f) => f.ms.length > 0)
+      .map((f) => ({
+        path: ['bench', 'boot', r.backend, f.name],
+        buildKey: buildKeyOf(r.variant),
+        status: 'DONE' as const,
+        number: seconds(median(f.ms) / 1000),
+        comment: `${f.what} on ${r.backend}: median of ${f.ms.length}`,
+        environment: r.backend,
+        misc: { samples_ms: [...f.ms] },
+      })),
+  );
 }

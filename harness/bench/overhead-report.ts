@@ -116,7 +116,9 @@ export function overheadText(r: OverheadReport): string {
     return out;
   });
   const header = ['benchmark', ...modes.flatMap((m) => (m === 'vanilla' ? [MODE_LABEL[m]] : [MODE_LABEL[m], 'ratio']))];
-  const machines = Object.entries(r.machines).map(([m, k]) => `${m} = ${k.variant} ${k.key}`).join(', ');
+  const machines = Object.entries(r.machines)
+    .map(([m, k]) => `${m} = ${k.variant} ${k.key}`)
+    .join(', ');
   const emulator = r.backend === 'qemu' ? `QEMU${r.icount === null ? '' : ` -icount shift=${r.icount} (guest time = instructions)`}` : r.backend;
   return [
     `vsbench on ${r.arch} under ${emulator}; ${r.rounds} rounds, each benchmark batched to >= ${r.timeMs} ms`,

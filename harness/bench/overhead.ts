@@ -24,7 +24,19 @@ import { runKcidb, writeKcidb } from '../report/kcidb-context.ts';
 import { overheadTests } from './kcidb.ts';
 import { chartJsSource, overheadHtml } from './html.ts';
 import { overheadReport, overheadText } from './overhead-report.ts';
-import { BENCH_ADDR, busyGuestCommand, machineVariant, MACRO, MICRO, MODES, modeMachine, parseVsbench, vsbenchCommand, type BenchMachine, type Mode } from './vsbench.ts';
+import {
+  BENCH_ADDR,
+  busyGuestCommand,
+  machineVariant,
+  MACRO,
+  MICRO,
+  MODES,
+  modeMachine,
+  parseVsbench,
+  vsbenchCommand,
+  type BenchMachine,
+  type Mode,
+} from './vsbench.ts';
 
 interface Options {
   /** The modes to run, vanilla first. */
@@ -47,7 +59,7 @@ const KNOWN = [...MICRO, ...MACRO.map((m) => m.name)];
 
 export const overheadCommand = defineCommand({
   program: 'vslab bench overhead',
-  summary: 'the patch\'s cost per operation: vanilla, patched host context, inside a guest',
+  summary: "the patch's cost per operation: vanilla, patched host context, inside a guest",
   about: `Runs vsbench in three modes side by side, a round of each at a time in rotated order, and
 prints the median time per operation and its ratio to vanilla. Benchmarks: ${KNOWN.join(', ')}.`,
   options: {

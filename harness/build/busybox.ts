@@ -25,15 +25,24 @@ export interface Busybox {
 /** apt-get options for the private configuration rooted at `root` (lists, cache, empty status). */
 export function aptOptions(root: string, darch: string): string[] {
   return [
-    '-o', `APT::Architecture=${darch}`,
-    '-o', `APT::Architectures::=${darch}`,
-    '-o', `Dir::State=${join(root, 'state')}`,
-    '-o', `Dir::State::status=${join(root, 'state', 'status')}`,
-    '-o', `Dir::Cache=${join(root, 'cache')}`,
-    '-o', 'Debug::NoLocking=1',
-    '-o', 'APT::Sandbox::User=root',
-    '-o', 'Acquire::Languages=none',
-    '-o', 'Acquire::Retries=3',
+    '-o',
+    `APT::Architecture=${darch}`,
+    '-o',
+    `APT::Architectures::=${darch}`,
+    '-o',
+    `Dir::State=${join(root, 'state')}`,
+    '-o',
+    `Dir::State::status=${join(root, 'state', 'status')}`,
+    '-o',
+    `Dir::Cache=${join(root, 'cache')}`,
+    '-o',
+    'Debug::NoLocking=1',
+    '-o',
+    'APT::Sandbox::User=root',
+    '-o',
+    'Acquire::Languages=none',
+    '-o',
+    'Acquire::Retries=3',
   ];
 }
 
@@ -61,7 +70,10 @@ export async function fetchBusybox(arch: Arch, progress: Progress = () => undefi
   await mkdir(debs, { recursive: true });
   const logPath = join(cacheRoot(), 'logs', 'busybox.log');
   await privateAptUpdate(arch, logPath, progress);
-  await runStep(`apt-get download busybox-static:${darch}`, 'apt-get', [...aptOptions(root, darch), 'download', `busybox-static:${darch}`], { logPath, cwd: debs });
+  await runStep(`apt-get download busybox-static:${darch}`, 'apt-get', [...aptOptions(root, darch), 'download', `busybox-static:${darch}`], {
+    logPath,
+    cwd: debs,
+  });
   const got = await found();
   if (got === undefined) throw new PrerequisiteError(`busybox-static:${darch}`, 'apt-get download produced no .deb; see ' + logPath);
   return got;

@@ -24,17 +24,9 @@ function pad4(n: number): number {
 
 function record(ino: number, mode: number, name: string, data: Buffer, rdevMajor = 0, rdevMinor = 0, nlink = 1): Buffer {
   const nameBuf = Buffer.from(`${name}\0`, 'utf8');
-  const header =
-    '070701' +
-    [ino, mode, 0, 0, nlink, 0, data.length, 0, 0, rdevMajor, rdevMinor, nameBuf.length, 0].map(hex8).join('');
+  const header = '070701' + [ino, mode, 0, 0, nlink, 0, data.length, 0, 0, rdevMajor, rdevMinor, nameBuf.length, 0].map(hex8).join('');
   const headLen = header.length + nameBuf.length;
-  return Buffer.concat([
-    Buffer.from(header, 'ascii'),
-    nameBuf,
-    Buffer.alloc(pad4(headLen)),
-    data,
-    Buffer.alloc(pad4(data.length)),
-  ]);
+  return Buffer.concat([Buffer.from(header, 'ascii'), nameBuf, Buffer.alloc(pad4(headLen)), data, Buffer.alloc(pad4(data.length))]);
 }
 
 /** Builds an archive; paths are relative (no leading slash) and parents must come first. */

@@ -142,9 +142,11 @@ export async function buildGuestImage(arch: Arch, progress: Progress = () => und
     progress(`guest image (${arch}): packing initramfs`);
   }
   const base: CpioEntry[] = [
-    ...['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib/vslab', 'proc', 'sys', 'dev', 'run', 'mnt', 'var', 'home'].map(
-      (d): CpioEntry => ({ kind: 'dir', path: d, mode: 0o755 }),
-    ),
+    ...['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib/vslab', 'proc', 'sys', 'dev', 'run', 'mnt', 'var', 'home'].map((d): CpioEntry => ({
+      kind: 'dir',
+      path: d,
+      mode: 0o755,
+    })),
     { kind: 'dir', path: 'tmp', mode: 0o1777 },
     { kind: 'dir', path: 'root', mode: 0o700 },
     { kind: 'dir', path: 'home/user', mode: 0o755 },

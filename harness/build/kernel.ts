@@ -85,7 +85,9 @@ export async function cachedKernel(arch: Arch, variant: Variant): Promise<Kernel
 /** sha256 of a file in hex, or undefined when it cannot be read. */
 async function fileSha256(path: string): Promise<string | undefined> {
   try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
+    return createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   } catch {
     return undefined;
   }
@@ -102,13 +104,17 @@ export async function buildKernel(opts: BuildKernelOptions): Promise<KernelArtif
     if (hit !== undefined) return hit;
   }
   // One builder at a time per cache: variants share the patched work tree.
-  return withLock(join(cacheRoot(), 'locks', 'kernel-build.lock'), (owner) => progress(`waiting for another build (pid ${owner})`), async () => {
-    if (opts.force !== true) {
-      const hit = await cachedKernel(opts.arch, opts.variant);
-      if (hit !== undefined) return hit;
-    }
-    return buildKernelLocked(opts, progress);
-  });
+  return withLock(
+    join(cacheRoot(), 'locks', 'kernel-build.lock'),
+    (owner) => progress(`waiting for another build (pid ${owner})`),
+    async () => {
+      if (opts.force !== true) {
+        const hit = await cachedKernel(opts.arch, opts.variant);
+        if (hit !== undefined) return hit;
+      }
+      return buildKernelLocked(opts, progress);
+    },
+  );
 }
 
 async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): Promise<KernelArtifact> {
@@ -121,7 +127,8 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   const logPath = join(cacheRoot(), 'logs', `kernel-${arch}-${variant}.log`);
   await mkdir(buildDir, { recursive: true });
   await rm(logPath, { force: true });
-  if ((await which(kernelCc(arch))) === undefined) throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).kernelCcPackage}; ${setupHint(arch)}`);
+  if ((await which(kernelCc(arch))) === undefined)
+    throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).kernelCcPackage}; ${setupHint(arch)}`);
   const fragments = await readFragments(arch, variant);
   const cross = archInfo(arch).crossPrefix === '' ? [] : [`CROSS_COMPILE=${archInfo(arch).crossPrefix}`];
   const fragmentPath = join(buildDir, 'vslab-fragments.config');

@@ -111,7 +111,9 @@ async function stage(src: KernelSource, set: PatchSet, logPath: string): Promise
     }
   }
   for (const p of set.series) {
-    await runStep(`apply ${p}`, 'patch', ['-p1', '--batch', '--forward', '--fuzz=0', '--no-backup-if-mismatch', '-d', staging, '-i', join(patchesDir(), p)], { logPath });
+    await runStep(`apply ${p}`, 'patch', ['-p1', '--batch', '--forward', '--fuzz=0', '--no-backup-if-mismatch', '-d', staging, '-i', join(patchesDir(), p)], {
+      logPath,
+    });
   }
   for (const rel of set.newFiles) {
     await mkdir(dirname(join(staging, rel)), { recursive: true });
@@ -145,7 +147,9 @@ export async function assemblePatchedTree(src: KernelSource, progress: Progress 
     if (now !== undefined && sha(now) !== digest) dirty.push(path);
   }
   if (dirty.length > 0) {
-    throw new UsageError(`the work tree ${work} has edits that are not in kernel-patch/ (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); run "vslab patch export" first, or "vslab patch prepare --discard" to drop them`);
+    throw new UsageError(
+      `the work tree ${work} has edits that are not in kernel-patch/ (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); run "vslab patch export" first, or "vslab patch prepare --discard" to drop them`,
+    );
   }
   const staging = await stage(src, set, logPath);
   try {
@@ -334,7 +338,12 @@ export function formatSubsystems(lines: DiffStatLine[]): string {
   const sums = new Map<string, Sum>();
   const add = (key: string, l: DiffStatLine): void => {
     const t = sums.get(key) ?? { created: 0, edited: 0, added: 0, removed: 0 };
-    sums.set(key, { created: t.created + (l.isNew === true ? 1 : 0), edited: t.edited + (l.isNew === true ? 0 : 1), added: t.added + l.added, removed: t.removed + l.removed });
+    sums.set(key, {
+      created: t.created + (l.isNew === true ? 1 : 0),
+      edited: t.edited + (l.isNew === true ? 0 : 1),
+      added: t.added + l.added,
+      removed: t.removed + l.removed,
+    });
   };
   for (const l of lines) add(subsystemOf(l.path), l);
   const keys = [...sums.keys()].sort();
@@ -361,6 +370,8 @@ export function formatDiffstat(lines: DiffStatLine[]): string {
     return ` ${l.path.padEnd(width)} | ${String(n).padStart(5)} ${plus}${minus}`;
   });
   const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-  rows.push(` ${plural(lines.length, 'file', 'files')} changed, ${plural(total.added, 'insertion', 'insertions')}(+), ${plural(total.removed, 'deletion', 'deletions')}(-)`);
+  rows.push(
+    ` ${plural(lines.length, 'file', 'files')} changed, ${plural(total.added, 'insertion', 'insertions')}(+), ${plural(total.removed, 'deletion', 'deletions')}(-)`,
+  );
   return rows.join('\n');
 }

@@ -43,10 +43,38 @@ export const GUEST_SELFTEST_DIR = '/opt/kselftest';
 
 /** The collections we build (issue #22), in tools/testing/selftests' order. */
 export const SELFTEST_COLLECTIONS = [
-  'capabilities', 'clone3', 'exec', 'filesystems', 'futex', 'ipc', 'kcmp', 'landlock', 'membarrier', 'memfd',
-  'mincore', 'mount', 'mount_setattr', 'move_mount_set_group', 'mqueue', 'net', 'nsfs', 'openat2', 'pid_namespace',
-  'pidfd', 'prctl', 'proc', 'ptrace', 'rlimits', 'rseq', 'seccomp', 'sigaltstack', 'splice', 'sysctl', 'timens',
-  'timers', 'tmpfs',
+  'capabilities',
+  'clone3',
+  'exec',
+  'filesystems',
+  'futex',
+  'ipc',
+  'kcmp',
+  'landlock',
+  'membarrier',
+  'memfd',
+  'mincore',
+  'mount',
+  'mount_setattr',
+  'move_mount_set_group',
+  'mqueue',
+  'net',
+  'nsfs',
+  'openat2',
+  'pid_namespace',
+  'pidfd',
+  'prctl',
+  'proc',
+  'ptrace',
+  'rlimits',
+  'rseq',
+  'seccomp',
+  'sigaltstack',
+  'splice',
+  'sysctl',
+  'timens',
+  'timers',
+  'tmpfs',
 ] as const;
 
 /** Debian -dev packages (of the guest's architecture) whose static libraries (.a) and headers the tests link. */
@@ -57,7 +85,8 @@ export const LIBRARY_PACKAGES = ['libcap-dev', 'libcap-ng-dev', 'libpopt-dev', '
  * left out of the tree even when make produced it (on the architectures DROPPED_ON names for it,
  * otherwise on all). A missing file not named here is reported as unexpected.
  */
-const NOT_PIE = 'meant as a dynamic PIE: linked -static it becomes a fixed-address executable, so the load-address alignment it checks does not apply (and the 16 MiB page-size one is 50 MB)';
+const NOT_PIE =
+  'meant as a dynamic PIE: linked -static it becomes a fixed-address executable, so the load-address alignment it checks does not apply (and the 16 MiB page-size one is 50 MB)';
 export const DROPPED: Readonly<Record<string, string>> = {
   'exec:load_address.0x1000': NOT_PIE,
   'exec:load_address.0x200000': NOT_PIE,
@@ -251,7 +280,12 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
   // rseq links its tests against librseq.so; statically they need librseq.a, built with the
   // flags its Makefile gives librseq.so.
   const rseq = join(sel, 'rseq');
-  await runStep('librseq.a', cc, ['-O2', '-Wall', '-g', `-I${rseq}`, '-isystem', headers, `-I${join(tree, 'tools', 'include')}`, '-c', join(rseq, 'rseq.c'), '-o', join(rseq, 'rseq.o')], { logPath });
+  await runStep(
+    'librseq.a',
+    cc,
+    ['-O2', '-Wall', '-g', `-I${rseq}`, '-isystem', headers, `-I${join(tree, 'tools', 'include')}`, '-c', join(rseq, 'rseq.c'), '-o', join(rseq, 'rseq.o')],
+    { logPath },
+  );
   await runStep('librseq.a', `${info.gnuPrefix}ar`, ['rcs', join(rseq, 'librseq.a'), join(rseq, 'rseq.o')], { logPath });
   await writeFile(join(work, 'print-lists.mk'), PRINT_LISTS_MK);
 
@@ -263,7 +297,9 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
   for (const t of SELFTEST_COLLECTIONS) {
     progress(`selftests: ${t}`);
     try {
-      await runStep(`build selftests ${t}`, 'make', ['-k', '-j2', '-C', sel, ...common, ...targetMakeArgs(t, headers, arch), `TARGETS=${t}`, 'all'], { logPath });
+      await runStep(`build selftests ${t}`, 'make', ['-k', '-j2', '-C', sel, ...common, ...targetMakeArgs(t, headers, arch), `TARGETS=${t}`, 'all'], {
+        logPath,
+      });
     } catch (err) {
       // make -k went on past what does not build; what is missing is listed below.
       if (!(err instanceof BuildError)) throw err;
@@ -274,13 +310,15 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
     // them. Without them futex's run.sh, failing to cd, ran itself again without end: a chain of
     // shells that filled the guest's memory until the runner's timeout or the OOM killer.
     const installDir = async (dir: string, dest: string, prefix: string, isTopLevel: boolean): Promise<void> => {
-      const lists = await runStep(`list selftests ${t}${prefix !== '' ? `/${prefix}` : ''}`, 'make', ['-s', '--no-print-directory', '-C', dir, '-f', 'Makefile', '-f', join(work, 'print-lists.mk'), `OUTPUT=${dir}`, ...common, 'vslab-print-lists'], {
-        logPath: join(work, 'lists.log'),
-      });
-      const field = (name: string): string[] =>
-        (new RegExp(`^${name}: (.*)$`, 'm').exec(lists)?.[1] ?? '')
-          .split(/\s+/)
-          .filter((w) => w !== '');
+      const lists = await runStep(
+        `list selftests ${t}${prefix !== '' ? `/${prefix}` : ''}`,
+        'make',
+        ['-s', '--no-print-directory', '-C', dir, '-f', 'Makefile', '-f', join(work, 'print-lists.mk'), `OUTPUT=${dir}`, ...common, 'vslab-print-lists'],
+        {
+          logPath: join(work, 'lists.log'),
+        },
+      );
+      const field = (name: string): string[] => (new RegExp(`^${name}: (.*)$`, 'm').exec(lists)?.[1] ?? '').split(/\s+/).filter((w) => w !== '');
       await mkdir(dest, { recursive: true });
       const seen = new Set<string>();
       const place = async (item: string, isTest: boolean): Promise<void> => {

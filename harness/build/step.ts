@@ -62,7 +62,7 @@ export async function runStep(step: string, file: string, args: readonly string[
     });
     const result = await child;
     if (result.failed) {
-      const reason = result.code === 'ENOENT' ? undefined : (result.exitCode !== undefined ? `exit status ${result.exitCode}` : (result.signal ?? 'failed'));
+      const reason = result.code === 'ENOENT' ? undefined : result.exitCode !== undefined ? `exit status ${result.exitCode}` : (result.signal ?? 'failed');
       if (reason === undefined) throw new PrerequisiteError(file, 'command not found; run scripts/setup as root');
       log.write(`\n[vslab] step "${step}" failed: ${reason}\n`);
       await new Promise<void>((r) => log.end(r));

@@ -13,7 +13,7 @@ function usage(): string {
 
 export const benchCommand: Invocable = {
   program: 'vslab bench',
-  summary: 'measure: the patch\'s overhead per operation, boot time and command round trip',
+  summary: "measure: the patch's overhead per operation, boot time and command round trip",
   async invoke(argv) {
     const [name, ...rest] = argv;
     if (name === '--help' || name === '-h') {

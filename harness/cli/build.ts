@@ -26,7 +26,14 @@ export const buildCommand = defineCommand({
     const results = [];
     for (const variant of variants) {
       const k = await buildKernel({ arch, variant, progress, force: values.force });
-      results.push({ kind: 'kernel', variant, image: k.image, version: k.manifest.kernelVersion, debianVersion: k.manifest.debianVersion, key: k.manifest.key });
+      results.push({
+        kind: 'kernel',
+        variant,
+        image: k.image,
+        version: k.manifest.kernelVersion,
+        debianVersion: k.manifest.debianVersion,
+        key: k.manifest.key,
+      });
     }
     const image = await buildGuestImage(arch, progress);
     results.push({ kind: 'initramfs', image: image.path, key: image.key });

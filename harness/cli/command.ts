@@ -172,12 +172,18 @@ function convert(name: string, spec: OptionSpec, raw: string | boolean | (string
       if (spec.multiple === true) return texts.map((t) => enumValue(name, spec, t));
       return one === undefined ? spec.default : enumValue(name, spec, one);
     case 'list':
-      return one?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      return one
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
   }
 }
 
 /** Parses `argv` for `command`: its typed values and operands, or `help` when --help was asked. */
-export function parseCommand<O extends OptionSpecs>(command: Command<O>, argv: string[]): { help: true } | { help: false; values: Values<O>; operands: string[] } {
+export function parseCommand<O extends OptionSpecs>(
+  command: Command<O>,
+  argv: string[],
+): { help: true } | { help: false; values: Values<O>; operands: string[] } {
   const config: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
   for (const [name, spec] of Object.entries(command.options)) {
     const multiple = (spec.kind === 'text' || spec.kind === 'enum') && spec.multiple === true;

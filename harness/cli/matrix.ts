@@ -72,7 +72,8 @@ Exit status 0 all passed, 1 an example or an ABI test failed, 2 usage, or a colu
       logDir: join(repoRoot, 'out', 'matrix'),
       progress,
       steps: await realSteps(),
-      onColumn: (c) => progress(`${c.arch}/${c.backend}: done (${c.status}${c.reason !== undefined ? `: ${c.reason.split('\n')[0] ?? ''}` : ''}, ${c.seconds} s)`),
+      onColumn: (c) =>
+        progress(`${c.arch}/${c.backend}: done (${c.status}${c.reason !== undefined ? `: ${c.reason.split('\n')[0] ?? ''}` : ''}, ${c.seconds} s)`),
     });
     if (values.json !== undefined) await write(values.json, `${JSON.stringify(m, null, 2)}\n`);
     if (values.junit !== undefined) await write(values.junit, matrixJunit(m));

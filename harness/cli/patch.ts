@@ -1,6 +1,14 @@
 /** vslab patch: the kernel-patch workflow (prepare a work tree, export it back, print the whole patch). */
 import { pristineSource } from '../build/debian-source.ts';
-import { assemblePatchedTree, discardWorkTreeEdits, exportPatchedTree, formatDiffstat, formatSubsystems, wholePatch, workTreeDir } from '../build/patch-tree.ts';
+import {
+  assemblePatchedTree,
+  discardWorkTreeEdits,
+  exportPatchedTree,
+  formatDiffstat,
+  formatSubsystems,
+  wholePatch,
+  workTreeDir,
+} from '../build/patch-tree.ts';
 import { join } from 'node:path';
 import { withLock } from '../build/lock.ts';
 import { UsageError } from '../errors.ts';
@@ -28,26 +36,30 @@ diff     print the whole patch as one unified diff (with diffstat and its size p
     const progress = makeProgress();
     const src = await pristineSource(progress);
     // The work tree is shared with kernel builds: never change it under a running build.
-    return withLock(join(cacheRoot(), 'locks', 'kernel-build.lock'), (owner) => progress(`waiting for a kernel build (pid ${owner})`), async () => {
-      switch (sub) {
-        case 'prepare': {
-          if (values.discard) await discardWorkTreeEdits(src);
-          process.stdout.write(`${await assemblePatchedTree(src, progress)}\n`);
-          return 0;
+    return withLock(
+      join(cacheRoot(), 'locks', 'kernel-build.lock'),
+      (owner) => progress(`waiting for a kernel build (pid ${owner})`),
+      async () => {
+        switch (sub) {
+          case 'prepare': {
+            if (values.discard) await discardWorkTreeEdits(src);
+            process.stdout.write(`${await assemblePatchedTree(src, progress)}\n`);
+            return 0;
+          }
+          case 'export': {
+            const r = await exportPatchedTree(src, values.into);
+            process.stdout.write(`exported ${r.newFiles.length} new file(s) and ${r.patches.length} patch(es) from ${workTreeDir(src)}\n`);
+            return 0;
+          }
+          case 'diff': {
+            const work = await assemblePatchedTree(src, progress);
+            const { diff, stat } = await wholePatch(src, work);
+            const header = `vslab: Linux-VServer for Debian linux-source-6.1 ${src.debianVersion} (${src.kernelVersion})\n\n${formatDiffstat(stat)}\n\n${formatSubsystems(stat)}\n\n`;
+            process.stdout.write(values.stat ? header : `${header}${diff}`);
+            return 0;
+          }
         }
-        case 'export': {
-          const r = await exportPatchedTree(src, values.into);
-          process.stdout.write(`exported ${r.newFiles.length} new file(s) and ${r.patches.length} patch(es) from ${workTreeDir(src)}\n`);
-          return 0;
-        }
-        case 'diff': {
-          const work = await assemblePatchedTree(src, progress);
-          const { diff, stat } = await wholePatch(src, work);
-          const header = `vslab: Linux-VServer for Debian linux-source-6.1 ${src.debianVersion} (${src.kernelVersion})\n\n${formatDiffstat(stat)}\n\n${formatSubsystems(stat)}\n\n`;
-          process.stdout.write(values.stat ? header : `${header}${diff}`);
-          return 0;
-        }
-      }
-    });
+      },
+    );
   },
 });

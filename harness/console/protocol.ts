@@ -89,9 +89,7 @@ export interface Frame {
 }
 
 export type FrameScan =
-  | { state: 'incomplete' }
-  | { state: 'complete'; frame: Frame; consumed: number }
-  | { state: 'corrupt'; reason: string; consumed: number };
+  { state: 'incomplete' } | { state: 'complete'; frame: Frame; consumed: number } | { state: 'corrupt'; reason: string; consumed: number };
 
 function markerRe(nonce: string, kind: string): RegExp {
   return new RegExp(`${MARKER}\\{${nonce}:${kind}:(\\d+)\\}`, 'g');

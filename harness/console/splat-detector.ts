@@ -23,7 +23,10 @@ interface Pattern {
 /** Ordered: the first match on a line decides its kind. */
 const PATTERNS: readonly Pattern[] = [
   { kind: 'panic', re: /Kernel panic - not syncing/ },
-  { kind: 'lockdep', re: /(possible circular locking dependency|possible recursive locking|inconsistent lock state|lock held when returning to user space|INFO: possible irq lock inversion|suspicious RCU usage|bad unlock balance detected)/ },
+  {
+    kind: 'lockdep',
+    re: /(possible circular locking dependency|possible recursive locking|inconsistent lock state|lock held when returning to user space|INFO: possible irq lock inversion|suspicious RCU usage|bad unlock balance detected)/,
+  },
   { kind: 'rcu-stall', re: /(rcu: INFO: rcu_\w+ (self-)?detected stall|rcu_\w+ detected stalls on CPUs)/ },
   { kind: 'kasan', re: /KASAN:/ },
   { kind: 'ubsan', re: /UBSAN:/ },

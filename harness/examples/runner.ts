@@ -53,8 +53,6 @@ export async function runExample(shell: Shell, ex: Example): Promise<ExampleResu
   });
   const failed = invariants.find((i) => !i.ok);
   return done(
-    failed === undefined
-      ? { verdict: 'pass', steps, invariants }
-      : { verdict: 'fail', reason: `${failed.says}: ${failed.detail ?? ''}`, steps, invariants },
+    failed === undefined ? { verdict: 'pass', steps, invariants } : { verdict: 'fail', reason: `${failed.says}: ${failed.detail ?? ''}`, steps, invariants },
   );
 }

@@ -91,16 +91,32 @@ export async function fuzzOn(guest: Guest, o: FuzzOptions): Promise<FuzzOutcome>
     if (r.exitCode === 3 || summary.hung > 0) {
       // vsfuzz names the call and shows the stuck task (state, wait channel, kernel stack).
       const why = r.stderr.split('\n').filter((l) => /^vsfuzz: (HANG|stuck task)/.test(l));
-      return { kind: 'hang', detail: ['a sys_vserver call did not return within 30 s of guest time', ...why].join('\n'), lastCalls: lastCalls(await consoleLog(guest)), consoleLogPath: guest.consoleLogPath };
+      return {
+        kind: 'hang',
+        detail: ['a sys_vserver call did not return within 30 s of guest time', ...why].join('\n'),
+        lastCalls: lastCalls(await consoleLog(guest)),
+        consoleLogPath: guest.consoleLogPath,
+      };
     }
     if (r.exitCode !== 0) throw new ProtocolError(`vsfuzz failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
     return { kind: 'clean', summary };
   } catch (err) {
     if (err instanceof KernelSplatError) {
-      return { kind: 'report', what: `kernel ${err.kind}`, detail: err.line, lastCalls: lastCalls(await consoleLog(guest)), consoleLogPath: guest.consoleLogPath };
+      return {
+        kind: 'report',
+        what: `kernel ${err.kind}`,
+        detail: err.line,
+        lastCalls: lastCalls(await consoleLog(guest)),
+        consoleLogPath: guest.consoleLogPath,
+      };
     }
     if (err instanceof CommandTimeoutError) {
-      return { kind: 'hang', detail: `vsfuzz did not finish within ${err.timeoutMs} ms`, lastCalls: lastCalls(await consoleLog(guest)), consoleLogPath: guest.consoleLogPath };
+      return {
+        kind: 'hang',
+        detail: `vsfuzz did not finish within ${err.timeoutMs} ms`,
+        lastCalls: lastCalls(await consoleLog(guest)),
+        consoleLogPath: guest.consoleLogPath,
+      };
     }
     throw err;
   }

@@ -35,9 +35,16 @@ export function fuzzKtap(outcome: FuzzOutcome, o: FuzzOptions, t: FuzzTarget): s
   const head = ['KTAP version 1', `# vslab fuzz: seed ${o.seed}, ${o.calls} calls, ${o.procs} workers from ${o.from}, ${t.arch}/${t.variant}`, '1..1'];
   if (outcome.kind === 'clean') {
     const s = outcome.summary;
-    return [...head, `# ${s.calls} calls in ${s.seconds.toFixed(1)} s (${s.rate} calls/s): ok ${s.ok}, ENOSYS ${s.enosys}, other errors ${s.other}, children killed ${s.killed}`, `ok 1 ${TEST_NAME}`, ''].join('\n');
+    return [
+      ...head,
+      `# ${s.calls} calls in ${s.seconds.toFixed(1)} s (${s.rate} calls/s): ok ${s.ok}, ENOSYS ${s.enosys}, other errors ${s.other}, children killed ${s.killed}`,
+      `ok 1 ${TEST_NAME}`,
+      '',
+    ].join('\n');
   }
-  const diag = fuzzFindings(outcome, o, t).split('\n').map((l) => `# ${l}`.trimEnd());
+  const diag = fuzzFindings(outcome, o, t)
+    .split('\n')
+    .map((l) => `# ${l}`.trimEnd());
   return [...head, ...diag, `not ok 1 ${TEST_NAME}`, ''].join('\n');
 }
 
@@ -45,7 +52,15 @@ export function fuzzTests(outcome: FuzzOutcome, o: FuzzOptions, t: FuzzTarget, b
   const base = { path: ['fuzz', TEST_NAME], buildKey, environment, misc: { seed: o.seed, calls: o.calls, procs: o.procs, from: o.from, churn: o.churn } };
   if (outcome.kind === 'clean') {
     const s = outcome.summary;
-    return [{ ...base, status: 'PASS', durationSeconds: s.seconds, number: { value: s.rate, unit: 'calls/s' }, comment: `${s.calls} sys_vserver calls, no kernel report` }];
+    return [
+      {
+        ...base,
+        status: 'PASS',
+        durationSeconds: s.seconds,
+        number: { value: s.rate, unit: 'calls/s' },
+        comment: `${s.calls} sys_vserver calls, no kernel report`,
+      },
+    ];
   }
   return [{ ...base, status: 'FAIL', comment: outcome.kind === 'report' ? outcome.what : 'hang', logExcerpt: fuzzFindings(outcome, o, t) }];
 }

@@ -43,7 +43,10 @@ const VIRTIO_BLK_DEVICE = { 'virtio-mmio': 'virtio-blk-device', 'virtio-ccw': 'v
  */
 export function qemuDiskArgs(arch: Arch, path: string): string[] {
   const disk = archInfo(arch).disk;
-  if (disk === 'none') throw new UsageError(`arch ${arch} has no disk controller in its kernel configuration; --disk works on ${ARCHES.filter((a) => archInfo(a).disk !== 'none').join(', ')}`);
+  if (disk === 'none')
+    throw new UsageError(
+      `arch ${arch} has no disk controller in its kernel configuration; --disk works on ${ARCHES.filter((a) => archInfo(a).disk !== 'none').join(', ')}`,
+    );
   if (disk === 'ide') return ['-drive', qemuDriveSpec(path)];
   const device = VIRTIO_BLK_DEVICE[disk];
   return ['-drive', `file=${path.replaceAll(',', ',,')},format=raw,if=none,id=vslab-disk0`, '-device', `${device},drive=vslab-disk0`];
@@ -77,15 +80,30 @@ export class QemuMachine implements Machine {
     const args = [
       '-nodefaults',
       '-no-user-config',
-      '-display', 'none',
-      '-monitor', 'none',
-      '-serial', 'stdio',
+      '-display',
+      'none',
+      '-monitor',
+      'none',
+      '-serial',
+      'stdio',
       '-no-reboot',
       ...archInfo(opts.arch).qemuMachine,
-      '-m', String(opts.memoryMiB ?? archInfo(opts.arch).memoryMiB ?? 128),
-      '-kernel', opts.kernelPath,
-      '-initrd', opts.initrdPath,
-      '-append', baseCmdline([machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch), accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined].filter((p) => p !== undefined && p !== '').join(' '), archInfo(opts.arch).console),
+      '-m',
+      String(opts.memoryMiB ?? archInfo(opts.arch).memoryMiB ?? 128),
+      '-kernel',
+      opts.kernelPath,
+      '-initrd',
+      opts.initrdPath,
+      '-append',
+      baseCmdline(
+        [
+          machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch),
+          accel === 'tcg' && opts.icountShift !== undefined ? ICOUNT_CMDLINE : undefined,
+        ]
+          .filter((p) => p !== undefined && p !== '')
+          .join(' '),
+        archInfo(opts.arch).console,
+      ),
     ];
     if (opts.diskPath !== undefined) args.push(...qemuDiskArgs(opts.arch, opts.diskPath));
     if (accel === 'kvm') {
@@ -113,7 +131,8 @@ export class QemuMachine implements Machine {
 
   async start(): Promise<void> {
     const bin = QemuMachine.binaryFor(this.opts.arch);
-    if ((await which(bin)) === undefined) throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; ${setupHint(this.opts.arch)}`);
+    if ((await which(bin)) === undefined)
+      throw new PrerequisiteError(bin, `Debian package ${archInfo(this.opts.arch).qemuPackage}; ${setupHint(this.opts.arch)}`);
     // 'auto' is decided before a machine is made (harness/accel.ts, guest.ts's createMachine).
     const accel = this.accel;
     this.description = `${bin} ${accel}${this.opts.icountShift !== undefined && accel === 'tcg' ? ` icount=${this.opts.icountShift}` : ''}${this.opts.restoreFrom !== undefined ? ' (restored)' : ''}`;
@@ -173,7 +192,8 @@ export class QemuMachine implements Machine {
       for (;;) {
         const st = (await qmp.execute('query-status', undefined, timeoutMs)) as { status?: string; running?: boolean };
         if (st.running === true) return;
-        if (st.status !== 'inmigrate' && st.status !== 'prelaunch') throw new MachineExitedError(`${this.description}: guest ${st.status ?? '?'} after loading its saved state`, '');
+        if (st.status !== 'inmigrate' && st.status !== 'prelaunch')
+          throw new MachineExitedError(`${this.description}: guest ${st.status ?? '?'} after loading its saved state`, '');
         if (exited) throw new MachineExitedError(`${this.description} ended while loading its saved state`, '');
         if (performance.now() > deadline) throw new MachineExitedError(`${this.description}: saved state not loaded within ${timeoutMs} ms`, '');
         await pause(1);

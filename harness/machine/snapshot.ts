@@ -151,7 +151,9 @@ export async function findSnapshot(key: string, root?: string): Promise<Snapshot
       () => true,
       () => false,
     );
-    return debris ? { found: false, reason: 'snapshot without a readable description', stale: true } : { found: false, reason: 'no snapshot yet', stale: false };
+    return debris
+      ? { found: false, reason: 'snapshot without a readable description', stale: true }
+      : { found: false, reason: 'no snapshot yet', stale: false };
   }
   const bytes = await stat(paths.state).then(
     (s) => s.size,

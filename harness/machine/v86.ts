@@ -118,7 +118,11 @@ export function v86EmulatorFiles(): string[] {
  * options the machine is made with, as v86 needs them equal to restore a state.
  */
 export function v86StateArgs(opts: MachineOptions): string[] {
-  return [`v86 ${v86Version()}`, `memory ${v86MemoryMiB(opts.memoryMiB)}`, `cmdline ${v86Cmdline(machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch))}`];
+  return [
+    `v86 ${v86Version()}`,
+    `memory ${v86MemoryMiB(opts.memoryMiB)}`,
+    `cmdline ${v86Cmdline(machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch))}`,
+  ];
 }
 
 export function v86Version(): string {
@@ -183,7 +187,13 @@ export class V86Machine implements Machine {
     const [bios, bzimage, initrd] = await Promise.all([readFile(SEABIOS_PATH), readFile(this.opts.kernelPath), readFile(this.opts.initrdPath)]);
     if (this.opts.diskPath !== undefined) this.disk = toArrayBuffer(await readFile(this.opts.diskPath));
     const state = this.opts.restoreFrom !== undefined ? toArrayBuffer(await readFile(this.opts.restoreFrom)) : undefined;
-    const options = v86Options(this.opts, { bios: toArrayBuffer(bios), bzimage: toArrayBuffer(bzimage), initrd: toArrayBuffer(initrd), disk: this.disk, state });
+    const options = v86Options(this.opts, {
+      bios: toArrayBuffer(bios),
+      bzimage: toArrayBuffer(bzimage),
+      initrd: toArrayBuffer(initrd),
+      disk: this.disk,
+      state,
+    });
     options.wasm_path = join(v86PackageDir(), 'v86.wasm');
     const memoryMiB = v86MemoryMiB(this.opts.memoryMiB);
     const raised = this.opts.memoryMiB !== undefined && this.opts.memoryMiB < memoryMiB ? ` (raised from ${this.opts.memoryMiB})` : '';
@@ -338,7 +348,9 @@ export class V86Machine implements Machine {
     try {
       await writeFile(path, new Uint8Array(this.disk));
     } catch (err) {
-      this.diskSaveError = new MachineExitedError(`v86 could not save the disk image ${path}: ${err instanceof Error ? err.message : String(err)}`, '', { cause: err });
+      this.diskSaveError = new MachineExitedError(`v86 could not save the disk image ${path}: ${err instanceof Error ? err.message : String(err)}`, '', {
+        cause: err,
+      });
     }
   }
 
@@ -351,10 +363,7 @@ export class V86Machine implements Machine {
         // A half-initialised emulator may fail to destroy (it has no timer running then), and one
         // whose WebAssembly trapped may never finish destroying: the machine ends regardless.
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          emulator.destroy().catch(() => undefined),
-          new Promise<void>((r) => (timer = setTimeout(r, DESTROY_TIMEOUT_MS))),
-        ]);
+        await Promise.race([emulator.destroy().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, DESTROY_TIMEOUT_MS)))]);
         clearTimeout(timer);
       }
       await this.saveDisk();

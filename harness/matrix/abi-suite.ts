@@ -41,7 +41,19 @@ export function withoutExamplesPattern(ids: readonly string[] = EXAMPLES.map((e)
 
 /** vitest's argument vector for the suite (the projects that hold the files: vm and arches). */
 export function abiSuiteArgs(files: readonly string[], jsonPath: string): string[] {
-  return ['run', '--project', 'vm', '--project', 'arches', ...files, '--testNamePattern', withoutExamplesPattern(), '--reporter=default', '--reporter=json', `--outputFile.json=${jsonPath}`];
+  return [
+    'run',
+    '--project',
+    'vm',
+    '--project',
+    'arches',
+    ...files,
+    '--testNamePattern',
+    withoutExamplesPattern(),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${jsonPath}`,
+  ];
 }
 
 export type AbiTestStatus = 'passed' | 'failed' | 'skipped' | 'todo';
@@ -104,7 +116,16 @@ export function summarizeAbi(files: string[], tests: AbiTest[], exitCode: number
   const n = (s: AbiTestStatus): number => tests.filter((t) => t.status === s).length;
   const passed = n('passed');
   const failed = n('failed');
-  return { files, tests, passed, failed, skipped: n('skipped') + n('todo'), exitCode, verdict: failed === 0 && exitCode === 0 && passed > 0 ? 'pass' : 'fail', logPath };
+  return {
+    files,
+    tests,
+    passed,
+    failed,
+    skipped: n('skipped') + n('todo'),
+    exitCode,
+    verdict: failed === 0 && exitCode === 0 && passed > 0 ? 'pass' : 'fail',
+    logPath,
+  };
 }
 
 export interface RunAbiOptions {
@@ -141,6 +162,13 @@ export async function runAbiSuite(opts: RunAbiOptions): Promise<AbiSuiteResult> 
   const r = await child;
   await new Promise<void>((done) => log.end(done));
   const tests = (await pathExists(jsonPath)) ? parseVitestJson(await readFile(jsonPath, 'utf8')) : [];
-  if (tests.length === 0) tests.push({ file: files.join(' '), name: '(vitest)', status: 'failed', durationMs: 0, failure: `vitest wrote no report (exit ${r.exitCode ?? 'signal'}); see ${opts.logPath}` });
+  if (tests.length === 0)
+    tests.push({
+      file: files.join(' '),
+      name: '(vitest)',
+      status: 'failed',
+      durationMs: 0,
+      failure: `vitest wrote no report (exit ${r.exitCode ?? 'signal'}); see ${opts.logPath}`,
+    });
   return summarizeAbi(files, tests, r.exitCode ?? 1, opts.logPath);
 }

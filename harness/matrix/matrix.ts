@@ -82,14 +82,22 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
     let built: string | undefined | null = null; // null: not tried; undefined: built; string: why not
     for (const backend of opts.backends) {
       const started = Date.now();
-      const col = (c: Omit<MatrixColumn, 'arch' | 'backend' | 'seconds'>): MatrixColumn => ({ arch, backend, ...c, seconds: Math.round((Date.now() - started) / 1000) });
+      const col = (c: Omit<MatrixColumn, 'arch' | 'backend' | 'seconds'>): MatrixColumn => ({
+        arch,
+        backend,
+        ...c,
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
       let column: MatrixColumn;
       if (!backendRuns(backend, arch)) {
         column = col({ status: 'not-applicable', reason: `${backend} does not emulate ${arch}` });
       } else {
         if (built === null) {
           progress(`${arch}: building what is missing`);
-          built = await opts.steps.build(arch, progress).then(() => undefined, (err: unknown) => `build: ${message(err)}`);
+          built = await opts.steps.build(arch, progress).then(
+            () => undefined,
+            (err: unknown) => `build: ${message(err)}`,
+          );
         }
         if (built !== undefined) {
           column = col({ status: 'blocked', reason: built });
@@ -101,8 +109,14 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
           } catch (err) {
             reason = `examples: ${message(err)}`;
           }
-          const abi = opts.abi === false ? undefined : await opts.steps.abi({ arch, backend, logPath: join(opts.logDir, `abi-${arch}-${backend}.log`), progress });
-          column = col({ status: reason === undefined ? 'ran' : 'blocked', ...(reason !== undefined ? { reason } : {}), ...(examples !== undefined ? { examples } : {}), ...(abi !== undefined ? { abi } : {}) });
+          const abi =
+            opts.abi === false ? undefined : await opts.steps.abi({ arch, backend, logPath: join(opts.logDir, `abi-${arch}-${backend}.log`), progress });
+          column = col({
+            status: reason === undefined ? 'ran' : 'blocked',
+            ...(reason !== undefined ? { reason } : {}),
+            ...(examples !== undefined ? { examples } : {}),
+            ...(abi !== undefined ? { abi } : {}),
+          });
         }
       }
       columns.push(column);
@@ -127,7 +141,14 @@ export function columnName(c: MatrixColumn, withBackend: boolean): string {
 }
 
 /** Counts over the whole matrix (n/a cells count as neither). */
-export function matrixCounts(m: MatrixResult): { pass: number; fail: number; notImplemented: number; blocked: number; notApplicable: number; abiFailed: number } {
+export function matrixCounts(m: MatrixResult): {
+  pass: number;
+  fail: number;
+  notImplemented: number;
+  blocked: number;
+  notApplicable: number;
+  abiFailed: number;
+} {
   const out = { pass: 0, fail: 0, notImplemented: 0, blocked: 0, notApplicable: 0, abiFailed: 0 };
   for (const c of m.columns) {
     for (const id of m.exampleIds) {

@@ -64,7 +64,11 @@ function abiTestsuite(c: MatrixColumn, name: string): string[] {
     if (t.status === 'skipped' || t.status === 'todo') body = `<skipped message="${t.status}"/>`;
     return `    <testcase classname="vslab.abi.${xmlEscape(t.file)}" name="${xmlEscape(t.name)}" time="${(t.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
   });
-  return [`  <testsuite name="vslab ABI suite (${xmlEscape(name)})" tests="${abi.tests.length}" failures="${abi.failed}" skipped="${abi.skipped}">`, ...cases, '  </testsuite>'];
+  return [
+    `  <testsuite name="vslab ABI suite (${xmlEscape(name)})" tests="${abi.tests.length}" failures="${abi.failed}" skipped="${abi.skipped}">`,
+    ...cases,
+    '  </testsuite>',
+  ];
 }
 
 /** One testsuite per column for the examples and one for its ABI suite; n/a columns are skipped cases, blocked ones errors. */
@@ -76,15 +80,29 @@ export function matrixJunit(m: MatrixResult): string {
     if (c.examples !== undefined) suites.push(...junitTestsuite(c.examples));
     suites.push(...abiTestsuite(c, name));
     if (c.status !== 'ran' && c.examples === undefined) {
-      const what = c.status === 'not-applicable' ? `<skipped message="${xmlEscape(`not applicable: ${c.reason ?? ''}`)}"/>` : `<error message="${xmlEscape((c.reason ?? '').split('\n')[0] ?? '')}">${xmlEscape(c.reason ?? '')}</error>`;
-      suites.push(`  <testsuite name="vslab matrix (${xmlEscape(name)})" tests="1" failures="0" errors="${c.status === 'blocked' ? 1 : 0}" skipped="${c.status === 'not-applicable' ? 1 : 0}">`, `    <testcase classname="vslab.matrix" name="${xmlEscape(name)}">${what}</testcase>`, '  </testsuite>');
+      const what =
+        c.status === 'not-applicable'
+          ? `<skipped message="${xmlEscape(`not applicable: ${c.reason ?? ''}`)}"/>`
+          : `<error message="${xmlEscape((c.reason ?? '').split('\n')[0] ?? '')}">${xmlEscape(c.reason ?? '')}</error>`;
+      suites.push(
+        `  <testsuite name="vslab matrix (${xmlEscape(name)})" tests="1" failures="0" errors="${c.status === 'blocked' ? 1 : 0}" skipped="${c.status === 'not-applicable' ? 1 : 0}">`,
+        `    <testcase classname="vslab.matrix" name="${xmlEscape(name)}">${what}</testcase>`,
+        '  </testsuite>',
+      );
     }
   }
   const n = matrixCounts(m);
   return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="vslab matrix" failures="${n.fail}">`, ...suites, '</testsuites>', ''].join('\n');
 }
 
-const CELL_CLASS: Record<Cell, string> = { pass: 'pass', fail: 'fail', 'not-implemented': 'not-implemented', 'not-applicable': 'not-implemented', blocked: 'fail', missing: 'not-implemented' };
+const CELL_CLASS: Record<Cell, string> = {
+  pass: 'pass',
+  fail: 'fail',
+  'not-implemented': 'not-implemented',
+  'not-applicable': 'not-implemented',
+  blocked: 'fail',
+  missing: 'not-implemented',
+};
 
 /**
  * The matrix as one HTML page: the table, each column's header linking to that column's examples
@@ -99,13 +117,30 @@ export function matrixHtml(m: MatrixResult, pages: ReadonlyMap<string, string> =
       return `<th>${page !== undefined ? `<a href="${htmlEscape(page)}">${htmlEscape(name)}</a>` : htmlEscape(name)}</th>`;
     })
     .join('');
-  const cell = (label: string, cls: string, title = ''): string => `<td><span class="v ${cls}"${title !== '' ? ` title="${htmlEscape(title)}"` : ''}>${htmlEscape(label)}</span></td>`;
-  const rows = m.exampleIds.map((id) => `<tr><td>${id}</td><td>${htmlEscape(titleOf(id))}</td>${m.columns.map((c) => { const v = exampleCell(c, id); return cell(CELL_LABEL[v], CELL_CLASS[v], c.examples?.results.find((r) => r.id === id)?.reason ?? c.reason ?? ''); }).join('')}</tr>`);
-  rows.push(`<tr><td>ABI</td><td>the ABI suite (tests passed/run)</td>${m.columns.map((c) => cell(abiCell(c), c.abi?.verdict === 'pass' ? 'pass' : c.status === 'not-applicable' || c.abi === undefined ? 'not-implemented' : 'fail')).join('')}</tr>`);
+  const cell = (label: string, cls: string, title = ''): string =>
+    `<td><span class="v ${cls}"${title !== '' ? ` title="${htmlEscape(title)}"` : ''}>${htmlEscape(label)}</span></td>`;
+  const rows = m.exampleIds.map(
+    (id) =>
+      `<tr><td>${id}</td><td>${htmlEscape(titleOf(id))}</td>${m.columns
+        .map((c) => {
+          const v = exampleCell(c, id);
+          return cell(CELL_LABEL[v], CELL_CLASS[v], c.examples?.results.find((r) => r.id === id)?.reason ?? c.reason ?? '');
+        })
+        .join('')}</tr>`,
+  );
+  rows.push(
+    `<tr><td>ABI</td><td>the ABI suite (tests passed/run)</td>${m.columns.map((c) => cell(abiCell(c), c.abi?.verdict === 'pass' ? 'pass' : c.status === 'not-applicable' || c.abi === undefined ? 'not-implemented' : 'fail')).join('')}</tr>`,
+  );
   const n = matrixCounts(m);
   const notes = m.columns
     .filter((c) => c.status !== 'ran' || c.abi?.verdict === 'fail')
-    .map((c) => `<li><strong>${htmlEscape(columnName(c, wb))}</strong>: ${htmlEscape(c.reason ?? '')}${(c.abi?.tests ?? []).filter((t) => t.status === 'failed').map((t) => `<br>ABI ${htmlEscape(t.file)}: ${htmlEscape(t.name)}`).join('')}</li>`)
+    .map(
+      (c) =>
+        `<li><strong>${htmlEscape(columnName(c, wb))}</strong>: ${htmlEscape(c.reason ?? '')}${(c.abi?.tests ?? [])
+          .filter((t) => t.status === 'failed')
+          .map((t) => `<br>ABI ${htmlEscape(t.file)}: ${htmlEscape(t.name)}`)
+          .join('')}</li>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vslab matrix</title><style>${REPORT_CSS}</style></head><body>
 <h1>Linux-VServer on every architecture</h1>

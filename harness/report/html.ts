@@ -24,7 +24,10 @@ li.ok::marker{content:"✓ ";color:#125c24} li.bad::marker{content:"✗ ";color:
 
 function exampleSection(r: ExampleResult): string {
   const transcript = r.steps
-    .map((s) => `<span class="cmd"># ${htmlEscape(s.command)}</span>\n${htmlEscape(s.stdout)}${s.stderr !== '' ? `<span class="err">${htmlEscape(s.stderr)}</span>` : ''}<span class="st">[exit ${s.exitCode}]</span>`)
+    .map(
+      (s) =>
+        `<span class="cmd"># ${htmlEscape(s.command)}</span>\n${htmlEscape(s.stdout)}${s.stderr !== '' ? `<span class="err">${htmlEscape(s.stderr)}</span>` : ''}<span class="st">[exit ${s.exitCode}]</span>`,
+    )
     .join('\n');
   const invariants = r.invariants
     .map((i) => `<li class="${i.ok ? 'ok' : 'bad'}">${htmlEscape(i.says)}${i.ok ? '' : ` — <em>${htmlEscape(i.detail ?? '')}</em>`}</li>`)
@@ -41,7 +44,10 @@ export function htmlReport(report: Report): string {
   const c = counts(report.results);
   const i = report.info;
   const rows = report.results
-    .map((r) => `<tr><td><a href="#${r.id}">${r.id}</a></td><td>${htmlEscape(r.title)}</td><td><span class="v ${r.verdict}">${r.verdict === 'not-implemented' ? 'not implemented' : r.verdict}</span></td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td><a href="#${r.id}">${r.id}</a></td><td>${htmlEscape(r.title)}</td><td><span class="v ${r.verdict}">${r.verdict === 'not-implemented' ? 'not implemented' : r.verdict}</span></td></tr>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vslab: the paper's examples</title><style>${REPORT_CSS}</style></head><body>
 <h1>Linux-VServer examples on Linux ${htmlEscape(i.kernelVersion)}</h1>

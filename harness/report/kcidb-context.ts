@@ -40,7 +40,11 @@ export async function patchsetHash(dir: string = kernelPatchDir): Promise<string
     // no series: only new files
   }
   const pieces = [
-    ...series.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '').map((p) => join(dir, 'patches', p)),
+    ...series
+      .split('\n')
+      .map((l) => l.replace(/#.*/, '').trim())
+      .filter((l) => l !== '')
+      .map((p) => join(dir, 'patches', p)),
     ...(await listTree(join(dir, 'files'))).map((p) => join(dir, 'files', p)),
   ];
   if (pieces.length === 0) return '';
@@ -113,7 +117,10 @@ export async function builtKernelFacts(k: KernelArtifact): Promise<BuildFacts> {
 
 /** A fresh id for one run's tests: time and randomness, so two runs of one checkout never collide. */
 export function newRunId(now: Date = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
 }
 
 export async function writeKcidb(path: string, doc: KcidbDocument): Promise<string> {

@@ -42,7 +42,15 @@ export async function examplesKcidb(run: ExamplesRun): Promise<KcidbDocument> {
     const { key, compiler } = await kernelKey(run.arch, variant);
     keyOf.set(variant, key);
     if (run.error instanceof BuildError && run.error.logPath.endsWith(`kernel-${run.arch}-${variant}.log`)) {
-      builds.push({ arch: run.arch, variant, key, status: 'FAIL', compiler, configName: configName(run.arch, variant), logExcerpt: `${run.error.step}\n${run.error.tail}` });
+      builds.push({
+        arch: run.arch,
+        variant,
+        key,
+        status: 'FAIL',
+        compiler,
+        configName: configName(run.arch, variant),
+        logExcerpt: `${run.error.step}\n${run.error.tail}`,
+      });
     }
     return key;
   };

@@ -9,12 +9,18 @@ import type { Report } from './summary.ts';
 
 /** A test name may not carry "#" (it would start a directive) nor a line break. */
 function name(r: ExampleResult): string {
-  return `${r.id} ${r.title}`.replace(/[#\r\n]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return `${r.id} ${r.title}`
+    .replace(/[#\r\n]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Free text as diagnostic lines, one "# " line per line of text. */
 function diagnostics(text: string): string[] {
-  return text.replace(/\n$/, '').split('\n').map((l) => `# ${l.replace(/\r/g, '')}`.trimEnd());
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `# ${l.replace(/\r/g, '')}`.trimEnd());
 }
 
 function result(r: ExampleResult, n: number): string[] {

@@ -50,7 +50,9 @@ export async function renderedDom(htmlPath: string): Promise<string> {
 export async function screenshot(htmlPath: string, pngPath: string, width = 1000, height = 1400): Promise<Buffer> {
   const bin = await chromiumPath();
   return withProfile(async (profile) => {
-    await execa(bin, [...FLAGS, `--user-data-dir=${profile}`, `--window-size=${width},${height}`, `--screenshot=${pngPath}`, `file://${htmlPath}`], { timeout: 60_000 });
+    await execa(bin, [...FLAGS, `--user-data-dir=${profile}`, `--window-size=${width},${height}`, `--screenshot=${pngPath}`, `file://${htmlPath}`], {
+      timeout: 60_000,
+    });
     return readFile(pngPath);
   });
 }

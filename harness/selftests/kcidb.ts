@@ -43,7 +43,14 @@ export function selftestTests(run: SelftestRun, buildKey: string): TestFacts[] {
     misc: { subtests: subtestCounts(r), ...(r.exitCode === undefined ? {} : { exit_code: r.exitCode }) },
   }));
   if (run.aborted !== undefined) {
-    tests.push({ path: [root, run.aborted.collection], buildKey, status: 'FAIL', comment: `the run stopped in ${run.aborted.collection}`, logExcerpt: run.aborted.message, environment });
+    tests.push({
+      path: [root, run.aborted.collection],
+      buildKey,
+      status: 'FAIL',
+      comment: `the run stopped in ${run.aborted.collection}`,
+      logExcerpt: run.aborted.message,
+      environment,
+    });
   }
   return tests;
 }

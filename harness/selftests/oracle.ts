@@ -93,8 +93,20 @@ export async function runOracle(opts: OracleOptions = {}): Promise<OracleResult>
   const first = verdict({ vanilla, vserver, vserverOff, guest }, await readGuestExpectations());
   const flaky: Flaky[] = [];
   const confirmed = [
-    ...(await confirm(first.regressions.filter((r) => r.run === 'vserver/host'), 'vserver', 'host', opts, flaky)),
-    ...(await confirm(first.regressions.filter((r) => r.run === 'vserver-off/host'), 'vserver-off', 'host', opts, flaky)),
+    ...(await confirm(
+      first.regressions.filter((r) => r.run === 'vserver/host'),
+      'vserver',
+      'host',
+      opts,
+      flaky,
+    )),
+    ...(await confirm(
+      first.regressions.filter((r) => r.run === 'vserver-off/host'),
+      'vserver-off',
+      'host',
+      opts,
+      flaky,
+    )),
   ];
   const unexplained = await confirmGuest(first.unexplained, opts, flaky);
   const aborted = [vanilla, vserver, vserverOff, guest].some((r) => r?.aborted !== undefined);

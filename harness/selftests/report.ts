@@ -24,21 +24,38 @@ export function selftestTable(runs: readonly SelftestRun[]): string {
   }
   const maps = runs.map((run) => new Map(run.results.map((r) => [r.id, r])));
   const heads = ['test', ...runs.map(runLabel)];
-  const rows = ids.map((id) => [id, ...maps.map((m) => {
-    const r = m.get(id);
-    if (r === undefined) return WORD.missing;
-    const subs = r.subtests.length > 0 ? ` ${tally(r.subtests).pass}/${r.subtests.length}` : '';
-    return `${WORD[r.status]}${subs}`;
-  })]);
-  const totals = ['total (pass/fail/skip/timeout)', ...runs.map((run) => {
-    const t = tally(run.results);
-    return `${t.pass}/${t.fail}/${t.skip}/${t.timeout}`;
-  })];
+  const rows = ids.map((id) => [
+    id,
+    ...maps.map((m) => {
+      const r = m.get(id);
+      if (r === undefined) return WORD.missing;
+      const subs = r.subtests.length > 0 ? ` ${tally(r.subtests).pass}/${r.subtests.length}` : '';
+      return `${WORD[r.status]}${subs}`;
+    }),
+  ]);
+  const totals = [
+    'total (pass/fail/skip/timeout)',
+    ...runs.map((run) => {
+      const t = tally(run.results);
+      return `${t.pass}/${t.fail}/${t.skip}/${t.timeout}`;
+    }),
+  ];
   const times = ['run time (boot)', ...runs.map((run) => `${Math.round(run.durationMs / 1000)}s (${Math.round(run.bootMs / 1000)}s)`)];
   const all = [heads, ...rows, totals, times];
   const widths = heads.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  const out = [line(heads), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(totals), line(times)];
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const out = [
+    line(heads),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    line(totals),
+    line(times),
+  ];
   for (const run of runs) {
     if (run.aborted !== undefined) out.push(`${runLabel(run)} stopped in ${run.aborted.collection}: ${run.aborted.message}`);
   }
@@ -52,7 +69,9 @@ export function verdictText(v: Verdict): string {
     out.push(`REGRESSION ${r.id} on ${r.run}: ${r.expected} on vanilla, ${r.got} here${r.subtests.length > 0 ? `; subtests: ${r.subtests.join('; ')}` : ''}`);
   }
   for (const d of v.unexplained) {
-    out.push(`UNEXPLAINED guest difference ${d.id}: ${d.host} in the host context, ${d.guest} in the guest${d.subtests.length > 0 ? `; subtests: ${d.subtests.join('; ')}` : ''}`);
+    out.push(
+      `UNEXPLAINED guest difference ${d.id}: ${d.host} in the host context, ${d.guest} in the guest${d.subtests.length > 0 ? `; subtests: ${d.subtests.join('; ')}` : ''}`,
+    );
   }
   for (const d of v.explained) out.push(`explained guest difference ${d.id}: ${d.host} → ${d.guest} (${d.expected?.reason ?? ''})`);
   for (const id of v.stale) out.push(`stale expectation ${id}: no longer differs in the guest`);

@@ -107,7 +107,14 @@ export async function selectTests(build: SelftestBuild, only?: readonly string[]
   const all = [...build.tests];
   for (const id of UNLISTED_TESTS) {
     const [c, t] = id.split(':') as [string, string];
-    if (!all.includes(id) && (await readFile(join(build.tree, c, t)).then(() => true, () => false))) all.push(id);
+    if (
+      !all.includes(id) &&
+      (await readFile(join(build.tree, c, t)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      all.push(id);
   }
   all.sort((a, b) => (a.split(':')[0] ?? '').localeCompare(b.split(':')[0] ?? ''));
   if (only === undefined || only.length === 0) {
@@ -233,7 +240,9 @@ export async function runSelftests(opts: SelftestRunOptions = {}): Promise<Selft
       const perTest = await collectionTimeoutS(build, collection);
       progress(`selftests ${variant}/${place}: ${collection} (${mine.length} test${mine.length === 1 ? '' : 's'})`);
       try {
-        const r = await shell.run(runnerCommand(mine, place, GUEST_XID_BASE + i), { timeoutMs: (mine.length * (perTest + 10) * WALL_PER_GUEST_SECOND + 120) * 1000 });
+        const r = await shell.run(runnerCommand(mine, place, GUEST_XID_BASE + i), {
+          timeoutMs: (mine.length * (perTest + 10) * WALL_PER_GUEST_SECOND + 120) * 1000,
+        });
         run.ktap += r.stdout;
         const results = parseKselftestOutput(r.stdout);
         run.results.push(...results);

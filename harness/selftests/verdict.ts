@@ -126,13 +126,19 @@ export function guestDifferences(host: SelftestRun, guest: SelftestRun, expectat
 }
 
 /** The whole verdict over the four runs (any may be absent: then its comparison is not made). */
-export function verdict(runs: { vanilla?: SelftestRun; vserver?: SelftestRun; vserverOff?: SelftestRun; guest?: SelftestRun }, expectations: GuestExpectations): Verdict {
+export function verdict(
+  runs: { vanilla?: SelftestRun; vserver?: SelftestRun; vserverOff?: SelftestRun; guest?: SelftestRun },
+  expectations: GuestExpectations,
+): Verdict {
   const regs: Regression[] = [];
   if (runs.vanilla !== undefined) {
     if (runs.vserver !== undefined) regs.push(...regressions(runs.vanilla, runs.vserver));
     if (runs.vserverOff !== undefined) regs.push(...regressions(runs.vanilla, runs.vserverOff));
   }
-  const g = runs.vserver !== undefined && runs.guest !== undefined ? guestDifferences(runs.vserver, runs.guest, expectations) : { explained: [], unexplained: [], stale: [] };
+  const g =
+    runs.vserver !== undefined && runs.guest !== undefined
+      ? guestDifferences(runs.vserver, runs.guest, expectations)
+      : { explained: [], unexplained: [], stale: [] };
   const aborted = [runs.vanilla, runs.vserver, runs.vserverOff, runs.guest].some((r) => r?.aborted !== undefined);
   return { regressions: regs, ...g, ok: regs.length === 0 && g.unexplained.length === 0 && !aborted };
 }

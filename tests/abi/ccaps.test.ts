@@ -25,8 +25,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
   const guest = (attrs: string, cmd: string) => {
     const xid = nextXid++;
     return h.run(
-      `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- ` +
-        `vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`,
+      `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- ` + `vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`,
     );
   };
 
@@ -35,14 +34,20 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
       await ok('mkdir -p /tmp/xa && mount -t tmpfs tmpfs /tmp/xa && touch /tmp/xa/f /tmp/xa/u && chown 1000:1000 /tmp/xa/u');
     });
 
-    for (const [ns, ccap] of [['security', 'fs_security'], ['trusted', 'fs_trusted']] as const) {
+    for (const [ns, ccap] of [
+      ['security', 'fs_security'],
+      ['trusted', 'fs_trusted'],
+    ] as const) {
       it(`${ns}.*: a guest with CAP_SYS_ADMIN but without ${ccap} gets EPERM setting and removing it; with ${ccap} both work`, async () => {
         const name = `${ns}.vslab`;
         // The host sets one for the removal tests.
         expect((await ok(`escape-fs setxattr /tmp/xa/f ${name} host`)).stdout).toBe('OK\n');
         const without = await guest('--bcap CAP_SYS_ADMIN', `escape-fs setxattr /tmp/xa/f ${name} guest; escape-fs rmxattr /tmp/xa/f ${name}`);
         expect(without.stdout).toBe('REFUSED setxattr EPERM\nREFUSED removexattr EPERM\n');
-        const withCcap = await guest(`--bcap CAP_SYS_ADMIN --ccap ${ccap}`, `escape-fs setxattr /tmp/xa/f ${name} guest && escape-fs rmxattr /tmp/xa/f ${name}`);
+        const withCcap = await guest(
+          `--bcap CAP_SYS_ADMIN --ccap ${ccap}`,
+          `escape-fs setxattr /tmp/xa/f ${name} guest && escape-fs rmxattr /tmp/xa/f ${name}`,
+        );
         expect(withCcap).toMatchObject({ exitCode: 0, stdout: 'OK\nOK\n' });
       });
     }
@@ -52,7 +57,7 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
       expect(r.stdout).toBe('REFUSED setxattr EPERM\nREFUSED setxattr EPERM\n');
     });
 
-    it("the host keeps the stock rule: an unprivileged user may not set security.* or trusted.* on its own file, root may", async () => {
+    it('the host keeps the stock rule: an unprivileged user may not set security.* or trusted.* on its own file, root may', async () => {
       // The vserver LSM answers inode_setxattr, so the framework skips the capability module's
       // check; the module makes it itself (a user could set security.* on its files otherwise).
       const asUser = (name: string) => `escape-fs asuser 1000 setxattr /tmp/xa/u ${name} u`;
@@ -119,10 +124,15 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
       const admin = await guest('--bcap CAP_SYS_ADMIN', 'exec 9</tmp/sm/out; escape-fs mountf /proc/self/fd/9 /tmp/sm/b none bind');
       expect(admin.stdout).toBe('OK\n');
       await ok('umount /tmp/sm/b');
-      const adminChroot = await guest('--bcap CAP_SYS_ADMIN', 'exec 9</tmp/sm/out; chroot /tmp/smroot sh -c "escape-fs mountf proc /proc proc none; escape-fs mountf /proc/self/fd/9 /b none bind; escape-fs umount /proc"');
+      const adminChroot = await guest(
+        '--bcap CAP_SYS_ADMIN',
+        'exec 9</tmp/sm/out; chroot /tmp/smroot sh -c "escape-fs mountf proc /proc proc none; escape-fs mountf /proc/self/fd/9 /b none bind; escape-fs umount /proc"',
+      );
       expect(adminChroot.stdout).toBe('OK\nREFUSED mount EPERM\nOK\n');
       // Control: the host, chrooted the same way, binds the outside directory.
-      const host = await ok('exec 9</tmp/sm/out; chroot /tmp/smroot sh -c "escape-fs mountf proc /proc proc none; escape-fs mountf /proc/self/fd/9 /b none bind && cat /b/file; escape-fs umount /b; escape-fs umount /proc"');
+      const host = await ok(
+        'exec 9</tmp/sm/out; chroot /tmp/smroot sh -c "escape-fs mountf proc /proc proc none; escape-fs mountf /proc/self/fd/9 /b none bind && cat /b/file; escape-fs umount /b; escape-fs umount /proc"',
+      );
       expect(host.stdout).toBe('OK\nOK\noutside\nOK\nOK\n');
     });
 
@@ -133,7 +143,10 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
           'escape-fs mountf none /tmp/sm/t none remount,bind; escape-fs mountf none /tmp/sm/t tmpfs remount,ro; escape-fs umount /tmp/sm/t',
       );
       expect(r.stdout).toBe('OK\nOK\nro\nREFUSED mount EPERM\nREFUSED mount EPERM\nOK\n');
-      const without = await guest('--ccap secure_mount', 'escape-fs mountf none /tmp/sm/t tmpfs none && escape-fs mountf none /tmp/sm/t none remount,bind,ro; escape-fs umount /tmp/sm/t');
+      const without = await guest(
+        '--ccap secure_mount',
+        'escape-fs mountf none /tmp/sm/t tmpfs none && escape-fs mountf none /tmp/sm/t none remount,bind,ro; escape-fs umount /tmp/sm/t',
+      );
       expect(without.stdout).toBe('OK\nREFUSED mount EPERM\nOK\n');
     });
 
@@ -148,9 +161,15 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
 
   describe('ADMIN_CLOOP and ADMIN_MAPPER widen the devices a guest may open', () => {
     it('loop-control, a loop device and the device-mapper control node: EPERM without the ccap; with it the open reaches the driver as the host does (none is built here)', async () => {
-      await ok('mkdir -p /tmp/dv && mknod /tmp/dv/loop-control c 10 237 && mknod /tmp/dv/loop0 b 7 0 && mknod /tmp/dv/mapper-control c 10 236 && chmod 666 /tmp/dv/*');
+      await ok(
+        'mkdir -p /tmp/dv && mknod /tmp/dv/loop-control c 10 237 && mknod /tmp/dv/loop0 b 7 0 && mknod /tmp/dv/mapper-control c 10 236 && chmod 666 /tmp/dv/*',
+      );
       const hostErr = async (node: string) => (await h.run(`escape-fs read1 /tmp/dv/${node}`)).stdout;
-      for (const [node, ccap] of [['loop-control', 'admin_cloop'], ['loop0', 'admin_cloop'], ['mapper-control', 'admin_mapper']] as const) {
+      for (const [node, ccap] of [
+        ['loop-control', 'admin_cloop'],
+        ['loop0', 'admin_cloop'],
+        ['mapper-control', 'admin_mapper'],
+      ] as const) {
         const host = await hostErr(node);
         expect(host).toMatch(/^REFUSED open (ENXIO|ENODEV)\n$/);
         expect((await guest('', `escape-fs read1 /tmp/dv/${node}`)).stdout).toBe('REFUSED open EPERM\n');
@@ -213,7 +232,23 @@ describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', 
         for (const bad of [0x1000000n, 0x20n, 0x800000n, 1n << 40n]) {
           expect(await call(`--in ${u64(bad)}${u64(bad)} set_ccaps ${xid}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
         }
-        const all = 0x1n | 0x2n | 0x4n | 0x8n | 0x10n | 0x100n | 0x1000n | 0x2000n | 0x4000n | 0x10000n | 0x20000n | 0x40000n | 0x100000n | 0x200000n | 0x400000n | 0x2000000n;
+        const all =
+          0x1n |
+          0x2n |
+          0x4n |
+          0x8n |
+          0x10n |
+          0x100n |
+          0x1000n |
+          0x2000n |
+          0x4000n |
+          0x10000n |
+          0x20000n |
+          0x40000n |
+          0x100000n |
+          0x200000n |
+          0x400000n |
+          0x2000000n;
         expect(await call(`--in ${u64(all)}${u64(~0n & 0xffffffffffffffffn)} set_ccaps ${xid}`)).toMatchObject({ ret: 0 });
         const got = await call(`--out 16 get_ccaps ${xid}`);
         expect(got.u64(0)).toBe(all);

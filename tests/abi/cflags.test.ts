@@ -47,7 +47,8 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
   const flagsOf = async (xid: number): Promise<bigint> => (await call(`--out 16 get_cflags ${xid}`)).out?.readBigUInt64LE(0) ?? -1n;
 
   afterAll(async () => {
-    for (const xid of made) await h.succeed(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid} >/dev/null`).catch(() => undefined);
+    for (const xid of made)
+      await h.succeed(`vkill --xid ${xid} >/dev/null 2>&1; vsyscall --in ${u64(0n)}${u64(PERSISTENT)} set_cflags ${xid} >/dev/null`).catch(() => undefined);
   });
 
   it('INFO_NPROC, INFO_HIDE, INFO_ULIMIT and INFO_NSPACE are EINVAL in set_cflags and ctx_create, and change nothing', async () => {
@@ -64,7 +65,25 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
   });
 
   it("every other flag is accepted, util-vserver's sets among them (secure = hide_netif, default = virt_uptime, lock, sched, the lifecycle bits)", async () => {
-    const ok = [VXF.INFO_LOCK, VXF.INFO_SCHED, VXF.INFO_PRIVATE, VXF.INFO_INIT, VXF.VIRT_MEM, VXF.VIRT_UPTIME, VXF.VIRT_CPU, VXF.VIRT_LOAD, VXF.VIRT_TIME, VXF.HIDE_MOUNT, VXF.HIDE_NETIF, VXF.HIDE_VINFO, VXF.SC_HELPER, VXF.REBOOT_KILL, VXF.FORK_RSS, VXF.PROLIFIC, VXF.IGNEG_NICE];
+    const ok = [
+      VXF.INFO_LOCK,
+      VXF.INFO_SCHED,
+      VXF.INFO_PRIVATE,
+      VXF.INFO_INIT,
+      VXF.VIRT_MEM,
+      VXF.VIRT_UPTIME,
+      VXF.VIRT_CPU,
+      VXF.VIRT_LOAD,
+      VXF.VIRT_TIME,
+      VXF.HIDE_MOUNT,
+      VXF.HIDE_NETIF,
+      VXF.HIDE_VINFO,
+      VXF.SC_HELPER,
+      VXF.REBOOT_KILL,
+      VXF.FORK_RSS,
+      VXF.PROLIFIC,
+      VXF.IGNEG_NICE,
+    ];
     const all = ok.reduce((a, b) => a | b, 0n);
     expect(await setFlags(1801, all, all)).toMatchObject({ ret: 0 });
     expect((await flagsOf(1801)) & all).toBe(all);
@@ -73,7 +92,9 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     expect(await setFlags(1801, 0n, VXF.INFO_NPROC | VXF.INFO_HIDE)).toMatchObject({ ret: 0 });
     expect((await h.guest.shell.run('vattribute --xid 1801 --set --flag secure,default,lock,sched')).exitCode).toBe(0);
     // chcontext's words lock and sched, in a guest's own chain.
-    const chain = await h.guest.shell.run("chcontext --silent --xid 1803 --secure --flag lock,sched -- sh -c 'grep -c . /proc/self/status >/dev/null && echo in'");
+    const chain = await h.guest.shell.run(
+      "chcontext --silent --xid 1803 --secure --flag lock,sched -- sh -c 'grep -c . /proc/self/status >/dev/null && echo in'",
+    );
     expect(chain).toMatchObject({ exitCode: 0, stdout: 'in\n' });
   });
 
@@ -150,7 +171,11 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
       const r = (await h.succeed(`${snap}; echo ---; sleep 3; ${snap}`)).stdout.split('---\n');
       const parse = (t: string | undefined) => {
         const l = (t ?? '').trim().split('\n');
-        const ticks = (x: string | undefined) => (x ?? '').split(' ').map(Number).reduce((a, b) => a + b, 0);
+        const ticks = (x: string | undefined) =>
+          (x ?? '')
+            .split(' ')
+            .map(Number)
+            .reduce((a, b) => a + b, 0);
         return { guest: cpuLine(l[0] ?? ''), gburn: ticks(l[1]), host: cpuLine(l[2] ?? ''), hburn: ticks(l[3]) };
       };
       const a = parse(r[0]);
@@ -162,7 +187,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     }
   };
 
-  it('VIRT_CPU: the guest sees in /proc/stat the CPU time of its own burner, not a host burner running beside it; the host sees both; without the flag the guest sees the host\'s', async () => {
+  it("VIRT_CPU: the guest sees in /proc/stat the CPU time of its own burner, not a host burner running beside it; the host sees both; without the flag the guest sees the host's", async () => {
     await persistent(1831, VXF.VIRT_CPU);
     await persistent(1832);
     const withFlag = await burnBoth(1831);
@@ -185,7 +210,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     expect(Math.abs(busy(control.guest) - busy(control.host))).toBeLessThanOrEqual(0.1 * busy(control.host) + 8);
   });
 
-  it('VIRT_CPU: cpuN lines for every online CPU, and processes/procs_running are the context\'s own; without the flag the host\'s counts', async () => {
+  it("VIRT_CPU: cpuN lines for every online CPU, and processes/procs_running are the context's own; without the flag the host's counts", async () => {
     await persistent(1833, VXF.VIRT_CPU);
     await persistent(1834);
     const read = `grep -c "^cpu[0-9]" /proc/stat; sed -n "s/^processes //p" /proc/stat; sed -n "s/^procs_running //p" /proc/stat`;
@@ -208,7 +233,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     return { monotonic: get('monotonic'), boottime: get('boottime'), realtime: get('realtime') };
   };
 
-  it('VIRT_TIME: CLOCK_MONOTONIC and CLOCK_BOOTTIME start at the creation inside (vDSO and syscall), CLOCK_REALTIME is the host\'s; without the flag the guest reads the host\'s clocks', async () => {
+  it("VIRT_TIME: CLOCK_MONOTONIC and CLOCK_BOOTTIME start at the creation inside (vDSO and syscall), CLOCK_REALTIME is the host's; without the flag the guest reads the host's clocks", async () => {
     await settleUntil(h.guest.shell, '[ $(cut -d. -f1 /proc/uptime) -gt 10 ]', { timeoutMs: 20_000, intervalMs: 50 });
     for (const direct of ['', ' --syscall']) {
       // The creator moves in with ctx_create (its flag word) and reads at once.
@@ -230,7 +255,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     }
   });
 
-  it('VIRT_TIME: a task migrating in, and one setting the flag on its own context in setup (vattribute), enter the context\'s clock; /proc/uptime and start times agree with it, with VIRT_UPTIME too', async () => {
+  it("VIRT_TIME: a task migrating in, and one setting the flag on its own context in setup (vattribute), enter the context's clock; /proc/uptime and start times agree with it, with VIRT_UPTIME too", async () => {
     await persistent(1843, VXF.VIRT_TIME);
     await h.succeed('sleep 2');
     const migrated = await clocks('vcontext --migrate --xid 1843 -- vclock');

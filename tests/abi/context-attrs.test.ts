@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { guestWords, u64, vc } from './helpers.ts';
 
-
 /** vhi_name_v0: {u32 field; char name[65]}, padded to 72 bytes; the field in the guest's byte order. */
 const vhiName = (field: number, name: string): string => {
   const b = Buffer.alloc(68);
@@ -81,9 +80,7 @@ describe('context attributes: ccaps, umask, wmask, vhi_name, migrate flags, wait
 
   it('ctx_migrate VXM_SET_INIT makes the caller the context init (Init: is its pid), and unknown flags are EINVAL', async () => {
     expect(await call(`--in ${u64(4n)} ctx_migrate ${XID}`)).toMatchObject({ ret: -1, name: 'EINVAL' });
-    const r = await h.succeed(
-      `vsyscall --in ${u64(1n)} ctx_migrate ${XID} -- sh -c 'echo $$; grep ^Init: /proc/virtual/${XID}/info; vsyscall task_xid 0'`,
-    );
+    const r = await h.succeed(`vsyscall --in ${u64(1n)} ctx_migrate ${XID} -- sh -c 'echo $$; grep ^Init: /proc/virtual/${XID}/info; vsyscall task_xid 0'`);
     const [ret, pid, init, xid] = r.stdout.trim().split('\n');
     expect(ret).toBe('ret=0 errno=0 OK');
     expect(init).toBe(`Init:\t${pid}`);

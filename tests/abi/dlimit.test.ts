@@ -125,11 +125,14 @@ describe('disk limit commands: layouts, values and errnos', () => {
     expect(await get(500, `${MNT}/sub`)).toMatchObject({ ret: 0 });
     for (const c of [CMD.add, CMD.rem, CMD.set, CMD.get]) {
       expect(await call(`--badptr ${c} 500`), c).toMatchObject({ ret: -1, name: 'EFAULT' });
-      expect(await call(`--in ${c === CMD.add || c === CMD.rem ? baseHex() : dlimitHex()} ${c} 500`), `${c} NULL name`).toMatchObject({ ret: -1, name: 'EFAULT' });
+      expect(await call(`--in ${c === CMD.add || c === CMD.rem ? baseHex() : dlimitHex()} ${c} 500`), `${c} NULL name`).toMatchObject({
+        ret: -1,
+        name: 'EFAULT',
+      });
     }
   });
 
-  it('entries are per filesystem and per tag: another mount or another xid has none; a negative id is the caller\'s own xid (0 on the host)', async () => {
+  it("entries are per filesystem and per tag: another mount or another xid has none; a negative id is the caller's own xid (0 on the host)", async () => {
     expect(await get(500, OTHER)).toMatchObject({ ret: -1, name: 'ESRCH' });
     expect(await get(499)).toMatchObject({ ret: -1, name: 'ESRCH' });
     expect(await add(0, OTHER)).toMatchObject({ ret: 0 });
@@ -148,7 +151,9 @@ describe('disk limit commands: layouts, values and errnos', () => {
       expect(r).toMatchObject({ ret: -1, name: 'EPERM' });
     }
     expect(await get(500, MNT, 0, `--drop-cap ${CAP_SYS_RESOURCE} `)).toMatchObject({ ret: 0 });
-    const inGuest = await h.guest.shell.succeed(`vcontext --create --silent --endsetup --xid 504 -- vsyscall --in ${dlimitHex()} --ptr 0=${MNT} --out 28 ${CMD.get} 500`);
+    const inGuest = await h.guest.shell.succeed(
+      `vcontext --create --silent --endsetup --xid 504 -- vsyscall --in ${dlimitHex()} --ptr 0=${MNT} --out 28 ${CMD.get} 500`,
+    );
     expect(inGuest.stdout).toMatch(/^ret=-1 errno=38 ENOSYS$/m);
   });
 

@@ -11,7 +11,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { vc } from './helpers.ts';
 
-
 const STATE_SETUP = 1n << 32n;
 const STATE_ADMIN = 1n << 34n;
 const INIT_SET = 7n << 32n;
@@ -52,8 +51,7 @@ const rlimit = (id: number, min: bigint, soft: bigint, max: bigint): string => u
 /** net_addr_ipv4_v2: u16 type; u16 flags; ip; ip2; mask (16 bytes). */
 const ipv4V2 = (type: number, ip: string, mask: string): string => u16(type) + u16(0) + ip4(ip) + ip4('0.0.0.0') + ip4(mask);
 /** net_addr_v0 with one address. */
-const addrV0 = (type: number, ip: string, mask: string): string =>
-  u16(type) + u16(1) + ip4(ip) + '00'.repeat(12) + ip4(mask) + '00'.repeat(12);
+const addrV0 = (type: number, ip: string, mask: string): string => u16(type) + u16(1) + ip4(ip) + '00'.repeat(12) + ip4(mask) + '00'.repeat(12);
 /** net_addr_ipv6_v1 ADDR. */
 const ipv6Addr = (hex16: string): string => u16(NXA.ADDR) + u16(0) + u32(128) + hex16 + '00'.repeat(16);
 
@@ -100,7 +98,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect(await call(`--badptr net_create 7303`)).toMatchObject({ ret: -1, name: 'EFAULT' });
   });
 
-  it('K3 set_bcaps from inside a context in setup keeps the caller\'s capabilities until setup ends, then the bound applies', async () => {
+  it("K3 set_bcaps from inside a context in setup keeps the caller's capabilities until setup ends, then the bound applies", async () => {
     const noAdmin = ALL & ~(1n << BigInt(CAP_SYS_ADMIN));
     const r = await h.succeed(
       `vcontext --create --silent --xid 7310 -- sh -c '` +
@@ -144,7 +142,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect((flags.out?.readBigUInt64LE(0) ?? 0n) & STATE_SETUP).toBe(0n);
   });
 
-  it('K8 util-vserver\'s vattribute --set --secure, raw as it sends it from inside the new context in setup (set_ccaps {SET_UTSNAME|RAW_ICMP, ~0}, then set_bcaps {~insecure, ~0}, then set_cflags hide_netif), succeeds; CMD ends with those ccaps and that bound', async () => {
+  it("K8 util-vserver's vattribute --set --secure, raw as it sends it from inside the new context in setup (set_ccaps {SET_UTSNAME|RAW_ICMP, ~0}, then set_bcaps {~insecure, ~0}, then set_cflags hide_netif), succeeds; CMD ends with those ccaps and that bound", async () => {
     persistentXids.push(7312);
     const r = await h.succeed(
       `vcontext --create --silent --xid 7312 -- ` +
@@ -198,9 +196,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
 
   it('K6 get_iattr v1 on devpts reports IATTR_TAG; a pty slave carries the xid of the task that opened the master', async () => {
     // exec 3<>/dev/ptmx makes a new /dev/pts/N while fd 3 is open.
-    const r = await h.succeed(
-      `vcontext --create --silent --xid 7360 -- sh -c 'exec 3<>/dev/ptmx; lsxid /dev/pts/*; showattr /dev/pts/*'`,
-    );
+    const r = await h.succeed(`vcontext --create --silent --xid 7360 -- sh -c 'exec 3<>/dev/ptmx; lsxid /dev/pts/*; showattr /dev/pts/*'`);
     const tags = [...r.stdout.matchAll(/^\s+(\d+)\s+(\/dev\/pts\/\d+)$/gm)].map((m) => [Number(m[1]), m[2]] as const);
     expect(tags.filter(([tag]) => tag === 7360)).toHaveLength(1);
     const mine = tags.find(([tag]) => tag === 7360)?.[1] ?? '/dev/pts/none';
@@ -250,7 +246,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect(own).toBe(`ret=${nid} errno=0 OK`);
   });
 
-  it('from inside, a context in setup may only narrow its cflags and limits (each raise EPERM, each lowering works, the host may raise); it may grant itself ccaps as util-vserver\'s chain does', async () => {
+  it("from inside, a context in setup may only narrow its cflags and limits (each raise EPERM, each lowering works, the host may raise); it may grant itself ccaps as util-vserver's chain does", async () => {
     await persistentCtx(7320, VIRT_UPTIME);
     expect(await call(`--in ${pair(VXC.SET_UTSNAME | VXC.SYSLOG, ALL)} set_ccaps 7320`)).toMatchObject({ ret: 0 });
     expect(await call(`--in ${rlimit(NOFILE, KEEP, 100n, 100n)} set_rlimit 7320`)).toMatchObject({ ret: 0 });
@@ -268,9 +264,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
       `--in ${pair(VXC.TIOCSTI, VXC.TIOCSTI)} set_ccaps 7320`, // grant a ccap (util-vserver's ccapabilities)
     ];
     const inside = await h.succeed(
-      `vsyscall --in ${u64(0n)} ctx_migrate 7320 -- sh -c '` +
-        [...raises, ...lowerings].map((a) => `vsyscall ${a}`).join('; ') +
-        `'`,
+      `vsyscall --in ${u64(0n)} ctx_migrate 7320 -- sh -c '` + [...raises, ...lowerings].map((a) => `vsyscall ${a}`).join('; ') + `'`,
     );
     expect(rets(inside.stdout)).toEqual([OK, ...raises.map(() => EPERM), ...lowerings.map(() => OK)]);
     // Nothing of the raises happened; the lowerings did.
@@ -320,7 +314,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect(rets(hostInside.stdout)).toEqual([OK, OK]);
   });
 
-  it('set_iattr on /proc entries (ADMIN/WATCH/HIDE) is the host\'s only: EPERM from a guest in setup, allowed from the host', async () => {
+  it("set_iattr on /proc entries (ADMIN/WATCH/HIDE) is the host's only: EPERM from a guest in setup, allowed from the host", async () => {
     // /proc/uptime starts with ADMIN and WATCH (the host and the spectator see it when hidden).
     const before = (await h.succeed('showattr /proc/uptime')).stdout;
     expect(before).toMatch(/^AW/m);
@@ -387,7 +381,7 @@ describe('util-vserver fidelity (ABI §11 K1, K3–K7), narrowing from inside, i
     expect(Number(out.readBigInt64LE(24))).toBeLessThanOrEqual(LIMIT);
   });
 
-  it('a guest looking up the /proc/<pid> of a task it cannot see does not invalidate the host\'s dentry (mounts below it stay)', async () => {
+  it("a guest looking up the /proc/<pid> of a task it cannot see does not invalidate the host's dentry (mounts below it stay)", async () => {
     await h.succeed('echo bound-here >/tmp/pidrev; sleep 600 >/dev/null 2>&1 & echo $! >/tmp/pidrev.pid');
     const pid = (await h.succeed('cat /tmp/pidrev.pid')).stdout.trim();
     try {

@@ -105,7 +105,10 @@ describe('inode attribute commands: layout, applicable bits and errnos', () => {
   });
 
   it('set needs CAP_LINUX_IMMUTABLE (EPERM); get and set need CAP_SYS_ADMIN (level 2 and 7: EPERM)', async () => {
-    expect(await call(`--drop-cap ${CAP_LINUX_IMMUTABLE} --in ${fiattr(0, IATTR.IXUNLINK, IATTR.IXUNLINK)} fset_iattr 3 3<${DIR}/f`)).toMatchObject({ ret: -1, name: 'EPERM' });
+    expect(await call(`--drop-cap ${CAP_LINUX_IMMUTABLE} --in ${fiattr(0, IATTR.IXUNLINK, IATTR.IXUNLINK)} fset_iattr 3 3<${DIR}/f`)).toMatchObject({
+      ret: -1,
+      name: 'EPERM',
+    });
     expect(await call(`--drop-cap ${CAP_SYS_ADMIN} --out 12 fget_iattr 3 3<${DIR}/f`)).toMatchObject({ ret: -1, name: 'EPERM' });
     expect(await call(`--drop-cap ${CAP_LINUX_IMMUTABLE} --out 12 fget_iattr 3 3<${DIR}/f`)).toMatchObject({ ret: 0 });
     expect((await get(`${DIR}/f`))[1]).toBe(IATTR.TAG);
@@ -157,17 +160,14 @@ describe('task_tag and tag_migrate (ABI §4.1, §4.2): the file tag beside the x
     expect(await rets(`vsyscall ${TASK_TAG} -5`)).toEqual(['ret=-1 errno=3 ESRCH']);
   });
 
-  it('tag_migrate sets the caller\'s tag to id & 0xFFFF; exec and children keep it; another task reads it by pid', async () => {
+  it("tag_migrate sets the caller's tag to id & 0xFFFF; exec and children keep it; another task reads it by pid", async () => {
     expect(await rets(`vsyscall ${TAG_MIGRATE} 4242 -- vsyscall ${TASK_TAG} 0`)).toEqual(['ret=0 errno=0 OK', 'ret=4242 errno=0 OK']);
     expect(await rets(`vsyscall ${TAG_MIGRATE} 0x12345 -- sh -c "vsyscall ${TASK_TAG} 0"`)).toEqual(['ret=0 errno=0 OK', 'ret=9029 errno=0 OK']);
     // The background task reports once its tag is set; then the shell reads it by pid (and its own).
-    const bg = `rm -f /tmp/tagmig-ready; vsyscall ${TAG_MIGRATE} 77 -- sh -c "touch /tmp/tagmig-ready; exec sleep 30" & ` +
+    const bg =
+      `rm -f /tmp/tagmig-ready; vsyscall ${TAG_MIGRATE} 77 -- sh -c "touch /tmp/tagmig-ready; exec sleep 30" & ` +
       `while [ ! -e /tmp/tagmig-ready ]; do sleep 0.1; done; vsyscall ${TASK_TAG} $!; vsyscall ${TASK_TAG} $$; kill $!`;
-    expect(await rets(bg)).toEqual([
-      'ret=0 errno=0 OK',
-      'ret=77 errno=0 OK',
-      'ret=0 errno=0 OK',
-    ]);
+    expect(await rets(bg)).toEqual(['ret=0 errno=0 OK', 'ret=77 errno=0 OK', 'ret=0 errno=0 OK']);
   });
 
   it('moving into a context makes the xid the tag again; a guest may not migrate its tag (EPERM in setup, no interface after)', async () => {
@@ -182,11 +182,13 @@ describe('task_tag and tag_migrate (ABI §4.1, §4.2): the file tag beside the x
     expect(await rets(`vcontext --create --silent --endsetup --xid 2312 -- vsyscall ${TAG_MIGRATE} 5`)).toEqual(['ret=-1 errno=38 ENOSYS']);
   });
 
-  it('on a tag mount new files get the creator\'s tag: the host makes files for a guest, which owns them', async () => {
+  it("on a tag mount new files get the creator's tag: the host makes files for a guest, which owns them", async () => {
     await h.guest.shell.succeed(`mkdir -p ${MNT} && mount -t tmpfs -o tag tmpfs ${MNT} && chmod 777 ${MNT}`);
     await h.guest.shell.succeed(`vsyscall ${TAG_MIGRATE} 2313 -- sh -c "echo for-2313 >${MNT}/f && chmod 666 ${MNT}/f && mkdir ${MNT}/d"`);
     expect((await h.guest.shell.succeed(`lsxid -d ${MNT}/f ${MNT}/d`)).stdout).toBe(`${'2313'.padStart(20)}  ${MNT}/f\n${'2313'.padStart(20)}  ${MNT}/d\n`);
-    expect((await h.guest.shell.succeed(`vcontext --create --silent --endsetup --xid 2313 -- sh -c "echo more >>${MNT}/f && cat ${MNT}/f"`)).stdout).toBe('for-2313\nmore\n');
+    expect((await h.guest.shell.succeed(`vcontext --create --silent --endsetup --xid 2313 -- sh -c "echo more >>${MNT}/f && cat ${MNT}/f"`)).stdout).toBe(
+      'for-2313\nmore\n',
+    );
     const other = await h.guest.shell.run(`vcontext --create --silent --endsetup --xid 2314 -- cat ${MNT}/f`);
     expect(other.exitCode).not.toBe(0);
     expect(other.stderr).toMatch(/Permission denied/);

@@ -87,7 +87,7 @@ describe('network context commands: layouts, values and permission errnos', () =
   it('net_create v0 takes no data and uses NXF_INIT_SET (STATE_ADMIN|HIDE_NETIF); the creator is in the new nid', async () => {
     expect(await call(`net_create_v0 7102`)).toMatchObject(ok(7102));
     // The vsyscall process was the only task: the context went with it.
-    expect((await call(`--out 4 nx_info 7102`))).toMatchObject(err('ESRCH'));
+    expect(await call(`--out 4 nx_info 7102`)).toMatchObject(err('ESRCH'));
     const flags = await h.succeed(`chbind --silent --nid 7103 --ip 10.42.0.2 -- cat /proc/self/ninfo`);
     expect(flags.stdout).toMatch(/^NID:\t7103$/m);
     expect(flags.stdout).toMatch(/^NFlags:\t0000000402000000$/m); // chbind: INIT_SET + SETUP, setup ended
@@ -224,7 +224,7 @@ describe('network context commands: layouts, values and permission errnos', () =
     expect(await call(`--in ${hex} net_add_ipv4_v1 ${NID}`)).toMatchObject(ok());
   });
 
-  it('task_nid: 0 is the caller, a pid gives that task\'s nid, a missing pid is ESRCH; net_migrate to id 1 returns 1', async () => {
+  it("task_nid: 0 is the caller, a pid gives that task's nid, a missing pid is ESRCH; net_migrate to id 1 returns 1", async () => {
     expect(await call(`task_nid 0`)).toMatchObject(ok(0));
     expect(await call(`task_nid 999999`)).toMatchObject(err('ESRCH'));
     const r = await h.succeed(`chbind --silent --nid 7105 --ip 10.42.0.3 -- sh -c 'vsyscall task_nid $$; vsyscall task_nid 0'`);
@@ -242,7 +242,7 @@ describe('network context commands: layouts, values and permission errnos', () =
     expect(await call(`--out 16 get_nflags ${nid}`)).toMatchObject(ok());
   });
 
-  it('/proc/<pid>/ninfo and the NxID line show the task\'s network context (§6.4)', async () => {
+  it("/proc/<pid>/ninfo and the NxID line show the task's network context (§6.4)", async () => {
     const r = await h.succeed(`chbind --silent --nid 7107 --ip 10.42.0.3/24 -- sh -c 'cat /proc/self/ninfo; grep -E "^(VxID|NxID):" /proc/self/status'`);
     expect(r.stdout).toBe(
       'NID:\t7107\nNCaps:\t0000000000000000\nNFlags:\t0000000402000000\nV4Root[bcast]:\t0.0.0.0\nV4Root[lback]:\t0.0.0.0\n' +
@@ -270,33 +270,43 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
   const probe = (addr: string, port: number) => `timeout 0.3 httpd -f -p ${addr}:${port} -h /tmp; echo "rc=$?"`;
 
   it('a guest binds only addresses of its set: others are EADDRNOTAVAIL, 127.0.0.1 too without LBACK_ALLOW', async () => {
-    const r = await h.run(`chbind --silent --nid 7201 --ip 10.42.0.2 -- sh -c '${probe('10.42.0.2', 7201)}; ${probe('10.42.0.1', 7202)}; ${probe('127.0.0.1', 7203)}' 2>&1`);
+    const r = await h.run(
+      `chbind --silent --nid 7201 --ip 10.42.0.2 -- sh -c '${probe('10.42.0.2', 7201)}; ${probe('10.42.0.1', 7202)}; ${probe('127.0.0.1', 7203)}' 2>&1`,
+    );
     expect(r.stdout.match(/rc=\d+/g)).toEqual(['rc=143', 'rc=1', 'rc=1']);
     expect(r.stdout.match(/bind: Cannot assign requested address/g)).toHaveLength(2);
   });
 
   it('a bind to the wildcard ends up on the primary address (dual-stack sockets: v4-mapped)', async () => {
-    const r = await h.run(`chbind --silent --nid 7202 --ip 10.42.0.3 --ip 10.42.0.2 -- sh -c 'nc -l -p 7210 </dev/null & p=$!; vpoll --timeout 1000 "netstat -ltn | grep -q :7210"; netstat -ltn | grep :7210; kill $p'`);
+    const r = await h.run(
+      `chbind --silent --nid 7202 --ip 10.42.0.3 --ip 10.42.0.2 -- sh -c 'nc -l -p 7210 </dev/null & p=$!; vpoll --timeout 1000 "netstat -ltn | grep -q :7210"; netstat -ltn | grep :7210; kill $p'`,
+    );
     expect(r.stdout).toMatch(/(^|\s)(::ffff:)?10\.42\.0\.3:7210\s/);
     expect(r.stdout).not.toMatch(/0\.0\.0\.0:7210|:::7210/);
   });
 
   it('IPv6: the wildcard means the primary IPv6 address; other IPv6 addresses are refused', async () => {
-    const r = await h.run(`ncontext --create --silent --nid 7203 -- naddress --add --silent --nid 7203 --ip fd42::2/64 -- sh -c 'nc -l -p 7220 </dev/null & p=$!; vpoll "netstat -ltn | grep -q :7220"; netstat -ltn | grep :7220; kill $p; ${probe('[fd42::3]', 7221)}' 2>&1`);
+    const r = await h.run(
+      `ncontext --create --silent --nid 7203 -- naddress --add --silent --nid 7203 --ip fd42::2/64 -- sh -c 'nc -l -p 7220 </dev/null & p=$!; vpoll "netstat -ltn | grep -q :7220"; netstat -ltn | grep :7220; kill $p; ${probe('[fd42::3]', 7221)}' 2>&1`,
+    );
     expect(r.stdout).toMatch(/fd42::2:7220\s/);
     expect(r.stdout).toMatch(/rc=1/);
   });
 
-  it('an outgoing connection of a guest has a source address from its set, not the host\'s first address', async () => {
-    const r = await h.run(`nc -l -p 7230 </dev/null >/dev/null & p=$!; ${vpoll("netstat -ltn | grep -q ':7230 '")}; chbind --silent --nid 7204 --ip 10.42.0.3 -- sh -c 'echo x | nc 10.42.0.1 7230' ; netstat -tn | grep ':7230 '; kill $p 2>/dev/null; true`);
+  it("an outgoing connection of a guest has a source address from its set, not the host's first address", async () => {
+    const r = await h.run(
+      `nc -l -p 7230 </dev/null >/dev/null & p=$!; ${vpoll("netstat -ltn | grep -q ':7230 '")}; chbind --silent --nid 7204 --ip 10.42.0.3 -- sh -c 'echo x | nc 10.42.0.1 7230' ; netstat -tn | grep ':7230 '; kill $p 2>/dev/null; true`,
+    );
     expect(r.stdout).toMatch(/10\.42\.0\.3:\d+\s/);
     expect(r.stdout).not.toMatch(/10\.42\.0\.1:\d+\s+(::ffff:)?10\.42\.0\.1:7230/);
   });
 
-  it('with HIDE_NETIF the guest\'s address listings (ip addr, ifconfig, /proc/net/if_inet6) show only its own addresses', async () => {
+  it("with HIDE_NETIF the guest's address listings (ip addr, ifconfig, /proc/net/if_inet6) show only its own addresses", async () => {
     const host = await h.succeed('ip -o addr | grep -c inet');
     expect(Number(host.stdout.trim())).toBeGreaterThanOrEqual(8);
-    const r = await h.succeed(`chbind --silent --nid 7205 --ip 10.42.0.2 -- sh -c 'ip -o addr | grep inet; echo ---; ifconfig | grep "inet addr"; echo ---; cat /proc/net/if_inet6'`);
+    const r = await h.succeed(
+      `chbind --silent --nid 7205 --ip 10.42.0.2 -- sh -c 'ip -o addr | grep inet; echo ---; ifconfig | grep "inet addr"; echo ---; cat /proc/net/if_inet6'`,
+    );
     const [ipOut = '', ifconfig = '', inet6 = ''] = r.stdout.split('---\n');
     expect([...ipOut.matchAll(/inet6? ([0-9a-f.:]+)\//g)].map((m) => m[1])).toEqual(['10.42.0.2']);
     expect([...ifconfig.matchAll(/inet addr:(\S+)/g)].map((m) => m[1])).toEqual(['10.42.0.2']);
@@ -309,8 +319,20 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     expect((await h.run(`ncontext --create --silent --nid 7206 -- sh -c "${ping}"`)).stdout).toBe('rc=1\n');
     // The contexts need an address of the family they ping from: a family without one is
     // unreachable (network contexts fail closed).
-    expect((await h.run(`ncontext --create --silent --nid 7207 -- naddress --add --silent --nid 7207 --ip 10.42.0.2 -- nattribute --nid 7207 --set --ncap raw_icmp -- sh -c "${ping}"`)).stdout).toBe('rc=0\n');
-    expect((await h.run(`ncontext --create --silent --nid 7208 -- naddress --add --silent --nid 7208 --ip fd42::2 -- nattribute --nid 7208 --set --ncap raw_icmp -- sh -c "${ping.replace('ping -c1 -W2 10.42.0.1', 'ping6 -c1 -W2 fd42::1')}"`)).stdout).toBe('rc=0\n');
+    expect(
+      (
+        await h.run(
+          `ncontext --create --silent --nid 7207 -- naddress --add --silent --nid 7207 --ip 10.42.0.2 -- nattribute --nid 7207 --set --ncap raw_icmp -- sh -c "${ping}"`,
+        )
+      ).stdout,
+    ).toBe('rc=0\n');
+    expect(
+      (
+        await h.run(
+          `ncontext --create --silent --nid 7208 -- naddress --add --silent --nid 7208 --ip fd42::2 -- nattribute --nid 7208 --set --ncap raw_icmp -- sh -c "${ping.replace('ping -c1 -W2 10.42.0.1', 'ping6 -c1 -W2 fd42::1')}"`,
+        )
+      ).stdout,
+    ).toBe('rc=0\n');
     // The ccap: a security context with raw_icmp, no network context.
     // The host grants it (from inside a context may only narrow itself), then a task joins.
     const ctxCreate = 'ctx_create';
@@ -334,7 +356,13 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
     // %08X): 10.42.0.2 is 02002A0A on a little-endian guest and 0A2A0002 on a big-endian one.
     const words = (hex: string): string => {
       const b = Buffer.from(hex, 'hex');
-      return Array.from({ length: b.length / 4 }, (_, i) => guestWords.readU32(b, 4 * i).toString(16).toUpperCase().padStart(8, '0')).join('');
+      return Array.from({ length: b.length / 4 }, (_, i) =>
+        guestWords
+          .readU32(b, 4 * i)
+          .toString(16)
+          .toUpperCase()
+          .padStart(8, '0'),
+      ).join('');
     };
     const v4hex = words(ip4('10.42.0.2'));
     const v6hex = words(ip6('fd42::2'));
@@ -359,8 +387,14 @@ describe('network contexts and sockets (PAPER 04.1, E24)', () => {
       // Outside a network context the socket stays unbound: the kernel picks the source per packet.
       expect(await h.run('pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 0.0.0.0\nreply\n' });
       expect(await h.run('chbind --silent --nid 7212 --ip 10.42.0.2 -- pingsock 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
-      expect(await h.run('chbind --silent --nid 7213 --ip 10.42.0.2 -- pingsock --connect 10.42.0.1')).toMatchObject({ exitCode: 0, stdout: 'local 10.42.0.2\nreply\n' });
-      expect(await h.run('chbind --silent --nid 7214 --ip 10.42.0.2 -- pingsock 127.0.0.1')).toMatchObject({ exitCode: 1, stdout: 'pingsock: sendto: Network is unreachable\n' });
+      expect(await h.run('chbind --silent --nid 7213 --ip 10.42.0.2 -- pingsock --connect 10.42.0.1')).toMatchObject({
+        exitCode: 0,
+        stdout: 'local 10.42.0.2\nreply\n',
+      });
+      expect(await h.run('chbind --silent --nid 7214 --ip 10.42.0.2 -- pingsock 127.0.0.1')).toMatchObject({
+        exitCode: 1,
+        stdout: 'pingsock: sendto: Network is unreachable\n',
+      });
       const v6 = await h.run('ncontext --create --silent --nid 7215 -- naddress --add --silent --nid 7215 --ip fd42::2 -- pingsock fd42::1');
       expect(v6).toMatchObject({ exitCode: 0, stdout: 'local fd42::2\nreply\n' });
     } finally {
@@ -385,7 +419,7 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
     if (pids.length) await h.run(`kill ${pids.join(' ')}; rm -rf /tmp/lo-h /tmp/lo-g`);
   });
 
-  it('a guest cannot reach the host\'s loopback (127.x, ::1, 0.0.0.0): connect and sendto fail with ENETUNREACH; LBACK_ALLOW reaches it', async () => {
+  it("a guest cannot reach the host's loopback (127.x, ::1, 0.0.0.0): connect and sendto fail with ENETUNREACH; LBACK_ALLOW reaches it", async () => {
     await h.succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
     await start(serve('127.0.0.1:7240', '/tmp/lo-h'), '127.0.0.1:7240');
     await start(serve('[::1]:7241', '/tmp/lo-h'), '::1:7241');
@@ -403,7 +437,9 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
     expect(refused.stdout.match(/rc=\d+/g)).toEqual(['rc=1', 'rc=1', 'rc=1', 'rc=1']);
     expect(refused.stdout.match(/Network is unreachable/g)).toHaveLength(4);
     // A context without any IPv4 address: 0.0.0.0 would be the host's 127.0.0.1.
-    const noV4 = await h.run(`ncontext --create --silent --nid 7221 -- naddress --add --silent --nid 7221 --ip fd42::2 -- wget -q -O - http://0.0.0.0:7240/ 2>&1`);
+    const noV4 = await h.run(
+      `ncontext --create --silent --nid 7221 -- naddress --add --silent --nid 7221 --ip fd42::2 -- wget -q -O - http://0.0.0.0:7240/ 2>&1`,
+    );
     expect(noV4.stdout).toMatch(/Network is unreachable/);
     expect(noV4.stdout).not.toMatch(/host-page/);
     // LBACK_ALLOW: the real loopback, IPv4 and IPv6.
@@ -413,7 +449,7 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
     expect(allow).toMatchObject({ exitCode: 0, stdout: 'host-page\nhost-page\n' });
   });
 
-  it('LBACK_REMAP with a loopback address: the guest\'s 127.0.0.1 is its own loopback address, for bind, connect and sendto', async () => {
+  it("LBACK_REMAP with a loopback address: the guest's 127.0.0.1 is its own loopback address, for bind, connect and sendto", async () => {
     // Host and guest both listen on "127.0.0.1:7242"; the guest's bind lands on 127.0.0.2.
     await h.succeed('mkdir -p /tmp/lo-h /tmp/lo-g && echo host-page >/tmp/lo-h/index.html && echo guest-page >/tmp/lo-g/index.html');
     await start(serve('127.0.0.1:7242', '/tmp/lo-h'), '127.0.0.1:7242');
@@ -436,17 +472,30 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
   });
 
   it('HIDE_LBACK hides the loopback interface and its addresses; under HIDE_NETIF they show only when the guest may use loopback', async () => {
-    const names = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim() ?? '');
+    const names = (out: string): string[] =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(':')[1]?.trim() ?? '');
     const addrs = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
     const look = "ip -o link; echo ---; ip -o addr; echo ---; cat /proc/net/dev; echo ---; cat /proc/net/if_inet6; echo ---; ifconfig | grep 'inet addr'";
     const inCtx = async (nid: number, flags: string) => {
-      const r = await h.succeed(`ncontext --create --silent --nid ${nid} -- naddress --add --silent --nid ${nid} --ip 10.42.0.2 -- nattribute --nid ${nid} --set --flag ${flags} -- sh -c "${look}"`);
+      const r = await h.succeed(
+        `ncontext --create --silent --nid ${nid} -- naddress --add --silent --nid ${nid} --ip 10.42.0.2 -- nattribute --nid ${nid} --set --flag ${flags} -- sh -c "${look}"`,
+      );
       const [link = '', addr = '', dev = '', inet6 = '', ifc = ''] = r.stdout.split('---\n');
       return {
         links: names(link),
         addrs: addrs(addr),
-        dev: dev.split('\n').slice(2).filter(Boolean).map((l) => l.split(':')[0]?.trim()),
-        inet6: inet6.split('\n').filter(Boolean).map((l) => l.split(/\s+/).pop()),
+        dev: dev
+          .split('\n')
+          .slice(2)
+          .filter(Boolean)
+          .map((l) => l.split(':')[0]?.trim()),
+        inet6: inet6
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(/\s+/).pop()),
         ifconfig: [...ifc.matchAll(/inet addr:(\S+)/g)].map((m) => m[1]).sort(),
       };
     };
@@ -459,7 +508,13 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
       ifconfig: ['10.42.0.2', '127.0.0.1'],
     });
     // ... and HIDE_LBACK takes it away again.
-    expect(await inCtx(7231, 'lback_allow,hide_lback')).toEqual({ links: ['dummy0'], addrs: ['10.42.0.2'], dev: ['dummy0'], inet6: [], ifconfig: ['10.42.0.2'] });
+    expect(await inCtx(7231, 'lback_allow,hide_lback')).toEqual({
+      links: ['dummy0'],
+      addrs: ['10.42.0.2'],
+      dev: ['dummy0'],
+      inet6: [],
+      ifconfig: ['10.42.0.2'],
+    });
     // HIDE_LBACK alone: everything but the loopback interface and 127.x/::1.
     const only = await inCtx(7232, '~hide_netif,hide_lback');
     expect(only.links).toEqual(['dummy0']);

@@ -12,7 +12,12 @@ import { defineExampleTests } from '../paper/example-tests.ts';
 import { vc } from '../abi/helpers.ts';
 
 describe('sys_vserver on the arm vserver kernel', () => {
-  const h = useGuest({ arch: 'arm', variant: 'vserver', backend: 'qemu', disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } } });
+  const h = useGuest({
+    arch: 'arm',
+    variant: 'vserver',
+    backend: 'qemu',
+    disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } },
+  });
 
   it('runs an ARMv7 user space on an ARMv7 kernel', async () => {
     expect((await h.succeed('uname -m')).stdout.trim()).toBe('armv7l');

@@ -44,14 +44,16 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
     const HIDE_VINFO = 0x04000000n;
     expect(await vc(h.guest.shell, `--in ${u64((7n << 32n) | (1n << 38n) | HIDE_VINFO)} 0x09010001 150`)).toMatchObject({ ret: 150 });
     try {
-      const r = await h.succeed(`vsyscall --in 0000000000000000 0x0b010001 150 -- sh -c 'test -e /proc/virtual/info && echo visible; vsyscall 0 63; vserver-info | grep syscall:'`);
+      const r = await h.succeed(
+        `vsyscall --in 0000000000000000 0x0b010001 150 -- sh -c 'test -e /proc/virtual/info && echo visible; vsyscall 0 63; vserver-info | grep syscall:'`,
+      );
       expect(r.stdout).toBe('ret=0 errno=0 OK\nret=131848 errno=0 OK\n    syscall: 244\n');
     } finally {
       await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 150 >/dev/null`);
     }
   });
 
-  it('armhf tasks reach the compat entry through arm\'s slot 313 with the same answers', async () => {
+  it("armhf tasks reach the compat entry through arm's slot 313 with the same answers", async () => {
     const r = await h.succeed(`${COMPAT_BIN}/vsyscall 0 63; ${COMPAT_BIN}/vsyscall 0x2e010000 999999; ${COMPAT_BIN}/vsyscall --drop-cap 41 0 0`);
     expect(r.stdout).toBe('ret=131848 errno=0 OK\nret=-1 errno=3 ESRCH\nret=-1 errno=38 ENOSYS\n');
     expect((await h.succeed(`${COMPAT_BIN}/vserver-info`)).stdout).toMatch(/syscall: 313/);
@@ -80,8 +82,12 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
       expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(6, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
       expect((await h.succeed(`vsyscall --in ${lay(7, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
       // Each ABI reads back what the other set, into 32 bytes and not one more.
-      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(7, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(7, 20n, 30n)}abababab\n`);
-      expect((await h.succeed(`vsyscall --in ${lay(6, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(6, 40n, 40n)}abababab\n`);
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(7, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(
+        `ret=0 errno=0 OK\nout=${lay(7, 20n, 30n)}abababab\n`,
+      );
+      expect((await h.succeed(`vsyscall --in ${lay(6, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(
+        `ret=0 errno=0 OK\nout=${lay(6, 40n, 40n)}abababab\n`,
+      );
       expect((await h.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40`);
     } finally {
       await h.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 131');
@@ -112,7 +118,9 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
     await h.succeed('mkdir -p /tmp/ia && mount -t tmpfs -o tag tmpfs /tmp/ia && touch /tmp/ia/f');
     for (const bin of ['', `${COMPAT_BIN}/`]) {
       await h.succeed(`${bin}chxid -c 77 /tmp/ia/f && ${bin}setattr --iunlink-but-not-immutable /tmp/ia/f`);
-      expect((await h.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(`${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`);
+      expect((await h.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(
+        `${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`,
+      );
       await h.succeed(`${bin}chxid -c 0 /tmp/ia/f && ${bin}setattr --~iunlink /tmp/ia/f`);
     }
   });
@@ -129,8 +137,13 @@ describe('sys_vserver on the arm64 vserver kernel', () => {
     const lay = (mask: bigint, index: number): string => u64(mask) + le32(index) + '00000000';
     await h.succeed('vsyscall --in 0000000047000000 0x09010001 132');
     try {
-      expect((await h.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
-      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lay(NEWUTS, 0)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect(
+        (await h.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`))
+          .stdout,
+      ).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lay(NEWUTS, 0)} 0x0a030002 132'`)).stdout).toBe(
+        'ret=0 errno=0 OK\n',
+      );
       expect((await h.succeed('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t04000000 04000000\n');
       expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nc32\n');
       expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 0)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nn64\n');

@@ -20,9 +20,14 @@ const le32 = (v: number): string => {
 };
 
 describe('sys_vserver on the armel vserver kernel', () => {
-  const h = useGuest({ arch: 'armel', variant: 'vserver', backend: 'qemu', disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } } });
+  const h = useGuest({
+    arch: 'armel',
+    variant: 'vserver',
+    backend: 'qemu',
+    disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } },
+  });
 
-  it('runs Debian armel\'s soft-float EABI programs on a kernel without VFP', async () => {
+  it("runs Debian armel's soft-float EABI programs on a kernel without VFP", async () => {
     expect((await h.succeed('uname -m')).stdout.trim()).toBe('armv7l');
     // e_flags: EABI version 5, EF_ARM_ABI_FLOAT_SOFT (0x200), not armhf's FLOAT_HARD (0x400).
     for (const bin of ['/usr/lib/vslab/vstool', '/bin/busybox']) {
@@ -77,7 +82,9 @@ describe('sys_vserver on the armel vserver kernel', () => {
     const lay = (mask: bigint, index: number): string => u64(mask) + le32(index) + '00000000';
     await h.succeed('vsyscall --in 0000000047000000 0x09010001 132');
     try {
-      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname el && vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname el && vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe(
+        'ret=0 errno=0 OK\n',
+      );
       expect((await h.succeed('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t00000000 04000000\n');
       expect((await h.succeed(`vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nel\n');
       expect((await h.succeed(`vsyscall --in ${lay(NEWUTS, 2)} 0x0a010002 132`)).stdout).toBe('ret=-1 errno=22 EINVAL\n');

@@ -24,7 +24,12 @@ const le32 = (v: number): string => {
 };
 
 describe('sys_vserver on the mips64el vserver kernel', () => {
-  const h = useGuest({ arch: 'mips64el', variant: 'vserver', backend: 'qemu', disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } } });
+  const h = useGuest({
+    arch: 'mips64el',
+    variant: 'vserver',
+    backend: 'qemu',
+    disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } },
+  });
 
   it('runs a MIPS64 n64 user space on a 64-bit MIPS kernel, and o32 programs beside it', async () => {
     expect((await h.succeed('uname -m')).stdout.trim()).toBe('mips64');
@@ -41,7 +46,7 @@ describe('sys_vserver on the mips64el vserver kernel', () => {
     expect(await vc(h.guest.shell, '--drop-cap 41 0 0')).toMatchObject({ ret: -1, name: 'ENOSYS' });
   });
 
-  it('o32 tasks reach the compat entry through 4277 (slot 277) with the same answers (MIPS\'s ENOSYS is 89)', async () => {
+  it("o32 tasks reach the compat entry through 4277 (slot 277) with the same answers (MIPS's ENOSYS is 89)", async () => {
     const r = await h.succeed(`${COMPAT_BIN}/vsyscall 0 63; ${COMPAT_BIN}/vsyscall 0x2e010000 999999; ${COMPAT_BIN}/vsyscall --drop-cap 41 0 0`);
     expect(r.stdout).toBe('ret=131848 errno=0 OK\nret=-1 errno=3 ESRCH\nret=-1 errno=89 ENOSYS\n');
     expect((await h.succeed(`${COMPAT_BIN}/vserver-info`)).stdout).toMatch(/syscall: 4277/);
@@ -62,7 +67,7 @@ describe('sys_vserver on the mips64el vserver kernel', () => {
     }
   });
 
-  it('ctx_rlimit_v0 is 32 bytes from both ABIs (o32 and n64 both put the u64s at 8, 16, 24); ids are MIPS\'s RLIMIT_* numbers', async () => {
+  it("ctx_rlimit_v0 is 32 bytes from both ABIs (o32 and n64 both put the u64s at 8, 16, 24); ids are MIPS's RLIMIT_* numbers", async () => {
     const KEEP = 0xfffffffffffffffen;
     // MIPS numbers RLIMIT_NPROC 8 and RLIMIT_NOFILE 5 (6 and 7 on x86 and arm), ABI.md §5.6.
     const NPROC = 8;
@@ -72,9 +77,15 @@ describe('sys_vserver on the mips64el vserver kernel', () => {
     try {
       expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NPROC, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
       expect((await h.succeed(`vsyscall --in ${lay(NOFILE, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
-      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NOFILE, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(NOFILE, 20n, 30n)}abababab\n`);
-      expect((await h.succeed(`vsyscall --in ${lay(NPROC, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(NPROC, 40n, 40n)}abababab\n`);
-      expect((await h.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40\n`);
+      expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NOFILE, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(
+        `ret=0 errno=0 OK\nout=${lay(NOFILE, 20n, 30n)}abababab\n`,
+      );
+      expect((await h.succeed(`vsyscall --in ${lay(NPROC, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(
+        `ret=0 errno=0 OK\nout=${lay(NPROC, 40n, 40n)}abababab\n`,
+      );
+      expect((await h.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(
+        `${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40\n`,
+      );
     } finally {
       await h.succeed('vsyscall --in 00000000000000000000000040000000 0x34020000 131');
     }
@@ -103,12 +114,14 @@ describe('sys_vserver on the mips64el vserver kernel', () => {
     await h.succeed('mkdir -p /tmp/ia && mount -t tmpfs -o tag tmpfs /tmp/ia && touch /tmp/ia/f');
     for (const bin of ['', `${COMPAT_BIN}/`]) {
       await h.succeed(`${bin}chxid -c 77 /tmp/ia/f && ${bin}setattr --iunlink-but-not-immutable /tmp/ia/f`);
-      expect((await h.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(`${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`);
+      expect((await h.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(
+        `${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`,
+      );
       await h.succeed(`${bin}chxid -c 0 /tmp/ia/f && ${bin}setattr --~iunlink /tmp/ia/f`);
     }
   });
 
-  it('FIOC_GETXFLG/SETXFLG: a long natively (0x40087805 in MIPS\'s encoding), 32 bits through the compat ioctl (0x40047805)', async () => {
+  it("FIOC_GETXFLG/SETXFLG: a long natively (0x40087805 in MIPS's encoding), 32 bits through the compat ioctl (0x40047805)", async () => {
     for (const bin of ['', `${COMPAT_BIN}/`]) {
       expect((await h.succeed(`${bin}xflg /tmp/ia/f 0x00020000`)).stdout, bin || 'native').toBe('0x01020000\n');
       expect((await h.succeed(`${bin}xflg /tmp/ia/f 0`)).stdout, bin || 'native').toBe('0x01000000\n');
@@ -120,8 +133,13 @@ describe('sys_vserver on the mips64el vserver kernel', () => {
     const lay = (mask: bigint, index: number): string => u64(mask) + le32(index) + '00000000';
     await h.succeed('vsyscall --in 0000000047000000 0x09010001 132');
     try {
-      expect((await h.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname o32 && ${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
-      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lay(NEWUTS, 0)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect(
+        (await h.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname o32 && ${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`))
+          .stdout,
+      ).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lay(NEWUTS, 0)} 0x0a030002 132'`)).stdout).toBe(
+        'ret=0 errno=0 OK\n',
+      );
       expect((await h.succeed('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t04000000 04000000\n');
       expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\no32\n');
       expect((await h.succeed(`${COMPAT_BIN}/vsyscall --in ${lay(NEWUTS, 0)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nn64\n');

@@ -21,7 +21,12 @@ const le32 = (v: number): string => {
 };
 
 describe('sys_vserver on the mipsel vserver kernel', () => {
-  const h = useGuest({ arch: 'mipsel', variant: 'vserver', backend: 'qemu', disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } } });
+  const h = useGuest({
+    arch: 'mipsel',
+    variant: 'vserver',
+    backend: 'qemu',
+    disk: { sizeMiB: 16, label: 'vslab-examples', files: { 'hello.txt': 'hello from the host\n' } },
+  });
 
   it('runs a little-endian MIPS32 o32 user space on a 32-bit MIPS kernel', async () => {
     expect((await h.succeed('uname -m')).stdout.trim()).toBe('mips');
@@ -37,7 +42,7 @@ describe('sys_vserver on the mipsel vserver kernel', () => {
     expect(await vc(h.guest.shell, '--drop-cap 41 0 0')).toMatchObject({ ret: -1, name: 'ENOSYS' });
   });
 
-  it('ctx_rlimit_v0 has the 32-byte o32 layout (u32 id, pad, three u64 at 8-byte offsets), and not one byte more; ids are MIPS\'s RLIMIT_* numbers', async () => {
+  it("ctx_rlimit_v0 has the 32-byte o32 layout (u32 id, pad, three u64 at 8-byte offsets), and not one byte more; ids are MIPS's RLIMIT_* numbers", async () => {
     const KEEP = 0xfffffffffffffffen;
     // MIPS numbers RLIMIT_NPROC 8 and RLIMIT_NOFILE 5 (6 and 7 on x86 and arm), ABI.md §5.6.
     const NPROC = 8;
@@ -79,7 +84,9 @@ describe('sys_vserver on the mipsel vserver kernel', () => {
     const lay = (mask: bigint, index: number): string => u64(mask) + le32(index) + '00000000';
     await h.succeed('vsyscall --in 0000000047000000 0x09010001 132');
     try {
-      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname m32 && vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
+      expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname m32 && vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe(
+        'ret=0 errno=0 OK\n',
+      );
       expect((await h.succeed('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t00000000 04000000\n');
       expect((await h.succeed(`vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nm32\n');
       expect((await h.succeed(`vsyscall --in ${lay(NEWUTS, 2)} 0x0a010002 132`)).stdout).toBe('ret=-1 errno=22 EINVAL\n');
@@ -88,7 +95,7 @@ describe('sys_vserver on the mipsel vserver kernel', () => {
     }
   });
 
-  it('FIOC_GETXFLG/SETXFLG work with MIPS\'s ioctl encoding (read is 0x4..., not 0x8...: 0x40047805)', async () => {
+  it("FIOC_GETXFLG/SETXFLG work with MIPS's ioctl encoding (read is 0x4..., not 0x8...: 0x40047805)", async () => {
     await h.succeed('mkdir -p /tmp/ia && mount -t tmpfs -o tag tmpfs /tmp/ia && touch /tmp/ia/f');
     try {
       expect((await h.succeed('xflg /tmp/ia/f 0x00020000')).stdout).toBe('0x01020000\n');

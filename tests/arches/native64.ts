@@ -54,7 +54,9 @@ export function defineNative64Suite(row: Native64Row): void {
       const HIDE_VINFO = 0x04000000n;
       expect(await vc(h.guest.shell, `--in ${u64((7n << 32n) | (1n << 38n) | HIDE_VINFO)} 0x09010001 150`)).toMatchObject({ ret: 150 });
       try {
-        const r = await h.succeed(`vsyscall --in ${u64(0n)} 0x0b010001 150 -- sh -c 'test -e /proc/virtual/info && echo visible; vsyscall 0 63; vserver-info | grep syscall:'`);
+        const r = await h.succeed(
+          `vsyscall --in ${u64(0n)} 0x0b010001 150 -- sh -c 'test -e /proc/virtual/info && echo visible; vsyscall 0 63; vserver-info | grep syscall:'`,
+        );
         expect(r.stdout).toBe(`ret=0 errno=0 OK\nret=131848 errno=0 OK\n    syscall: ${nr}\n`);
       } finally {
         await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 150 >/dev/null`);
@@ -87,7 +89,7 @@ export function defineNative64Suite(row: Native64Row): void {
       }
     });
 
-    it('ctx_rlimit_v0 is 32 bytes: {u32 id; pad; u64 minimum, softlimit, maximum} in the row\'s order, as vlimit reads it', async () => {
+    it("ctx_rlimit_v0 is 32 bytes: {u32 id; pad; u64 minimum, softlimit, maximum} in the row's order, as vlimit reads it", async () => {
       const KEEP = 0xfffffffffffffffen;
       const lay = (id: number, soft: bigint, hard: bigint): string => u32(id) + '00000000' + u64(0n) + u64(soft) + u64(hard);
       await h.succeed(`vsyscall --in ${u64((7n << 32n) | (1n << 38n))} 0x09010001 131`);
@@ -95,15 +97,19 @@ export function defineNative64Suite(row: Native64Row): void {
         expect((await h.succeed(`vsyscall --in ${lay(6, KEEP, 40n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
         expect((await h.succeed(`vsyscall --in ${lay(7, 20n, 30n)} 0x3c020000 131`)).stdout).toBe('ret=0 errno=0 OK\n');
         // Read back into 32 bytes and not one more.
-        expect((await h.succeed(`vsyscall --in ${lay(7, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(7, 20n, 30n)}abababab\n`);
-        expect((await h.succeed(`vsyscall --in ${lay(6, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(`ret=0 errno=0 OK\nout=${lay(6, 40n, 40n)}abababab\n`);
+        expect((await h.succeed(`vsyscall --in ${lay(7, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(
+          `ret=0 errno=0 OK\nout=${lay(7, 20n, 30n)}abababab\n`,
+        );
+        expect((await h.succeed(`vsyscall --in ${lay(6, 0n, 0n)}abababab --out 36 0x3c010000 131`)).stdout).toBe(
+          `ret=0 errno=0 OK\nout=${lay(6, 40n, 40n)}abababab\n`,
+        );
         expect((await h.succeed('vlimit --xid 131 -a -d')).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40`);
       } finally {
         await h.succeed(`vsyscall --in ${u64(0n)}${u64(1n << 38n)} 0x34020000 131`);
       }
     });
 
-    it('ctx_dlimit_v0 carries the 8-byte path pointer first (32 bytes), the u32s after it in the row\'s order', async () => {
+    it("ctx_dlimit_v0 carries the 8-byte path pointer first (32 bytes), the u32s after it in the row's order", async () => {
       const MNT = '/tmp/dl64';
       const body = [0xfffffffe, 1000, 0xfffffffe, 50, 0xfffffffe, 0].map(u32).join('');
       await h.succeed(`mkdir -p ${MNT} && mount -t tmpfs -o size=4m tmpfs ${MNT}`);
@@ -130,13 +136,17 @@ export function defineNative64Suite(row: Native64Row): void {
       expect((await h.succeed('xflg /tmp/ia/f 0')).stdout).toBe('0x01000000\n');
     });
 
-    it('space_mask_v2 is 16 bytes {u64 mask; u32 index; pad} in the row\'s order and reaches the slots it names', async () => {
+    it("space_mask_v2 is 16 bytes {u64 mask; u32 index; pad} in the row's order and reaches the slots it names", async () => {
       const NEWUTS = 0x04000000n;
       const lay = (mask: bigint, index: number): string => u64(mask) + u32(index) + '00000000';
       await h.succeed(`vsyscall --in ${u64((7n << 32n) | (1n << 38n))} 0x09010001 132`);
       try {
-        expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname s1 && vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
-        expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname s0 && vsyscall --in ${lay(NEWUTS, 0)} 0x0a030002 132'`)).stdout).toBe('ret=0 errno=0 OK\n');
+        expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname s1 && vsyscall --in ${lay(NEWUTS, 1)} 0x0a030002 132'`)).stdout).toBe(
+          'ret=0 errno=0 OK\n',
+        );
+        expect((await h.succeed(`vspace --new --mask uts -- sh -c 'hostname s0 && vsyscall --in ${lay(NEWUTS, 0)} 0x0a030002 132'`)).stdout).toBe(
+          'ret=0 errno=0 OK\n',
+        );
         expect((await h.succeed('grep Spaces: /proc/virtual/132/status')).stdout).toBe('Spaces:\t04000000 04000000\n');
         expect((await h.succeed(`vsyscall --in ${lay(0n, 1)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\ns1\n');
         expect((await h.succeed(`vsyscall --in ${lay(NEWUTS, 0)} 0x0a010002 132 -- hostname`)).stdout).toBe('ret=0 errno=0 OK\ns0\n');

@@ -34,8 +34,7 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     // ctx_create {INIT_SET|PERSISTENT}, set_ccaps {SET_UTSNAME|SYSLOG, same mask}, then read back
     // ccaps, cflags and the nodename from both ABIs.
     const setup =
-      `${COMPAT_BIN}/vsyscall --in 0000000047000000 ctx_create 130; ` +
-      `${COMPAT_BIN}/vsyscall --in 01100000000000000110000000000000 set_ccaps 130`;
+      `${COMPAT_BIN}/vsyscall --in 0000000047000000 ctx_create 130; ` + `${COMPAT_BIN}/vsyscall --in 01100000000000000110000000000000 set_ccaps 130`;
     expect((await h.guest.shell.succeed(setup)).stdout).toBe('ret=130 errno=0 OK\nret=0 errno=0 OK\n');
     const reads = ['--out 16 get_ccaps 130', '--out 16 get_cflags 130', '--in 02000000 --out 72 get_vhi_name 130'];
     for (const args of reads) {
@@ -70,7 +69,9 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     expect(compat).toBe(`ret=0 errno=0 OK\nout=${i386(7, 20n, 30n)}\n`);
     const native = (await h.guest.shell.succeed(`vsyscall --in ${lp64(6, 0n, 0n)} --out 32 get_rlimit 131`)).stdout;
     expect(native).toBe(`ret=0 errno=0 OK\nout=${lp64(6, 40n, 40n)}\n`);
-    expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(`${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40`);
+    expect((await h.guest.shell.succeed(`${COMPAT_BIN}/vlimit --xid 131 -a -d`)).stdout).toContain(
+      `${'NPROC'.padEnd(10)}${'  N/A'.padEnd(20)}${'  40'.padEnd(20)}  40`,
+    );
     await h.guest.shell.succeed(`vsyscall --in 00000000000000000000000040000000 set_cflags 131`);
   });
 
@@ -125,7 +126,9 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     await h.guest.shell.succeed(cmd);
     for (const bin of ['', `${COMPAT_BIN}/`]) {
       await h.guest.shell.succeed(`${bin}chxid -c 77 /tmp/ia/f && ${bin}setattr --iunlink-but-not-immutable /tmp/ia/f`);
-      expect((await h.guest.shell.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(`${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`);
+      expect((await h.guest.shell.succeed(`${bin}lsxid /tmp/ia/f; ${bin}showattr /tmp/ia/f`)).stdout, bin || 'native').toBe(
+        `${'77'.padStart(20)}  /tmp/ia/f\n-----UicX  /tmp/ia/f\n`,
+      );
       await h.guest.shell.succeed(`${bin}chxid -c 0 /tmp/ia/f && ${bin}setattr --~iunlink /tmp/ia/f`);
     }
   });
@@ -150,7 +153,9 @@ describe('sys_vserver on the x86_64 vserver kernel', () => {
     await sh.succeed(`vsyscall --in 0000000047000000 ctx_create 132`);
     try {
       // set_space from each ABI into its own slot, each from a new UTS namespace.
-      const set32 = await sh.succeed(`${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 1)} set_space 132'`);
+      const set32 = await sh.succeed(
+        `${COMPAT_BIN}/vspace --new --mask uts -- sh -c 'hostname c32 && ${COMPAT_BIN}/vsyscall --in ${i386(NEWUTS, 1)} set_space 132'`,
+      );
       expect(set32.stdout).toBe('ret=0 errno=0 OK\n');
       const set64 = await sh.succeed(`vspace --new --mask uts -- sh -c 'hostname n64 && vsyscall --in ${lp64(NEWUTS, 0)} set_space 132'`);
       expect(set64.stdout).toBe('ret=0 errno=0 OK\n');

@@ -43,7 +43,9 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
 
   it('showcaps decodes the sets of root (full, CAP_CONTEXT as context) and of a user (none)', async () => {
     const root = (await h.succeed('showcaps')).stdout;
-    expect(root).toMatch(/^effective: chown,dac_override,.*\bsys_admin\b.*,checkpoint_restore,context\npermitted: .*\ninheritable: none\nbounding: .*\nambient: none\n$/);
+    expect(root).toMatch(
+      /^effective: chown,dac_override,.*\bsys_admin\b.*,checkpoint_restore,context\npermitted: .*\ninheritable: none\nbounding: .*\nambient: none\n$/,
+    );
     const user = (await h.succeed('su -s /bin/sh -c showcaps user')).stdout;
     expect(user).toMatch(/^effective: none\npermitted: none\ninheritable: none\nbounding: chown,/);
   });
@@ -54,7 +56,9 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
     expect(r.stdout).toMatch(/^effective: dac_override,.*\bsetuid\b/m);
     expect(r.stdout).not.toMatch(/\b(chown|net_raw)\b/);
     const secure = (await h.succeed('reducecap --secure --cap MKNOD -- showcaps')).stdout;
-    expect(secure).toMatch(/^bounding: chown,dac_override,dac_read_search,fowner,fsetid,kill,setgid,setuid,net_bind_service,sys_chroot,sys_ptrace,sys_boot,sys_tty_config,mknod,lease,audit_write$/m);
+    expect(secure).toMatch(
+      /^bounding: chown,dac_override,dac_read_search,fowner,fsetid,kill,setgid,setuid,net_bind_service,sys_chroot,sys_ptrace,sys_boot,sys_tty_config,mknod,lease,audit_write$/m,
+    );
     await h.run('rm -rf /tmp/rc');
   });
 
@@ -80,7 +84,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
     }
   });
 
-  it('vcontext --initpid makes the command the context\'s init (vx_info initpid)', async () => {
+  it("vcontext --initpid makes the command the context's init (vx_info initpid)", async () => {
     const r = await h.succeed("vcontext --create --silent --initpid --xid 4112 -- sh -c 'echo $$; exec vsyscall --out 8 vx_info 4112'");
     const [pid, call, out] = r.stdout.trim().split('\n');
     expect(call).toBe('ret=0 errno=0 OK');
@@ -89,7 +93,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
     expect(info.readUInt32LE(4)).toBe(Number(pid));
   });
 
-  it('chcontext prints its three lines and sets the names; exit status is the command\'s', async () => {
+  it("chcontext prints its three lines and sets the names; exit status is the command's", async () => {
     const r = await h.run("chcontext --xid 4103 --hostname guest4103 --domainname example.org -- sh -c 'uname -n; exit 7'");
     // chcontext prints the name lines before it runs the chain; vcontext --create then prints its line.
     expect(r.stdout).toBe('Host name is now guest4103\nDomain name is now example.org\nNew security context is 4103\nguest4103\n');

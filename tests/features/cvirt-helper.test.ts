@@ -20,9 +20,7 @@ describe('guest clock, task counts and the reboot helper', () => {
   });
 
   it('reboot, halt and poweroff in a guest run the helper with ACTION XID and its environment; the machine stays up', async () => {
-    const r = await h.succeed(
-      `vcontext --create --silent --xid 150 -- sh -c 'for c in reboot halt poweroff; do $c -f & echo $! $c; wait $!; echo $?; done'`,
-    );
+    const r = await h.succeed(`vcontext --create --silent --xid 150 -- sh -c 'for c in reboot halt poweroff; do $c -f & echo $! $c; wait $!; echo $?; done'`);
     const lines = r.stdout.trim().split('\n');
     expect(lines.filter((_, i) => i % 2 === 1)).toEqual(['0', '0', '0']);
     const pids = lines.filter((_, i) => i % 2 === 0).map((l) => l.split(' ')[0]);
@@ -81,7 +79,9 @@ describe('guest clock, task counts and the reboot helper', () => {
     await h.succeed(`vcontext --create --silent --xid 155 -- sh -c '/bin/true; /bin/true; /bin/true; exec sleep 1000' >/dev/null 2>&1 &`);
     await settleUntil(h.guest.shell, 'grep -q "^total_forks:\t3$" /proc/virtual/155/cvirt 2>/dev/null', { timeoutMs: 5000 });
     const cvirt = (await h.succeed('cat /proc/virtual/155/cvirt')).stdout;
-    expect(cvirt).toMatch(/^BiasUptime:\t\d+\.\d\d\nnr_threads:\t1\nnr_running:\t0\nnr_unintr:\t0\nnr_onhold:\t0\nload_updates:\t\d+\nloadavg:\t0\.00 0\.00 0\.00\ntotal_forks:\t3\n$/);
+    expect(cvirt).toMatch(
+      /^BiasUptime:\t\d+\.\d\d\nnr_threads:\t1\nnr_running:\t0\nnr_unintr:\t0\nnr_onhold:\t0\nload_updates:\t\d+\nloadavg:\t0\.00 0\.00 0\.00\ntotal_forks:\t3\n$/,
+    );
     const r = await h.succeed('vsyscall --out 48 virt_stat 155');
     expect(r.stdout).toMatch(/^ret=0 errno=0 OK\n/);
     const vs = Buffer.from(/^out=([0-9a-f]+)$/m.exec(r.stdout)?.[1] ?? '', 'hex');
@@ -124,7 +124,7 @@ describe('guest clock, task counts and the reboot helper', () => {
     for (const bad of ['vwait', 'vwait --timeout 0 2', 'vwait x', 'vwait 2 3']) expect((await run(bad)).exitCode).toBe(255);
   });
 
-  it('VIRT_LOAD: the guest\'s /proc/loadavg shows its own task counts and a load that rises with its busy task; without the flag, the host\'s', async () => {
+  it("VIRT_LOAD: the guest's /proc/loadavg shows its own task counts and a load that rises with its busy task; without the flag, the host's", async () => {
     await h.succeed(`vcontext --create --silent --xid 170 -- sh -c 'while :; do :; done >/dev/null 2>&1 &'`);
     await h.succeed('vattribute --xid 170 --set --flag virt_load');
     const fields = (line: string): string[] => line.trim().split(' ');
@@ -132,7 +132,9 @@ describe('guest clock, task counts and the reboot helper', () => {
     expect(fields((await h.succeed('vcontext --migrate --xid 170 -- cat /proc/loadavg')).stdout)[3]).toBe('2/2');
     // The load follows once a 5-second interval has passed (poll, deadline 30 s).
     const loadavg = 'vcontext --migrate --xid 170 -- cat /proc/loadavg';
-    const poll = await h.guest.shell.succeed(`${vpoll(`${loadavg} | grep -qv '^0\\.00'`, { timeoutMs: 30_000, intervalMs: 100 })}; ${loadavg}`, { timeoutMs: 60_000 });
+    const poll = await h.guest.shell.succeed(`${vpoll(`${loadavg} | grep -qv '^0\\.00'`, { timeoutMs: 30_000, intervalMs: 100 })}; ${loadavg}`, {
+      timeoutMs: 60_000,
+    });
     const [one, five, fifteen] = fields(poll.stdout).map(Number);
     expect(one).toBeGreaterThan(0);
     expect(one).toBeGreaterThanOrEqual(five ?? Infinity);
@@ -141,14 +143,20 @@ describe('guest clock, task counts and the reboot helper', () => {
     expect(Number(/^load_updates:\t(\d+)$/m.exec(cvirt)?.[1])).toBeGreaterThanOrEqual(1);
     expect(/^loadavg:\t(\d+\.\d\d) /m.exec(cvirt)?.[1]).not.toBe('0.00');
     // Without the flag a guest reads the host's numbers: every task of the machine.
-    const host = fields((await h.succeed('cat /proc/loadavg')).stdout)[3]?.split('/').map(Number) ?? [];
-    const plain = fields((await h.succeed('vcontext --create --silent --xid 171 -- cat /proc/loadavg')).stdout)[3]?.split('/').map(Number) ?? [];
+    const host =
+      fields((await h.succeed('cat /proc/loadavg')).stdout)[3]
+        ?.split('/')
+        .map(Number) ?? [];
+    const plain =
+      fields((await h.succeed('vcontext --create --silent --xid 171 -- cat /proc/loadavg')).stdout)[3]
+        ?.split('/')
+        .map(Number) ?? [];
     expect(host[1]).toBeGreaterThan(10);
     expect(plain[1]).toBeGreaterThan(10);
     await h.succeed('vkill --xid 170');
   });
 
-  it('VIRT_MEM: with an RSS limit the guest\'s /proc/meminfo and sysinfo(2) show that limit as its memory; without the flag, the machine\'s', async () => {
+  it("VIRT_MEM: with an RSS limit the guest's /proc/meminfo and sysinfo(2) show that limit as its memory; without the flag, the machine's", async () => {
     const kb = (meminfo: string, key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(meminfo)?.[1]);
     const host = (await h.succeed('cat /proc/meminfo')).stdout;
     await h.succeed(`vsyscall --in 0000000047000000 ctx_create 172 >/dev/null && vlimit --xid 172 --rss 0x2000`);
@@ -173,7 +181,10 @@ describe('guest clock, task counts and the reboot helper', () => {
   /** Waits until the helper log has LINES lines; returns them. */
   const logLines = async (lines: number): Promise<string[]> => {
     await settleUntil(h.guest.shell, `[ "$(cat ${LOG} 2>/dev/null | wc -l)" -ge ${lines} ]`, { timeoutMs: 5000 });
-    return (await run(`cat ${LOG}`)).stdout.trim().split('\n').filter((l) => l !== '');
+    return (await run(`cat ${LOG}`)).stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '');
   };
 
   it('SC_HELPER: ctx_create runs "startup XID" and waits for it; the context\'s end runs "shutdown XID"', async () => {

@@ -16,7 +16,9 @@ describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
   const inGuest = (xid: number, cmd: string) => h.run(`vcontext --migrate --xid ${xid} -- sh -c '${cmd}'`);
   /** A guest past setup that stays (a sleeping task), for mappings set while it runs. */
   const start = (xid: number) =>
-    ok(`vcontext --create --silent --xid ${xid} -- vattribute --set --secure -- vcontext --silent --endsetup --migrate-self -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`);
+    ok(
+      `vcontext --create --silent --xid ${xid} -- vattribute --set --secure -- vcontext --silent --endsetup --migrate-self -- sh -c 'sleep 1000 >/dev/null 2>&1 &'`,
+    );
   const stop = (xid: number) => h.run(`vkill --xid ${xid} -s KILL; ${vpoll(`[ -d /proc/virtual/${xid} ]`, { timeoutMs: 2000, not: true })}`);
   let hostOpen = '';
 
@@ -38,7 +40,10 @@ describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
       await ok('vdevmap --xid 2001 --unset --device /tmp/dm/lc');
       expect((await inGuest(2001, 'escape-fs read1 /tmp/dm/lc')).stdout).toBe('REFUSED open EPERM\n');
       // Unsetting what is not mapped: ESRCH.
-      expect(await h.run('vdevmap --xid 2001 --unset --device /tmp/dm/lc')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: unset_mapping: No such process\n' });
+      expect(await h.run('vdevmap --xid 2001 --unset --device /tmp/dm/lc')).toMatchObject({
+        exitCode: 255,
+        stderr: 'vdevmap: unset_mapping: No such process\n',
+      });
     } finally {
       await stop(2001);
       await stop(2002);
@@ -92,11 +97,23 @@ describe('device mapping (set_mapping/unset_mapping, vdevmap)', () => {
   it('refused: --remap (EINVAL, not supported), a path that is no device node (ENODEV, EISDIR), an unknown context (ESRCH)', async () => {
     await start(2006);
     try {
-      expect(await h.run('vdevmap --xid 2006 --set --open --remap --device /tmp/dm/lc --target /tmp/dm/null')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: Invalid argument\n' });
+      expect(await h.run('vdevmap --xid 2006 --set --open --remap --device /tmp/dm/lc --target /tmp/dm/null')).toMatchObject({
+        exitCode: 255,
+        stderr: 'vdevmap: set_mapping: Invalid argument\n',
+      });
       await ok('touch /tmp/dm/file');
-      expect(await h.run('vdevmap --xid 2006 --set --open --device /tmp/dm/file')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: No such device\n' });
-      expect(await h.run('vdevmap --xid 2006 --set --open --device /tmp/dm')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: Is a directory\n' });
-      expect(await h.run('vdevmap --xid 2099 --set --open --device /tmp/dm/lc')).toMatchObject({ exitCode: 255, stderr: 'vdevmap: set_mapping: No such process\n' });
+      expect(await h.run('vdevmap --xid 2006 --set --open --device /tmp/dm/file')).toMatchObject({
+        exitCode: 255,
+        stderr: 'vdevmap: set_mapping: No such device\n',
+      });
+      expect(await h.run('vdevmap --xid 2006 --set --open --device /tmp/dm')).toMatchObject({
+        exitCode: 255,
+        stderr: 'vdevmap: set_mapping: Is a directory\n',
+      });
+      expect(await h.run('vdevmap --xid 2099 --set --open --device /tmp/dm/lc')).toMatchObject({
+        exitCode: 255,
+        stderr: 'vdevmap: set_mapping: No such process\n',
+      });
       // From inside a guest past setup the command does not exist (ENOSYS, ABI §3).
       expect((await inGuest(2006, 'vdevmap --xid 2006 --set --open --device /tmp/dm/lc')).stderr).toBe('vdevmap: set_mapping: Function not implemented\n');
     } finally {

@@ -76,7 +76,7 @@ describe('disk limits on a tagged tmpfs (PAPER §06.4)', () => {
     expect((await usage(52)).inodes_used).toBe(0);
   });
 
-  it('the charge goes to the file\'s tag: a host write into a guest\'s file charges the guest, past its total EDQUOT', async () => {
+  it("the charge goes to the file's tag: a host write into a guest's file charges the guest, past its total EDQUOT", async () => {
     await ok(as(52, `dd if=/dev/zero of=${MNT}/g52/h bs=4k count=1 2>/dev/null`));
     await ok(`dd if=/dev/zero bs=4k count=3 2>/dev/null >> ${MNT}/g52/h`);
     expect(await usage(52)).toMatchObject({ space_used: 16, inodes_used: 1 });
@@ -105,7 +105,7 @@ describe('disk limits on a tagged tmpfs (PAPER §06.4)', () => {
     await ok(`rm ${MNT}/g52/d`);
   });
 
-  it('a tmpfs with no size of its own (size=0): the guest\'s df shows its budget as free, and the limit holds', async () => {
+  it("a tmpfs with no size of its own (size=0): the guest's df shows its budget as free, and the limit holds", async () => {
     await ok(`mkdir ${NOSIZE}/g52 && chmod 777 ${NOSIZE}/g52 && vdlimit --xid 52 --set space_total=64 --set inodes_total=10 ${NOSIZE}`);
     await ok(as(52, `dd if=/dev/zero of=${NOSIZE}/g52/a bs=4k count=4 2>/dev/null`));
     expect(await df(52, NOSIZE)).toEqual([64, 16, 48]);

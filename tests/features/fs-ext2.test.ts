@@ -72,7 +72,10 @@ describe('filesystem isolation on ext2 (tags and attributes on disk)', () => {
 
   const tagsOf = async (paths: string[]): Promise<number[]> => {
     const r = await ok(`lsxid -d ${paths.join(' ')}`);
-    return r.stdout.trim().split('\n').map((l) => Number(l.trim().split(/\s+/)[0]));
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
   };
 
   it('the host-made image is /dev/sda; it mounts as ext2 with tag, and files the host put there are untagged', async () => {
@@ -141,7 +144,12 @@ describe('filesystem isolation on ext2 (tags and attributes on disk)', () => {
     // Without tag the mount reports no tags (lsxid prints util-vserver's !!ERR!!) ...
     const paths = [file('untagged', 3, 2, 'w'), file('untagged', 0, 2, 'w'), `${MNT}/attr/retag`];
     const untagged = await h.run(`lsxid -d ${paths.join(' ')}`);
-    expect(untagged.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['!!ERR!!', '!!ERR!!', '!!ERR!!']);
+    expect(
+      untagged.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['!!ERR!!', '!!ERR!!', '!!ERR!!']);
 
     const re = await h.run(`mount -o remount,tag ${MNT}`);
     expect(re.exitCode).not.toBe(0);

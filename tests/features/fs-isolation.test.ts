@@ -54,7 +54,8 @@ describe('filesystem isolation', () => {
       for (const tag of Object.keys(TAGS) as Tag[]) {
         const read = await h.run(as(actor, `cat ${MNT}/${actor}-${tag}-r`));
         const write = await h.run(as(actor, `echo more >>${MNT}/${actor}-${tag}-w`));
-        const verdict = (r: { exitCode: number; stderr: string }): string => (r.exitCode === 0 ? 'ok' : /Permission denied/.test(r.stderr) ? 'EACCES' : `exit ${r.exitCode}: ${r.stderr.trim()}`);
+        const verdict = (r: { exitCode: number; stderr: string }): string =>
+          r.exitCode === 0 ? 'ok' : /Permission denied/.test(r.stderr) ? 'EACCES' : `exit ${r.exitCode}: ${r.stderr.trim()}`;
         seen.push(`${actor} ${tag}: read ${verdict(read)}, write ${verdict(write)}`);
         const w = allowed(actor, tag) ? 'ok' : 'EACCES';
         want.push(`${actor} ${tag}: read ${w}, write ${w}`);
@@ -82,7 +83,9 @@ describe('filesystem isolation', () => {
   });
 
   it('notagcheck keeps the tags but lifts the check; tagid=N tags every new file N; tag cannot be added by remount', async () => {
-    await h.guest.shell.succeed(`mkdir -p /tmp/fsiso-nc && mount -t tmpfs -o tag,notagcheck tmpfs /tmp/fsiso-nc && grep " /tmp/fsiso-nc " /proc/mounts | grep -q notagcheck`);
+    await h.guest.shell.succeed(
+      `mkdir -p /tmp/fsiso-nc && mount -t tmpfs -o tag,notagcheck tmpfs /tmp/fsiso-nc && grep " /tmp/fsiso-nc " /proc/mounts | grep -q notagcheck`,
+    );
     await h.guest.shell.succeed(as('guestA', 'echo a >/tmp/fsiso-nc/f; chmod 666 /tmp/fsiso-nc/f'));
     expect((await h.run(as('guestB', 'cat /tmp/fsiso-nc/f'))).stdout).toBe('a\n');
     expect((await h.guest.shell.succeed('lsxid /tmp/fsiso-nc/f')).stdout.trim()).toBe(`${A}  /tmp/fsiso-nc/f`);
@@ -218,7 +221,12 @@ describe('filesystem isolation', () => {
     await h.guest.shell.succeed(`mkdir -p ${MNT}/rec/a/b && touch ${MNT}/rec/a/f ${MNT}/rec/a/b/g ${MNT}/rec/outside`);
     await h.guest.shell.succeed(`chxid -c 7 -R ${MNT}/rec/a && setattr -R --iunlink ${MNT}/rec/a`);
     const tags = (await h.guest.shell.succeed(`lsxid -d ${MNT}/rec/a ${MNT}/rec/a/f ${MNT}/rec/a/b ${MNT}/rec/a/b/g ${MNT}/rec/outside`)).stdout;
-    expect(tags.split('\n').filter((l) => l !== '').map((l) => l.trim().split(/\s+/)[0])).toEqual(['7', '7', '7', '7', '0']);
+    expect(
+      tags
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.trim().split(/\s+/)[0]),
+    ).toEqual(['7', '7', '7', '7', '0']);
     const attrs = (await h.guest.shell.succeed(`showattr -d ${MNT}/rec/a/b/g ${MNT}/rec/outside`)).stdout.split('\n');
     expect(attrs[0]).toMatch(/^\S*U\S*\s/);
     expect(attrs[1]).not.toMatch(/^\S*U\S*\s/);

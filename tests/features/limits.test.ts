@@ -75,7 +75,18 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
    * PEAK), the limit and one hit; the host and another guest (XID + 1, no limits) take more than the
    * limit, and the limited row does not move.
    */
-  const limitCase = async (o: { xid: number; row: string; vlimit: string; limit: number; what: string; args: string; ok: number; errno: string; peak: number | [number, number]; hits?: number }): Promise<void> => {
+  const limitCase = async (o: {
+    xid: number;
+    row: string;
+    vlimit: string;
+    limit: number;
+    what: string;
+    args: string;
+    ok: number;
+    errno: string;
+    peak: number | [number, number];
+    hits?: number;
+  }): Promise<void> => {
     await h.succeed(`vlimit --xid ${o.xid} ${o.vlimit}`);
     const run = (xid: number, n: number) => probe(xid, `${o.what} ${n}${o.args === '' ? '' : ` ${o.args}`}`);
     expect(await run(o.xid, o.ok + 3)).toBe(`${o.what} ok=${o.ok} ${o.errno}\n`);
@@ -133,14 +144,28 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     expect(all).toContain(vlimitRow('LOCKS', 'N/A', 'inf', 'inf'));
     // Only what get_rlimit_mask reports, in id order: RSS (5) first, SEMARY (accounted only) not at all.
     expect(all[0]).toBe(vlimitRow('RSS', 'N/A', 'inf', 'inf'));
-    expect(all.filter((l) => l !== '').map((l) => l.split(' ')[0])).toEqual(['RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS', 'LOCKS', 'MSGQUEUE', 'NSOCK', 'OPENFD', 'ANON', 'SHMEM']);
+    expect(all.filter((l) => l !== '').map((l) => l.split(' ')[0])).toEqual([
+      'RSS',
+      'NPROC',
+      'NOFILE',
+      'MEMLOCK',
+      'AS',
+      'LOCKS',
+      'MSGQUEUE',
+      'NSOCK',
+      'OPENFD',
+      'ANON',
+      'SHMEM',
+    ]);
     // -n: the limit's number in place of its name.
     expect((await h.succeed('vlimit --xid 162 -a -n -d')).stdout.split('\n')).toContain(vlimitRow('7', 'N/A', '32', '64'));
     await h.succeed('vlimit --xid 162 -S --nproc inf --nproc inf');
     expect((await h.succeed('vlimit --xid 162 -a')).stdout.split('\n')).toContain(vlimitRow('NPROC', 'N/A', 'inf', 'inf'));
     // --dir: "<res>" sets all three values, "<res>.soft" then the soft one; a limit named on the
     // command line keeps its value over the file's.
-    await h.succeed('mkdir -p /tmp/lim162 && echo 7 >/tmp/lim162/nproc && echo 5 >/tmp/lim162/nproc.soft && echo 9 >/tmp/lim162/nofile && vlimit --xid 162 --nofile 33 --dir /tmp/lim162');
+    await h.succeed(
+      'mkdir -p /tmp/lim162 && echo 7 >/tmp/lim162/nproc && echo 5 >/tmp/lim162/nproc.soft && echo 9 >/tmp/lim162/nofile && vlimit --xid 162 --nofile 33 --dir /tmp/lim162',
+    );
     const fromDir = (await h.succeed('vlimit --xid 162 -a -d')).stdout.split('\n');
     expect(fromDir).toContain(vlimitRow('NPROC', 'N/A', '5', '7'));
     expect(fromDir).toContain(vlimitRow('NOFILE', 'N/A', '32', '33'));
@@ -205,7 +230,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     // Every file is uncharged when the context's tasks are gone (the context stays until then).
   });
 
-  it('AS: the pages mapped by the context\'s processes, summed; a mapping past the limit fails with ENOMEM (a hit); the host is unaffected', async () => {
+  it("AS: the pages mapped by the context's processes, summed; a mapping past the limit fails with ENOMEM (a hit); the host is unaffected", async () => {
     await persistent(166);
     const sleepPid = (await h.succeed(`vcontext --migrate --xid 166 -- sh -c 'exec sleep 1000' >/dev/null 2>&1 & echo $!`)).stdout.trim();
     await settleUntil(h.guest.shell, 'grep -q "^Tasks:\t1$" /proc/virtual/166/status', { timeoutMs: 5000 });
@@ -249,7 +274,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await release(167);
   });
 
-  it('cacct counts what a guest sends with sendfile(2) (the socket\'s sendpage) like any message', async () => {
+  it("cacct counts what a guest sends with sendfile(2) (the socket's sendpage) like any message", async () => {
     await persistent(168);
     // busybox cat copies a file to its stdout with sendfile(2); under nc -e that stdout is the TCP socket.
     await h.succeed(`printf '%5000s' x >/tmp/sendfile.data; vcontext --migrate --xid 168 -- nc -l -p 4168 -e cat /tmp/sendfile.data >/dev/null 2>&1 &`);
@@ -301,7 +326,17 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     // One queue of 4 messages of 64 bytes costs the messages plus the kernel's bookkeeping.
     const one = await heldValue(180, 'MSGQ', 'mq 1 4 64');
     expect(one).toBeGreaterThan(4 * 64);
-    await limitCase({ xid: 180, row: 'MSGQ', vlimit: `--msgqueue ${3 * one}`, limit: 3 * one, what: 'mq', args: '4 64', ok: 3, errno: 'EMFILE', peak: 3 * one });
+    await limitCase({
+      xid: 180,
+      row: 'MSGQ',
+      vlimit: `--msgqueue ${3 * one}`,
+      limit: 3 * one,
+      what: 'mq',
+      args: '4 64',
+      ok: 3,
+      errno: 'EMFILE',
+      peak: 3 * one,
+    });
   });
 
   it('SHMEM: the pages of SysV shared memory; segments up to the limit are made, one more fails with ENOMEM (a hit)', async () => {
@@ -314,7 +349,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await limitCase({ xid: 184, row: 'VML', vlimit: '--memlock 4', limit: 4, what: 'mlock', args: '2', ok: 2, errno: 'ENOMEM', peak: 4 });
   });
 
-  it('SEMARY, NSEMS and MAPPED are accounted only: a guest\'s semaphore arrays, semaphores and file-mapped pages count, and nothing limits them', async () => {
+  it("SEMARY, NSEMS and MAPPED are accounted only: a guest's semaphore arrays, semaphores and file-mapped pages count, and nothing limits them", async () => {
     const SEMARY = 20;
     const NSEMS = 21;
     const MAPPED = 23;
@@ -342,7 +377,7 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     await release(190);
   });
 
-  it('DENTRY is accounted only: the dentries a guest\'s tasks allocate count until they are killed; a dentry that outlives its context counts for no later one', async () => {
+  it("DENTRY is accounted only: the dentries a guest's tasks allocate count until they are killed; a dentry that outlives its context counts for no later one", async () => {
     const dent = async (xid: number): Promise<number> => limitRow((await h.succeed(`cat /proc/virtual/${xid}/limit`)).stdout, 'DENT')?.[0] ?? -1;
     const status = async (): Promise<string> => /#CTotal:\t\d+\n#CActive:\t\d+/.exec((await h.succeed('cat /proc/virtual/status')).stdout)?.[0] ?? '';
     const before = await status();
@@ -380,6 +415,17 @@ describe('context limits: commands, vlimit, NPROC, NOFILE and AS', () => {
     const base = await heldValue(186, 'ANON', 'anon 0 16');
     expect(base).toBeGreaterThan(0);
     const limit = base + 24;
-    await limitCase({ xid: 186, row: 'ANON', vlimit: `--anon ${limit}`, limit, what: 'anon', args: '16', ok: 2, errno: 'ENOMEM', peak: [limit + 1, limit + 16], hits: 2 });
+    await limitCase({
+      xid: 186,
+      row: 'ANON',
+      vlimit: `--anon ${limit}`,
+      limit,
+      what: 'anon',
+      args: '16',
+      ok: 2,
+      errno: 'ENOMEM',
+      peak: [limit + 1, limit + 16],
+      hits: 2,
+    });
   });
 });

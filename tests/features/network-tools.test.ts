@@ -294,7 +294,9 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
     it('two guests on the same port: each server gets its own address and serves only its own page', async () => {
       await h.succeed('mkdir -p /tmp/w1 /tmp/w2 && echo page-one >/tmp/w1/index.html && echo page-two >/tmp/w2/index.html');
       const one = (await h.succeed('chbind --silent --nid 6109 --ip 10.42.0.1 -- httpd -f -p 8080 -h /tmp/w1 >/dev/null 2>&1 & echo $!')).stdout.trim();
-      const two = (await h.succeed('chbind --silent --nid 6110 --ip 10.42.0.2 -- httpd -f -p 0.0.0.0:8080 -h /tmp/w2 >/tmp/w2.err 2>&1 & echo $!')).stdout.trim();
+      const two = (
+        await h.succeed('chbind --silent --nid 6110 --ip 10.42.0.2 -- httpd -f -p 0.0.0.0:8080 -h /tmp/w2 >/tmp/w2.err 2>&1 & echo $!')
+      ).stdout.trim();
       try {
         await h.succeed(vpoll("netstat -ltn | grep -q '10.42.0.2:8080 '"));
         // Both bound port 8080 on a wildcard — one on [::] (httpd's default; its address shows
@@ -338,13 +340,13 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
       expect(ifc).not.toMatch(/10\.42\.0\.[13]\b/);
     });
 
-    it('an unbound IPv6 socket in a guest connects from the context\'s IPv6 address, not the one the route would pick', async () => {
+    it("an unbound IPv6 socket in a guest connects from the context's IPv6 address, not the one the route would pick", async () => {
       // The kernel would choose fd42::1 itself to reach fd42::1; the context owns fd42::2.
       await h.succeed(`(nc -l -p 5103 >/dev/null 2>&1 &) && ${vpoll("netstat -ltn | grep -q ':5103 '")}`);
       const pid = (await h.succeed(`chbind --silent --nid 6203 --ip 10.42.0.2 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
       try {
         await h.succeed('naddress --add --silent --nid 6203 --ip fd42::2');
-        await h.succeed('ncontext --migrate --nid 6203 -- sh -c \'echo hi | nc fd42::1 5103; true\'');
+        await h.succeed("ncontext --migrate --nid 6203 -- sh -c 'echo hi | nc fd42::1 5103; true'");
         // /proc/net/tcp6 (host view): local fd42::1 port 5103 (0x13EF), remote fd42::2, as four host-order words.
         const tcp6 = (await h.succeed('cat /proc/net/tcp6')).stdout;
         const peer = /^\s*\d+: 000042FD000000000000000001000000:13EF ([0-9A-F]{32}):/m.exec(tcp6)?.[1];
@@ -355,7 +357,11 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
     });
 
     it('the interface listings inside a guest show only the interfaces that carry its addresses', async () => {
-      const names = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim() ?? '');
+      const names = (out: string): string[] =>
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(':')[1]?.trim() ?? '');
       expect(names((await h.succeed('ip -o link')).stdout)).toEqual(['lo', 'dummy0']);
       // RTM_GETLINK: loopback carries no address of the set (no LBACK_ALLOW), so only dummy0 shows.
       expect(names((await h.succeed('chbind --silent --ip 10.42.0.2 -- ip -o link')).stdout)).toEqual(['dummy0']);
@@ -363,7 +369,12 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
       const dev = (await h.succeed('chbind --silent --ip 10.42.0.2 -- cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
       expect(dev.slice(2).map((l) => l.split(':')[0]?.trim())).toEqual(['dummy0']);
       const hostDev = (await h.succeed('cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
-      expect(hostDev.slice(2).map((l) => l.split(':')[0]?.trim()).sort()).toEqual(['dummy0', 'lo']);
+      expect(
+        hostDev
+          .slice(2)
+          .map((l) => l.split(':')[0]?.trim())
+          .sort(),
+      ).toEqual(['dummy0', 'lo']);
     });
 
     it('without CAP_NET_RAW ping needs the raw_icmp network capability', async () => {

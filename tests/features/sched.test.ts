@@ -94,7 +94,9 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   };
   /** Starts a busy loop in a new context XID (in setup, so the host administers it); returns its pid. */
   const burner = async (xid: number): Promise<number> => {
-    await h.succeed(`rm -f /tmp/burn${xid}; vcontext --create --silent --xid ${xid} -- sh -c 'echo $$ >/tmp/burn${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`);
+    await h.succeed(
+      `rm -f /tmp/burn${xid}; vcontext --create --silent --xid ${xid} -- sh -c 'echo $$ >/tmp/burn${xid}; while :; do :; done' >/dev/null 2>&1 </dev/null &`,
+    );
     await settleUntil(h.guest.shell, `[ -s /tmp/burn${xid} ]`, { timeoutMs: 10000 });
     return Number((await h.succeed(`cat /tmp/burn${xid}`)).stdout.trim());
   };
@@ -230,7 +232,9 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
     // The host context has no vx_info, so no bucket of its own: kernel-patch/README.md (Scheduler)
     // documents the kernel's own cgroup v2 cpu controller for it, which the patch leaves working.
     const loop = (n: number) =>
-      h.succeed(`rm -f /tmp/hb${n}; sh -c 'echo $$ >/tmp/hb${n}; while :; do :; done' >/dev/null 2>&1 </dev/null & ${vpoll(`[ -s /tmp/hb${n} ]`, { timeoutMs: 10_000 })}; cat /tmp/hb${n}`);
+      h.succeed(
+        `rm -f /tmp/hb${n}; sh -c 'echo $$ >/tmp/hb${n}; while :; do :; done' >/dev/null 2>&1 </dev/null & ${vpoll(`[ -s /tmp/hb${n} ]`, { timeoutMs: 10_000 })}; cat /tmp/hb${n}`,
+      );
     await h.succeed('mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg && echo +cpu >/tmp/cg/cgroup.subtree_control && mkdir /tmp/cg/hostbucket');
     const pids: number[] = [];
     try {
@@ -377,7 +381,9 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       await burner(3071);
       await h.succeed('vsched --xid 3071 --fill-rate 2 --interval 8 --tokens-min 10 --tokens-max 100 --prio-bias 3');
       expect(await getSched(3071)).toMatchObject({ fillRate: [2, 0], interval: [8, 0], tokensMin: 10, tokensMax: 100, prioBias: 3 });
-      await h.succeed('rm -rf /tmp/sd && mkdir -p /tmp/sd/0 && echo 3 >/tmp/sd/fill-rate && echo 9 >/tmp/sd/interval && echo 40 >/tmp/sd/tokens-max && echo -2 >/tmp/sd/priority-bias && echo 0 >/tmp/sd/0/cpu-id && echo 4 >/tmp/sd/0/tokens-min');
+      await h.succeed(
+        'rm -rf /tmp/sd && mkdir -p /tmp/sd/0 && echo 3 >/tmp/sd/fill-rate && echo 9 >/tmp/sd/interval && echo 40 >/tmp/sd/tokens-max && echo -2 >/tmp/sd/priority-bias && echo 0 >/tmp/sd/0/cpu-id && echo 4 >/tmp/sd/0/tokens-min',
+      );
       expect((await h.guest.shell.run('vsched --xid 3071 --dir /tmp/sd')).exitCode).toBe(0);
       expect(await getSched(3071)).toMatchObject({ fillRate: [3, 0], interval: [9, 0], tokensMin: 4, tokensMax: 40, prioBias: -2 });
       expect((await h.guest.shell.run('vsched --xid 3071 --dir /tmp/nonexistent')).exitCode).toBe(255);
@@ -394,7 +400,11 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   it('vsched --xid self inside the context set the values it read back from there', async () => {
     try {
       await burner(3081);
-      const out = (await h.succeed(`vcontext --migrate --xid 3081 -- sh -c 'vsched --xid self --fill-rate 5 --interval 11 && vsyscall --in ${v5({})} --out 44 get_sched -2'`)).stdout;
+      const out = (
+        await h.succeed(
+          `vcontext --migrate --xid 3081 -- sh -c 'vsched --xid self --fill-rate 5 --interval 11 && vsyscall --in ${v5({})} --out 44 get_sched -2'`,
+        )
+      ).stdout;
       const hex = /^out=([0-9a-f]+)$/m.exec(out)?.[1] ?? '';
       expect(parseV5(Buffer.from(hex, 'hex'))).toMatchObject({ fillRate: [5, 0], interval: [11, 0] });
     } finally {

@@ -61,7 +61,6 @@ const v2 = (mask: bigint, index = 0): string => `${u64(mask)}${u32(index)}`;
 const v1 = (mask: bigint): string => u64(mask);
 const hex8 = (v: bigint): string => v.toString(16).padStart(8, '0');
 
-
 describe('spaces: set_space / enter_space and vspace on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
   const call = (args: string) => vc(h.guest.shell, args);
@@ -124,11 +123,19 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
     expect((await h.succeed(`vsyscall --in ${v2(NEWUTS)} ${CMD.enter} ${X} -- hostname`)).stdout).toBe('ret=0 errno=0 OK\nspcuts\n');
 
     // IPC: a SysV semaphore array (3 semaphores) made in a new IPC namespace.
-    const pid = (await h.succeed(`vspace --new --mask ipc -- sh -c 'vsyscall --in ${v2(NEWIPC)} ${CMD.set} ${X} >/tmp/spc/ipc.set && exec limprobe --hold sem 1 3' >/tmp/spc/ipc.out 2>&1 & echo $!`)).stdout.trim();
+    const pid = (
+      await h.succeed(
+        `vspace --new --mask ipc -- sh -c 'vsyscall --in ${v2(NEWIPC)} ${CMD.set} ${X} >/tmp/spc/ipc.set && exec limprobe --hold sem 1 3' >/tmp/spc/ipc.out 2>&1 & echo $!`,
+      )
+    ).stdout.trim();
     try {
       await h.succeed(vpoll('grep -q held /tmp/spc/ipc.out', { timeoutMs: 10_000 }));
       expect((await h.succeed('cat /tmp/spc/ipc.set')).stdout).toBe('ret=0 errno=0 OK\n');
-      const rows = (text: string): string[] => text.split('\n').slice(1).filter((l) => l.trim() !== '');
+      const rows = (text: string): string[] =>
+        text
+          .split('\n')
+          .slice(1)
+          .filter((l) => l.trim() !== '');
       expect(rows((await h.succeed('cat /proc/sysvipc/sem')).stdout)).toEqual([]);
       const inIpc = (await h.succeed(`vsyscall --in ${v2(NEWIPC)} ${CMD.enter} ${X} -- cat /proc/sysvipc/sem`)).stdout;
       expect(inIpc).toMatch(/^ret=0 errno=0 OK\n/);
@@ -141,7 +148,9 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
 
     // FS: the working directory (and root) of the saver.
     expect((await h.succeed(`cd /tmp/spc/cwd && vsyscall --in ${v2(CLONE_FS)} ${CMD.set} ${X}`)).stdout).toBe('ret=0 errno=0 OK\n');
-    expect((await h.succeed(`cd / && vsyscall --in ${v2(CLONE_FS)} ${CMD.enter} ${X} -- readlink /proc/self/cwd`)).stdout).toBe('ret=0 errno=0 OK\n/tmp/spc/cwd\n');
+    expect((await h.succeed(`cd / && vsyscall --in ${v2(CLONE_FS)} ${CMD.enter} ${X} -- readlink /proc/self/cwd`)).stdout).toBe(
+      'ret=0 errno=0 OK\n/tmp/spc/cwd\n',
+    );
 
     // The slot's mask is the OR of what was saved.
     expect((await h.succeed(`grep Spaces: /proc/virtual/${X}/status`)).stdout).toBe(`Spaces:\t${hex8(DEFAULT)} 00000000\n`);
@@ -257,7 +266,11 @@ describe('spaces: set_space / enter_space and vspace on the vserver kernel', () 
 
       // SysV IPC: one semaphore array each (2 and 5 semaphores), none on the host.
       const nsems = async (cmd: string): Promise<string[]> =>
-        (await h.succeed(cmd)).stdout.split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => l.trim().split(/\s+/)[3] ?? '');
+        (await h.succeed(cmd)).stdout
+          .split('\n')
+          .slice(1)
+          .filter((l) => l.trim() !== '')
+          .map((l) => l.trim().split(/\s+/)[3] ?? '');
       expect(await nsems(enter(A, 'cat /proc/sysvipc/sem'))).toEqual(['2']);
       expect(await nsems(enter(B, 'cat /proc/sysvipc/sem'))).toEqual(['5']);
       expect(await nsems('cat /proc/sysvipc/sem')).toEqual([]);

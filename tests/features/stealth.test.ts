@@ -128,7 +128,17 @@ describe('stealth (paper §06.7): vattribute --stealth hides every sign a detect
   it('vattribute --stealth sets exactly fakeinit, hide_vinfo, hide_mount, hide_netif, virt_uptime, virt_load, virt_mem, virt_cpu and virt_time, and --help names it', async () => {
     const r = await h.succeed(`vcontext --create --silent --xid 1903 -- vattribute --set --stealth -- vattribute --get`);
     const flags = /^flags: (.*)$/m.exec(r.stdout)?.[1]?.split(',') ?? [];
-    expect(flags.filter((f) => !f.startsWith('state_')).sort()).toEqual(['fakeinit', 'hide_mount', 'hide_netif', 'hide_vinfo', 'virt_cpu', 'virt_load', 'virt_mem', 'virt_time', 'virt_uptime']);
+    expect(flags.filter((f) => !f.startsWith('state_')).sort()).toEqual([
+      'fakeinit',
+      'hide_mount',
+      'hide_netif',
+      'hide_vinfo',
+      'virt_cpu',
+      'virt_load',
+      'virt_mem',
+      'virt_time',
+      'virt_uptime',
+    ]);
     expect((await h.succeed('vattribute --help')).stdout).toMatch(/--stealth .*fakeinit, hide_vinfo, hide_mount, hide_netif,\n.*virt_cpu,\n.*virt_time/);
   });
 

@@ -73,7 +73,9 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
   });
 
   it('vcontext --migrate-self works from inside without --xid; with --endsetup it clears STATE_SETUP of its own context', async () => {
-    const r = await h.succeed("vcontext --create --silent --xid 5203 -- sh -c 'grep CFlags /proc/self/vinfo; vcontext --endsetup --migrate-self -- cat /proc/self/vinfo'");
+    const r = await h.succeed(
+      "vcontext --create --silent --xid 5203 -- sh -c 'grep CFlags /proc/self/vinfo; vcontext --endsetup --migrate-self -- cat /proc/self/vinfo'",
+    );
     const [before, after] = [...r.stdout.matchAll(/^CFlags:\s+([0-9a-f]+)$/gm)].map((m) => BigInt(`0x${m[1] ?? '0'}`));
     expect((before ?? 0n) & VXF_STATE_SETUP).toBe(VXF_STATE_SETUP);
     expect((after ?? -1n) & VXF_STATE_SETUP).toBe(0n);
@@ -81,7 +83,9 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
   });
 
   it('vuname --set --xid self -t TAG=VALUE -- CMD sets the own context name, then runs CMD', async () => {
-    const r = await h.succeed("vcontext --create --silent --xid 5204 -- vuname --set --xid self -t nodename=n5204 -t domainname=d5204 -- sh -c 'hostname; cat /proc/sys/kernel/domainname'");
+    const r = await h.succeed(
+      "vcontext --create --silent --xid 5204 -- vuname --set --xid self -t nodename=n5204 -t domainname=d5204 -- sh -c 'hostname; cat /proc/sys/kernel/domainname'",
+    );
     expect(r.stdout).toBe('n5204\nd5204\n');
     expect((await h.succeed('hostname')).stdout).toBe('vslab\n');
   });
@@ -92,7 +96,7 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
       "vcontext --create --silent --xid 5210 -- vuname --xid self --dir /tmp/uts5210 --missingok -- sh -c 'hostname; cat /proc/sys/kernel/domainname'",
     );
     expect(r.stdout).toBe('n5210\nd5210\n');
-    expect((await h.succeed("vcontext --create --silent --xid 5211 -- vuname --xid self --dir /tmp/none --missingok -- echo ran")).stdout).toBe('ran\n');
+    expect((await h.succeed('vcontext --create --silent --xid 5211 -- vuname --xid self --dir /tmp/none --missingok -- echo ran')).stdout).toBe('ran\n');
     const missing = await h.run('vcontext --create --silent --xid 5212 -- vuname --xid self --dir /tmp/none -- echo ran');
     expect(missing.exitCode).toBe(255);
     expect(missing.stdout).toBe('');
@@ -121,7 +125,9 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
     expect(inside.stdout).toBe(`${vlimitRow('NPROC', 'N/A', '9', '9')}\n`);
     await h.succeed(keepAlive(5206));
     try {
-      expect((await h.succeed('vlimit --xid 5206 -S -H --nsock 5 && vlimit --xid 5206 -d -a | grep "^NSOCK "')).stdout).toBe(`${vlimitRow('NSOCK', 'N/A', '5', '5')}\n`);
+      expect((await h.succeed('vlimit --xid 5206 -S -H --nsock 5 && vlimit --xid 5206 -d -a | grep "^NSOCK "')).stdout).toBe(
+        `${vlimitRow('NSOCK', 'N/A', '5', '5')}\n`,
+      );
       const r = await h.succeed('vlimit --xid 5206 --nproc 7 && vlimit --xid 5206 -d -a | grep "^NPROC "');
       expect(r.stdout).toBe(`${vlimitRow('NPROC', 'N/A', '7', '7')}\n`);
       const s = await h.succeed('vlimit --xid 5206 -S --nofile 9 --nofile 11 && vlimit --xid 5206 -d -a | grep "^NOFILE "');
@@ -134,7 +140,11 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
   it('showattr and lsxid list a directory argument itself first, then its entries; -d only the directory; -R walks below', async () => {
     await h.succeed('rm -rf /tmp/ud && mkdir -p /tmp/ud && mount -t tmpfs -o tag tmpfs /tmp/ud && mkdir /tmp/ud/sub && touch /tmp/ud/f /tmp/ud/sub/g');
     try {
-      const names = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.replace(/^.{20}  |^\S+ +/, ''));
+      const names = (out: string): string[] =>
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.replace(/^.{20}  |^\S+ +/, ''));
       expect(names((await h.succeed('lsxid /tmp/ud')).stdout).sort()).toEqual(['/tmp/ud', '/tmp/ud/f', '/tmp/ud/sub']);
       expect(names((await h.succeed('lsxid /tmp/ud')).stdout)[0]).toBe('/tmp/ud');
       expect(names((await h.succeed('showattr /tmp/ud')).stdout)[0]).toBe('/tmp/ud');
@@ -169,7 +179,7 @@ describe('util-vserver forms of our tools on the vserver kernel', () => {
     const cmds = [
       'vcontext --create --silent --xid 5208 -- echo ran',
       'vcontext --create --silent --xid 5215 -- vattribute --get -- echo ran',
-      "vcontext --create --silent --xid 5209 -- vuname --set --xid self -t nodename=x -- echo ran",
+      'vcontext --create --silent --xid 5209 -- vuname --set --xid self -t nodename=x -- echo ran',
       'ncontext --create --silent --nid 5210 -- echo ran',
       'nattribute --set -- echo ran',
       'ncontext --create --silent --nid 5211 -- naddress --add --silent --ip 10.42.0.3 -- echo ran',

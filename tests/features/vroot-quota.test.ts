@@ -82,8 +82,7 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
   /** CMD in a fresh context XID past setup (the same xid each time: the files keep its tag). */
   const inGuest = (xid: number, attrs: string, cmd: string) =>
     h.run(
-      `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- ` +
-        `vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`,
+      `vcontext --create --silent --xid ${xid} -- vattribute --set --secure ${attrs} -- ` + `vcontext --silent --endsetup --migrate-self -- sh -c '${cmd}'`,
     );
   /** KiB a file holds on the disk (what quota charges for it). */
   const kib = async (path: string) => Number((await ok(`stat -c %b ${path}`)).stdout.trim()) / 2;
@@ -91,7 +90,7 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
   /** One line of lsxid: the tag right-aligned in 20 columns, two spaces, the path. */
   const xidLine = (xid: number, path: string) => `${String(xid).padStart(20)}  ${path}\n`;
 
-  it('each guest\'s users have quota of their own (PAPER §06.5): A\'s limit for uid 1000 holds A\'s uid 1000 only, not B\'s nor the host\'s', async () => {
+  it("each guest's users have quota of their own (PAPER §06.5): A's limit for uid 1000 holds A's uid 1000 only, not B's nor the host's", async () => {
     // Each guest its own vroot device, both bound to the one disk: A /dev/vroot0, B /dev/vroot1.
     await ok('vrsetup /dev/vroot1 /dev/sda');
     const set = await inGuest(A, QUOTA, 'vquota set /dev/vroot0 user 1000 20 24 0 0 && vquota get /dev/vroot0 user 1000');
@@ -142,16 +141,18 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     expect((await ok('vquota get /dev/sda user 65535')).stdout).toMatch(/^65535 space=/);
   });
 
-  it('switching quota of the shared filesystem stays the host\'s: a guest with QUOTA_CTL may not turn it off (EPERM); the host may', async () => {
+  it("switching quota of the shared filesystem stays the host's: a guest with QUOTA_CTL may not turn it off (EPERM); the host may", async () => {
     const attack = await inGuest(A, QUOTA, `vquota off /dev/vroot0 user; vquota --fd off ${MNT} user; vquota on /dev/vroot0 user ${MNT}/aquota.user`);
-    expect(attack.stderr).toBe('vquota: Q_QUOTAOFF: Operation not permitted\nvquota: Q_QUOTAOFF: Operation not permitted\nvquota: Q_QUOTAON: Operation not permitted\n');
+    expect(attack.stderr).toBe(
+      'vquota: Q_QUOTAOFF: Operation not permitted\nvquota: Q_QUOTAOFF: Operation not permitted\nvquota: Q_QUOTAON: Operation not permitted\n',
+    );
     expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n`);
     // The control: the host turns it off (the records stay in the file) and on again.
     await ok(`vquota off /dev/sda user && vquota on /dev/sda user ${MNT}/aquota.user`);
     expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n`);
   });
 
-  it('a host file a guest takes over moves its usage to the guest\'s record; past the guest\'s hard limit the takeover fails with EDQUOT and moves nothing', async () => {
+  it("a host file a guest takes over moves its usage to the guest's record; past the guest's hard limit the takeover fails with EDQUOT and moves nothing", async () => {
     await ok(asUser(`dd if=/dev/zero of=${MNT}/u/t bs=1k count=8 2>/dev/null && dd if=/dev/zero of=${MNT}/u/big bs=1k count=30 2>/dev/null`));
     const t = await kib(`${MNT}/u/t`);
     const hostSpace = async () => Number(/space=(\d+)/.exec((await ok('vquota get /dev/sda user 1000')).stdout)?.[1]);
@@ -170,7 +171,7 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     expect((await ok(`vquota get /dev/sda user ${rec(A, 1000)}`)).stdout).toBe(`${rec(A, 1000)} space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n`);
   });
 
-  it('without QUOTA_CTL a guest with CAP_SYS_ADMIN may not set quota or read another id\'s; the state and its own usage it may read', async () => {
+  it("without QUOTA_CTL a guest with CAP_SYS_ADMIN may not set quota or read another id's; the state and its own usage it may read", async () => {
     const attack = await inGuest(C, ADMIN, 'vquota set /dev/vroot0 user 1000 5 6 0 0; vquota get /dev/vroot0 user 1000');
     expect(attack.stderr).toBe('vquota: Q_SETQUOTA: Operation not permitted\nvquota: Q_GETQUOTA: Operation not permitted\n');
     expect((await ok(`vquota get /dev/sda user ${rec(C, 1000)}`)).stdout).toBe(`${rec(C, 1000)} space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n`);
@@ -192,12 +193,16 @@ describe('vroot devices and quota for guests (PAPER §06.5, §06.6)', () => {
     expect((await ok(`vquota get /dev/vroot0 user ${rec(C, 1000)}`)).stdout).toBe(`${rec(C, 1000)} space=0 soft=7 hard=8 inodes=0 soft=0 hard=0\n`);
   });
 
-  it('vdu counts what a guest\'s files take (hard links once), as the disk limit charged it; vdlimit --set from its count holds after a remount', async () => {
+  it("vdu counts what a guest's files take (hard links once), as the disk limit charged it; vdlimit --set from its count holds after a remount", async () => {
     const xid = 1890;
     const inGuest = (cmd: string) => `vcontext --create --silent --endsetup --xid ${xid} -- sh -c '${cmd}'`;
     await ok(`mkdir ${MNT}/g && chmod 777 ${MNT}/g && vdlimit --xid ${xid} --set space_total=1000 ${MNT}`);
     // 10 + 3 KiB of data, a directory (one block), an empty file, a hard link: 14 KiB, 4 inodes.
-    await ok(inGuest(`cd ${MNT}/g && dd if=/dev/zero of=a bs=1k count=10 2>/dev/null && dd if=/dev/zero of=b bs=1k count=3 2>/dev/null && mkdir d && touch d/e && ln a a2`));
+    await ok(
+      inGuest(
+        `cd ${MNT}/g && dd if=/dev/zero of=a bs=1k count=10 2>/dev/null && dd if=/dev/zero of=b bs=1k count=3 2>/dev/null && mkdir d && touch d/e && ln a a2`,
+      ),
+    );
     expect((await ok(`vdu --xid ${xid} --space --inodes ${MNT}`)).stdout).toBe(`${MNT} 14 4\n`);
     expect((await ok(`vdu --xid ${xid} --space --inodes --script ${MNT}/g`)).stdout).toBe('14 4\n');
     // The same as the kernel charged, and nothing of another tag.

@@ -14,9 +14,28 @@ import { defineExampleTests } from './example-tests.ts';
 
 /** util-vserver's tools we have (ABI §8), plus vtag and vspace of its chains. */
 const UTIL_VSERVER_TOOLS = [
-  'chcontext', 'chbind', 'vcontext', 'vattribute', 'vuname', 'vlimit', 'vkill', 'vwait', 'vps', 'vserver-stat',
-  'vserver-info', 'vtag', 'vspace', 'vnamespace', 'ncontext', 'naddress', 'nattribute', 'setattr', 'showattr',
-  'lsxid', 'chxid', 'reducecap',
+  'chcontext',
+  'chbind',
+  'vcontext',
+  'vattribute',
+  'vuname',
+  'vlimit',
+  'vkill',
+  'vwait',
+  'vps',
+  'vserver-stat',
+  'vserver-info',
+  'vtag',
+  'vspace',
+  'vnamespace',
+  'ncontext',
+  'naddress',
+  'nattribute',
+  'setattr',
+  'showattr',
+  'lsxid',
+  'chxid',
+  'reducecap',
 ];
 
 const toolsDir = mkdtempSync(join(tmpdir(), 'vslab-tools-'));

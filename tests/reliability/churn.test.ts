@@ -30,14 +30,42 @@ describe(`context churn on ${lockDebugVariant()}`, () => {
     const base = await counters(h.guest.shell);
     const loop = (first: number): string =>
       `( i=0; while [ $i -lt 250 ]; do vcontext --create --silent --xid $((${first} + i)) -- sh -c 'echo $$ >/dev/null' || exit 1; i=$((i + 1)); done )`;
-    const r = await h.guest.shell.run(`${loop(10000)} & ${loop(20000)} & ${loop(30000)} & ${loop(40000)} & fail=0; for j in 1 2 3 4; do wait -n 2>/dev/null || wait; done; wait; echo done`, { timeoutMs: 600_000 });
+    const r = await h.guest.shell.run(
+      `${loop(10000)} & ${loop(20000)} & ${loop(30000)} & ${loop(40000)} & fail=0; for j in 1 2 3 4; do wait -n 2>/dev/null || wait; done; wait; echo done`,
+      { timeoutMs: 600_000 },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('done\n');
     expect(await settle(h.guest.shell, base)).toBe(base);
   });
 
   it('garbage to every context command, with good, bad and null pointers, returns an errno', async () => {
-    const cmds = ['ctx_create_v0', 'ctx_create', 'ctx_migrate_v0', 'ctx_migrate', 'vx_info', 'ctx_stat', 'get_cflags', 'set_cflags', 'get_ccaps', 'set_ccaps', 'get_bcaps', 'set_bcaps', 'set_vhi_name', 'get_vhi_name', 'ctx_kill', 'wait_exit', 'virt_stat', 'get_rlimit', 'set_rlimit', 'get_rlimit_mask', 'reset_hits', 'reset_minmax', 'rlimit_stat', 'sock_stat'];
+    const cmds = [
+      'ctx_create_v0',
+      'ctx_create',
+      'ctx_migrate_v0',
+      'ctx_migrate',
+      'vx_info',
+      'ctx_stat',
+      'get_cflags',
+      'set_cflags',
+      'get_ccaps',
+      'set_ccaps',
+      'get_bcaps',
+      'set_bcaps',
+      'set_vhi_name',
+      'get_vhi_name',
+      'ctx_kill',
+      'wait_exit',
+      'virt_stat',
+      'get_rlimit',
+      'set_rlimit',
+      'get_rlimit_mask',
+      'reset_hits',
+      'reset_minmax',
+      'rlimit_stat',
+      'sock_stat',
+    ];
     const ids = ['0', '1', '2', '65535', '65536', '-1', '-2', '0x7fffffff'];
     const script = `for c in ${cmds.join(' ')}; do for id in ${ids.join(' ')}; do
       for how in --badptr --null '--in ffffffffffffffffffffffffffffffff --out 16'; do vsyscall $how $c $id || echo "vsyscall failed: $c $id"; done
@@ -85,7 +113,9 @@ describe(`context churn on ${lockDebugVariant()}`, () => {
     await h.guest.shell.succeed(
       'vsyscall --in 0000000047000000 ctx_create 501 >/dev/null && vlimit --xid 501 --nsock 4 --openfd 24 --locks 4 --msgqueue 1000 --shmem 6 --memlock 6 --anon 100',
     );
-    const probes = ['socks 6', 'fds 8', 'posix 6 /tmp/churn.lk.$$', 'flock 6 /tmp/churn.fl', 'mq 6 4 64', 'shm 6 2', 'mlock 6 2', 'anon 6 16'].map((p) => `limprobe ${p}`).join('; ');
+    const probes = ['socks 6', 'fds 8', 'posix 6 /tmp/churn.lk.$$', 'flock 6 /tmp/churn.fl', 'mq 6 4 64', 'shm 6 2', 'mlock 6 2', 'anon 6 16']
+      .map((p) => `limprobe ${p}`)
+      .join('; ');
     const hammer = `( i=0; while [ $i -lt 40 ]; do vcontext --migrate --xid 501 -- sh -c '${probes}; rm -f /tmp/churn.lk.$$' >/dev/null 2>&1; i=$((i + 1)); done )`;
     const r = await h.guest.shell.run(`${hammer} & ${hammer} & ${hammer} & wait; echo done`, { timeoutMs: 900_000 });
     expect(r.stdout).toBe('done\n');
@@ -116,7 +146,13 @@ describe(`context churn on ${lockDebugVariant()}`, () => {
     // get/set_iattr, fget/fset_iattr, task_tag, tag_migrate; fd 3 is a tmpfs file, a directory or a /proc entry.
     const cmds = ['get_iattr', 'set_iattr', 'fget_iattr', 'fset_iattr', 'task_tag', 'tag_migrate'];
     const ids = ['0', '1', '3', '65535', '-1', '0x7fffffff'];
-    const ins = ['--badptr', '--null', "'--in ffffffffffffffffffffffffffffffff --out 16'", "'--in 00000000000000000000000000000000 --out 16'", "'--in 0100000000000000ffffffffffffffff --out 16'"];
+    const ins = [
+      '--badptr',
+      '--null',
+      "'--in ffffffffffffffffffffffffffffffff --out 16'",
+      "'--in 00000000000000000000000000000000 --out 16'",
+      "'--in 0100000000000000ffffffffffffffff --out 16'",
+    ];
     const script = `mkdir -p /tmp/garbage/d && echo x >/tmp/garbage/f && for target in /tmp/garbage/f /tmp/garbage/d /proc/uptime; do
       for c in ${cmds.join(' ')}; do for id in ${ids.join(' ')}; do for how in ${ins.join(' ')}; do
         vsyscall $how $c $id 3<$target || echo "vsyscall failed: $c $id"
@@ -127,8 +163,26 @@ describe(`context churn on ${lockDebugVariant()}`, () => {
     expect((await h.guest.shell.succeed('showattr -d /tmp/garbage/f /tmp/garbage/d /proc/uptime')).stdout).toBe(
       '-----uic-  /tmp/garbage/f\n----bui--  /tmp/garbage/d\nAWh------  /proc/uptime\n',
     );
-    const opts = ['tag,tag', 'tag,notag', 'notag,tag', 'tagid=0', 'tagid=0x10,tagxid', 'tagid=65535', 'tagid=65536', 'tagid=', 'tagid=x', 'notagcheck', ',,tag,,', 'tag,size=1m,notagcheck'];
-    const mounts = opts.map((o) => `mount -t tmpfs -o '${o}' tmpfs /tmp/garbage/m 2>/dev/null && { mount -o 'remount,${o}' /tmp/garbage/m 2>/dev/null; touch /tmp/garbage/m/f; umount /tmp/garbage/m; }`).join('; ');
+    const opts = [
+      'tag,tag',
+      'tag,notag',
+      'notag,tag',
+      'tagid=0',
+      'tagid=0x10,tagxid',
+      'tagid=65535',
+      'tagid=65536',
+      'tagid=',
+      'tagid=x',
+      'notagcheck',
+      ',,tag,,',
+      'tag,size=1m,notagcheck',
+    ];
+    const mounts = opts
+      .map(
+        (o) =>
+          `mount -t tmpfs -o '${o}' tmpfs /tmp/garbage/m 2>/dev/null && { mount -o 'remount,${o}' /tmp/garbage/m 2>/dev/null; touch /tmp/garbage/m/f; umount /tmp/garbage/m; }`,
+      )
+      .join('; ');
     await h.guest.shell.run(`mkdir -p /tmp/garbage/m; ${mounts}; true`);
     expect((await h.guest.shell.run('grep -c /tmp/garbage/m /proc/mounts')).stdout.trim()).toBe('0');
     await h.guest.shell.succeed('rm -rf /tmp/garbage');
@@ -136,9 +190,11 @@ describe(`context churn on ${lockDebugVariant()}`, () => {
 
   it('copy-on-write link breaking from parallel guests leaves every guest its own copy and the original intact', async () => {
     // 4 guests x 10 names of one unified COW file, written at once: each write breaks one link.
-    const setup = 'mkdir -p /tmp/cowchurn && cd /tmp/cowchurn && echo original >master && for g in 1 2 3 4; do mkdir d$g; for i in 0 1 2 3 4 5 6 7 8 9; do ln master d$g/f$i; done; done && setattr --iunlink --cow master';
+    const setup =
+      'mkdir -p /tmp/cowchurn && cd /tmp/cowchurn && echo original >master && for g in 1 2 3 4; do mkdir d$g; for i in 0 1 2 3 4 5 6 7 8 9; do ln master d$g/f$i; done; done && setattr --iunlink --cow master';
     await h.guest.shell.succeed(setup);
-    const writer = (g: number): string => `vcontext --create --silent --endsetup --xid ${2400 + g} -- sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do echo ${g} >>/tmp/cowchurn/d${g}/f$i || exit 1; done' &`;
+    const writer = (g: number): string =>
+      `vcontext --create --silent --endsetup --xid ${2400 + g} -- sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do echo ${g} >>/tmp/cowchurn/d${g}/f$i || exit 1; done' &`;
     await h.guest.shell.succeed(`${[1, 2, 3, 4].map(writer).join(' ')} wait`);
     const r = await h.guest.shell.succeed('cd /tmp/cowchurn && stat -c %h master && cat master && cat d1/f0 d4/f9 && ls -a d2 | grep -c vx-cow; true');
     expect(r.stdout).toBe('1\noriginal\noriginal\n1\noriginal\n4\n0\n');

@@ -70,20 +70,24 @@ describe(`console protocol on the booted kernel (${backend})`, () => {
 });
 
 describe(`kernel panic detection (${backend})`, () => {
-  it('turns a deliberate panic into a KernelSplatError with the panic text, and the emulator ends', async () => {
-    const guest = await bootGuest({ backend, variant: 'vserver' });
-    try {
-      const err = await guest.shell.run('echo c > /proc/sysrq-trigger').then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(KernelSplatError);
-      expect((err as KernelSplatError).kind).toBe('panic');
-      expect((err as KernelSplatError).consoleTail).toContain('sysrq triggered crash');
-      const exit = await guest.machine.exited;
-      expect(exit.requested).toBe(false);
-    } finally {
-      await guest.close();
-    }
-  }, 120_000 * timeScale);
+  it(
+    'turns a deliberate panic into a KernelSplatError with the panic text, and the emulator ends',
+    async () => {
+      const guest = await bootGuest({ backend, variant: 'vserver' });
+      try {
+        const err = await guest.shell.run('echo c > /proc/sysrq-trigger').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(KernelSplatError);
+        expect((err as KernelSplatError).kind).toBe('panic');
+        expect((err as KernelSplatError).consoleTail).toContain('sysrq triggered crash');
+        const exit = await guest.machine.exited;
+        expect(exit.requested).toBe(false);
+      } finally {
+        await guest.close();
+      }
+    },
+    120_000 * timeScale,
+  );
 });

@@ -83,14 +83,16 @@ describe.skipIf(backend !== 'qemu')('harness faults (QEMU: an emulator process t
 describe('console garbage', () => {
   const h = useGuest({});
 
-  it('random bytes written to the console during 100 commands: each command still gets its own output and status', async () => {
-    const tty = (await h.guest.shell.succeed("sed -n 's/.*console=\\([a-zA-Z0-9]*\\).*/\\1/p' /proc/cmdline")).stdout.trim();
-    await h.guest.shell.succeed(
-      `(i=0; while [ $i -lt 400 ]; do head -c 64 /dev/urandom >/dev/${tty}; i=$((i + 1)); done) >/dev/null 2>&1 </dev/null &`,
-    );
-    for (let i = 0; i < 100; i++) {
-      const r = await h.guest.shell.run(`echo out-${i}; echo err-${i} >&2; exit ${i % 7}`);
-      expect(r).toMatchObject({ stdout: `out-${i}\n`, stderr: `err-${i}\n`, exitCode: i % 7 });
-    }
-  }, 300_000 * timeScale);
+  it(
+    'random bytes written to the console during 100 commands: each command still gets its own output and status',
+    async () => {
+      const tty = (await h.guest.shell.succeed("sed -n 's/.*console=\\([a-zA-Z0-9]*\\).*/\\1/p' /proc/cmdline")).stdout.trim();
+      await h.guest.shell.succeed(`(i=0; while [ $i -lt 400 ]; do head -c 64 /dev/urandom >/dev/${tty}; i=$((i + 1)); done) >/dev/null 2>&1 </dev/null &`);
+      for (let i = 0; i < 100; i++) {
+        const r = await h.guest.shell.run(`echo out-${i}; echo err-${i} >&2; exit ${i % 7}`);
+        expect(r).toMatchObject({ stdout: `out-${i}\n`, stderr: `err-${i}\n`, exitCode: i % 7 });
+      }
+    },
+    300_000 * timeScale,
+  );
 });

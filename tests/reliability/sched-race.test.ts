@@ -37,9 +37,12 @@ describe(`CPU scheduler races on ${lockDebugVariant()}`, () => {
       `vattribute --xid ${XID} --set --flag sched_pause >/dev/null 2>&1; vkill --xid ${XID} -s KILL >/dev/null 2>&1; ` +
       `vattribute --xid ${XID} --set --flag ~sched_pause --flag ~sched_hard >/dev/null 2>&1; ` +
       `vattribute --xid ${XID} --set --flag ~sched_prio >/dev/null 2>&1; i=$((i+1)); done )`;
-    const r = await h.guest.shell.run(`${churn} & ${setSched} & ${flags} & wait; vattribute --xid ${XID} --set --flag ~sched_pause >/dev/null 2>&1; vkill --xid ${XID} -s KILL >/dev/null 2>&1; echo done`, {
-      timeoutMs: 900_000,
-    });
+    const r = await h.guest.shell.run(
+      `${churn} & ${setSched} & ${flags} & wait; vattribute --xid ${XID} --set --flag ~sched_pause >/dev/null 2>&1; vkill --xid ${XID} -s KILL >/dev/null 2>&1; echo done`,
+      {
+        timeoutMs: 900_000,
+      },
+    );
     expect(r.stdout).toBe('done\n');
     // Contexts are freed one RCU grace period after their last task: poll back to the baseline.
     await settleUntil(h.guest.shell, `[ -e /proc/virtual/${XID} ]`, { timeoutMs: 10_000, not: true });

@@ -54,111 +54,138 @@ async function restored(): Promise<Guest> {
 
 /** A machine restored from `state` as bootGuest restores one, but nothing run in it yet. */
 function bareRestore(g: Guest, state: string): Machine {
-  const machineOpts: MachineOptions = { arch: 'i386', kernelPath: g.kernel.image, initrdPath: g.image.path, extraCmdline: opts.extraCmdline, restoreFrom: state };
-  if (g.machine instanceof QemuMachine) return new QemuMachine({ ...machineOpts, accel: g.machine.accel, qmpSocketPath: `/tmp/vslab-snaptest-${process.pid}.sock` });
+  const machineOpts: MachineOptions = {
+    arch: 'i386',
+    kernelPath: g.kernel.image,
+    initrdPath: g.image.path,
+    extraCmdline: opts.extraCmdline,
+    restoreFrom: state,
+  };
+  if (g.machine instanceof QemuMachine)
+    return new QemuMachine({ ...machineOpts, accel: g.machine.accel, qmpSocketPath: `/tmp/vslab-snaptest-${process.pid}.sock` });
   return new V86Machine(machineOpts);
 }
 
 describe(`guest snapshots (${backend})`, () => {
-  it('two guests restored from one snapshot are independent machines', async () => {
-    const a = await restored();
-    const b = await guest();
-    expect(b.restored).toBe(true);
-    expect(b.snapshotKey).toBe(a.snapshotKey);
-    const random = async (g: Guest): Promise<string> => (await g.shell.succeed('head -c 32 /dev/urandom | od -An -tx1 | tr -d " \\n"')).stdout;
-    // vsrestore credited the host's bytes: the kernel's generator is seeded (the pool full).
-    for (const g of [a, b]) expect((await g.shell.succeed('cat /proc/sys/kernel/random/entropy_avail')).stdout).toBe('256\n');
-    const [ra, rb] = [await random(a), await random(b)];
-    expect(ra).toMatch(/^[0-9a-f]{64}$/);
-    expect(ra).not.toBe(rb);
-    expect((await a.shell.run('echo a; exit 7')).exitCode).toBe(7);
-    expect(await b.shell.run('false')).toMatchObject({ exitCode: 1, stdout: '' });
-    await a.shell.succeed('echo only-in-a > /tmp/mark');
-    expect((await b.shell.run('cat /tmp/mark')).exitCode).not.toBe(0);
-    expect((await a.shell.succeed('cat /tmp/mark')).stdout).toBe('only-in-a\n');
-    // The wall clock is the host's, not the snapshot's.
-    for (const g of [a, b]) {
-      const guestNow = Number((await g.shell.succeed('date +%s')).stdout.trim());
-      expect(Math.abs(guestNow - Date.now() / 1000)).toBeLessThan(30);
-    }
-    await close(a);
-    await close(b);
-  }, 180_000 * timeScale);
+  it(
+    'two guests restored from one snapshot are independent machines',
+    async () => {
+      const a = await restored();
+      const b = await guest();
+      expect(b.restored).toBe(true);
+      expect(b.snapshotKey).toBe(a.snapshotKey);
+      const random = async (g: Guest): Promise<string> => (await g.shell.succeed('head -c 32 /dev/urandom | od -An -tx1 | tr -d " \\n"')).stdout;
+      // vsrestore credited the host's bytes: the kernel's generator is seeded (the pool full).
+      for (const g of [a, b]) expect((await g.shell.succeed('cat /proc/sys/kernel/random/entropy_avail')).stdout).toBe('256\n');
+      const [ra, rb] = [await random(a), await random(b)];
+      expect(ra).toMatch(/^[0-9a-f]{64}$/);
+      expect(ra).not.toBe(rb);
+      expect((await a.shell.run('echo a; exit 7')).exitCode).toBe(7);
+      expect(await b.shell.run('false')).toMatchObject({ exitCode: 1, stdout: '' });
+      await a.shell.succeed('echo only-in-a > /tmp/mark');
+      expect((await b.shell.run('cat /tmp/mark')).exitCode).not.toBe(0);
+      expect((await a.shell.succeed('cat /tmp/mark')).stdout).toBe('only-in-a\n');
+      // The wall clock is the host's, not the snapshot's.
+      for (const g of [a, b]) {
+        const guestNow = Number((await g.shell.succeed('date +%s')).stdout.trim());
+        expect(Math.abs(guestNow - Date.now() / 1000)).toBeLessThan(30);
+      }
+      await close(a);
+      await close(b);
+    },
+    180_000 * timeScale,
+  );
 
-  it('control: a restore without vsrestore has an unseeded generator (what the seed step is for)', async () => {
-    const g = await restored();
-    const key = g.snapshotKey ?? '';
-    await close(g);
-    // The same restore as bootGuest's, minus its first command.
-    const m = bareRestore(g, snapshotPaths(key).state);
-    const shell = new Shell(m, { timeScale });
-    try {
-      await m.start();
-      // Under emulation nothing has credited the pool this early in the guest's life.
-      expect(Number((await shell.succeed('cat /proc/sys/kernel/random/entropy_avail')).stdout)).toBeLessThan(256);
-    } finally {
-      shell.detach();
-      await m.stop();
-    }
-  }, 180_000 * timeScale);
+  it(
+    'control: a restore without vsrestore has an unseeded generator (what the seed step is for)',
+    async () => {
+      const g = await restored();
+      const key = g.snapshotKey ?? '';
+      await close(g);
+      // The same restore as bootGuest's, minus its first command.
+      const m = bareRestore(g, snapshotPaths(key).state);
+      const shell = new Shell(m, { timeScale });
+      try {
+        await m.start();
+        // Under emulation nothing has credited the pool this early in the guest's life.
+        expect(Number((await shell.succeed('cat /proc/sys/kernel/random/entropy_avail')).stdout)).toBeLessThan(256);
+      } finally {
+        shell.detach();
+        await m.stop();
+      }
+    },
+    180_000 * timeScale,
+  );
 
-  it('a snapshot whose state was damaged (checksum) gives a boot, and is replaced', async () => {
-    const g = await restored();
-    const key = g.snapshotKey ?? '';
-    await close(g);
-    const paths = snapshotPaths(key);
-    const size = (await stat(paths.state)).size;
-    // One byte in the middle of the guest's RAM: the emulator would load it without complaint.
-    const fh = await open(paths.state, 'r+');
-    const at = Math.floor(size / 2);
-    const byte = Buffer.alloc(1);
-    await fh.read(byte, 0, 1, at);
-    byte[0] = (byte[0] ?? 0) ^ 0x5a;
-    await fh.write(byte, 0, 1, at);
-    await fh.close();
-    const progress: string[] = [];
-    const b = await guest(progress);
-    expect(b.restored).toBe(false);
-    expect(progress.join('\n')).toMatch(/restore failed \(snapshot state does not match its checksum/);
-    expect((await b.shell.run('exit 3')).exitCode).toBe(3);
-    expect(await readFile(b.consoleLogPath, 'latin1')).toMatch(/\[vslab\] restore from snapshot [0-9a-f]+ failed/);
-    await close(b);
-    const again = await findSnapshot(key);
-    expect(again.found).toBe(true);
-    if (again.found) {
-      expect(await fileCrc32(again.paths.state)).toBe(again.meta.crc32);
-      // The new snapshot's boot log is that boot's alone, not the failed restore's notes.
-      const bootLog = await readFile(again.paths.bootLog, 'latin1');
-      expect(bootLog).toContain('VSLAB{boot:ready}');
-      expect(bootLog).not.toContain('[vslab]');
-    }
-  }, 180_000 * timeScale);
+  it(
+    'a snapshot whose state was damaged (checksum) gives a boot, and is replaced',
+    async () => {
+      const g = await restored();
+      const key = g.snapshotKey ?? '';
+      await close(g);
+      const paths = snapshotPaths(key);
+      const size = (await stat(paths.state)).size;
+      // One byte in the middle of the guest's RAM: the emulator would load it without complaint.
+      const fh = await open(paths.state, 'r+');
+      const at = Math.floor(size / 2);
+      const byte = Buffer.alloc(1);
+      await fh.read(byte, 0, 1, at);
+      byte[0] = (byte[0] ?? 0) ^ 0x5a;
+      await fh.write(byte, 0, 1, at);
+      await fh.close();
+      const progress: string[] = [];
+      const b = await guest(progress);
+      expect(b.restored).toBe(false);
+      expect(progress.join('\n')).toMatch(/restore failed \(snapshot state does not match its checksum/);
+      expect((await b.shell.run('exit 3')).exitCode).toBe(3);
+      expect(await readFile(b.consoleLogPath, 'latin1')).toMatch(/\[vslab\] restore from snapshot [0-9a-f]+ failed/);
+      await close(b);
+      const again = await findSnapshot(key);
+      expect(again.found).toBe(true);
+      if (again.found) {
+        expect(await fileCrc32(again.paths.state)).toBe(again.meta.crc32);
+        // The new snapshot's boot log is that boot's alone, not the failed restore's notes.
+        const bootLog = await readFile(again.paths.bootLog, 'latin1');
+        expect(bootLog).toContain('VSLAB{boot:ready}');
+        expect(bootLog).not.toContain('[vslab]');
+      }
+    },
+    180_000 * timeScale,
+  );
 
-  it('a state the emulator refuses (right size and checksum, wrong content) gives a boot', async () => {
-    const g = await restored();
-    const key = g.snapshotKey ?? '';
-    await close(g);
-    const paths = snapshotPaths(key);
-    const meta = JSON.parse(await readFile(paths.meta, 'utf8')) as SnapshotMeta;
-    await writeFile(paths.state, Buffer.alloc(meta.bytes, 0x41));
-    await writeFile(paths.meta, JSON.stringify({ ...meta, crc32: await fileCrc32(paths.state) }));
-    const progress: string[] = [];
-    const b = await guest(progress);
-    expect(b.restored).toBe(false);
-    expect(progress.join('\n')).toMatch(/restore failed/);
-    expect((await b.shell.succeed('echo booted')).stdout).toBe('booted\n');
-    await close(b);
-  }, 180_000 * timeScale);
+  it(
+    'a state the emulator refuses (right size and checksum, wrong content) gives a boot',
+    async () => {
+      const g = await restored();
+      const key = g.snapshotKey ?? '';
+      await close(g);
+      const paths = snapshotPaths(key);
+      const meta = JSON.parse(await readFile(paths.meta, 'utf8')) as SnapshotMeta;
+      await writeFile(paths.state, Buffer.alloc(meta.bytes, 0x41));
+      await writeFile(paths.meta, JSON.stringify({ ...meta, crc32: await fileCrc32(paths.state) }));
+      const progress: string[] = [];
+      const b = await guest(progress);
+      expect(b.restored).toBe(false);
+      expect(progress.join('\n')).toMatch(/restore failed/);
+      expect((await b.shell.succeed('echo booted')).stdout).toBe('booted\n');
+      await close(b);
+    },
+    180_000 * timeScale,
+  );
 
-  it('snapshot: false boots for real, whatever is stored', async () => {
-    await close(await restored());
-    const g = await bootGuest({ ...opts, snapshot: false });
-    open_.push(g);
-    expect(g.restored).toBe(false);
-    // Read once the machine has ended: until then the last console bytes may be on their way to the file.
-    await close(g);
-    const log = await readFile(g.consoleLogPath, 'latin1');
-    expect(log).toContain('VSLAB{boot:ready}');
-    expect(log).not.toContain('[vslab] restored');
-  }, 180_000 * timeScale);
+  it(
+    'snapshot: false boots for real, whatever is stored',
+    async () => {
+      await close(await restored());
+      const g = await bootGuest({ ...opts, snapshot: false });
+      open_.push(g);
+      expect(g.restored).toBe(false);
+      // Read once the machine has ended: until then the last console bytes may be on their way to the file.
+      await close(g);
+      const log = await readFile(g.consoleLogPath, 'latin1');
+      expect(log).toContain('VSLAB{boot:ready}');
+      expect(log).not.toContain('[vslab] restored');
+    },
+    180_000 * timeScale,
+  );
 });

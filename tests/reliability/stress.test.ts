@@ -18,7 +18,11 @@ async function limitRow(shell: Shell, xid: number, name: string): Promise<number
 
 /** Kills every task of XID until none is left (a fork in flight may outlive one round). */
 async function killAll(shell: Shell, xid: number): Promise<void> {
-  await settleUntil(shell, `vkill --xid ${xid} >/dev/null 2>&1; grep -q "^Tasks:\t[1-9]" /proc/virtual/${xid}/status`, { timeoutMs: 10_000, intervalMs: 50, not: true });
+  await settleUntil(shell, `vkill --xid ${xid} >/dev/null 2>&1; grep -q "^Tasks:\t[1-9]" /proc/virtual/${xid}/status`, {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+    not: true,
+  });
 }
 
 const ACTIVE = /#CActive:\t(\d+)/;

@@ -42,8 +42,7 @@ const unixServer = (name: string): string => `escape-net unix-serve ${name} >/de
 /** A listener of the host: busybox httpd on ADDR:PORT, polled until listening. */
 const httpd = (addr: string, port: number): string => `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & ${vpoll(`netstat -ltn | grep -q ":${port} "`)}`;
 /** "OK" when the /proc/net listing FILE has a socket line (the attacker has none of its own). */
-const listed = (file: string): string =>
-  `if [ $(wc -l <${file}) -gt 1 ]; then echo "OK listed"; else echo "REFUSED listing none-seen"; exit 1; fi`;
+const listed = (file: string): string => `if [ $(wc -l <${file}) -gt 1 ]; then echo "OK listed"; else echo "REFUSED listing none-seen"; exit 1; fi`;
 /** A socket the host holds for a minute (escape-caps hold ARGS), taken before the attack starts. */
 const hold = (args: string): string =>
   `rm -f /tmp/hold.out; escape-caps hold ${args} </dev/null >/tmp/hold.out 2>&1 & ${vpoll('grep -q holding /tmp/hold.out')}`;
@@ -80,7 +79,8 @@ const attacks: Attack[] = [
   },
   {
     id: 'userfaultfd-kernel-faults',
-    title: "userfaultfd(2) for the kernel's own page faults (a race primitive against the kernel; vm.unprivileged_userfaultfd=0 leaves it to CAP_SYS_PTRACE, which the bound keeps)",
+    title:
+      "userfaultfd(2) for the kernel's own page faults (a race primitive against the kernel; vm.unprivileged_userfaultfd=0 leaves it to CAP_SYS_PTRACE, which the bound keeps)",
     command: 'escape-caps userfaultfd',
     refused: { errno: 'EPERM' },
     distroOnly: true,
@@ -101,7 +101,8 @@ const attacks: Attack[] = [
   },
   {
     id: 'cap-mac-admin',
-    title: "CAP_MAC_ADMIN: AppArmor policy removal through a securityfs the host mounted (the control passes the check: ENOENT for a profile that is not there)",
+    title:
+      'CAP_MAC_ADMIN: AppArmor policy removal through a securityfs the host mounted (the control passes the check: ENOENT for a profile that is not there)',
     prepare: hostMount('securityfs', 'sys/kernel/security'),
     command: 'escape-fs write /sys/kernel/security/apparmor/.remove vslab-nosuch',
     refused: { errno: EACCES_OR_EPERM },
@@ -237,14 +238,14 @@ const attacks: Attack[] = [
   // --- host interfaces (item 8) ---
   {
     id: 'sysfs-uevent-helper',
-    title: "write /sys/kernel/uevent_helper (the program the kernel runs as root on every device event)",
+    title: 'write /sys/kernel/uevent_helper (the program the kernel runs as root on every device event)',
     command: 'escape-fs write /sys/kernel/uevent_helper /tmp/helper',
     refused: { errno: EACCES_OR_EPERM },
     distroOnly: true,
   },
   {
     id: 'sysctl-hotplug',
-    title: "write /proc/sys/kernel/hotplug (the same uevent helper, through the sysctl)",
+    title: 'write /proc/sys/kernel/hotplug (the same uevent helper, through the sysctl)',
     command: 'escape-fs write /proc/sys/kernel/hotplug /tmp/helper',
     refused: { errno: EACCES_OR_EPERM },
     distroOnly: true,
@@ -259,9 +260,7 @@ const attacks: Attack[] = [
   {
     id: 'cgroup1-mount-release-agent',
     title: 'mount a cgroup v1 hierarchy of its own and set its release_agent (runs as root on the host)',
-    command:
-      'mkdir -p /tmp/cg1 && escape-fs mountd cgroup /tmp/cg1 cgroup none,name=vslabg && ' +
-      'escape-fs write /tmp/cg1/release_agent /tmp/agent',
+    command: 'mkdir -p /tmp/cg1 && escape-fs mountd cgroup /tmp/cg1 cgroup none,name=vslabg && ' + 'escape-fs write /tmp/cg1/release_agent /tmp/agent',
     refused: { errno: 'EPERM' },
     needsConfig: 'CONFIG_CGROUPS',
   },
@@ -275,12 +274,11 @@ const attacks: Attack[] = [
   },
   {
     id: 'cgroup2-procs-host-task',
-    title: "move a host task in a cgroup2 hierarchy the host mounted (its pid into cgroup.procs)",
+    title: 'move a host task in a cgroup2 hierarchy the host mounted (its pid into cgroup.procs)',
     prepare:
       // Braces: without them `&` would put the mount and mkdir in the background with the sleep,
       // and the attack could run before vs-host exists (ENOENT in the control, under load).
-      `${hostMount('cgroup2', 'mnt/cg2')} && mkdir -p $ROOT/mnt/cg2/vs-host && ` +
-      '{ sleep 600 </dev/null >/dev/null 2>&1 & echo $! >$ROOT/tmp/hostpid; }',
+      `${hostMount('cgroup2', 'mnt/cg2')} && mkdir -p $ROOT/mnt/cg2/vs-host && ` + '{ sleep 600 </dev/null >/dev/null 2>&1 & echo $! >$ROOT/tmp/hostpid; }',
     command: 'escape-fs write /mnt/cg2/vs-host/cgroup.procs $(cat /tmp/hostpid)',
     refused: { errno: EACCES_OR_EPERM },
     needsConfig: 'CONFIG_CGROUPS',
@@ -307,9 +305,7 @@ const attacks: Attack[] = [
   {
     id: 'binfmt-misc-mount-register',
     title: 'mount binfmt_misc and register an interpreter (every exec of a matching file on the host runs it)',
-    command:
-      'mkdir -p /tmp/bm && escape-fs mount binfmt_misc /tmp/bm binfmt_misc && ' +
-      "escape-fs write /tmp/bm/register ':vslabg:E::vslabg::/bin/sh:'",
+    command: 'mkdir -p /tmp/bm && escape-fs mount binfmt_misc /tmp/bm binfmt_misc && ' + "escape-fs write /tmp/bm/register ':vslabg:E::vslabg::/bin/sh:'",
     refused: { errno: 'EPERM' },
     distroOnly: true,
   },

@@ -323,7 +323,7 @@ const attacks: Attack[] = [
   },
   {
     id: 'proc-virtual-other',
-    title: "see another context in /proc/virtual (exists only with contexts)",
+    title: 'see another context in /proc/virtual (exists only with contexts)',
     prepare: `[ $MODE = control ] || vcontext --create --silent --xid ${REALM.otherXid} -- sleep 20 </dev/null >/dev/null 2>&1 &`,
     command: `i=0; while [ $i -lt 30 ] && ! [ -e /proc/virtual/${REALM.otherXid} ]; do i=$((i+1)); sleep 0.1; done; escape-fs ls /proc/virtual/${REALM.otherXid}`,
     refused: { errno: ['ENOENT', 'EACCES'] },

@@ -20,7 +20,7 @@ describe(`vserver kernel booted with ${lsm}`, () => {
   const h = useGuest({
     variant: distroRun ? 'vserver-distro' : 'vserver',
     extraCmdline: lsm,
-    disk: { sizeMiB: 8, files: { 'f': 'data\n' } },
+    disk: { sizeMiB: 8, files: { f: 'data\n' } },
   });
 
   it('the kernel says vserver is not in the LSM list', async () => {
@@ -47,7 +47,12 @@ describe(`vserver kernel booted with ${lsm}`, () => {
   });
 
   it('contexts, the spectator and network contexts: EOPNOTSUPP', async () => {
-    for (const cmd of ['vcontext --create --xid 4200 -- true', 'vcontext --migrate --xid 1 -- true', 'chbind --ip 10.42.0.2 -- true', 'ncontext --create --nid 4200 -- true']) {
+    for (const cmd of [
+      'vcontext --create --xid 4200 -- true',
+      'vcontext --migrate --xid 1 -- true',
+      'chbind --ip 10.42.0.2 -- true',
+      'ncontext --create --nid 4200 -- true',
+    ]) {
       const r = await h.run(cmd);
       expect(r.exitCode, cmd).toBe(255);
       expect(r.stderr, cmd).toMatch(/Operation not supported/);

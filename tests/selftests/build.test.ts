@@ -14,7 +14,11 @@ import { buildSelftests, SELFTEST_COLLECTIONS } from '../../harness/build/selfte
 import { pristineSource } from '../../harness/build/debian-source.ts';
 import { archFromEnv } from '../../harness/guest.ts';
 
-const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /** The SUBDIRS a collection's Makefile names (`SUBDIRS := a b`, `SUBDIRS += c`). */
 function subdirsOf(makefile: string): string[] {
@@ -24,7 +28,7 @@ function subdirsOf(makefile: string): string[] {
 }
 
 describe('selftest build', () => {
-  it('installs every collection\'s SUBDIRS with their programs, so a collection script finds what it enters', async () => {
+  it("installs every collection's SUBDIRS with their programs, so a collection script finds what it enters", async () => {
     const build = await buildSelftests(archFromEnv() ?? 'i386');
     const source = await pristineSource();
     const sel = join(source.dir, 'tools', 'testing', 'selftests');
@@ -41,7 +45,12 @@ describe('selftest build', () => {
         }
         // Each program the subdirectory's Makefile lists either is there or is named as not built.
         const sm = await readFile(join(sel, c, sub, 'Makefile'), 'utf8');
-        const progs = /^TEST_GEN_PROGS\s*:?=\s*((?:.*\\\n)*.*)$/m.exec(sm)?.[1]?.replace(/\\\n/g, ' ').split(/\s+/).filter((w) => w !== '') ?? [];
+        const progs =
+          /^TEST_GEN_PROGS\s*:?=\s*((?:.*\\\n)*.*)$/m
+            .exec(sm)?.[1]
+            ?.replace(/\\\n/g, ' ')
+            .split(/\s+/)
+            .filter((w) => w !== '') ?? [];
         const have = new Set(await readdir(dir));
         for (const p of progs) {
           if (!have.has(p) && !build.notBuilt.some((n) => n.item === `${c}:${sub}/${p}`)) missing.push(`${c}/${sub}/${p}`);

@@ -19,16 +19,20 @@ import { backend } from '../fixtures.ts';
 const arch = archFromEnv() ?? 'i386';
 
 describe(`kernel selftests, whole set (${arch})`, () => {
-  it('mainline behaviour unchanged on vserver and vserver-off; guest differences all explained', async () => {
-    const { runs, verdict, flaky } = await runOracle({ arch, backend });
-    const all = [runs.vanilla, runs.vserver, runs.vserverOff, ...(runs.guest !== undefined ? [runs.guest] : [])];
-    const text = `${selftestTable(all)}\n${[...flaky.map(flakyText), verdictText(verdict)].join('\n')}`;
-    // The table and the verdict are the result a reader wants even when it passes.
-    process.stdout.write(`${text}\n`);
-    for (const r of all) expect(r.aborted, text).toBeUndefined();
-    expect(runs.vanilla.results.filter((r) => r.status === 'pass').length, text).toBeGreaterThan(20);
-    expect(verdict.regressions, text).toEqual([]);
-    expect(verdict.unexplained, text).toEqual([]);
-    expect(verdict.stale, text).toEqual([]);
-  }, 4 * 3_600_000);
+  it(
+    'mainline behaviour unchanged on vserver and vserver-off; guest differences all explained',
+    async () => {
+      const { runs, verdict, flaky } = await runOracle({ arch, backend });
+      const all = [runs.vanilla, runs.vserver, runs.vserverOff, ...(runs.guest !== undefined ? [runs.guest] : [])];
+      const text = `${selftestTable(all)}\n${[...flaky.map(flakyText), verdictText(verdict)].join('\n')}`;
+      // The table and the verdict are the result a reader wants even when it passes.
+      process.stdout.write(`${text}\n`);
+      for (const r of all) expect(r.aborted, text).toBeUndefined();
+      expect(runs.vanilla.results.filter((r) => r.status === 'pass').length, text).toBeGreaterThan(20);
+      expect(verdict.regressions, text).toEqual([]);
+      expect(verdict.unexplained, text).toEqual([]);
+      expect(verdict.stale, text).toEqual([]);
+    },
+    4 * 3_600_000,
+  );
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { archWords, guestWords, wordsFor } from '../abi/helpers.ts';
 
-describe('struct words in the guest\'s byte order', () => {
+describe("struct words in the guest's byte order", () => {
   it('encodes little-endian as the suites always did on i386 (the strings they had typed by hand)', () => {
     const le = wordsFor('little');
     expect(le.u32(2)).toBe('02000000');
@@ -30,8 +30,15 @@ describe('struct words in the guest\'s byte order', () => {
     }
   });
 
-  it('gives every row its order, and the neutral suites VSLAB_ARCH\'s (i386 when unset)', () => {
-    expect((['i386', 'x86_64', 'arm', 'arm64', 's390x', 'ppc64el'] as const).map((a) => archWords(a).endian)).toEqual(['little', 'little', 'little', 'little', 'big', 'little']);
+  it("gives every row its order, and the neutral suites VSLAB_ARCH's (i386 when unset)", () => {
+    expect((['i386', 'x86_64', 'arm', 'arm64', 's390x', 'ppc64el'] as const).map((a) => archWords(a).endian)).toEqual([
+      'little',
+      'little',
+      'little',
+      'little',
+      'big',
+      'little',
+    ]);
     expect(guestWords.endian).toBe(process.env['VSLAB_ARCH'] === 's390x' ? 'big' : 'little');
   });
 });

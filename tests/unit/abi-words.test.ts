@@ -125,9 +125,22 @@ describe('sys_vserver command words', () => {
     const tools = join(repoRoot, 'guest-image', 'tools');
     await execa('make', ['-s', '-C', tools, `OUT=${dir}`, join(dir, 'vcmd-names.h')]);
     await writeFile(join(dir, 'print.c'), PRINTER);
-    await execa('gcc', ['-Wall', '-Werror', `-I${dir}`, `-I${join(repoRoot, 'kernel-patch', 'files', 'include', 'uapi')}`, '-o', join(dir, 'print'), join(dir, 'print.c')]);
+    await execa('gcc', [
+      '-Wall',
+      '-Werror',
+      `-I${dir}`,
+      `-I${join(repoRoot, 'kernel-patch', 'files', 'include', 'uapi')}`,
+      '-o',
+      join(dir, 'print'),
+      join(dir, 'print.c'),
+    ]);
     const { stdout } = await execa(join(dir, 'print'));
-    headers = new Map(stdout.split('\n').map((l) => l.split(' ')).map(([n, v]) => [n ?? '', Number(v)]));
+    headers = new Map(
+      stdout
+        .split('\n')
+        .map((l) => l.split(' '))
+        .map(([n, v]) => [n ?? '', Number(v)]),
+    );
   });
   afterAll(async () => {
     if (dir !== '') await rm(dir, { recursive: true, force: true });
@@ -140,7 +153,12 @@ describe('sys_vserver command words', () => {
 
   it('every VCMD_ of the uapi headers has the number ABI.md gives it', () => {
     const spec = new Map(SPEC);
-    const wrong = [...headers].filter(([name, cmd]) => spec.get(name) !== cmd).map(([name, cmd]) => `${name}: 0x${cmd.toString(16).padStart(8, '0')}, spec ${spec.has(name) ? `0x${(spec.get(name) ?? 0).toString(16).padStart(8, '0')}` : 'has no such command'}`);
+    const wrong = [...headers]
+      .filter(([name, cmd]) => spec.get(name) !== cmd)
+      .map(
+        ([name, cmd]) =>
+          `${name}: 0x${cmd.toString(16).padStart(8, '0')}, spec ${spec.has(name) ? `0x${(spec.get(name) ?? 0).toString(16).padStart(8, '0')}` : 'has no such command'}`,
+      );
     expect(wrong).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ describe('guest architectures', () => {
     expect(ARCHES.map((a) => `${archInfo(a).bits}${archInfo(a).endian[0] ?? ''}`)).toEqual(['32l', '64l', '32l', '64l', '32l', '64l', '32l', '64b', '64l']);
   });
 
-  it('a 64-bit row names the 32-bit row its compat entry runs, with that row\'s slot', () => {
+  it("a 64-bit row names the 32-bit row its compat entry runs, with that row's slot", () => {
     expect(ARCHES.filter((a) => archInfo(a).compat !== undefined).map((a) => [a, archInfo(a).compat])).toEqual([
       ['x86_64', 'i386'],
       ['arm64', 'arm'],
@@ -34,7 +34,13 @@ describe('guest architectures', () => {
     const have = await readdir(new URL('../../kernel-patch/config/', import.meta.url));
     for (const a of ARCHES) {
       expect(have, a).toContain(`${a}.config`);
-      expect(fragmentNames(a, 'vserver'), a).toEqual(['base.config', `${a}.config`, ...(a === 'i386' ? ['parity-i386.config'] : []), 'vserver.config', ...(a === 'i386' ? ['vserver-i386.config'] : [])]);
+      expect(fragmentNames(a, 'vserver'), a).toEqual([
+        'base.config',
+        `${a}.config`,
+        ...(a === 'i386' ? ['parity-i386.config'] : []),
+        'vserver.config',
+        ...(a === 'i386' ? ['vserver-i386.config'] : []),
+      ]);
     }
   });
 
@@ -69,20 +75,30 @@ describe('guest architectures', () => {
     expect([archInfo('s390x').kvm, archInfo('ppc64el').kvm]).toEqual([false, false]);
   });
 
-  it('attaches a disk as IDE on the PC and the Malta, as virtio-blk on the virt boards of arm and arm64, s390x\'s channel subsystem and pseries\' PCI', () => {
+  it("attaches a disk as IDE on the PC and the Malta, as virtio-blk on the virt boards of arm and arm64, s390x's channel subsystem and pseries' PCI", () => {
     const disk = (arch: Arch): string[] => {
       const args = QemuMachine.args({ arch, kernelPath: '/k', initrdPath: '/i', diskPath: '/c/d,1.img' }, 'tcg');
       return args.slice(args.indexOf('-drive'));
     };
     expect(disk('i386').slice(0, 2)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=ide,index=0,media=disk']);
-    expect(disk('arm64').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-device,drive=vslab-disk0']);
+    expect(disk('arm64').slice(0, 4)).toEqual([
+      '-drive',
+      'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0',
+      '-device',
+      'virtio-blk-device,drive=vslab-disk0',
+    ]);
     expect(disk('arm')).toEqual(disk('arm64'));
     expect(disk('mipsel')).toEqual(disk('i386'));
     expect(disk('mips64el')).toEqual(disk('i386'));
     expect(disk('armel')).toEqual(disk('arm64'));
-    
+
     expect(disk('s390x').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-ccw,drive=vslab-disk0']);
-    expect(disk('ppc64el').slice(0, 4)).toEqual(['-drive', 'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0', '-device', 'virtio-blk-pci,drive=vslab-disk0']);
+    expect(disk('ppc64el').slice(0, 4)).toEqual([
+      '-drive',
+      'file=/c/d,,1.img,format=raw,if=none,id=vslab-disk0',
+      '-device',
+      'virtio-blk-pci,drive=vslab-disk0',
+    ]);
     expect(ARCHES.map(guestDiskDevice)).toEqual(['/dev/sda', '/dev/sda', '/dev/vda', '/dev/vda', '/dev/sda', '/dev/sda', '/dev/vda', '/dev/vda', '/dev/vda']);
   });
 
@@ -96,30 +112,49 @@ describe('guest architectures', () => {
   it('builds arm64 guests with Debian arm64: cross gcc, busybox-static:arm64, the plain Image', () => {
     expect(crossCompiler('arm64')).toEqual({ cc: 'aarch64-linux-gnu-gcc', pkg: 'gcc-aarch64-linux-gnu and libc6-dev-arm64-cross' });
     expect(debianArch('arm64')).toBe('arm64');
-    expect(archInfo('arm64')).toMatchObject({ kernelArch: 'arm64', kernelTarget: 'Image', kernelImage: 'arch/arm64/boot/Image', crossPrefix: 'aarch64-linux-gnu-' });
+    expect(archInfo('arm64')).toMatchObject({
+      kernelArch: 'arm64',
+      kernelTarget: 'Image',
+      kernelImage: 'arch/arm64/boot/Image',
+      crossPrefix: 'aarch64-linux-gnu-',
+    });
   });
 
   it('builds mipsel guests with Debian mipsel: cross gcc, busybox-static:mipsel, the ELF vmlinux on the Malta with ttyS0', () => {
     expect(crossCompiler('mipsel')).toEqual({ cc: 'mipsel-linux-gnu-gcc', pkg: 'gcc-mipsel-linux-gnu and libc6-dev-mipsel-cross' });
     expect(debianArch('mipsel')).toBe('mipsel');
-    expect(archInfo('mipsel')).toMatchObject({ kernelArch: 'mips', kernelTarget: 'vmlinux', kernelImage: 'vmlinux', crossPrefix: 'mipsel-linux-gnu-', bits: 32, endian: 'little' });
+    expect(archInfo('mipsel')).toMatchObject({
+      kernelArch: 'mips',
+      kernelTarget: 'vmlinux',
+      kernelImage: 'vmlinux',
+      crossPrefix: 'mipsel-linux-gnu-',
+      bits: 32,
+      endian: 'little',
+    });
     const m = QemuMachine.args({ arch: 'mipsel', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
     expect(m.slice(m.indexOf('-M'), m.indexOf('-M') + 2)).toEqual(['-M', 'malta']);
     expect(append(m)).toMatch(/^console=ttyS0,115200 /);
     expect(QemuMachine.binaryFor('mipsel')).toBe('qemu-system-mipsel');
   });
 
-  it('builds mips64el guests with Debian mips64el (n64) on the Malta with a MIPS64R2-generic CPU, mipsel\'s o32 tools beside them', () => {
+  it("builds mips64el guests with Debian mips64el (n64) on the Malta with a MIPS64R2-generic CPU, mipsel's o32 tools beside them", () => {
     expect(crossCompiler('mips64el')).toEqual({ cc: 'mips64el-linux-gnuabi64-gcc', pkg: 'gcc-mips64el-linux-gnuabi64 and libc6-dev-mips64el-cross' });
     expect(debianArch('mips64el')).toBe('mips64el');
-    expect(archInfo('mips64el')).toMatchObject({ kernelArch: 'mips', kernelTarget: 'vmlinux', crossPrefix: 'mips64el-linux-gnuabi64-', compat: 'mipsel', bits: 64, endian: 'little' });
+    expect(archInfo('mips64el')).toMatchObject({
+      kernelArch: 'mips',
+      kernelTarget: 'vmlinux',
+      crossPrefix: 'mips64el-linux-gnuabi64-',
+      compat: 'mipsel',
+      bits: 64,
+      endian: 'little',
+    });
     const m = QemuMachine.args({ arch: 'mips64el', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
     expect(m.slice(m.indexOf('-M'), m.indexOf('-M') + 4)).toEqual(['-M', 'malta', '-cpu', 'MIPS64R2-generic']);
     expect(append(m)).toMatch(/^console=ttyS0,115200 /);
     expect(QemuMachine.binaryFor('mips64el')).toBe('qemu-system-mips64el');
   });
 
-  it('builds armel guests with Debian armel (soft-float EABI) on the arm row\'s virt board and Cortex-A15', () => {
+  it("builds armel guests with Debian armel (soft-float EABI) on the arm row's virt board and Cortex-A15", () => {
     expect(crossCompiler('armel')).toEqual({ cc: 'arm-linux-gnueabi-gcc', pkg: 'gcc-arm-linux-gnueabi and libc6-dev-armel-cross' });
     expect(debianArch('armel')).toBe('armel');
     expect(archInfo('armel')).toMatchObject({ kernelArch: 'arm', kernelTarget: 'zImage', crossPrefix: 'arm-linux-gnueabi-', bits: 32, endian: 'little' });
@@ -128,12 +163,24 @@ describe('guest architectures', () => {
     expect(append(m)).toMatch(/^console=ttyAMA0,115200 /);
   });
 
-  it('builds s390x and ppc64el guests with Debian\'s cross compilers and busybox-static, the s390 bzImage and the powerpc vmlinux', () => {
+  it("builds s390x and ppc64el guests with Debian's cross compilers and busybox-static, the s390 bzImage and the powerpc vmlinux", () => {
     expect(crossCompiler('s390x')).toEqual({ cc: 's390x-linux-gnu-gcc', pkg: 'gcc-s390x-linux-gnu and libc6-dev-s390x-cross' });
     expect(crossCompiler('ppc64el')).toEqual({ cc: 'powerpc64le-linux-gnu-gcc', pkg: 'gcc-powerpc64le-linux-gnu and libc6-dev-ppc64el-cross' });
     expect([debianArch('s390x'), debianArch('ppc64el')]).toEqual(['s390x', 'ppc64el']);
-    expect(archInfo('s390x')).toMatchObject({ kernelArch: 's390', kernelTarget: 'bzImage', kernelImage: 'arch/s390/boot/bzImage', crossPrefix: 's390x-linux-gnu-', qemuPackage: 'qemu-system-misc' });
-    expect(archInfo('ppc64el')).toMatchObject({ kernelArch: 'powerpc', kernelTarget: 'vmlinux', kernelImage: 'vmlinux', crossPrefix: 'powerpc64le-linux-gnu-', qemuPackage: 'qemu-system-ppc' });
+    expect(archInfo('s390x')).toMatchObject({
+      kernelArch: 's390',
+      kernelTarget: 'bzImage',
+      kernelImage: 'arch/s390/boot/bzImage',
+      crossPrefix: 's390x-linux-gnu-',
+      qemuPackage: 'qemu-system-misc',
+    });
+    expect(archInfo('ppc64el')).toMatchObject({
+      kernelArch: 'powerpc',
+      kernelTarget: 'vmlinux',
+      kernelImage: 'vmlinux',
+      crossPrefix: 'powerpc64le-linux-gnu-',
+      qemuPackage: 'qemu-system-ppc',
+    });
   });
 });
 

@@ -61,13 +61,15 @@ describe('benchmark pages in headless Chromium', () => {
   it('draws the overhead chart and shows the table and the agreement line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vslab-bench-'));
     const page = join(dir, 'overhead.html');
-    const r = overheadReport(run({ null: { vanilla: [2000, 2000, 2000], host: [2100, 2100, 2100] }, open: { vanilla: [30000, 30000, 30000], host: [30150, 30150, 30150] } }));
+    const r = overheadReport(
+      run({ null: { vanilla: [2000, 2000, 2000], host: [2100, 2100, 2100] }, open: { vanilla: [30000, 30000, 30000], host: [30150, 30150, 30150] } }),
+    );
     await writeFile(page, overheadHtml(r, await chartJsSource()));
     const dom = await renderedDom(page);
     expect(dom).toMatch(/<body data-charts="1">/);
     expect(dom).toMatch(/<td class="over">1\.050 <small>±0\.00%<\/small><\/td>/);
     expect(dom).toMatch(/<td class="">1\.005 <small>/);
-    expect(dom).toContain('every row\'s 3 rounds agree within ±0.10 %');
+    expect(dom).toContain("every row's 3 rounds agree within ±0.10 %");
     // Control: without the library no chart is drawn, and the mark stays off.
     await writeFile(page, overheadHtml(r, ''));
     expect(await renderedDom(page)).toMatch(/<body>/);

@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { BenchOutputError } from '../../harness/errors.ts';
 import { QemuMachine } from '../../harness/machine/qemu.ts';
 import type { MachineOptions } from '../../harness/machine/machine.ts';
-import { BENCH_ADDR, BENCH_XID, BUSY_ADDR, BUSY_XID, busyGuestCommand, inMode, MICRO, modeMachine, MODES, modeVariant, parseVsbench, vsbenchCommand } from '../../harness/bench/vsbench.ts';
+import {
+  BENCH_ADDR,
+  BENCH_XID,
+  BUSY_ADDR,
+  BUSY_XID,
+  busyGuestCommand,
+  inMode,
+  MICRO,
+  modeMachine,
+  MODES,
+  modeVariant,
+  parseVsbench,
+  vsbenchCommand,
+} from '../../harness/bench/vsbench.ts';
 
 describe('vsbench output', () => {
   it('parses one NAME, ns per operation and iteration count per line', () => {
@@ -52,10 +65,12 @@ describe('benchmark modes', () => {
     ]);
   });
 
-  it('keeps the busy machine\'s background guest apart from the guest mode\'s context and address', () => {
+  it("keeps the busy machine's background guest apart from the guest mode's context and address", () => {
     expect(BUSY_XID).not.toBe(BENCH_XID);
     expect(BUSY_ADDR).not.toBe(BENCH_ADDR);
-    expect(busyGuestCommand()).toBe(`chbind --silent --ip ${BUSY_ADDR} -- vcontext --create --silent --xid ${BUSY_XID} -- sleep 1000000 </dev/null >/dev/null 2>&1 &`);
+    expect(busyGuestCommand()).toBe(
+      `chbind --silent --ip ${BUSY_ADDR} -- vcontext --create --silent --xid ${BUSY_XID} -- sleep 1000000 </dev/null >/dev/null 2>&1 &`,
+    );
   });
 });
 

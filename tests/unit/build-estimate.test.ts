@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProgress } from '../../harness/cli/progress.ts';
-import { countSteps, estimate, formatTimeLeft, nextStepRecord, previousSteps, progressLine, readStepRecord, stepRecordFromCache, stepRecordPath, writeStepRecord } from '../../harness/build/build-estimate.ts';
+import {
+  countSteps,
+  estimate,
+  formatTimeLeft,
+  nextStepRecord,
+  previousSteps,
+  progressLine,
+  readStepRecord,
+  stepRecordFromCache,
+  stepRecordPath,
+  writeStepRecord,
+} from '../../harness/build/build-estimate.ts';
 
 const PREVIOUS = { steps: 10_000, seconds: 1_000 };
 
@@ -14,11 +25,11 @@ describe('kernel build estimate', () => {
     expect(progressLine('i386/vserver', 123, {}, undefined, 'CC kernel/fork.o')).toBe('i386/vserver: 123 steps, CC kernel/fork.o');
   });
 
-  it('the share of the previous build\'s steps, and the time left at the previous pace while too few steps are done', () => {
+  it("the share of the previous build's steps, and the time left at the previous pace while too few steps are done", () => {
     expect(estimate(20, 60, PREVIOUS)).toEqual({ percent: 0, secondsLeft: 998 });
   });
 
-  it('then the time left at the build\'s own pace (a loaded machine is slower than last time)', () => {
+  it("then the time left at the build's own pace (a loaded machine is slower than last time)", () => {
     // 2,500 steps in 500 s: 0.2 s a step, 7,500 steps left.
     expect(estimate(2_500, 500, PREVIOUS)).toEqual({ percent: 25, secondsLeft: 1_500 });
     expect(estimate(9_990, 1_200, PREVIOUS)).toEqual({ percent: 99, secondsLeft: 1 });
@@ -44,7 +55,7 @@ describe('kernel build estimate', () => {
     expect(formatTimeLeft(3_900)).toBe('about 1 h 05 min');
   });
 
-  it('records the latest build, but a small incremental one does not replace a full build\'s count', () => {
+  it("records the latest build, but a small incremental one does not replace a full build's count", () => {
     expect(nextStepRecord(undefined, { steps: 40, seconds: 5 })).toEqual({ steps: 40, seconds: 5 });
     expect(nextStepRecord(PREVIOUS, { steps: 9_000, seconds: 800 })).toEqual({ steps: 9_000, seconds: 800 });
     expect(nextStepRecord(PREVIOUS, { steps: 40, seconds: 5 })).toEqual(PREVIOUS);
@@ -76,7 +87,8 @@ describe('the step record in the cache', () => {
       await writeFile(join(cache, 'kernels', name, 'build.log'), log);
       await writeFile(join(cache, 'kernels', name, 'manifest.json'), JSON.stringify({ buildSeconds }));
     };
-    const log = (n: number): string => `$ make allnoconfig\n  HOSTCC  scripts/basic/fixdep\n${'  CC      kernel/fork.o\n'.repeat(n)}  AR      kernel/built-in.a\n  LD      vmlinux\n`;
+    const log = (n: number): string =>
+      `$ make allnoconfig\n  HOSTCC  scripts/basic/fixdep\n${'  CC      kernel/fork.o\n'.repeat(n)}  AR      kernel/built-in.a\n  LD      vmlinux\n`;
     expect(countSteps(log(3))).toBe(5);
     expect(await stepRecordFromCache('i386', 'vserver')).toBeUndefined();
     await kernel('i386-vserver-0123456789abcdef', log(98), 600);
@@ -116,7 +128,9 @@ describe('progress on stderr', () => {
     expect(screen.split('\n')).toHaveLength(2);
     expect(screen).toContain('\ri386/vserver: 43% (4321/10000 steps), about 5 min left — CC fs/exec.o');
     // The shorter line overwrites the longer one completely.
-    expect(writes[2]).toBe(`\ri386/vserver: built 6.1.192 in 695 s${' '.repeat('i386/vserver: 43% (4321/10000 steps), about 5 min left — CC fs/exec.o'.length - 'i386/vserver: built 6.1.192 in 695 s'.length)}`);
+    expect(writes[2]).toBe(
+      `\ri386/vserver: built 6.1.192 in 695 s${' '.repeat('i386/vserver: 43% (4321/10000 steps), about 5 min left — CC fs/exec.o'.length - 'i386/vserver: built 6.1.192 in 695 s'.length)}`,
+    );
     expect(screen.split('\n')[1]).toBe('\ri386/vanilla: 1% (100/9000 steps), about 12 min left — CC init/main.o');
   });
 

@@ -12,7 +12,11 @@ import { formatDiffstat, formatSubsystems, subsystemOf, touchedPaths } from '../
 describe('kernel configuration from fragments', () => {
   it('reads both "=y" and "is not set" lines', () => {
     const m = parseConfig('CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C="x y"\n# a comment\n');
-    expect([...m]).toEqual([['CONFIG_A', 'y'], ['CONFIG_B', 'n'], ['CONFIG_C', '"x y"']]);
+    expect([...m]).toEqual([
+      ['CONFIG_A', 'y'],
+      ['CONFIG_B', 'n'],
+      ['CONFIG_C', '"x y"'],
+    ]);
   });
 
   it('names every fragment option that did not land in .config', () => {
@@ -26,7 +30,15 @@ describe('kernel configuration from fragments', () => {
     expect(fragmentNames('i386', 'vserver-off')).toEqual(['base.config', 'i386.config', 'parity-i386.config']);
     expect(fragmentNames('i386', 'vserver')).toEqual(['base.config', 'i386.config', 'parity-i386.config', 'vserver.config', 'vserver-i386.config']);
     expect(fragmentNames('x86_64', 'vserver-debug')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config']);
-    expect(fragmentNames('i386', 'vserver-distro')).toEqual(['base.config', 'i386.config', 'parity-i386.config', 'vserver.config', 'vserver-i386.config', 'distro.config', 'distro-i386.config']);
+    expect(fragmentNames('i386', 'vserver-distro')).toEqual([
+      'base.config',
+      'i386.config',
+      'parity-i386.config',
+      'vserver.config',
+      'vserver-i386.config',
+      'distro.config',
+      'distro-i386.config',
+    ]);
     expect(fragmentNames('x86_64', 'vserver-kasan')).toEqual(['base.config', 'x86_64.config', 'vserver.config', 'debug.config', 'kasan.config']);
   });
 
@@ -39,12 +51,16 @@ describe('kernel configuration from fragments', () => {
 
 describe('patch bookkeeping', () => {
   it('finds the upstream files a patch edits', () => {
-    const p = 'Subject: x\n\ndiff -up a/kernel/fork.c b/kernel/fork.c\n--- a/kernel/fork.c\n+++ b/kernel/fork.c\n@@ -1 +1 @@\n-a\n+b\n--- a/init/Kconfig\n+++ b/init/Kconfig\n';
+    const p =
+      'Subject: x\n\ndiff -up a/kernel/fork.c b/kernel/fork.c\n--- a/kernel/fork.c\n+++ b/kernel/fork.c\n@@ -1 +1 @@\n-a\n+b\n--- a/init/Kconfig\n+++ b/init/Kconfig\n';
     expect(touchedPaths(p)).toEqual(['kernel/fork.c', 'init/Kconfig']);
   });
 
   it('prints a diffstat with totals', () => {
-    const s = formatDiffstat([{ path: 'kernel/a.c', added: 3, removed: 1 }, { path: 'b.h', added: 0, removed: 2 }]);
+    const s = formatDiffstat([
+      { path: 'kernel/a.c', added: 3, removed: 1 },
+      { path: 'b.h', added: 0, removed: 2 },
+    ]);
     expect(s).toContain(' kernel/a.c |     4 +++-');
     expect(s).toContain(' 2 files changed, 3 insertions(+), 3 deletions(-)');
   });

@@ -22,12 +22,14 @@ interface PlainStep {
   if?: string;
   with?: Record<string, unknown>;
 }
-const plain = parseYaml(text) as { jobs: Record<string, { 'runs-on': string; container: string; strategy?: { 'fail-fast'?: boolean; matrix: Record<string, unknown[]> }; steps: PlainStep[] }> };
+const plain = parseYaml(text) as {
+  jobs: Record<string, { 'runs-on': string; container: string; strategy?: { 'fail-fast'?: boolean; matrix: Record<string, unknown[]> }; steps: PlainStep[] }>;
+};
 const job = plain.jobs['matrix'];
 const runs = (job?.steps ?? []).map((s) => s.run ?? '').join('\n');
 
 describe('.github/workflows/vslab-matrix.yml', () => {
-  it('is a valid workflow for GitHub Actions (GitHub\'s workflow parser) with one job, matrix', async () => {
+  it("is a valid workflow for GitHub Actions (GitHub's workflow parser) with one job, matrix", async () => {
     const parsed = parseWorkflow({ name: PATH, content: text }, new NoOperationTraceWriter());
     expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
     if (parsed.value === undefined) throw new Error('no workflow');
@@ -56,7 +58,7 @@ describe('.github/workflows/vslab-matrix.yml', () => {
     expect(upload?.with?.['path']).toBe('out/');
   });
 
-  it('the README shows the workflow\'s matrix and its command', () => {
+  it("the README shows the workflow's matrix and its command", () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     expect(readme).toContain(PATH);
     expect(readme).toContain(`shard: [${Array.from({ length: ARCHES.length }, (_, i) => i + 1).join(', ')}]`);

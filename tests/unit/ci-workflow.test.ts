@@ -35,11 +35,14 @@ const job = (id: string): PlainJob => {
   if (j === undefined) throw new Error(`no job ${id}`);
   return j;
 };
-const runs = (id: string): string => job(id).steps.map((s) => s.run ?? '').join('\n');
+const runs = (id: string): string =>
+  job(id)
+    .steps.map((s) => s.run ?? '')
+    .join('\n');
 const uses = (id: string, action: string): PlainStep[] => job(id).steps.filter((s) => s.uses?.startsWith(`${action}@`) === true);
 
 describe('.github/workflows/vslab.yml', () => {
-  it('is a valid workflow for GitHub Actions (GitHub\'s workflow parser: schema, expressions, contexts)', async () => {
+  it("is a valid workflow for GitHub Actions (GitHub's workflow parser: schema, expressions, contexts)", async () => {
     const parsed = parseWorkflow({ name: PATH, content: text }, new NoOperationTraceWriter());
     expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
     expect(parsed.value).toBeDefined();
@@ -49,7 +52,7 @@ describe('.github/workflows/vslab.yml', () => {
     expect(template.jobs.map((j) => j.id.value)).toEqual(['build', 'examples', 'tests', 'suites']);
   });
 
-  it('GitHub\'s parser rejects a broken workflow: an unknown key, a bad expression, an unknown context', () => {
+  it("GitHub's parser rejects a broken workflow: an unknown key, a bad expression, an unknown context", () => {
     const cases: Array<[string, string, RegExp]> = [
       ['runs-on: ubuntu-latest', 'runs-on: ubuntu-latest\n    stepz: []', /Unexpected value 'stepz'/],
       ['${{ matrix.shard }}/4', '${{ matrix.shard /4', /Unexpected symbol/],
@@ -58,7 +61,12 @@ describe('.github/workflows/vslab.yml', () => {
     for (const [from, to, error] of cases) {
       expect(text).toContain(from);
       const parsed = parseWorkflow({ name: PATH, content: text.replace(from, to) }, new NoOperationTraceWriter());
-      expect(parsed.context.errors.getErrors().map((e) => e.message).join('\n')).toMatch(error);
+      expect(
+        parsed.context.errors
+          .getErrors()
+          .map((e) => e.message)
+          .join('\n'),
+      ).toMatch(error);
     }
   });
 
@@ -75,7 +83,7 @@ describe('.github/workflows/vslab.yml', () => {
   });
 
   it('build: type check and every kernel, with ~/.cache/vslab cached on kernel-patch/ and guest-image/', () => {
-    expect(runs('build')).toContain('npm run typecheck');
+    expect(runs('build')).toContain('npm run typecheck && npm run lint');
     expect(runs('build')).toContain('bin/vslab build --variant all');
     for (const arch of ['x86_64', 'arm']) expect(runs('build')).toContain(`bin/vslab build --arch ${arch}`);
     const [cache] = uses('build', 'actions/cache');
@@ -106,8 +114,8 @@ describe('.github/workflows/vslab.yml', () => {
     const r = runs('tests');
     expect(r).toContain(`npx vitest run ${projects.map((p) => `--project ${p}`).join(' ')} --shard \${{ matrix.shard }}/4`);
     expect(r).toContain('--reporter=junit --outputFile.junit=out/');
-    // npm test's type check runs once, in the build job.
-    expect(npmTest.startsWith('tsc --noEmit && ')).toBe(true);
+    // npm test's type and format checks run once, in the build job.
+    expect(npmTest.startsWith('tsc --noEmit && npm run lint && ')).toBe(true);
     expect(pkg.scripts['typecheck']).toBe('tsc --noEmit');
     expect(uses('tests', 'actions/upload-artifact')[0]?.if).toBe('always()');
   });

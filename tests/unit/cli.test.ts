@@ -43,7 +43,21 @@ describe('vslab command line', () => {
     expect(r.stdout).toMatch(/--kcidb FILE/);
   });
 
-  it.each([[[]], [['run']], [['build']], [['shell']], [['examples']], [['patch']], [['fetch']], [['disk']], [['fuzz']], [['selftests']], [['bench']], [['bench', 'overhead']], [['bench', 'boot']]])('vslab %j --help prints usage and exits 0', async (args) => {
+  it.each([
+    [[]],
+    [['run']],
+    [['build']],
+    [['shell']],
+    [['examples']],
+    [['patch']],
+    [['fetch']],
+    [['disk']],
+    [['fuzz']],
+    [['selftests']],
+    [['bench']],
+    [['bench', 'overhead']],
+    [['bench', 'boot']],
+  ])('vslab %j --help prints usage and exits 0', async (args) => {
     const r = await vslab(...args, '--help');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^usage: vslab/);

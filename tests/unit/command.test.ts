@@ -30,7 +30,16 @@ function parsed(argv: string[]) {
 describe('declared commands', () => {
   it('gives defaults, typed values and operands', () => {
     const p = parsed(['--only', 'a, b,,c', '--put', 'x', '--put', 'y', '--out', 'r/f', 'one', '--', '--two']);
-    expect(p.values).toEqual({ arch: 'i386', backend: undefined, count: 3, size: undefined, only: ['a', 'b', 'c'], put: ['x', 'y'], out: join(process.cwd(), 'r/f'), json: false });
+    expect(p.values).toEqual({
+      arch: 'i386',
+      backend: undefined,
+      count: 3,
+      size: undefined,
+      only: ['a', 'b', 'c'],
+      put: ['x', 'y'],
+      out: join(process.cwd(), 'r/f'),
+      json: false,
+    });
     expect(p.operands).toEqual(['one', '--two']);
     expect(parsed(['--count', '9', '--size', '0', '--json', '--arch', 'arm']).values).toMatchObject({ count: 9, size: 0, json: true, arch: 'arm' });
   });

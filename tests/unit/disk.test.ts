@@ -6,16 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootOptionsFrom } from '../../harness/cli/args.ts';
 import { parseCommand } from '../../harness/cli/command.ts';
 import { runCommand } from '../../harness/cli/run.ts';
-import {
-  EXT2_TAG_OFFSET,
-  EXT2_VX_FLAGS,
-  decodeInode,
-  findE2fsTool,
-  fsckImage,
-  mke2fsArgs,
-  parseImap,
-  readDiskInode,
-} from '../../harness/disk/e2fs.ts';
+import { EXT2_TAG_OFFSET, EXT2_VX_FLAGS, decodeInode, findE2fsTool, fsckImage, mke2fsArgs, parseImap, readDiskInode } from '../../harness/disk/e2fs.ts';
 import { buildExt2Image, checkDiskFile, ext2ImageKey, workingCopy } from '../../harness/disk/image.ts';
 import { PrerequisiteError, UsageError } from '../../harness/errors.ts';
 import { NO_DISK_CMDLINE } from '../../harness/machine/machine.ts';
@@ -75,7 +66,22 @@ describe('attaching a disk image', () => {
 describe('making ext2 images', () => {
   it('builds the mke2fs arguments: ext2 from a staging dir, no root reserve, root-owned root', () => {
     expect(mke2fsArgs({ image: '/o/d.img', stagingDir: '/s', sizeMiB: 16, label: 'vs' })).toEqual([
-      '-q', '-F', '-t', 'ext2', '-b', '1024', '-m', '0', '-E', 'root_owner=0:0', '-L', 'vs', '-d', '/s', '/o/d.img', '16M',
+      '-q',
+      '-F',
+      '-t',
+      'ext2',
+      '-b',
+      '1024',
+      '-m',
+      '0',
+      '-E',
+      'root_owner=0:0',
+      '-L',
+      'vs',
+      '-d',
+      '/s',
+      '/o/d.img',
+      '16M',
     ]);
     expect(() => mke2fsArgs({ image: 'i', stagingDir: 's', sizeMiB: 0 })).toThrow(UsageError);
     expect(() => mke2fsArgs({ image: 'i', stagingDir: 's', sizeMiB: 2.5 })).toThrow(UsageError);
@@ -129,7 +135,7 @@ describe('an ext2 image on the host', () => {
   });
 
   it('is made from files, cached, checks clean, and its inodes can be read back', async () => {
-    const spec = { sizeMiB: 4, files: { 'dir/hello.txt': 'hello\n', 'top': 'x' } };
+    const spec = { sizeMiB: 4, files: { 'dir/hello.txt': 'hello\n', top: 'x' } };
     const image = await buildExt2Image(spec);
     expect(await buildExt2Image(spec)).toBe(image);
     expect((await fsckImage(image)).clean).toBe(true);

@@ -9,7 +9,13 @@ import { kcidbErrors, kcidbValidator } from './kcidb-schema.ts';
 const OPTS: FuzzOptions = { seed: 42, calls: 1000, procs: 8, churn: 1, from: 'all', replay: false };
 const TARGET = { arch: 'i386', variant: 'vserver-debug' };
 const CLEAN: FuzzOutcome = { kind: 'clean', summary: { seed: 42, calls: 1000, seconds: 2, rate: 500, ok: 10, enosys: 5, other: 985, killed: 0, hung: 0 } };
-const SPLAT: FuzzOutcome = { kind: 'report', what: 'kernel bug', detail: 'BUG: kernel NULL pointer dereference', lastCalls: ['w0: vc_get_vhi_name xid=49152 ptr=NULL'], consoleLogPath: '/tmp/console.log' };
+const SPLAT: FuzzOutcome = {
+  kind: 'report',
+  what: 'kernel bug',
+  detail: 'BUG: kernel NULL pointer dereference',
+  lastCalls: ['w0: vc_get_vhi_name xid=49152 ptr=NULL'],
+  consoleLogPath: '/tmp/console.log',
+};
 const HANG: FuzzOutcome = { kind: 'hang', detail: 'vsfuzz did not finish within 600000 ms', lastCalls: [], consoleLogPath: '/tmp/console.log' };
 
 describe('fuzz outcome for kernel CI', () => {
@@ -34,8 +40,17 @@ describe('fuzz outcome for kernel CI', () => {
 
   it('KCIDB: vslab.fuzz.sys_vserver, PASS with the call rate or FAIL with the findings, valid against the schema', () => {
     const validate = kcidbValidator();
-    for (const [outcome, status] of [[CLEAN, 'PASS'], [SPLAT, 'FAIL'], [HANG, 'FAIL']] as const) {
-      const doc = kcidbDocument({ runId: 'r', checkout: { patchsetHash: '' }, builds: [], tests: fuzzTests(outcome, OPTS, TARGET, 'i386-vserver-debug-15a0ca26ca67fb09') });
+    for (const [outcome, status] of [
+      [CLEAN, 'PASS'],
+      [SPLAT, 'FAIL'],
+      [HANG, 'FAIL'],
+    ] as const) {
+      const doc = kcidbDocument({
+        runId: 'r',
+        checkout: { patchsetHash: '' },
+        builds: [],
+        tests: fuzzTests(outcome, OPTS, TARGET, 'i386-vserver-debug-15a0ca26ca67fb09'),
+      });
       expect(kcidbErrors(validate, doc)).toBe('');
       expect(doc.tests[0]).toMatchObject({ path: 'vslab.fuzz.sys_vserver', status, misc: { seed: 42 } });
     }

@@ -23,11 +23,32 @@ import { sampleReport } from './sample-report.ts';
 
 const validate = kcidbValidator();
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
-const CHECKOUT = { gitCommitHash: 'e8c1ae5aa27fc229025c7dedc852af674e053556', gitCommitName: 'e8c1ae5-dirty', gitBranch: 'main', patchsetHash: sha('x'), debianVersion: '6.1.176-1' };
-const BUILD = { arch: 'i386', variant: 'vserver', key: 'i386-vserver-26b005126a53c651', status: 'PASS' as const, compiler: 'gcc (Debian 12.2.0-14) 12.2.0', configName: 'allnoconfig+base.config+vserver.config', durationSeconds: 240, startTime: '2026-12-06T10:00:00.000Z', logExcerpt: '  LD      vmlinux\nKernel: arch/x86/boot/bzImage is ready' };
+const CHECKOUT = {
+  gitCommitHash: 'e8c1ae5aa27fc229025c7dedc852af674e053556',
+  gitCommitName: 'e8c1ae5-dirty',
+  gitBranch: 'main',
+  patchsetHash: sha('x'),
+  debianVersion: '6.1.176-1',
+};
+const BUILD = {
+  arch: 'i386',
+  variant: 'vserver',
+  key: 'i386-vserver-26b005126a53c651',
+  status: 'PASS' as const,
+  compiler: 'gcc (Debian 12.2.0-14) 12.2.0',
+  configName: 'allnoconfig+base.config+vserver.config',
+  durationSeconds: 240,
+  startTime: '2026-12-06T10:00:00.000Z',
+  logExcerpt: '  LD      vmlinux\nKernel: arch/x86/boot/bzImage is ready',
+};
 
 function sampleDoc() {
-  return kcidbDocument({ runId: 'run1', checkout: CHECKOUT, builds: [BUILD], tests: exampleTests(sampleReport.results, () => BUILD.key, 'qemu-system-i386 tcg') });
+  return kcidbDocument({
+    runId: 'run1',
+    checkout: CHECKOUT,
+    builds: [BUILD],
+    tests: exampleTests(sampleReport.results, () => BUILD.key, 'qemu-system-i386 tcg'),
+  });
 }
 
 describe('KCIDB documents', () => {
@@ -37,9 +58,23 @@ describe('KCIDB documents', () => {
     expect(doc.version).toEqual({ major: 5, minor: 3 });
     expect(doc.checkouts).toHaveLength(1);
     const c = doc.checkouts[0];
-    expect(c).toMatchObject({ origin: 'vslab', git_commit_hash: CHECKOUT.gitCommitHash, git_commit_name: 'e8c1ae5-dirty', git_repository_branch: 'main', patchset_hash: CHECKOUT.patchsetHash, tree_name: 'vslab' });
+    expect(c).toMatchObject({
+      origin: 'vslab',
+      git_commit_hash: CHECKOUT.gitCommitHash,
+      git_commit_name: 'e8c1ae5-dirty',
+      git_repository_branch: 'main',
+      patchset_hash: CHECKOUT.patchsetHash,
+      tree_name: 'vslab',
+    });
     expect(c?.id).toMatch(/^vslab:e8c1ae5aa27fc229025c7dedc852af674e053556\+[0-9a-f]{16}$/);
-    expect(doc.builds[0]).toMatchObject({ checkout_id: c?.id, architecture: 'i386', compiler: BUILD.compiler, config_name: BUILD.configName, duration: 240, status: 'PASS' });
+    expect(doc.builds[0]).toMatchObject({
+      checkout_id: c?.id,
+      architecture: 'i386',
+      compiler: BUILD.compiler,
+      config_name: BUILD.configName,
+      duration: 240,
+      status: 'PASS',
+    });
     expect(doc.tests.map((t) => [t.path, t.status])).toEqual([
       ['vslab.examples.E11', 'PASS'],
       ['vslab.examples.E12', 'FAIL'],
@@ -61,7 +96,9 @@ describe('KCIDB documents', () => {
   it('a failure the harness caused is ERROR; a splat or a command the kernel never let finish is FAIL', () => {
     const [, failed] = sampleReport.results;
     if (failed === undefined) throw new Error('sample');
-    const statuses = ['PROTOCOL_ERROR', 'MACHINE_EXITED', 'INTERNAL', 'KERNEL_SPLAT', 'COMMAND_TIMEOUT', undefined].map((errorCode) => exampleStatus({ ...failed, errorCode }));
+    const statuses = ['PROTOCOL_ERROR', 'MACHINE_EXITED', 'INTERNAL', 'KERNEL_SPLAT', 'COMMAND_TIMEOUT', undefined].map((errorCode) =>
+      exampleStatus({ ...failed, errorCode }),
+    );
     expect(statuses).toEqual(['ERROR', 'ERROR', 'ERROR', 'FAIL', 'FAIL', 'FAIL']);
   });
 
@@ -79,7 +116,12 @@ describe('KCIDB documents', () => {
     expect(pathPart('qemu tcg')).toBe('qemu_tcg');
     expect(pathPart('in-guest')).toBe('in-guest');
     expect(pathPart('...')).toBe('_');
-    const doc = kcidbDocument({ runId: 'r', checkout: { patchsetHash: '' }, builds: [], tests: [{ path: ['bench', 'boot', 'qemu kvm', 'boot time'], buildKey: 'k', status: 'DONE', number: { value: 1.5, unit: 's', prefix: 'metric' } }] });
+    const doc = kcidbDocument({
+      runId: 'r',
+      checkout: { patchsetHash: '' },
+      builds: [],
+      tests: [{ path: ['bench', 'boot', 'qemu kvm', 'boot time'], buildKey: 'k', status: 'DONE', number: { value: 1.5, unit: 's', prefix: 'metric' } }],
+    });
     expect(kcidbErrors(validate, doc)).toBe('');
     expect(doc.checkouts[0]?.id).toBe('vslab:nogit');
     expect(doc.checkouts[0]).not.toHaveProperty('git_commit_hash');
@@ -108,7 +150,16 @@ describe('KCIDB benchmark rows', () => {
   const VANILLA = { ...BUILD, variant: 'vanilla', key: 'i386-vanilla-a0355f29c3c42c70' };
 
   it('bench:overhead: one DONE test per benchmark and place, the median in seconds, compared across builds by path', () => {
-    const results = new Map<string, Map<Mode, number[]>>([['null', new Map<Mode, number[]>([['vanilla', [400, 440, 420]], ['host', [430, 450, 470]], ['guest', [500]]])]]);
+    const results = new Map<string, Map<Mode, number[]>>([
+      [
+        'null',
+        new Map<Mode, number[]>([
+          ['vanilla', [400, 440, 420]],
+          ['host', [430, 450, 470]],
+          ['guest', [500]],
+        ]),
+      ],
+    ]);
     const tests = overheadTests(results, (m) => (m === 'vanilla' ? VANILLA.key : BUILD.key), 'qemu-system-i386 tcg');
     const doc = kcidbDocument({ runId: 'r', checkout: CHECKOUT, builds: [VANILLA, BUILD], tests });
     expect(kcidbErrors(validate, doc)).toBe('');
@@ -156,7 +207,15 @@ describe('KCIDB selftest rows', () => {
     '',
   ].join('\n');
   const run = (place: 'host' | 'guest', aborted?: SelftestRun['aborted']): SelftestRun => ({
-    arch: 'i386', variant: 'vserver', place, kernel: '6.1.192 #1 SMP', results: parseKselftestOutput(OUTPUT), ktap: OUTPUT, bootMs: 1, durationMs: 2, aborted,
+    arch: 'i386',
+    variant: 'vserver',
+    place,
+    kernel: '6.1.192 #1 SMP',
+    results: parseKselftestOutput(OUTPUT),
+    ktap: OUTPUT,
+    bootMs: 1,
+    durationMs: 2,
+    aborted,
   });
 
   it('one test per program: PASS, FAIL with its output and exit status, ERROR for a timeout', () => {
@@ -174,7 +233,12 @@ describe('KCIDB selftest rows', () => {
 
   it('inside a guest under its own path; a run a splat stopped fails the collection it stopped in', () => {
     const tests = selftestTests(run('guest', { collection: 'pidfd', message: 'kernel bug: BUG: unable to handle page fault' }), BUILD.key);
-    expect(tests.map((t) => t.path.join('.'))).toEqual(['selftests_in_guest.mqueue.mq_open_tests', 'selftests_in_guest.mqueue.mq_perf_tests', 'selftests_in_guest.net.reuseport_bpf.sh', 'selftests_in_guest.pidfd']);
+    expect(tests.map((t) => t.path.join('.'))).toEqual([
+      'selftests_in_guest.mqueue.mq_open_tests',
+      'selftests_in_guest.mqueue.mq_perf_tests',
+      'selftests_in_guest.net.reuseport_bpf.sh',
+      'selftests_in_guest.pidfd',
+    ]);
     expect(tests[3]).toMatchObject({ status: 'FAIL', logExcerpt: 'kernel bug: BUG: unable to handle page fault' });
   });
 });
@@ -209,15 +273,40 @@ describe('KCIDB context', () => {
     const dir = await mkdtemp(join(tmpdir(), 'vslab-kcidb-k-'));
     await writeFile(join(dir, 'build.log'), 'make ...\nKernel: arch/x86/boot/bzImage is ready\n');
     const kernel: KernelArtifact = {
-      arch: 'i386', variant: 'vserver', image: join(dir, 'bzImage'), config: join(dir, 'config'),
-      manifest: { arch: 'i386', variant: 'vserver', key: BUILD.key, debianPackage: 'linux-source-6.1', debianVersion: '6.1.176-1', kernelVersion: '6.1.176', patchHash: 'abc', compiler: BUILD.compiler, buildSeconds: 200, builtAt: '2026-12-06T10:03:20.000Z' },
+      arch: 'i386',
+      variant: 'vserver',
+      image: join(dir, 'bzImage'),
+      config: join(dir, 'config'),
+      manifest: {
+        arch: 'i386',
+        variant: 'vserver',
+        key: BUILD.key,
+        debianPackage: 'linux-source-6.1',
+        debianVersion: '6.1.176-1',
+        kernelVersion: '6.1.176',
+        patchHash: 'abc',
+        compiler: BUILD.compiler,
+        buildSeconds: 200,
+        builtAt: '2026-12-06T10:03:20.000Z',
+      },
     };
     const ex = (id: string): Example => ({ id, title: `example ${id}`, section: '03.1', demonstrates: '', steps: [{ command: 'true' }], invariants: [] });
     const done = sampleReport.results.slice(0, 2).map((r) => ({ ...r, variant: 'vserver' as const }));
-    const doc = await examplesKcidb({ arch: 'i386', examples: [ex('E11'), ex('E12'), ex('E13')], results: done, kernels: [kernel], error: new BootTimeoutError(60000, 'tail') });
+    const doc = await examplesKcidb({
+      arch: 'i386',
+      examples: [ex('E11'), ex('E12'), ex('E13')],
+      results: done,
+      kernels: [kernel],
+      error: new BootTimeoutError(60000, 'tail'),
+    });
     expect(kcidbErrors(validate, doc)).toBe('');
     expect(doc.builds).toHaveLength(1);
-    expect(doc.builds[0]).toMatchObject({ status: 'PASS', duration: 200, start_time: '2026-12-06T10:00:00.000Z', config_name: 'allnoconfig+base.config+i386.config+parity-i386.config+vserver.config+vserver-i386.config' });
+    expect(doc.builds[0]).toMatchObject({
+      status: 'PASS',
+      duration: 200,
+      start_time: '2026-12-06T10:00:00.000Z',
+      config_name: 'allnoconfig+base.config+i386.config+parity-i386.config+vserver.config+vserver-i386.config',
+    });
     expect(doc.builds[0]?.log_excerpt).toContain('bzImage is ready');
     expect(doc.tests.map((t) => [t.path, t.status])).toEqual([
       ['vslab.examples.E11', 'PASS'],

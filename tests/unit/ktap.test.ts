@@ -99,10 +99,12 @@ function fakeRun(variant: SelftestRun['variant'], place: SelftestRun['place'], t
 }
 
 const doc = (...lines: [string, string][]): string =>
-  `TAP version 13\n1..${lines.length}\n${lines.map(([id, res], i) => {
-    const [c, t] = id.split(':');
-    return `# selftests: ${c}: ${t}\n${res.startsWith('not') ? `not ok ${i + 1} selftests: ${c}: ${t}${res.slice(3)}` : `ok ${i + 1} selftests: ${c}: ${t}${res.slice(2)}`}\n`;
-  }).join('')}`;
+  `TAP version 13\n1..${lines.length}\n${lines
+    .map(([id, res], i) => {
+      const [c, t] = id.split(':');
+      return `# selftests: ${c}: ${t}\n${res.startsWith('not') ? `not ok ${i + 1} selftests: ${c}: ${t}${res.slice(3)}` : `ok ${i + 1} selftests: ${c}: ${t}${res.slice(2)}`}\n`;
+    })
+    .join('')}`;
 
 describe('verdict', () => {
   const vanilla = fakeRun('vanilla', 'host', doc(['a:one', 'ok'], ['a:two', 'ok'], ['a:three', 'not # exit=1'], ['b:four', 'ok # SKIP']));

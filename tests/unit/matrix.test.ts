@@ -23,7 +23,7 @@ describe('--shard I/N', () => {
     for (const bad of ['0/6', '7/6', '1/0', '1', '/6', 'a/b', '1/6/2', '-1/6', '1.5/6', '']) expect(() => parseShard(bad), bad).toThrow(UsageError);
   });
 
-  it('gives one architecture per job when N equals their number, in the table\'s order', () => {
+  it("gives one architecture per job when N equals their number, in the table's order", () => {
     expect(ARCHES.map((_, i) => shardSlice(ARCHES, { index: i + 1, count: ARCHES.length }))).toEqual(ARCHES.map((a) => [a]));
   });
 
@@ -46,13 +46,32 @@ describe('--shard I/N', () => {
 
 const report = (arch: Arch, backend: BackendName, verdicts: Record<string, 'pass' | 'fail'>): Report => ({
   info: { ...sampleReport.info, arch, backend: `${backend} tcg` },
-  results: Object.entries(verdicts).map(([id, verdict]) => ({ id, title: id, section: '1', demonstrates: '', verdict, ...(verdict === 'fail' ? { reason: `${id} broke on ${arch}` } : {}), steps: [], invariants: [], durationMs: 5 })),
+  results: Object.entries(verdicts).map(([id, verdict]) => ({
+    id,
+    title: id,
+    section: '1',
+    demonstrates: '',
+    verdict,
+    ...(verdict === 'fail' ? { reason: `${id} broke on ${arch}` } : {}),
+    steps: [],
+    invariants: [],
+    durationMs: 5,
+  })),
 });
 
 const abi = (passed: number, failed: number): AbiSuiteResult =>
   summarizeAbi(
     ['tests/arches/x.test.ts'],
-    [...Array.from({ length: passed }, (_, i) => ({ file: 'tests/abi/contexts.test.ts', name: `ok ${i}`, status: 'passed' as const, durationMs: 1 })), ...Array.from({ length: failed }, (_, i) => ({ file: 'tests/abi/network.test.ts', name: `bad ${i}`, status: 'failed' as const, durationMs: 1, failure: 'expected 1 to be 2\nat …' }))],
+    [
+      ...Array.from({ length: passed }, (_, i) => ({ file: 'tests/abi/contexts.test.ts', name: `ok ${i}`, status: 'passed' as const, durationMs: 1 })),
+      ...Array.from({ length: failed }, (_, i) => ({
+        file: 'tests/abi/network.test.ts',
+        name: `bad ${i}`,
+        status: 'failed' as const,
+        durationMs: 1,
+        failure: 'expected 1 to be 2\nat …',
+      })),
+    ],
     failed > 0 ? 1 : 0,
     '/tmp/x.log',
   );
@@ -77,11 +96,24 @@ describe('runMatrix and its table', () => {
 
   it('runs each applicable column, builds once per architecture, and goes on past a blocked one', async () => {
     const m = await runMatrix({ arches: ['i386', 'ppc64el', 's390x'], backends: ['qemu', 'v86'], examples, logDir: '/tmp', steps });
-    expect(calls).toEqual(['build i386', 'examples i386/qemu', 'abi i386/qemu', 'examples i386/v86', 'abi i386/v86', 'build ppc64el', 'build s390x', 'examples s390x/qemu', 'abi s390x/qemu']);
+    expect(calls).toEqual([
+      'build i386',
+      'examples i386/qemu',
+      'abi i386/qemu',
+      'examples i386/v86',
+      'abi i386/v86',
+      'build ppc64el',
+      'build s390x',
+      'examples s390x/qemu',
+      'abi s390x/qemu',
+    ]);
     expect(m.columns.map((c) => [c.arch, c.backend, c.status])).toEqual([
-      ['i386', 'qemu', 'ran'], ['i386', 'v86', 'ran'],
-      ['ppc64el', 'qemu', 'blocked'], ['ppc64el', 'v86', 'not-applicable'],
-      ['s390x', 'qemu', 'ran'], ['s390x', 'v86', 'not-applicable'],
+      ['i386', 'qemu', 'ran'],
+      ['i386', 'v86', 'ran'],
+      ['ppc64el', 'qemu', 'blocked'],
+      ['ppc64el', 'v86', 'not-applicable'],
+      ['s390x', 'qemu', 'ran'],
+      ['s390x', 'v86', 'not-applicable'],
     ]);
     expect(m.columns[2]?.reason).toBe('build: gcc-powerpc64le-linux-gnu missing\nmore');
     expect(m.columns.map((c) => exampleCell(c, 'E02'))).toEqual(['pass', 'pass', 'blocked', 'not-applicable', 'fail', 'not-applicable']);
@@ -89,8 +121,18 @@ describe('runMatrix and its table', () => {
 
     const table = matrixTable(m).split('\n');
     expect(table[2]).toMatch(/^id\s+title\s+i386\/qemu\s+i386\/v86\s+ppc64el\/qemu\s+ppc64el\/v86\s+s390x\/qemu\s+s390x\/v86$/);
-    expect(table.find((l) => l.startsWith('E02'))?.split(/\s{2,}/).slice(2)).toEqual(['pass', 'pass', 'blocked', 'n/a', 'FAIL', 'n/a']);
-    expect(table.find((l) => l.startsWith('ABI'))?.split(/\s{2,}/).slice(2)).toEqual(['10/10', '10/10', 'blocked', 'n/a', '10/10', 'n/a']);
+    expect(
+      table
+        .find((l) => l.startsWith('E02'))
+        ?.split(/\s{2,}/)
+        .slice(2),
+    ).toEqual(['pass', 'pass', 'blocked', 'n/a', 'FAIL', 'n/a']);
+    expect(
+      table
+        .find((l) => l.startsWith('ABI'))
+        ?.split(/\s{2,}/)
+        .slice(2),
+    ).toEqual(['10/10', '10/10', 'blocked', 'n/a', '10/10', 'n/a']);
     const text = table.join('\n');
     expect(text).toContain('examples: 5 passed, 1 failed, 0 not implemented, 2 blocked, 4 not applicable');
     expect(text).toContain('ppc64el/qemu: blocked: build: gcc-powerpc64le-linux-gnu missing');
@@ -114,7 +156,7 @@ describe('runMatrix and its table', () => {
     expect(matrixExitStatus(await runMatrix({ arches: ['ppc64el'], backends: ['qemu'], examples, logDir: '/tmp', steps: pass }))).toBe(2);
   });
 
-  it('writes JUnit with the examples\' testsuites, the ABI suites, n/a as skipped and blocked as an error; HTML with the table', async () => {
+  it("writes JUnit with the examples' testsuites, the ABI suites, n/a as skipped and blocked as an error; HTML with the table", async () => {
     const m = await runMatrix({ arches: ['ppc64el', 's390x'], backends: ['qemu', 'v86'], examples, logDir: '/tmp', steps });
     const x = matrixJunit(m);
     expect(x).toContain('<testsuite name="vslab examples (qemu tcg, s390x)"');
@@ -123,12 +165,14 @@ describe('runMatrix and its table', () => {
     expect(x.match(/<skipped message="not applicable: v86 does not emulate (ppc64el|s390x)"\/>/g)).toHaveLength(2);
     const h = matrixHtml(m, new Map([['s390x/qemu', 'm-s390x-qemu.html']]));
     expect(h).toContain('<th><a href="m-s390x-qemu.html">s390x/qemu</a></th>');
-    expect(h).toContain('<td><span class="v fail" title="E02 broke on s390x">FAIL</span></td><td><span class="v not-implemented" title="v86 does not emulate s390x">n/a</span></td></tr>');
+    expect(h).toContain(
+      '<td><span class="v fail" title="E02 broke on s390x">FAIL</span></td><td><span class="v not-implemented" title="v86 does not emulate s390x">n/a</span></td></tr>',
+    );
   });
 });
 
-describe('the ABI suite\'s vitest run', () => {
-  it('runs the row\'s file and the neutral files, leaving the paper\'s examples out by name', () => {
+describe("the ABI suite's vitest run", () => {
+  it("runs the row's file and the neutral files, leaving the paper's examples out by name", () => {
     const args = abiSuiteArgs(['tests/arches/s390x.test.ts', ...NEUTRAL_ABI_FILES], '/tmp/a.json');
     expect(args.slice(0, 5)).toEqual(['run', '--project', 'vm', '--project', 'arches']);
     expect(args).toContain('--outputFile.json=/tmp/a.json');
@@ -139,15 +183,18 @@ describe('the ABI suite\'s vitest run', () => {
     expect(pattern.test('ESRCH for E1 and E011x')).toBe(true);
   });
 
-  it('reads vitest\'s JSON report: statuses, failures, files that did not load; the examples it skipped are dropped', () => {
+  it("reads vitest's JSON report: statuses, failures, files that did not load; the examples it skipped are dropped", () => {
     const json = JSON.stringify({
       testResults: [
-        { name: '/r/tests/arches/s390x.test.ts', assertionResults: [
-          { fullName: 'on s390x slot 263', status: 'passed', duration: 12.4 },
-          { fullName: 'on s390x E01 Contexts: x (s390x)', status: 'skipped' },
-          { fullName: 'on s390x layouts', status: 'failed', duration: 3, failureMessages: ['expected a to be b'] },
-          { fullName: 'on s390x not yet', status: 'pending' },
-        ] },
+        {
+          name: '/r/tests/arches/s390x.test.ts',
+          assertionResults: [
+            { fullName: 'on s390x slot 263', status: 'passed', duration: 12.4 },
+            { fullName: 'on s390x E01 Contexts: x (s390x)', status: 'skipped' },
+            { fullName: 'on s390x layouts', status: 'failed', duration: 3, failureMessages: ['expected a to be b'] },
+            { fullName: 'on s390x not yet', status: 'pending' },
+          ],
+        },
         { name: '/r/tests/abi/network.test.ts', message: 'Hook timed out', assertionResults: [] },
       ],
     });
@@ -165,13 +212,15 @@ describe('the ABI suite\'s vitest run', () => {
 });
 
 describe('npm run test:<arch> and the matrix run the same ABI files', () => {
-  it('each test:<arch> script (one per file of tests/arches) names the row\'s own file and NEUTRAL_ABI_FILES under VSLAB_ARCH, as the matrix does', async () => {
+  it("each test:<arch> script (one per file of tests/arches) names the row's own file and NEUTRAL_ABI_FILES under VSLAB_ARCH, as the matrix does", async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { repoRoot } = await import('../../harness/paths.ts');
     const { archAbiFile } = await import('../../harness/matrix/abi-suite.ts');
     const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    const suites = readdirSync(join(repoRoot, 'tests', 'arches')).filter((f) => f.endsWith('.test.ts')).map((f) => f.replace('.test.ts', ''));
+    const suites = readdirSync(join(repoRoot, 'tests', 'arches'))
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => f.replace('.test.ts', ''));
     expect([...suites].sort()).toEqual([...ARCH_SUITES].sort());
     for (const arch of ARCH_SUITES) {
       const script = scripts[`test:${arch}`] ?? '';

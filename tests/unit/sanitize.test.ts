@@ -16,7 +16,12 @@ describe('the sanitizer run (VSLAB_SANITIZE=1)', () => {
   it('moves the patched guests to the x86_64 sanitizer kernel, keeping their userland', () => {
     process.env['VSLAB_SANITIZE'] = '1';
     expect(sanitizedChoice({})).toEqual({ arch: 'x86_64', imageArch: 'i386', variant: 'vserver-kasan', memoryMiB: 512 });
-    expect(sanitizedChoice({ variant: 'vserver-debug', memoryMiB: 1024 })).toMatchObject({ arch: 'x86_64', imageArch: 'i386', variant: 'vserver-kasan', memoryMiB: 1024 });
+    expect(sanitizedChoice({ variant: 'vserver-debug', memoryMiB: 1024 })).toMatchObject({
+      arch: 'x86_64',
+      imageArch: 'i386',
+      variant: 'vserver-kasan',
+      memoryMiB: 1024,
+    });
     expect(sanitizedChoice({ arch: 'x86_64', variant: 'vserver' })).toMatchObject({ arch: 'x86_64', imageArch: 'x86_64', variant: 'vserver-kasan' });
   });
 

@@ -32,7 +32,18 @@ describe('splat detector', () => {
   });
 
   it('leaves ordinary lines alone', () => {
-    for (const line of ['<0>[    5.123456] reboot: Restarting system', '<3>[ 1.0] error-level message', '<4>[ 1.0] warning-level message', '<6>[ 1.0] info', 'text <2> in the middle', 'vslab:/# echo hello', 'VSLAB{ab:out:5}', 'SW5pdGlhbGl6aW5nIGNncm91cCBzdWJzeXMgY3B1c2V0', 'NOWARNING:x', 'debug: BUGS fixed']) {
+    for (const line of [
+      '<0>[    5.123456] reboot: Restarting system',
+      '<3>[ 1.0] error-level message',
+      '<4>[ 1.0] warning-level message',
+      '<6>[ 1.0] info',
+      'text <2> in the middle',
+      'vslab:/# echo hello',
+      'VSLAB{ab:out:5}',
+      'SW5pdGlhbGl6aW5nIGNncm91cCBzdWJzeXMgY3B1c2V0',
+      'NOWARNING:x',
+      'debug: BUGS fixed',
+    ]) {
       expect(classifyLine(line)).toBeUndefined();
     }
   });
@@ -45,7 +56,10 @@ describe('splat detector', () => {
   });
 
   it('judges a crit-level line by its level only once it is whole (the panic text may come in the next chunk)', async () => {
-    const panic = await splatOf(['VSLAB{boot:ready}\n<6>[ 1.0] sysrq: Trigger a crash\n<0>[    1.068246] Kern', 'el panic - not syncing: sysrq triggered crash\n']);
+    const panic = await splatOf([
+      'VSLAB{boot:ready}\n<6>[ 1.0] sysrq: Trigger a crash\n<0>[    1.068246] Kern',
+      'el panic - not syncing: sysrq triggered crash\n',
+    ]);
     expect(panic?.kind).toBe('panic');
     expect(await splatOf(['<0>[    5.1] reboot: Rest', 'arting system\n'])).toBeUndefined();
     expect((await splatOf(['<2>[ 14.0] ata1.00: some crit', 'ical condition\n']))?.kind).toBe('critical');

@@ -19,23 +19,48 @@ export const vcmd = (what: string, cmd: string, id = '0', extra = ''): Requireme
 export const CTX_CREATE = vcmd('contexts (ctx_create)', 'ctx_create', '2', '--in 0000000000000000');
 
 /** Kernel features the context examples need beyond ctx_create, each probed in a throw-away context 2. */
-export const PROC_VIRTUAL_CTX: Requirement = { what: '/proc/virtual/<xid>/ entries', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/status' };
-export const PROC_ISOLATION: Requirement = { what: "process isolation (a guest must not see the host's tasks in /proc)", probe: "vcontext --create --silent --xid 2 -- sh -c '! test -d /proc/1'" };
-export const FAKEINIT: Requirement = { what: 'fake init (INFO_INIT shows the init as pid 1)', probe: "chcontext --silent --xid 2 --flag fakeinit -- sh -c 'test $$ = 1'" };
-export const PROC_CACCT: Requirement = { what: 'socket accounting (/proc/virtual/<xid>/cacct)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cacct' };
-export const PROC_LIMIT: Requirement = { what: 'context limits (/proc/virtual/<xid>/limit)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/limit' };
-export const VIRT_UPTIME: Requirement = { what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt' };
-export const UTSNAME_CCAP: Requirement = { what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)', probe: "vcontext --create --silent --xid 2 -- sh -c '! hostname probe 2>/dev/null'" };
+export const PROC_VIRTUAL_CTX: Requirement = {
+  what: '/proc/virtual/<xid>/ entries',
+  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/status',
+};
+export const PROC_ISOLATION: Requirement = {
+  what: "process isolation (a guest must not see the host's tasks in /proc)",
+  probe: "vcontext --create --silent --xid 2 -- sh -c '! test -d /proc/1'",
+};
+export const FAKEINIT: Requirement = {
+  what: 'fake init (INFO_INIT shows the init as pid 1)',
+  probe: "chcontext --silent --xid 2 --flag fakeinit -- sh -c 'test $$ = 1'",
+};
+export const PROC_CACCT: Requirement = {
+  what: 'socket accounting (/proc/virtual/<xid>/cacct)',
+  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cacct',
+};
+export const PROC_LIMIT: Requirement = {
+  what: 'context limits (/proc/virtual/<xid>/limit)',
+  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/limit',
+};
+export const VIRT_UPTIME: Requirement = {
+  what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)',
+  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt',
+};
+export const UTSNAME_CCAP: Requirement = {
+  what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)',
+  probe: "vcontext --create --silent --xid 2 -- sh -c '! hostname probe 2>/dev/null'",
+};
 /** Network contexts: the guest's test addresses, net_create, and what the kernel does with a context's address set. */
 export const NET_CREATE = vcmd('network contexts (net_create)', 'net_create', '2', '--in 0000000000000000');
-export const TEST_ADDRESSES: Requirement = { what: "the guest's test addresses (10.42.0.1-3 on dummy0)", probe: "ip -o addr show dev dummy0 | grep -q 'inet 10.42.0.2/'" };
+export const TEST_ADDRESSES: Requirement = {
+  what: "the guest's test addresses (10.42.0.1-3 on dummy0)",
+  probe: "ip -o addr show dev dummy0 | grep -q 'inet 10.42.0.2/'",
+};
 export const BIND_RESTRICTION: Requirement = {
   what: 'bind restriction (a network context binds only its own addresses)',
   probe: "chbind --silent --ip 10.42.0.1 -- sh -c '! timeout 2 httpd -f -p 10.42.0.2:8099 -h /tmp 2>/dev/null'",
 };
 export const ADDRESS_HIDING: Requirement = {
   what: "address hiding (a guest's listings show only its own addresses)",
-  probe: "chbind --silent --ip 10.42.0.2 -- ip -o addr | grep -q 'inet 10.42.0.2/' && ! chbind --silent --ip 10.42.0.2 -- ip -o addr | grep -q 'inet 10.42.0.1/'",
+  probe:
+    "chbind --silent --ip 10.42.0.2 -- ip -o addr | grep -q 'inet 10.42.0.2/' && ! chbind --silent --ip 10.42.0.2 -- ip -o addr | grep -q 'inet 10.42.0.1/'",
 };
 /** The addresses an `ip -o addr` listing shows, IPv4 and IPv6. */
 export const listedAddrs = (stdout: string): string[] => [...stdout.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
@@ -50,7 +75,8 @@ export const RAW_ICMP_CCAP: Requirement = {
 };
 export const RAW_ICMP_NCAP: Requirement = {
   what: 'the RAW_ICMP network capability (ping without CAP_NET_RAW in a network context)',
-  probe: "chbind --silent --ip 10.42.0.1 -- sh -c \"nattribute --set --ncap raw_icmp && reducecap --cap '!CAP_NET_RAW' -- ping -c 1 -W 2 10.42.0.1 >/dev/null 2>&1\"",
+  probe:
+    'chbind --silent --ip 10.42.0.1 -- sh -c "nattribute --set --ncap raw_icmp && reducecap --cap \'!CAP_NET_RAW\' -- ping -c 1 -W 2 10.42.0.1 >/dev/null 2>&1"',
 };
 /** The names on the `SET: a,b,c` line of showcaps output ([] for `none`). */
 export const capSet = (stdout: string, set: string): string[] | undefined => {
@@ -88,11 +114,13 @@ export const uptimesOf = (out: string): (number | undefined)[] => [...out.matchA
 export const waitFile = (file: string): string => `i=0; while [ ! -s ${file} ] && [ $i -lt 250 ]; do usleep 20000; i=$((i+1)); done; cat ${file}`;
 
 /** Whether /proc/NAME is listed by readdir and can be opened, as the calling context sees it. */
-export const procView = (name: string): string => `sh -c 'ls /proc | grep -qx ${name} && echo listed || echo unlisted; cat /proc/${name} >/dev/null 2>&1 && echo readable || echo unreadable'`;
+export const procView = (name: string): string =>
+  `sh -c 'ls /proc | grep -qx ${name} && echo listed || echo unlisted; cat /proc/${name} >/dev/null 2>&1 && echo readable || echo unreadable'`;
 /** What a procView step printed: [listed, readable]. */
 export const seen = (stdout: string): [boolean, boolean] => [/^listed$/m.test(stdout), /^readable$/m.test(stdout)];
 /** The showattr letter field printed for PATH. */
-export const showattrOf = (stdout: string, path: string): string | undefined => new RegExp(`^(\\S{9})\\s+${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1];
+export const showattrOf = (stdout: string, path: string): string | undefined =>
+  new RegExp(`^(\\S{9})\\s+${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1];
 /** The lsattr letter field printed for PATH. */
 export const lsattrOf = (stdout: string, path: string): string | undefined => new RegExp(`^(\\S+) ${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1];
 /** A chroot jail at DIR: a static busybox (sh, ls, cat) and the escape program. */
@@ -100,14 +128,19 @@ export const jail = (dir: string): string =>
   `mkdir -p ${dir}/bin && cp /bin/busybox ${dir}/bin/ && for a in sh ls cat; do ln -s busybox ${dir}/bin/$a; done && cp /usr/lib/vslab/vstool ${dir}/bin/chroot-escape && echo jail >${dir}/where`;
 
 /** Tagging: a tmpfs mounted with the tag option takes the creator's xid on new files. */
-export const TAGGING: Requirement = { what: 'xid tagging (mount option tag)', probe: 'mkdir -p /tmp/tagprobe && mount -t tmpfs -o tag tmpfs /tmp/tagprobe && grep -q " /tmp/tagprobe .*[,]tag[,]" /proc/mounts; r=$?; umount /tmp/tagprobe 2>/dev/null; rmdir /tmp/tagprobe; exit $r' };
+export const TAGGING: Requirement = {
+  what: 'xid tagging (mount option tag)',
+  probe:
+    'mkdir -p /tmp/tagprobe && mount -t tmpfs -o tag tmpfs /tmp/tagprobe && grep -q " /tmp/tagprobe .*[,]tag[,]" /proc/mounts; r=$?; umount /tmp/tagprobe 2>/dev/null; rmdir /tmp/tagprobe; exit $r',
+};
 export const DLIMIT_TMPFS: Requirement = {
   what: 'disk limits on a tagged tmpfs',
   probe:
     "mkdir -p /tmp/dlprobe && mount -t tmpfs -o tag tmpfs /tmp/dlprobe && vdlimit --xid 2 --set space_total=4 /tmp/dlprobe >/dev/null && vcontext --create --silent --endsetup --xid 2 -- sh -c '! dd if=/dev/zero of=/tmp/dlprobe/x bs=4k count=2 2>/dev/null'; r=$?; umount /tmp/dlprobe 2>/dev/null; rmdir /tmp/dlprobe; exit $r",
 };
 /** The xid lsxid printed for PATH. */
-export const lsxidOf = (stdout: string, path: string): number => Number(new RegExp(`^\\s*(\\d+)  ${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1] ?? NaN);
+export const lsxidOf = (stdout: string, path: string): number =>
+  Number(new RegExp(`^\\s*(\\d+)  ${path.replace(/[/.]/g, '\\$&')}$`, 'm').exec(stdout)?.[1] ?? NaN);
 /** Run CMD as root of a new guest XID (past setup). */
 export const inGuest = (xid: number, cmd: string): string => `vcontext --create --silent --endsetup --xid ${xid} -- sh -c '${cmd}'`;
 
@@ -126,7 +159,10 @@ export const quotaRecord = (xid: number, id: number): number => xid * 65536 + id
 export const QUOTA_ADMIN = '--bcap CAP_SYS_ADMIN --ccap quota_ctl';
 
 /** Inside a guest: its CPU scheduler (/proc/virtual/<xid>/sched). */
-export const SCHED: Requirement = { what: 'the CPU scheduler (/proc/virtual/<xid>/sched)', probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/sched' };
+export const SCHED: Requirement = {
+  what: 'the CPU scheduler (/proc/virtual/<xid>/sched)',
+  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/sched',
+};
 /**
  * As the spectator: the uptime and the /proc/<pid>/stat of the pid in PIDFILE, SECONDS apart; then
  * "share=N" with the task's CPU share in percent (utime + stime ticks at USER_HZ 100).

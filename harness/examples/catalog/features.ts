@@ -1,5 +1,24 @@
 /** Features of §06: the CPU scheduler, disk limits, per-context quota and vroot. */
-import { tool, CTX_CREATE, waitFile, TAGGING, DLIMIT_TMPFS, inGuest, DISK, VROOT, inSecureGuest, quotaRecord, QUOTA_ADMIN, SCHED, cpuShare, shareOf, failsWith, printsExactly, printsMatching, stderrIs } from './common.ts';
+import {
+  tool,
+  CTX_CREATE,
+  waitFile,
+  TAGGING,
+  DLIMIT_TMPFS,
+  inGuest,
+  DISK,
+  VROOT,
+  inSecureGuest,
+  quotaRecord,
+  QUOTA_ADMIN,
+  SCHED,
+  cpuShare,
+  shareOf,
+  failsWith,
+  printsExactly,
+  printsMatching,
+  stderrIs,
+} from './common.ts';
 import { type Example, stepOf } from '../types.ts';
 
 export const FEATURES: readonly Example[] = [
@@ -7,7 +26,8 @@ export const FEATURES: readonly Example[] = [
     id: 'E46',
     title: 'Token bucket CPU limit',
     section: '06.3',
-    demonstrates: 'A busy loop in a guest whose bucket gets 1 token every 4 ticks (vsched) runs at its full share until SCHED_HARD is set, then at about 1/4 of the CPU, measured from its /proc/<pid>/stat over 5 s.',
+    demonstrates:
+      'A busy loop in a guest whose bucket gets 1 token every 4 ticks (vsched) runs at its full share until SCHED_HARD is set, then at about 1/4 of the CPU, measured from its /proc/<pid>/stat over 5 s.',
     requires: [tool('vsched'), tool('vattribute'), CTX_CREATE, SCHED],
     steps: [
       {
@@ -15,12 +35,22 @@ export const FEATURES: readonly Example[] = [
         note: 'guest 4601 runs a busy loop',
       },
       { command: `sleep 1; ${cpuShare('/tmp/e46.pid', 3)}`, note: 'its share of the CPU, no limit yet' },
-      { command: 'vsched --xid 4601 --fill-rate 1 --interval 4 && vattribute --xid 4601 --set --flag sched_hard && cat /proc/virtual/4601/sched', note: 'a bucket of 1 token per 4 ticks, hard limit on' },
+      {
+        command: 'vsched --xid 4601 --fill-rate 1 --interval 4 && vattribute --xid 4601 --set --flag sched_hard && cat /proc/virtual/4601/sched',
+        note: 'a bucket of 1 token per 4 ticks, hard limit on',
+      },
       { command: `sleep 1; ${cpuShare('/tmp/e46.pid', 5)}`, note: 'its share now' },
     ],
     invariants: [
-      { says: 'without the limit the loop has most of the CPU (over 80 %)', check: (s) => (shareOf(stepOf(s, 1).stdout) ?? 0) > 80 || stepOf(s, 1).stdout + stepOf(s, 1).stderr },
-      { says: '/proc/virtual/4601/sched shows the bucket: FillRate 1, Interval 4', check: (s) => (/^FillRate:\t +1,0$/m.test(stepOf(s, 2).stdout) && /^Interval:\t +4,0$/m.test(stepOf(s, 2).stdout)) || stepOf(s, 2).stdout + stepOf(s, 2).stderr },
+      {
+        says: 'without the limit the loop has most of the CPU (over 80 %)',
+        check: (s) => (shareOf(stepOf(s, 1).stdout) ?? 0) > 80 || stepOf(s, 1).stdout + stepOf(s, 1).stderr,
+      },
+      {
+        says: '/proc/virtual/4601/sched shows the bucket: FillRate 1, Interval 4',
+        check: (s) =>
+          (/^FillRate:\t +1,0$/m.test(stepOf(s, 2).stdout) && /^Interval:\t +4,0$/m.test(stepOf(s, 2).stdout)) || stepOf(s, 2).stdout + stepOf(s, 2).stderr,
+      },
       {
         says: 'with SCHED_HARD the loop gets 25 % of the CPU (±5 percentage points)',
         check: (s) => {
@@ -40,25 +70,53 @@ export const FEATURES: readonly Example[] = [
     requires: [tool('vdlimit'), CTX_CREATE, TAGGING, DLIMIT_TMPFS],
     steps: [
       { command: 'mkdir -p /tmp/e47 && mount -t tmpfs -o tag tmpfs /tmp/e47 && mkdir /tmp/e47/g && chmod 777 /tmp/e47/g', note: 'a tmpfs mounted with tag' },
-      { command: 'vdlimit --xid 4701 --set space_total=32 --set inodes_total=5 /tmp/e47 && vdlimit --xid 4701 /tmp/e47', note: 'guest 4701 gets 32 KiB and 5 inodes on it' },
+      {
+        command: 'vdlimit --xid 4701 --set space_total=32 --set inodes_total=5 /tmp/e47 && vdlimit --xid 4701 /tmp/e47',
+        note: 'guest 4701 gets 32 KiB and 5 inodes on it',
+      },
       { command: inGuest(4701, 'df -k /tmp/e47 | tail -n 1'), note: 'df in the guest' },
-      { command: `${inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/a bs=4k count=4 2>/dev/null; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`, note: 'the guest writes 16 KiB' },
+      {
+        command: `${inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/a bs=4k count=4 2>/dev/null; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`,
+        note: 'the guest writes 16 KiB',
+      },
       { command: inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/b bs=4k count=5'), note: '20 KiB more: past the total' },
-      { command: inGuest(4701, 'rm -f /tmp/e47/g/b; for f in c d e f; do touch /tmp/e47/g/$f || exit 1; done; touch /tmp/e47/g/six'), note: 'files 2 to 5, then a 6th' },
-      { command: inGuest(4702, 'dd if=/dev/zero of=/tmp/e47/g/o bs=4k count=9 2>/dev/null && mkdir /tmp/e47/g/o1 /tmp/e47/g/o2 /tmp/e47/g/o3 /tmp/e47/g/o4 /tmp/e47/g/o5 && echo control-ok'), note: 'guest 4702 without a limit writes 36 KiB and 6 inodes' },
+      {
+        command: inGuest(4701, 'rm -f /tmp/e47/g/b; for f in c d e f; do touch /tmp/e47/g/$f || exit 1; done; touch /tmp/e47/g/six'),
+        note: 'files 2 to 5, then a 6th',
+      },
+      {
+        command: inGuest(
+          4702,
+          'dd if=/dev/zero of=/tmp/e47/g/o bs=4k count=9 2>/dev/null && mkdir /tmp/e47/g/o1 /tmp/e47/g/o2 /tmp/e47/g/o3 /tmp/e47/g/o4 /tmp/e47/g/o5 && echo control-ok',
+        ),
+        note: 'guest 4702 without a limit writes 36 KiB and 6 inodes',
+      },
       { command: `${inGuest(4701, 'rm -f /tmp/e47/g/a; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`, note: 'guest 4701 deletes its 16 KiB' },
     ],
     invariants: [
-      { says: 'vdlimit lists the entry: nothing used, 32 KiB and 5 inodes', check: printsMatching(1, /^space_used=0\nspace_total=32\ninodes_used=0\ninodes_total=5\n/m) },
+      {
+        says: 'vdlimit lists the entry: nothing used, 32 KiB and 5 inodes',
+        check: printsMatching(1, /^space_used=0\nspace_total=32\ninodes_used=0\ninodes_total=5\n/m),
+      },
       { says: "df in the guest shows the guest's total: 32 KiB, 0 used, 32 available", check: printsMatching(2, /\s32\s+0\s+32\s/) },
       {
         says: "after 16 KiB df's used column and vdlimit's space_used both say 16",
-        check: (s) => (/\s32\s+16\s+16\s/.test(stepOf(s, 3).stdout) && /^space_used=16$/m.test(stepOf(s, 3).stdout) && /^inodes_used=1$/m.test(stepOf(s, 3).stdout)) || stepOf(s, 3).stdout + stepOf(s, 3).stderr,
+        check: (s) =>
+          (/\s32\s+16\s+16\s/.test(stepOf(s, 3).stdout) && /^space_used=16$/m.test(stepOf(s, 3).stdout) && /^inodes_used=1$/m.test(stepOf(s, 3).stdout)) ||
+          stepOf(s, 3).stdout + stepOf(s, 3).stderr,
       },
       { says: 'the write past the total fails with EDQUOT', check: failsWith(4, /Disk quota exceeded/) },
-      { says: 'the 6th file fails with EDQUOT, the 5th succeeded', check: (s) => (stepOf(s, 5).exitCode !== 0 && /six: Disk quota exceeded/.test(stepOf(s, 5).stderr) && !/\/[cdef]: /.test(stepOf(s, 5).stderr)) || `exit ${stepOf(s, 5).exitCode}: ${stepOf(s, 5).stderr}` },
+      {
+        says: 'the 6th file fails with EDQUOT, the 5th succeeded',
+        check: (s) =>
+          (stepOf(s, 5).exitCode !== 0 && /six: Disk quota exceeded/.test(stepOf(s, 5).stderr) && !/\/[cdef]: /.test(stepOf(s, 5).stderr)) ||
+          `exit ${stepOf(s, 5).exitCode}: ${stepOf(s, 5).stderr}`,
+      },
       { says: 'the control: a guest without a limit writes past both totals', check: printsExactly(6, 'control-ok\n') },
-      { says: 'deleting gives the space back: df and vdlimit show 0 used', check: (s) => (/\s32\s+0\s+32\s/.test(stepOf(s, 7).stdout) && /^space_used=0$/m.test(stepOf(s, 7).stdout)) || stepOf(s, 7).stdout + stepOf(s, 7).stderr },
+      {
+        says: 'deleting gives the space back: df and vdlimit show 0 used',
+        check: (s) => (/\s32\s+0\s+32\s/.test(stepOf(s, 7).stdout) && /^space_used=0$/m.test(stepOf(s, 7).stdout)) || stepOf(s, 7).stdout + stepOf(s, 7).stderr,
+      },
     ],
     cleanup: 'umount /tmp/e47; rmdir /tmp/e47',
   },
@@ -76,10 +134,16 @@ export const FEATURES: readonly Example[] = [
           'mkdir -p /mnt/e48 && mount -t ext2 -o tag,usrquota "$VSLAB_DISK" /mnt/e48 && mkdir -p /mnt/e48/u && chmod 1777 /mnt/e48/u && vquota init /mnt/e48/aquota.user user && vquota on "$VSLAB_DISK" user /mnt/e48/aquota.user && vrsetup /dev/vroot0 "$VSLAB_DISK" && echo ready',
         note: 'the host mounts the disk with tag and usrquota, turns quota on and binds /dev/vroot0 to the disk',
       },
-      { command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota set /dev/vroot0 user 1000 20 24 0 0 && vquota get /dev/vroot0 user 1000'), note: 'guest 4801 (CAP_SYS_ADMIN, QUOTA_CTL) limits its uid 1000 to 24 KiB' },
+      {
+        command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota set /dev/vroot0 user 1000 20 24 0 0 && vquota get /dev/vroot0 user 1000'),
+        note: 'guest 4801 (CAP_SYS_ADMIN, QUOTA_CTL) limits its uid 1000 to 24 KiB',
+      },
       { command: inSecureGuest(4802, QUOTA_ADMIN, 'vquota get /dev/vroot0 user 1000'), note: "guest 4802's uid 1000" },
       { command: inGuest(4801, 'su -s /bin/sh -c "dd if=/dev/zero of=/mnt/e48/u/a bs=1k count=30" user'), note: "4801's uid 1000 writes 30 KiB" },
-      { command: inGuest(4802, 'su -s /bin/sh -c "dd if=/dev/zero of=/mnt/e48/u/b bs=1k count=30 2>/dev/null" user && wc -c </mnt/e48/u/b'), note: "4802's uid 1000 writes the same" },
+      {
+        command: inGuest(4802, 'su -s /bin/sh -c "dd if=/dev/zero of=/mnt/e48/u/b bs=1k count=30 2>/dev/null" user && wc -c </mnt/e48/u/b'),
+        note: "4802's uid 1000 writes the same",
+      },
       { command: inSecureGuest(4801, QUOTA_ADMIN, 'vquota get /dev/vroot0 user 1000'), note: "4801's usage" },
       { command: 'vquota list "$VSLAB_DISK" user', note: 'the host walks every record' },
       { command: inSecureGuest(4803, '--bcap CAP_SYS_ADMIN', 'vquota set /dev/vroot0 user 1000 0 0 0 0'), note: 'guest 4803 without QUOTA_CTL' },
@@ -90,7 +154,11 @@ export const FEATURES: readonly Example[] = [
       { says: 'guest 4801 reads back its limit through the vroot', check: printsExactly(1, '1000 space=0 soft=20 hard=24 inodes=0 soft=0 hard=0\n') },
       { says: "guest 4802's uid 1000 has no limit", check: printsExactly(2, '1000 space=0 soft=0 hard=0 inodes=0 soft=0 hard=0\n') },
       { says: "4801's uid 1000 is stopped with EDQUOT", check: failsWith(3, /Disk quota exceeded/) },
-      { says: "4802's uid 1000 writes 30 KiB", check: (s) => (stepOf(s, 4).exitCode === 0 && stepOf(s, 4).stdout === '30720\n') || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}${stepOf(s, 4).stderr}` },
+      {
+        says: "4802's uid 1000 writes 30 KiB",
+        check: (s) =>
+          (stepOf(s, 4).exitCode === 0 && stepOf(s, 4).stdout === '30720\n') || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}${stepOf(s, 4).stderr}`,
+      },
       { says: "4801's record holds its 24 KiB and one file", check: printsMatching(5, /^1000 space=24 soft=20 hard=24 inodes=1 soft=0 hard=0$/m) },
       {
         says: 'the host sees both records under (xid << 16) | uid',
@@ -100,7 +168,10 @@ export const FEATURES: readonly Example[] = [
           stepOf(s, 6).stdout + stepOf(s, 6).stderr,
       },
       { says: 'without QUOTA_CTL setting quota is refused (EPERM)', check: stderrIs(7, 'vquota: Q_SETQUOTA: Operation not permitted\n') },
-      { says: 'switching quota of the shared filesystem off is refused to a guest (EPERM)', check: stderrIs(8, 'vquota: Q_QUOTAOFF: Operation not permitted\n') },
+      {
+        says: 'switching quota of the shared filesystem off is refused to a guest (EPERM)',
+        check: stderrIs(8, 'vquota: Q_QUOTAOFF: Operation not permitted\n'),
+      },
     ],
     cleanup: 'rm -f /mnt/e48/u/a /mnt/e48/u/b; vquota off "$VSLAB_DISK" user; vrsetup -d /dev/vroot0; umount /mnt/e48; rmdir /mnt/e48',
   },

@@ -1,5 +1,22 @@
 /** Isolation (§04): processes, two guests, fake init, the network. */
-import { tool, CTX_CREATE, PROC_VIRTUAL_CTX, PROC_ISOLATION, FAKEINIT, NET_CREATE, TEST_ADDRESSES, BIND_RESTRICTION, ADDRESS_HIDING, listedAddrs, psPids, lastNumber, keepAlive, waitFile, failsWith, printsMatching } from './common.ts';
+import {
+  tool,
+  CTX_CREATE,
+  PROC_VIRTUAL_CTX,
+  PROC_ISOLATION,
+  FAKEINIT,
+  NET_CREATE,
+  TEST_ADDRESSES,
+  BIND_RESTRICTION,
+  ADDRESS_HIDING,
+  listedAddrs,
+  psPids,
+  lastNumber,
+  keepAlive,
+  waitFile,
+  failsWith,
+  printsMatching,
+} from './common.ts';
 import { type Example, stepOf } from '../types.ts';
 
 export const ISOLATION: readonly Example[] = [
@@ -10,11 +27,14 @@ export const ISOLATION: readonly Example[] = [
     demonstrates: "A shell in guest A lists only A's processes; the host's are invisible and unsignalable from A; the spectator sees all and cannot kill.",
     requires: [tool('vcontext'), CTX_CREATE, PROC_ISOLATION],
     steps: [
-      { command: keepAlive('vcontext --create --silent --endsetup --xid 2101', '/tmp/e21-a.pid'), note: 'guest A (xid 2101) with one background process; its pid' },
+      {
+        command: keepAlive('vcontext --create --silent --endsetup --xid 2101', '/tmp/e21-a.pid'),
+        note: 'guest A (xid 2101) with one background process; its pid',
+      },
       { command: 'sleep 1000 >/dev/null 2>&1 & echo $! | tee /tmp/e21-host.pid', note: 'a host process; its pid' },
-      { command: 'vcontext --migrate --xid 2101 -- ps', note: "the process list inside A" },
+      { command: 'vcontext --migrate --xid 2101 -- ps', note: 'the process list inside A' },
       { command: 'vcontext --migrate --xid 2101 -- kill $(cat /tmp/e21-host.pid)', note: 'A tries to signal the host process' },
-      { command: 'vcontext --migrate --xid 2101 -- ls /proc/$(cat /tmp/e21-host.pid)/', note: "A looks up the host process in /proc" },
+      { command: 'vcontext --migrate --xid 2101 -- ls /proc/$(cat /tmp/e21-host.pid)/', note: 'A looks up the host process in /proc' },
       { command: 'vcontext --migrate --xid 1 -- ps', note: 'the spectator (xid 1) lists every process' },
       { command: 'vcontext --migrate --xid 1 -- kill $(cat /tmp/e21-a.pid)', note: "the spectator tries to kill A's process" },
       { command: 'vcontext --migrate --xid 2101 -- kill -0 $(cat /tmp/e21-a.pid) && echo alive', note: "A's process is still alive" },
@@ -30,7 +50,12 @@ export const ISOLATION: readonly Example[] = [
         },
       },
       { says: 'signalling the host process from A fails with ESRCH', check: failsWith(3, /No such process/) },
-      { says: "the host process's /proc entry does not exist in A", check: (s) => (stepOf(s, 4).exitCode !== 0 && /No such file/.test(stepOf(s, 4).stderr)) || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}${stepOf(s, 4).stderr}` },
+      {
+        says: "the host process's /proc entry does not exist in A",
+        check: (s) =>
+          (stepOf(s, 4).exitCode !== 0 && /No such file/.test(stepOf(s, 4).stderr)) ||
+          `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}${stepOf(s, 4).stderr}`,
+      },
       {
         says: "the spectator sees both A's process and the host's",
         check: (s) => {
@@ -38,7 +63,12 @@ export const ISOLATION: readonly Example[] = [
           return (pids.includes(lastNumber(stepOf(s, 0).stdout)) && pids.includes(lastNumber(stepOf(s, 1).stdout)) && pids.includes(1)) || stepOf(s, 5).stdout;
         },
       },
-      { says: "the spectator cannot kill A's process", check: (s) => (stepOf(s, 6).exitCode !== 0 && /alive/.test(stepOf(s, 7).stdout)) || `kill exit ${stepOf(s, 6).exitCode} ${stepOf(s, 6).stderr}; afterwards: ${stepOf(s, 7).stdout}${stepOf(s, 7).stderr}` },
+      {
+        says: "the spectator cannot kill A's process",
+        check: (s) =>
+          (stepOf(s, 6).exitCode !== 0 && /alive/.test(stepOf(s, 7).stdout)) ||
+          `kill exit ${stepOf(s, 6).exitCode} ${stepOf(s, 6).stderr}; afterwards: ${stepOf(s, 7).stdout}${stepOf(s, 7).stderr}`,
+      },
     ],
     cleanup: 'vkill --xid 2101; kill $(cat /tmp/e21-host.pid); rm -f /tmp/e21-*.pid',
   },
@@ -65,7 +95,10 @@ export const ISOLATION: readonly Example[] = [
           const b = lastNumber(stepOf(s, 1).stdout);
           const inA = psPids(stepOf(s, 2).stdout);
           const inB = psPids(stepOf(s, 3).stdout);
-          return (inA.includes(a) && !inA.includes(b) && inB.includes(b) && !inB.includes(a)) || `A=${a} B=${b}\nA sees:\n${stepOf(s, 2).stdout}\nB sees:\n${stepOf(s, 3).stdout}`;
+          return (
+            (inA.includes(a) && !inA.includes(b) && inB.includes(b) && !inB.includes(a)) ||
+            `A=${a} B=${b}\nA sees:\n${stepOf(s, 2).stdout}\nB sees:\n${stepOf(s, 3).stdout}`
+          );
         },
       },
       { says: 'kill from A into B fails with ESRCH', check: failsWith(4, /No such process/) },
@@ -90,11 +123,11 @@ export const ISOLATION: readonly Example[] = [
     steps: [
       {
         command:
-          "rm -f /tmp/e23-*; chcontext --silent --xid 2301 --flag fakeinit -- sh -c 'echo $$ >/tmp/e23-self; sh -c \"(usleep 200000; exec grep PPid /proc/self/status >/tmp/e23-orphan) &\"; exec sleep 1000' >/dev/null 2>&1 & echo $!",
+          'rm -f /tmp/e23-*; chcontext --silent --xid 2301 --flag fakeinit -- sh -c \'echo $$ >/tmp/e23-self; sh -c "(usleep 200000; exec grep PPid /proc/self/status >/tmp/e23-orphan) &"; exec sleep 1000\' >/dev/null 2>&1 & echo $!',
         note: 'an init shell in guest 2301: it notes its $$, starts a child that leaves an orphan behind, and execs a sleep; its real pid',
       },
       { command: waitFile('/tmp/e23-self'), note: '$$ of the init shell, as it saw it' },
-      { command: "chcontext --silent --xid 2301 -- sh -c 'tr \"\\0\" \" \" </proc/1/cmdline; echo; ps'", note: '/proc/1 and ps inside the guest' },
+      { command: 'chcontext --silent --xid 2301 -- sh -c \'tr "\\0" " " </proc/1/cmdline; echo; ps\'', note: '/proc/1 and ps inside the guest' },
       { command: waitFile('/tmp/e23-orphan'), note: "the orphan's parent pid, read once its parent had exited" },
       { command: 'cat /proc/virtual/2301/info', note: "the host's view of the context: its init's real pid" },
     ],
@@ -117,25 +150,34 @@ export const ISOLATION: readonly Example[] = [
     id: 'E24',
     title: 'Network isolation',
     section: '04.1',
-    demonstrates: 'A server started under chbind --ip A listens on A only; binding another host address fails with EADDRNOTAVAIL; a bind to 0.0.0.0 ends up on A; the guest lists only A.',
+    demonstrates:
+      'A server started under chbind --ip A listens on A only; binding another host address fails with EADDRNOTAVAIL; a bind to 0.0.0.0 ends up on A; the guest lists only A.',
     requires: [tool('chbind'), TEST_ADDRESSES, NET_CREATE, BIND_RESTRICTION, ADDRESS_HIDING],
     steps: [
       { command: 'ip -o -4 addr show dev dummy0', note: "the host's addresses: A = 10.42.0.1, B = 10.42.0.2, C = 10.42.0.3" },
       {
-        command: 'mkdir -p /tmp/e24 && echo served-from-A >/tmp/e24/index.html && chbind --ip 10.42.0.1 -- httpd -f -p 0.0.0.0:8080 -h /tmp/e24 >/tmp/e24.out 2>&1 & echo $! >/tmp/e24.pid',
+        command:
+          'mkdir -p /tmp/e24 && echo served-from-A >/tmp/e24/index.html && chbind --ip 10.42.0.1 -- httpd -f -p 0.0.0.0:8080 -h /tmp/e24 >/tmp/e24.out 2>&1 & echo $! >/tmp/e24.pid',
         note: 'a web server under chbind --ip A, binding 0.0.0.0:8080',
       },
       {
-        command: "i=0; until netstat -ltn | grep -q ':8080 ' || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; cat /tmp/e24.out; netstat -ltn | grep ':8080 '",
+        command:
+          "i=0; until netstat -ltn | grep -q ':8080 ' || [ $i -ge 250 ]; do usleep 20000; i=$((i+1)); done; cat /tmp/e24.out; netstat -ltn | grep ':8080 '",
         note: "chbind's line, and where the server listens",
       },
       { command: 'wget -q -O - http://10.42.0.1:8080/', note: 'a client asks A' },
       { command: 'wget -q -O - http://10.42.0.2:8080/', note: 'a client asks B, the same port' },
-      { command: 'chbind --ip 10.42.0.1 -- timeout 2 httpd -f -p 10.42.0.2:8081 -h /tmp/e24', note: 'a server under chbind --ip A asks for B explicitly (timeout: were the bind allowed, it would serve on)' },
+      {
+        command: 'chbind --ip 10.42.0.1 -- timeout 2 httpd -f -p 10.42.0.2:8081 -h /tmp/e24',
+        note: 'a server under chbind --ip A asks for B explicitly (timeout: were the bind allowed, it would serve on)',
+      },
       { command: 'chbind --ip 10.42.0.1 -- ip -o addr', note: 'the address listing inside the guest' },
     ],
     invariants: [
-      { says: 'chbind reports the address set: ipv4root is now 10.42.0.1', check: (s) => /^ipv4root is now 10\.42\.0\.1$/m.test(stepOf(s, 2).stdout) || stepOf(s, 2).stdout },
+      {
+        says: 'chbind reports the address set: ipv4root is now 10.42.0.1',
+        check: (s) => /^ipv4root is now 10\.42\.0\.1$/m.test(stepOf(s, 2).stdout) || stepOf(s, 2).stdout,
+      },
       {
         says: 'the bind to 0.0.0.0:8080 ended up on A: the socket listens on 10.42.0.1:8080, not on the wildcard',
         check: (s) => {
@@ -143,8 +185,16 @@ export const ISOLATION: readonly Example[] = [
           return (/[\s:]10\.42\.0\.1:8080\s/.test(out) && !/\s(0\.0\.0\.0|::):8080\s/.test(out)) || out;
         },
       },
-      { says: 'a client reaches the server at A', check: (s) => (stepOf(s, 3).exitCode === 0 && stepOf(s, 3).stdout === 'served-from-A\n') || `exit ${stepOf(s, 3).exitCode}: ${stepOf(s, 3).stdout}${stepOf(s, 3).stderr}` },
-      { says: 'at B nothing answers on that port', check: (s) => (stepOf(s, 4).exitCode !== 0 && !/served-from-A/.test(stepOf(s, 4).stdout)) || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}` },
+      {
+        says: 'a client reaches the server at A',
+        check: (s) =>
+          (stepOf(s, 3).exitCode === 0 && stepOf(s, 3).stdout === 'served-from-A\n') ||
+          `exit ${stepOf(s, 3).exitCode}: ${stepOf(s, 3).stdout}${stepOf(s, 3).stderr}`,
+      },
+      {
+        says: 'at B nothing answers on that port',
+        check: (s) => (stepOf(s, 4).exitCode !== 0 && !/served-from-A/.test(stepOf(s, 4).stdout)) || `exit ${stepOf(s, 4).exitCode}: ${stepOf(s, 4).stdout}`,
+      },
       {
         says: 'binding B from the guest fails with EADDRNOTAVAIL',
         check: failsWith(5, /bind: Cannot assign requested address/),
