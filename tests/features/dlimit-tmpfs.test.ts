@@ -105,6 +105,14 @@ describe('disk limits on a tagged tmpfs (PAPER §06.4)', () => {
     await ok(`rm ${MNT}/g52/d`);
   });
 
+  it("a total that is no whole number of pages: the guest's df shows it to the KiB (statfs counts KiB, not 4 KiB pages)", async () => {
+    await ok(`mkdir ${MNT}/g56 && chmod 777 ${MNT}/g56 && vdlimit --xid 56 --set space_total=30 ${MNT}`);
+    expect(await df(56, MNT)).toEqual([30, 0, 30]);
+    await ok(as(56, `dd if=/dev/zero of=${MNT}/g56/a bs=1k count=4 2>/dev/null`));
+    expect(await df(56, MNT)).toEqual([30, 4, 26]);
+    await ok(`rm -rf ${MNT}/g56 && vdlimit --xid 56 --remove ${MNT}`);
+  });
+
   it("a tmpfs with no size of its own (size=0): the guest's df shows its budget as free, and the limit holds", async () => {
     await ok(`mkdir ${NOSIZE}/g52 && chmod 777 ${NOSIZE}/g52 && vdlimit --xid 52 --set space_total=64 --set inodes_total=10 ${NOSIZE}`);
     await ok(as(52, `dd if=/dev/zero of=${NOSIZE}/g52/a bs=4k count=4 2>/dev/null`));

@@ -17,8 +17,11 @@
  *    total, f_bfree what is left of it, f_bavail that minus the root
  *    reserve, f_files and f_ffree the inodes; never more free than the
  *    filesystem itself has (where it reports a size: tmpfs without
- *    size= or nr_inodes= reports none).  So df in a guest shows its
- *    budget;
+ *    size= or nr_inodes= reports none).  The space counts are in the
+ *    filesystem's fragments (f_frsize) up to 1 KiB, the unit totals are
+ *    set in, and in KiB where the fragment is larger (tmpfs's page is
+ *    64 KiB on ppc64el), so a total is never rounded down to nothing.
+ *    So df in a guest shows its budget;
  *  - the counters start at 0 when the entry is added, count only what
  *    is charged afterwards, and are not stored on disk: util-vserver
  *    seeds them from vdu's count with set_dlimit at guest start.
@@ -56,6 +59,7 @@
 #include <linux/namei.h>
 #include <linux/quotaops.h>
 #include <linux/rculist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/statfs.h>
@@ -250,7 +254,7 @@ void __vx_dl_transfer(struct inode *inode, u32 from, u32 to)
 void __vx_dl_statfs(struct super_block *sb, struct kstatfs *buf)
 {
 	struct hlist_head *head = vx_sb_dlimits(sb);
-	u64 unit = buf->f_frsize;
+	unsigned long unit = buf->f_frsize, scale = 1;
 	struct dl_info *dli;
 
 	if (!head || hlist_empty(head) || !unit ||
@@ -262,17 +266,23 @@ void __vx_dl_statfs(struct super_block *sb, struct kstatfs *buf)
 		goto out;
 	spin_lock_irq(&dli->lock);
 	if (dli->space_total != DL_NO_LIMIT) {
-		u64 blocks = div64_u64(dli->space_total, unit);
-		u64 used = div64_u64(dli->space_used + unit - 1, unit);
-		u64 bfree = blocks > used ? blocks - used : 0;
-		u64 rsv = div_u64(blocks * dli->reserved, 100);
+		u64 blocks, used, bfree, bavail, rsv;
 
-		u64 bavail = bfree > rsv ? bfree - rsv : 0;
+		if (unit > SZ_1K && !(unit % SZ_1K)) {
+			scale = unit / SZ_1K;
+			unit = SZ_1K;
+		}
+		blocks = div64_u64(dli->space_total, unit);
+		used = div64_u64(dli->space_used + unit - 1, unit);
+		bfree = blocks > used ? blocks - used : 0;
+		rsv = div_u64(blocks * dli->reserved, 100);
+		bavail = bfree > rsv ? bfree - rsv : 0;
 
 		if (buf->f_blocks) {	/* 0: no size (tmpfs without size=) */
-			bfree = min_t(u64, bfree, buf->f_bfree);
-			bavail = min_t(u64, bavail, buf->f_bavail);
+			bfree = min_t(u64, bfree, buf->f_bfree * scale);
+			bavail = min_t(u64, bavail, buf->f_bavail * scale);
 		}
+		buf->f_frsize = unit;
 		buf->f_blocks = blocks;
 		buf->f_bfree = bfree;
 		buf->f_bavail = bavail;
