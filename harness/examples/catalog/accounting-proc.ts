@@ -14,6 +14,7 @@ import {
   showattrOf,
   failsWith,
   printsExactly,
+  PAGE_KIB,
 } from './common.ts';
 import { type Example, stepOf } from '../types.ts';
 
@@ -99,14 +100,15 @@ export const ACCOUNTING_PROC: readonly Example[] = [
       },
       { command: keepAlive('vcontext --create --silent --xid 4203', '/tmp/e42c.pid'), note: 'guest 4203, for the address-space limit' },
       {
-        command: 'vlimit --xid 4203 --as 4096 && vcontext --migrate --xid 4203 -- dd if=/dev/zero of=/dev/null bs=32M count=1',
-        note: 'at most 4096 pages (16 MiB) of address space: a 32 MiB buffer is more',
+        command: `vlimit --xid 4203 --as $((16384 / ${PAGE_KIB})) && vcontext --migrate --xid 4203 -- dd if=/dev/zero of=/dev/null bs=32M count=1`,
+        note: 'at most 16 MiB of address space, in pages (4096 of 4 KiB, 256 of 64 KiB): a 32 MiB buffer is more',
       },
       { command: 'dd if=/dev/zero of=/dev/null bs=32M count=1', note: 'the same on the host' },
       {
         command: 'grep -E "^(Limit|PROC)" /proc/virtual/4201/limit; grep FILES: /proc/virtual/4202/limit; grep VM: /proc/virtual/4203/limit',
         note: 'current, min/max, soft/hard and hits of each limit',
       },
+      { command: `echo ${PAGE_KIB}`, note: 'the page size in KiB, the unit of the VM row' },
     ],
     invariants: [
       {
@@ -136,7 +138,8 @@ export const ACCOUNTING_PROC: readonly Example[] = [
             return limit === hard && hits >= 1 && current <= hard;
           };
           const proc = row('PROC');
-          return (ok('PROC', 3) && proc?.[2] === 3 && ok('FILES', 5) && ok('VM', 4096)) || out;
+          const vmPages = 16384 / Number(stepOf(s, 9).stdout.trim());
+          return (ok('PROC', 3) && proc?.[2] === 3 && ok('FILES', 5) && ok('VM', vmPages)) || `${out}page size: ${stepOf(s, 9).stdout}`;
         },
       },
     ],

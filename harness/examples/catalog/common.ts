@@ -145,6 +145,13 @@ export const lsxidOf = (stdout: string, path: string): number =>
 export const inGuest = (xid: number, cmd: string): string => `vcontext --create --silent --endsetup --xid ${xid} -- sh -c '${cmd}'`;
 
 /**
+ * The guest's page size in KiB, as a shell command substitution: tmpfs charges whole pages and
+ * the address-space limit counts pages (4 KiB on most rows, 64 KiB on ppc64el), so the examples
+ * that fill or limit pages size themselves by it (never inside inGuest's single quotes: export it).
+ */
+export const PAGE_KIB = "$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)";
+
+/**
  * An ext2 disk (examples with `disk: true`; run-all.ts attaches one where the board has a disk
  * controller). The guest's init names its device in $VSLAB_DISK: /dev/sda on IDE, /dev/vda on
  * virtio-blk (guestDiskDevice()); examples name it so, not by one board's name.

@@ -18,8 +18,12 @@ import {
   printsExactly,
   printsMatching,
   stderrIs,
+  PAGE_KIB,
 } from './common.ts';
 import { type Example, stepOf } from '../types.ts';
+
+/** The page size in KiB that E47's last step printed (NaN, which no check accepts, if none). */
+const pageKiB = (s: Parameters<typeof stepOf>[0]): number => Number(stepOf(s, 8).stdout.trim());
 
 export const FEATURES: readonly Example[] = [
   {
@@ -66,44 +70,57 @@ export const FEATURES: readonly Example[] = [
     title: 'Context disk limits',
     section: '06.4',
     demonstrates:
-      'On a tagged tmpfs guest 4701 gets 32 KiB and 5 inodes (vdlimit): df in the guest shows its 32 KiB and its used column moves with what it writes, the usage vdlimit reports is what df shows, a write past the total and a 6th file fail with EDQUOT (the paper says ENOSPC, see kernel-patch/README.md) while guest 4702 without a limit writes the same, and deleting gives the space back.',
+      'On a tagged tmpfs guest 4701 gets 8 pages of space (32 KiB with 4 KiB pages) and 5 inodes (vdlimit): df in the guest shows its total and its used column moves with what it writes, the usage vdlimit reports is what df shows, a write past the total and a 6th file fail with EDQUOT (the paper says ENOSPC, see kernel-patch/README.md) while guest 4702 without a limit writes the same, and deleting gives the space back.',
     requires: [tool('vdlimit'), CTX_CREATE, TAGGING, DLIMIT_TMPFS],
     steps: [
       { command: 'mkdir -p /tmp/e47 && mount -t tmpfs -o tag tmpfs /tmp/e47 && mkdir /tmp/e47/g && chmod 777 /tmp/e47/g', note: 'a tmpfs mounted with tag' },
       {
-        command: 'vdlimit --xid 4701 --set space_total=32 --set inodes_total=5 /tmp/e47 && vdlimit --xid 4701 /tmp/e47',
-        note: 'guest 4701 gets 32 KiB and 5 inodes on it',
+        command: `vdlimit --xid 4701 --set space_total=$((8 * ${PAGE_KIB})) --set inodes_total=5 /tmp/e47 && vdlimit --xid 4701 /tmp/e47`,
+        note: 'guest 4701 gets 8 pages (tmpfs charges whole pages; 32 KiB with 4 KiB pages) and 5 inodes on it',
       },
       { command: inGuest(4701, 'df -k /tmp/e47 | tail -n 1'), note: 'df in the guest' },
       {
-        command: `${inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/a bs=4k count=4 2>/dev/null; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`,
-        note: 'the guest writes 16 KiB',
+        command: `export P=${PAGE_KIB}; ${inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/a bs=${P}k count=4 2>/dev/null; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`,
+        note: 'the guest writes 4 pages',
       },
-      { command: inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/b bs=4k count=5'), note: '20 KiB more: past the total' },
+      { command: `export P=${PAGE_KIB}; ${inGuest(4701, 'dd if=/dev/zero of=/tmp/e47/g/b bs=${P}k count=5')}`, note: '5 pages more: past the total' },
       {
         command: inGuest(4701, 'rm -f /tmp/e47/g/b; for f in c d e f; do touch /tmp/e47/g/$f || exit 1; done; touch /tmp/e47/g/six'),
         note: 'files 2 to 5, then a 6th',
       },
       {
-        command: inGuest(
+        command: `export P=${PAGE_KIB}; ${inGuest(
           4702,
-          'dd if=/dev/zero of=/tmp/e47/g/o bs=4k count=9 2>/dev/null && mkdir /tmp/e47/g/o1 /tmp/e47/g/o2 /tmp/e47/g/o3 /tmp/e47/g/o4 /tmp/e47/g/o5 && echo control-ok',
-        ),
-        note: 'guest 4702 without a limit writes 36 KiB and 6 inodes',
+          'dd if=/dev/zero of=/tmp/e47/g/o bs=${P}k count=9 2>/dev/null && mkdir /tmp/e47/g/o1 /tmp/e47/g/o2 /tmp/e47/g/o3 /tmp/e47/g/o4 /tmp/e47/g/o5 && echo control-ok',
+        )}`,
+        note: 'guest 4702 without a limit writes 9 pages and 6 inodes',
       },
-      { command: `${inGuest(4701, 'rm -f /tmp/e47/g/a; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`, note: 'guest 4701 deletes its 16 KiB' },
+      { command: `${inGuest(4701, 'rm -f /tmp/e47/g/a; df -k /tmp/e47 | tail -n 1')} && vdlimit --xid 4701 /tmp/e47`, note: 'guest 4701 deletes its 4 pages' },
+      { command: `echo ${PAGE_KIB}`, note: 'the page size in KiB' },
     ],
     invariants: [
       {
-        says: 'vdlimit lists the entry: nothing used, 32 KiB and 5 inodes',
-        check: printsMatching(1, /^space_used=0\nspace_total=32\ninodes_used=0\ninodes_total=5\n/m),
-      },
-      { says: "df in the guest shows the guest's total: 32 KiB, 0 used, 32 available", check: printsMatching(2, /\s32\s+0\s+32\s/) },
-      {
-        says: "after 16 KiB df's used column and vdlimit's space_used both say 16",
+        says: 'vdlimit lists the entry: nothing used, 8 pages (in KiB) and 5 inodes',
         check: (s) =>
-          (/\s32\s+16\s+16\s/.test(stepOf(s, 3).stdout) && /^space_used=16$/m.test(stepOf(s, 3).stdout) && /^inodes_used=1$/m.test(stepOf(s, 3).stdout)) ||
-          stepOf(s, 3).stdout + stepOf(s, 3).stderr,
+          new RegExp(`^space_used=0\nspace_total=${8 * pageKiB(s)}\ninodes_used=0\ninodes_total=5\n`, 'm').test(stepOf(s, 1).stdout) ||
+          stepOf(s, 1).stdout + stepOf(s, 1).stderr,
+      },
+      {
+        says: "df in the guest shows the guest's total: 8 pages, 0 used, 8 available",
+        check: (s) => new RegExp(`\\s${8 * pageKiB(s)}\\s+0\\s+${8 * pageKiB(s)}\\s`).test(stepOf(s, 2).stdout) || stepOf(s, 2).stdout + stepOf(s, 2).stderr,
+      },
+      {
+        says: "after 4 pages df's used column and vdlimit's space_used both say 4 pages",
+        check: (s) => {
+          const [total, used] = [8 * pageKiB(s), 4 * pageKiB(s)];
+          const out = stepOf(s, 3).stdout;
+          return (
+            (new RegExp(`\\s${total}\\s+${used}\\s+${total - used}\\s`).test(out) &&
+              new RegExp(`^space_used=${used}$`, 'm').test(out) &&
+              /^inodes_used=1$/m.test(out)) ||
+            out + stepOf(s, 3).stderr
+          );
+        },
       },
       { says: 'the write past the total fails with EDQUOT', check: failsWith(4, /Disk quota exceeded/) },
       {
@@ -115,7 +132,9 @@ export const FEATURES: readonly Example[] = [
       { says: 'the control: a guest without a limit writes past both totals', check: printsExactly(6, 'control-ok\n') },
       {
         says: 'deleting gives the space back: df and vdlimit show 0 used',
-        check: (s) => (/\s32\s+0\s+32\s/.test(stepOf(s, 7).stdout) && /^space_used=0$/m.test(stepOf(s, 7).stdout)) || stepOf(s, 7).stdout + stepOf(s, 7).stderr,
+        check: (s) =>
+          (new RegExp(`\\s${8 * pageKiB(s)}\\s+0\\s+${8 * pageKiB(s)}\\s`).test(stepOf(s, 7).stdout) && /^space_used=0$/m.test(stepOf(s, 7).stdout)) ||
+          stepOf(s, 7).stdout + stepOf(s, 7).stderr,
       },
     ],
     cleanup: 'umount /tmp/e47; rmdir /tmp/e47',
