@@ -18,10 +18,13 @@ export const vcmd = (what: string, cmd: string, id = '0', extra = ''): Requireme
  */
 export const CTX_CREATE = vcmd('contexts (ctx_create)', 'ctx_create', '2', '--in 0000000000000000');
 
+/** A probe that runs CMD in a throw-away context 2. */
+const inContext2 = (cmd: string): string => `vcontext --create --silent --xid 2 -- ${cmd}`;
+
 /** Kernel features the context examples need beyond ctx_create, each probed in a throw-away context 2. */
 export const PROC_VIRTUAL_CTX: Requirement = {
   what: '/proc/virtual/<xid>/ entries',
-  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/status',
+  probe: inContext2(`test -r /proc/virtual/2/status`),
 };
 export const PROC_ISOLATION: Requirement = {
   what: "process isolation (a guest must not see the host's tasks in /proc)",
@@ -33,15 +36,15 @@ export const FAKEINIT: Requirement = {
 };
 export const PROC_CACCT: Requirement = {
   what: 'socket accounting (/proc/virtual/<xid>/cacct)',
-  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cacct',
+  probe: inContext2(`test -r /proc/virtual/2/cacct`),
 };
 export const PROC_LIMIT: Requirement = {
   what: 'context limits (/proc/virtual/<xid>/limit)',
-  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/limit',
+  probe: inContext2(`test -r /proc/virtual/2/limit`),
 };
 export const VIRT_UPTIME: Requirement = {
   what: 'uptime virtualization (/proc/virtual/<xid>/cvirt)',
-  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/cvirt',
+  probe: inContext2(`test -r /proc/virtual/2/cvirt`),
 };
 export const UTSNAME_CCAP: Requirement = {
   what: 'the SET_UTSNAME ccap (sethostname refused in a guest without it)',
@@ -168,7 +171,7 @@ export const QUOTA_ADMIN = '--bcap CAP_SYS_ADMIN --ccap quota_ctl';
 /** Inside a guest: its CPU scheduler (/proc/virtual/<xid>/sched). */
 export const SCHED: Requirement = {
   what: 'the CPU scheduler (/proc/virtual/<xid>/sched)',
-  probe: 'vcontext --create --silent --xid 2 -- test -r /proc/virtual/2/sched',
+  probe: inContext2(`test -r /proc/virtual/2/sched`),
 };
 /**
  * As the spectator: the uptime and the /proc/<pid>/stat of the pid in PIDFILE, SECONDS apart; then
