@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { defineUsageTests } from '../tool-usage.ts';
 import { vpoll } from '../poll.ts';
 
 const TOOLS = ['chcontext', 'vcontext', 'vattribute', 'vkill', 'vps', 'vserver-stat', 'vuname', 'reducecap', 'showcaps'];
@@ -18,21 +19,7 @@ const keepAlive = (xid: number, extra = ''): string => `vcontext --create --sile
 describe('context tools (ABI §8) on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
 
-  it('every tool answers --help with its usage on stdout and exit 0', async () => {
-    for (const t of TOOLS) {
-      const r = await h.run(`${t} --help`);
-      expect(r.exitCode, t).toBe(0);
-      expect(r.stdout, t).toMatch(new RegExp(`^usage: ${t}\\b`));
-    }
-  });
-
-  it('every tool answers a bad option with a usage line on stderr and exit 255', async () => {
-    for (const t of TOOLS) {
-      const r = await h.run(`${t} --no-such-option`);
-      expect(r.exitCode, t).toBe(255);
-      expect(r.stderr, t).toMatch(/^usage: /m);
-    }
-  });
+  defineUsageTests(h, TOOLS);
 
   it("chcontext names an unknown capability or flag: Unknown capability '…' / Unknown flag '…', exit 255", async () => {
     const cap = await h.run("chcontext --cap '!CAP_NO_SUCH' -- true");

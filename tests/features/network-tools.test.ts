@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { defineUsageTests } from '../tool-usage.ts';
 import { vpoll } from '../poll.ts';
 
 const TOOLS = ['ncontext', 'naddress', 'nattribute', 'chbind'];
@@ -41,21 +42,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
 
   describe('options and errors', () => {
-    it('every tool answers --help with its usage on stdout and exit 0', async () => {
-      for (const t of TOOLS) {
-        const r = await h.run(`${t} --help`);
-        expect(r.exitCode, t).toBe(0);
-        expect(r.stdout, t).toMatch(new RegExp(`^usage: ${t}\\b`));
-      }
-    });
-
-    it('every tool answers a bad option with a usage line on stderr and exit 255', async () => {
-      for (const t of TOOLS) {
-        const r = await h.run(`${t} --no-such-option`);
-        expect(r.exitCode, t).toBe(255);
-        expect(r.stderr, t).toMatch(new RegExp(`^usage: ${t}\\b`));
-      }
-    });
+    defineUsageTests(h, TOOLS);
 
     it('missing or contradictory options are usage errors (exit 255), before any kernel call', async () => {
       for (const cmd of [
