@@ -326,18 +326,17 @@ void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n)
 /* ---- dentries: counted by id, without pinning the context ---------- */
 
 /**
- * vx_dentry_charge - count a new dentry for current's context (DENTRY)
+ * __vx_dentry_charge - count a new dentry for current's context (DENTRY)
  * @dentry:	the dentry, as __d_alloc() counts it in nr_dentry
  *
  * Accounted only.  The dentry remembers the context by xid and serial
  * rather than by reference: dentries outlive their contexts in the
  * dcache, and must not keep them allocated.
  */
-void vx_dentry_charge(struct dentry *dentry)
+void __vx_dentry_charge(struct dentry *dentry)
 {
 	struct vx_info *vxi = vx_task_info(current);
 
-	dentry->d_vx_xid = 0;
 	if (!vxi)
 		return;
 	vx_limit_add(vxi, VLIMIT_DENTRY, 1);
@@ -349,12 +348,10 @@ void vx_dentry_charge(struct dentry *dentry)
  * Give the count back where __dentry_kill() drops nr_dentry, if the
  * context is still the one that was charged (else it has ended).
  */
-void vx_dentry_uncharge(struct dentry *dentry)
+void __vx_dentry_uncharge(struct dentry *dentry)
 {
 	struct vx_info *vxi;
 
-	if (!dentry->d_vx_xid)
-		return;
 	vxi = vx_lookup(dentry->d_vx_xid);
 	dentry->d_vx_xid = 0;
 	if (!vxi)
@@ -420,7 +417,7 @@ static struct vx_info *vx_limited(unsigned int id)
 }
 
 /**
- * vx_vm_may_expand - may current's context map @npages more pages?
+ * __vx_vm_may_expand - may current's context map @npages more pages?
  * @flags:	the mapping's vm_flags
  * @npages:	the growth asked for
  *
@@ -429,7 +426,7 @@ static struct vx_info *vx_limited(unsigned int id)
  * anonymous) also the ANON limit, which they must not be past already.
  * True outside a context and for contexts without those limits.
  */
-bool vx_vm_may_expand(unsigned long flags, unsigned long npages)
+bool __vx_vm_may_expand(unsigned long flags, unsigned long npages)
 {
 	struct vx_info *vxi;
 
@@ -457,14 +454,14 @@ bool vx_memlock_allows(unsigned long npages)
 }
 
 /**
- * vx_openfd_allows - may current open one more descriptor?
+ * __vx_openfd_allows - may current open one more descriptor?
  * @fd:		the slot dup2() targets, or -1 for any new descriptor
  *
  * Called before the descriptor table's lock is taken (the walk takes
  * task locks, which nest outside it).  A @fd that is already open is
  * replaced, not added, and always allowed.
  */
-bool vx_openfd_allows(int fd)
+bool __vx_openfd_allows(int fd)
 {
 	struct vx_info *vxi = vx_limited(VLIMIT_OPENFD);
 	bool open;

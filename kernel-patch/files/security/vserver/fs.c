@@ -58,12 +58,15 @@
  * kernel/vserver/mount.c only with the ccap BINARY_MOUNT (sb_mount).
  *
  * The hooks live in their own array and join the vserver LSM from its
- * init through vx_fs_lsm_init().
+ * init through vx_fs_lsm_init().  The checks of the hottest paths (inode
+ * permission, create and unlink, path_mknod and path_unlink, file open,
+ * a new inode's tag) are no hooks: security/security.c calls them
+ * directly behind the vx_active static key (include/linux/vserver/
+ * security.h), so a host without contexts pays no call for them.
  *
- * The permission hook runs for every component of every path walk, in RCU
- * walk too: it only reads i_flags, i_tag, the superblock blob and the
- * caller's xid, never sleeps, and costs one static-key test until the
- * first context exists.
+ * The permission check runs for every component of every path walk, in
+ * RCU walk too: it only reads i_flags, i_tag, the superblock blob and the
+ * caller's xid, and never sleeps.
  *
  * Locking: i_tag is written with WRITE_ONCE() (creation, retag, set_iattr)
  * and read with READ_ONCE(); a racing retag of an untagged inode by two
@@ -95,6 +98,7 @@
 #include <linux/vserver/inode.h>
 #include <linux/vserver/mount.h>
 #include <linux/vserver/quota.h>
+#include <linux/vserver/security.h>
 #include <linux/xattr.h>
 #include "vserver.h"
 
@@ -214,20 +218,19 @@ int vx_set_inode_tag(struct inode *inode, u32 tag)
  * A fresh inode (any filesystem) starts untagged, except on devpts: a
  * pty slave node is made by the task opening the master (/dev/ptmx), and
  * carries that task's xid (0 for the host and the spectator).  lsxid and
- * get_iattr report it; no tag check applies on devpts.
+ * get_iattr report it; no tag check applies on devpts.  Called from
+ * security_inode_alloc() once a context exists (the untagged start is
+ * vx_security_inode_alloc()'s, include/linux/vserver/security.h).
  */
-static int vx_inode_alloc_security(struct inode *inode)
+void vx_inode_alloc_tag(struct inode *inode)
 {
 	u32 xid;
 
-	inode->i_tag = 0;
-	if (inode->i_sb->s_magic != DEVPTS_SUPER_MAGIC ||
-	    !static_branch_unlikely(&vx_active))
-		return 0;
+	if (inode->i_sb->s_magic != DEVPTS_SUPER_MAGIC)
+		return;
 	xid = vx_current_xid();
 	if (vx_is_guest_xid(xid))
 		inode->i_tag = xid;
-	return 0;
 }
 
 /**
@@ -236,8 +239,8 @@ static int vx_inode_alloc_security(struct inode *inode)
  *
  * It takes the mount's tagid= or the creator's xid.  Filesystems call
  * this where they create inodes if their create path does not reach the
- * LSM's inode_init_security (ext2 without security xattrs); the hook
- * below does it for the others.
+ * LSM's inode_init_security (ext2 without security xattrs);
+ * security_inode_init_security() does it for the others.
  */
 void vx_inode_init_tag(struct inode *inode)
 {
@@ -247,15 +250,6 @@ void vx_inode_init_tag(struct inode *inode)
 	if (flags & VX_SB_TAG)
 		inode->i_tag = (flags & VX_SB_TAGID) ? READ_ONCE(vx_sb(sb)->tagid)
 						     : vx_current_tag();
-}
-
-/* The same for filesystems that ask the LSM.  No xattr to add. */
-static int vx_inode_init_security(struct inode *inode, struct inode *dir,
-				  const struct qstr *qstr, const char **name,
-				  void **value, size_t *len)
-{
-	vx_inode_init_tag(inode);
-	return -EOPNOTSUPP;
 }
 
 /* May the current task use @inode at all?  Atomic-safe. */
@@ -336,10 +330,9 @@ static bool vx_host_debug_fs(const struct inode *inode)
  * CLONE_INTO_CGROUP and the cgroup.procs writes of cgroup_may_write(),
  * which check the common ancestor's cgroup.procs with inode_permission().
  */
-static int vx_inode_permission(struct inode *inode, int mask)
+int vx_inode_permission(struct inode *inode, int mask)
 {
-	if (!static_branch_unlikely(&vx_active) ||
-	    !vx_is_guest_xid(vx_current_xid()))
+	if (!vx_is_guest_xid(vx_current_xid()))
 		return 0;
 	if (unlikely(IS_BARRIER(inode)) && S_ISDIR(inode->i_mode))
 		return -EACCES;
@@ -418,13 +411,11 @@ static bool vx_confined_path(const struct path *path)
 	return !(sb->s_flags & SB_NOUSER);
 }
 
-static int vx_file_open(struct file *file)
+int vx_file_open(struct file *file)
 {
 	struct inode *inode = file_inode(file);
 	int ret;
 
-	if (!static_branch_unlikely(&vx_active))
-		return 0;
 	if (!vx_is_guest_xid(vx_current_xid()))
 		return 0;
 	if ((S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)) &&
@@ -462,8 +453,7 @@ static int vx_inode_setattr(struct dentry *dentry, struct iattr *attr)
 }
 
 /* Names: the directory and the inode that loses or gains one. */
-static int vx_inode_create(struct inode *dir, struct dentry *dentry,
-			   umode_t mode)
+int vx_inode_create(struct inode *dir)
 {
 	return vx_may_change(dir);
 }
@@ -492,7 +482,7 @@ static int vx_inode_link(struct dentry *old_dentry, struct inode *dir,
 	return vx_may_change(d_inode(old_dentry)) ?: vx_may_change(dir);
 }
 
-static int vx_inode_unlink(struct inode *dir, struct dentry *dentry)
+int vx_inode_unlink(struct inode *dir, struct dentry *dentry)
 {
 	return vx_may_change(d_inode(dentry)) ?: vx_may_change(dir) ?:
 	       vx_mqueue_permission(d_inode(dentry));
@@ -597,7 +587,7 @@ static int vx_path_chroot(const struct path *path)
  * walk up takes the fs_struct lock and reads the mount and rename
  * seqlocks, never an inode lock.
  */
-static int vx_path_confined(const struct path *path)
+int vx_path_confined(const struct path *path)
 {
 	if (!static_branch_unlikely(&vx_active))
 		return 0;
@@ -608,11 +598,6 @@ static int vx_path_confined(const struct path *path)
 	return vx_path_below_root(path) ? 0 : -EACCES;
 }
 
-static int vx_path_unlink(const struct path *dir, struct dentry *dentry)
-{
-	return vx_path_confined(dir);
-}
-
 static int vx_path_mkdir(const struct path *dir, struct dentry *dentry,
 			 umode_t mode)
 {
@@ -620,12 +605,6 @@ static int vx_path_mkdir(const struct path *dir, struct dentry *dentry,
 }
 
 static int vx_path_rmdir(const struct path *dir, struct dentry *dentry)
-{
-	return vx_path_confined(dir);
-}
-
-static int vx_path_mknod(const struct path *dir, struct dentry *dentry,
-			 umode_t mode, unsigned int dev)
 {
 	return vx_path_confined(dir);
 }
@@ -849,26 +828,19 @@ static int vx_sb_show_options(struct seq_file *m, struct super_block *sb)
 }
 
 static struct security_hook_list vx_fs_hooks[] __lsm_ro_after_init = {
-	LSM_HOOK_INIT(inode_alloc_security, vx_inode_alloc_security),
-	LSM_HOOK_INIT(inode_init_security, vx_inode_init_security),
-	LSM_HOOK_INIT(inode_permission, vx_inode_permission),
 	LSM_HOOK_INIT(inode_setattr, vx_inode_setattr),
-	LSM_HOOK_INIT(inode_create, vx_inode_create),
 	LSM_HOOK_INIT(inode_mkdir, vx_inode_mkdir),
 	LSM_HOOK_INIT(inode_mknod, vx_inode_mknod),
 	LSM_HOOK_INIT(inode_symlink, vx_inode_symlink),
 	LSM_HOOK_INIT(inode_link, vx_inode_link),
-	LSM_HOOK_INIT(inode_unlink, vx_inode_unlink),
 	LSM_HOOK_INIT(inode_rmdir, vx_inode_rmdir),
 	LSM_HOOK_INIT(inode_rename, vx_inode_rename),
 	LSM_HOOK_INIT(inode_setxattr, vx_inode_setxattr),
 	LSM_HOOK_INIT(inode_removexattr, vx_inode_removexattr),
 	LSM_HOOK_INIT(sb_mount, vx_sb_mount),
 	LSM_HOOK_INIT(path_chroot, vx_path_chroot),
-	LSM_HOOK_INIT(path_unlink, vx_path_unlink),
 	LSM_HOOK_INIT(path_mkdir, vx_path_mkdir),
 	LSM_HOOK_INIT(path_rmdir, vx_path_rmdir),
-	LSM_HOOK_INIT(path_mknod, vx_path_mknod),
 	LSM_HOOK_INIT(path_symlink, vx_path_symlink),
 	LSM_HOOK_INIT(path_link, vx_path_link),
 	LSM_HOOK_INIT(path_rename, vx_path_rename),
@@ -878,7 +850,6 @@ static struct security_hook_list vx_fs_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(ptrace_access_check, vx_fs_ptrace_access_check),
 	LSM_HOOK_INIT(kernel_load_data, vx_kernel_load_data),
 	LSM_HOOK_INIT(kernel_read_file, vx_kernel_read_file),
-	LSM_HOOK_INIT(file_open, vx_file_open),
 	LSM_HOOK_INIT(sb_free_security, vx_sb_free_security),
 	LSM_HOOK_INIT(sb_free_mnt_opts, vx_free_mnt_opts),
 	LSM_HOOK_INIT(sb_eat_lsm_opts, vx_sb_eat_lsm_opts),

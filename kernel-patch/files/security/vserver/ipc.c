@@ -33,6 +33,7 @@
 #include <linux/sem.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/isolation.h>
+#include <linux/vserver/security.h>
 #include "vserver.h"
 
 static u32 *vx_ipc_owner(struct kern_ipc_perm *perm)
@@ -111,13 +112,14 @@ static bool vx_is_mqueue(const struct inode *inode)
 }
 
 /*
- * mq_open(O_CREAT) instantiates the new queue here, in its creator.  A
- * queue of the host or the spectator keeps tag 0 (inode_alloc_security
- * cleared it): both reach every queue anyway.
+ * mq_open(O_CREAT) instantiates the new queue here, in its creator
+ * (security_d_instantiate() calls it directly: include/linux/vserver/
+ * security.h).  A queue of the host or the spectator keeps tag 0 (a new
+ * inode starts untagged): both reach every queue anyway.
  */
-static void vx_d_instantiate(struct dentry *dentry, struct inode *inode)
+void vx_d_instantiate(struct dentry *dentry, struct inode *inode)
 {
-	if (!static_branch_unlikely(&vx_active) || !vx_current_in_guest())
+	if (!vx_current_in_guest())
 		return;
 	if (inode && vx_is_mqueue(inode))
 		WRITE_ONCE(inode->i_tag, vx_current_xid());
@@ -153,7 +155,6 @@ static struct security_hook_list vx_ipc_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(sem_associate, vx_ipc_flag),
 	LSM_HOOK_INIT(sem_semctl, vx_ipc_flag),
 	LSM_HOOK_INIT(sem_semop, vx_sem_semop),
-	LSM_HOOK_INIT(d_instantiate, vx_d_instantiate),
 };
 
 /**

@@ -24,7 +24,9 @@
  * dropped at free.  A task's vx_nproc is written by the forking parent
  * only (task_alloc, the attach under tasklist_lock, the failed fork's
  * task_free), before the child runs.  Neither is an LSM blob: the host
- * allocates nothing for them.
+ * allocates nothing for them.  The file charge and uncharge are no hooks
+ * either: security_file_alloc() and security_file_free() call them
+ * directly once a context exists (include/linux/vserver/security.h).
  * The lock helpers run under the inode's flc_lock and only touch
  * atomics.
  */
@@ -35,6 +37,7 @@
 #include <linux/sched.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/limit.h>
+#include <linux/vserver/security.h>
 #include "vserver.h"
 
 /* The context @file was charged to, or NULL (the host's files). */
@@ -105,12 +108,10 @@ bool vx_nproc_attached(struct task_struct *task)
 	return true;
 }
 
-static int vx_file_alloc(struct file *file)
+int vx_file_alloc(struct file *file)
 {
 	struct vx_info *vxi;
 
-	if (!static_branch_unlikely(&vx_active))
-		return 0;
 	vxi = vx_task_info(current);
 	if (!vxi)
 		return 0;
@@ -121,7 +122,7 @@ static int vx_file_alloc(struct file *file)
 	return 0;
 }
 
-static void vx_file_free(struct file *file)
+void vx_file_free(struct file *file)
 {
 	struct vx_info *vxi = vx_file_owner(file);
 
@@ -187,8 +188,6 @@ void vx_lock_uncharge(const struct file_lock *fl)
 static struct security_hook_list vx_limit_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_alloc, vx_task_alloc),
 	LSM_HOOK_INIT(task_free, vx_task_free_nproc),
-	LSM_HOOK_INIT(file_alloc_security, vx_file_alloc),
-	LSM_HOOK_INIT(file_free_security, vx_file_free),
 };
 
 void __init vx_limit_add_hooks(void)

@@ -39,6 +39,11 @@
  *    a network context only its own sockets, /proc/net/unix a guest only
  *    its context's (nx_sock_visible(), asked by the core).
  *
+ * The send and receive checks run for every message and every packet, so
+ * they are no hooks: security_socket_sendmsg() and security_sock_rcv_skb()
+ * call them directly behind the vx_active static key
+ * (include/linux/vserver/security.h).
+ *
  * Locking: sk_xid and sk_nx_info are written before the socket is
  * published (socket creation, clone, accept) and then only read; the
  * reference is dropped when the sock is freed.  Address sets are read
@@ -56,6 +61,7 @@
 #include <linux/vserver/context.h>
 #include <linux/vserver/isolation.h>
 #include <linux/vserver/network.h>
+#include <linux/vserver/security.h>
 #include <net/inet_common.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
@@ -402,7 +408,7 @@ static int vx_sock_cmsgs(struct nx_info *nxi, struct msghdr *msg)
 	return 0;
 }
 
-static int vx_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
+int vx_socket_sendmsg(struct socket *sock, struct msghdr *msg)
 {
 	struct nx_info *nxi;
 	int err;
@@ -454,7 +460,7 @@ static int vx_socket_setsockopt(struct socket *sock, int level, int optname)
  * packet for this socket only.  (Netlink and packet sockets are SOCK_RAW
  * too: they are not ours to filter.)
  */
-static int vx_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
+int vx_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct nx_info *nxi = READ_ONCE(sk->sk_nx_info);
 
@@ -566,9 +572,7 @@ static struct security_hook_list vx_net_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(socket_bind, vx_socket_bind),
 	LSM_HOOK_INIT(socket_listen, vx_socket_listen),
 	LSM_HOOK_INIT(socket_connect, vx_socket_connect),
-	LSM_HOOK_INIT(socket_sendmsg, vx_socket_sendmsg),
 	LSM_HOOK_INIT(socket_setsockopt, vx_socket_setsockopt),
-	LSM_HOOK_INIT(socket_sock_rcv_skb, vx_socket_sock_rcv_skb),
 	LSM_HOOK_INIT(unix_stream_connect, vx_unix_stream_connect),
 	LSM_HOOK_INIT(unix_may_send, vx_unix_may_send),
 };

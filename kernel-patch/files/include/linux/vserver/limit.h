@@ -18,6 +18,8 @@
 #define _LINUX_VSERVER_LIMIT_H
 
 #include <linux/atomic.h>
+#include <linux/dcache.h>
+#include <linux/jump_label.h>
 #include <linux/resource.h>
 #include <vserver/limit.h>
 
@@ -77,8 +79,44 @@ void vx_limit_add(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_uncharge(struct vx_info *vxi, unsigned int id, long n);
 void vx_limit_proc_show(struct seq_file *m, struct vx_info *vxi);
 
-void vx_dentry_charge(struct dentry *dentry);
-void vx_dentry_uncharge(struct dentry *dentry);
+/*
+ * The dcache's, fs/file.c's and mm's calls: every dentry made and
+ * killed, every new fd and every growing mapping asks them, so they cost a host without contexts one
+ * patched-out jump (or a field test) and no call.
+ */
+DECLARE_STATIC_KEY_FALSE(vx_active);
+void __vx_dentry_charge(struct dentry *dentry);
+void __vx_dentry_uncharge(struct dentry *dentry);
+bool __vx_openfd_allows(int fd);
+bool __vx_vm_may_expand(unsigned long flags, unsigned long npages);
+
+/* DENTRY: a new dentry is counted for its maker's context ... */
+static inline void vx_dentry_charge(struct dentry *dentry)
+{
+	dentry->d_vx_xid = 0;
+	if (static_branch_unlikely(&vx_active))
+		__vx_dentry_charge(dentry);
+}
+
+/* ... and given back when it is killed, if it was counted. */
+static inline void vx_dentry_uncharge(struct dentry *dentry)
+{
+	if (dentry->d_vx_xid)
+		__vx_dentry_uncharge(dentry);
+}
+
+/* AS and ANON: asked by may_expand_vm() for every mapping that grows. */
+static inline bool vx_vm_may_expand(unsigned long flags, unsigned long npages)
+{
+	return !static_branch_unlikely(&vx_active) ||
+	       __vx_vm_may_expand(flags, npages);
+}
+
+/* OPENFD: asked before alloc_fd() and dup3() take the table lock. */
+static inline bool vx_openfd_allows(int fd)
+{
+	return !static_branch_unlikely(&vx_active) || __vx_openfd_allows(fd);
+}
 
 void vx_owner_init(struct vx_owner *owner);
 bool vx_owner_charge(struct vx_owner *owner, unsigned int id,
@@ -86,10 +124,8 @@ bool vx_owner_charge(struct vx_owner *owner, unsigned int id,
 void vx_owner_uncharge(struct vx_owner *owner, unsigned int id,
 		       unsigned long n);
 
-bool vx_vm_may_expand(unsigned long flags, unsigned long npages);
 bool vx_memlock_limited(void);
 bool vx_memlock_allows(unsigned long npages);
-bool vx_openfd_allows(int fd);
 
 /* security/vserver/limit.c: limits kept with a file's security blob. */
 int vx_sock_file_charge(struct file *file);
