@@ -1058,23 +1058,12 @@ pid_t __vx_map_parent_nr(struct task_struct *parent, pid_t nr)
 }
 
 /**
- * vx_getppid - getppid(2) once contexts exist
- *
- * A host task with a host parent sees the parent's number unchanged;
- * otherwise as __vx_map_parent_nr() says.
+ * vx_getppid - getppid(2) for a caller or parent in a context
+ * @parent:	current's parent (RCU held by the caller)
  */
-pid_t vx_getppid(void)
+pid_t vx_getppid(struct task_struct *parent)
 {
-	struct task_struct *parent;
-	pid_t nr;
-
-	rcu_read_lock();
-	parent = rcu_dereference(current->real_parent);
-	nr = task_tgid_vnr(parent);
-	if (vx_task_xid(current) | vx_task_xid(parent))
-		nr = __vx_map_parent_nr(parent, nr);
-	rcu_read_unlock();
-	return nr;
+	return __vx_map_parent_nr(parent, task_tgid_vnr(parent));
 }
 
 /**

@@ -14,6 +14,7 @@
 
 #include <linux/atomic.h>
 #include <linux/jump_label.h>
+#include <linux/sched.h>
 #include <vserver/cvirt.h>
 
 struct socket;
@@ -33,12 +34,13 @@ void __vx_sock_acct(struct socket *sock, int dir, int ret, size_t size);
 
 /*
  * A message of @size bytes went through @sock in direction @dir
- * (VXA_RECV or VXA_SEND) and the protocol answered @ret.
+ * (VXA_RECV or VXA_SEND) and the protocol answered @ret.  Only a task
+ * of a context counts: a host task passes without a call.
  */
 static inline void vx_sock_acct(struct socket *sock, int dir, int ret,
 				size_t size)
 {
-	if (static_branch_unlikely(&vx_active))
+	if (static_branch_unlikely(&vx_active) && READ_ONCE(current->vx_info))
 		__vx_sock_acct(sock, dir, ret, size);
 }
 #else

@@ -249,17 +249,21 @@ static inline pid_t vx_unmap_pid_nr(pid_t nr)
 }
 
 /*
- * getppid(2) asks vx_getppid() once a context has existed: until then
- * every task is a host task with a host parent, and the syscall runs as
- * in mainline but for this one test (a patched-out jump with
- * CONFIG_JUMP_LABEL).
+ * getppid(2): must the number of @parent, current's parent (RCU held),
+ * be mapped (vx_getppid()) because either is in a context?  Until a
+ * context has existed this is a patched-out jump and the syscall runs
+ * mainline's code; after, a host task with a host parent pays a test of
+ * the two xids.  The test comes before mainline's call, so no value has
+ * to live across it (a version that mapped mainline's answer afterwards
+ * kept the parent in a callee-saved register on every host call).
  */
-static inline bool vx_getppid_mapped(void)
+static inline bool vx_getppid_mapped(struct task_struct *parent)
 {
-	return static_branch_unlikely(&vx_active);
+	return static_branch_unlikely(&vx_active) &&
+	       (vx_task_xid(current) | vx_task_xid(parent));
 }
 
-pid_t vx_getppid(void);
+pid_t vx_getppid(struct task_struct *parent);
 
 /* Does a context capability let guest root do what POSIX caps would? */
 bool vx_ccap_grants(u64 ccap);
@@ -408,12 +412,12 @@ static inline pid_t vx_map_ppid(struct task_struct *p, pid_t nr)
 	return nr;
 }
 
-static inline bool vx_getppid_mapped(void)
+static inline bool vx_getppid_mapped(struct task_struct *parent)
 {
 	return false;
 }
 
-static inline pid_t vx_getppid(void)
+static inline pid_t vx_getppid(struct task_struct *parent)
 {
 	return 0;
 }

@@ -10,8 +10,10 @@
  * boot, so a hook cannot be added when the first context appears.  So
  * security/security.c calls them directly, as it calls IMA and EVM, and
  * each call is a patched-out jump (the vx_active static key) until the
- * first context or network context exists.  The rest of the module's
- * hooks stay hooks: they sit on colder paths.
+ * first context or network context exists; after that, most of them
+ * concern guests only, and the host and the spectator pass with an
+ * inline test of their xid.  The rest of the module's hooks stay hooks:
+ * they sit on colder paths.
  *
  * With "lsm=" leaving the module out no context can be made, so the
  * gated checks never run; the two that run for everyone (a new inode
@@ -23,6 +25,7 @@
 
 #include <linux/fs.h>
 #include <linux/jump_label.h>
+#include <linux/vserver/context.h>
 #include <linux/vserver/inode.h>
 
 struct dentry;
@@ -33,8 +36,6 @@ struct sock;
 struct socket;
 
 #ifdef CONFIG_SECURITY_VSERVER
-
-DECLARE_STATIC_KEY_FALSE(vx_active);
 
 /* security/vserver/fs.c, limit.c, ipc.c: the checks themselves. */
 void vx_inode_alloc_tag(struct inode *inode);
@@ -49,11 +50,18 @@ void vx_d_instantiate(struct dentry *dentry, struct inode *inode);
 int vx_socket_sendmsg(struct socket *sock, struct msghdr *msg);
 int vx_sock_rcv_skb(struct sock *sk, struct sk_buff *skb);
 
+/* Is current a guest task (neither the host nor the spectator)? */
+static inline bool vx_security_guest(void)
+{
+	return static_branch_unlikely(&vx_active) &&
+	       vx_is_guest_xid(vx_task_xid(current));
+}
+
 /* A new inode starts untagged; on devpts it takes its maker's xid. */
 static inline void vx_security_inode_alloc(struct inode *inode)
 {
 	inode->i_tag = 0;
-	if (static_branch_unlikely(&vx_active))
+	if (vx_security_guest())
 		vx_inode_alloc_tag(inode);
 }
 
@@ -65,14 +73,14 @@ static inline void vx_security_inode_init(struct inode *inode)
 
 static inline int vx_security_inode_permission(struct inode *inode, int mask)
 {
-	if (!static_branch_unlikely(&vx_active))
+	if (!vx_security_guest())
 		return 0;
 	return vx_inode_permission(inode, mask);
 }
 
 static inline int vx_security_inode_create(struct inode *dir)
 {
-	if (!static_branch_unlikely(&vx_active))
+	if (!vx_security_guest())
 		return 0;
 	return vx_inode_create(dir);
 }
@@ -80,7 +88,7 @@ static inline int vx_security_inode_create(struct inode *dir)
 static inline int vx_security_inode_unlink(struct inode *dir,
 					   struct dentry *dentry)
 {
-	if (!static_branch_unlikely(&vx_active))
+	if (!vx_security_guest())
 		return 0;
 	return vx_inode_unlink(dir, dentry);
 }
@@ -88,14 +96,14 @@ static inline int vx_security_inode_unlink(struct inode *dir,
 /* path_mknod and path_unlink: the directory must lie below the root. */
 static inline int vx_security_path_confined(const struct path *dir)
 {
-	if (!static_branch_unlikely(&vx_active))
+	if (!vx_security_guest())
 		return 0;
 	return vx_path_confined(dir);
 }
 
 static inline int vx_security_file_open(struct file *file)
 {
-	if (!static_branch_unlikely(&vx_active))
+	if (!vx_security_guest())
 		return 0;
 	return vx_file_open(file);
 }
@@ -103,22 +111,21 @@ static inline int vx_security_file_open(struct file *file)
 /* NOFILE: a guest's file is charged when made, uncharged when freed. */
 static inline int vx_security_file_alloc(struct file *file)
 {
-	if (!static_branch_unlikely(&vx_active))
+	if (!static_branch_unlikely(&vx_active) || !vx_task_info(current))
 		return 0;
 	return vx_file_alloc(file);
 }
 
 static inline void vx_security_file_free(struct file *file)
 {
-	/* The key never goes off again: no charged file outlives it. */
-	if (static_branch_unlikely(&vx_active))
+	if (file->f_vx_info)
 		vx_file_free(file);
 }
 
 static inline void vx_security_d_instantiate(struct dentry *dentry,
 					     struct inode *inode)
 {
-	if (static_branch_unlikely(&vx_active))
+	if (vx_security_guest())
 		vx_d_instantiate(dentry, inode);
 }
 
