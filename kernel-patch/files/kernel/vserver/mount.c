@@ -45,6 +45,7 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/path.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/vserver/context.h>
 #include <linux/vserver/mount.h>
@@ -83,16 +84,26 @@ static struct vx_info *vx_guest(void)
 /*
  * Is @path below the current task's root?  The walk takes the mount lock
  * and rename_lock as readers (path_is_under()).  Also the LSM's
- * below-the-root rule for opens (security/vserver/fs.c).
+ * below-the-root rule for opens and names (security/vserver/fs.c), on
+ * every open of a guest, so the root is read as d_path() reads it: under
+ * RCU and fs->seq, without references.  The walk only compares the
+ * root's mount and dentry by address, and neither can be freed, nor its
+ * address reused, before the grace period ends.
  */
 bool vx_path_below_root(const struct path *path)
 {
+	struct fs_struct *fs = current->fs;
 	struct path root;
+	unsigned int seq;
 	bool ret;
 
-	get_fs_root(current->fs, &root);
+	rcu_read_lock();
+	do {
+		seq = read_seqcount_begin(&fs->seq);
+		root = fs->root;
+	} while (read_seqcount_retry(&fs->seq, seq));
 	ret = path_is_under(path, &root);
-	path_put(&root);
+	rcu_read_unlock();
 	return ret;
 }
 
