@@ -20,7 +20,7 @@
  * (i_tag), or N with "tagid=N".  A task's file tag is its xid unless it
  * set another one with tag_migrate (vx_task_tag()).  A guest may then
  * not use an inode whose tag is neither 0 nor its own file tag (-EACCES,
- * the same hook as the barrier); an untagged inode (tag 0, the host's)
+ * the same check as the barrier); an untagged inode (tag 0, the host's)
  * acts as the guest's own, and a guest that opens it for writing or
  * changes its attributes retags it to its file tag.
  * The host and the spectator are never checked.  "notagcheck" keeps the

@@ -129,8 +129,8 @@ void vx_d_instantiate(struct dentry *dentry, struct inode *inode)
  * vx_mqueue_permission - may current open or unlink @inode?
  * @inode:	any inode; only POSIX message queues are checked
  *
- * Called by fs.c's inode_permission and inode_unlink hooks for guest
- * tasks (one hook per operation for the whole module).
+ * Called by fs.c's permission and unlink checks for guest tasks (which
+ * security/security.c calls directly: include/linux/vserver/security.h).
  */
 int vx_mqueue_permission(const struct inode *inode)
 {
