@@ -398,8 +398,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const extraCmdline = [opts.extraCmdline, opts.toolsDir !== undefined ? `vslab.tools=${GUEST_TOOLS_DIR}` : undefined]
     .filter((s): s is string => s !== undefined)
     .join(' ');
-  const kernel = await buildKernel({ arch, variant, progress });
-  const image = await buildGuestImage(opts.imageArch ?? arch, progress);
+  const [kernel, image] = await Promise.all([buildKernel({ arch, variant, progress }), buildGuestImage(opts.imageArch ?? arch, progress)]);
   const initrdPath = await joinInitrds(image.path, opts.extraInitrds ?? []);
   const logDir = join(cacheRoot(), 'logs', 'console');
   await mkdir(logDir, { recursive: true });

@@ -36,3 +36,18 @@ export async function versionLine(program: string, args: readonly string[] = ['-
   if (r.failed) return undefined;
   return r.stdout.split('\n')[0]?.trim();
 }
+
+const compilerVersions = new Map<string, Promise<string | undefined>>();
+
+/**
+ * A compiler's version line (versionLine), asked once per process: cache keys name their
+ * compiler, and a key is looked up before every boot.
+ */
+export function compilerVersion(cc: string): Promise<string | undefined> {
+  let v = compilerVersions.get(cc);
+  if (v === undefined) {
+    v = versionLine(cc);
+    compilerVersions.set(cc, v);
+  }
+  return v;
+}

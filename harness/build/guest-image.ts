@@ -10,7 +10,7 @@ import { access, lstat, mkdir, readFile, readlink, rename, rm, writeFile } from 
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { PrerequisiteError } from '../errors.ts';
-import { versionLine, which } from '../host.ts';
+import { compilerVersion, which } from '../host.ts';
 import { archInfo, setupHint, type Arch } from '../machine/arch.ts';
 import { cacheRoot, guestImageDir, kernelPatchDir } from '../paths.ts';
 import { fetchBusybox } from './busybox.ts';
@@ -77,7 +77,7 @@ async function buildProgram(arch: Arch, prog: GuestProgram, progress: Progress):
   const src = join(guestImageDir, prog.dir);
   const h = newHash();
   const nr = archInfo(arch).syscall;
-  h.update(`${RECIPE}\0${arch}\0${(await versionLine(cc)) ?? cc}\0${nr}\0`);
+  h.update(`${RECIPE}\0${arch}\0${(await compilerVersion(cc)) ?? cc}\0${nr}\0`);
   await hashTree(h, src);
   await hashTree(h, join(guestImageDir, 'include'));
   if (prog.uapi) await hashTree(h, join(kernelPatchDir, 'files', 'include', 'uapi'));
@@ -122,13 +122,16 @@ async function rootfsEntries(): Promise<CpioEntry[]> {
 }
 
 export async function buildGuestImage(arch: Arch, progress: Progress = () => undefined): Promise<GuestImage> {
-  const busybox = await fetchBusybox(arch, progress);
-  const tools = await buildProgram(arch, TOOLS, progress);
   const compatArch = archInfo(arch).compat;
-  const compat = compatArch !== undefined ? await buildProgram(compatArch, TOOLS, progress) : undefined;
-  const bench = await buildProgram(arch, BENCH, progress);
-  const fuzz = await buildProgram(arch, FUZZ, progress);
-  const names = await toolNames();
+  // Each part has its own key and output directory: looked up (or built) side by side.
+  const [busybox, tools, compat, bench, fuzz, names] = await Promise.all([
+    fetchBusybox(arch, progress),
+    buildProgram(arch, TOOLS, progress),
+    compatArch !== undefined ? buildProgram(compatArch, TOOLS, progress) : undefined,
+    buildProgram(arch, BENCH, progress),
+    buildProgram(arch, FUZZ, progress),
+    toolNames(),
+  ]);
   const h = newHash();
   h.update(`${RECIPE}\0${arch}\0${busybox.deb}\0${tools.digest}\0${bench.digest}\0${fuzz.digest}\0${compat?.digest ?? '-'}\0${names.join(',')}\0`);
   await hashTree(h, rootfsDir());

@@ -23,14 +23,22 @@ export async function listTree(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Feeds names, modes and contents of every file under `dir` into `h`. */
+/**
+ * Feeds names, modes and contents of every file under `dir` into `h`, in sorted order. The files
+ * are read all at once (a key is looked up before every boot, and one read after another was most
+ * of that).
+ */
 export async function hashTree(h: Hash, dir: string, filter: (rel: string) => boolean = () => true): Promise<void> {
-  for (const rel of await listTree(dir)) {
-    if (!filter(rel)) continue;
-    const p = join(dir, rel);
-    const st = await lstat(p);
-    h.update(`${rel}\0${st.mode & 0o777}\0`);
-    h.update(st.isSymbolicLink() ? `->${await readlink(p)}` : await readFile(p));
+  const files = await Promise.all(
+    (await listTree(dir)).filter(filter).map(async (rel) => {
+      const p = join(dir, rel);
+      const st = await lstat(p);
+      return { rel, mode: st.mode & 0o777, content: st.isSymbolicLink() ? `->${await readlink(p)}` : await readFile(p) };
+    }),
+  );
+  for (const f of files) {
+    h.update(`${f.rel}\0${f.mode}\0`);
+    h.update(f.content);
     h.update('\0');
   }
 }

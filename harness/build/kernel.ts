@@ -10,7 +10,7 @@ import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promis
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { BuildError, PrerequisiteError, UsageError } from '../errors.ts';
-import { pathExists, versionLine, which } from '../host.ts';
+import { compilerVersion, pathExists, which } from '../host.ts';
 import { archInfo, setupHint, type Arch } from '../machine/arch.ts';
 import { cacheRoot } from '../paths.ts';
 import { debianSourceVersion, pristineSource } from './debian-source.ts';
@@ -63,11 +63,15 @@ const kernelCc = (arch: Arch): string => `${archInfo(arch).crossPrefix}gcc`;
 const imageName = (arch: Arch): string => basename(archInfo(arch).kernelImage);
 
 export async function kernelKey(arch: Arch, variant: Variant): Promise<{ key: string; patchHash: string | null; compiler: string; debianVersion: string }> {
-  const src = await debianSourceVersion();
-  const compiler = (await versionLine(kernelCc(arch))) ?? `unknown ${kernelCc(arch)}`;
+  const [src, compilerLine, patchHash, fragments] = await Promise.all([
+    debianSourceVersion(),
+    compilerVersion(kernelCc(arch)),
+    isPatched(variant) ? readPatchSet().then((set) => set.hash) : null,
+    readFragments(arch, variant),
+  ]);
+  const compiler = compilerLine ?? `unknown ${kernelCc(arch)}`;
   const h = newHash();
-  const patchHash = isPatched(variant) ? (await readPatchSet()).hash : null;
-  h.update([RECIPE, src, arch, variant, compiler, patchHash ?? 'no-patch', await readFragments(arch, variant)].join('\0'));
+  h.update([RECIPE, src, arch, variant, compiler, patchHash ?? 'no-patch', fragments].join('\0'));
   return { key: `${arch}-${variant}-${shortDigest(h)}`, patchHash, compiler, debianVersion: src };
 }
 

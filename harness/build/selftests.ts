@@ -24,7 +24,7 @@ import { copyFile, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, 
 import { dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { BuildError, PrerequisiteError, UsageError } from '../errors.ts';
-import { pathExists, versionLine, which } from '../host.ts';
+import { compilerVersion, pathExists, which } from '../host.ts';
 import { archInfo, type Arch } from '../machine/arch.ts';
 import { cacheRoot } from '../paths.ts';
 import { aptOptions, debianArch, privateAptRoot, privateAptUpdate } from './busybox.ts';
@@ -248,7 +248,7 @@ export async function buildSelftests(arch: Arch, progress: Progress = () => unde
   const source = await pristineSource(progress);
   const libs = await fetchLibraries(arch, progress);
   const h = newHash();
-  h.update(`${RECIPE}\0${arch}\0${source.debianVersion}\0${(await versionLine(cc)) ?? cc}\0${libs.debs.join(',')}\0`);
+  h.update(`${RECIPE}\0${arch}\0${source.debianVersion}\0${(await compilerVersion(cc)) ?? cc}\0${libs.debs.join(',')}\0`);
   // The make arguments themselves, not targetMakeArgs' source text: vitest transforms the module
   // and node strips its types differently, so the text (and the key) differed between
   // `npm run test:selftests` and `vslab selftests`, and each built a tree of its own.

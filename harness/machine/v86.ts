@@ -37,8 +37,11 @@ const START_TIMEOUT_MS = 60_000;
 
 export interface V86Files {
   bios: ArrayBuffer;
-  bzimage: ArrayBuffer;
-  initrd: ArrayBuffer;
+  /**
+   * The kernel and initramfs a boot starts from. A restore goes without: they are in the saved
+   * memory, and a machine made without them has written nothing above 1 MiB (V86_LOW_MEMORY).
+   */
+  boot?: { bzimage: ArrayBuffer; initrd: ArrayBuffer };
   /** The disk image (MachineOptions.diskPath), the guest's first IDE disk. */
   disk?: ArrayBuffer;
   /**
@@ -47,6 +50,13 @@ export interface V86Files {
    */
   state?: ArrayBuffer;
 }
+
+/**
+ * All that a v86 machine made without a kernel writes to guest memory before its first
+ * instruction lies below this address (the BIOS and its data areas; tests/unit/v86-memory.test.ts
+ * checks it for the pinned v86). See V86Machine.restore().
+ */
+export const V86_LOW_MEMORY = 1024 * 1024;
 
 /** Guest RAM for v86 in MiB: the requested size (default 128), raised to at least 128. */
 export function v86MemoryMiB(requestedMiB?: number): number {
@@ -67,10 +77,12 @@ export function v86Cmdline(extraCmdline?: string): string {
 export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
   if (!backendRuns('v86', opts.arch)) throw new UsageError(`v86 emulates a 32-bit x86 PC only; arch ${opts.arch} needs the qemu backend`);
   const memoryMiB = v86MemoryMiB(opts.memoryMiB);
-  const needBytes = V86_INITRD_ADDRESS + files.initrd.byteLength;
+  const boot = files.boot;
+  if (boot === undefined && files.state === undefined) throw new UsageError('a v86 machine needs a kernel and initramfs to boot, or a saved state');
+  const needBytes = V86_INITRD_ADDRESS + (boot?.initrd.byteLength ?? 0);
   if (needBytes > memoryMiB * MIB) {
     throw new UsageError(
-      `v86 loads the initramfs at 64 MiB: an initramfs of ${Math.ceil(files.initrd.byteLength / MIB)} MiB needs more than ` +
+      `v86 loads the initramfs at 64 MiB: an initramfs of ${Math.ceil((boot?.initrd.byteLength ?? 0) / MIB)} MiB needs more than ` +
         `${Math.ceil(needBytes / MIB)} MiB of guest memory, got ${memoryMiB} MiB (raise --memory)`,
     );
   }
@@ -79,8 +91,7 @@ export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
   }
   return {
     bios: { buffer: files.bios },
-    bzimage: { buffer: files.bzimage },
-    initrd: { buffer: files.initrd },
+    ...(boot !== undefined ? { bzimage: { buffer: boot.bzimage }, initrd: { buffer: boot.initrd } } : {}),
     // v86 reads and writes this very buffer (no copy): the guest's writes land in it.
     ...(files.disk !== undefined ? { hda: { buffer: files.disk } } : {}),
     cmdline: v86Cmdline(machineExtraCmdline(opts.extraCmdline, files.disk !== undefined, opts.arch)),
@@ -100,7 +111,7 @@ export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
 interface V86Internals {
   v86?: {
     do_tick?: () => void;
-    cpu?: { reboot_internal?: () => void };
+    cpu?: { reboot_internal?: () => void; zero_memory?: (addr: number, length: number) => void };
   };
 }
 
@@ -144,7 +155,12 @@ function optimiseWasmCompilation(): void {
   setFlagsFromString('--no-liftoff');
 }
 
-function toArrayBuffer(b: Buffer): ArrayBuffer {
+/**
+ * The bytes of `b` as an ArrayBuffer of their own: `b`'s own buffer where it holds nothing else
+ * (what readFile gives for files of more than a few KiB), else a copy.
+ */
+function ownBuffer(b: Buffer): ArrayBuffer {
+  if (b.byteOffset === 0 && b.buffer instanceof ArrayBuffer && b.buffer.byteLength === b.byteLength) return b.buffer;
   const copy = new ArrayBuffer(b.byteLength);
   new Uint8Array(copy).set(b);
   return copy;
@@ -184,16 +200,17 @@ export class V86Machine implements Machine {
     } catch (err) {
       throw new PrerequisiteError(`SeaBIOS (${SEABIOS_PATH})`, 'Debian package seabios; run scripts/setup', { cause: err });
     }
-    const [bios, bzimage, initrd] = await Promise.all([readFile(SEABIOS_PATH), readFile(this.opts.kernelPath), readFile(this.opts.initrdPath)]);
-    if (this.opts.diskPath !== undefined) this.disk = toArrayBuffer(await readFile(this.opts.diskPath));
-    const state = this.opts.restoreFrom !== undefined ? toArrayBuffer(await readFile(this.opts.restoreFrom)) : undefined;
-    const options = v86Options(this.opts, {
-      bios: toArrayBuffer(bios),
-      bzimage: toArrayBuffer(bzimage),
-      initrd: toArrayBuffer(initrd),
-      disk: this.disk,
-      state,
-    });
+    const restoring = this.opts.restoreFrom;
+    // A restore needs neither kernel nor initramfs: both are in the saved memory.
+    const [bios, boot, state] = await Promise.all([
+      readFile(SEABIOS_PATH),
+      restoring === undefined
+        ? Promise.all([readFile(this.opts.kernelPath), readFile(this.opts.initrdPath)]).then(([k, i]) => ({ bzimage: ownBuffer(k), initrd: ownBuffer(i) }))
+        : undefined,
+      restoring !== undefined ? readFile(restoring).then(ownBuffer) : undefined,
+    ]);
+    if (this.opts.diskPath !== undefined) this.disk = ownBuffer(await readFile(this.opts.diskPath));
+    const options = v86Options(this.opts, { bios: ownBuffer(bios), boot, disk: this.disk, state });
     options.wasm_path = join(v86PackageDir(), 'v86.wasm');
     const memoryMiB = v86MemoryMiB(this.opts.memoryMiB);
     const raised = this.opts.memoryMiB !== undefined && this.opts.memoryMiB < memoryMiB ? ` (raised from ${this.opts.memoryMiB})` : '';
@@ -224,7 +241,7 @@ export class V86Machine implements Machine {
       emulator.add_listener('emulator-ready', () => {
         this.instrument(emulator);
         if (state === undefined) return;
-        emulator.restore_state(state).then(
+        this.restore(emulator, state).then(
           () => void emulator.run(),
           (err: unknown) => {
             clearTimeout(timer);
@@ -237,6 +254,28 @@ export class V86Machine implements Machine {
       await this.end(false);
       throw err;
     });
+  }
+
+  /**
+   * Restores `state` into the freshly made, never started `emulator`. v86's restore first zeroes
+   * the whole guest memory, then writes the saved pages; but each first touch of a page of a new
+   * WebAssembly memory is a page fault on the host, and zeroing 128 MiB that are zero already cost
+   * 390 ms of a 560 ms restore here. A machine made without a kernel has written only below
+   * V86_LOW_MEMORY, so for the restore only that part is zeroed; pages the state does not hold
+   * stay untouched (zero) until the guest uses them. Without the internal, v86 zeroes all of it.
+   */
+  private async restore(emulator: V86, state: ArrayBuffer): Promise<void> {
+    const cpu = (emulator as unknown as V86Internals).v86?.cpu;
+    const zero = cpu?.zero_memory;
+    if (cpu === undefined || zero === undefined) return emulator.restore_state(state);
+    cpu.zero_memory = (addr, length) => {
+      if (addr < V86_LOW_MEMORY) zero.call(cpu, addr, Math.min(length, V86_LOW_MEMORY - addr));
+    };
+    try {
+      await emulator.restore_state(state);
+    } finally {
+      cpu.zero_memory = zero;
+    }
   }
 
   /**

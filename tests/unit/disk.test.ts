@@ -30,7 +30,7 @@ describe('attaching a disk image', () => {
 
   it('gives v86 the very buffer as hda, so the guest writes land in it', () => {
     const disk = new ArrayBuffer(4096);
-    const files = { bios: new ArrayBuffer(8), bzimage: new ArrayBuffer(8), initrd: new ArrayBuffer(8) };
+    const files = { bios: new ArrayBuffer(8), boot: { bzimage: new ArrayBuffer(8), initrd: new ArrayBuffer(8) } };
     const o = v86Options(machine, { ...files, disk });
     expect(o.hda).toEqual({ buffer: disk });
     expect((o.hda as { buffer: ArrayBuffer }).buffer).toBe(disk);

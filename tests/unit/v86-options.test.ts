@@ -7,8 +7,7 @@ const MIB = 1024 * 1024;
 const machine: MachineOptions = { arch: 'i386', kernelPath: '/k/bzImage', initrdPath: '/i/initramfs.cpio' };
 const files = (initrdBytes = 4 * MIB): V86Files => ({
   bios: new ArrayBuffer(128 * 1024),
-  bzimage: new ArrayBuffer(MIB),
-  initrd: new ArrayBuffer(initrdBytes),
+  boot: { bzimage: new ArrayBuffer(MIB), initrd: new ArrayBuffer(initrdBytes) },
 });
 
 describe('v86 options from MachineOptions', () => {
@@ -66,8 +65,17 @@ describe('v86 options from MachineOptions', () => {
     const f = files();
     const o = v86Options(machine, f);
     expect(o.bios).toEqual({ buffer: f.bios });
-    expect(o.bzimage).toEqual({ buffer: f.bzimage });
-    expect(o.initrd).toEqual({ buffer: f.initrd });
+    expect(o.bzimage).toEqual({ buffer: f.boot?.bzimage });
+    expect(o.initrd).toEqual({ buffer: f.boot?.initrd });
+  });
+
+  it('makes a machine for a restore without kernel and initrd (they are in the saved memory), and refuses one with neither', () => {
+    const state = new ArrayBuffer(16);
+    const o = v86Options(machine, { bios: new ArrayBuffer(8), state });
+    expect(o.bzimage).toBeUndefined();
+    expect(o.initrd).toBeUndefined();
+    expect(o.autostart).toBe(false);
+    expect(() => v86Options(machine, { bios: new ArrayBuffer(8) })).toThrow(/needs a kernel and initramfs to boot, or a saved state/);
   });
 
   it('refuses x86_64 (v86 is a 32-bit PC)', () => {
