@@ -27,6 +27,7 @@ import {
   findSnapshot,
   removeSnapshot,
   restoreCommand,
+  ZERO_FREE_MEMORY_COMMAND,
   SNAPSHOT_FORMAT,
   snapshotEligibility,
   snapshotKey,
@@ -361,6 +362,7 @@ async function saveSnapshot(guest: Guest, machine: SavingMachine['machine'], key
   const tmp = snapshotPaths(key, cacheRoot(), `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp.dir, { recursive: true });
   try {
+    await guest.shell.succeed(ZERO_FREE_MEMORY_COMMAND);
     await machine.saveState(tmp.state);
     const meta: SnapshotMeta = {
       format: SNAPSHOT_FORMAT,

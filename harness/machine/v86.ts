@@ -32,6 +32,12 @@ export const SEABIOS_PATH = '/usr/share/seabios/bios.bin';
 export const V86_MIN_MEMORY_MIB = 128;
 const V86_INITRD_ADDRESS = 64 * 1024 * 1024;
 const MIB = 1024 * 1024;
+/**
+ * The VGA card's memory: v86's least (256 KiB, which holds the legacy text and graphics planes)
+ * instead of its 8 MiB default. The guest has a serial console only, and every saved state
+ * carries the card's whole memory (8 of 30 MB of a snapshot with the default).
+ */
+export const V86_VGA_MEMORY = 256 * 1024;
 /** How long the emulator may take to load its WebAssembly and images before start() gives up. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -96,6 +102,7 @@ export function v86Options(opts: MachineOptions, files: V86Files): V86Options {
     ...(files.disk !== undefined ? { hda: { buffer: files.disk } } : {}),
     cmdline: v86Cmdline(machineExtraCmdline(opts.extraCmdline, files.disk !== undefined, opts.arch)),
     memory_size: memoryMiB * MIB,
+    vga_memory_size: V86_VGA_MEMORY,
     // With a saved state the machine starts once the state is in (V86Machine.startNow).
     autostart: files.state === undefined,
     disable_keyboard: true,
@@ -132,6 +139,7 @@ export function v86StateArgs(opts: MachineOptions): string[] {
   return [
     `v86 ${v86Version()}`,
     `memory ${v86MemoryMiB(opts.memoryMiB)}`,
+    `vga ${V86_VGA_MEMORY}`,
     `cmdline ${v86Cmdline(machineExtraCmdline(opts.extraCmdline, opts.diskPath !== undefined, opts.arch))}`,
   ];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../harness/errors.ts';
 import { NO_DISK_CMDLINE, baseCmdline, type MachineOptions } from '../../harness/machine/machine.ts';
-import { v86Cmdline, v86MemoryMiB, v86Options, v86StateArgs, type V86Files } from '../../harness/machine/v86.ts';
+import { V86_VGA_MEMORY, v86Cmdline, v86MemoryMiB, v86Options, v86StateArgs, type V86Files } from '../../harness/machine/v86.ts';
 
 const MIB = 1024 * 1024;
 const machine: MachineOptions = { arch: 'i386', kernelPath: '/k/bzImage', initrdPath: '/i/initramfs.cpio' };
@@ -36,9 +36,10 @@ describe('v86 options from MachineOptions', () => {
     expect(v86Options(machine, files()).autostart).toBe(true);
   });
 
-  it('keys a saved state by what v86 needs equal to restore it: its version, memory and command line', () => {
+  it('keys a saved state by what v86 needs equal to restore it: its version, memory, VGA memory and command line', () => {
     const args = v86StateArgs(machine);
     expect(args).toContain('memory 128');
+    expect(args).toContain(`vga ${V86_VGA_MEMORY}`);
     expect(args).toContain(`cmdline ${baseCmdline()} tsc=reliable ${NO_DISK_CMDLINE}`);
     expect(v86StateArgs({ ...machine, memoryMiB: 256 })).not.toEqual(args);
     expect(v86StateArgs({ ...machine, extraCmdline: 'vx.debug=1' })).not.toEqual(args);
@@ -54,6 +55,7 @@ describe('v86 options from MachineOptions', () => {
       disable_speaker: true,
       serial_console: { type: 'none' },
       log_level: 0,
+      vga_memory_size: 256 * 1024,
     });
     expect(o.screen).toBeUndefined();
     expect(o.screen_container).toBeUndefined();

@@ -1,0 +1,14 @@
+import { bootGuest } from '../harness/guest.ts';
+import { stat } from 'node:fs/promises';
+const backend = (process.argv[2] ?? 'qemu') as 'qemu' | 'v86';
+const g = await bootGuest({ snapshot: true, backend });
+const m = g.machine as unknown as { saveState(p: string): Promise<void> };
+console.log((await g.shell.run('grep -E "MemFree|MemAvail|^Cached|Shmem:" /proc/meminfo')).stdout);
+await m.saveState('/tmp/st-before');
+const t0 = performance.now();
+const r = await g.shell.run('set -- $(grep MemFree /proc/meminfo); dd if=/dev/zero of=/dev/null bs=$(($2 - 2048))k count=1 2>&1; echo rc=$?');
+console.log(r.stdout, r.stderr, (performance.now() - t0).toFixed(0), 'ms');
+console.log((await g.shell.run('grep -E "MemFree|MemAvail|^Cached" /proc/meminfo')).stdout);
+await m.saveState('/tmp/st-after');
+console.log('before', (await stat('/tmp/st-before')).size, 'after', (await stat('/tmp/st-after')).size);
+await g.close();
