@@ -25,7 +25,10 @@ import {
   fileCrc32,
   fileIdentity,
   findSnapshot,
+  pruneSnapshots,
   removeSnapshot,
+  SNAPSHOT_KEEP,
+  touchSnapshot,
   restoreCommand,
   ZERO_FREE_MEMORY_COMMAND,
   SNAPSHOT_FORMAT,
@@ -446,6 +449,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     try {
       const guest = await restoreGuest(plan, snap, found);
       progress(`snapshot ${key}: guest restored in ${guest.bootMs.toFixed(0)} ms`);
+      await touchSnapshot(found.paths).catch(() => undefined);
       return guest;
     } catch (err) {
       const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -467,6 +471,12 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
     } catch (err) {
       progress(`snapshot ${key}: not saved (${err instanceof Error ? err.message : String(err)})`);
     }
+    const pruned = await pruneSnapshots().catch((err: unknown) => {
+      progress(`snapshots: not pruned (${err instanceof Error ? err.message : String(err)})`);
+      return [];
+    });
+    if (pruned.length > 0)
+      progress(`snapshots: ${pruned.length} unused for ${SNAPSHOT_KEEP.unusedDays} days or beyond the newest ${SNAPSHOT_KEEP.count} removed`);
   }
   return guest;
 }

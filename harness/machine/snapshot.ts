@@ -23,7 +23,7 @@
  * it after the restore (the guest tool vsrestore): fresh random bytes from the host, mixed into
  * the kernel's pool and reseeded at once, and the host's wall-clock time. See DESIGN.md.
  */
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
@@ -166,6 +166,54 @@ export async function findSnapshot(key: string, root?: string): Promise<Snapshot
 
 export async function removeSnapshot(key: string, root?: string): Promise<void> {
   await rm(snapshotPaths(key, root).dir, { recursive: true, force: true });
+}
+
+/**
+ * What the cache keeps: at most `count` snapshots, none left unused for more than `unusedDays`
+ * (every kernel, image or option change makes new keys, and the old snapshots, 17 MB each, would
+ * otherwise stay for good). Used means saved or restored.
+ */
+export const SNAPSHOT_KEEP: Readonly<SnapshotKeep> = { count: 64, unusedDays: 7 };
+
+export interface SnapshotKeep {
+  count: number;
+  unusedDays: number;
+}
+
+/** Marks a snapshot as used now (its description's time is its last use). */
+export async function touchSnapshot(paths: SnapshotPaths, now: Date = new Date()): Promise<void> {
+  await utimes(paths.meta, now, now);
+}
+
+/**
+ * The keys to remove so that what stays keeps to `keep` (pure): the ones unused for too long,
+ * then the least recently used beyond the count.
+ */
+export function snapshotsToPrune(used: ReadonlyArray<{ key: string; lastUsedMs: number }>, nowMs: number, keep: SnapshotKeep = SNAPSHOT_KEEP): string[] {
+  const maxAge = keep.unusedDays * 24 * 3600 * 1000;
+  const newestFirst = [...used].sort((a, b) => b.lastUsedMs - a.lastUsedMs);
+  return newestFirst.filter((s, i) => i >= keep.count || nowMs - s.lastUsedMs > maxAge).map((s) => s.key);
+}
+
+/**
+ * Removes the snapshots snapshotsToPrune() names; returns their keys. Directories being written
+ * (a private name with a suffix) and those without a description are not counted or touched.
+ */
+export async function pruneSnapshots(root: string = cacheRoot(), nowMs: number = Date.now(), keep: SnapshotKeep = SNAPSHOT_KEEP): Promise<string[]> {
+  const names = await readdir(join(root, 'snapshots')).catch(() => [] as string[]);
+  const used = (
+    await Promise.all(
+      names
+        .filter((n) => /^[0-9a-f]{16}$/.test(n))
+        .map(async (key) => {
+          const st = await stat(snapshotPaths(key, root).meta).catch(() => undefined);
+          return st === undefined ? undefined : { key, lastUsedMs: st.mtimeMs };
+        }),
+    )
+  ).filter((u) => u !== undefined);
+  const gone = snapshotsToPrune(used, nowMs, keep);
+  for (const key of gone) await removeSnapshot(key, root);
+  return gone;
 }
 
 /** CRC-32 of a file (streamed). */

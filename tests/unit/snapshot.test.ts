@@ -3,7 +3,7 @@
  * the QEMU arguments of a restore (harness/machine/snapshot.ts, qemu.ts). The restore itself
  * and its fallback on the real kernel are in tests/reliability/snapshot.test.ts.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,11 +13,14 @@ import {
   checkSnapshotMeta,
   fileCrc32,
   findSnapshot,
+  pruneSnapshots,
   restoreCommand,
   SNAPSHOT_FORMAT,
   snapshotEligibility,
   snapshotKey,
   snapshotPaths,
+  snapshotsToPrune,
+  touchSnapshot,
   type SnapshotKeyInput,
   type SnapshotMeta,
 } from '../../harness/machine/snapshot.ts';
@@ -127,6 +130,43 @@ describe('stored snapshots', () => {
     const dir = await mkdtemp(join(tmpdir(), 'vslab-crc-'));
     await writeFile(join(dir, 'f'), 'hello');
     expect(await fileCrc32(join(dir, 'f'))).toBe(0x3610a686);
+  });
+});
+
+describe('what the cache keeps', () => {
+  const DAY = 24 * 3600 * 1000;
+  const now = 100 * DAY;
+
+  it('removes the snapshots unused for longer than the limit, and the least recently used beyond the count', () => {
+    const used = [
+      { key: 'a', lastUsedMs: now - 1 * DAY },
+      { key: 'b', lastUsedMs: now - 8 * DAY },
+      { key: 'c', lastUsedMs: now - 2 * DAY },
+      { key: 'd', lastUsedMs: now - 3 * DAY },
+    ];
+    expect(snapshotsToPrune(used, now, { count: 64, unusedDays: 7 })).toEqual(['b']);
+    expect(snapshotsToPrune(used, now, { count: 2, unusedDays: 7 }).sort()).toEqual(['b', 'd']);
+    expect(snapshotsToPrune(used, now, { count: 64, unusedDays: 30 })).toEqual([]);
+    expect(snapshotsToPrune([], now)).toEqual([]);
+  });
+
+  it("goes by the last save or restore (the description's time); leaves directories in the making alone", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'vslab-prune-'));
+    const make = async (key: string, daysAgo: number): Promise<void> => {
+      const p = snapshotPaths(key, root);
+      await mkdir(p.dir, { recursive: true });
+      await writeFile(p.meta, '{}');
+      const t = new Date(now - daysAgo * DAY);
+      await utimes(p.meta, t, t);
+    };
+    await make('0000000000000001', 10);
+    await make('0000000000000002', 1);
+    await make('0000000000000003', 9);
+    await mkdir(snapshotPaths('0000000000000004', root, '.tmp-1-ab').dir, { recursive: true });
+    // A restore of 3 just now keeps it.
+    await touchSnapshot(snapshotPaths('0000000000000003', root), new Date(now));
+    expect(await pruneSnapshots(root, now)).toEqual(['0000000000000001']);
+    expect((await readdir(join(root, 'snapshots'))).sort()).toEqual(['0000000000000002', '0000000000000003', '0000000000000004.tmp-1-ab']);
   });
 });
 
