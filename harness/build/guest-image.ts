@@ -93,9 +93,15 @@ async function buildProgram(arch: Arch, prog: GuestProgram, progress: Progress):
   const tmp = `${out}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  await runStep(`compile guest ${prog.dir} (${arch})`, 'make', ['-C', src, `CC=${cc}`, `OUT=${tmp}`, `VSERVER_NR=${nr}`], {
-    logPath: join(cacheRoot(), 'logs', `guest-${prog.dir}-${arch}.log`),
-  });
+  try {
+    await runStep(`compile guest ${prog.dir} (${arch})`, 'make', ['-C', src, `CC=${cc}`, `OUT=${tmp}`, `VSERVER_NR=${nr}`], {
+      logPath: join(cacheRoot(), 'logs', `guest-${prog.dir}-${arch}.log`),
+    });
+  } catch (err) {
+    // The log keeps what failed; a half-made directory would only be debris.
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
   await rm(out, { recursive: true, force: true });
   await rename(tmp, out);
   return { binary, digest };

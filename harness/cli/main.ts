@@ -5,37 +5,31 @@
  */
 import { VslabError } from '../errors.ts';
 import type { Invocable } from './command.ts';
-import { buildCommand } from './build.ts';
-import { patchCommand } from './patch.ts';
-import { runCommand } from './run.ts';
-import { shellCommand } from './shell.ts';
-import { fetchCommand } from './fetch.ts';
-import { examplesCommand } from './examples.ts';
-import { diskCommand } from './disk.ts';
 import { exitStatusFor } from './exit-status.ts';
-import { fuzzCommand } from './fuzz.ts';
-import { benchCommand } from './bench.ts';
-import { selftestsCommand } from './selftests.ts';
-import { matrixCommand } from './matrix.ts';
 
-/** In the order `vslab --help` lists them. */
-const COMMANDS: Record<string, Invocable> = {
-  examples: examplesCommand,
-  matrix: matrixCommand,
-  build: buildCommand,
-  run: runCommand,
-  shell: shellCommand,
-  disk: diskCommand,
-  fuzz: fuzzCommand,
-  bench: benchCommand,
-  selftests: selftestsCommand,
-  patch: patchCommand,
-  fetch: fetchCommand,
+/**
+ * In the order `vslab --help` lists them. Each is loaded when asked for: a command's module
+ * brings its whole dependency tree (the emulators, the builders), and `vslab run` should not
+ * wait for the matrix's or the benchmarks'.
+ */
+const COMMANDS: Record<string, () => Promise<Invocable>> = {
+  examples: async () => (await import('./examples.ts')).examplesCommand,
+  matrix: async () => (await import('./matrix.ts')).matrixCommand,
+  build: async () => (await import('./build.ts')).buildCommand,
+  run: async () => (await import('./run.ts')).runCommand,
+  shell: async () => (await import('./shell.ts')).shellCommand,
+  disk: async () => (await import('./disk.ts')).diskCommand,
+  fuzz: async () => (await import('./fuzz.ts')).fuzzCommand,
+  bench: async () => (await import('./bench.ts')).benchCommand,
+  selftests: async () => (await import('./selftests.ts')).selftestsCommand,
+  patch: async () => (await import('./patch.ts')).patchCommand,
+  fetch: async () => (await import('./fetch.ts')).fetchCommand,
 };
 
-function usage(): string {
+async function usage(): Promise<string> {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const list = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const summaries = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).summary));
+  const list = Object.keys(COMMANDS).map((name, i) => `  ${name.padEnd(width)}  ${summaries[i] ?? ''}`);
   return `usage: vslab <command> [options]
 
 commands:
@@ -51,15 +45,15 @@ printed a splat, 2 usage error or infrastructure (build, emulator, boot, harness
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${usage()}\n`);
+    process.stdout.write(`${await usage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS[name];
-  if (cmd === undefined) {
+  const load = COMMANDS[name];
+  if (load === undefined) {
     process.stderr.write(`vslab: unknown command "${name}" (try vslab --help)\n`);
     return 2;
   }
-  return cmd.invoke(rest);
+  return (await load()).invoke(rest);
 }
 
 main(process.argv.slice(2)).then(
