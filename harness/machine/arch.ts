@@ -69,6 +69,23 @@ export interface ArchInfo {
   endian: 'little' | 'big';
 }
 
+/**
+ * The 32-bit ARM machine both ARM rows boot (arm, and armel on the same board and CPU): QEMU's
+ * "virt" board below 4 GiB with a Cortex-A15, the PL011 console, virtio-mmio disks, and arm's
+ * sys_vserver slot 313.
+ */
+const ARM32_VIRT = {
+  qemu: 'qemu-system-arm',
+  qemuPackage: 'qemu-system-arm',
+  kvm: false,
+  qemuMachine: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
+  console: 'ttyAMA0',
+  disk: 'virtio-mmio',
+  syscall: 313,
+  bits: 32,
+  endian: 'little',
+} as const satisfies Partial<ArchInfo>;
+
 const INFO: Record<Arch, ArchInfo> = {
   i386: {
     kernelArch: 'i386',
@@ -129,15 +146,7 @@ const INFO: Record<Arch, ArchInfo> = {
     multiarch: 'arm-linux-gnueabihf',
     toolsArch: 'arm',
     debian: 'armhf',
-    qemu: 'qemu-system-arm',
-    qemuPackage: 'qemu-system-arm',
-    kvm: false,
-    qemuMachine: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
-    console: 'ttyAMA0',
-    disk: 'virtio-mmio',
-    syscall: 313,
-    bits: 32,
-    endian: 'little',
+    ...ARM32_VIRT,
   },
   // 64-bit ARMv8 (Debian arm64) on the same "virt" board with a Cortex-A57. The generic syscall
   // table has no vserver slot: 244 is our choice (kernel-patch/README.md, "arm64 syscall number").
@@ -230,15 +239,7 @@ const INFO: Record<Arch, ArchInfo> = {
     multiarch: 'arm-linux-gnueabi',
     toolsArch: 'arm',
     debian: 'armel',
-    qemu: 'qemu-system-arm',
-    qemuPackage: 'qemu-system-arm',
-    kvm: false,
-    qemuMachine: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
-    console: 'ttyAMA0',
-    disk: 'virtio-mmio',
-    syscall: 313,
-    bits: 32,
-    endian: 'little',
+    ...ARM32_VIRT,
   },
   // 64-bit z/Architecture, big-endian (Debian s390x), on QEMU's s390-ccw-virtio machine (TCG only
   // on an x86 host). The console is the SCLP VT220 terminal QEMU makes of -serial: ttysclp0.
