@@ -92,22 +92,18 @@ export async function runOracle(opts: OracleOptions = {}): Promise<OracleResult>
   const guest = opts.hostOnly === true ? undefined : await one('vserver', 'guest');
   const first = verdict({ vanilla, vserver, vserverOff, guest }, await readGuestExpectations());
   const flaky: Flaky[] = [];
-  const confirmed = [
-    ...(await confirm(
-      first.regressions.filter((r) => r.run === 'vserver/host'),
-      'vserver',
-      'host',
-      opts,
-      flaky,
-    )),
-    ...(await confirm(
-      first.regressions.filter((r) => r.run === 'vserver-off/host'),
-      'vserver-off',
-      'host',
-      opts,
-      flaky,
-    )),
-  ];
+  const confirmed: Awaited<ReturnType<typeof confirm>> = [];
+  for (const variant of ['vserver', 'vserver-off'] as const) {
+    confirmed.push(
+      ...(await confirm(
+        first.regressions.filter((r) => r.run === `${variant}/host`),
+        variant,
+        'host',
+        opts,
+        flaky,
+      )),
+    );
+  }
   const unexplained = await confirmGuest(first.unexplained, opts, flaky);
   const aborted = [vanilla, vserver, vserverOff, guest].some((r) => r?.aborted !== undefined);
   const v: Verdict = { ...first, regressions: confirmed, unexplained, ok: confirmed.length === 0 && unexplained.length === 0 && !aborted };
