@@ -6,7 +6,7 @@
  */
 import type { Shell } from '../console/shell.ts';
 import { VslabError } from '../errors.ts';
-import type { Example, ExampleResult, InvariantResult, StepResult } from './types.ts';
+import { stepLookup, type Example, type ExampleResult, type InvariantResult, type StepResult } from './types.ts';
 
 const NOT_WRITTEN = 'its steps and invariants are not written yet';
 
@@ -34,7 +34,7 @@ export async function runExample(shell: Shell, ex: Example): Promise<ExampleResu
     }
     for (const step of ex.steps) {
       const r = await shell.run(step.command);
-      steps.push({ command: step.command, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs });
+      steps.push({ name: step.name, command: step.command, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs });
     }
   } catch (err) {
     const errorCode = err instanceof VslabError ? err.code : 'INTERNAL';
@@ -42,10 +42,11 @@ export async function runExample(shell: Shell, ex: Example): Promise<ExampleResu
   } finally {
     if (ex.cleanup !== undefined && shell.failed === undefined) await shell.run(ex.cleanup).catch(() => undefined);
   }
+  const step = stepLookup(steps);
   const invariants: InvariantResult[] = ex.invariants.map((inv) => {
     let verdict: true | string;
     try {
-      verdict = inv.check(steps);
+      verdict = inv.check(step);
     } catch (err) {
       verdict = err instanceof Error ? err.message : String(err);
     }

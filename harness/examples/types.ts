@@ -15,7 +15,9 @@ export interface Requirement {
 }
 
 /** One command, as a user would type it at the guest's shell. */
-export interface Step {
+export interface Step<N extends string = string> {
+  /** What the invariants call it: short, kebab-case, unique in its example ('ps-in-a'). */
+  name: N;
   command: string;
   /** What this step shows, for the report. */
   note?: string;
@@ -23,6 +25,8 @@ export interface Step {
 
 /** The outcome of one step as seen on the console. */
 export interface StepResult {
+  /** The step's name. */
+  name: string;
   command: string;
   exitCode: number;
   stdout: string;
@@ -30,13 +34,20 @@ export interface StepResult {
   durationMs: number;
 }
 
-/** An invariant over the step results: true when it holds, else a sentence saying what was seen. */
-export interface Invariant {
+/** How a check reads the results: the result of the step called NAME (N: the example's step names). */
+export type StepLookup<N extends string = string> = (name: N) => StepResult;
+
+/** A check over the step results: true when it holds, else a sentence saying what was seen. */
+export type Check<N extends string = string> = (step: StepLookup<N>) => true | string;
+
+/** An invariant over the step results. */
+export interface Invariant<N extends string = string> {
   says: string;
-  check: (steps: readonly StepResult[]) => true | string;
+  check: Check<N>;
 }
 
-export interface Example {
+/** N: the names of its steps, which its checks read them by. */
+export interface Example<N extends string = string> {
   id: string;
   title: string;
   /** Paper section(s) it illustrates, e.g. "03.1". */
@@ -52,8 +63,8 @@ export interface Example {
    */
   disk?: boolean;
   requires?: Requirement[];
-  steps: Step[];
-  invariants: Invariant[];
+  steps: Step<N>[];
+  invariants: Invariant<N>[];
   /** Run afterwards whatever happened, to leave the guest as it was (not part of the transcript). */
   cleanup?: string;
 }
@@ -83,9 +94,19 @@ export interface ExampleResult {
   variant?: Variant;
 }
 
-/** Helper for invariants: the result of step i, or an error naming the missing step. */
-export function stepOf(steps: readonly StepResult[], i: number): StepResult {
-  const s = steps[i];
-  if (s === undefined) throw new Error(`step ${i} did not run`);
-  return s;
+/**
+ * An example whose checks may read only its own steps: a name none of its steps has is a type
+ * error (catalog.ts checks the same again when it loads, for whatever the types let through).
+ */
+export function defineExample<N extends string>(example: Example<N>): Example {
+  return example;
+}
+
+/** The lookup a check reads RESULTS by; a name that did not run throws, naming it. */
+export function stepLookup(results: readonly StepResult[]): StepLookup {
+  return (name) => {
+    const r = results.find((s) => s.name === name);
+    if (r === undefined) throw new Error(`step '${name}' did not run`);
+    return r;
+  };
 }

@@ -290,7 +290,14 @@ describe('KCIDB context', () => {
         builtAt: '2026-12-06T10:03:20.000Z',
       },
     };
-    const ex = (id: string): Example => ({ id, title: `example ${id}`, section: '03.1', demonstrates: '', steps: [{ command: 'true' }], invariants: [] });
+    const ex = (id: string): Example => ({
+      id,
+      title: `example ${id}`,
+      section: '03.1',
+      demonstrates: '',
+      steps: [{ name: 'true', command: 'true' }],
+      invariants: [],
+    });
     const done = sampleReport.results.slice(0, 2).map((r) => ({ ...r, variant: 'vserver' as const }));
     const doc = await examplesKcidb({
       arch: 'i386',

@@ -3,7 +3,7 @@
  * builders (a guest of its own, a jail, a CPU share measurement) and parsers of what the
  * commands print.
  */
-import { stepOf, type Requirement, type StepResult } from '../types.ts';
+import type { Check, Requirement } from '../types.ts';
 
 export const tool = (name: string): Requirement => ({ what: `the ${name} tool`, probe: `command -v ${name}` });
 /** A sys_vserver command is implemented when the kernel does not answer ENOSYS. */
@@ -188,26 +188,36 @@ export const shareOf = (stdout: string): number | undefined => {
 };
 
 /*
- * The invariants most examples state, each with what it reports when it does not hold (what the
- * step printed, or its exit status and stderr).
+ * The invariants most examples state, each over the step of the name it is given and with what it
+ * reports when it does not hold (what the step printed, or its exit status and stderr).
  */
-/** Step I printed exactly TEXT on stdout. */
+/** Step NAME printed exactly TEXT on stdout. */
 export const printsExactly =
-  (i: number, text: string) =>
-  (s: readonly StepResult[]): true | string =>
-    stepOf(s, i).stdout === text || stepOf(s, i).stdout + stepOf(s, i).stderr;
-/** Step I printed something RE matches on stdout. */
+  <N extends string>(name: N, text: string): Check<N> =>
+  (step) =>
+    step(name).stdout === text || step(name).stdout + step(name).stderr;
+/** Step NAME printed something RE matches on stdout. */
 export const printsMatching =
-  (i: number, re: RegExp) =>
-  (s: readonly StepResult[]): true | string =>
-    re.test(stepOf(s, i).stdout) || stepOf(s, i).stdout + stepOf(s, i).stderr;
-/** Step I failed (exit status not 0) with RE matching its stderr. */
+  <N extends string>(name: N, re: RegExp): Check<N> =>
+  (step) =>
+    re.test(step(name).stdout) || step(name).stdout + step(name).stderr;
+/** Step NAME succeeded (exit status 0) and printed something RE matches on stdout. */
+export const succeedsPrinting =
+  <N extends string>(name: N, re: RegExp): Check<N> =>
+  (step) =>
+    (step(name).exitCode === 0 && re.test(step(name).stdout)) || step(name).stdout + step(name).stderr;
+/** Step NAME failed (exit status not 0) with RE matching its stderr. */
 export const failsWith =
-  (i: number, re: RegExp) =>
-  (s: readonly StepResult[]): true | string =>
-    (stepOf(s, i).exitCode !== 0 && re.test(stepOf(s, i).stderr)) || `exit ${stepOf(s, i).exitCode}: ${stepOf(s, i).stderr}`;
-/** Step I printed exactly TEXT on stderr. */
+  <N extends string>(name: N, re: RegExp): Check<N> =>
+  (step) =>
+    (step(name).exitCode !== 0 && re.test(step(name).stderr)) || `exit ${step(name).exitCode}: ${step(name).stderr}`;
+/** As failsWith, but what it reports shows stdout too (for a step whose output tells what it reached). */
+export const failsWithOutput =
+  <N extends string>(name: N, re: RegExp): Check<N> =>
+  (step) =>
+    (step(name).exitCode !== 0 && re.test(step(name).stderr)) || `exit ${step(name).exitCode}: ${step(name).stdout}${step(name).stderr}`;
+/** Step NAME printed exactly TEXT on stderr. */
 export const stderrIs =
-  (i: number, text: string) =>
-  (s: readonly StepResult[]): true | string =>
-    stepOf(s, i).stderr === text || `exit ${stepOf(s, i).exitCode}: ${stepOf(s, i).stderr}`;
+  <N extends string>(name: N, text: string): Check<N> =>
+  (step) =>
+    step(name).stderr === text || `exit ${step(name).exitCode}: ${step(name).stderr}`;
