@@ -12,24 +12,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { vpoll } from '../poll.ts';
-import { guestWords, vc, type VcResult } from './helpers.ts';
+import { ALL, CAP_SYS_ADMIN, guestWords, HIDE_NETIF, ip4, PERSISTENT, STATE_ADMIN, STATE_SETUP, u16, u32, u64, vc, type VcResult } from './helpers.ts';
 
-const CAP_SYS_ADMIN = 21;
 const CAP_SYS_RESOURCE = 24;
 
-const STATE_SETUP = 1n << 32n;
-const STATE_ADMIN = 1n << 34n;
-const PERSISTENT = 1n << 38n;
-const HIDE_NETIF = 0x2000000n;
 const SINGLE_IP = 0x100n;
-const ALL = 0xffffffffffffffffn;
 
 const NXA = { IPV4: 0x1, IPV6: 0x2, ANY: 0xff, ADDR: 0x10, MASK: 0x20, RANGE: 0x40, BCAST: 0x100, LBACK: 0x200 };
 
-/** The guest's integers, in its byte order (helpers.ts); addresses stay in network order. */
-const { u64, u16, u32 } = guestWords;
-/** An IPv4 address in network order. */
-const ip4 = (a: string): string => Buffer.from(a.split('.').map(Number)).toString('hex');
 /** An IPv6 address (full or with one "::") in network order. */
 const ip6 = (a: string): string => {
   const [head = '', tail] = a.split('::');
