@@ -11,6 +11,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { devNames, linkNames } from '../net-listings.ts';
 import { vpoll } from '../poll.ts';
 import { ALL, CAP_SYS_ADMIN, guestWords, HIDE_NETIF, ip4, PERSISTENT, STATE_ADMIN, STATE_SETUP, u16, u32, u64, vc, type VcResult } from './helpers.ts';
 
@@ -462,11 +463,6 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
   });
 
   it('HIDE_LBACK hides the loopback interface and its addresses; under HIDE_NETIF they show only when the guest may use loopback', async () => {
-    const names = (out: string): string[] =>
-      out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split(':')[1]?.trim() ?? '');
     const addrs = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
     const look = "ip -o link; echo ---; ip -o addr; echo ---; cat /proc/net/dev; echo ---; cat /proc/net/if_inet6; echo ---; ifconfig | grep 'inet addr'";
     const inCtx = async (nid: number, flags: string) => {
@@ -475,13 +471,9 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
       );
       const [link = '', addr = '', dev = '', inet6 = '', ifc = ''] = r.stdout.split('---\n');
       return {
-        links: names(link),
+        links: linkNames(link),
         addrs: addrs(addr),
-        dev: dev
-          .split('\n')
-          .slice(2)
-          .filter(Boolean)
-          .map((l) => l.split(':')[0]?.trim()),
+        dev: devNames(dev),
         inet6: inet6
           .split('\n')
           .filter(Boolean)
