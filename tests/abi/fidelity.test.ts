@@ -14,6 +14,7 @@ import {
   CAP_SYS_ADMIN,
   HIDE_NETIF,
   INF,
+  INIT_SET,
   ip4,
   KEEP,
   MSGQUEUE,
@@ -29,7 +30,6 @@ import {
   vc,
 } from './helpers.ts';
 
-const INIT_SET = 7n << 32n;
 const PROLIFIC = 1n << 49n;
 const VIRT_UPTIME = 0x20000n;
 const VIRT_LOAD = 0x80000n;

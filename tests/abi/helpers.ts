@@ -81,6 +81,8 @@ export const u64 = (v: bigint): string => guestWords.u64(v);
 /** A u32 and a u16 as vsyscall --in takes them, in the same byte order. */
 export const u32 = (v: number): string => guestWords.u32(v);
 export const u16 = (v: number): string => guestWords.u16(v);
+/** A signed 32-bit int (pid, signal) as vsyscall --in takes it. */
+export const s32 = (v: number): string => guestWords.s32(v);
 /** An IPv4 address as the kernel's structs hold it: in network order on every row. */
 export const ip4 = (a: string): string => Buffer.from(a.split('.').map(Number)).toString('hex');
 /** ctx_rlimit_v0 as an i386 task lays it out: u32 id, then three u64 at 4-byte alignment (28 bytes). */
@@ -105,6 +107,8 @@ export const KEEP = 0xfffffffffffffffen;
 export const STATE_SETUP = 1n << 32n;
 export const STATE_ADMIN = 1n << 34n;
 export const PERSISTENT = 1n << 38n;
+/** STATE_SETUP | STATE_INIT | STATE_ADMIN: a context as ctx_create makes it by default. */
+export const INIT_SET = 7n << 32n;
 export const HIDE_NETIF = 0x2000000n;
 /** Every bit of a u64 word (a mask that changes every flag, a full capability set). */
 export const ALL = 0xffffffffffffffffn;
