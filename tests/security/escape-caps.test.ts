@@ -151,7 +151,7 @@ const attacks: Attack[] = [
     command: 'escape-net ptrace $(cat /tmp/victim43)',
     refused: { errno: ['ESRCH', 'EPERM'] },
   },
-  // The filesystem battery's attacks, here in a guest that holds the capability by name.
+  // CAP_SYS_BOOT, which the secure bound keeps: the filesystem battery's reboot and kexec_load (attacks.ts), run here in this file's guest.
   { ...REBOOT, id: 'cap-sys-boot-reboot', title: `CAP_SYS_BOOT: ${REBOOT.title}` },
   { ...KEXEC_LOAD, id: 'cap-sys-boot-kexec', title: 'CAP_SYS_BOOT: kexec_load(2) of a kernel for the whole machine' },
   {
