@@ -8,10 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { u64, vc } from './helpers.ts';
+import { INIT_SET, PERSISTENT, u64, vc } from './helpers.ts';
 
-const INIT_SET = 7n << 32n;
-const PERSISTENT = 1n << 38n;
 const CLONE = { NEWNS: 0x20000n, NEWUTS: 0x4000000n, NEWIPC: 0x8000000n };
 
 describe('context capabilities (ABI §5.2): enforced, or refused by set_ccaps', () => {

@@ -7,10 +7,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { settleUntil } from '../poll.ts';
-import { u64, vc } from './helpers.ts';
+import { INIT_SET, PERSISTENT, u64, vc } from './helpers.ts';
 
-const INIT_SET = 7n << 32n;
-const PERSISTENT = 1n << 38n;
 const VXF = {
   INFO_LOCK: 0x1n,
   INFO_SCHED: 0x2n,

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { guestWords, u64, vc } from './helpers.ts';
+import { ALL, guestWords, INIT_SET, PERSISTENT, u64, vc } from './helpers.ts';
 
 /** vhi_name_v0: {u32 field; char name[65]}, padded to 72 bytes; the field in the guest's byte order. */
 const vhiName = (field: number, name: string): string => {
@@ -13,9 +13,6 @@ const vhiName = (field: number, name: string): string => {
   b.write(name, 0, 65, 'latin1');
   return guestWords.u32(field) + b.toString('hex');
 };
-const ALL = 0xffffffffffffffffn;
-const INIT_SET = 7n << 32n;
-const PERSISTENT = 1n << 38n;
 const VXC = { SET_UTSNAME: 0x1n, TIOCSTI: 0x10n, SYSLOG: 0x1000n };
 const VHIN = { CONTEXT: 0, NODENAME: 2, DOMAINNAME: 6 };
 

@@ -5,16 +5,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { guestWords, u64, vc } from './helpers.ts';
+import { CAP_SYS_ADMIN, guestWords, INIT_SET, PERSISTENT, STATE_ADMIN, STATE_SETUP, u64, vc } from './helpers.ts';
 
-const CAP_SYS_ADMIN = 21;
 const CAP_SYS_RESOURCE = 24;
-
-/** A u64 as the little-endian hex vsyscall takes and prints. */
-const STATE_SETUP = 1n << 32n;
-const STATE_ADMIN = 1n << 34n;
-const INIT_SET = 7n << 32n;
-const PERSISTENT = 1n << 38n;
 
 describe('context commands: layouts, values and permission errnos', () => {
   const h = useGuest({ variant: 'vserver' });

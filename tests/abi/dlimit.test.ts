@@ -8,13 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from './helpers.ts';
+import { CAP_SYS_ADMIN, u32, vc } from './helpers.ts';
 
 const CMD = { add: 'add_dlimit', rem: 'rem_dlimit', set: 'set_dlimit', get: 'get_dlimit', get_vci: 'get_vci' };
 const KEEP = 0xfffffffe;
 const INF = 0xffffffff;
 const DLIMF_SHIFT = 0x10;
-const CAP_SYS_ADMIN = 21;
 const CAP_SYS_RESOURCE = 24;
 const MNT = '/tmp/dl-a';
 const OTHER = '/tmp/dl-b';
@@ -29,19 +28,10 @@ interface Dlimit {
 }
 
 /** ctx_dlimit_v0 on i386: u32 name (filled by vsyscall --ptr 0=PATH), six u32 fields: 28 bytes. */
-const dlimitHex = (d: Partial<Dlimit> = {}): string => {
-  const b = Buffer.alloc(28);
-  [d.spaceUsed ?? KEEP, d.spaceTotal ?? KEEP, d.inodesUsed ?? KEEP, d.inodesTotal ?? KEEP, d.reserved ?? KEEP, d.flags ?? 0].forEach((v, i) =>
-    b.writeUInt32LE(v >>> 0, 4 + 4 * i),
-  );
-  return b.toString('hex');
-};
+const dlimitHex = (d: Partial<Dlimit> = {}): string =>
+  [0, d.spaceUsed ?? KEEP, d.spaceTotal ?? KEEP, d.inodesUsed ?? KEEP, d.inodesTotal ?? KEEP, d.reserved ?? KEEP, d.flags ?? 0].map(u32).join('');
 /** ctx_dlimit_base_v0 on i386: u32 name, u32 flags: 8 bytes. */
-const baseHex = (flags = 0): string => {
-  const b = Buffer.alloc(8);
-  b.writeUInt32LE(flags >>> 0, 4);
-  return b.toString('hex');
-};
+const baseHex = (flags = 0): string => u32(0) + u32(flags);
 const parse = (out: Buffer): Dlimit => ({
   spaceUsed: out.readUInt32LE(4),
   spaceTotal: out.readUInt32LE(8),

@@ -9,45 +9,41 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from './helpers.ts';
+import {
+  ALL,
+  CAP_SYS_ADMIN,
+  HIDE_NETIF,
+  INF,
+  INIT_SET,
+  ip4,
+  KEEP,
+  MSGQUEUE,
+  NOFILE,
+  NPROC,
+  PERSISTENT,
+  rlimit,
+  STATE_ADMIN,
+  STATE_SETUP,
+  u16,
+  u32,
+  u64,
+  vc,
+} from './helpers.ts';
 
-const STATE_SETUP = 1n << 32n;
-const STATE_ADMIN = 1n << 34n;
-const INIT_SET = 7n << 32n;
-const PERSISTENT = 1n << 38n;
 const PROLIFIC = 1n << 49n;
 const VIRT_UPTIME = 0x20000n;
 const VIRT_LOAD = 0x80000n;
-const ALL = 0xffffffffffffffffn;
 const NXF = { HIDE_NETIF: 0x2000000n, HIDE_LBACK: 0x4000000n, LBACK_ALLOW: 0x400n, INIT_SET: (1n << 34n) | 0x2000000n };
 const NXC_RAW_ICMP = 0x100n;
 const NXC_MULTICAST = 0x1000n;
 const VXC = { SET_UTSNAME: 0x1n, TIOCSTI: 0x10n, RAW_ICMP: 0x100n, SYSLOG: 0x1000n };
-const HIDE_NETIF = 0x2000000n;
 /** util-vserver's insecure bcaps (its vc_get_insecurebcaps(); bit 29 is its QUOTACTL). */
 const INSECURE_BCAPS = [9, 11, 12, 13, 14, 15, 16, 17, 20, 21, 23, 24, 25, 27, 29].reduce((m, b) => m | (1n << BigInt(b)), 0n);
 const NXA = { IPV4: 0x1, ADDR: 0x10, LBACK: 0x200, IPV6: 0x2 };
-const CAP_SYS_ADMIN = 21;
 const CAP_CONTEXT = 41;
-const NPROC = 6;
-const NOFILE = 7;
-const MSGQUEUE = 12;
-const KEEP = 0xfffffffffffffffen;
-const INF = 0xffffffffffffffffn;
 
-const le = (v: bigint | number, bytes: number): string => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(v));
-  return b.subarray(0, bytes).toString('hex');
-};
-const u64 = (v: bigint): string => le(v, 8);
-const u32 = (v: number): string => le(v, 4);
-const u16 = (v: number): string => le(v, 2);
-const ip4 = (a: string): string => Buffer.from(a.split('.').map(Number)).toString('hex');
 /** {u64 value, u64 mask}: cflags, ccaps, bcaps, nflags, ncaps. */
 const pair = (value: bigint, mask: bigint): string => u64(value) + u64(mask);
-/** ctx_rlimit_v0 as an i386 task lays it out (28 bytes). */
-const rlimit = (id: number, min: bigint, soft: bigint, max: bigint): string => u32(id) + u64(min) + u64(soft) + u64(max);
 /** net_addr_ipv4_v2: u16 type; u16 flags; ip; ip2; mask (16 bytes). */
 const ipv4V2 = (type: number, ip: string, mask: string): string => u16(type) + u16(0) + ip4(ip) + ip4('0.0.0.0') + ip4(mask);
 /** net_addr_v0 with one address. */

@@ -78,3 +78,38 @@ export const guestWords: Words = archWords(archFromEnv() ?? 'i386');
 
 /** A u64 as vsyscall --in takes it: 16 hex digits, in the byte order of the guests the neutral files boot. */
 export const u64 = (v: bigint): string => guestWords.u64(v);
+/** A u32 and a u16 as vsyscall --in takes them, in the same byte order. */
+export const u32 = (v: number): string => guestWords.u32(v);
+export const u16 = (v: number): string => guestWords.u16(v);
+/** A signed 32-bit int (pid, signal) as vsyscall --in takes it. */
+export const s32 = (v: number): string => guestWords.s32(v);
+/** An IPv4 address as the kernel's structs hold it: in network order on every row. */
+export const ip4 = (a: string): string => Buffer.from(a.split('.').map(Number)).toString('hex');
+/** ctx_rlimit_v0 as an i386 task lays it out: u32 id, then three u64 at 4-byte alignment (28 bytes). */
+export const rlimit = (id: number, min: bigint, soft: bigint, max: bigint): string => u32(id) + u64(min) + u64(soft) + u64(max);
+/** The limit ids of the rlimit commands as an i386 task numbers them: Linux's RLIMIT_* below 16, the context's own above. */
+export const RSS = 5;
+export const NPROC = 6;
+export const NOFILE = 7;
+export const MEMLOCK = 8;
+export const AS = 9;
+export const LOCKS = 10;
+export const MSGQUEUE = 12;
+export const NSOCK = 16;
+export const OPENFD = 17;
+export const ANON = 18;
+export const SHMEM = 19;
+/** The rlimit commands' values for "no limit" and "leave as it is". */
+export const INF = 0xffffffffffffffffn;
+export const KEEP = 0xfffffffffffffffen;
+
+/** Flags of a context (cflags) that several files use; a network context's nflags have them at the same bits. */
+export const STATE_SETUP = 1n << 32n;
+export const STATE_ADMIN = 1n << 34n;
+export const PERSISTENT = 1n << 38n;
+/** STATE_SETUP | STATE_INIT | STATE_ADMIN: a context as ctx_create makes it by default. */
+export const INIT_SET = 7n << 32n;
+export const HIDE_NETIF = 0x2000000n;
+/** Every bit of a u64 word (a mask that changes every flag, a full capability set). */
+export const ALL = 0xffffffffffffffffn;
+export const CAP_SYS_ADMIN = 21;

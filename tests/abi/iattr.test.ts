@@ -7,21 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from './helpers.ts';
+import { CAP_SYS_ADMIN, u32, vc } from './helpers.ts';
 
 const IATTR = { TAG: 0x01000000, ADMIN: 1, WATCH: 2, HIDE: 4, BARRIER: 0x10000, IXUNLINK: 0x20000, IMMUTABLE: 0x40000, COW: 0x80000 };
 const CAP_LINUX_IMMUTABLE = 9;
-const CAP_SYS_ADMIN = 21;
 const DIR = '/tmp/iattr-abi';
 
-/** Three u32 as the little-endian hex vsyscall takes. */
-const fiattr = (tag: number, flags: number, mask: number): string => {
-  const b = Buffer.alloc(12);
-  b.writeUInt32LE(tag, 0);
-  b.writeUInt32LE(flags >>> 0, 4);
-  b.writeUInt32LE(mask >>> 0, 8);
-  return b.toString('hex');
-};
+/** {u32 tag; u32 flags; u32 mask} as vsyscall --in takes it. */
+const fiattr = (tag: number, flags: number, mask: number): string => u32(tag) + u32(flags) + u32(mask);
 
 describe('inode attribute commands: layout, applicable bits and errnos', () => {
   const h = useGuest({ variant: 'vserver' });
@@ -93,11 +86,7 @@ describe('inode attribute commands: layout, applicable bits and errnos', () => {
 
   it('get_iattr/set_iattr with a bad name pointer are EFAULT, with a NULL one EFAULT too', async () => {
     // ctx_iattr_v1 on i386: {u32 name, u32 tag, u32 flags, u32 mask}.
-    const withName = (name: number): string => {
-      const b = Buffer.alloc(16);
-      b.writeUInt32LE(name, 0);
-      return b.toString('hex');
-    };
+    const withName = (name: number): string => u32(name) + '00'.repeat(12);
     for (const name of [0, 1, 0xfffff000]) {
       expect(await call(`--in ${withName(name)} get_iattr 0`)).toMatchObject({ ret: -1, name: 'EFAULT' });
       expect(await call(`--in ${withName(name)} set_iattr 0`)).toMatchObject({ ret: -1, name: 'EFAULT' });

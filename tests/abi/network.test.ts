@@ -11,25 +11,16 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
+import { devNames, linkNames } from '../net-listings.ts';
 import { vpoll } from '../poll.ts';
-import { guestWords, vc, type VcResult } from './helpers.ts';
+import { ALL, CAP_SYS_ADMIN, guestWords, HIDE_NETIF, ip4, PERSISTENT, STATE_ADMIN, STATE_SETUP, u16, u32, u64, vc, type VcResult } from './helpers.ts';
 
-const CAP_SYS_ADMIN = 21;
 const CAP_SYS_RESOURCE = 24;
 
-const STATE_SETUP = 1n << 32n;
-const STATE_ADMIN = 1n << 34n;
-const PERSISTENT = 1n << 38n;
-const HIDE_NETIF = 0x2000000n;
 const SINGLE_IP = 0x100n;
-const ALL = 0xffffffffffffffffn;
 
 const NXA = { IPV4: 0x1, IPV6: 0x2, ANY: 0xff, ADDR: 0x10, MASK: 0x20, RANGE: 0x40, BCAST: 0x100, LBACK: 0x200 };
 
-/** The guest's integers, in its byte order (helpers.ts); addresses stay in network order. */
-const { u64, u16, u32 } = guestWords;
-/** An IPv4 address in network order. */
-const ip4 = (a: string): string => Buffer.from(a.split('.').map(Number)).toString('hex');
 /** An IPv6 address (full or with one "::") in network order. */
 const ip6 = (a: string): string => {
   const [head = '', tail] = a.split('::');
@@ -472,11 +463,6 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
   });
 
   it('HIDE_LBACK hides the loopback interface and its addresses; under HIDE_NETIF they show only when the guest may use loopback', async () => {
-    const names = (out: string): string[] =>
-      out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split(':')[1]?.trim() ?? '');
     const addrs = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] ?? '');
     const look = "ip -o link; echo ---; ip -o addr; echo ---; cat /proc/net/dev; echo ---; cat /proc/net/if_inet6; echo ---; ifconfig | grep 'inet addr'";
     const inCtx = async (nid: number, flags: string) => {
@@ -485,13 +471,9 @@ describe('network contexts and the loopback (ABI §5.4 LBACK_*, HIDE_LBACK)', ()
       );
       const [link = '', addr = '', dev = '', inet6 = '', ifc = ''] = r.stdout.split('---\n');
       return {
-        links: names(link),
+        links: linkNames(link),
         addrs: addrs(addr),
-        dev: dev
-          .split('\n')
-          .slice(2)
-          .filter(Boolean)
-          .map((l) => l.split(':')[0]?.trim()),
+        dev: devNames(dev),
         inet6: inet6
           .split('\n')
           .filter(Boolean)

@@ -5,13 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
-import { vc } from './helpers.ts';
+import { CAP_SYS_ADMIN, vc } from './helpers.ts';
 
 const VERSION = 0x00020308;
 const GET_VERSION = 'get_version';
 const GET_VCI = 'get_vci';
 const TASK_XID = 'task_xid';
-const CAP_SYS_ADMIN = 21;
 const CAP_CONTEXT = 41;
 
 describe('sys_vserver on the vserver kernel (i386 slot 273)', () => {

@@ -18,6 +18,15 @@ const keepAlive = (xid: number, extra = ''): string => `vcontext --create --sile
 
 describe('context tools (ABI §8) on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
+  /** Runs BODY with context XID kept alive (keepAlive with EXTRA) and the pid of its task, then kills the context whatever BODY did. */
+  const withContext = async (xid: number, extra: string, body: (pid: string) => Promise<void>): Promise<void> => {
+    const pid = (await h.succeed(keepAlive(xid, extra))).stdout.trim();
+    try {
+      await body(pid);
+    } finally {
+      await h.run(`vkill --xid ${xid}`);
+    }
+  };
 
   defineUsageTests(h, TOOLS);
 
@@ -57,8 +66,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
   });
 
   it('vcontext --create exits 254 if the context exists (silently with --silentexist); --migrate enters it', async () => {
-    const pid = (await h.succeed(keepAlive(4102))).stdout.trim();
-    try {
+    await withContext(4102, '', async (pid) => {
       const again = await h.run('vcontext --create --xid 4102 -- true');
       expect(again.exitCode).toBe(254);
       expect(again.stderr).toMatch(/4102/);
@@ -66,9 +74,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
       expect((await h.succeed('vcontext --migrate --xid 4102 -- vsyscall task_xid 0')).stdout).toBe('ret=4102 errno=0 OK\n');
       // Inside the context its own process is visible.
       expect((await h.run(`vcontext --migrate --xid 4102 -- kill -0 ${pid}`)).exitCode).toBe(0);
-    } finally {
-      await h.run('vkill --xid 4102');
-    }
+    });
   });
 
   it("vcontext --initpid makes the command the context's init (vx_info initpid)", async () => {
@@ -96,21 +102,17 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
   });
 
   it('vattribute --get prints bcapabilities, ccapabilities, flags and umask lines (util-vserver order)', async () => {
-    await h.succeed(keepAlive(4104));
-    try {
+    await withContext(4104, '', async () => {
       const out = (await h.succeed('vattribute --xid 4104 --get')).stdout;
       expect(out).toMatch(/^bcapabilities: CAP_CHOWN,[A-Z_,^0-9]+\nccapabilities: none\nflags: [a-z_^0-9,]+\numask: 0x[0-9a-f]+\n$/);
       expect(out).toMatch(/^flags: .*\bstate_setup\b/m);
       // Without --xid: the caller's own context.
       expect((await h.succeed('vcontext --migrate --xid 4104 -- vattribute --get')).stdout).toBe(out);
-    } finally {
-      await h.run('vkill --xid 4104');
-    }
+    });
   });
 
   it('vattribute --set changes flags, ccaps and bcaps through the mask, "~" clears', async () => {
-    await h.succeed(keepAlive(4105, '--endsetup'));
-    try {
+    await withContext(4105, '--endsetup', async () => {
       await h.succeed('vattribute --xid 4105 --set --flag virt_uptime,hide_mount --ccap utsname,ping --bcap ~MKNOD,~CAP_NET_RAW');
       let out = (await h.succeed('vattribute --xid 4105 --get')).stdout;
       expect(out).toMatch(/^flags: .*\bvirt_uptime\b/m);
@@ -122,14 +124,11 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
       out = (await h.succeed('vattribute --xid 4105 --get')).stdout;
       expect(out).not.toMatch(/hide_mount/);
       expect(out).toMatch(/^ccapabilities: set_utsname$/m);
-    } finally {
-      await h.run('vkill --xid 4105');
-    }
+    });
   });
 
   it('what vattribute sets shows in /proc/virtual/<xid>/status (Flags:, CCaps:, BCaps:)', async () => {
-    await h.succeed(keepAlive(4111, '--endsetup'));
-    try {
+    await withContext(4111, '--endsetup', async () => {
       await h.succeed('vattribute --xid 4111 --set --flag virt_uptime --ccap set_utsname --bcap ~MKNOD');
       const status = (await h.succeed('grep -E "^(Flags|BCaps|CCaps):" /proc/virtual/4111/status')).stdout;
       expect(status).toMatch(/^Flags:\t[0-9a-f]{16}\nBCaps:\t[0-9a-f]{16}\nCCaps:\t[0-9a-f]{16}\n$/);
@@ -139,14 +138,11 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
       expect(word('CCaps')).toBe(1n); // SET_UTSNAME
       expect(word('BCaps') & (1n << 27n)).toBe(0n); // CAP_MKNOD
       expect(word('BCaps') & 1n).toBe(1n); // CAP_CHOWN
-    } finally {
-      await h.run('vkill --xid 4111');
-    }
+    });
   });
 
   it("vattribute --secure sets util-vserver's secure sets: bcaps but the insecure ones, ccaps exactly set_utsname and raw_icmp, hide_netif; later options change bits on top", async () => {
-    await h.succeed(keepAlive(4113, '--endsetup'));
-    try {
+    await withContext(4113, '--endsetup', async () => {
       await h.succeed('vattribute --xid 4113 --set --ccap syslog,set_utsname');
       await h.succeed('vattribute --xid 4113 --set --secure');
       let out = (await h.succeed('vattribute --xid 4113 --get')).stdout;
@@ -159,9 +155,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
       await h.succeed('vattribute --xid 4113 --set --secure --ccap ~raw_icmp,syslog');
       out = (await h.succeed('vattribute --xid 4113 --get')).stdout;
       expect(out).toMatch(/^ccapabilities: set_utsname,syslog$/m);
-    } finally {
-      await h.run('vkill --xid 4113');
-    }
+    });
   });
 
   it('chcontext --xid N enters context N when it exists already (the migrate chain: no "New security context" line)', async () => {
@@ -182,8 +176,7 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
   });
 
   it('vuname prints the seven fields of a context and sets one with -s -t', async () => {
-    await h.succeed(keepAlive(4106));
-    try {
+    await withContext(4106, '', async () => {
       const host = (await h.succeed('uname -s -n -r -m')).stdout.trim().split(' ');
       // The version field holds blanks, so ask for the others by name; all seven are printed.
       expect((await h.succeed('vuname --xid 4106 sysname nodename release machine')).stdout).toBe(`${host.join(' ')}\n`);
@@ -192,14 +185,11 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
       expect((await h.succeed('vuname --xid 4106 nodename sysname')).stdout).toBe(`guest4106 ${host[0] ?? ''}\n`);
       expect((await h.succeed('vcontext --migrate --xid 4106 -- uname -n')).stdout).toBe('guest4106\n');
       expect((await h.succeed('uname -n')).stdout).toBe(`${host[1] ?? ''}\n`);
-    } finally {
-      await h.run('vkill --xid 4106');
-    }
+    });
   });
 
   it('vps shows the CONTEXT column after PID: xid in 5 columns, then MAIN / ALL_PROC / the guest', async () => {
-    const pid = (await h.succeed(keepAlive(4107))).stdout.trim();
-    try {
+    await withContext(4107, '', async (pid) => {
       const out = (await h.succeed('vps')).stdout;
       // /usr/bin/ps (procps style, right-aligned PID); CONTEXT after the PID column and its blank.
       expect(out.split('\n')[0]).toMatch(/^\s*PID CONTEXT {13}\S/);
@@ -207,23 +197,18 @@ describe('context tools (ABI §8) on the vserver kernel', () => {
       expect(out).toMatch(new RegExp(`^\\s*${pid}  4107 4107 {10}\\S`, 'm'));
       expect(out).toMatch(/^\s*\d+ {5}1 ALL_PROC {6}\S.*\bvps$/m);
       expect(out).toMatch(/^\s*\d+ {5}1 ALL_PROC {6}\S.*\bps$/m);
-    } finally {
-      await h.run('vkill --xid 4107');
-    }
+    });
   });
 
   it('vserver-stat prints the header and a row for the host, the spectator and a guest', async () => {
-    await h.succeed(keepAlive(4108));
-    try {
+    await withContext(4108, '', async () => {
       const out = (await h.succeed('vserver-stat')).stdout;
       const lines = out.trim().split('\n');
       expect(lines[0]).toBe('CTX   PROC    VSZ    RSS  userTIME   sysTIME    UPTIME NAME');
       expect(out).toMatch(/^0 +\d+ .* root server$/m);
       expect(out).toMatch(/^1 +\d+ .* monitoring server$/m);
       expect(out).toMatch(/^4108 +1 +\S+ +\S+ +\S+ +\S+ +\S+ \S/m);
-    } finally {
-      await h.run('vkill --xid 4108');
-    }
+    });
   });
 
   it('vkill kills one process of a context, or all of them, and nothing outside it', async () => {

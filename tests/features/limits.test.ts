@@ -8,29 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { pollUntil, settleUntil, vpoll } from '../poll.ts';
-import { u64, vc } from '../abi/helpers.ts';
-
-const NPROC = 6;
-const NOFILE = 7;
-const AS = 9;
-const RSS = 5;
-const MEMLOCK = 8;
-const LOCKS = 10;
-const MSGQUEUE = 12;
-const NSOCK = 16;
-const OPENFD = 17;
-const ANON = 18;
-const SHMEM = 19;
-const INF = 0xffffffffffffffffn;
-const KEEP = 0xfffffffffffffffen;
-
-const u32 = (v: number): string => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v);
-  return b.toString('hex');
-};
-/** ctx_rlimit_v0 as an i386 task lays it out: u32 id, then three u64 at 4-byte alignment (28 bytes). */
-const rlimit = (id: number, min: bigint, soft: bigint, max: bigint): string => u32(id) + u64(min) + u64(soft) + u64(max);
+import { ANON, AS, INF, KEEP, LOCKS, MEMLOCK, MSGQUEUE, NOFILE, NPROC, NSOCK, OPENFD, RSS, rlimit, SHMEM, u32, u64, vc } from '../abi/helpers.ts';
 
 /** The row of /proc/virtual/<xid>/limit for NAME: current, min, max, soft, hard, hits. */
 function limitRow(text: string, name: string): number[] | undefined {

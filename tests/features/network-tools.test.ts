@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { defineUsageTests } from '../tool-usage.ts';
+import { devNames, linkNames } from '../net-listings.ts';
 import { vpoll } from '../poll.ts';
 
 const TOOLS = ['ncontext', 'naddress', 'nattribute', 'chbind'];
@@ -19,6 +20,8 @@ const TASK_NID = 'task_nid';
 
 /** A process that keeps network context NID alive (created with ncontext); prints its pid. */
 const keepAlive = (nid: number, extra = ''): string => `ncontext --create --silent ${extra} --nid ${nid} -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`;
+/** The same, with network context NID made by chbind for the one address IP. */
+const chbindAlive = (nid: number, ip: string): string => `chbind --silent --nid ${nid} --ip ${ip} -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`;
 /**
  * Bind probe: in network context NID, httpd tries to listen on ADDR:PORT (ADDR may be [v6]).
  * Prints `bound` once netstat shows the socket, `refused` if httpd exited first (its error on
@@ -40,6 +43,15 @@ const listed = (out: string): string[] => [...out.matchAll(/\binet6? ([0-9a-f.:]
 
 describe('network tools (ABI §8) on the vserver kernel', () => {
   const h = useGuest({ variant: 'vserver' });
+  /** Runs KEEPER (keepAlive, chbindAlive), then BODY with the pid it printed, and kills that task whatever BODY did. */
+  const whileAlive = async (keeper: string, body: (pid: string) => Promise<void>): Promise<void> => {
+    const pid = (await h.succeed(keeper)).stdout.trim();
+    try {
+      await body(pid);
+    } finally {
+      await h.run(`kill ${pid}`);
+    }
+  };
 
   describe('options and errors', () => {
     defineUsageTests(h, TOOLS);
@@ -119,8 +131,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
     });
 
     it('ncontext --create exits 254 if the nid exists (silently with --silentexist); --migrate enters it', async () => {
-      const pid = (await h.succeed(keepAlive(6102))).stdout.trim();
-      try {
+      await whileAlive(keepAlive(6102), async (pid) => {
         const again = await h.run('ncontext --create --nid 6102 -- true');
         expect(again.exitCode).toBe(254);
         expect(again.stderr).toBe('ncontext: network context 6102 already exists\n');
@@ -129,14 +140,11 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         expect((await h.succeed(`vsyscall ${TASK_NID} ${pid}`)).stdout).toBe('ret=6102 errno=0 OK\n');
         // --migrate-self without a command just moves and exits 0.
         expect(await h.run('ncontext --migrate-self --nid 6102')).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
 
     it('naddress --add prints one "Adding" line per address; the context may then bind exactly those', async () => {
-      const pid = (await h.succeed(keepAlive(6103, '--endsetup'))).stdout.trim();
-      try {
+      await whileAlive(keepAlive(6103, '--endsetup'), async () => {
         // A new network context has no address: nothing can be bound.
         expect(await h.run(bindIn(6103, '10.42.0.1', 8101))).toMatchObject(REFUSED);
         const add = await h.run('naddress --add --nid 6103 --ip 10.42.0.1 --ip 10.42.0.2/32 --ip fd42::2');
@@ -152,14 +160,11 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
           stdout: '',
           stderr: 'naddress: net_add_ipv4 10.42.0.1: File exists\n',
         });
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
 
     it('naddress --remove takes one address away ("Removing"), or all of them; --set replaces the set', async () => {
-      const pid = (await h.succeed(keepAlive(6104, '--endsetup'))).stdout.trim();
-      try {
+      await whileAlive(keepAlive(6104, '--endsetup'), async () => {
         await h.succeed('naddress --add --silent --nid 6104 --ip 10.42.0.1 --ip 10.42.0.2 --ip fd42::1');
         expect(await h.run('naddress --remove --nid 6104 --ip 10.42.0.2')).toMatchObject({ exitCode: 0, stdout: 'Removing 10.42.0.2\n', stderr: '' });
         expect(await h.run(bindIn(6104, '10.42.0.2', 8102))).toMatchObject(REFUSED);
@@ -178,14 +183,11 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         expect(await h.run('naddress --set --nid 6104 --ip 10.42.0.3')).toMatchObject({ exitCode: 0, stdout: 'Adding 10.42.0.3\n' });
         expect(await h.run(bindIn(6104, '10.42.0.3', 8102))).toMatchObject(BOUND);
         expect(await h.run(bindIn(6104, '10.42.0.1', 8102))).toMatchObject(REFUSED);
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
 
     it('naddress --range adds the addresses A through B; --bcast and --lback are accepted', async () => {
-      const pid = (await h.succeed(keepAlive(6105, '--endsetup'))).stdout.trim();
-      try {
+      await whileAlive(keepAlive(6105, '--endsetup'), async () => {
         expect(await h.run('naddress --add --nid 6105 --range 10.42.0.2-10.42.0.3 --bcast 10.42.0.255 --lback 127.0.0.2')).toMatchObject({
           exitCode: 0,
           stdout: 'Adding 10.42.0.2-10.42.0.3\n',
@@ -194,14 +196,11 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         expect(await h.run(bindIn(6105, '10.42.0.2', 8103))).toMatchObject(BOUND);
         expect(await h.run(bindIn(6105, '10.42.0.3', 8103))).toMatchObject(BOUND);
         expect(await h.run(bindIn(6105, '10.42.0.1', 8103))).toMatchObject(REFUSED);
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
 
     it('nattribute --get/--set round-trips flags and network capabilities through the mask, "~" clears', async () => {
-      const pid = (await h.succeed(keepAlive(6106, '--endsetup'))).stdout.trim();
-      try {
+      await whileAlive(keepAlive(6106, '--endsetup'), async () => {
         const before = (await h.succeed('nattribute --nid 6106 --get')).stdout;
         expect(before).toMatch(/^flags: [a-z_^0-9,]+\nncapabilities: none\n$/);
         expect(before).toMatch(/^flags: .*\bhide_netif\b/m);
@@ -232,9 +231,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         out = (await h.succeed('nattribute --nid 6106 --get')).stdout;
         expect(out).toMatch(/^ncapabilities: raw_icmp,multicast$/m);
         expect(out).toMatch(/^flags: .*\bhide_lback\b/m);
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
 
     it('chbind prints "ipv4root is now …" and runs the command in a network context of its own', async () => {
@@ -265,17 +262,14 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
     });
 
     it('chbind --nid N enters N when it exists (util-vserver: ncontext --migrate), leaving its addresses as they are', async () => {
-      const pid = (await h.succeed(keepAlive(6108))).stdout.trim();
-      try {
+      await whileAlive(keepAlive(6108), async () => {
         await h.succeed('naddress --add --silent --nid 6108 --ip 10.42.0.3');
         const r = await h.run(`chbind --silent --nid 6108 --ip 10.42.0.1 -- sh -c 'vsyscall ${TASK_NID} 0; grep V4Root /proc/self/ninfo'`);
         expect(r).toMatchObject({ exitCode: 0, stderr: '' });
         expect(r.stdout).toMatch(/^ret=6108 errno=0 OK$/m);
         expect(r.stdout).toMatch(/^V4Root\[0\]:\s+\[10\.42\.0\.3-/m);
         expect(r.stdout).not.toMatch(/10\.42\.0\.1/);
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
 
     it('two guests on the same port: each server gets its own address and serves only its own page', async () => {
@@ -304,15 +298,12 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
     });
 
     it("a guest cannot bind another guest's address or the host's other addresses (EADDRNOTAVAIL), only its own", async () => {
-      const pid = (await h.succeed(`chbind --silent --nid 6112 --ip 10.42.0.1 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
-      try {
+      await whileAlive(chbindAlive(6112, '10.42.0.1'), async () => {
         for (const addr of ['10.42.0.2', '10.42.0.3', '127.0.0.1', '[fd42::1]', '[::1]']) {
           expect(await h.run(bindIn(6112, addr, 8081)), addr).toMatchObject(REFUSED);
         }
         expect(await h.run(bindIn(6112, '10.42.0.1', 8081))).toMatchObject(BOUND);
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
 
     it("the address listings inside a guest show only the guest's own addresses", async () => {
@@ -330,43 +321,27 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
     it("an unbound IPv6 socket in a guest connects from the context's IPv6 address, not the one the route would pick", async () => {
       // The kernel would choose fd42::1 itself to reach fd42::1; the context owns fd42::2.
       await h.succeed(`(nc -l -p 5103 >/dev/null 2>&1 &) && ${vpoll("netstat -ltn | grep -q ':5103 '")}`);
-      const pid = (await h.succeed(`chbind --silent --nid 6203 --ip 10.42.0.2 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
-      try {
+      await whileAlive(chbindAlive(6203, '10.42.0.2'), async () => {
         await h.succeed('naddress --add --silent --nid 6203 --ip fd42::2');
         await h.succeed("ncontext --migrate --nid 6203 -- sh -c 'echo hi | nc fd42::1 5103; true'");
         // /proc/net/tcp6 (host view): local fd42::1 port 5103 (0x13EF), remote fd42::2, as four host-order words.
         const tcp6 = (await h.succeed('cat /proc/net/tcp6')).stdout;
         const peer = /^\s*\d+: 000042FD000000000000000001000000:13EF ([0-9A-F]{32}):/m.exec(tcp6)?.[1];
         expect(peer).toBe('000042FD000000000000000002000000');
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
 
     it('the interface listings inside a guest show only the interfaces that carry its addresses', async () => {
-      const names = (out: string): string[] =>
-        out
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.split(':')[1]?.trim() ?? '');
-      expect(names((await h.succeed('ip -o link')).stdout)).toEqual(['lo', 'dummy0']);
+      expect(linkNames((await h.succeed('ip -o link')).stdout)).toEqual(['lo', 'dummy0']);
       // RTM_GETLINK: loopback carries no address of the set (no LBACK_ALLOW), so only dummy0 shows.
-      expect(names((await h.succeed('chbind --silent --ip 10.42.0.2 -- ip -o link')).stdout)).toEqual(['dummy0']);
+      expect(linkNames((await h.succeed('chbind --silent --ip 10.42.0.2 -- ip -o link')).stdout)).toEqual(['dummy0']);
       // /proc/net/dev: the two header lines, then one line per visible interface.
-      const dev = (await h.succeed('chbind --silent --ip 10.42.0.2 -- cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
-      expect(dev.slice(2).map((l) => l.split(':')[0]?.trim())).toEqual(['dummy0']);
-      const hostDev = (await h.succeed('cat /proc/net/dev')).stdout.split('\n').filter(Boolean);
-      expect(
-        hostDev
-          .slice(2)
-          .map((l) => l.split(':')[0]?.trim())
-          .sort(),
-      ).toEqual(['dummy0', 'lo']);
+      expect(devNames((await h.succeed('chbind --silent --ip 10.42.0.2 -- cat /proc/net/dev')).stdout)).toEqual(['dummy0']);
+      expect(devNames((await h.succeed('cat /proc/net/dev')).stdout).sort()).toEqual(['dummy0', 'lo']);
     });
 
     it('without CAP_NET_RAW ping needs the raw_icmp network capability', async () => {
-      const pid = (await h.succeed(`chbind --silent --nid 6111 --ip 10.42.0.1 -- sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!'`)).stdout.trim();
-      try {
+      await whileAlive(chbindAlive(6111, '10.42.0.1'), async () => {
         const ping = "ncontext --migrate --nid 6111 -- reducecap --cap '!NET_RAW' -- ping -c 1 -W 2 10.42.0.1";
         const without = await h.run(ping);
         expect(without.exitCode).not.toBe(0);
@@ -375,9 +350,7 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         const withCap = await h.run(ping);
         expect(withCap.exitCode, withCap.stderr).toBe(0);
         expect(withCap.stdout).toMatch(/1 packets received/);
-      } finally {
-        await h.run(`kill ${pid}`);
-      }
+      });
     });
   });
 });

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { settleUntil, vpoll } from '../poll.ts';
-import { u64, vc } from '../abi/helpers.ts';
+import { s32, u64, vc } from '../abi/helpers.ts';
 
 const VXSM = {
   FILL_RATE: 0x1,
@@ -31,14 +31,7 @@ const EFAULT = 14;
 /** ctx_migrate v1 to id 1: the spectator, which sees the tasks of every context. */
 const SPECTATOR = 'vsyscall --in 0000000000000000 ctx_migrate 1 --';
 
-const i32s = (...v: number[]): string =>
-  v
-    .map((n) => {
-      const b = Buffer.alloc(4);
-      b.writeInt32LE(n);
-      return b.toString('hex');
-    })
-    .join('');
+const i32s = (...v: number[]): string => v.map(s32).join('');
 
 interface SchedV5 {
   mask: number;

@@ -11,7 +11,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGuest } from '../fixtures.ts';
 import { vpoll } from '../poll.ts';
-import { u64, vc } from '../abi/helpers.ts';
+import { PERSISTENT, STATE_ADMIN, STATE_SETUP, u32, u64, vc } from '../abi/helpers.ts';
 
 const CLONE_FS = 0x200n;
 const NEWNS = 0x20000n;
@@ -45,17 +45,9 @@ const CMD = {
   migrate_v0: 'ctx_migrate_v0',
 };
 
-const STATE_SETUP = 1n << 32n;
 const STATE_INIT = 1n << 33n;
-const STATE_ADMIN = 1n << 34n;
-const PERSISTENT = 1n << 38n;
 const INFO_PRIVATE = 8n;
 
-const u32 = (v: number): string => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v);
-  return b.toString('hex');
-};
 /** struct space_mask_v2 as an i386 task lays it out: u64 mask; u32 index (12 bytes). */
 const v2 = (mask: bigint, index = 0): string => `${u64(mask)}${u32(index)}`;
 const v1 = (mask: bigint): string => u64(mask);

@@ -15,7 +15,7 @@ import { Shell } from '../../harness/console/shell.ts';
 import type { Machine, MachineOptions } from '../../harness/machine/machine.ts';
 import { QemuMachine } from '../../harness/machine/qemu.ts';
 import { V86Machine } from '../../harness/machine/v86.ts';
-import { fileCrc32, findSnapshot, snapshotPaths, type SnapshotMeta } from '../../harness/machine/snapshot.ts';
+import { fileCrc32, findSnapshot, snapshotPaths, type SnapshotMeta, type SnapshotPaths } from '../../harness/machine/snapshot.ts';
 import { bootGuest, type BootOptions, type Guest } from '../../harness/guest.ts';
 import { backend, timeScale } from '../fixtures.ts';
 
@@ -50,6 +50,23 @@ async function restored(): Promise<Guest> {
   const again = await guest();
   expect(again.restored, 'the second guest of the same machine comes from the snapshot the first left').toBe(true);
   return again;
+}
+
+/** A guest restored from the snapshot (restored()) and closed again, with the snapshot's key and files: a snapshot no guest is using. */
+async function closedRestore(): Promise<{ g: Guest; key: string; paths: SnapshotPaths }> {
+  const g = await restored();
+  const key = g.snapshotKey ?? '';
+  await close(g);
+  return { g, key, paths: snapshotPaths(key) };
+}
+
+/** A guest of `opts` whose restore must fail: it boots instead, and its progress says why (WHY). */
+async function bootAfterFailedRestore(why: RegExp): Promise<Guest> {
+  const progress: string[] = [];
+  const b = await guest(progress);
+  expect(b.restored).toBe(false);
+  expect(progress.join('\n')).toMatch(why);
+  return b;
 }
 
 /** A machine restored from `state` as bootGuest restores one, but nothing run in it yet. */
@@ -99,11 +116,9 @@ describe(`guest snapshots (${backend})`, () => {
   it(
     'control: a restore without vsrestore has an unseeded generator (what the seed step is for)',
     async () => {
-      const g = await restored();
-      const key = g.snapshotKey ?? '';
-      await close(g);
+      const { g, paths } = await closedRestore();
       // The same restore as bootGuest's, minus its first command.
-      const m = bareRestore(g, snapshotPaths(key).state);
+      const m = bareRestore(g, paths.state);
       const shell = new Shell(m, { timeScale });
       try {
         await m.start();
@@ -120,10 +135,7 @@ describe(`guest snapshots (${backend})`, () => {
   it(
     'a snapshot whose state was damaged (checksum) gives a boot, and is replaced',
     async () => {
-      const g = await restored();
-      const key = g.snapshotKey ?? '';
-      await close(g);
-      const paths = snapshotPaths(key);
+      const { key, paths } = await closedRestore();
       const size = (await stat(paths.state)).size;
       // One byte in the middle of the guest's RAM: the emulator would load it without complaint.
       const fh = await open(paths.state, 'r+');
@@ -133,10 +145,7 @@ describe(`guest snapshots (${backend})`, () => {
       byte[0] = (byte[0] ?? 0) ^ 0x5a;
       await fh.write(byte, 0, 1, at);
       await fh.close();
-      const progress: string[] = [];
-      const b = await guest(progress);
-      expect(b.restored).toBe(false);
-      expect(progress.join('\n')).toMatch(/restore failed \(snapshot state does not match its checksum/);
+      const b = await bootAfterFailedRestore(/restore failed \(snapshot state does not match its checksum/);
       expect((await b.shell.run('exit 3')).exitCode).toBe(3);
       expect(await readFile(b.consoleLogPath, 'latin1')).toMatch(/\[vslab\] restore from snapshot [0-9a-f]+ failed/);
       await close(b);
@@ -156,17 +165,11 @@ describe(`guest snapshots (${backend})`, () => {
   it(
     'a state the emulator refuses (right size and checksum, wrong content) gives a boot',
     async () => {
-      const g = await restored();
-      const key = g.snapshotKey ?? '';
-      await close(g);
-      const paths = snapshotPaths(key);
+      const { paths } = await closedRestore();
       const meta = JSON.parse(await readFile(paths.meta, 'utf8')) as SnapshotMeta;
       await writeFile(paths.state, Buffer.alloc(meta.bytes, 0x41));
       await writeFile(paths.meta, JSON.stringify({ ...meta, crc32: await fileCrc32(paths.state) }));
-      const progress: string[] = [];
-      const b = await guest(progress);
-      expect(b.restored).toBe(false);
-      expect(progress.join('\n')).toMatch(/restore failed/);
+      const b = await bootAfterFailedRestore(/restore failed/);
       expect((await b.shell.succeed('echo booted')).stdout).toBe('booted\n');
       await close(b);
     },

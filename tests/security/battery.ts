@@ -187,7 +187,8 @@ const compatProbes = securityArch === 'x86_64' && process.env['VSLAB_SECURITY_CO
 /** The tool binary copied into the guest root (every probe is a link to it). */
 const probeBinary = compatProbes ? '/usr/lib/vslab/i386/vstool' : '/usr/lib/vslab/vstool';
 
-const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+/** POSIX shell single-quoting. */
+export const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The host command that runs @cmd as the attacker in @mode. */
 export function attackerCommand(mode: Mode, cmd: string, hostFds = '', guestless = false, bcaps = '', unchrooted = false): string {

@@ -22,10 +22,8 @@
  * with clone3's set_tid instead). Probe: `escape-caps` (guest-image/tools/escape-caps.c).
  */
 import { vpoll } from '../poll.ts';
+import { EACCES_OR_EPERM, httpd, KEXEC_LOAD, LEAKED_DISK_NODE, REBOOT, refusedBecause, unixServer } from './attacks.ts';
 import { defineBattery, REALM, UTIL_VSERVER_BOUND, type Attack } from './battery.ts';
-
-const EACCES_OR_EPERM = ['EACCES', 'EPERM'] as const;
-const refusedBecause = (what: RegExp) => ({ exitCode: 1, stdout: what });
 
 /** Mount @type at $ROOT/@dir on the host once (as a careless host would), with mount options @opts. */
 const hostMount = (type: string, dir: string, opts = ''): string =>
@@ -37,10 +35,6 @@ const OTHER_GUEST =
   `else vcontext --create --silent --xid ${REALM.otherXid} -- sleep 600 </dev/null >/dev/null 2>&1 & ` +
   `echo $! >$ROOT/tmp/victim43; fi`;
 
-/** Abstract unix sockets @NAME and @NAME.d of the host (escape-net's server), polled until there. */
-const unixServer = (name: string): string => `escape-net unix-serve ${name} >/dev/null 2>&1 & ${vpoll(`grep -q @${name}.d /proc/net/unix`)}`;
-/** A listener of the host: busybox httpd on ADDR:PORT, polled until listening. */
-const httpd = (addr: string, port: number): string => `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & ${vpoll(`netstat -ltn | grep -q ":${port} "`)}`;
 /** "OK" when the /proc/net listing FILE has a socket line (the attacker has none of its own). */
 const listed = (file: string): string => `if [ $(wc -l <${file}) -gt 1 ]; then echo "OK listed"; else echo "REFUSED listing none-seen"; exit 1; fi`;
 /** A socket the host holds for a minute (escape-caps hold ARGS), taken before the attack starts. */
@@ -157,21 +151,9 @@ const attacks: Attack[] = [
     command: 'escape-net ptrace $(cat /tmp/victim43)',
     refused: { errno: ['ESRCH', 'EPERM'] },
   },
-  {
-    id: 'cap-sys-boot-reboot',
-    title: 'CAP_SYS_BOOT: reboot(2) goes to the vshelper, not the machine (the control would reboot it)',
-    command: 'escape-fs reboot',
-    refused: { exitCode: 0 },
-    succeeded: null,
-    afterGuest: { command: 'cat /run/vshelper.log', stdout: new RegExp(`restart ${REALM.xid}`) },
-  },
-  {
-    id: 'cap-sys-boot-kexec',
-    title: 'CAP_SYS_BOOT: kexec_load(2) of a kernel for the whole machine',
-    command: 'escape-fs kexec_load',
-    refused: { errno: 'EPERM' },
-    distroOnly: true,
-  },
+  // CAP_SYS_BOOT, which the secure bound keeps: the filesystem battery's reboot and kexec_load (attacks.ts), run here in this file's guest.
+  { ...REBOOT, id: 'cap-sys-boot-reboot', title: `CAP_SYS_BOOT: ${REBOOT.title}` },
+  { ...KEXEC_LOAD, id: 'cap-sys-boot-kexec', title: 'CAP_SYS_BOOT: kexec_load(2) of a kernel for the whole machine' },
   {
     id: 'keyctl-host-key',
     title: "keyctl: read a key the host's root keeps in uid 0's user keyring",
@@ -335,7 +317,7 @@ const attacks: Attack[] = [
   {
     id: 'quotactl',
     title: "quotactl(Q_QUOTAOFF) on the host disk's filesystem (through a node the host left)",
-    prepare: 'rm -f $ROOT/dev/sda && mknod $ROOT/dev/sda b 8 0',
+    prepare: LEAKED_DISK_NODE,
     command: 'escape-caps quotaoff /dev/sda',
     refused: { errno: EACCES_OR_EPERM },
     // quotactl(2) is built wherever QUOTA is: vserver-distro, and the vserver variants since

@@ -4,6 +4,7 @@
  * must be refused, and as plain root in the same chroot on the vserver-off kernel, where it must
  * work. Probes: `escape-fs` (guest-image/tools/escape-fs.c).
  */
+import { EACCES_OR_EPERM, KEXEC_LOAD, LEAKED_DISK_NODE, REBOOT } from './attacks.ts';
 import { defineBattery, REALM, type Attack } from './battery.ts';
 
 /** A file of another context (tag 43 in the guest run) in the guest's tree, made fresh. */
@@ -19,8 +20,6 @@ const victim = (name: string): string =>
 const outsideTask =
   '( if [ $MODE = control ]; then exec sleep 30 3</vs; fi; i=0; while [ $i -lt 100 ]; do ' +
   `vcontext --migrate --xid ${REALM.xid} -- sleep 30 3</vs 2>/dev/null; [ $? -ne 255 ] && exit 0; i=$((i+1)); sleep 0.1; done ) </dev/null >/dev/null 2>&1 &`;
-
-const EACCES_OR_EPERM = ['EACCES', 'EPERM'] as const;
 
 const attacks: Attack[] = [
   // --- chroot breakouts ---
@@ -139,7 +138,7 @@ const attacks: Attack[] = [
   {
     id: 'open-leaked-disk-node',
     title: 'open a disk node the host left in the guest /dev',
-    prepare: 'rm -f $ROOT/dev/sda && mknod $ROOT/dev/sda b 8 0',
+    prepare: LEAKED_DISK_NODE,
     command: 'escape-fs read1 /dev/sda',
     refused: { errno: 'EPERM' },
   },
@@ -329,22 +328,9 @@ const attacks: Attack[] = [
     refused: { errno: ['ENOENT', 'EACCES'] },
     succeeded: null,
   },
-  {
-    id: 'reboot',
-    title: 'reboot(2) goes to the vshelper, not the machine (the control would reboot it)',
-    command: 'escape-fs reboot',
-    refused: { exitCode: 0 },
-    succeeded: null,
-    afterGuest: { command: 'cat /run/vshelper.log', stdout: new RegExp(`restart ${REALM.xid}`) },
-  },
+  REBOOT,
   // --- kernel loading (the syscalls exist on vserver-distro only) ---
-  {
-    id: 'kexec-load',
-    title: 'kexec_load(2) (CAP_SYS_BOOT is in the default bcaps)',
-    command: 'escape-fs kexec_load',
-    refused: { errno: 'EPERM' },
-    distroOnly: true,
-  },
+  KEXEC_LOAD,
   {
     id: 'kexec-file-load',
     title: 'kexec_file_load(2) of a file (x86_64; the control passes the checks and fails on the image: ENOEXEC)',

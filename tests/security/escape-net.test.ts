@@ -10,20 +10,13 @@
  * what the attacker shares with host tasks — the process group of `vserver NAME exec CMD | tee`,
  * the administrator's terminal — `wrap` the attacker in a host-side line that prints the verdict.
  */
-import { vpoll } from '../poll.ts';
-import { defineBattery, type Attack } from './battery.ts';
+import { httpd, refusedBecause, unixServer } from './attacks.ts';
+import { defineBattery, quote, type Attack } from './battery.ts';
 
-/** POSIX shell single-quoting. */
-const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** A listener of the host: busybox httpd on ADDR:PORT ([v6] allowed), polled until listening. */
-const httpd = (addr: string, port: number): string => `httpd -f -p ${addr}:${port} -h /tmp >/dev/null 2>&1 & ${vpoll(`netstat -ltn | grep -q ":${port} "`)}`;
 /** A host task to attack by pid: its pid in the guest's /tmp/victim. */
 const VICTIM = 'sleep 600 >/dev/null 2>&1 & echo $! >$ROOT/tmp/victim';
 /** SysV objects of the host with KEY (mode 0666): SHM=, MSG=, SEM= in the guest's /tmp/ipc. */
 const ipc = (key: string): string => `ipcrm -M ${key} -Q ${key} -S ${key} 2>/dev/null; escape-net ipc-make ${key} >$ROOT/tmp/ipc`;
-/** Abstract unix sockets @NAME (stream) and @NAME.d (datagram) of the host. */
-const unixServer = (name: string): string => `escape-net unix-serve ${name} >/dev/null 2>&1 & ${vpoll(`grep -q @${name}.d /proc/net/unix`)}`;
 /** Turns a command's exit status into the probe's verdict form. */
 const verdict = (cmd: string, what: string): string => `if ${cmd} >/dev/null 2>&1; then echo "OK ${what}"; else echo "REFUSED ${what} failed"; exit 1; fi`;
 
@@ -33,10 +26,9 @@ const verdict = (cmd: string, what: string): string => `if ${cmd} >/dev/null 2>&
  * enters the guest). `escape-net pgrp-run` builds that group; with --signal it reports whether
  * SIGTERM reached the host task.
  */
-const sharedGroup = (attacker: string): string => `escape-net pgrp-run --signal -- sh -c ${q(attacker)}`;
+const sharedGroup = (attacker: string): string => `escape-net pgrp-run --signal -- sh -c ${quote(attacker)}`;
 
 const refusedWith = (...errno: string[]) => ({ errno });
-const refusedBecause = (what: RegExp) => ({ exitCode: 1, stdout: what });
 
 const ATTACKS: Attack[] = [
   // Network contexts fail closed (issue item 1).
@@ -227,7 +219,7 @@ const ATTACKS: Attack[] = [
     id: 'task-getpriority-pgrp',
     title: "getpriority(PRIO_PGRP) reads a host task's nice value",
     command: 'escape-net getprio-pgrp',
-    wrap: (attacker) => `escape-net pgrp-run --nice -10 -- sh -c ${q(attacker)}`,
+    wrap: (attacker) => `escape-net pgrp-run --nice -10 -- sh -c ${quote(attacker)}`,
     refused: refusedBecause(/^REFUSED getpriority nice-0$/m),
   },
   // Host tasks by pid.
@@ -268,14 +260,14 @@ const ATTACKS: Attack[] = [
     id: 'tty-vhangup',
     title: 'vhangup() hangs up the host terminal the guest was started from',
     command: 'escape-net vhangup',
-    wrap: (attacker) => `escape-net ptyrun --hangup sh -c ${q(attacker)}`,
+    wrap: (attacker) => `escape-net ptyrun --hangup sh -c ${quote(attacker)}`,
     refused: refusedBecause(/^REFUSED vhangup tty-intact/m),
   },
   {
     id: 'tty-tiocsti',
     title: 'TIOCSTI pushes input into the host terminal',
     command: 'escape-net tiocsti',
-    wrap: (attacker) => `escape-net ptyrun sh -c ${q(attacker)}`,
+    wrap: (attacker) => `escape-net ptyrun sh -c ${quote(attacker)}`,
     refused: refusedWith('EPERM'),
   },
   // Capabilities, namespaces, limits, the clock, the vserver syscall.

@@ -6,6 +6,10 @@ import { ARCHES, archInfo, guestDiskDevice, isArch, type Arch } from '../../harn
 import { QemuMachine } from '../../harness/machine/qemu.ts';
 
 const append = (args: string[]): string => args[args.indexOf('-append') + 1] ?? '';
+/** QEMU's arguments for a guest of ARCH (TCG, a kernel and an initrd, no disk). */
+const qemuArgs = (arch: Arch): string[] => QemuMachine.args({ arch, kernelPath: '/k', initrdPath: '/i' }, 'tcg');
+/** The option NAME in ARGS and the words after it, COUNT words in all. */
+const option = (args: string[], name: string, count: number): string[] => args.slice(args.indexOf(name), args.indexOf(name) + count);
 
 describe('guest architectures', () => {
   it('knows i386, x86_64, arm, mipsel, mips64el, armel, s390x and ppc64el with the sys_vserver slots of ABI.md §2.4 (MIPS with its ABI base), and arm64 with our 244', () => {
@@ -45,32 +49,32 @@ describe('guest architectures', () => {
   });
 
   it('boots x86 on the default PC with ttyS0, arm on the virt board with its PL011 (ttyAMA0)', () => {
-    const pc = QemuMachine.args({ arch: 'i386', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
+    const pc = qemuArgs('i386');
     expect(pc).not.toContain('-M');
     expect(append(pc)).toMatch(/^console=ttyS0,115200 /);
-    const arm = QemuMachine.args({ arch: 'arm', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
-    expect(arm.slice(arm.indexOf('-M'), arm.indexOf('-M') + 4)).toEqual(['-M', 'virt,highmem=off', '-cpu', 'cortex-a15']);
+    const arm = qemuArgs('arm');
+    expect(option(arm, '-M', 4)).toEqual(['-M', 'virt,highmem=off', '-cpu', 'cortex-a15']);
     expect(append(arm)).toMatch(/^console=ttyAMA0,115200 /);
     expect(QemuMachine.binaryFor('arm')).toBe('qemu-system-arm');
-    const a64 = QemuMachine.args({ arch: 'arm64', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
-    expect(a64.slice(a64.indexOf('-M'), a64.indexOf('-M') + 4)).toEqual(['-M', 'virt', '-cpu', 'cortex-a57']);
+    const a64 = qemuArgs('arm64');
+    expect(option(a64, '-M', 4)).toEqual(['-M', 'virt', '-cpu', 'cortex-a57']);
     expect(append(a64)).toMatch(/^console=ttyAMA0,115200 /);
     expect(QemuMachine.binaryFor('arm64')).toBe('qemu-system-aarch64');
   });
 
   it('boots s390x on s390-ccw-virtio with the SCLP VT220 console (ttysclp0), ppc64el on pseries with hvc0, TCG only', () => {
-    const s = QemuMachine.args({ arch: 's390x', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
-    expect(s.slice(s.indexOf('-M'), s.indexOf('-M') + 2)).toEqual(['-M', 's390-ccw-virtio']);
-    expect(s.slice(s.indexOf('-serial'), s.indexOf('-serial') + 2)).toEqual(['-serial', 'stdio']);
+    const s = qemuArgs('s390x');
+    expect(option(s, '-M', 2)).toEqual(['-M', 's390-ccw-virtio']);
+    expect(option(s, '-serial', 2)).toEqual(['-serial', 'stdio']);
     expect(append(s)).toMatch(/^console=ttysclp0,115200 /);
     expect(QemuMachine.binaryFor('s390x')).toBe('qemu-system-s390x');
-    const p = QemuMachine.args({ arch: 'ppc64el', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
+    const p = qemuArgs('ppc64el');
     expect(p[p.indexOf('-M') + 1]).toMatch(/^pseries(,|$)/);
-    expect(p.slice(p.indexOf('-cpu'), p.indexOf('-cpu') + 2)).toEqual(['-cpu', 'power9']);
+    expect(option(p, '-cpu', 2)).toEqual(['-cpu', 'power9']);
     expect(append(p)).toMatch(/^console=hvc0,115200 /);
     // pseries takes RAM in 256 MiB blocks; the others keep the default 128.
-    expect(p.slice(p.indexOf('-m'), p.indexOf('-m') + 2)).toEqual(['-m', '256']);
-    expect(s.slice(s.indexOf('-m'), s.indexOf('-m') + 2)).toEqual(['-m', '128']);
+    expect(option(p, '-m', 2)).toEqual(['-m', '256']);
+    expect(option(s, '-m', 2)).toEqual(['-m', '128']);
     expect(QemuMachine.binaryFor('ppc64el')).toBe('qemu-system-ppc64');
     expect([archInfo('s390x').kvm, archInfo('ppc64el').kvm]).toEqual([false, false]);
   });
@@ -131,8 +135,8 @@ describe('guest architectures', () => {
       bits: 32,
       endian: 'little',
     });
-    const m = QemuMachine.args({ arch: 'mipsel', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
-    expect(m.slice(m.indexOf('-M'), m.indexOf('-M') + 2)).toEqual(['-M', 'malta']);
+    const m = qemuArgs('mipsel');
+    expect(option(m, '-M', 2)).toEqual(['-M', 'malta']);
     expect(append(m)).toMatch(/^console=ttyS0,115200 /);
     expect(QemuMachine.binaryFor('mipsel')).toBe('qemu-system-mipsel');
   });
@@ -148,8 +152,8 @@ describe('guest architectures', () => {
       bits: 64,
       endian: 'little',
     });
-    const m = QemuMachine.args({ arch: 'mips64el', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
-    expect(m.slice(m.indexOf('-M'), m.indexOf('-M') + 4)).toEqual(['-M', 'malta', '-cpu', 'MIPS64R2-generic']);
+    const m = qemuArgs('mips64el');
+    expect(option(m, '-M', 4)).toEqual(['-M', 'malta', '-cpu', 'MIPS64R2-generic']);
     expect(append(m)).toMatch(/^console=ttyS0,115200 /);
     expect(QemuMachine.binaryFor('mips64el')).toBe('qemu-system-mips64el');
   });
@@ -158,8 +162,8 @@ describe('guest architectures', () => {
     expect(crossCompiler('armel')).toEqual({ cc: 'arm-linux-gnueabi-gcc', pkg: 'gcc-arm-linux-gnueabi and libc6-dev-armel-cross' });
     expect(debianArch('armel')).toBe('armel');
     expect(archInfo('armel')).toMatchObject({ kernelArch: 'arm', kernelTarget: 'zImage', crossPrefix: 'arm-linux-gnueabi-', bits: 32, endian: 'little' });
-    const m = QemuMachine.args({ arch: 'armel', kernelPath: '/k', initrdPath: '/i' }, 'tcg');
-    expect(m.slice(m.indexOf('-M'), m.indexOf('-M') + 4)).toEqual(['-M', 'virt,highmem=off', '-cpu', 'cortex-a15']);
+    const m = qemuArgs('armel');
+    expect(option(m, '-M', 4)).toEqual(['-M', 'virt,highmem=off', '-cpu', 'cortex-a15']);
     expect(append(m)).toMatch(/^console=ttyAMA0,115200 /);
   });
 
