@@ -153,8 +153,9 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
 
   /**
    * Burns CPU in a host task and in a task of context XID at once for about 3 s; returns the
-   * deltas of the cpu line the guest's /proc/stat and the host's show, and the CPU time (ticks)
-   * each burner used over the same window (/proc/<pid>/stat utime + stime).
+   * deltas of the cpu line the guest's /proc/stat and the host's show, the CPU time (ticks)
+   * each burner used over the same window (/proc/<pid>/stat utime + stime), and the window as the
+   * guest's clock measured it (/proc/uptime read with the guest's /proc/stat, in ticks).
    */
   const burnBoth = async (xid: number) => {
     const inGuest = (cmd: string) => `vcontext --migrate --xid ${xid} -- sh -c '${cmd}'`;
@@ -164,7 +165,7 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     const hb = (await h.succeed(`cat /tmp/hb${xid}`)).stdout.trim();
     const gb = (await h.succeed(`cat /tmp/gb${xid}`)).stdout.trim();
     // One snapshot: the guest's view (its /proc/stat and its burner), then the host's.
-    const snap = `${inGuest(`head -1 /proc/stat; cut -d" " -f14,15 /proc/${gb}/stat`)}; head -1 /proc/stat; cut -d" " -f14,15 /proc/${hb}/stat`;
+    const snap = `${inGuest(`head -1 /proc/stat; cut -d" " -f14,15 /proc/${gb}/stat; cut -d" " -f1 /proc/uptime`)}; head -1 /proc/stat; cut -d" " -f14,15 /proc/${hb}/stat`;
     try {
       const r = (await h.succeed(`${snap}; echo ---; sleep 3; ${snap}`)).stdout.split('---\n');
       const parse = (t: string | undefined) => {
@@ -174,12 +175,18 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
             .split(' ')
             .map(Number)
             .reduce((a, b) => a + b, 0);
-        return { guest: cpuLine(l[0] ?? ''), gburn: ticks(l[1]), host: cpuLine(l[2] ?? ''), hburn: ticks(l[3]) };
+        return { guest: cpuLine(l[0] ?? ''), gburn: ticks(l[1]), uptime: Number(l[2]), host: cpuLine(l[3] ?? ''), hburn: ticks(l[4]) };
       };
       const a = parse(r[0]);
       const b = parse(r[1]);
       const d = (x: number[], y: number[]) => y.map((v, i) => v - (x[i] ?? 0));
-      return { guest: d(a.guest, b.guest), host: d(a.host, b.host), gburn: b.gburn - a.gburn, hburn: b.hburn - a.hburn };
+      return {
+        guest: d(a.guest, b.guest),
+        host: d(a.host, b.host),
+        gburn: b.gburn - a.gburn,
+        hburn: b.hburn - a.hburn,
+        window: Math.round((b.uptime - a.uptime) * 100),
+      };
     } finally {
       await h.succeed(`kill ${hb}; vkill --xid ${xid} -s KILL; sleep 0.2`);
     }
@@ -195,8 +202,11 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     // The guest's busy time moved by its burner's time (plus its own readers), not by the host's.
     expect(Math.abs(busy(withFlag.guest) - withFlag.gburn)).toBeLessThanOrEqual(0.15 * withFlag.gburn + 8);
     expect(busy(withFlag.guest)).toBeLessThan(withFlag.gburn + withFlag.hburn / 2);
-    // Its idle time is the rest of the window: all fields together moved as the machine's did.
-    expect(Math.abs(total(withFlag.guest) - total(withFlag.host))).toBeLessThanOrEqual(0.1 * total(withFlag.host) + 8);
+    // Its idle time is the rest of the window: all fields together moved as the clock did. (Not
+    // the machine's own cpu line: that counts timer ticks, and v86 drops ticks while its one CPU
+    // is busy, a tenth to a third of them with two burners in our runs; on QEMU the two agree.)
+    expect(withFlag.window).toBeGreaterThan(250);
+    expect(Math.abs(total(withFlag.guest) - withFlag.window)).toBeLessThanOrEqual(0.1 * withFlag.window + 8);
     // The host's figures show both burners.
     expect(busy(withFlag.host)).toBeGreaterThanOrEqual(0.85 * (withFlag.gburn + withFlag.hburn));
 
