@@ -117,6 +117,19 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
   };
   const waitHeld = (xid: number) =>
     settleUntil(h.guest.shell, `awk '/^cpu /{ if ($5 > 0) f=1 } END { exit !f }' /proc/virtual/${xid}/sched`, { timeoutMs: 10_000, intervalMs: 25 });
+  /**
+   * Waits until context XID's bucket first holds it and reads PID's /proc stat line at that moment:
+   * one spectator shell polls every 5 ms and reads with builtins, so no round trip lies between
+   * the hold and the reading. (A reading that comes late, as on a slow emulator, also counts what
+   * the task ran after the next refill.) It sleeps between polls: a spinning poller would take
+   * half the one CPU from the task, stretch its burst over more refills and change what is measured.
+   */
+  const statAtFirstHold = async (xid: number, pid: number): Promise<string> => {
+    const loop =
+      `while :; do while read -r w n u s held rest; do [ "$w" = cpu ] && break; done </proc/virtual/${xid}/sched; ` +
+      `[ "$held" -gt 0 ] && break; usleep 5000; done; read -r line </proc/${pid}/stat; echo "$line"`;
+    return (await h.succeed(`${SPECTATOR} sh -c '${loop}'`, { timeoutMs: 10_000 })).stdout;
+  };
 
   it('the guest machine has one CPU; VCI has the hard-scheduler bit 5; /proc/virtual/<xid>/sched has the token-bucket format', async () => {
     expect((await h.succeed("grep -c '^processor' /proc/cpuinfo")).stdout.trim()).toBe('1');
@@ -188,12 +201,11 @@ describe('CPU scheduler: token bucket on CFS bandwidth, vsched', () => {
       await h.succeed(`rm -f /tmp/burn3091; vcontext --migrate --xid 3091 -- sh -c 'echo $$ >/tmp/burn3091; while :; do :; done' </dev/null >/dev/null 2>&1 &`);
       await settleUntil(h.guest.shell, '[ -s /tmp/burn3091 ]', { timeoutMs: 10000 });
       const pid = Number((await h.succeed('cat /tmp/burn3091')).stdout.trim());
-      await waitHeld(3091);
       // CPU time (USER_HZ 100) the loop got before its first hold: the full bucket, tokens_max
       // kernel ticks, plus what refills meanwhile. The paper's bucket refills continuously (about
       // tokens_max / (1 - 1/4)); CFS adds one quota (tokens_min ticks here) at each period boundary,
       // so tokens_max plus at most one quota, depending on where the boundary falls.
-      const burst = (await sample([pid])).ticks[0]!;
+      const burst = statTicks(await statAtFirstHold(3091, pid));
       const full = (100 * tickMs) / 10;
       const quota = (50 * tickMs) / 10;
       console.log(`burst: ${burst} USER_HZ ticks before the first hold (tokens_max = ${full}, one quota = ${quota})`);
