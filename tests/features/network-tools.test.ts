@@ -279,7 +279,8 @@ describe('network tools (ABI §8) on the vserver kernel', () => {
         await h.succeed('chbind --silent --nid 6110 --ip 10.42.0.2 -- httpd -f -p 0.0.0.0:8080 -h /tmp/w2 >/tmp/w2.err 2>&1 & echo $!')
       ).stdout.trim();
       try {
-        await h.succeed(vpoll("netstat -ltn | grep -q '10.42.0.2:8080 '"));
+        // Both servers start in the background: wait for both, not only the last one started.
+        await h.succeed(vpoll("netstat -ltn | grep -q '10.42.0.1:8080 ' && netstat -ltn | grep -q '10.42.0.2:8080 '"));
         // Both bound port 8080 on a wildcard — one on [::] (httpd's default; its address shows
         // v4-mapped, ::ffff:10.42.0.1), one on 0.0.0.0 — and each ended up on its own address.
         const listen = (await h.succeed('netstat -ltn')).stdout;
