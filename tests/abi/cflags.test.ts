@@ -207,14 +207,16 @@ describe('context flags (ABI §5.1): enforced, or refused by set_cflags', () => 
     // is busy, a tenth to a third of them with two burners in our runs; on QEMU the two agree.)
     expect(withFlag.window).toBeGreaterThan(250);
     expect(Math.abs(total(withFlag.guest) - withFlag.window)).toBeLessThanOrEqual(0.1 * withFlag.window + 8);
-    // The host's figures show both burners.
-    expect(busy(withFlag.host)).toBeGreaterThanOrEqual(0.85 * (withFlag.gburn + withFlag.hburn));
+    // The host's figures show both burners, in the ticks the machine counted (all of them on
+    // QEMU; on v86 the share of the window its cpu line counted).
+    const counted = (r: { host: number[]; window: number }): number => Math.min(1, total(r.host) / r.window);
+    expect(busy(withFlag.host)).toBeGreaterThanOrEqual(0.85 * (withFlag.gburn + withFlag.hburn) * counted(withFlag));
 
     const control = await burnBoth(1832);
     expect(control.gburn).toBeGreaterThan(50);
     expect(control.hburn).toBeGreaterThan(50);
     // Without the flag the guest's lines are the host's: both burners are in them.
-    expect(busy(control.guest)).toBeGreaterThanOrEqual(0.85 * (control.gburn + control.hburn));
+    expect(busy(control.guest)).toBeGreaterThanOrEqual(0.85 * (control.gburn + control.hburn) * counted(control));
     expect(Math.abs(busy(control.guest) - busy(control.host))).toBeLessThanOrEqual(0.1 * busy(control.host) + 8);
   });
 
