@@ -17,7 +17,10 @@
  * Layout: <cache>/snapshots/<key>/{state,meta.json,boot.log}: the emulator's saved state, its
  * description, and the console log of the boot it was taken from (copied to the head of each
  * restored guest's console log, for post-mortems). The directory is written under a private name
- * and renamed into place whole.
+ * and renamed into place whole. Before a state is saved the guest zeroes its free memory
+ * (ZERO_FREE_MEMORY_COMMAND), which the emulators leave out of the state. The cache keeps the
+ * snapshots SNAPSHOT_KEEP names (the most recently saved or restored, none unused for long);
+ * pruneSnapshots() removes the rest after each save.
  *
  * What a restored guest must not share with another restore of the same snapshot is given to
  * it after the restore (the guest tool vsrestore): fresh random bytes from the host, mixed into
