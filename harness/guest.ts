@@ -51,6 +51,8 @@ export interface BootOptions {
    */
   imageArch?: Arch;
   variant?: Variant;
+  /** A kernel built elsewhere (a prefix of the patch series) to boot instead of the variant's. */
+  kernel?: KernelArtifact;
   backend?: BackendName;
   accel?: Accel;
   icountShift?: number;
@@ -403,7 +405,7 @@ export async function bootGuest(opts: BootOptions = {}): Promise<Guest> {
   const extraCmdline = [opts.extraCmdline, opts.toolsDir !== undefined ? `vslab.tools=${GUEST_TOOLS_DIR}` : undefined]
     .filter((s): s is string => s !== undefined)
     .join(' ');
-  const [kernel, image] = await Promise.all([buildKernel({ arch, variant, progress }), buildGuestImage(opts.imageArch ?? arch, progress)]);
+  const [kernel, image] = await Promise.all([opts.kernel ?? buildKernel({ arch, variant, progress }), buildGuestImage(opts.imageArch ?? arch, progress)]);
   const initrdPath = await joinInitrds(image.path, opts.extraInitrds ?? []);
   const logDir = join(cacheRoot(), 'logs', 'console');
   await mkdir(logDir, { recursive: true });

@@ -97,6 +97,25 @@ async function fileSha256(path: string): Promise<string | undefined> {
   }
 }
 
+/** Throws PrerequisiteError when the architecture's kernel compiler is not installed. */
+export async function requireKernelCc(arch: Arch): Promise<void> {
+  if ((await which(kernelCc(arch))) === undefined)
+    throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).kernelCcPackage}; ${setupHint(arch)}`);
+}
+
+/** A make step in `tree` with its objects in `buildDir`, for `arch`, logged to `logPath`. */
+export type KernelMake = (step: string, targets: string[], extraEnv?: Record<string, string>, onLine?: (l: string) => void) => Promise<string>;
+
+export function kernelMake(arch: Arch, tree: string, buildDir: string, logPath: string): KernelMake {
+  const cross = archInfo(arch).crossPrefix === '' ? [] : [`CROSS_COMPILE=${archInfo(arch).crossPrefix}`];
+  return (step, targets, extraEnv = {}, onLine) =>
+    runStep(step, 'make', ['-C', tree, `O=${buildDir}`, `ARCH=${archInfo(arch).kernelArch}`, ...cross, ...targets], {
+      logPath,
+      env: { KBUILD_BUILD_USER: 'vslab', KBUILD_BUILD_HOST: 'vslab', KBUILD_BUILD_TIMESTAMP: 'vslab', ...extraEnv },
+      onLine,
+    });
+}
+
 export async function buildKernel(opts: BuildKernelOptions): Promise<KernelArtifact> {
   const progress = opts.progress ?? (() => undefined);
   const arches = VARIANT_ARCHES[opts.variant];
@@ -131,18 +150,11 @@ async function buildKernelLocked(opts: BuildKernelOptions, progress: Progress): 
   const logPath = join(cacheRoot(), 'logs', `kernel-${arch}-${variant}.log`);
   await mkdir(buildDir, { recursive: true });
   await rm(logPath, { force: true });
-  if ((await which(kernelCc(arch))) === undefined)
-    throw new PrerequisiteError(kernelCc(arch), `Debian package ${archInfo(arch).kernelCcPackage}; ${setupHint(arch)}`);
+  await requireKernelCc(arch);
   const fragments = await readFragments(arch, variant);
-  const cross = archInfo(arch).crossPrefix === '' ? [] : [`CROSS_COMPILE=${archInfo(arch).crossPrefix}`];
   const fragmentPath = join(buildDir, 'vslab-fragments.config');
   await writeFile(fragmentPath, fragments);
-  const make = (step: string, targets: string[], extraEnv: Record<string, string> = {}, onLine?: (l: string) => void): Promise<string> =>
-    runStep(step, 'make', ['-C', tree, `O=${buildDir}`, `ARCH=${archInfo(arch).kernelArch}`, ...cross, ...targets], {
-      logPath,
-      env: { KBUILD_BUILD_USER: 'vslab', KBUILD_BUILD_HOST: 'vslab', KBUILD_BUILD_TIMESTAMP: 'vslab', ...extraEnv },
-      onLine,
-    });
+  const make = kernelMake(arch, tree, buildDir, logPath);
   progress(`${arch}/${variant}: configuring (allnoconfig + ${fragments.match(/^# --- /gm)?.length ?? 0} fragments)`);
   await make('configure (allnoconfig)', ['allnoconfig'], { KCONFIG_ALLCONFIG: fragmentPath });
   const bad = configMismatches(fragments, await readFile(join(buildDir, '.config'), 'utf8'));

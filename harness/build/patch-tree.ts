@@ -1,7 +1,10 @@
 /**
  * The kernel patch as a tree: kernel-patch/patches/series (edits to upstream files, applied
  * with patch -p1, each upstream file owned by exactly one patch) plus kernel-patch/files/ (new
- * files at their tree paths, copied in after the series).
+ * files at their tree paths), each new file brought by one patch of the series
+ * (kernel-patch/patches/new-files). The whole tree applies every patch, then copies every new
+ * file; a prefix of the series (its first N patches and the new files they bring) is what a
+ * bisection or `vslab patch check-series` builds.
  *
  * assemblePatchedTree() keeps one patched work tree per source version in the cache and
  * brings it up to date by rewriting only the files whose content changed, so an edit of one
@@ -28,6 +31,8 @@ export interface PatchSet {
   owners: Map<string, string>;
   /** New files (tree-relative paths). */
   newFiles: string[];
+  /** The patch that brings each new file (kernel-patch/patches/new-files). */
+  bringers: Map<string, string>;
   /** Hash of every input (series, patches, files). */
   hash: string;
 }
@@ -39,6 +44,61 @@ interface ManagedState {
 
 const patchesDir = (): string => join(kernelPatchDir, 'patches');
 const filesDir = (): string => join(kernelPatchDir, 'files');
+const NEW_FILES = 'new-files';
+
+/** One line of kernel-patch/patches/new-files: a path or a folder (ending in /) and its patch. */
+export interface NewFileRule {
+  path: string;
+  patch: string;
+}
+
+/** Parses new-files: `path patch` per line, `#` comments. */
+export function parseNewFileRules(text: string): NewFileRule[] {
+  const rules: NewFileRule[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') continue;
+    const words = line.split(/\s+/);
+    const [path, patch] = words;
+    if (words.length !== 2 || path === undefined || patch === undefined) throw new UsageError(`${NEW_FILES} line ${i + 1}: want "path patch", got "${line}"`);
+    rules.push({ path, patch });
+  }
+  return rules;
+}
+
+/**
+ * The patch that brings each new file: the rule with the longest matching path (a folder
+ * rule ends in / and matches what lies below it). Throws UsageError naming the file that no
+ * rule matches, a rule that names a patch outside the series, or a rule given twice.
+ */
+export function newFileBringers(newFiles: readonly string[], rules: readonly NewFileRule[], series: readonly string[]): Map<string, string> {
+  const seen = new Set<string>();
+  for (const r of rules) {
+    if (!series.includes(r.patch)) throw new UsageError(`${NEW_FILES}: ${r.path} is brought by ${r.patch}, which is not in the series`);
+    if (seen.has(r.path)) throw new UsageError(`${NEW_FILES}: ${r.path} is named twice`);
+    seen.add(r.path);
+  }
+  const out = new Map<string, string>();
+  for (const f of newFiles) {
+    let best: NewFileRule | undefined;
+    for (const r of rules) {
+      const hit = r.path.endsWith('/') ? f.startsWith(r.path) : f === r.path;
+      if (hit && (best === undefined || r.path.length > best.path.length)) best = r;
+    }
+    if (best === undefined) throw new UsageError(`no patch brings the new file ${f}: add a line for it to kernel-patch/patches/${NEW_FILES}`);
+    out.set(f, best.patch);
+  }
+  return out;
+}
+
+/** The first `count` patches of the series and the new files they bring. */
+export function seriesPrefix(set: PatchSet, count: number): PatchSet {
+  const series = set.series.slice(0, count);
+  const inPrefix = new Set(series);
+  const owners = new Map([...set.owners].filter(([, p]) => inPrefix.has(p)));
+  const bringers = new Map([...set.bringers].filter(([, p]) => inPrefix.has(p)));
+  return { series, owners, newFiles: set.newFiles.filter((f) => bringers.has(f)), bringers, hash: `${set.hash}:${count}` };
+}
 
 export function touchedPaths(patchText: string): string[] {
   const out: string[] = [];
@@ -70,7 +130,9 @@ export async function readPatchSet(): Promise<PatchSet> {
   h.update(series.join('\n'));
   await hashTree(h, patchesDir());
   await hashTree(h, filesDir());
-  return { series, owners, newFiles: await listTree(filesDir()), hash: shortDigest(h) };
+  const newFiles = await listTree(filesDir());
+  const rules = parseNewFileRules((await readIfExists(join(patchesDir(), NEW_FILES)))?.toString('utf8') ?? '');
+  return { series, owners, newFiles, bringers: newFileBringers(newFiles, rules, series), hash: shortDigest(h) };
 }
 
 function sha(data: Buffer): string {
@@ -128,7 +190,28 @@ async function stage(src: KernelSource, set: PatchSet, logPath: string): Promise
  * Throws UsageError if the tree holds edits that were not exported.
  */
 export async function assemblePatchedTree(src: KernelSource, progress: Progress = () => undefined): Promise<string> {
-  const work = workTreeDir(src);
+  return syncTree(src, await readPatchSet(), workTreeDir(src), true, progress);
+}
+
+/** The work tree of `vslab patch check-series`, apart from the one builds and edits use. */
+export function seriesTreeDir(src: KernelSource): string {
+  return join(cacheRoot(), 'work', `series_${src.debianVersion}`);
+}
+
+/**
+ * Brings the series work tree in line with a prefix of the series (`set` cut by
+ * seriesPrefix()). Nobody edits that tree: whatever it holds is overwritten.
+ */
+export async function assembleSeriesPrefix(src: KernelSource, prefix: PatchSet, progress: Progress = () => undefined): Promise<string> {
+  return syncTree(src, prefix, seriesTreeDir(src), false, progress);
+}
+
+/**
+ * Makes `work` the pristine tree with `set` applied, rewriting only the files whose content
+ * changes (so make rebuilds only what they touch). With `guard`, refuses to overwrite a
+ * managed file edited in place.
+ */
+async function syncTree(src: KernelSource, set: PatchSet, work: string, guard: boolean, progress: Progress): Promise<string> {
   const logPath = join(cacheRoot(), 'logs', 'patch.log');
   try {
     await access(join(work, 'Makefile'));
@@ -138,11 +221,10 @@ export async function assemblePatchedTree(src: KernelSource, progress: Progress 
     await mkdir(dirname(work), { recursive: true });
     await runStep('copy pristine tree', 'cp', ['-a', '--reflink=auto', src.dir, work], { logPath });
   }
-  const set = await readPatchSet();
   const state = await loadState(work);
   // Refuse to clobber unexported edits.
   const dirty: string[] = [];
-  for (const [path, digest] of Object.entries(state.files)) {
+  for (const [path, digest] of guard ? Object.entries(state.files) : []) {
     const now = await readIfExists(join(work, path));
     if (now !== undefined && sha(now) !== digest) dirty.push(path);
   }
@@ -256,8 +338,10 @@ export async function exportPatchedTree(src: KernelSource, into?: string): Promi
   }
   const owners = new Map(set.owners);
   if (into !== undefined) for (const p of orphans) owners.set(p, into);
-  // New files.
+  // New files: each must be brought by a patch before anything is written.
   const newFiles = added.filter((p) => p !== STATE_FILE);
+  const rules = parseNewFileRules((await readIfExists(join(patchesDir(), NEW_FILES)))?.toString('utf8') ?? '');
+  newFileBringers(newFiles, rules, into === undefined || set.series.includes(into) ? set.series : [...set.series, into]);
   await rm(filesDir(), { recursive: true, force: true });
   for (const rel of newFiles) {
     await mkdir(dirname(join(filesDir(), rel)), { recursive: true });

@@ -15,25 +15,41 @@ import { UsageError } from '../errors.ts';
 import { cacheRoot } from '../paths.ts';
 import { defineCommand } from './command.ts';
 import { makeProgress } from './progress.ts';
+import { archOption } from './args.ts';
+import { checkSeries, type PrefixResult } from '../build/series-check.ts';
+import type { Progress } from '../build/step.ts';
+import type { Arch } from '../machine/arch.ts';
+import { bootGuest } from '../guest.ts';
 
-const USAGE = 'usage: vslab patch prepare|export|diff [options] (vslab patch --help)';
+const USAGE = 'usage: vslab patch prepare|export|diff|check-series [options] (vslab patch --help)';
+const SUBCOMMANDS = ['prepare', 'export', 'diff', 'check-series'] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
+const isSubcommand = (s: string | undefined): s is Subcommand => SUBCOMMANDS.some((c) => c === s);
 
 export const patchCommand = defineCommand({
   program: 'vslab patch',
-  summary: 'work on the kernel patch: prepare | export | diff',
-  operands: 'prepare|export|diff',
-  about: `prepare  make/update the patched work tree and print its path
-export   write the work tree's changes back into kernel-patch/
-diff     print the whole patch as one unified diff (with diffstat and its size per subsystem)`,
+  summary: 'work on the kernel patch: prepare | export | diff | check-series',
+  operands: SUBCOMMANDS.join('|'),
+  about: `prepare       make/update the patched work tree and print its path
+export        write the work tree's changes back into kernel-patch/
+diff          print the whole patch as one unified diff (with diffstat and its size per subsystem)
+check-series  build every prefix of the series in order (patches 1..N and the new files they
+              bring, kernel-patch/patches/new-files), with --boot also boot each to a shell;
+              a line per prefix, exit 1 if one fails (logs: <cache>/logs/series/)`,
   options: {
     discard: { kind: 'flag', help: "prepare: throw away the work tree's own edits first" },
     into: { kind: 'text', arg: 'NAME', help: 'export: the patch (created if needed) that takes upstream files no patch owns yet' },
     stat: { kind: 'flag', help: 'diff: print only the diffstat and the size per subsystem' },
+    arch: archOption,
+    from: { kind: 'int', arg: 'N', min: 1, help: 'check-series: the first prefix to build (default 1)' },
+    to: { kind: 'int', arg: 'N', min: 1, help: 'check-series: the last prefix to build (default the whole series)' },
+    boot: { kind: 'flag', help: 'check-series: also boot each prefix that builds and run a command in it' },
   },
   async run(values, operands) {
     const sub = operands[0];
-    if (operands.length !== 1 || (sub !== 'prepare' && sub !== 'export' && sub !== 'diff')) throw new UsageError(USAGE);
+    if (operands.length !== 1 || !isSubcommand(sub)) throw new UsageError(USAGE);
     const progress = makeProgress();
+    if (sub === 'check-series') return runSeriesCheck(values.arch, values.from, values.to, values.boot, progress);
     const src = await pristineSource(progress);
     // The work tree is shared with kernel builds: never change it under a running build.
     return withLock(
@@ -63,3 +79,61 @@ diff     print the whole patch as one unified diff (with diffstat and its size p
     );
   },
 });
+
+/** One line per prefix: its number, its last patch, built or not, booted or not, and why not. */
+export function formatPrefixResult(r: PrefixResult): string {
+  const head = `${String(r.count).padStart(String(r.total).length)}/${r.total} ${r.patch.padEnd(40)}`;
+  const boot = r.booted === undefined ? '' : r.booted ? ' boots' : ` DOES NOT BOOT: ${r.bootError ?? ''}`;
+  if (!r.built) return `${head} DOES NOT BUILD (${r.seconds} s)\n${r.errors.map((e) => `    ${e}`).join('\n')}`;
+  return `${head} builds${boot} (${r.seconds} s)`;
+}
+
+async function runSeriesCheck(arch: Arch, from: number | undefined, to: number | undefined, boot: boolean, progress: Progress): Promise<number> {
+  const variant = 'vserver';
+  const results = await checkSeries({
+    arch,
+    variant,
+    from,
+    to,
+    progress,
+    boot: boot
+      ? async (image, config) => {
+          const guest = await bootGuest({
+            arch,
+            variant,
+            snapshot: false,
+            progress,
+            kernel: {
+              arch,
+              variant,
+              image,
+              config,
+              manifest: {
+                arch,
+                variant,
+                key: 'series-prefix',
+                debianPackage: 'linux-source-6.1',
+                debianVersion: '',
+                kernelVersion: '',
+                patchHash: null,
+                compiler: '',
+                buildSeconds: 0,
+                builtAt: new Date().toISOString(),
+              },
+            },
+          });
+          try {
+            await guest.shell.succeed('true');
+          } finally {
+            await guest.close();
+          }
+        }
+      : undefined,
+    onResult: (r) => process.stdout.write(`${formatPrefixResult(r)}\n`),
+  });
+  const bad = results.filter((r) => !r.built || r.booted === false);
+  process.stdout.write(
+    bad.length === 0 ? `every prefix checked builds${boot ? ' and boots' : ''} (${results.length})\n` : `${bad.length} of ${results.length} prefixes fail\n`,
+  );
+  return bad.length === 0 ? 0 : 1;
+}

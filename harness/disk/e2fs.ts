@@ -87,7 +87,7 @@ export interface DiskInode {
   tag: number;
 }
 
-/** Linux-VServer's ext2 i_flags bits (kernel-patch/patches/0013-vserver-ext2-tags.patch). */
+/** Linux-VServer's ext2 i_flags bits (kernel-patch/patches/0016-vserver-ext2-tags.patch). */
 export const EXT2_VX_FLAGS = { barrier: 0x04000000, ixunlink: 0x08000000, cow: 0x20000000 } as const;
 /** chattr +i. */
 export const EXT2_IMMUTABLE_FL = 0x10;

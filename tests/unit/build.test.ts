@@ -7,7 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { buildCpio } from '../../harness/build/cpio.ts';
 import { buildKernel, cachedKernel, kernelKey } from '../../harness/build/kernel.ts';
 import { configMismatches, fragmentNames, KNOWN_VARIANTS, parseConfig, VARIANTS } from '../../harness/build/kernel-config.ts';
-import { formatDiffstat, formatSubsystems, subsystemOf, touchedPaths } from '../../harness/build/patch-tree.ts';
+import {
+  formatDiffstat,
+  formatSubsystems,
+  newFileBringers,
+  parseNewFileRules,
+  readPatchSet,
+  seriesPrefix,
+  subsystemOf,
+  touchedPaths,
+} from '../../harness/build/patch-tree.ts';
+import { buildErrors } from '../../harness/build/series-check.ts';
+import { formatPrefixResult } from '../../harness/cli/patch.ts';
 
 describe('kernel configuration from fragments', () => {
   it('reads both "=y" and "is not set" lines', () => {
@@ -85,6 +96,78 @@ describe('patch bookkeeping', () => {
       ['kernel/vserver', '2', '0', '+150', '-0'],
       ['total', '2', '2', '+160', '-3'],
     ]);
+  });
+});
+
+describe('the series and its prefixes', () => {
+  const series = ['0001-a.patch', '0002-core.patch', '0003-hook.patch'];
+  const rules = parseNewFileRules('# comment\nkernel/vserver/   0002-core.patch\nkernel/vserver/late.c 0003-hook.patch\n\n');
+
+  it('reads the new-files rules and gives each new file the patch of its longest match', () => {
+    expect(rules).toEqual([
+      { path: 'kernel/vserver/', patch: '0002-core.patch' },
+      { path: 'kernel/vserver/late.c', patch: '0003-hook.patch' },
+    ]);
+    const b = newFileBringers(['kernel/vserver/a.c', 'kernel/vserver/late.c'], rules, series);
+    expect([...b]).toEqual([
+      ['kernel/vserver/a.c', '0002-core.patch'],
+      ['kernel/vserver/late.c', '0003-hook.patch'],
+    ]);
+  });
+
+  it('refuses a new file no rule brings, a rule for a patch outside the series, a malformed or repeated line', () => {
+    expect(() => newFileBringers(['fs/proc/vserver.c'], rules, series)).toThrow(/no patch brings the new file fs\/proc\/vserver.c/);
+    expect(() => newFileBringers([], parseNewFileRules('x/ 0009-gone.patch'), series)).toThrow(/not in the series/);
+    expect(() => parseNewFileRules('x/')).toThrow(/line 1: want "path patch"/);
+    expect(() => newFileBringers([], parseNewFileRules('x/ 0001-a.patch\nx/ 0002-core.patch'), series)).toThrow(/named twice/);
+  });
+
+  it('cuts a prefix: its patches, the upstream files they own and the new files they bring', () => {
+    const set = {
+      series,
+      owners: new Map([
+        ['init/Kconfig', '0002-core.patch'],
+        ['kernel/fork.c', '0003-hook.patch'],
+      ]),
+      newFiles: ['kernel/vserver/a.c', 'kernel/vserver/late.c'],
+      bringers: newFileBringers(['kernel/vserver/a.c', 'kernel/vserver/late.c'], rules, series),
+      hash: 'h',
+    };
+    const p = seriesPrefix(set, 2);
+    expect(p.series).toEqual(['0001-a.patch', '0002-core.patch']);
+    expect([...p.owners.keys()]).toEqual(['init/Kconfig']);
+    expect(p.newFiles).toEqual(['kernel/vserver/a.c']);
+    expect(seriesPrefix(set, 3).newFiles).toEqual(set.newFiles);
+    expect(seriesPrefix(set, 0).newFiles).toEqual([]);
+  });
+
+  it('kernel-patch/: every new file is brought by a patch of the series, and the core comes before the patches that call it', async () => {
+    const set = await readPatchSet();
+    expect(set.bringers.size).toBe(set.newFiles.length);
+    const core = set.series.findIndex((p) => p.endsWith('-vserver-core.patch'));
+    expect(core).toBeGreaterThan(0);
+    expect(set.bringers.get('kernel/vserver/context.c')).toBe(set.series[core]);
+    expect(set.owners.get('kernel/fork.c')).toBe(set.series.find((p, i) => i > core && p.endsWith('-vserver-task-lifecycle.patch')));
+  });
+
+  it("picks the compiler's and linker's complaints out of a build log, and prints a line per prefix", () => {
+    const log = [
+      '  CC      kernel/fork.o',
+      "kernel/fork.c:12:2: error: implicit declaration of function 'vx_task_fork'",
+      "ld: kernel/fork.o: in function `copy_process': undefined reference to `vx_task_fork'",
+      'make[2]: *** [scripts/Makefile.build:250: kernel/fork.o] Error 1',
+      "kernel/fork.c:12:2: error: implicit declaration of function 'vx_task_fork'",
+    ].join('\n');
+    expect(buildErrors(log)).toEqual([
+      "kernel/fork.c:12:2: error: implicit declaration of function 'vx_task_fork'",
+      "ld: kernel/fork.o: in function `copy_process': undefined reference to `vx_task_fork'",
+      'make[2]: *** [scripts/Makefile.build:250: kernel/fork.o] Error 1',
+    ]);
+    expect(buildErrors('  CC      kernel/error.o\n  LD      vmlinux\n')).toEqual([]);
+    const ok = formatPrefixResult({ count: 3, total: 33, patch: '0003-vserver-task-xid.patch', built: true, errors: [], booted: true, seconds: 41 });
+    expect(ok).toMatch(/^ 3\/33 0003-vserver-task-xid\.patch +builds boots \(41 s\)$/);
+    const bad = formatPrefixResult({ count: 9, total: 33, patch: '0009-x.patch', built: false, errors: ['a.c:1: error: b'], seconds: 5 });
+    expect(bad.split('\n')).toEqual([expect.stringMatching(/^ 9\/33 0009-x\.patch +DOES NOT BUILD \(5 s\)$/), '    a.c:1: error: b']);
   });
 });
 

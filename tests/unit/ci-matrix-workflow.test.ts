@@ -29,13 +29,13 @@ const job = plain.jobs['matrix'];
 const runs = (job?.steps ?? []).map((s) => s.run ?? '').join('\n');
 
 describe('.github/workflows/vslab-matrix.yml', () => {
-  it("is a valid workflow for GitHub Actions (GitHub's workflow parser) with one job, matrix", async () => {
+  it("is a valid workflow for GitHub Actions (GitHub's workflow parser) with two jobs, matrix and series", async () => {
     const parsed = parseWorkflow({ name: PATH, content: text }, new NoOperationTraceWriter());
     expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
     if (parsed.value === undefined) throw new Error('no workflow');
     const template = await convertWorkflowTemplate(parsed.context, parsed.value);
     expect(template.errors ?? []).toEqual([]);
-    expect(template.jobs.map((j) => j.id.value)).toEqual(['matrix']);
+    expect(template.jobs.map((j) => j.id.value)).toEqual(['matrix', 'series']);
   });
 
   it('runs one architecture per job: shards 1..N for the N rows, `--shard I/N`, each slice one row, all rows covered', () => {
@@ -56,6 +56,17 @@ describe('.github/workflows/vslab-matrix.yml', () => {
     const upload = job?.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') === true);
     expect(upload?.if).toBe('always()');
     expect(upload?.with?.['path']).toBe('out/');
+  });
+
+  it('builds and boots every prefix of the patch series in a job of its own, with the logs uploaded always', () => {
+    const series = plain.jobs['series'];
+    const seriesRuns = (series?.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(series?.container).toBe('debian:12');
+    expect(seriesRuns).toContain('bash scripts/setup');
+    expect(seriesRuns).toContain('npm run test:series');
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['test:series']).toBe('bin/vslab patch check-series --boot');
+    expect(series?.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') === true)?.if).toBe('always()');
   });
 
   it("the README shows the workflow's matrix and its command", () => {
