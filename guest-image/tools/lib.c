@@ -460,6 +460,47 @@ void vc_disconnect_status(int fd, unsigned char st)
 		return;
 }
 
+int vc_entry_run(const struct vc_entry *e, int argc, char **argv, int rest)
+{
+	const char *call = e->create_call;
+	int status_fd = -1, ret;
+	unsigned char st;
+	long id;
+
+	if (e->mode == VC_NO_MODE || (e->mode == VC_MIGRATE && !e->have_id) ||
+	    (e->mode != VC_MIGRATE_SELF && rest >= argc))
+		return vs_usage(e->usage_line);
+	if (e->disconnect) {
+		status_fd = vc_disconnect();
+		if (status_fd < 0)
+			return vs_fail(e->tool, "--disconnect");
+	}
+	if (e->mode == VC_CREATE) {
+		id = e->create(e->id);
+		if (id < 0 && (errno == EEXIST || errno == EBUSY)) {
+			if (!e->silentexist)
+				fprintf(stderr, "%s: %s %u already exists\n",
+					e->tool, e->taken, e->id);
+			st = 254;
+			goto out_status;
+		}
+		if (id >= 0 && !e->silent)
+			printf("New %s is %ld\n", e->kind, id);
+	} else {
+		id = e->enter(e, &call);
+	}
+	if (id < 0) {
+		st = (unsigned char)vs_fail(e->tool, call);
+		goto out_status;
+	}
+	fflush(stdout);
+	ret = e->then(e, id);
+	st = (unsigned char)(ret ? ret : vc_exec_rest(e->tool, argv + rest));
+out_status:
+	vc_disconnect_status(status_fd, st);
+	return st;
+}
+
 int vc_walk_opts(int argc, char **argv, const char *shortopts,
 		 const struct option *longopts, const char *usage_line,
 		 int (*fn)(void *ctx, int opt, char *arg), void *ctx,

@@ -245,6 +245,36 @@ int vc_disconnect(void);
 /* In the child of vc_disconnect(): pass the exit status st to the parent. */
 void vc_disconnect_status(int fd, unsigned char st);
 
+/*
+ * What vcontext and ncontext share once their options are read.  The mode
+ * needs a command after the options, except VC_MIGRATE_SELF, and
+ * VC_MIGRATE an id (have_id); else the usage line and 255.  With
+ * disconnect, fork into the background first.  VC_CREATE makes the
+ * context (id, or a free dynamic one for VX_ID_DYNAMIC) through create(),
+ * prints "New <kind> is N" unless silent, and exits 254 when the id is
+ * taken (EEXIST, or EBUSY while it is in setup), with "<tool>: <taken> N
+ * already exists" unless silentexist; the other modes have enter() join a
+ * context and return its id (or -1, naming the failed call in *call).
+ * then() does the tool's own steps on the id (0, or an exit status after
+ * a message); last the rest of the command line is exec'd.  Returns the
+ * tool's exit status.
+ */
+enum vc_entry_mode { VC_NO_MODE, VC_CREATE, VC_MIGRATE, VC_MIGRATE_SELF };
+struct vc_entry {
+	const char *tool;		/* "vcontext": the messages' prefix */
+	const char *usage_line;
+	const char *kind;		/* "security context" */
+	const char *taken;		/* "context" */
+	const char *create_call;	/* "ctx_create" */
+	long (*create)(uint32_t id);
+	long (*enter)(const struct vc_entry *e, const char **call);
+	int (*then)(const struct vc_entry *e, long id);
+	enum vc_entry_mode mode;
+	int have_id, disconnect, silent, silentexist;
+	uint32_t id;
+};
+int vc_entry_run(const struct vc_entry *e, int argc, char **argv, int rest);
+
 /* Signal number for "KILL", "SIGKILL", "kill" or "9"; -1 if unknown. */
 int vc_signal_nr(const char *name);
 

@@ -34,10 +34,8 @@
  * taken; 255 on usage and other errors, with "ncontext: <what>: <error
  * text>" on stderr.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -63,10 +61,10 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The shared part first: the callbacks get &a->e and cast back. */
 struct args {
-	enum { NONE, CREATE, MIGRATE, MIGRATE_SELF } mode;
-	int have_nid, endsetup, disc, silent, silentexist;
-	uint32_t nid;
+	struct vc_entry e;
+	int endsetup;
 };
 
 static int on_opt(void *ctx, int opt, char *arg)
@@ -74,17 +72,17 @@ static int on_opt(void *ctx, int opt, char *arg)
 	struct args *a = ctx;
 
 	switch (opt) {
-	case O_CREATE:		a->mode = CREATE; break;
-	case O_MIGRATE:		a->mode = MIGRATE; break;
-	case O_MIGRATE_SELF:	a->mode = MIGRATE_SELF; break;
+	case O_CREATE:		a->e.mode = VC_CREATE; break;
+	case O_MIGRATE:		a->e.mode = VC_MIGRATE; break;
+	case O_MIGRATE_SELF:	a->e.mode = VC_MIGRATE_SELF; break;
 	case O_ENDSETUP:	a->endsetup = 1; break;
-	case O_DISCONNECT:	a->disc = 1; break;
-	case O_SILENT:		a->silent = 1; break;
-	case O_SILENTEXIST:	a->silentexist = 1; break;
+	case O_DISCONNECT:	a->e.disconnect = 1; break;
+	case O_SILENT:		a->e.silent = 1; break;
+	case O_SILENTEXIST:	a->e.silentexist = 1; break;
 	case O_NID:
-		if (vc_parse_nid(arg, &a->nid))
+		if (vc_parse_nid(arg, &a->e.id))
 			return vs_usage(usage_line);
-		a->have_nid = 1;
+		a->e.have_id = 1;
 		break;
 	default:
 		fputs(usage_line, stdout);
@@ -100,57 +98,40 @@ static int on_opt(void *ctx, int opt, char *arg)
 	return 0;
 }
 
+/* --migrate into --nid; --migrate-self into --nid or the caller's own. */
+static long enter(const struct vc_entry *e, const char **call)
+{
+	long nid = e->have_id ? (long)e->id : vc_task_nid(0);
+
+	*call = "net_migrate";
+	if (nid < 0 || vc_net_migrate((uint32_t)nid) < 0)
+		return -1;
+	return nid;
+}
+
+static int then(const struct vc_entry *e, long nid)
+{
+	const struct args *a = (const struct args *)e;
+
+	/* The spectator (nid 1) has no flags to change. */
+	if (a->endsetup && nid > NX_ID_SPECTATOR &&
+	    vc_set_nflags((uint32_t)nid, 0, NXF_STATE_SETUP) < 0)
+		return vs_fail("ncontext", "set_nflags (endsetup)");
+	return 0;
+}
+
 int ncontext_main(int argc, char **argv)
 {
-	struct args a = { .nid = NX_ID_DYNAMIC };
-	int status_fd = -1, i, ret;
-	unsigned char st;
-	long nid;
+	struct args a = {
+		.e = { .tool = "ncontext", .usage_line = usage_line,
+		       .kind = "network context", .taken = "network context",
+		       .create_call = "net_create", .create = vc_create_network,
+		       .enter = enter, .then = then, .id = NX_ID_DYNAMIC },
+	};
+	int i, ret;
 
 	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
 	if (ret)
 		return ret == VC_OPT_DONE ? 0 : ret;
-	if (a.mode == NONE || (a.mode == MIGRATE && !a.have_nid))
-		return vs_usage(usage_line);
-	if (a.mode != MIGRATE_SELF && i >= argc)
-		return vs_usage(usage_line);
-
-	if (a.disc) {
-		status_fd = vc_disconnect();
-		if (status_fd < 0)
-			return vs_fail("ncontext", "--disconnect");
-	}
-
-	if (a.mode == CREATE) {
-		nid = vc_create_network(a.nid);
-		if (nid < 0 && (errno == EEXIST || errno == EBUSY)) {
-			if (!a.silentexist)
-				fprintf(stderr, "ncontext: network context %u already exists\n", a.nid);
-			st = 254;
-			goto out_status;
-		}
-		if (nid < 0) {
-			st = (unsigned char)vs_fail("ncontext", "net_create");
-			goto out_status;
-		}
-		if (!a.silent)
-			printf("New network context is %ld\n", nid);
-	} else {
-		nid = a.have_nid ? (long)a.nid : vc_task_nid(0);
-		if (nid < 0 || vc_net_migrate((uint32_t)nid) < 0) {
-			st = (unsigned char)vs_fail("ncontext", "net_migrate");
-			goto out_status;
-		}
-	}
-	fflush(stdout);
-	/* The spectator (nid 1) has no flags to change. */
-	if (a.endsetup && nid > NX_ID_SPECTATOR &&
-	    vc_set_nflags((uint32_t)nid, 0, NXF_STATE_SETUP) < 0) {
-		st = (unsigned char)vs_fail("ncontext", "set_nflags (endsetup)");
-		goto out_status;
-	}
-	st = (unsigned char)vc_exec_rest("ncontext", argv + i);
-out_status:
-	vc_disconnect_status(status_fd, st);
-	return st;
+	return vc_entry_run(&a.e, argc, argv, i);
 }

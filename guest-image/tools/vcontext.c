@@ -44,11 +44,8 @@
  * existing (EEXIST); 255 on usage and other errors, with
  * "vcontext: <what>: <error text>" on stderr.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -87,10 +84,10 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The shared part first: the callbacks get &a->e and cast back. */
 struct args {
-	enum { NONE, CREATE, MIGRATE, MIGRATE_SELF } mode;
-	int have_xid, initpid, endsetup, do_chroot, disc, silent, silentexist;
-	uint32_t xid;
+	struct vc_entry e;
+	int initpid, endsetup, do_chroot;
 	long long uid;
 };
 
@@ -99,19 +96,19 @@ static int on_opt(void *ctx, int opt, char *arg)
 	struct args *a = ctx;
 
 	switch (opt) {
-	case O_CREATE:		a->mode = CREATE; break;
-	case O_MIGRATE:		a->mode = MIGRATE; break;
-	case O_MIGRATE_SELF:	a->mode = MIGRATE_SELF; break;
+	case O_CREATE:		a->e.mode = VC_CREATE; break;
+	case O_MIGRATE:		a->e.mode = VC_MIGRATE; break;
+	case O_MIGRATE_SELF:	a->e.mode = VC_MIGRATE_SELF; break;
 	case O_INITPID:		a->initpid = 1; break;
 	case O_ENDSETUP:	a->endsetup = 1; break;
 	case O_CHROOT:		a->do_chroot = 1; break;
-	case O_DISCONNECT:	a->disc = 1; break;
-	case O_SILENT:		a->silent = 1; break;
-	case O_SILENTEXIST:	a->silentexist = 1; break;
+	case O_DISCONNECT:	a->e.disconnect = 1; break;
+	case O_SILENT:		a->e.silent = 1; break;
+	case O_SILENTEXIST:	a->e.silentexist = 1; break;
 	case O_XID:
-		if (vc_parse_xid(arg, &a->xid))
+		if (vc_parse_xid(arg, &a->e.id))
 			return vs_usage(usage_line);
-		a->have_xid = 1;
+		a->e.have_id = 1;
 		break;
 	case O_UID:
 		if (vc_parse_num(arg, 0, 0xFFFFFFFELL, &a->uid))
@@ -137,78 +134,58 @@ static int on_opt(void *ctx, int opt, char *arg)
 	return 0;
 }
 
+static long create(uint32_t xid)
+{
+	return vc_create_context(xid, VXF_INIT_SET);
+}
+
+/* --migrate into --xid, or --migrate-self: the caller's own context. */
+static long enter(const struct vc_entry *e, const char **call)
+{
+	const struct args *a = (const struct args *)e;
+
+	if (e->mode == VC_MIGRATE_SELF) {
+		*call = "task_xid";
+		return vc_task_xid(0);
+	}
+	*call = "ctx_migrate";
+	if (vc_ctx_migrate(e->id, a->initpid ? VXM_SET_INIT : 0) < 0)
+		return -1;
+	return e->id;
+}
+
+static int then(const struct vc_entry *e, long xid)
+{
+	const struct args *a = (const struct args *)e;
+	uint64_t clear = 0;
+
+	/* On --create the caller is in the new context: it is its init. */
+	if (a->initpid && e->mode != VC_MIGRATE)
+		clear |= VXF_STATE_INIT;
+	if (a->endsetup)
+		clear |= VXF_STATE_SETUP;
+	if (clear && vc_set_cflags((uint32_t)xid, 0, clear) < 0)
+		return vs_fail("vcontext", "set_cflags");
+	if (a->do_chroot && (chroot(".") < 0 || chdir("/") < 0))
+		return vs_fail("vcontext", "chroot");
+	if (a->uid >= 0 && (setgid((gid_t)a->uid) < 0 || setuid((uid_t)a->uid) < 0))
+		return vs_fail("vcontext", "setuid");
+	return 0;
+}
+
 int vcontext_main(int argc, char **argv)
 {
-	struct args a = { .xid = VX_ID_DYNAMIC, .uid = -1 };
-	int status_fd = -1, i, ret;
-	uint64_t clear = 0;
-	unsigned char st;
-	long xid;
+	struct args a = {
+		.e = { .tool = "vcontext", .usage_line = usage_line,
+		       .kind = "security context", .taken = "context",
+		       .create_call = "ctx_create", .create = create,
+		       .enter = enter, .then = then, .id = VX_ID_DYNAMIC },
+		.uid = -1,
+	};
+	int i, ret;
 
 	ret = vc_walk_opts(argc, argv, "", longopts, usage_line, on_opt, &a, &i);
 	if (ret)
 		return ret == VC_OPT_DONE ? 0 : ret;
-	if (a.mode == NONE || (a.mode == MIGRATE && !a.have_xid))
-		return vs_usage(usage_line);
-	if (a.mode != MIGRATE_SELF && i >= argc)
-		return vs_usage(usage_line);
-
-	if (a.disc) {
-		status_fd = vc_disconnect();
-		if (status_fd < 0)
-			return vs_fail("vcontext", "--disconnect");
-	}
-
-	if (a.mode == CREATE) {
-		xid = vc_create_context(a.xid, VXF_INIT_SET);
-		/* EBUSY: it exists and is still being set up. */
-		if (xid < 0 && (errno == EEXIST || errno == EBUSY)) {
-			if (!a.silentexist)
-				fprintf(stderr, "vcontext: context %u already exists\n", a.xid);
-			st = 254;
-			goto out_status;
-		}
-		if (xid < 0) {
-			st = (unsigned char)vs_fail("vcontext", "ctx_create");
-			goto out_status;
-		}
-		if (!a.silent)
-			printf("New security context is %ld\n", xid);
-		/* The caller is in the new context now: it is its init. */
-		if (a.initpid)
-			clear |= VXF_STATE_INIT;
-	} else if (a.mode == MIGRATE_SELF) {
-		xid = vc_task_xid(0);
-		if (xid < 0) {
-			st = (unsigned char)vs_fail("vcontext", "task_xid");
-			goto out_status;
-		}
-		if (a.initpid)
-			clear |= VXF_STATE_INIT;
-	} else {
-		xid = a.xid;
-		if (vc_ctx_migrate(a.xid, a.initpid ? VXM_SET_INIT : 0) < 0) {
-			st = (unsigned char)vs_fail("vcontext", "ctx_migrate");
-			goto out_status;
-		}
-	}
-	fflush(stdout);
-	if (a.endsetup)
-		clear |= VXF_STATE_SETUP;
-	if (clear && vc_set_cflags((uint32_t)xid, 0, clear) < 0) {
-		st = (unsigned char)vs_fail("vcontext", "set_cflags");
-		goto out_status;
-	}
-	if (a.do_chroot && (chroot(".") < 0 || chdir("/") < 0)) {
-		st = (unsigned char)vs_fail("vcontext", "chroot");
-		goto out_status;
-	}
-	if (a.uid >= 0 && (setgid((gid_t)a.uid) < 0 || setuid((uid_t)a.uid) < 0)) {
-		st = (unsigned char)vs_fail("vcontext", "setuid");
-		goto out_status;
-	}
-	st = (unsigned char)vc_exec_rest("vcontext", argv + i);
-out_status:
-	vc_disconnect_status(status_fd, st);
-	return st;
+	return vc_entry_run(&a.e, argc, argv, i);
 }
