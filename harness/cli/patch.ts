@@ -15,10 +15,11 @@ import { UsageError } from '../errors.ts';
 import { cacheRoot } from '../paths.ts';
 import { defineCommand } from './command.ts';
 import { makeProgress } from './progress.ts';
-import { archOption } from './args.ts';
+import { archOption, variantOption } from './args.ts';
 import { checkSeries, type PrefixResult } from '../build/series-check.ts';
 import type { Progress } from '../build/step.ts';
 import type { Arch } from '../machine/arch.ts';
+import type { Variant } from '../build/kernel-config.ts';
 import { bootGuest } from '../guest.ts';
 
 const USAGE = 'usage: vslab patch prepare|export|diff|check-series [options] (vslab patch --help)';
@@ -41,6 +42,7 @@ check-series  build every prefix of the series in order (patches 1..N and the ne
     into: { kind: 'text', arg: 'NAME', help: 'export: the patch (created if needed) that takes upstream files no patch owns yet' },
     stat: { kind: 'flag', help: 'diff: print only the diffstat and the size per subsystem' },
     arch: archOption,
+    variant: { ...variantOption, help: 'check-series: the kernel configuration to build each prefix with (default vserver)' },
     from: { kind: 'int', arg: 'N', min: 1, help: 'check-series: the first prefix to build (default 1)' },
     to: { kind: 'int', arg: 'N', min: 1, help: 'check-series: the last prefix to build (default the whole series)' },
     boot: { kind: 'flag', help: 'check-series: also boot each prefix that builds and run a command in it' },
@@ -49,7 +51,7 @@ check-series  build every prefix of the series in order (patches 1..N and the ne
     const sub = operands[0];
     if (operands.length !== 1 || !isSubcommand(sub)) throw new UsageError(USAGE);
     const progress = makeProgress();
-    if (sub === 'check-series') return runSeriesCheck(values.arch, values.from, values.to, values.boot, progress);
+    if (sub === 'check-series') return runSeriesCheck(values.arch, values.variant ?? 'vserver', values.from, values.to, values.boot, progress);
     const src = await pristineSource(progress);
     // The work tree is shared with kernel builds: never change it under a running build.
     return withLock(
@@ -88,8 +90,14 @@ export function formatPrefixResult(r: PrefixResult): string {
   return `${head} builds${boot} (${r.seconds} s)`;
 }
 
-async function runSeriesCheck(arch: Arch, from: number | undefined, to: number | undefined, boot: boolean, progress: Progress): Promise<number> {
-  const variant = 'vserver';
+async function runSeriesCheck(
+  arch: Arch,
+  variant: Variant,
+  from: number | undefined,
+  to: number | undefined,
+  boot: boolean,
+  progress: Progress,
+): Promise<number> {
   const results = await checkSeries({
     arch,
     variant,
