@@ -17,23 +17,27 @@ import { defineCommand } from './command.ts';
 import { makeProgress } from './progress.ts';
 import { archOption, variantOption } from './args.ts';
 import { checkSeries, type PrefixResult } from '../build/series-check.ts';
+import { exportSeries } from '../build/series-export.ts';
 import type { Progress } from '../build/step.ts';
 import type { Arch } from '../machine/arch.ts';
 import type { Variant } from '../build/kernel-config.ts';
 import { bootGuest } from '../guest.ts';
 
-const USAGE = 'usage: vslab patch prepare|export|diff|check-series [options] (vslab patch --help)';
-const SUBCOMMANDS = ['prepare', 'export', 'diff', 'check-series'] as const;
+const USAGE = 'usage: vslab patch prepare|export|diff|series|check-series [options] (vslab patch --help)';
+const SUBCOMMANDS = ['prepare', 'export', 'diff', 'series', 'check-series'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 const isSubcommand = (s: string | undefined): s is Subcommand => SUBCOMMANDS.some((c) => c === s);
 
 export const patchCommand = defineCommand({
   program: 'vslab patch',
-  summary: 'work on the kernel patch: prepare | export | diff | check-series',
+  summary: 'work on the kernel patch: prepare | export | diff | series | check-series',
   operands: SUBCOMMANDS.join('|'),
   about: `prepare       make/update the patched work tree and print its path
 export        write the work tree's changes back into kernel-patch/
 diff          print the whole patch as one unified diff (with diffstat and its size per subsystem)
+series        write the series into --out DIR as self-contained patches (each with the new files
+              it brings) in git format-patch's form, and DIR/series: git am DIR/*.patch,
+              quilt import or patch -p1 apply it patch by patch
 check-series  build every prefix of the series in order (patches 1..N and the new files they
               bring, kernel-patch/patches/new-files), with --boot also boot each to a shell;
               a line per prefix, exit 1 if one fails (logs: <cache>/logs/series/)`,
@@ -41,6 +45,7 @@ check-series  build every prefix of the series in order (patches 1..N and the ne
     discard: { kind: 'flag', help: "prepare: throw away the work tree's own edits first" },
     into: { kind: 'text', arg: 'NAME', help: 'export: the patch (created if needed) that takes upstream files no patch owns yet' },
     stat: { kind: 'flag', help: 'diff: print only the diffstat and the size per subsystem' },
+    out: { kind: 'path', arg: 'DIR', help: 'series: the directory to write the patches into (emptied first)' },
     arch: archOption,
     variant: { ...variantOption, help: 'check-series: the kernel configuration to build each prefix with (default vserver)' },
     from: { kind: 'int', arg: 'N', min: 1, help: 'check-series: the first prefix to build (default 1)' },
@@ -51,6 +56,12 @@ check-series  build every prefix of the series in order (patches 1..N and the ne
     const sub = operands[0];
     if (operands.length !== 1 || !isSubcommand(sub)) throw new UsageError(USAGE);
     const progress = makeProgress();
+    if (sub === 'series') {
+      if (values.out === undefined) throw new UsageError('vslab patch series: --out DIR is required');
+      const names = await exportSeries(values.out);
+      process.stdout.write(`wrote ${names.length} patches and series to ${values.out}\n`);
+      return 0;
+    }
     if (sub === 'check-series') return runSeriesCheck(values.arch, values.variant ?? 'vserver', values.from, values.to, values.boot, progress);
     const src = await pristineSource(progress);
     // The work tree is shared with kernel builds: never change it under a running build.

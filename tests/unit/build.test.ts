@@ -18,6 +18,7 @@ import {
   touchedPaths,
 } from '../../harness/build/patch-tree.ts';
 import { buildErrors } from '../../harness/build/series-check.ts';
+import { creationDiff, formatMessage, splitPatch } from '../../harness/build/series-export.ts';
 import { formatPrefixResult } from '../../harness/cli/patch.ts';
 
 describe('kernel configuration from fragments', () => {
@@ -168,6 +169,66 @@ describe('the series and its prefixes', () => {
     expect(ok).toMatch(/^ 3\/33 0003-vserver-task-xid\.patch +builds boots \(41 s\)$/);
     const bad = formatPrefixResult({ count: 9, total: 33, patch: '0009-x.patch', built: false, errors: ['a.c:1: error: b'], seconds: 5 });
     expect(bad.split('\n')).toEqual([expect.stringMatching(/^ 9\/33 0009-x\.patch +DOES NOT BUILD \(5 s\)$/), '    a.c:1: error: b']);
+  });
+});
+
+describe('the series exported for git am', () => {
+  const patchText = [
+    'vserver: a hook',
+    '',
+    'Why the hook is there.',
+    '',
+    '---',
+    ' kernel/fork.c | 1 +',
+    '',
+    'diff -up a/kernel/fork.c b/kernel/fork.c',
+    '--- a/kernel/fork.c',
+    '+++ b/kernel/fork.c',
+    '@@ -1,2 +1,3 @@',
+    ' int a;',
+    '+int hook;',
+    ' int b;',
+    '',
+  ].join('\n');
+
+  it('splits a patch of kernel-patch/ into subject, body and one diff per file', () => {
+    const p = splitPatch(patchText);
+    expect(p.subject).toBe('vserver: a hook');
+    expect(p.body).toBe('Why the hook is there.');
+    expect(p.diffs.map((d) => d.path)).toEqual(['kernel/fork.c']);
+  });
+
+  it('writes a self-contained message that git am and patch -p1 both apply: the edit and the new files it brings', async () => {
+    const msg = formatMessage(splitPatch(patchText), 3, 12, [
+      { path: 'kernel/vserver/hook.c', content: 'int hook;\n' },
+      { path: 'kernel/vserver/raw.h', content: 'no newline' },
+    ]);
+    expect(msg).toContain('Subject: [PATCH 03/12] vserver: a hook\n');
+    expect(msg).toContain(' 3 files changed, 3 insertions(+), 0 deletions(-)');
+    expect(creationDiff('x/y.c', 'a\nb\n')).toBe('diff -up /dev/null b/x/y.c\n--- /dev/null\n+++ b/x/y.c\n@@ -0,0 +1,2 @@\n+a\n+b\n');
+    for (const tool of ['git am', 'patch -p1']) {
+      const dir = await mkdtemp(join(tmpdir(), 'vslab-series-'));
+      try {
+        await mkdir(join(dir, 'kernel'));
+        await writeFile(join(dir, 'kernel/fork.c'), 'int a;\nint b;\n');
+        await writeFile(join(dir, 'm.patch'), msg);
+        if (tool === 'git am') {
+          const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir });
+          await git('init', '-q');
+          await git('add', 'kernel');
+          await git('commit', '-qm', 'base');
+          await git('am', '-q', 'm.patch');
+          expect((await git('log', '-1', '--format=%s')).stdout).toBe('vserver: a hook');
+        } else {
+          await execa('patch', ['-p1', '--batch', '-s', '-i', 'm.patch'], { cwd: dir });
+        }
+        expect(await readFile(join(dir, 'kernel/fork.c'), 'utf8')).toBe('int a;\nint hook;\nint b;\n');
+        expect(await readFile(join(dir, 'kernel/vserver/hook.c'), 'utf8')).toBe('int hook;\n');
+        expect(await readFile(join(dir, 'kernel/vserver/raw.h'), 'utf8')).toBe('no newline');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
   });
 });
 

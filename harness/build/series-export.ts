@@ -1,0 +1,107 @@
+/**
+ * The series as a kernel developer applies it: one self-contained patch per entry of
+ * kernel-patch/patches/series, each holding its edits of upstream files and the new files it
+ * brings (kernel-patch/patches/new-files) as creation diffs, in `git format-patch`'s mbox form,
+ * so `git am DIR/*.patch`, `quilt import` or `patch -p1` apply it patch by patch and every
+ * prefix is a tree `vslab patch check-series` has built.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { BuildError } from '../errors.ts';
+import { kernelPatchDir } from '../paths.ts';
+import { formatDiffstat, readPatchSet, type DiffStatLine } from './patch-tree.ts';
+
+/** A patch file's parts: its description (subject line, blank, body) and its diffs by path. */
+export interface PatchParts {
+  subject: string;
+  body: string;
+  diffs: { path: string; diff: string }[];
+}
+
+/** Splits one of kernel-patch/patches/ into description and per-file diffs. */
+export function splitPatch(text: string): PatchParts {
+  const start = text.search(/^diff /m);
+  const head = start < 0 ? text : text.slice(0, start);
+  const description = head.replace(/\n---\n[\s\S]*$/, '').trim();
+  const [subject = '', ...rest] = description.split('\n');
+  const diffs: { path: string; diff: string }[] = [];
+  if (start >= 0) {
+    for (const chunk of text.slice(start).split(/^(?=diff )/m)) {
+      const path = /^\+\+\+ b\/(\S+)/m.exec(chunk)?.[1];
+      if (path !== undefined) diffs.push({ path, diff: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+  }
+  return { subject: subject.trim(), body: rest.join('\n').trim(), diffs };
+}
+
+/** The creation diff of a new file with this content (as `diff -up /dev/null` prints it). */
+export function creationDiff(path: string, content: string): string {
+  const lines = content.split('\n');
+  const noNewline = !content.endsWith('\n');
+  if (!noNewline) lines.pop();
+  const body = lines.map((l) => `+${l}\n`).join('');
+  return `diff -up /dev/null b/${path}\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines.length} @@\n${body}${noNewline ? '\\ No newline at end of file\n' : ''}`;
+}
+
+function countLines(diff: string): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  for (const l of diff.split('\n')) {
+    if (l.startsWith('+') && !l.startsWith('+++')) added++;
+    else if (l.startsWith('-') && !l.startsWith('---')) removed++;
+  }
+  return { added, removed };
+}
+
+/** One mbox message: `git format-patch`'s layout, numbered [PATCH n/N]. */
+export function formatMessage(parts: PatchParts, index: number, total: number, newFiles: { path: string; content: string }[]): string {
+  const diffs = [...parts.diffs, ...newFiles.map((f) => ({ path: f.path, diff: creationDiff(f.path, f.content) }))].sort((a, b) =>
+    a.path.localeCompare(b.path),
+  );
+  const stat: DiffStatLine[] = diffs.map((d) => ({ path: d.path, ...countLines(d.diff) }));
+  const width = String(total).length;
+  return [
+    'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001',
+    'From: vslab <vslab@localhost>',
+    'Date: Thu, 1 Jan 1970 00:00:00 +0000',
+    `Subject: [PATCH ${String(index).padStart(width, '0')}/${total}] ${parts.subject}`,
+    '',
+    parts.body === '' ? '' : `${parts.body}\n`,
+    '---',
+    formatDiffstat(stat),
+    '',
+    diffs.map((d) => d.diff).join(''),
+    '-- ',
+    'vslab',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Writes the series into `out` (emptied first): NNNN-name.patch per entry and a `series` file.
+ * Returns the file names in order.
+ */
+export async function exportSeries(out: string): Promise<string[]> {
+  const set = await readPatchSet();
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const names: string[] = [];
+  for (const [i, name] of set.series.entries()) {
+    const parts = splitPatch(await readFile(join(kernelPatchDir, 'patches', name), 'utf8'));
+    const brought = set.newFiles.filter((f) => set.bringers.get(f) === name);
+    const files = await Promise.all(brought.map(async (path) => ({ path, content: await readFile(join(kernelPatchDir, 'files', path), 'utf8') })));
+    await writeFile(join(out, name), formatMessage(parts, i + 1, set.series.length, files));
+    names.push(name);
+  }
+  await writeFile(join(out, 'series'), `${names.join('\n')}\n`);
+  return names;
+}
+
+/** Applies an exported series to a copy of `tree` with patch -p1, in order; throws on the first that fails. */
+export async function applySeries(dir: string, names: readonly string[], tree: string): Promise<void> {
+  for (const n of names) {
+    const r = await execa('patch', ['-p1', '--batch', '--forward', '--fuzz=0', '-s', '-d', tree, '-i', join(dir, n)], { reject: false, all: true });
+    if (r.exitCode !== 0) throw new BuildError(`apply ${n}`, '-', r.all ?? '');
+  }
+}
