@@ -81,8 +81,9 @@ void vx_limit_proc_show(struct seq_file *m, struct vx_info *vxi);
 
 /*
  * The dcache's, fs/file.c's and mm's calls: every dentry made and
- * killed, every new fd and every growing mapping asks them, so they cost a host without contexts one
- * patched-out jump (or a field test) and no call.
+ * killed, every new fd and every growing mapping asks them, so they
+ * cost a host without contexts one patched-out jump (or a field test)
+ * and no call.
  */
 DECLARE_STATIC_KEY_FALSE(vx_active);
 void __vx_dentry_charge(struct dentry *dentry);
