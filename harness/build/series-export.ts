@@ -5,10 +5,9 @@
  * so `git am DIR/*.patch`, `quilt import` or `patch -p1` apply it patch by patch and every
  * prefix is a tree `vslab patch check-series` has built.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { BuildError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { kernelPatchDir } from '../paths.ts';
 import { formatDiffstat, readPatchSet, type DiffStatLine } from './patch-tree.ts';
 
@@ -78,14 +77,37 @@ export function formatMessage(parts: PatchParts, index: number, total: number, n
   ].join('\n');
 }
 
+/** An earlier export's files: `series` and the patches. */
+const isExportFile = (name: string): boolean => name === 'series' || name.endsWith('.patch');
+
 /**
- * Writes the series into `out` (emptied first): NNNN-name.patch per entry and a `series` file.
+ * Makes `out` ready for an export: created if missing; a directory that holds anything but an
+ * earlier export's files is refused (UsageError), so a mistyped --out never loses a file.
+ */
+export async function clearExport(out: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--out ${out}: ${(err as Error).message}`, { cause: err });
+    await mkdir(out, { recursive: true });
+    return;
+  }
+  const others = names.filter((n) => !isExportFile(n));
+  if (others.length > 0)
+    throw new UsageError(
+      `--out ${out} holds ${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}: give a new or empty directory, or one holding only an earlier series`,
+    );
+  await Promise.all(names.map((n) => rm(join(out, n))));
+}
+
+/**
+ * Writes the series into `out` (its earlier export's files replaced): NNNN-name.patch per entry and a `series` file.
  * Returns the file names in order.
  */
 export async function exportSeries(out: string): Promise<string[]> {
   const set = await readPatchSet();
-  await rm(out, { recursive: true, force: true });
-  await mkdir(out, { recursive: true });
+  await clearExport(out);
   const names: string[] = [];
   for (const [i, name] of set.series.entries()) {
     const parts = splitPatch(await readFile(join(kernelPatchDir, 'patches', name), 'utf8'));
@@ -96,12 +118,4 @@ export async function exportSeries(out: string): Promise<string[]> {
   }
   await writeFile(join(out, 'series'), `${names.join('\n')}\n`);
   return names;
-}
-
-/** Applies an exported series to a copy of `tree` with patch -p1, in order; throws on the first that fails. */
-export async function applySeries(dir: string, names: readonly string[], tree: string): Promise<void> {
-  for (const n of names) {
-    const r = await execa('patch', ['-p1', '--batch', '--forward', '--fuzz=0', '-s', '-d', tree, '-i', join(dir, n)], { reject: false, all: true });
-    if (r.exitCode !== 0) throw new BuildError(`apply ${n}`, '-', r.all ?? '');
-  }
 }

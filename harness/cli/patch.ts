@@ -45,7 +45,7 @@ check-series  build every prefix of the series in order (patches 1..N and the ne
     discard: { kind: 'flag', help: "prepare: throw away the work tree's own edits first" },
     into: { kind: 'text', arg: 'NAME', help: 'export: the patch (created if needed) that takes upstream files no patch owns yet' },
     stat: { kind: 'flag', help: 'diff: print only the diffstat and the size per subsystem' },
-    out: { kind: 'path', arg: 'DIR', help: 'series: the directory to write the patches into (emptied first)' },
+    out: { kind: 'path', arg: 'DIR', help: 'series: a new or empty directory (or an earlier series) to write the patches into' },
     arch: archOption,
     variant: { ...variantOption, help: 'check-series: the kernel configuration to build each prefix with (default vserver)' },
     from: { kind: 'int', arg: 'N', min: 1, help: 'check-series: the first prefix to build (default 1)' },

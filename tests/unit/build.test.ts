@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import {
   touchedPaths,
 } from '../../harness/build/patch-tree.ts';
 import { buildErrors } from '../../harness/build/series-check.ts';
-import { creationDiff, formatMessage, splitPatch } from '../../harness/build/series-export.ts';
+import { clearExport, creationDiff, formatMessage, splitPatch } from '../../harness/build/series-export.ts';
 import { formatPrefixResult } from '../../harness/cli/patch.ts';
 
 describe('kernel configuration from fragments', () => {
@@ -190,6 +190,22 @@ describe('the series exported for git am', () => {
     ' int b;',
     '',
   ].join('\n');
+
+  it('writes only into a new or empty directory or over an earlier series: anything else there is refused and kept', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vslab-out-'));
+    try {
+      await clearExport(join(dir, 'new'));
+      await writeFile(join(dir, 'new', '0001-old.patch'), 'x');
+      await writeFile(join(dir, 'new', 'series'), '0001-old.patch\n');
+      await clearExport(join(dir, 'new'));
+      expect(await readdir(join(dir, 'new'))).toEqual([]);
+      await writeFile(join(dir, 'notes.txt'), 'mine');
+      await expect(clearExport(dir)).rejects.toThrow(/holds new, notes.txt: give a new or empty directory/);
+      expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('splits a patch of kernel-patch/ into subject, body and one diff per file', () => {
     const p = splitPatch(patchText);
