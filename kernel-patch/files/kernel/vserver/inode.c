@@ -42,7 +42,8 @@
  * open file, with the attribute bits in a long.
  *
  * task_tag and tag_migrate read and set a task's file tag, the tag its
- * new files get (security/vserver/fs.c, vx_task_tag()).
+ * new files get (vx_task_tag() below; the tag mount options and the tag
+ * checks are the security module's, security/vserver/fs.c).
  *
  * Locking: IXUNLINK, BARRIER and COW change under the inode lock with
  * inode_set_flags(); vfs_fileattr_set() takes the inode lock itself for
@@ -62,10 +63,63 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vserver/context.h>
+#include <linux/vserver/dlimit.h>
 #include <linux/vserver/inode.h>
+#include <linux/vserver/quota.h>
 #include <linux/vserver/switch.h>
 #include <vserver/context.h>
 #include <vserver/inode.h>
+
+/**
+ * vx_task_tag - the file tag of task @p
+ *
+ * The tag @p gives the files it creates on a tagged filesystem and the
+ * one guest tag checks compare with: what tag_migrate set, as long as @p
+ * is still in the context it called tag_migrate in, else its xid.
+ * Only @p itself changes its tag (tag, then tag_xid); another task
+ * reading it may see the old tag for a moment, never a tag_xid that
+ * matches with a stale tag.
+ */
+u32 vx_task_tag(const struct task_struct *p)
+{
+	u32 xid = vx_task_xid(p);
+
+	if (READ_ONCE(p->tag_xid) != xid)
+		return xid;
+	smp_rmb();	/* pairs with smp_wmb() in vc_tag_migrate() */
+	return READ_ONCE(p->tag);
+}
+
+/**
+ * vx_inode_tag - the context tag of @inode (0: the host's, untagged)
+ */
+u32 vx_inode_tag(const struct inode *inode)
+{
+	return READ_ONCE(inode->i_tag);
+}
+
+/**
+ * vx_set_inode_tag - give @inode the tag @tag and write it back
+ *
+ * Its quota usage moves to the records of @tag first (kernel/vserver/
+ * quota.c); if that fails (-EDQUOT past a hard limit) nothing changes.
+ * Its disk limit charge moves after, never refused.
+ */
+int vx_set_inode_tag(struct inode *inode, u32 tag)
+{
+	u32 old = READ_ONCE(inode->i_tag);
+	int ret;
+
+	if (old == tag)
+		return 0;
+	ret = vx_dquot_transfer_tag(inode, tag);
+	if (ret)
+		return ret;
+	WRITE_ONCE(inode->i_tag, tag);
+	vx_dl_transfer(inode, old, tag);
+	mark_inode_dirty(inode);
+	return 0;
+}
 
 #define VX_IATTR_XFLAGS	(IATTR_BARRIER | IATTR_IXUNLINK | IATTR_COW)
 #define VX_IATTR_ALL	(IATTR_TAG | IATTR_FLAGS | VX_IATTR_XFLAGS | \

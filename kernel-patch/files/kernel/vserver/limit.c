@@ -90,6 +90,20 @@
 #include <linux/vserver/limit.h>
 #include <linux/vserver/switch.h>
 
+/**
+ * vx_nproc_attached - the fork of @task can no longer fail
+ *
+ * Returns true if @task was counted at task_alloc (its count now stays
+ * until release_task()), false if it still has to be counted.
+ */
+bool vx_nproc_attached(struct task_struct *task)
+{
+	if (!task->vx_nproc)
+		return false;
+	task->vx_nproc = false;
+	return true;
+}
+
 /* The ids /proc/virtual/<xid>/limit lists, in the ABI's order. */
 static const struct {
 	const char *name;

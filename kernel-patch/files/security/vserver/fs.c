@@ -18,7 +18,8 @@
  * A filesystem mounted with the option "tag" (alias "tagxid")
  * gives every inode created on it the creator's file tag as its tag
  * (i_tag), or N with "tagid=N".  A task's file tag is its xid unless it
- * set another one with tag_migrate (vx_task_tag()).  A guest may then
+ * set another one with tag_migrate (vx_task_tag(), kernel/vserver/
+ * inode.c).  A guest may then
  * not use an inode whose tag is neither 0 nor its own file tag (-EACCES,
  * the same check as the barrier); an untagged inode (tag 0, the host's)
  * acts as the guest's own, and a guest that opens it for writing or
@@ -158,60 +159,9 @@ bool vx_sb_tagged(const struct super_block *sb)
 	return vx_sb_flags(sb) & VX_SB_TAG;
 }
 
-/**
- * vx_task_tag - the file tag of task @p
- *
- * The tag @p gives the files it creates on a tagged filesystem and the
- * one guest tag checks compare with: what tag_migrate set, as long as @p
- * is still in the context it called tag_migrate in, else its xid.
- * Only @p itself changes its tag (tag, then tag_xid); another task
- * reading it may see the old tag for a moment, never a tag_xid that
- * matches with a stale tag.
- */
-u32 vx_task_tag(const struct task_struct *p)
-{
-	u32 xid = vx_task_xid(p);
-
-	if (READ_ONCE(p->tag_xid) != xid)
-		return xid;
-	smp_rmb();	/* pairs with smp_wmb() in vc_tag_migrate() */
-	return READ_ONCE(p->tag);
-}
-
 static u32 vx_current_tag(void)
 {
 	return vx_task_tag(current);
-}
-
-/**
- * vx_inode_tag - the context tag of @inode (0: the host's, untagged)
- */
-u32 vx_inode_tag(const struct inode *inode)
-{
-	return READ_ONCE(inode->i_tag);
-}
-
-/**
- * vx_set_inode_tag - give @inode the tag @tag and write it back
- *
- * Its quota usage moves to the records of @tag first (kernel/vserver/
- * quota.c); if that fails (-EDQUOT past a hard limit) nothing changes.
- * Its disk limit charge moves after, never refused.
- */
-int vx_set_inode_tag(struct inode *inode, u32 tag)
-{
-	u32 old = READ_ONCE(inode->i_tag);
-	int ret;
-
-	if (old == tag)
-		return 0;
-	ret = vx_dquot_transfer_tag(inode, tag);
-	if (ret)
-		return ret;
-	WRITE_ONCE(inode->i_tag, tag);
-	vx_dl_transfer(inode, old, tag);
-	mark_inode_dirty(inode);
-	return 0;
 }
 
 /*

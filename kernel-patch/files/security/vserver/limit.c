@@ -94,20 +94,6 @@ static void vx_task_free_nproc(struct task_struct *task)
 	}
 }
 
-/**
- * vx_nproc_attached - the fork of @task can no longer fail
- *
- * Returns true if @task was counted at task_alloc (its count now stays
- * until release_task()), false if it still has to be counted.
- */
-bool vx_nproc_attached(struct task_struct *task)
-{
-	if (!task->vx_nproc)
-		return false;
-	task->vx_nproc = false;
-	return true;
-}
-
 int vx_file_alloc(struct file *file)
 {
 	struct vx_info *vxi;

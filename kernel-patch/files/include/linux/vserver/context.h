@@ -201,7 +201,11 @@ static inline bool vx_lookup_visible(struct task_struct *p)
 struct pid *vx_pid_visible(struct pid *pid);
 
 /* Set by security/vserver once its hooks are in place. */
+#ifdef CONFIG_SECURITY_VSERVER
 extern bool vx_lsm_enabled;
+#else
+#define vx_lsm_enabled false
+#endif
 
 struct cred;
 void vx_bound_cred(struct cred *new);

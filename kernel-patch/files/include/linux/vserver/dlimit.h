@@ -32,7 +32,14 @@ void __vx_dl_statfs(struct super_block *sb, struct kstatfs *buf);
 void __vx_dl_transfer(struct inode *inode, u32 from, u32 to);
 
 /* security/vserver/fs.c: the disk limits of a superblock, or NULL. */
+#ifdef CONFIG_SECURITY_VSERVER
 struct hlist_head *vx_sb_dlimits(const struct super_block *sb);
+#else
+static inline struct hlist_head *vx_sb_dlimits(const struct super_block *sb)
+{
+	return NULL;
+}
+#endif
 /* The superblock goes away: drop its disk limits. */
 void vx_dl_sb_free(struct super_block *sb);
 

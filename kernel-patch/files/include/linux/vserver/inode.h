@@ -41,14 +41,28 @@ int vx_proc_set_iattr(struct inode *inode, u32 flags, u32 mask);
 void vx_proc_init_iattr(struct proc_dir_entry *dir, struct proc_dir_entry *de);
 bool vx_proc_hidden(const struct proc_dir_entry *de);
 
-/* security/vserver/fs.c: context tags of inodes. */
-struct super_block;
-bool vx_sb_tagged(const struct super_block *sb);
+/* kernel/vserver/inode.c: context tags of inodes and tasks. */
 u32 vx_inode_tag(const struct inode *inode);
 int vx_set_inode_tag(struct inode *inode, u32 tag);
-void vx_inode_init_tag(struct inode *inode);
 struct task_struct;
 u32 vx_task_tag(const struct task_struct *p);
+
+/*
+ * security/vserver/fs.c: whether a superblock was mounted with tag (a
+ * mount option the security module keeps), and a new inode's tag.
+ */
+struct super_block;
+#ifdef CONFIG_SECURITY_VSERVER
+bool vx_sb_tagged(const struct super_block *sb);
+void vx_inode_init_tag(struct inode *inode);
+#else
+static inline bool vx_sb_tagged(const struct super_block *sb)
+{
+	return false;
+}
+
+static inline void vx_inode_init_tag(struct inode *inode) { }
+#endif
 
 /*
  * kernel/vserver/inode.c: copy-on-write link breaking.  may_open() answers

@@ -133,6 +133,7 @@ int vx_sock_file_charge(struct file *file);
 bool vx_lock_allows(const struct file_lock *fl, long n);
 void vx_lock_charge(const struct file_lock *fl);
 void vx_lock_uncharge(const struct file_lock *fl);
+/* kernel/vserver/limit.c: the NPROC charge the task_alloc hook made. */
 bool vx_nproc_attached(struct task_struct *task);
 #else
 static inline void vx_dentry_charge(struct dentry *dentry) { }
