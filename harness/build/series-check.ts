@@ -7,7 +7,9 @@
  *
  * A prefix is configured like the variant's kernel (allnoconfig + its fragments); options a
  * prefix does not define yet are left out by Kconfig, and only the whole series is held to every
- * fragment option taking effect. With `boot`, each prefix that builds is booted to a shell.
+ * fragment option taking effect. A prefix passes when it builds without a compiler or linker
+ * warning (make compiles only what the prefix changed, so a warning is that patch's) and, with
+ * `boot`, boots to a shell.
  */
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -44,11 +46,28 @@ export interface PrefixResult {
   built: boolean;
   /** The compiler's or linker's first complaints, when the build failed. */
   errors: string[];
+  /** The compiler's or linker's warnings: a prefix that adds one fails the check too. */
+  warnings: string[];
   /** Whether the prefix booted to a shell (undefined: not tried). */
   booted?: boolean;
   /** Why the boot failed: the error's first line. */
   bootError?: string;
   seconds: number;
+}
+
+/**
+ * The compiler's and linker's warnings in a build's output (Kconfig's notes on the fragments,
+ * "override: reassigning", are the configuration's, not the code's, and left out).
+ */
+export function buildWarnings(log: string, most = 8): string[] {
+  const out: string[] = [];
+  for (const line of log.split('\n')) {
+    if (!/\bwarning:/.test(line) || /vslab-fragments\.config|\.config:\d+:warning/.test(line)) continue;
+    const l = line.trim();
+    if (!out.includes(l)) out.push(l);
+    if (out.length >= most) break;
+  }
+  return out;
 }
 
 /** The error lines of a failed kernel build's output: the compiler's, the linker's, Kconfig's. */
@@ -96,7 +115,7 @@ export async function checkSeries(opts: SeriesCheckOptions): Promise<PrefixResul
         progress(`${count}/${n} ${patch}: building`);
         const tree = await assembleSeriesPrefix(src, seriesPrefix(full, count));
         const make = kernelMake(arch, tree, buildDir, logPath);
-        const result: PrefixResult = { count, total: n, patch, built: false, errors: [], seconds: 0 };
+        const result: PrefixResult = { count, total: n, patch, built: false, errors: [], warnings: [], seconds: 0 };
         try {
           await make('configure (allnoconfig)', ['allnoconfig'], { KCONFIG_ALLCONFIG: fragmentPath });
           if (count === n) {
@@ -105,6 +124,7 @@ export async function checkSeries(opts: SeriesCheckOptions): Promise<PrefixResul
           }
           await make('compile', [`-j${availableParallelism()}`, archInfo(arch).kernelTarget]);
           result.built = true;
+          result.warnings = buildWarnings(await readFile(logPath, 'utf8').catch(() => ''));
         } catch (err) {
           if (!(err instanceof BuildError)) throw err;
           const log = await readFile(logPath, 'utf8').catch(() => '');

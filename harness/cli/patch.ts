@@ -40,7 +40,8 @@ series        write the series into --out DIR as self-contained patches (each wi
               quilt import or patch -p1 apply it patch by patch
 check-series  build every prefix of the series in order (patches 1..N and the new files they
               bring, kernel-patch/patches/new-files), with --boot also boot each to a shell;
-              a line per prefix, exit 1 if one fails (logs: <cache>/logs/series/)`,
+              a line per prefix, exit 1 if one does not build, warns or does not boot
+              (logs: <cache>/logs/series/)`,
   options: {
     discard: { kind: 'flag', help: "prepare: throw away the work tree's own edits first" },
     into: { kind: 'text', arg: 'NAME', help: 'export: the patch (created if needed) that takes upstream files no patch owns yet' },
@@ -98,6 +99,7 @@ export function formatPrefixResult(r: PrefixResult): string {
   const head = `${String(r.count).padStart(String(r.total).length)}/${r.total} ${r.patch.padEnd(40)}`;
   const boot = r.booted === undefined ? '' : r.booted ? ' boots' : ` DOES NOT BOOT: ${r.bootError ?? ''}`;
   if (!r.built) return `${head} DOES NOT BUILD (${r.seconds} s)\n${r.errors.map((e) => `    ${e}`).join('\n')}`;
+  if (r.warnings.length > 0) return `${head} BUILDS WITH WARNINGS${boot} (${r.seconds} s)\n${r.warnings.map((w) => `    ${w}`).join('\n')}`;
   return `${head} builds${boot} (${r.seconds} s)`;
 }
 
@@ -150,9 +152,11 @@ async function runSeriesCheck(
       : undefined,
     onResult: (r) => process.stdout.write(`${formatPrefixResult(r)}\n`),
   });
-  const bad = results.filter((r) => !r.built || r.booted === false);
+  const bad = results.filter((r) => !r.built || r.warnings.length > 0 || r.booted === false);
   process.stdout.write(
-    bad.length === 0 ? `every prefix checked builds${boot ? ' and boots' : ''} (${results.length})\n` : `${bad.length} of ${results.length} prefixes fail\n`,
+    bad.length === 0
+      ? `every prefix checked builds without a warning${boot ? ' and boots' : ''} (${results.length})\n`
+      : `${bad.length} of ${results.length} prefixes fail\n`,
   );
   return bad.length === 0 ? 0 : 1;
 }

@@ -17,7 +17,7 @@ import {
   subsystemOf,
   touchedPaths,
 } from '../../harness/build/patch-tree.ts';
-import { buildErrors } from '../../harness/build/series-check.ts';
+import { buildErrors, buildWarnings } from '../../harness/build/series-check.ts';
 import { clearExport, creationDiff, formatMessage, splitPatch } from '../../harness/build/series-export.ts';
 import { formatPrefixResult } from '../../harness/cli/patch.ts';
 
@@ -165,9 +165,26 @@ describe('the series and its prefixes', () => {
       'make[2]: *** [scripts/Makefile.build:250: kernel/fork.o] Error 1',
     ]);
     expect(buildErrors('  CC      kernel/error.o\n  LD      vmlinux\n')).toEqual([]);
-    const ok = formatPrefixResult({ count: 3, total: 33, patch: '0003-vserver-task-xid.patch', built: true, errors: [], booted: true, seconds: 41 });
+    const built = [
+      'vslab-fragments.config:168:warning: override: reassigning to symbol NAMESPACES',
+      '  CC      kernel/vserver/inode.o',
+      "kernel/vserver/inode.c:80:13: warning: 'vx_old' defined but not used [-Wunused-function]",
+    ].join('\n');
+    expect(buildWarnings(built)).toEqual(["kernel/vserver/inode.c:80:13: warning: 'vx_old' defined but not used [-Wunused-function]"]);
+    const warned = formatPrefixResult({ count: 8, total: 33, patch: '0008-c.patch', built: true, errors: [], warnings: buildWarnings(built), seconds: 9 });
+    expect(warned.split('\n')[0]).toMatch(/0008-c\.patch +BUILDS WITH WARNINGS \(9 s\)$/);
+    const ok = formatPrefixResult({
+      count: 3,
+      total: 33,
+      patch: '0003-vserver-task-xid.patch',
+      built: true,
+      errors: [],
+      warnings: [],
+      booted: true,
+      seconds: 41,
+    });
     expect(ok).toMatch(/^ 3\/33 0003-vserver-task-xid\.patch +builds boots \(41 s\)$/);
-    const bad = formatPrefixResult({ count: 9, total: 33, patch: '0009-x.patch', built: false, errors: ['a.c:1: error: b'], seconds: 5 });
+    const bad = formatPrefixResult({ count: 9, total: 33, patch: '0009-x.patch', built: false, errors: ['a.c:1: error: b'], warnings: [], seconds: 5 });
     expect(bad.split('\n')).toEqual([expect.stringMatching(/^ 9\/33 0009-x\.patch +DOES NOT BUILD \(5 s\)$/), '    a.c:1: error: b']);
   });
 });
