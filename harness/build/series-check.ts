@@ -127,8 +127,9 @@ export async function checkSeries(opts: SeriesCheckOptions): Promise<PrefixResul
           result.warnings = buildWarnings(await readFile(logPath, 'utf8').catch(() => ''));
         } catch (err) {
           if (!(err instanceof BuildError)) throw err;
+          // The fragment check names its options in the error itself, make's complaints are in the log.
           const log = await readFile(logPath, 'utf8').catch(() => '');
-          result.errors = buildErrors(log);
+          result.errors = err.step.startsWith('configure:') ? [err.step, ...err.tail.split('\n').slice(0, 8)] : buildErrors(log);
           if (result.errors.length === 0) result.errors = [err.step];
         }
         if (result.built && opts.boot !== undefined) {
