@@ -91,6 +91,11 @@ export function newFileBringers(newFiles: readonly string[], rules: readonly New
   return out;
 }
 
+/** kernel-patch/patches/new-files, parsed (no file: no rules). */
+async function readNewFileRules(): Promise<NewFileRule[]> {
+  return parseNewFileRules((await readIfExists(join(patchesDir(), NEW_FILES)))?.toString('utf8') ?? '');
+}
+
 /** The first `count` patches of the series and the new files they bring. */
 export function seriesPrefix(set: PatchSet, count: number): PatchSet {
   const series = set.series.slice(0, count);
@@ -131,8 +136,7 @@ export async function readPatchSet(): Promise<PatchSet> {
   await hashTree(h, patchesDir());
   await hashTree(h, filesDir());
   const newFiles = await listTree(filesDir());
-  const rules = parseNewFileRules((await readIfExists(join(patchesDir(), NEW_FILES)))?.toString('utf8') ?? '');
-  return { series, owners, newFiles, bringers: newFileBringers(newFiles, rules, series), hash: shortDigest(h) };
+  return { series, owners, newFiles, bringers: newFileBringers(newFiles, await readNewFileRules(), series), hash: shortDigest(h) };
 }
 
 function sha(data: Buffer): string {
@@ -302,13 +306,13 @@ async function unifiedDiffOf(src: KernelSource, work: string, path: string, isNe
 }
 
 /** A patch's description: everything before its diffstat ("---" line) or its first diff. */
-function patchDescription(text: string): string {
+export function patchDescription(text: string): string {
   const idx = text.search(/^(---\n|diff |--- )/m);
   return (idx < 0 ? text : text.slice(0, idx)).trimEnd();
 }
 
 /** Diffstat lines of one patch's diff text. */
-function statOf(path: string, diff: string): DiffStatLine {
+export function statOf(path: string, diff: string): DiffStatLine {
   let added = 0;
   let removed = 0;
   for (const l of diff.split('\n')) {
@@ -340,8 +344,7 @@ export async function exportPatchedTree(src: KernelSource, into?: string): Promi
   if (into !== undefined) for (const p of orphans) owners.set(p, into);
   // New files: each must be brought by a patch before anything is written.
   const newFiles = added.filter((p) => p !== STATE_FILE);
-  const rules = parseNewFileRules((await readIfExists(join(patchesDir(), NEW_FILES)))?.toString('utf8') ?? '');
-  newFileBringers(newFiles, rules, into === undefined || set.series.includes(into) ? set.series : [...set.series, into]);
+  newFileBringers(newFiles, await readNewFileRules(), into === undefined || set.series.includes(into) ? set.series : [...set.series, into]);
   await rm(filesDir(), { recursive: true, force: true });
   for (const rel of newFiles) {
     await mkdir(dirname(join(filesDir(), rel)), { recursive: true });

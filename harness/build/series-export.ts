@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { kernelPatchDir } from '../paths.ts';
-import { formatDiffstat, readPatchSet, type DiffStatLine } from './patch-tree.ts';
+import { formatDiffstat, patchDescription, readPatchSet, statOf, type DiffStatLine } from './patch-tree.ts';
 
 /** A patch file's parts: its description (subject line, blank, body) and its diffs by path. */
 export interface PatchParts {
@@ -21,9 +21,7 @@ export interface PatchParts {
 /** Splits one of kernel-patch/patches/ into description and per-file diffs. */
 export function splitPatch(text: string): PatchParts {
   const start = text.search(/^diff /m);
-  const head = start < 0 ? text : text.slice(0, start);
-  const description = head.replace(/\n---\n[\s\S]*$/, '').trim();
-  const [subject = '', ...rest] = description.split('\n');
+  const [subject = '', ...rest] = patchDescription(text).trim().split('\n');
   const diffs: { path: string; diff: string }[] = [];
   if (start >= 0) {
     for (const chunk of text.slice(start).split(/^(?=diff )/m)) {
@@ -43,22 +41,12 @@ export function creationDiff(path: string, content: string): string {
   return `diff -up /dev/null b/${path}\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines.length} @@\n${body}${noNewline ? '\\ No newline at end of file\n' : ''}`;
 }
 
-function countLines(diff: string): { added: number; removed: number } {
-  let added = 0;
-  let removed = 0;
-  for (const l of diff.split('\n')) {
-    if (l.startsWith('+') && !l.startsWith('+++')) added++;
-    else if (l.startsWith('-') && !l.startsWith('---')) removed++;
-  }
-  return { added, removed };
-}
-
 /** One mbox message: `git format-patch`'s layout, numbered [PATCH n/N]. */
 export function formatMessage(parts: PatchParts, index: number, total: number, newFiles: { path: string; content: string }[]): string {
   const diffs = [...parts.diffs, ...newFiles.map((f) => ({ path: f.path, diff: creationDiff(f.path, f.content) }))].sort((a, b) =>
     a.path.localeCompare(b.path),
   );
-  const stat: DiffStatLine[] = diffs.map((d) => ({ path: d.path, ...countLines(d.diff) }));
+  const stat: DiffStatLine[] = diffs.map((d) => statOf(d.path, d.diff));
   const width = String(total).length;
   return [
     'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001',
